@@ -1,0 +1,185 @@
+package vn.healthbook.app.booking
+
+import androidx.lifecycle.ViewModel
+import androidx.lifecycle.viewModelScope
+import java.util.UUID
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.update
+import kotlinx.coroutines.launch
+import vn.healthbook.app.R
+import vn.healthbook.app.ui.common.UiMessage
+import vn.healthbook.app.ui.common.endsSession
+import vn.healthbook.app.ui.common.toUiMessage
+import vn.healthbook.core.AdminUnit
+import vn.healthbook.core.BookingException
+import vn.healthbook.core.BookingOutcome
+import vn.healthbook.core.FacilitySearch
+import vn.healthbook.core.HealthBookClient
+import vn.healthbook.core.SlotSearch
+import vn.healthbook.core.communes
+import vn.healthbook.core.provinces
+import vn.healthbook.domain.Appointment
+import vn.healthbook.domain.AppointmentStatus
+import vn.healthbook.domain.Dependent
+import vn.healthbook.domain.Facility
+import vn.healthbook.domain.ServiceType
+import vn.healthbook.domain.Slot
+
+data class BookingState(
+    // Search: the pickers are the core's, offline and accent-blind.
+    val provinceQuery: String = "",
+    val provinceChoices: List<AdminUnit> = emptyList(),
+    val province: AdminUnit? = null,
+    val communeQuery: String = "",
+    val communeChoices: List<AdminUnit> = emptyList(),
+    val commune: AdminUnit? = null,
+    val text: String = "",
+    val service: ServiceType = ServiceType.EXAMINATION,
+    val facilities: List<Facility> = emptyList(),
+    val nextCursor: String? = null,
+    // The slot picker.
+    val facility: Facility? = null,
+    val slots: List<Slot> = emptyList(),
+    /** For whom: null is the signed-in citizen, else a dependent's citizen id. */
+    val forWhom: UUID? = null,
+    val dependents: List<Dependent> = emptyList(),
+    /** Set while choosing a new slot for this appointment. */
+    val rescheduling: Appointment? = null,
+    // Confirmation and the list.
+    val confirmation: Appointment? = null,
+    val queuedSlot: Slot? = null,
+    val appointments: List<Appointment> = emptyList(),
+    val offline: Boolean = false,
+    val busy: Boolean = false,
+    val message: UiMessage? = null,
+    val signedOut: Boolean = false,
+) {
+    val upcoming get() = appointments.filter { it.status == AppointmentStatus.BOOKED }
+    val past get() = appointments.filter { it.status != AppointmentStatus.BOOKED }
+}
+
+class BookingViewModel(private val core: HealthBookClient) : ViewModel() {
+    private val mutable = MutableStateFlow(BookingState(provinceChoices = provinces("")))
+    val state: StateFlow<BookingState> = mutable
+
+    init {
+        viewModelScope.launch {
+            mutable.update {
+                it.copy(appointments = core.offline().appointments(), dependents = core.offline().dependents())
+            }
+        }
+        loadAppointments()
+    }
+
+    fun provinceQuery(query: String) = mutable.update { it.copy(provinceQuery = query, provinceChoices = provinces(query)) }
+
+    fun chooseProvince(unit: AdminUnit?) = mutable.update {
+        it.copy(
+            province = unit, provinceQuery = unit?.shortName.orEmpty(), commune = null, communeQuery = "",
+            communeChoices = unit?.let { p -> communes(p.code, "", 50u) }.orEmpty(),
+        )
+    }
+
+    fun communeQuery(query: String) = mutable.update {
+        it.copy(communeQuery = query, communeChoices = communes(it.province?.code, query, 50u))
+    }
+
+    fun chooseCommune(unit: AdminUnit?) = mutable.update { it.copy(commune = unit, communeQuery = unit?.shortName.orEmpty()) }
+
+    fun text(value: String) = mutable.update { it.copy(text = value) }
+
+    fun service(value: ServiceType) = mutable.update { it.copy(service = value) }
+
+    fun search(more: Boolean = false) = run {
+        val current = mutable.value
+        val page = core.booking().searchFacilities(
+            FacilitySearch(
+                text = current.text.ifBlank { null },
+                provinceCode = current.province?.code,
+                communeCode = current.commune?.code,
+                service = current.service,
+                bookable = true,
+                cursor = if (more) current.nextCursor else null,
+            ),
+        )
+        mutable.update {
+            it.copy(facilities = if (more) it.facilities + page.items else page.items, nextCursor = page.nextCursor)
+        }
+    }
+
+    /** Opens the slot picker of [facility]: the free slots of the coming week. */
+    fun openFacility(facility: Facility) {
+        mutable.update { it.copy(facility = facility, slots = emptyList()) }
+        loadSlots()
+    }
+
+    fun loadSlots() = run {
+        val facility = mutable.value.facility ?: return@run
+        val page = core.booking().slots(facility.id, SlotSearch(service = mutable.value.service, availableOnly = true, limit = 100u))
+        mutable.update { it.copy(slots = page.items) }
+    }
+
+    fun forWhom(citizenId: UUID?) = mutable.update { it.copy(forWhom = citizenId) }
+
+    /** Books [slot] (or moves the appointment being rescheduled to it); true when done. */
+    fun choose(slot: Slot, done: () -> Unit) = run {
+        val moving = mutable.value.rescheduling
+        if (moving != null) {
+            val moved = core.booking().reschedule(moving.id, slot)
+            mutable.update { it.copy(confirmation = moved, queuedSlot = null, rescheduling = null) }
+        } else {
+            when (val outcome = core.booking().book(slot, mutable.value.forWhom)) {
+                is BookingOutcome.Booked -> mutable.update { it.copy(confirmation = outcome.appointment, queuedSlot = null) }
+                is BookingOutcome.Queued -> mutable.update {
+                    it.copy(confirmation = null, queuedSlot = slot, message = UiMessage(R.string.booking_queued))
+                }
+            }
+        }
+        mutable.update { it.copy(appointments = core.offline().appointments()) }
+        done()
+    }
+
+    fun startReschedule(appointment: Appointment, pickSlot: () -> Unit) {
+        val facility = mutable.value.facilities.firstOrNull { it.id == appointment.facilityId }
+        mutable.update { it.copy(rescheduling = appointment, service = appointment.service) }
+        run {
+            val shown = facility ?: core.booking().facility(appointment.facilityId)
+            mutable.update { it.copy(facility = shown) }
+            loadSlots()
+            pickSlot()
+        }
+    }
+
+    fun cancel(appointment: Appointment) = run {
+        core.booking().cancel(appointment.id, null)
+        mutable.update { it.copy(appointments = core.offline().appointments(), message = UiMessage(R.string.booking_cancelled)) }
+    }
+
+    fun show(appointment: Appointment) = mutable.update { it.copy(confirmation = appointment, queuedSlot = null) }
+
+    /** Sends what was queued, then reads the appointments fresh (the cache when offline). */
+    fun loadAppointments() = run {
+        try {
+            core.offline().sync()
+            val fresh = core.booking().appointments()
+            mutable.update { it.copy(appointments = fresh, offline = false) }
+        } catch (e: BookingException.Offline) {
+            mutable.update { it.copy(appointments = core.offline().appointments(), offline = true) }
+        }
+    }
+
+    private fun run(work: suspend () -> Unit) {
+        mutable.update { it.copy(busy = true, message = null) }
+        viewModelScope.launch {
+            try {
+                work()
+            } catch (e: Exception) {
+                if (e.endsSession()) mutable.update { it.copy(signedOut = true) }
+                else mutable.update { it.copy(message = e.toUiMessage()) }
+            } finally {
+                mutable.update { it.copy(busy = false) }
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package vn.healthbook.app.home
+
+import android.os.Build
+import androidx.lifecycle.ViewModel
+import androidx.lifecycle.viewModelScope
+import java.time.Instant
+import java.time.LocalDate
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.update
+import kotlinx.coroutines.launch
+import vn.healthbook.app.R
+import vn.healthbook.app.platform.CredentialManagerPasskeys
+import vn.healthbook.app.ui.common.UiMessage
+import vn.healthbook.app.ui.common.endsSession
+import vn.healthbook.app.ui.common.fieldProblems
+import vn.healthbook.app.ui.common.toUiMessage
+import vn.healthbook.core.AccountException
+import vn.healthbook.core.ActionResult
+import vn.healthbook.core.DependentOutcome
+import vn.healthbook.core.HealthBookClient
+import vn.healthbook.domain.AddDependentRequest
+import vn.healthbook.domain.Assurance
+import vn.healthbook.domain.Me
+import vn.healthbook.domain.Sex
+
+data class HomeState(
+    val me: Me? = null,
+    val offline: Boolean = false,
+    val syncedAt: Instant? = null,
+    val pending: Int = 0,
+    val busy: Boolean = false,
+    val message: UiMessage? = null,
+    val signedOut: Boolean = false,
+    val dependentProblems: Map<String, String> = emptyMap(),
+    val dependentDialogOpen: Boolean = false,
+) {
+    /** A basic session without any passkey: offer one before health data is needed. */
+    val offerPasskey get() = me != null && me.passkeys == 0u && me.assurance != Assurance.PASSKEY
+}
+
+class HomeViewModel(private val core: HealthBookClient) : ViewModel() {
+    private val mutable = MutableStateFlow(HomeState())
+    val state: StateFlow<HomeState> = mutable
+
+    init {
+        viewModelScope.launch {
+            showCached()
+            refresh()
+        }
+    }
+
+    /** What the phone holds, at once and without network. */
+    private suspend fun showCached() {
+        val offline = core.offline()
+        mutable.update {
+            it.copy(me = offline.me(), syncedAt = offline.syncedAt(), pending = offline.pending().size)
+        }
+    }
+
+    /** Sends the offline queue, then reads the account fresh. */
+    fun refresh() {
+        viewModelScope.launch {
+            try {
+                val report = core.offline().sync()
+                val conflict = report.outcomes.firstNotNullOfOrNull { outcome ->
+                    when (val result = outcome.result) {
+                        is ActionResult.Conflict -> result.detail
+                        is ActionResult.Refused -> result.detail
+                        is ActionResult.Invalid -> result.issues.joinToString { it.detail }
+                        is ActionResult.SlotFull -> result.detail
+                        is ActionResult.Booked, ActionResult.Applied -> null
+                    }
+                }
+                val me = core.account().me()
+                mutable.update {
+                    it.copy(
+                        me = me,
+                        offline = false,
+                        syncedAt = core.offline().syncedAt(),
+                        pending = report.remaining.toInt(),
+                        message = conflict?.let { detail -> UiMessage(R.string.sync_conflict, listOf(detail)) },
+                    )
+                }
+            } catch (e: AccountException.Offline) {
+                mutable.update { it.copy(offline = true) }
+            } catch (e: Exception) {
+                if (e.endsSession()) mutable.update { it.copy(signedOut = true) }
+                else mutable.update { it.copy(message = e.toUiMessage()) }
+            }
+        }
+    }
+
+    fun openDependentDialog(open: Boolean) = mutable.update { it.copy(dependentDialogOpen = open, dependentProblems = emptyMap()) }
+
+    fun addDependent(nationalId: String, fullName: String, dateOfBirth: String, sex: Sex) {
+        val date = runCatching { LocalDate.parse(dateOfBirth.trim()) }.getOrNull()
+        if (date == null) {
+            mutable.update { it.copy(dependentProblems = mapOf("date_of_birth" to "YYYY-MM-DD")) }
+            return
+        }
+        val request = AddDependentRequest(nationalId.filter(Char::isDigit), fullName, date, sex)
+        val problems = core.account().validateDependent(request)
+        if (problems.isNotEmpty()) {
+            mutable.update { state -> state.copy(dependentProblems = problems.associate { it.field to it.detail }) }
+            return
+        }
+        mutable.update { it.copy(busy = true) }
+        viewModelScope.launch {
+            try {
+                val message = when (val outcome = core.account().addDependent(request)) {
+                    is DependentOutcome.Added -> UiMessage(R.string.dependent_added, listOf(outcome.dependent.citizen.fullName))
+                    is DependentOutcome.Queued -> UiMessage(R.string.dependent_queued, listOf(fullName))
+                }
+                showCached()
+                mutable.update { it.copy(message = message, dependentDialogOpen = false) }
+            } catch (e: Exception) {
+                mutable.update { it.copy(message = e.toUiMessage(), dependentProblems = e.fieldProblems()) }
+            } finally {
+                mutable.update { it.copy(busy = false) }
+            }
+        }
+    }
+
+    fun setUpPasskey(passkeys: CredentialManagerPasskeys) {
+        mutable.update { it.copy(busy = true) }
+        viewModelScope.launch {
+            try {
+                val creation = core.auth().startPasskeyRegistration("${Build.MANUFACTURER} ${Build.MODEL}")
+                val answer = passkeys.create(creation.requestJson)
+                core.auth().finishPasskeyRegistration(creation.ceremonyId, answer)
+                mutable.update { it.copy(message = UiMessage(R.string.passkey_added)) }
+                refresh()
+            } catch (e: Exception) {
+                mutable.update { it.copy(message = e.toUiMessage()) }
+            } finally {
+                mutable.update { it.copy(busy = false) }
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! Booking: weekly schedules and the slots they produce, public holidays (Tết by the lunar
+//! calendar), the time rules of an appointment, appointment codes, calendar files, and the
+//! request and response shapes of the booking API.
+//!
+//! Every service a citizen books (examination, vaccination, teleconsultation) uses the same
+//! schedules, slots and appointments; the service is an attribute of the schedule.
+
+pub mod admin_api;
+pub mod api;
+pub mod code;
+pub mod holidays;
+pub mod ics;
+pub mod issue;
+pub mod lunar;
+pub mod rules;
+pub mod schedule;
+pub mod time;
+
+pub use admin_api::{
+    CreateFacilityRequest, CreatePractitionerRequest, FacilityAdminView, Practitioner, Room,
+    UpdateFacilityRequest, UpdatePractitionerRequest,
+};
+pub use api::{
+    Appointment, AppointmentStatus, BookAppointmentRequest, BookingSettings,
+    CancelAppointmentRequest, CancelledBy, Closure, ClosureKind, CreateClosureRequest,
+    CreateScheduleRequest, RescheduleAppointmentRequest, Schedule, SessionTimes, Slot, SlotStatus,
+};
+pub use code::AppointmentCode;
+pub use holidays::{Holiday, HolidayCalendar};
+pub use issue::Issue;
+pub use rules::{Policy, TimeRule};
+pub use schedule::{DayOfWeek, SlotTime, WeeklyTemplate, generate_slots};

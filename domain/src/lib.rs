@@ -1,0 +1,24 @@
+//! HealthBook's pure domain: the rules that the server and the mobile core share.
+//!
+//! Architecture invariant: this crate does no I/O, is not async, and knows nothing of
+//! sea-orm, axum or uniffi's runtime. Everything here is a value or a pure function.
+
+pub mod account;
+pub mod admin;
+pub mod booking;
+pub mod certificate;
+pub mod facility;
+#[cfg(feature = "uniffi")]
+mod ffi;
+pub mod i18n;
+pub mod ids;
+pub mod page;
+pub mod sensitive;
+pub mod text;
+pub mod vaccine;
+
+pub use i18n::{Lang, Localized};
+pub use sensitive::Sensitive;
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();

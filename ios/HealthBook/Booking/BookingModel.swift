@@ -1,0 +1,149 @@
+import Foundation
+import HealthBookCore
+
+/// The appointments tab's state: the pickers and search, the slot picker, the confirmation
+/// and the list. Every rule and every cache is the core's.
+@MainActor
+final class BookingModel: ObservableObject {
+    @Published var provinceQuery = ""
+    @Published var province: AdminUnit?
+    @Published var communeQuery = ""
+    @Published var commune: AdminUnit?
+    @Published var text = ""
+    @Published var service: ServiceType = .examination
+    @Published var facilities: [Facility] = []
+    @Published var nextCursor: String?
+    @Published var facility: Facility?
+    @Published var slots: [Slot] = []
+    /// For whom: nil is the signed-in citizen, else a dependent's citizen id.
+    @Published var forWhom: UUID?
+    @Published var dependents: [Dependent] = []
+    /// Set while choosing a new slot for this appointment.
+    @Published var rescheduling: Appointment?
+    @Published var confirmation: Appointment?
+    @Published var queuedSlot: Slot?
+    @Published var appointments: [Appointment] = []
+    @Published var offline = false
+    @Published var busy = false
+    @Published var notice: String?
+
+    var provinceChoices: [AdminUnit] { provinces(query: provinceQuery) }
+    var communeChoices: [AdminUnit] {
+        guard let province else { return [] }
+        return communes(provinceCode: province.code, query: communeQuery, limit: 50)
+    }
+    var upcoming: [Appointment] { appointments.filter { $0.status == .booked } }
+    var past: [Appointment] { appointments.filter { $0.status != .booked } }
+
+    func load(_ app: AppModel) async {
+        appointments = (try? await app.core.offline().appointments()) ?? []
+        dependents = (try? await app.core.offline().dependents()) ?? []
+        await refresh(app)
+    }
+
+    /// Sends what was queued, then reads the appointments fresh (the cache when offline).
+    func refresh(_ app: AppModel) async {
+        await run(app) {
+            _ = try await app.core.offline().sync()
+            do {
+                self.appointments = try await app.core.booking().appointments()
+                self.offline = false
+            } catch BookingError.Offline {
+                self.appointments = try await app.core.offline().appointments()
+                self.offline = true
+            }
+        }
+    }
+
+    func choose(province unit: AdminUnit?) {
+        province = unit
+        provinceQuery = unit?.shortName ?? ""
+        commune = nil
+        communeQuery = ""
+    }
+
+    func choose(commune unit: AdminUnit?) {
+        commune = unit
+        communeQuery = unit?.shortName ?? ""
+    }
+
+    func search(_ app: AppModel, more: Bool = false) async {
+        await run(app) {
+            let page = try await app.core.booking().searchFacilities(search: FacilitySearch(
+                text: self.text.isEmpty ? nil : self.text,
+                provinceCode: self.province?.code,
+                communeCode: self.commune?.code,
+                service: self.service,
+                bookable: true,
+                cursor: more ? self.nextCursor : nil
+            ))
+            self.facilities = more ? self.facilities + page.items : page.items
+            self.nextCursor = page.nextCursor
+        }
+    }
+
+    func open(_ app: AppModel, facility: Facility) async {
+        self.facility = facility
+        slots = []
+        await run(app) {
+            let page = try await app.core.booking().slots(
+                facilityId: facility.id,
+                search: SlotSearch(service: self.service, availableOnly: true, limit: 100)
+            )
+            self.slots = page.items
+        }
+    }
+
+    /// Books `slot` (or moves the appointment being rescheduled to it); true when there is a
+    /// confirmation (or a queued booking) to show.
+    func choose(_ app: AppModel, slot: Slot) async -> Bool {
+        var done = false
+        await run(app) {
+            if let moving = self.rescheduling {
+                self.confirmation = try await app.core.booking().reschedule(appointmentId: moving.id, slot: slot)
+                self.queuedSlot = nil
+                self.rescheduling = nil
+            } else {
+                switch try await app.core.booking().book(slot: slot, citizenId: self.forWhom) {
+                case let .booked(appointment):
+                    self.confirmation = appointment
+                    self.queuedSlot = nil
+                case .queued:
+                    self.confirmation = nil
+                    self.queuedSlot = slot
+                }
+            }
+            self.appointments = try await app.core.offline().appointments()
+            done = true
+        }
+        return done
+    }
+
+    func reschedule(_ app: AppModel, appointment: Appointment) async {
+        rescheduling = appointment
+        service = appointment.service
+        let known = facilities.first { $0.id == appointment.facilityId }
+        var shown: Facility? = known
+        if shown == nil { shown = try? await app.core.booking().facility(facilityId: appointment.facilityId) }
+        if let shown { await open(app, facility: shown) }
+    }
+
+    func cancel(_ app: AppModel, appointment: Appointment) async {
+        await run(app) {
+            _ = try await app.core.booking().cancel(appointmentId: appointment.id, reason: nil)
+            self.appointments = try await app.core.offline().appointments()
+            self.notice = String(localized: "booking.cancelled")
+        }
+    }
+
+    private func run(_ app: AppModel, _ work: () async throws -> Void) async {
+        busy = true
+        notice = nil
+        defer { busy = false }
+        do {
+            try await work()
+        } catch {
+            if endsSession(error) { app.signedOut() } else { notice = message(for: error) }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+import HealthBookCore
+import SwiftUI
+
+@MainActor
+final class HomeModel: ObservableObject {
+    @Published var me: Me?
+    @Published var offline = false
+    @Published var syncedAt: Date?
+    @Published var pending = 0
+    @Published var busy = false
+    @Published var notice: String?
+    @Published var dependentProblems: [String: String] = [:]
+    @Published var addingDependent = false
+
+    /// A basic session without any passkey: offer one before health data is needed.
+    var offerPasskey: Bool { me.map { $0.passkeys == 0 && $0.assurance != .passkey } ?? false }
+
+    /// What the phone holds, at once and without network; then the fresh account.
+    func load(_ app: AppModel) async {
+        let offline = app.core.offline()
+        me = try? await offline.me()
+        syncedAt = try? await offline.syncedAt()
+        pending = (try? await offline.pending().count) ?? 0
+        await refresh(app)
+    }
+
+    func refresh(_ app: AppModel) async {
+        do {
+            let report = try await app.core.offline().sync()
+            for outcome in report.outcomes {
+                switch outcome.result {
+                case .applied, .booked: continue
+                case let .slotFull(detail):
+                    notice = String(format: String(localized: "sync.conflict"), detail)
+                case let .conflict(_, detail), let .refused(_, detail):
+                    notice = String(format: String(localized: "sync.conflict"), detail)
+                case let .invalid(issues):
+                    notice = String(format: String(localized: "sync.conflict"), issues.map(\.detail).joined(separator: ", "))
+                }
+            }
+            me = try await app.core.account().me()
+            syncedAt = try await app.core.offline().syncedAt()
+            pending = Int(report.remaining)
+            offline = false
+        } catch AccountError.Offline {
+            offline = true
+        } catch {
+            if endsSession(error) { app.signedOut() } else { notice = message(for: error) }
+        }
+    }
+
+    func addDependent(_ app: AppModel, nationalId: String, fullName: String, dateOfBirth: String, sex: Sex) async {
+        let request = AddDependentRequest(
+            nationalId: nationalId.filter(\.isNumber), fullName: fullName,
+            dateOfBirth: dateOfBirth.trimmingCharacters(in: .whitespaces), sex: sex
+        )
+        dependentProblems = problemsByField(app.core.account().validateDependent(request: request))
+        guard dependentProblems.isEmpty else { return }
+        busy = true
+        defer { busy = false }
+        do {
+            switch try await app.core.account().addDependent(request: request) {
+            case let .added(dependent):
+                notice = String(format: String(localized: "dependent.added"), dependent.citizen.fullName)
+            case .queued:
+                notice = String(format: String(localized: "dependent.queued"), fullName)
+            }
+            addingDependent = false
+            me = try? await app.core.offline().me()
+            pending = (try? await app.core.offline().pending().count) ?? pending
+        } catch {
+            notice = message(for: error)
+            dependentProblems = fieldProblems(of: error)
+        }
+    }
+
+    func setUpPasskey(_ app: AppModel) async {
+        busy = true
+        defer { busy = false }
+        do {
+            let creation = try await app.core.auth().startPasskeyRegistration(name: UIDeviceName.current)
+            let registration = try await app.passkeys.register(creation)
+            _ = try await app.core.auth().finishPasskeyRegistrationPlatform(ceremonyId: creation.ceremonyId, registration: registration)
+            notice = String(localized: "passkey.added")
+            await refresh(app)
+        } catch {
+            notice = message(for: error)
+        }
+    }
+}
+
+struct HomeView: View {
+    @EnvironmentObject private var app: AppModel
+    @StateObject private var model = HomeModel()
+
+    var body: some View {
+        List {
+            Section {
+                if let citizen = model.me?.citizen { ProfileRows(citizen: citizen) }
+                if model.offline { Text("home.offline").foregroundStyle(.orange) }
+                if let syncedAt = model.syncedAt {
+                    Text(String(format: String(localized: "home.last_synced"), syncedAt.formatted(date: .abbreviated, time: .shortened)))
+                        .font(.footnote)
+                }
+                if model.pending > 0 {
+                    Text(String(format: String(localized: "home.pending"), model.pending)).font(.footnote)
+                }
+                if let notice = model.notice { Text(notice).foregroundStyle(.tint) }
+            }
+            if model.offerPasskey {
+                Section("passkey.setup_title") {
+                    Text("passkey.setup_body")
+                    Button("passkey.setup_action") { Task { await model.setUpPasskey(app) } }
+                        .disabled(model.busy)
+                }
+            }
+            Section("home.dependents") {
+                let dependents = model.me?.dependents ?? []
+                if dependents.isEmpty { Text("home.no_dependents") }
+                ForEach(dependents, id: \.citizen.citizenId) { dependent in
+                    VStack(alignment: .leading, spacing: 4) {
+                        Text(dependent.citizen.fullName).font(.headline)
+                        ProfileRows(citizen: dependent.citizen)
+                        if let until = dependent.guardianshipEndsOn {
+                            Text(String(format: String(localized: "home.guardian_until"), until)).font(.footnote)
+                        }
+                    }
+                }
+                Button("home.add_dependent") { model.addingDependent = true }
+            }
+        }
+        .navigationTitle(String(format: String(localized: "home.greeting"), model.me?.citizen?.fullName ?? ""))
+        .refreshable { await model.refresh(app) }
+        .task { await model.load(app) }
+        .sheet(isPresented: $model.addingDependent) {
+            AddDependentSheet(model: model)
+        }
+    }
+}
+
+private struct ProfileRows: View {
+    let citizen: CitizenProfile
+
+    var body: some View {
+        Text(String(format: String(localized: "home.masked_id"), citizen.nationalIdMasked)).font(.subheadline)
+        Text(String(format: String(localized: "home.born"), citizen.dateOfBirth)).font(.subheadline)
+        if citizen.verification == .unverified {
+            Text("unverified").font(.footnote).foregroundStyle(.red)
+        }
+    }
+}
+
+private struct AddDependentSheet: View {
+    @EnvironmentObject private var app: AppModel
+    @ObservedObject var model: HomeModel
+    @State private var nationalId = ""
+    @State private var fullName = ""
+    @State private var dateOfBirth = ""
+    @State private var sex: Sex = .male
+
+    var body: some View {
+        NavigationStack {
+            Form {
+                FormField(label: "national_id.label", text: $nationalId, problem: model.dependentProblems["national_id"], keyboard: .numberPad)
+                FormField(label: "full_name.label", text: $fullName, problem: model.dependentProblems["full_name"])
+                FormField(label: "date_of_birth.label", text: $dateOfBirth, problem: model.dependentProblems["date_of_birth"], keyboard: .numbersAndPunctuation)
+                Picker("sex.label", selection: $sex) {
+                    Text("sex.male").tag(Sex.male)
+                    Text("sex.female").tag(Sex.female)
+                }
+                .pickerStyle(.segmented)
+            }
+            .navigationTitle("dependent.dialog_title")
+            .toolbar {
+                ToolbarItem(placement: .cancellationAction) { Button("cancel") { model.addingDependent = false } }
+                ToolbarItem(placement: .confirmationAction) {
+                    Button("save") {
+                        Task { await model.addDependent(app, nationalId: nationalId, fullName: fullName, dateOfBirth: dateOfBirth, sex: sex) }
+                    }
+                    .disabled(model.busy)
+                }
+            }
+        }
+    }
+}

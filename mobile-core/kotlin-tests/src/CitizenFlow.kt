@@ -1,0 +1,201 @@
+package vn.healthbook.jvmtest
+
+import java.io.File
+import java.time.LocalDate
+import vn.healthbook.core.AccountException
+import vn.healthbook.core.ActionResult
+import vn.healthbook.core.AuthException
+import vn.healthbook.core.ClientConfig
+import vn.healthbook.core.DependentOutcome
+import vn.healthbook.core.HealthBookClient
+import vn.healthbook.core.OfflineAction
+import vn.healthbook.core.SoftPasskey
+import vn.healthbook.core.coreVersion
+import vn.healthbook.domain.AddDependentRequest
+import vn.healthbook.domain.Assurance
+import vn.healthbook.domain.Lang
+import vn.healthbook.domain.RegisterRequest
+import vn.healthbook.domain.Sex
+import vn.healthbook.domain.Verification
+
+/**
+ * A citizen's first day with the app, through the generated bindings against the real
+ * server: register, verify, sign in with a code, add a child, enrol a passkey and sign in
+ * with it, lose the network, keep reading, act offline, and see the action synced.
+ */
+class CitizenFlow(private val server: Server, private val work: File, private val report: Report) {
+    private val email = "lan.tran@example.vn"
+    private val tokens = MemoryTokenStore()
+    private val mailbox = Mailbox(File(server.dataDir, "mail"))
+    private val passkey = SoftPasskey(server.origin)
+    private lateinit var client: HealthBookClient
+
+    private val citizen = RegisterRequest(
+        nationalId = "001190000001",
+        fullName = "Trần Thị Lan",
+        dateOfBirth = LocalDate.of(1990, 5, 17),
+        sex = Sex.FEMALE,
+        email = email,
+        phone = "0912 345 678",
+        lang = Lang.VI,
+    )
+    private val son = AddDependentRequest(
+        nationalId = "001220000123",
+        fullName = "Nguyễn Minh Khôi",
+        dateOfBirth = LocalDate.of(2020, 3, 2),
+        sex = Sex.MALE,
+    )
+    private val daughter = AddDependentRequest(
+        nationalId = "001322000456",
+        fullName = "Nguyễn Minh Anh",
+        dateOfBirth = LocalDate.of(2022, 8, 9),
+        sex = Sex.FEMALE,
+    )
+
+    private fun config() = ClientConfig(
+        baseUrl = server.baseUrl,
+        storePath = File(work, "store/healthbook.sqlite").path,
+        lang = Lang.EN,
+        deviceName = "JVM test phone",
+    )
+
+    suspend fun run() {
+        report.check("core_version_crosses_the_boundary") {
+            expect(coreVersion().isNotBlank()) { "empty version" }
+        }
+        report.check("client_opens_its_store_signed_out") {
+            client = HealthBookClient(config(), tokens)
+            expect(!client.isSignedIn()) { "a fresh client is signed in" }
+            expectEqual(null, client.offline().me(), "cached profile before any sync")
+        }
+        report.check("registration_form_is_checked_by_domain_rules_before_sending") {
+            val problems = client.auth().validateRegistration(citizen.copy(sex = Sex.MALE, email = "not-an-email"))
+            val codes = problems.map { it.field to it.code }
+            expect(codes.contains("email" to "email_invalid") || codes.any { it.first == "email" }) { "no email problem in $codes" }
+            expect(codes.any { it.first == "national_id" }) { "no national ID/sex mismatch in $codes" }
+            val refused = expectThrows<AuthException.InvalidInput>("register with bad fields") {
+                client.auth().register(citizen.copy(email = "not-an-email"))
+            }
+            expect(refused.issues.any { it.field == "email" }) { "issues: ${refused.issues}" }
+        }
+        report.check("register_mails_a_code") {
+            mailbox.skipExisting()
+            val registered = client.auth().register(citizen)
+            expect(registered.emailVerificationSent) { "no verification mail announced" }
+            expect(registered.verification == Verification.VERIFIED || registered.verification == Verification.UNVERIFIED) { "verification" }
+        }
+        report.check("registering_the_same_citizen_twice_is_a_typed_error") {
+            val error = expectThrows<AuthException>("second registration") { client.auth().register(citizen) }
+            val typed = when (error) {
+                is AuthException.NationalIdAlreadyRegistered, is AuthException.EmailAlreadyRegistered -> true
+                else -> false
+            }
+            expect(typed) { "got ${error::class.simpleName}" }
+        }
+        report.check("verify_email_with_the_mailed_code_signs_in") {
+            val code = mailbox.nextCode(email)
+            expectThrows<AuthException.InvalidCode>("a wrong code") {
+                client.auth().verifyEmail(email, if (code == "000000") "111111" else "000000")
+            }
+            val me = client.auth().verifyEmail(email, code)
+            expect(me.emailVerified) { "email not verified" }
+            expectEqual(Assurance.BASIC, me.assurance, "assurance after an email code")
+            expect(client.isSignedIn()) { "not signed in" }
+            expect(tokens.saved != null) { "the token store was not given the session" }
+        }
+        report.check("sign_out_then_sign_in_with_a_one_time_code") {
+            client.auth().signOut(false)
+            expect(!client.isSignedIn() && tokens.saved == null) { "still signed in" }
+            mailbox.skipExisting()
+            val sent = client.auth().startEmailSignIn(email)
+            expect(sent.expiresInSeconds > 0) { "code lifetime ${sent.expiresInSeconds}" }
+            val me = client.auth().finishEmailSignIn(email, mailbox.nextCode(email))
+            expectEqual(email, me.email, "signed-in email")
+        }
+        report.check("me_returns_the_citizen_and_caches_it") {
+            val me = client.account().me()
+            expectEqual("Trần Thị Lan", me.citizen?.fullName, "citizen name")
+            expect(me.citizen?.nationalIdMasked?.endsWith("001") == true) { "masked id ${me.citizen?.nationalIdMasked}" }
+            expectEqual("Trần Thị Lan", client.offline().me()?.citizen?.fullName, "cached name")
+        }
+        report.check("add_a_dependent_online") {
+            val outcome = client.account().addDependent(son)
+            val added = (outcome as? DependentOutcome.Added)?.dependent ?: throw CheckFailed("outcome $outcome")
+            expectEqual("Nguyễn Minh Khôi", added.citizen.fullName, "dependent name")
+            expectEqual(listOf("Nguyễn Minh Khôi"), client.account().dependents().map { it.citizen.fullName }, "dependents")
+        }
+        report.check("an_adult_cannot_be_added_as_a_dependent") {
+            val adult = son.copy(nationalId = "001200000999", dateOfBirth = LocalDate.of(2000, 1, 1))
+            val error = expectThrows<AccountException.InvalidInput>("adult dependent") { client.account().addDependent(adult) }
+            expect(error.issues.any { it.code == "dependent_not_a_minor" }) { "issues ${error.issues}" }
+        }
+        report.check("enrol_a_passkey_with_the_platform_authenticator") {
+            val creation = client.auth().startPasskeyRegistration("JVM test phone")
+            expectEqual("localhost", creation.rpId, "relying party")
+            val info = client.auth().finishPasskeyRegistration(creation.ceremonyId, passkey.register(creation.requestJson))
+            expectEqual("JVM test phone", info.name, "passkey name")
+            expectEqual(1, client.account().passkeys().size, "passkeys listed")
+        }
+        report.check("sign_in_with_the_passkey_without_typing_an_address") {
+            client.auth().signOut(false)
+            val request = client.auth().startPasskeySignIn(null)
+            expect(request.allowCredentials.isEmpty()) { "a discoverable sign-in lists no credentials" }
+            val me = client.auth().finishPasskeySignIn(request.ceremonyId, passkey.authenticate(request.requestJson))
+            expectEqual(Assurance.PASSKEY, me.assurance, "assurance after a passkey")
+            expectEqual(Assurance.PASSKEY, client.auth().assurance(), "the client's view of the session")
+            expectEqual(1, me.dependents.size, "dependents in me")
+        }
+        report.check("sessions_list_marks_this_phone") {
+            val sessions = client.account().sessions()
+            val current = sessions.singleOrNull { it.current } ?: throw CheckFailed("no current session in $sessions")
+            expectEqual("JVM test phone", current.deviceName, "device name")
+        }
+        report.check("profile_and_dependents_are_read_offline") {
+            server.stop()
+            val me = client.offline().me() ?: throw CheckFailed("no cached profile")
+            expectEqual("Trần Thị Lan", me.citizen?.fullName, "cached citizen")
+            expectEqual(listOf("Nguyễn Minh Khôi"), client.offline().dependents().map { it.citizen.fullName }, "cached dependents")
+            expect(client.offline().syncedAt() != null) { "no sync time" }
+            expectThrows<AccountException.Offline>("a network read while offline") { client.account().me() }
+        }
+        report.check("an_action_taken_offline_is_queued_with_its_key") {
+            val outcome = client.account().addDependent(daughter)
+            val queued = (outcome as? DependentOutcome.Queued)?.action ?: throw CheckFailed("outcome $outcome")
+            val pending = client.offline().pending()
+            expectEqual(listOf(queued.id), pending.map { it.id }, "pending actions")
+            val action = pending.single().action as OfflineAction.AddDependent
+            expectEqual("Nguyễn Minh Anh", action.request.fullName, "queued request")
+            val attempt = client.offline().sync()
+            expectEqual(1u, attempt.remaining, "still queued while offline")
+        }
+        report.check("the_queue_is_synced_when_the_server_is_back") {
+            server.start()
+            val synced = client.offline().sync()
+            expectEqual(0u, synced.remaining, "left in the queue")
+            expectEqual(listOf<ActionResult>(ActionResult.Applied), synced.outcomes.map { it.result }, "outcomes")
+            expect(client.offline().pending().isEmpty()) { "queue not empty" }
+            val names = client.offline().dependents().map { it.citizen.fullName }.sorted()
+            expectEqual(listOf("Nguyễn Minh Anh", "Nguyễn Minh Khôi"), names, "dependents after sync")
+            expectEqual(2, client.account().dependents().size, "dependents on the server")
+        }
+        report.check("a_sync_with_an_empty_queue_changes_nothing") {
+            expectEqual(0, client.offline().sync().outcomes.size, "outcomes of an empty sync")
+            expectEqual(2, client.account().dependents().size, "dependents after a second sync")
+        }
+        report.check("sign_out_forgets_the_person_on_this_phone") {
+            client.auth().signOut(true)
+            expect(!client.isSignedIn()) { "still signed in" }
+            expectEqual(null, client.offline().me(), "cached profile after sign-out")
+            expectThrows<AccountException.NotSignedIn>("a call after sign-out") { client.account().me() }
+        }
+        report.check("a_new_client_reads_the_session_from_the_token_store") {
+            mailbox.skipExisting()
+            client.auth().startEmailSignIn(email)
+            client.auth().finishEmailSignIn(email, mailbox.nextCode(email))
+            client.close()
+            client = HealthBookClient(config(), tokens)
+            expect(client.isSignedIn()) { "the saved session was not loaded" }
+            expectEqual(email, client.account().me().email, "me with the restored session")
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package vn.healthbook.jvmtest
+
+import java.io.File
+import kotlin.system.exitProcess
+import kotlinx.coroutines.runBlocking
+
+/**
+ * `java … vn.healthbook.jvmtest.MainKt flow|certificates|booking <healthbook binary> <work dir>`
+ * runs the citizen, certificate or booking flow against a server it starts itself (the
+ * booking one with the demo data set); `bench <work dir>` measures the FFI call overhead.
+ */
+fun main(args: Array<String>) {
+    when (args.firstOrNull()) {
+        "flow", "certificates", "booking" -> {
+            val (binary, workPath) = args.drop(1).takeIf { it.size == 2 } ?: usage()
+            val work = File(workPath).apply { mkdirs() }
+            val demo = if (args[0] == "booking") listOf("--demo") else emptyList()
+            val server = Server(binary, File(work, "server"), origin = "http://localhost:8080", extraArgs = demo)
+            val report = Report()
+            try {
+                server.start()
+                runBlocking {
+                    when (args[0]) {
+                        "flow" -> CitizenFlow(server, work, report).run()
+                        "certificates" -> CertificateFlow(server, work, report).run()
+                        else -> BookingFlow(server, work, report).run()
+                    }
+                }
+            } finally {
+                server.stop()
+            }
+            exitProcess(if (report.finish()) 0 else 1)
+        }
+        "bench" -> {
+            val workPath = args.getOrNull(1) ?: usage()
+            Bench.run(File(workPath).apply { mkdirs() })
+        }
+        else -> usage()
+    }
+}
+
+private fun usage(): Nothing {
+    System.err.println("usage: MainKt flow|certificates|booking <healthbook binary> <work dir> | bench <work dir>")
+    exitProcess(2)
+}

@@ -1,0 +1,67 @@
+package vn.healthbook.jvmtest
+
+/**
+ * Checks that run in order, each named by the behaviour it proves. The flow stops at the
+ * first failure (later steps build on earlier ones); the summary line has libtest's shape so
+ * that `.ci/run` counts it like any Rust suite.
+ */
+class Report {
+    private var passed = 0
+    private var failed = 0
+    private var skipped = 0
+    private var stopped = false
+    private val started = System.nanoTime()
+
+    suspend fun check(name: String, body: suspend () -> Unit) {
+        if (stopped) {
+            skipped++
+            println("test $name ... skipped")
+            return
+        }
+        val begin = System.nanoTime()
+        try {
+            body()
+            passed++
+            println("test $name ... ok (${(System.nanoTime() - begin) / 1_000_000} ms)")
+        } catch (e: Throwable) {
+            failed++
+            stopped = true
+            println("test $name ... FAILED")
+            println("    ${e::class.qualifiedName}: ${e.message}")
+            e.stackTrace.take(8).forEach { println("        at $it") }
+        }
+    }
+
+    /** Prints the summary; true when nothing failed. */
+    fun finish(): Boolean {
+        val ok = failed == 0
+        val seconds = (System.nanoTime() - started) / 1e9
+        println()
+        println(
+            "test result: ${if (ok) "ok" else "FAILED"}. $passed passed; $failed failed; " +
+                "$skipped ignored; 0 measured; 0 filtered out; finished in ${"%.2f".format(seconds)}s"
+        )
+        return ok
+    }
+}
+
+class CheckFailed(message: String) : AssertionError(message)
+
+fun expect(condition: Boolean, message: () -> String) {
+    if (!condition) throw CheckFailed(message())
+}
+
+fun <T> expectEqual(expected: T, actual: T, what: String) {
+    if (expected != actual) throw CheckFailed("$what: expected <$expected>, was <$actual>")
+}
+
+/** Runs [body] and returns what it threw, failing when it threw nothing or another type. */
+suspend inline fun <reified E : Throwable> expectThrows(what: String, body: () -> Unit): E {
+    try {
+        body()
+    } catch (e: Throwable) {
+        if (e is E) return e
+        throw CheckFailed("$what: expected ${E::class.simpleName}, got ${e::class.qualifiedName}: ${e.message}")
+    }
+    throw CheckFailed("$what: expected ${E::class.simpleName}, nothing was thrown")
+}

@@ -1,0 +1,172 @@
+//! The signed-in account: who they are, their dependents, their sessions and passkeys.
+//! Every successful read refreshes the offline store.
+
+mod error;
+
+pub use error::AccountError;
+
+use crate::client::Core;
+use crate::error::{CoreError, FieldProblem};
+use crate::http::{Auth, decode};
+use crate::offline::{OfflineAction, PendingAction};
+use healthbook_domain::account::{
+    AddDependentRequest, Dependent, Me, PasskeyInfo, PasskeyRename, SessionInfo,
+};
+use std::sync::Arc;
+use uuid::Uuid;
+
+#[derive(uniffi::Object)]
+pub struct AccountClient {
+    core: Arc<Core>,
+}
+
+/// What became of a dependent added: added now, or queued to be sent when the network is back.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a value handed across the FFI boundary once, never kept in bulk; uniffi records cannot be boxed"
+)]
+#[derive(Debug, Clone, uniffi::Enum)]
+pub enum DependentOutcome {
+    Added { dependent: Dependent },
+    Queued { action: PendingAction },
+}
+
+/// Reads `/v1/me` and caches it.
+pub(crate) async fn refresh_me(core: &Arc<Core>) -> Result<Me, CoreError> {
+    let me: Me = core.api.get("/v1/me", Auth::Bearer).await?;
+    let now = core.clock.now();
+    let cached = me.clone();
+    core.store(move |store| store.save_me(&cached, now)).await?;
+    Ok(me)
+}
+
+/// Reads `/v1/me/dependents` and caches them.
+pub(crate) async fn refresh_dependents(core: &Arc<Core>) -> Result<Vec<Dependent>, CoreError> {
+    let account_id = core
+        .session
+        .grant()
+        .ok_or(CoreError::NotSignedIn)?
+        .account_id;
+    let dependents: Vec<Dependent> = core.api.get("/v1/me/dependents", Auth::Bearer).await?;
+    let now = core.clock.now();
+    let cached = dependents.clone();
+    core.store(move |store| store.save_dependents(account_id, &cached, now))
+        .await?;
+    Ok(dependents)
+}
+
+impl AccountClient {
+    pub(crate) fn new(core: Arc<Core>) -> AccountClient {
+        AccountClient { core }
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl AccountClient {
+    /// Who is signed in, fresh from the server (and now cached for offline use).
+    pub async fn me(&self) -> Result<Me, AccountError> {
+        Ok(refresh_me(&self.core).await?)
+    }
+
+    /// The dependents this citizen acts for, fresh from the server (and cached).
+    pub async fn dependents(&self) -> Result<Vec<Dependent>, AccountError> {
+        Ok(refresh_dependents(&self.core).await?)
+    }
+
+    /// The add-dependent form's problems, by the server's rules; empty when it may be sent.
+    pub fn validate_dependent(&self, request: AddDependentRequest) -> Vec<FieldProblem> {
+        match request.parse(self.core.clock.today()) {
+            Ok(_) => Vec::new(),
+            Err(issues) => issues
+                .iter()
+                .map(|issue| FieldProblem::from_issue(issue, self.core.lang))
+                .collect(),
+        }
+    }
+
+    /// Adds a dependent (a child under 18). Without network the request is queued, with the
+    /// idempotency key already chosen, and sent by `offline().sync()`: if the first attempt
+    /// did reach the server, the replay cannot add the child twice.
+    pub async fn add_dependent(
+        &self,
+        request: AddDependentRequest,
+    ) -> Result<DependentOutcome, AccountError> {
+        let issues = self.validate_dependent(request.clone());
+        if !issues.is_empty() {
+            return Err(AccountError::InvalidInput { issues });
+        }
+        let account_id = self
+            .core
+            .session
+            .grant()
+            .filter(|_| self.core.session.token().is_some())
+            .ok_or(AccountError::NotSignedIn)?
+            .account_id;
+        let key = Uuid::new_v4();
+        match self
+            .core
+            .api
+            .post_raw("/v1/me/dependents", &request, Auth::Bearer, key)
+            .await
+        {
+            Ok(body) => {
+                let dependent: Dependent = decode(&body)?;
+                let now = self.core.clock.now();
+                let added = dependent.clone();
+                self.core
+                    .store(move |store| {
+                        let mut cached = store.dependents(account_id)?;
+                        cached.retain(|d| d.citizen.citizen_id != added.citizen.citizen_id);
+                        cached.push(added);
+                        store.save_dependents(account_id, &cached, now)
+                    })
+                    .await?;
+                Ok(DependentOutcome::Added { dependent })
+            }
+            Err(CoreError::Network(_)) => {
+                let action = OfflineAction::AddDependent { request };
+                let pending = crate::offline::enqueue(&self.core, account_id, action, key).await?;
+                Ok(DependentOutcome::Queued { action: pending })
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// Every session of the account, the current one marked.
+    pub async fn sessions(&self) -> Result<Vec<SessionInfo>, AccountError> {
+        Ok(self.core.api.get("/v1/me/sessions", Auth::Bearer).await?)
+    }
+
+    /// Ends another session ("sign out that tablet").
+    pub async fn end_session(&self, session_id: Uuid) -> Result<(), AccountError> {
+        Ok(self
+            .core
+            .api
+            .delete(&format!("/v1/me/sessions/{session_id}"))
+            .await?)
+    }
+
+    pub async fn passkeys(&self) -> Result<Vec<PasskeyInfo>, AccountError> {
+        Ok(self.core.api.get("/v1/me/passkeys", Auth::Bearer).await?)
+    }
+
+    pub async fn rename_passkey(&self, passkey_id: Uuid, name: String) -> Result<(), AccountError> {
+        let _: serde_json::Value = self
+            .core
+            .api
+            .patch(
+                &format!("/v1/me/passkeys/{passkey_id}"),
+                &PasskeyRename { name },
+            )
+            .await?;
+        Ok(())
+    }
+
+    pub async fn remove_passkey(&self, passkey_id: Uuid) -> Result<(), AccountError> {
+        Ok(self
+            .core
+            .api
+            .delete(&format!("/v1/me/passkeys/{passkey_id}"))
+            .await?)
+    }
+}

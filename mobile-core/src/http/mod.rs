@@ -1,0 +1,313 @@
+//! The HTTP client: JSON in and out, bearer tokens, `Accept-Language`, problem+json errors,
+//! and retries that are safe because every mutating call carries an `Idempotency-Key`.
+
+mod retry;
+
+use crate::error::{CoreError, Problem};
+use crate::session::Session;
+use healthbook_domain::Lang;
+use reqwest::{Method, StatusCode, header};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+use std::time::Duration;
+use uuid::Uuid;
+
+pub use retry::RetryPolicy;
+
+/// Whether a call needs the signed-in session's token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    Public,
+    Bearer,
+}
+
+pub struct Api {
+    http: reqwest::Client,
+    base_url: String,
+    lang: Lang,
+    session: Arc<Session>,
+    retry: RetryPolicy,
+}
+
+/// One request as it is sent on every attempt: the body is serialised once, the key chosen
+/// once, so a retry is byte-for-byte the same request.
+struct Request<'a> {
+    method: Method,
+    path: &'a str,
+    body: Option<Vec<u8>>,
+    auth: Auth,
+    idempotency_key: Option<Uuid>,
+    /// The `ETag` of the copy the caller holds: the server may answer `304 Not Modified`.
+    if_none_match: Option<&'a str>,
+}
+
+/// What a conditional GET found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fetched {
+    /// The caller's copy is current.
+    NotModified,
+    /// A new body, with the `ETag` that names it.
+    Body { body: Vec<u8>, etag: Option<String> },
+}
+
+/// A successful answer: the status (2xx or 304), the `ETag` and the body.
+struct Reply {
+    status: StatusCode,
+    etag: Option<String>,
+    body: Vec<u8>,
+}
+
+impl Api {
+    pub fn new(
+        base_url: &str,
+        lang: Lang,
+        session: Arc<Session>,
+        retry: RetryPolicy,
+    ) -> Result<Api, reqwest::Error> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(30))
+            .user_agent(concat!("healthbook-core/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Api {
+            http,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            lang,
+            session,
+            retry,
+        })
+    }
+
+    pub async fn get<T: DeserializeOwned>(&self, path: &str, auth: Auth) -> Result<T, CoreError> {
+        let request = Request {
+            method: Method::GET,
+            path,
+            body: None,
+            auth,
+            idempotency_key: None,
+            if_none_match: None,
+        };
+        decode(&self.send(&request).await?.body)
+    }
+
+    /// A GET that names the copy the caller holds, so that an unchanged resource costs a
+    /// `304` and no body.
+    pub async fn get_if_changed(
+        &self,
+        path: &str,
+        auth: Auth,
+        etag: Option<&str>,
+    ) -> Result<Fetched, CoreError> {
+        let request = Request {
+            method: Method::GET,
+            path,
+            body: None,
+            auth,
+            idempotency_key: None,
+            if_none_match: etag,
+        };
+        let reply = self.send(&request).await?;
+        if reply.status == StatusCode::NOT_MODIFIED {
+            return Ok(Fetched::NotModified);
+        }
+        Ok(Fetched::Body {
+            body: reply.body,
+            etag: reply.etag,
+        })
+    }
+
+    /// A POST with a fresh idempotency key.
+    pub async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        auth: Auth,
+    ) -> Result<T, CoreError> {
+        decode(&self.post_raw(path, body, auth, Uuid::new_v4()).await?)
+    }
+
+    /// A POST with the caller's idempotency key (a queued action keeps its key for life).
+    pub async fn post_raw<B: Serialize>(
+        &self,
+        path: &str,
+        body: &B,
+        auth: Auth,
+        idempotency_key: Uuid,
+    ) -> Result<Vec<u8>, CoreError> {
+        let request = Request {
+            method: Method::POST,
+            path,
+            body: Some(encode(body)?),
+            auth,
+            idempotency_key: Some(idempotency_key),
+            if_none_match: None,
+        };
+        Ok(self.send(&request).await?.body)
+    }
+
+    pub async fn patch<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, CoreError> {
+        let request = Request {
+            method: Method::PATCH,
+            path,
+            body: Some(encode(body)?),
+            auth: Auth::Bearer,
+            idempotency_key: None,
+            if_none_match: None,
+        };
+        decode(&self.send(&request).await?.body)
+    }
+
+    pub async fn delete(&self, path: &str) -> Result<(), CoreError> {
+        let request = Request {
+            method: Method::DELETE,
+            path,
+            body: None,
+            auth: Auth::Bearer,
+            idempotency_key: None,
+            if_none_match: None,
+        };
+        self.send(&request).await.map(drop)
+    }
+
+    /// Sends until it succeeds, fails for good, or the policy gives up. Only requests that
+    /// are safe to repeat are repeated: GET, PATCH and DELETE are idempotent by nature, and
+    /// a POST is sent only with an idempotency key, which makes the server replay its first
+    /// answer instead of acting twice.
+    async fn send(&self, request: &Request<'_>) -> Result<Reply, CoreError> {
+        let mut attempt = 1;
+        loop {
+            let outcome = self.attempt(request).await;
+            let wait = match &outcome {
+                Err(CoreError::Network(_)) => self.retry.after_network_failure(attempt),
+                Err(CoreError::Problem(problem)) if problem.is_transient() => self
+                    .retry
+                    .after_refusal(attempt, problem.retry_after_seconds),
+                _ => None,
+            };
+            match wait {
+                Some(wait) => {
+                    tracing::debug!(
+                        http.method = %request.method,
+                        http.attempt = attempt,
+                        "retrying after a transient failure"
+                    );
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                None => return outcome,
+            }
+        }
+    }
+
+    async fn attempt(&self, request: &Request<'_>) -> Result<Reply, CoreError> {
+        let mut builder = self
+            .http
+            .request(
+                request.method.clone(),
+                format!("{}{}", self.base_url, request.path),
+            )
+            .header(header::ACCEPT, "application/json")
+            .header(header::ACCEPT_LANGUAGE, self.lang.code());
+        if request.auth == Auth::Bearer {
+            let token = self.session.token().ok_or(CoreError::NotSignedIn)?;
+            builder = builder.bearer_auth(token);
+        }
+        if let Some(key) = request.idempotency_key {
+            builder = builder.header("Idempotency-Key", key.to_string());
+        }
+        if let Some(etag) = request.if_none_match {
+            builder = builder.header(header::IF_NONE_MATCH, etag);
+        }
+        if let Some(body) = &request.body {
+            builder = builder
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        let response = builder.send().await.map_err(CoreError::Network)?;
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        let etag = response
+            .headers()
+            .get(header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = response.bytes().await.map_err(CoreError::Network)?.to_vec();
+        if status.is_success() || status == StatusCode::NOT_MODIFIED {
+            return Ok(Reply { status, etag, body });
+        }
+        let problem = Problem::parse(status.as_u16(), &body, retry_after);
+        if status == StatusCode::UNAUTHORIZED && request.auth == Auth::Bearer {
+            // The server no longer honours this token (expired, revoked, signed out
+            // elsewhere): forget it so the app shows the sign-in screen.
+            self.session.clear();
+        }
+        Err(CoreError::Problem(problem))
+    }
+}
+
+fn encode<B: Serialize>(body: &B) -> Result<Vec<u8>, CoreError> {
+    serde_json::to_vec(body).map_err(|e| CoreError::Decode(e.to_string()))
+}
+
+pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, CoreError> {
+    // An empty success (204) reads as JSON null, so `()` decodes from it.
+    let body: &[u8] = if body.is_empty() { b"null" } else { body };
+    serde_json::from_slice(body).map_err(|e| CoreError::Decode(e.to_string()))
+}
+
+/// `?name=value&…` for the pairs that have a value, percent-encoded (RFC 3986 unreserved
+/// characters stay as they are); empty when none has.
+pub fn query_string(pairs: &[(&str, Option<String>)]) -> String {
+    let encoded: Vec<String> = pairs
+        .iter()
+        .filter_map(|(name, value)| {
+            value
+                .as_deref()
+                .map(|value| format!("{}={}", percent_encode(name), percent_encode(value)))
+        })
+        .collect();
+    if encoded.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", encoded.join("&"))
+    }
+}
+
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_strings_skip_absent_values_and_encode_the_rest() {
+        assert_eq!(query_string(&[("q", None)]), "");
+        assert_eq!(
+            query_string(&[
+                ("q", Some("bạch mai & co".to_owned())),
+                ("province", None),
+                ("limit", Some("20".to_owned())),
+            ]),
+            "?q=b%E1%BA%A1ch%20mai%20%26%20co&limit=20"
+        );
+    }
+}

@@ -1,0 +1,63 @@
+//! HealthBook's mobile core: everything the Android and iOS apps share except their screens.
+//!
+//! One root object, [`HealthBookClient`], hands out a sub-client per area — [`AuthClient`]
+//! (`auth()`), [`AccountClient`] (`account()`), [`BookingClient`] (`booking()`),
+//! [`CertificatesClient`] (`certificates()`), [`OfflineClient`] (`offline()`) — and each area
+//! has one error enum that a mobile developer can `when`/`switch` on. Data crosses the boundary
+//! as the shared `domain` records; nothing is declared twice.
+//!
+//! Architecture invariants: the core never depends on `server`; every call that does I/O is
+//! `async` (uniffi on tokio) so no app ever blocks its UI thread; the platform supplies what
+//! only it has (the keystore, through [`TokenStore`]); secrets never reach a log line.
+
+uniffi::setup_scaffolding!();
+
+mod account;
+mod admin;
+mod auth;
+mod booking;
+mod certificates;
+mod client;
+pub mod clock;
+mod error;
+mod http;
+mod offline;
+mod passkey;
+mod qr;
+mod session;
+pub mod store;
+#[cfg(feature = "test-authenticator")]
+mod testing;
+
+pub use account::{AccountClient, AccountError, DependentOutcome};
+pub use admin::{AdminUnit, AdminUnitKind, SpecialtyInfo, communes, provinces, specialties};
+pub use auth::{AuthClient, AuthError};
+pub use booking::{
+    BookingClient, BookingError, BookingOutcome, FacilityPage, FacilitySearch, SlotPage,
+    SlotSearch, appointment_qr,
+};
+pub use certificates::{
+    CertificateCheck, CertificateDetails, CertificateError, CertificatesClient, ListsStatus,
+    RefreshReport, SavedCertificate, VerificationOutcome,
+};
+pub use client::{ClientConfig, ClientError, HealthBookClient, core_version};
+pub use error::FieldProblem;
+pub use offline::{
+    ActionResult, OfflineAction, OfflineClient, OfflineError, PendingAction, SyncOutcome,
+    SyncReport,
+};
+pub use passkey::{PasskeyCreation, PasskeyRequest, PlatformAssertion, PlatformRegistration};
+pub use qr::{QrError, QrMatrix, qr_code};
+pub use session::TokenStore;
+#[cfg(feature = "test-authenticator")]
+pub use testing::{SoftPasskey, SoftPasskeyError};
+
+// The domain's remote types used directly in this crate's own records and signatures:
+// their conversions are registered once, in `healthbook_domain`, and borrowed here.
+use uuid::Uuid;
+uniffi::use_remote_type!(healthbook_domain::Uuid);
+use chrono::NaiveDate;
+uniffi::use_remote_type!(healthbook_domain::NaiveDate);
+/// An instant in UTC; the same custom type as `healthbook_domain`'s.
+pub type Timestamp = chrono::DateTime<chrono::Utc>;
+uniffi::use_remote_type!(healthbook_domain::Timestamp);

@@ -1,0 +1,176 @@
+//! How the client behaves when the network or the server misbehaves, against a scripted
+//! server: retries keep their idempotency key, refusals become typed errors.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use chrono::Utc;
+use healthbook_core::{AccountError, AuthError};
+use healthbook_domain::Sensitive;
+use healthbook_domain::account::{Assurance, SessionGrant};
+use std::sync::Arc;
+use support::{MemoryTokens, Scripted, client, scripted_server};
+use uuid::Uuid;
+
+fn signed_in() -> Arc<MemoryTokens> {
+    let tokens = Arc::new(MemoryTokens::default());
+    // A session far in the future of any clock this test could run on.
+    let expires_at = "2999-01-01T00:00:00Z"
+        .parse::<chrono::DateTime<Utc>>()
+        .unwrap();
+    *tokens.0.lock().unwrap() = Some(SessionGrant {
+        token: Sensitive::new("opaque-token".to_owned()),
+        session_id: Uuid::new_v4(),
+        account_id: Uuid::new_v4(),
+        assurance: Assurance::Basic,
+        expires_at,
+    });
+    tokens
+}
+
+#[tokio::test]
+async fn a_lost_answer_is_retried_with_the_same_idempotency_key() {
+    let (base, received) = scripted_server(vec![
+        Scripted::Drop,
+        Scripted::Reply(202, vec![], r#"{"expires_in_seconds":600}"#),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(&base, dir.path(), Arc::new(MemoryTokens::default()));
+
+    let sent = client
+        .auth()
+        .start_email_sign_in("lan@example.vn".to_owned())
+        .await
+        .unwrap();
+    assert_eq!(sent.expires_in_seconds, 600);
+
+    let received = received.lock().unwrap().clone();
+    assert_eq!(received.len(), 2);
+    let keys: Vec<_> = received
+        .iter()
+        .map(|r| r.header("idempotency-key"))
+        .collect();
+    assert!(keys[0].is_some());
+    assert_eq!(keys[0], keys[1], "a retry must reuse the key");
+    assert_eq!(
+        received[0].body, received[1].body,
+        "a retry must resend the same body"
+    );
+}
+
+#[tokio::test]
+async fn a_busy_server_is_asked_again_after_retry_after() {
+    let (base, received) = scripted_server(vec![
+        Scripted::Reply(
+            503,
+            vec![("retry-after", "1")],
+            r#"{"code":"service_unavailable","detail":"busy","status":503}"#,
+        ),
+        Scripted::Reply(202, vec![], r#"{"expires_in_seconds":600}"#),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(&base, dir.path(), Arc::new(MemoryTokens::default()));
+    client
+        .auth()
+        .start_email_sign_in("lan@example.vn".to_owned())
+        .await
+        .unwrap();
+    assert_eq!(received.lock().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_long_rate_limit_is_handed_to_the_app_with_its_delay() {
+    let (base, _) = scripted_server(vec![Scripted::Reply(
+        429,
+        vec![("retry-after", "120")],
+        r#"{"code":"rate_limited","detail":"slow down","status":429}"#,
+    )])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(&base, dir.path(), Arc::new(MemoryTokens::default()));
+    let error = client
+        .auth()
+        .start_email_sign_in("lan@example.vn".to_owned())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            AuthError::RateLimited {
+                retry_after_seconds: Some(120)
+            }
+        ),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_rejected_token_is_forgotten_and_reported_as_signed_out() {
+    let (base, received) = scripted_server(vec![Scripted::Reply(
+        401,
+        vec![],
+        r#"{"code":"unauthenticated","detail":"expired","status":401}"#,
+    )])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = signed_in();
+    let client = client(&base, dir.path(), tokens.clone());
+    assert!(client.is_signed_in());
+
+    let error = client.account().me().await.unwrap_err();
+    assert!(matches!(error, AccountError::NotSignedIn), "{error:?}");
+    assert_eq!(
+        received.lock().unwrap()[0].header("authorization"),
+        Some("Bearer opaque-token")
+    );
+    assert!(!client.is_signed_in());
+    assert!(
+        tokens.saved().is_none(),
+        "the keystore still holds the token"
+    );
+}
+
+#[tokio::test]
+async fn health_data_without_a_passkey_session_asks_for_a_step_up() {
+    let (base, _) = scripted_server(vec![Scripted::Reply(
+        403,
+        vec![],
+        r#"{"code":"step_up_required","detail":"passkey needed","status":403}"#,
+    )])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(&base, dir.path(), signed_in());
+    let error = client.account().sessions().await.unwrap_err();
+    assert!(matches!(error, AccountError::StepUpRequired), "{error:?}");
+}
+
+#[tokio::test]
+async fn calls_that_need_a_session_fail_locally_without_one() {
+    // Nothing listens here: the call must not even try.
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(
+        "http://127.0.0.1:9",
+        dir.path(),
+        Arc::new(MemoryTokens::default()),
+    );
+    let error = client.account().me().await.unwrap_err();
+    assert!(matches!(error, AccountError::NotSignedIn), "{error:?}");
+}
+
+#[tokio::test]
+async fn an_unreachable_server_is_reported_as_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(
+        "http://127.0.0.1:9",
+        dir.path(),
+        Arc::new(MemoryTokens::default()),
+    );
+    let error = client
+        .auth()
+        .start_email_sign_in("lan@example.vn".to_owned())
+        .await
+        .unwrap_err();
+    assert!(matches!(error, AuthError::Offline), "{error:?}");
+}

@@ -1,0 +1,22 @@
+//! The support-staff API: users, locks, sessions, recovery verification, the audit trail.
+//! Every route needs a passkey session; the authorization module decides who may act.
+
+mod audit_search;
+mod users;
+
+use crate::state::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(users::create_user))
+        .routes(routes!(users::search_users))
+        .routes(routes!(users::get_user))
+        .routes(routes!(users::lock_user))
+        .routes(routes!(users::unlock_user))
+        .routes(routes!(users::revoke_user_sessions))
+        .routes(routes!(users::resend_verification))
+        .routes(routes!(users::verify_for_recovery))
+        .routes(routes!(audit_search::search))
+}

@@ -1,0 +1,125 @@
+//! The authenticated caller, as every handler receives it.
+
+use super::error::AuthError;
+use super::session;
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header;
+use axum::http::request::Parts;
+use chrono::{DateTime, Utc};
+use healthbook_domain::Lang;
+use healthbook_domain::account::{Assurance, RoleGrant, StaffRole};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    Citizen,
+    Staff,
+}
+
+impl AccountKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountKind::Citizen => "citizen",
+            AccountKind::Staff => "staff",
+        }
+    }
+
+    pub fn parse(value: &str) -> AccountKind {
+        if value == "staff" {
+            AccountKind::Staff
+        } else {
+            AccountKind::Citizen
+        }
+    }
+}
+
+/// Who is calling, from a valid session. This snapshot is what the session cache holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub session_id: Uuid,
+    pub account_id: Uuid,
+    pub kind: AccountKind,
+    pub assurance: Assurance,
+    pub citizen_id: Option<Uuid>,
+    pub roles: Vec<RoleGrant>,
+    pub email_verified: bool,
+    pub lang: Lang,
+    pub last_seen_at: DateTime<Utc>,
+    pub idle_expires_at: DateTime<Utc>,
+    pub absolute_expires_at: DateTime<Utc>,
+}
+
+impl Actor {
+    pub fn has_role(&self, role: StaffRole) -> bool {
+        self.roles.iter().any(|grant| grant.role == role)
+    }
+
+    /// Facilities where the caller holds `role`.
+    pub fn facilities_with(&self, role: StaffRole) -> impl Iterator<Item = Uuid> + '_ {
+        self.roles
+            .iter()
+            .filter(move |grant| grant.role == role)
+            .filter_map(|grant| grant.facility_id)
+    }
+}
+
+/// The bearer token of a request, if it has one.
+pub fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+impl FromRequestParts<AppState> for Actor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = bearer(parts).ok_or(AuthError::Unauthenticated)?;
+        session::resolve(state, token).await
+    }
+}
+
+/// The caller's network address: the peer, or the first `X-Forwarded-For` hop when the
+/// deployment says a trusted proxy sets it. Used for rate limits and the audit trail only.
+#[derive(Debug, Clone)]
+pub struct ClientIp(pub String);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state.config.trust_forwarded_for
+            && let Some(first) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+        {
+            return Ok(ClientIp(first.to_owned()));
+        }
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip().to_string())
+            .unwrap_or_else(|| "unknown".to_owned());
+        Ok(ClientIp(peer))
+    }
+}

@@ -1,0 +1,212 @@
+//! Email codes: verifying the address, and signing in with a one-time code.
+//!
+//! A code proves control of the mailbox, nothing more: the session it opens is *basic*
+//! (account, dependents, bookings, enrolling the first passkey). Health data needs a passkey.
+
+use super::actor::{AccountKind, ClientIp};
+use super::audit::{self, Event, Record};
+use super::codes::{self, Purpose};
+use super::entities::account;
+use super::error::AuthError;
+use super::register::lang_of;
+use super::{limits, lockout, mails, session};
+use crate::error::ApiResult;
+use crate::http::ValidJson;
+use crate::mail;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use healthbook_domain::account::{
+    Assurance, CodeSent, EMAIL_CODE_MINUTES, OtpFinishRequest, OtpStartRequest, SessionGrant,
+    VerifyEmailRequest,
+};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, TransactionTrait};
+
+pub async fn find_by_email(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Option<account::Model>, DbErr> {
+    account::Entity::find()
+        .filter(account::Column::EmailKey.eq(email.trim().to_lowercase()))
+        .one(db)
+        .await
+}
+
+/// Verifies the address with the code from the registration mail and opens a basic session.
+#[utoipa::path(post, path = "/auth/email/verify", tag = "auth",
+    request_body = VerifyEmailRequest,
+    responses(
+        (status = 200, description = "Address verified; a basic session", body = SessionGrant),
+        (status = 400, description = "`invalid_code`: wrong, expired, used or exhausted", content_type = "application/problem+json"),
+        (status = 403, description = "`account_locked`", content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts", content_type = "application/problem+json"),
+    ))]
+pub async fn verify_email(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ValidJson(request): ValidJson<VerifyEmailRequest>,
+) -> ApiResult<Json<SessionGrant>> {
+    sign_in_with_code(
+        &state,
+        &ip,
+        &request.email,
+        request.code.expose(),
+        request.device_name,
+        true,
+    )
+    .await
+    .map(Json)
+}
+
+/// Mails a one-time sign-in code. The answer is the same whether or not the address has an
+/// account, so it cannot be used to find out who is registered.
+#[utoipa::path(post, path = "/auth/otp/start", tag = "auth",
+    request_body = OtpStartRequest,
+    responses(
+        (status = 202, description = "If the address has an account, a code is on its way", body = CodeSent),
+        (status = 429, description = "Too many codes requested", content_type = "application/problem+json"),
+    ))]
+pub async fn otp_start(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ValidJson(request): ValidJson<OtpStartRequest>,
+) -> ApiResult<(StatusCode, Json<CodeSent>)> {
+    limits::check(&state, limits::CODE_SEND_PER_IP, &ip).await?;
+    limits::check(
+        &state,
+        limits::CODE_SEND_PER_ACCOUNT,
+        &limits::email_subject(&request.email),
+    )
+    .await?;
+    let now = state.clock.now();
+    if let Some(account) = find_by_email(&state.db, &request.email).await?
+        && AccountKind::parse(&account.kind) == AccountKind::Citizen
+        && account.status == "active"
+    {
+        send_code(&state, &account, now).await?;
+    }
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(CodeSent {
+            expires_in_seconds: EMAIL_CODE_MINUTES * 60,
+        }),
+    ))
+}
+
+async fn send_code(
+    state: &AppState,
+    account: &account::Model,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let txn = state.db.begin().await?;
+    let lang = lang_of(account);
+    // An address never verified gets its verification code again: the same code then
+    // both verifies it and signs in.
+    let email = if account.email_verified_at.is_none() {
+        let code = codes::issue(&txn, account.id, Purpose::VerifyEmail, now).await?;
+        mails::verify_email(&account.email, &account.display_name, &code, lang)
+    } else {
+        let code = codes::issue(&txn, account.id, Purpose::SignIn, now).await?;
+        mails::sign_in_code(&account.email, &account.display_name, &code, lang)
+    };
+    mail::enqueue(&txn, email, now).await?;
+    txn.commit().await?;
+    state.mailer.wake();
+    Ok(())
+}
+
+/// Signs in with the mailed code; opens a basic session.
+#[utoipa::path(post, path = "/auth/otp/finish", tag = "auth",
+    request_body = OtpFinishRequest,
+    responses(
+        (status = 200, description = "A basic session", body = SessionGrant),
+        (status = 400, description = "`invalid_code`", content_type = "application/problem+json"),
+        (status = 403, description = "`account_locked`", content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts", content_type = "application/problem+json"),
+    ))]
+pub async fn otp_finish(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ValidJson(request): ValidJson<OtpFinishRequest>,
+) -> ApiResult<Json<SessionGrant>> {
+    sign_in_with_code(
+        &state,
+        &ip,
+        &request.email,
+        request.code.expose(),
+        request.device_name,
+        false,
+    )
+    .await
+    .map(Json)
+}
+
+async fn sign_in_with_code(
+    state: &AppState,
+    ip: &str,
+    email: &str,
+    code: &str,
+    device_name: Option<String>,
+    verifying: bool,
+) -> ApiResult<SessionGrant> {
+    limits::check(state, limits::CODE_CHECK_PER_IP, ip).await?;
+    let now = state.clock.now();
+    let account = find_by_email(&state.db, email).await?;
+    // A locked account says so before any limit: its owner must learn why sign-in fails.
+    if let Some(account) = &account
+        && AccountKind::parse(&account.kind) == AccountKind::Citizen
+        && session::locked_at(account, now)
+    {
+        return Err(AuthError::Locked { retry_after: None }.into());
+    }
+    limits::check(
+        state,
+        limits::CODE_CHECK_PER_ACCOUNT,
+        &limits::email_subject(email),
+    )
+    .await?;
+    let Some(account) = account else {
+        return Err(AuthError::InvalidCode.into());
+    };
+    if AccountKind::parse(&account.kind) == AccountKind::Staff {
+        // Staff never receive sign-in codes; say so plainly to the person holding the code.
+        return Err(AuthError::PasskeyRequired.into());
+    }
+    let purpose = if verifying || account.email_verified_at.is_none() {
+        Purpose::VerifyEmail
+    } else {
+        Purpose::SignIn
+    };
+    lockout::redeem(state, &account, purpose, code, ip).await?;
+    let txn = state.db.begin().await?;
+    if purpose == Purpose::VerifyEmail {
+        account::Entity::update_many()
+            .col_expr(account::Column::EmailVerifiedAt, Expr::value(now))
+            .col_expr(account::Column::UpdatedAt, Expr::value(now))
+            .filter(account::Column::Id.eq(account.id))
+            .exec(&txn)
+            .await?;
+        audit::record(
+            &txn,
+            Record::of(account.id, Event::EmailVerified).from_ip(ip),
+            now,
+        )
+        .await?;
+    }
+    let grant = session::open(&txn, &account, Assurance::Basic, device_name, now).await?;
+    audit::record(
+        &txn,
+        Record::of(account.id, Event::SignIn)
+            .from_ip(ip)
+            .with(serde_json::json!({ "method": "email_code", "session_id": grant.session_id })),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    limits::clear_failures(state, account.id).await;
+    session::refresh_account(state, account.id).await?;
+    Ok(grant)
+}

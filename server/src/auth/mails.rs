@@ -1,0 +1,180 @@
+//! The mails of identity and access, in the recipient's language. Codes appear in the body
+//! only; subjects stay generic so that lock screens do not show them.
+
+use crate::mail::OutgoingEmail;
+use healthbook_domain::{Lang, Sensitive};
+
+fn email(to: &str, subject: String, body: String) -> OutgoingEmail {
+    OutgoingEmail {
+        recipient: Sensitive::new(to.to_owned()),
+        subject,
+        body_text: body,
+        body_html: None,
+        attachments: Vec::new(),
+    }
+}
+
+const SIGNATURE_VI: &str = "\n\n—\nSổ sức khỏe điện tử HealthBook\nNếu bạn không yêu cầu thư này, hãy bỏ qua nó; không ai có thể dùng mã nếu không có hộp thư của bạn.";
+const SIGNATURE_EN: &str = "\n\n—\nHealthBook electronic health book\nIf you did not ask for this, ignore it; nobody can use the code without your mailbox.";
+
+pub fn verify_email(to: &str, name: &str, code: &Sensitive<String>, lang: Lang) -> OutgoingEmail {
+    let code = code.expose();
+    match lang {
+        Lang::Vi => email(
+            to,
+            "Xác minh địa chỉ email của bạn".into(),
+            format!(
+                "Xin chào {name},\n\nMã xác minh email của bạn là: {code}\nMã có hiệu lực trong 10 phút.{SIGNATURE_VI}"
+            ),
+        ),
+        Lang::En => email(
+            to,
+            "Verify your email address".into(),
+            format!(
+                "Hello {name},\n\nYour email verification code is: {code}\nIt is valid for 10 minutes.{SIGNATURE_EN}"
+            ),
+        ),
+    }
+}
+
+pub fn sign_in_code(to: &str, name: &str, code: &Sensitive<String>, lang: Lang) -> OutgoingEmail {
+    let code = code.expose();
+    match lang {
+        Lang::Vi => email(
+            to,
+            "Mã đăng nhập HealthBook".into(),
+            format!(
+                "Xin chào {name},\n\nMã đăng nhập của bạn là: {code}\nMã có hiệu lực trong 10 phút.{SIGNATURE_VI}"
+            ),
+        ),
+        Lang::En => email(
+            to,
+            "Your HealthBook sign-in code".into(),
+            format!(
+                "Hello {name},\n\nYour sign-in code is: {code}\nIt is valid for 10 minutes.{SIGNATURE_EN}"
+            ),
+        ),
+    }
+}
+
+pub fn recovery_code(to: &str, name: &str, code: &Sensitive<String>, lang: Lang) -> OutgoingEmail {
+    let code = code.expose();
+    match lang {
+        Lang::Vi => email(
+            to,
+            "Khôi phục tài khoản HealthBook".into(),
+            format!(
+                "Xin chào {name},\n\nMã khôi phục tài khoản của bạn là: {code}\nMã có hiệu lực trong 10 phút. Sau khi khôi phục, mọi phiên đăng nhập khác sẽ bị đăng xuất.{SIGNATURE_VI}"
+            ),
+        ),
+        Lang::En => email(
+            to,
+            "Recover your HealthBook account".into(),
+            format!(
+                "Hello {name},\n\nYour account recovery code is: {code}\nIt is valid for 10 minutes. Recovery signs out every other session.{SIGNATURE_EN}"
+            ),
+        ),
+    }
+}
+
+pub fn recovered(to: &str, name: &str, lang: Lang) -> OutgoingEmail {
+    match lang {
+        Lang::Vi => email(
+            to,
+            "Tài khoản của bạn vừa được khôi phục".into(),
+            format!(
+                "Xin chào {name},\n\nTài khoản HealthBook của bạn vừa được khôi phục và mọi phiên đăng nhập khác đã bị đăng xuất. Nếu không phải bạn, hãy liên hệ ngay bộ phận hỗ trợ.{SIGNATURE_VI}"
+            ),
+        ),
+        Lang::En => email(
+            to,
+            "Your account was just recovered".into(),
+            format!(
+                "Hello {name},\n\nYour HealthBook account was just recovered and every other session was signed out. If this was not you, contact support now.{SIGNATURE_EN}"
+            ),
+        ),
+    }
+}
+
+pub fn locked_out(to: &str, name: &str, minutes: i64, lang: Lang) -> OutgoingEmail {
+    match lang {
+        Lang::Vi => email(
+            to,
+            "Tài khoản tạm thời bị khóa".into(),
+            format!(
+                "Xin chào {name},\n\nCó quá nhiều lần đăng nhập sai vào tài khoản của bạn, nên tài khoản bị khóa đăng nhập trong {minutes} phút. Nếu không phải bạn, hãy liên hệ bộ phận hỗ trợ.{SIGNATURE_VI}"
+            ),
+        ),
+        Lang::En => email(
+            to,
+            "Your account is temporarily locked".into(),
+            format!(
+                "Hello {name},\n\nThere were too many failed sign-ins to your account, so signing in is locked for {minutes} minutes. If this was not you, contact support.{SIGNATURE_EN}"
+            ),
+        ),
+    }
+}
+
+pub fn passkey_added(to: &str, name: &str, passkey: &str, lang: Lang) -> OutgoingEmail {
+    match lang {
+        Lang::Vi => email(
+            to,
+            "Đã thêm khóa truy cập mới".into(),
+            format!(
+                "Xin chào {name},\n\nMột khóa truy cập (passkey) mới tên \"{passkey}\" vừa được thêm vào tài khoản của bạn. Nếu không phải bạn, hãy liên hệ ngay bộ phận hỗ trợ.{SIGNATURE_VI}"
+            ),
+        ),
+        Lang::En => email(
+            to,
+            "A new passkey was added".into(),
+            format!(
+                "Hello {name},\n\nA new passkey named \"{passkey}\" was just added to your account. If this was not you, contact support now.{SIGNATURE_EN}"
+            ),
+        ),
+    }
+}
+
+pub fn staff_enrolment(
+    to: &str,
+    name: &str,
+    code: &Sensitive<String>,
+    link: &str,
+    lang: Lang,
+) -> OutgoingEmail {
+    let code = code.expose();
+    match lang {
+        Lang::Vi => email(
+            to,
+            "Kích hoạt tài khoản nhân viên HealthBook".into(),
+            format!(
+                "Xin chào {name},\n\nTài khoản nhân viên HealthBook của bạn đã được tạo. Mở ứng dụng và đăng ký khóa truy cập (passkey) bằng liên kết:\n{link}\nMã kích hoạt: {code}\nMã có hiệu lực trong 72 giờ và chỉ dùng được một lần.{SIGNATURE_VI}"
+            ),
+        ),
+        Lang::En => email(
+            to,
+            "Activate your HealthBook staff account".into(),
+            format!(
+                "Hello {name},\n\nYour HealthBook staff account was created. Open the app and register your passkey with this link:\n{link}\nEnrolment code: {code}\nThe code is valid for 72 hours and can be used once.{SIGNATURE_EN}"
+            ),
+        ),
+    }
+}
+
+pub fn guardian_invitation(to: &str, inviter: &str, child: &str, lang: Lang) -> OutgoingEmail {
+    match lang {
+        Lang::Vi => email(
+            to,
+            "Lời mời làm người giám hộ trên HealthBook".into(),
+            format!(
+                "Xin chào,\n\n{inviter} mời bạn cùng làm người giám hộ sổ sức khỏe của {child}. Đăng nhập ứng dụng HealthBook bằng địa chỉ email này để chấp nhận lời mời.{SIGNATURE_VI}"
+            ),
+        ),
+        Lang::En => email(
+            to,
+            "Invitation to be a guardian on HealthBook".into(),
+            format!(
+                "Hello,\n\n{inviter} invites you to be a guardian of {child}'s health book. Sign in to the HealthBook app with this email address to accept.{SIGNATURE_EN}"
+            ),
+        ),
+    }
+}

@@ -1,0 +1,65 @@
+//! Identity and access: citizens, staff, passkeys, sessions, dependents.
+
+pub mod actor;
+pub mod audit;
+pub mod codes;
+pub mod dependents;
+pub mod email;
+pub mod entities;
+pub mod error;
+pub mod limits;
+pub mod lockout;
+pub mod mails;
+pub mod me;
+pub mod passkeys;
+pub mod recovery;
+pub mod register;
+pub mod registry;
+pub mod secrets;
+pub mod session;
+pub mod staff;
+pub mod wellknown;
+
+use crate::state::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Routes under `/v1`.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(register::register))
+        .routes(routes!(email::verify_email))
+        .routes(routes!(email::otp_start))
+        .routes(routes!(email::otp_finish))
+        .routes(routes!(passkeys::register_start))
+        .routes(routes!(passkeys::register_finish))
+        .routes(routes!(passkeys::login_start))
+        .routes(routes!(passkeys::login_finish))
+        .routes(routes!(recovery::start))
+        .routes(routes!(recovery::finish))
+        .routes(routes!(staff::enrol))
+        .routes(routes!(me::logout))
+        .routes(routes!(me::me))
+        .routes(routes!(me::list_sessions))
+        .routes(routes!(me::revoke_session))
+        .routes(routes!(me::auth_events))
+        .routes(routes!(passkeys::list))
+        .routes(routes!(passkeys::rename, passkeys::remove))
+        .routes(routes!(
+            dependents::add_dependent,
+            dependents::list_dependents
+        ))
+        .routes(routes!(dependents::invite_guardian))
+        .routes(routes!(dependents::list_invitations))
+        .routes(routes!(dependents::accept_invitation))
+        .routes(routes!(dependents::list_guardians))
+        .routes(routes!(dependents::grant_guardian))
+        .routes(routes!(dependents::end_guardian))
+}
+
+/// Routes at the root (`/.well-known/…`).
+pub fn root_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(wellknown::assetlinks))
+        .routes(routes!(wellknown::apple_app_site_association))
+}

@@ -1,0 +1,271 @@
+//! Staff accounts: created by `healthbook create-staff` (the first support officer) or by
+//! support and facility admins through the admin API; enrolled with a one-time code that
+//! opens an enrolment session whose only use is registering a passkey. Staff then sign in
+//! with passkeys only.
+
+use super::actor::ClientIp;
+use super::audit::{self, Event, Record};
+use super::codes::{self, Purpose};
+use super::entities::{account, staff_role};
+use super::error::AuthError;
+use super::{limits, lockout, mails, session};
+use crate::booking::entities::facility;
+use crate::cli::CreateStaffArgs;
+use crate::config::Config;
+use crate::error::{ApiError, ApiResult, FieldError, Text};
+use crate::http::ValidJson;
+use crate::mail;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use chrono::{DateTime, Utc};
+use healthbook_domain::account::{Assurance, SessionGrant, StaffRole};
+use healthbook_domain::ids::EmailAddress;
+use healthbook_domain::{Lang, Sensitive};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use uuid::Uuid;
+
+/// A staff account to create, with the role it starts with.
+#[derive(Debug, Clone)]
+pub struct NewStaff {
+    pub email: EmailAddress,
+    pub full_name: String,
+    pub role: StaffRole,
+    pub facility_id: Option<Uuid>,
+    pub admin_unit: Option<String>,
+    pub lang: Lang,
+}
+
+pub fn role_scope_error() -> ApiError {
+    ApiError::validation(vec![FieldError::new(
+        "facility_id",
+        "role_scope_invalid",
+        Text::new(
+            "Bác sĩ, người tiêm chủng và quản trị cơ sở phải gắn với một cơ sở; cơ quan quản lý gắn với một đơn vị hành chính.",
+            "Doctors, vaccinators and facility admins need a facility; authorities need an administrative unit.",
+        ),
+    )])
+}
+
+/// Creates the account, its role and an enrolment code inside the caller's transaction,
+/// and queues the enrolment mail. Returns the account id and the code.
+pub async fn create(
+    txn: &impl ConnectionTrait,
+    staff: &NewStaff,
+    granted_by: Option<Uuid>,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<(Uuid, Sensitive<String>), ApiError> {
+    let scope_ok = match staff.role {
+        StaffRole::Doctor | StaffRole::Vaccinator | StaffRole::FacilityAdmin => {
+            staff.facility_id.is_some() && staff.admin_unit.is_none()
+        }
+        StaffRole::Authority => staff.admin_unit.is_some() && staff.facility_id.is_none(),
+        StaffRole::Support => staff.facility_id.is_none() && staff.admin_unit.is_none(),
+    };
+    if !scope_ok {
+        return Err(role_scope_error());
+    }
+    let email_key = staff.email.as_str().to_lowercase();
+    if account::Entity::find()
+        .filter(account::Column::EmailKey.eq(&email_key))
+        .one(txn)
+        .await?
+        .is_some()
+    {
+        return Err(AuthError::EmailTaken.into());
+    }
+    let id = Uuid::now_v7();
+    account::Entity::insert(account::ActiveModel {
+        id: Set(id),
+        kind: Set("staff".to_owned()),
+        email: Set(staff.email.as_str().to_owned()),
+        email_key: Set(email_key),
+        // The enrolment code proves the mailbox.
+        email_verified_at: Set(None),
+        display_name: Set(staff.full_name.clone()),
+        phone: Set(None),
+        lang: Set(staff.lang.code().to_owned()),
+        status: Set("active".to_owned()),
+        locked_until: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(txn)
+    .await
+    .map_err(super::register::unique_violation)?;
+    staff_role::Entity::insert(staff_role::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        account_id: Set(id),
+        role: Set(staff.role.as_str().to_owned()),
+        facility_id: Set(staff.facility_id),
+        admin_unit: Set(staff.admin_unit.clone()),
+        granted_by: Set(granted_by),
+        created_at: Set(now),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    let code = codes::issue(txn, id, Purpose::StaffEnrolment, now).await?;
+    let link = format!("{public_url}/enrol#code={}", code.expose());
+    mail::enqueue(
+        txn,
+        mails::staff_enrolment(
+            staff.email.as_str(),
+            &staff.full_name,
+            &code,
+            &link,
+            staff.lang,
+        ),
+        now,
+    )
+    .await?;
+    let mut record = Record::of(id, Event::StaffCreated)
+        .with(serde_json::json!({ "role": staff.role.as_str() }));
+    if let Some(by) = granted_by {
+        record = record.by(by);
+    }
+    audit::record(txn, record, now).await?;
+    Ok((id, code))
+}
+
+/// `healthbook create-staff`: bootstraps the first support officer (or any staff account)
+/// from the command line. The enrolment code is mailed and also printed, because on a new
+/// installation mail may not be configured yet.
+pub async fn create_staff_command(config: Config, args: CreateStaffArgs) -> anyhow::Result<()> {
+    let state = crate::run::build_state(config).await?;
+    let now = state.clock.now();
+    let email = EmailAddress::parse(&args.email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let role = StaffRole::parse(&args.role)
+        .ok_or_else(|| anyhow::anyhow!("--role: unknown role {}", args.role))?;
+    let full_name = healthbook_domain::account::check_full_name(&args.name)
+        .map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+    let facility_id = match &args.facility {
+        Some(code) => Some(
+            facility::Entity::find()
+                .filter(facility::Column::Code.eq(code.trim()))
+                .one(&state.db)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("--facility: no facility with code {code}"))?
+                .id,
+        ),
+        None => None,
+    };
+    let staff = NewStaff {
+        email,
+        full_name,
+        role,
+        facility_id,
+        admin_unit: args.admin_unit.clone(),
+        lang: Lang::Vi,
+    };
+    let txn = state.db.begin().await?;
+    let (id, code) = create(&txn, &staff, None, &state.config.public_url, now)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {}", e.code, e.detail.en))?;
+    txn.commit().await?;
+    // Deliver what we can now; the server's worker sends the rest.
+    for _ in 0..10 {
+        if !state.mailer.deliver_one().await? {
+            break;
+        }
+    }
+    let mut out = std::io::stdout();
+    writeln!(
+        out,
+        "Created {} account {id} for {}.",
+        role.as_str(),
+        staff.email
+    )?;
+    writeln!(
+        out,
+        "Enrolment code (valid 72 hours, single use): {}",
+        code.expose()
+    )?;
+    writeln!(
+        out,
+        "Enrol with POST /v1/auth/staff/enrol, then register a passkey."
+    )?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, validator::Validate, utoipa::ToSchema)]
+pub struct StaffEnrolRequest {
+    #[validate(length(min = 3, max = 254))]
+    pub email: String,
+    #[schema(value_type = String)]
+    pub code: Sensitive<String>,
+    #[validate(length(max = 100))]
+    #[serde(default)]
+    pub device_name: Option<String>,
+}
+
+/// Exchanges the enrolment code for an enrolment session, whose only use is registering the
+/// staff member's passkey.
+#[utoipa::path(post, path = "/auth/staff/enrol", tag = "auth",
+    request_body = StaffEnrolRequest,
+    responses(
+        (status = 200, description = "An enrolment session", body = SessionGrant),
+        (status = 400, description = "`invalid_code`", content_type = "application/problem+json"),
+    ))]
+pub async fn enrol(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ValidJson(request): ValidJson<StaffEnrolRequest>,
+) -> ApiResult<Json<SessionGrant>> {
+    limits::check(&state, limits::CODE_CHECK_PER_IP, &ip).await?;
+    limits::check(
+        &state,
+        limits::CODE_CHECK_PER_ACCOUNT,
+        &limits::email_subject(&request.email),
+    )
+    .await?;
+    let now = state.clock.now();
+    let Some(account) = super::email::find_by_email(&state.db, &request.email).await? else {
+        return Err(AuthError::InvalidCode.into());
+    };
+    if account.kind != "staff" {
+        return Err(AuthError::InvalidCode.into());
+    }
+    if session::locked_at(&account, now) {
+        return Err(AuthError::Locked { retry_after: None }.into());
+    }
+    lockout::redeem(
+        &state,
+        &account,
+        Purpose::StaffEnrolment,
+        request.code.expose(),
+        &ip,
+    )
+    .await?;
+    let txn = state.db.begin().await?;
+    account::Entity::update_many()
+        .col_expr(
+            account::Column::EmailVerifiedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(account::Column::Id.eq(account.id))
+        .exec(&txn)
+        .await?;
+    let grant = session::open(
+        &txn,
+        &account,
+        Assurance::Enrolment,
+        request.device_name,
+        now,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        Record::of(account.id, Event::SignIn).from_ip(&ip).with(
+            serde_json::json!({ "method": "staff_enrolment", "session_id": grant.session_id }),
+        ),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Json(grant))
+}

@@ -1,0 +1,275 @@
+//! The one place that decides who may do what: `authorize(actor, action, resource)`.
+//!
+//! Handlers never look at roles or relationships themselves; they name the action and the
+//! resource and get back either the relationship that allowed it (so that reads by anyone
+//! but the citizen can be written to the access log) or the error to return.
+//!
+//! The order of the checks is deliberate:
+//! 1. enrolment sessions may only register a passkey;
+//! 2. an action that needs a passkey session refuses a basic one with `step_up_required`
+//!    *before* looking the resource up, so the refusal says nothing about the resource;
+//! 3. a caller unrelated to a citizen gets 404, exactly as for an id that does not exist.
+
+use crate::auth::actor::{AccountKind, Actor};
+use crate::auth::entities::guardianship;
+use crate::auth::error::AuthError;
+use crate::error::ApiError;
+use chrono::NaiveDate;
+use healthbook_domain::account::{Assurance, StaffRole};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// See one's own account, sessions and authentication events.
+    ReadOwnAccount,
+    /// Sign out, end one's other sessions.
+    ManageOwnSessions,
+    /// Register a passkey on one's own account.
+    EnrolPasskey,
+    /// Rename or remove passkeys.
+    ManagePasskeys,
+    /// Add dependents, invite a second guardian, accept an invitation.
+    ManageDependents,
+    /// An adult deciding who may keep acting as their guardian.
+    ManageOwnGuardians,
+    /// Book, cancel and reschedule for a citizen.
+    BookFor,
+    /// Read a citizen's health book, certificates, consultation notes.
+    ReadHealthRecord,
+    /// Change a citizen's profile or health record.
+    WriteHealthRecord,
+    /// Support: users, locks, sessions, audit search, recovery verification.
+    Support,
+    /// Manage a facility: its staff, schedules, day lists.
+    ManageFacility,
+    /// Staff work at a facility: check-in, doses, consultations.
+    WorkAtFacility,
+    /// Read statistics of an administrative unit.
+    ReadStatistics,
+}
+
+impl Action {
+    /// Health data and every staff action need a passkey session (OWASP ASVS L3: email is
+    /// not an authentication factor).
+    fn needs_passkey(self, actor: &Actor) -> bool {
+        match self {
+            Action::ReadOwnAccount | Action::ManageOwnSessions | Action::EnrolPasskey => false,
+            Action::ManageDependents | Action::BookFor => actor.kind == AccountKind::Staff,
+            _ => true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    /// The caller's own account.
+    OwnAccount,
+    /// A citizen's record, by its opaque id.
+    Citizen(Uuid),
+    /// A facility, by id.
+    Facility(Uuid),
+    /// The platform as a whole (support work).
+    Platform,
+    /// An appointment: its citizen's, and its facility's.
+    Appointment { citizen: Uuid, facility: Uuid },
+}
+
+/// Why access was granted: the access log records everything but `Own`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relationship {
+    Own,
+    Guardian,
+    Staff(StaffRole),
+}
+
+pub async fn authorize(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    action: Action,
+    resource: Resource,
+    today: NaiveDate,
+) -> Result<Relationship, ApiError> {
+    if actor.assurance == Assurance::Enrolment && action != Action::EnrolPasskey {
+        return Err(AuthError::Forbidden.into());
+    }
+    if action.needs_passkey(actor) && actor.assurance != Assurance::Passkey {
+        return Err(AuthError::StepUpRequired.into());
+    }
+    match resource {
+        Resource::OwnAccount => Ok(Relationship::Own),
+        Resource::Citizen(cid) => citizen_access(db, actor, action, cid, today).await,
+        Resource::Facility(fid) => facility_access(actor, action, fid),
+        Resource::Appointment { citizen, facility } => {
+            appointment_access(db, actor, action, citizen, facility, today).await
+        }
+        Resource::Platform => match action {
+            Action::Support if actor.has_role(StaffRole::Support) => {
+                Ok(Relationship::Staff(StaffRole::Support))
+            }
+            Action::ReadStatistics if actor.has_role(StaffRole::Authority) => {
+                Ok(Relationship::Staff(StaffRole::Authority))
+            }
+            _ => Err(AuthError::Forbidden.into()),
+        },
+    }
+}
+
+async fn citizen_access(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    action: Action,
+    cid: Uuid,
+    today: NaiveDate,
+) -> Result<Relationship, ApiError> {
+    let citizen_action = matches!(
+        action,
+        Action::BookFor
+            | Action::ReadHealthRecord
+            | Action::WriteHealthRecord
+            | Action::ManageDependents
+    );
+    if !citizen_action {
+        return Err(ApiError::not_found());
+    }
+    if actor.citizen_id == Some(cid) {
+        return Ok(Relationship::Own);
+    }
+    if let Some(guardian) = actor.citizen_id
+        && is_guardian(db, guardian, cid, today).await?
+    {
+        return Ok(Relationship::Guardian);
+    }
+    Err(ApiError::not_found())
+}
+
+/// An active guardianship that has not ended (it ends on the dependent's 18th birthday
+/// unless the adult granted it again, which clears `ends_on`).
+pub async fn is_guardian(
+    db: &impl ConnectionTrait,
+    guardian: Uuid,
+    dependent: Uuid,
+    today: NaiveDate,
+) -> Result<bool, sea_orm::DbErr> {
+    Ok(guardianship::Entity::find()
+        .filter(guardianship::Column::GuardianId.eq(guardian))
+        .filter(guardianship::Column::DependentId.eq(dependent))
+        .filter(guardianship::Column::Status.eq("active"))
+        .filter(
+            Condition::any()
+                .add(guardianship::Column::EndsOn.is_null())
+                .add(guardianship::Column::EndsOn.gt(today)),
+        )
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// An appointment is seen and changed by its citizen (or a guardian) and worked on by the
+/// staff of its facility; anyone else gets 404, as for an appointment that does not exist.
+async fn appointment_access(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    action: Action,
+    citizen: Uuid,
+    facility: Uuid,
+    today: NaiveDate,
+) -> Result<Relationship, ApiError> {
+    if action == Action::BookFor && actor.kind == AccountKind::Citizen {
+        return citizen_access(db, actor, action, citizen, today).await;
+    }
+    if matches!(action, Action::BookFor | Action::WorkAtFacility) {
+        return facility_access(actor, Action::WorkAtFacility, facility)
+            .map_err(|_| ApiError::not_found());
+    }
+    Err(ApiError::not_found())
+}
+
+fn facility_access(actor: &Actor, action: Action, fid: Uuid) -> Result<Relationship, ApiError> {
+    let roles: &[StaffRole] = match action {
+        Action::ManageFacility => &[StaffRole::FacilityAdmin],
+        Action::WorkAtFacility => &[
+            StaffRole::FacilityAdmin,
+            StaffRole::Doctor,
+            StaffRole::Vaccinator,
+        ],
+        _ => &[],
+    };
+    if let Some(role) = roles
+        .iter()
+        .copied()
+        .find(|role| actor.facilities_with(*role).any(|f| f == fid))
+    {
+        return Ok(Relationship::Staff(role));
+    }
+    if action == Action::ManageFacility && actor.has_role(StaffRole::Support) {
+        return Ok(Relationship::Staff(StaffRole::Support));
+    }
+    Err(AuthError::Forbidden.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use healthbook_domain::Lang;
+    use healthbook_domain::account::RoleGrant;
+
+    fn actor(kind: AccountKind, assurance: Assurance, roles: Vec<RoleGrant>) -> Actor {
+        let t = chrono::DateTime::UNIX_EPOCH;
+        Actor {
+            session_id: Uuid::nil(),
+            account_id: Uuid::nil(),
+            kind,
+            assurance,
+            citizen_id: Some(Uuid::from_u128(1)),
+            roles,
+            email_verified: true,
+            lang: Lang::Vi,
+            last_seen_at: t,
+            idle_expires_at: t,
+            absolute_expires_at: t,
+        }
+    }
+
+    #[test]
+    fn health_data_needs_a_passkey_but_booking_does_not() {
+        let citizen = actor(AccountKind::Citizen, Assurance::Basic, vec![]);
+        assert!(Action::ReadHealthRecord.needs_passkey(&citizen));
+        assert!(Action::WriteHealthRecord.needs_passkey(&citizen));
+        assert!(!Action::BookFor.needs_passkey(&citizen));
+        assert!(!Action::ManageDependents.needs_passkey(&citizen));
+        assert!(!Action::EnrolPasskey.needs_passkey(&citizen));
+    }
+
+    #[test]
+    fn every_staff_action_needs_a_passkey() {
+        let staff = actor(AccountKind::Staff, Assurance::Basic, vec![]);
+        for action in [
+            Action::BookFor,
+            Action::Support,
+            Action::ManageFacility,
+            Action::WorkAtFacility,
+            Action::ReadStatistics,
+        ] {
+            assert!(action.needs_passkey(&staff), "{action:?}");
+        }
+    }
+
+    #[test]
+    fn facility_roles_do_not_cross_facilities() {
+        let here = Uuid::from_u128(10);
+        let there = Uuid::from_u128(11);
+        let doctor = actor(
+            AccountKind::Staff,
+            Assurance::Passkey,
+            vec![RoleGrant {
+                role: StaffRole::Doctor,
+                facility_id: Some(here),
+                admin_unit: None,
+            }],
+        );
+        assert!(facility_access(&doctor, Action::WorkAtFacility, here).is_ok());
+        assert!(facility_access(&doctor, Action::WorkAtFacility, there).is_err());
+        assert!(facility_access(&doctor, Action::ManageFacility, here).is_err());
+    }
+}

@@ -1,0 +1,615 @@
+//! Administration of facilities and practitioners: support creates facilities; support and a
+//! facility's administrators maintain them, their rooms and their practitioners.
+
+use super::entities::{
+    facility, facility_room, facility_service, facility_specialty, practitioner,
+    practitioner_facility, practitioner_specialty,
+};
+use super::error::{BookingError, on_unique};
+use super::facilities::facility_views;
+use crate::auth::actor::Actor;
+use crate::authz::{Action, Resource, authorize};
+use crate::error::{ApiError, ApiResult};
+use crate::http::ValidJson;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use healthbook_domain::booking::admin_api::{check_licence, check_specialty_list};
+use healthbook_domain::booking::{
+    CreateFacilityRequest, CreatePractitionerRequest, FacilityAdminView, Practitioner, Room,
+    UpdateFacilityRequest, UpdatePractitionerRequest,
+};
+use healthbook_domain::facility::ServiceType;
+use healthbook_domain::text::fold;
+use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::ExprTrait;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
+};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+async fn replace_services(
+    txn: &impl ConnectionTrait,
+    fid: Uuid,
+    services: &[ServiceType],
+) -> Result<(), DbErr> {
+    facility_service::Entity::delete_many()
+        .filter(facility_service::Column::FacilityId.eq(fid))
+        .exec(txn)
+        .await?;
+    let mut services = services.to_vec();
+    services.sort_by_key(|s| s.as_str());
+    services.dedup();
+    if services.is_empty() {
+        return Ok(());
+    }
+    facility_service::Entity::insert_many(services.iter().map(|s| facility_service::ActiveModel {
+        facility_id: Set(fid),
+        service: Set(s.as_str().to_owned()),
+    }))
+    .exec_without_returning(txn)
+    .await
+    .map(|_| ())
+}
+
+async fn replace_specialties(
+    txn: &impl ConnectionTrait,
+    fid: Uuid,
+    specialties: &[String],
+) -> Result<(), DbErr> {
+    facility_specialty::Entity::delete_many()
+        .filter(facility_specialty::Column::FacilityId.eq(fid))
+        .exec(txn)
+        .await?;
+    if specialties.is_empty() {
+        return Ok(());
+    }
+    facility_specialty::Entity::insert_many(specialties.iter().map(|s| {
+        facility_specialty::ActiveModel {
+            facility_id: Set(fid),
+            specialty: Set(s.clone()),
+        }
+    }))
+    .exec_without_returning(txn)
+    .await
+    .map(|_| ())
+}
+
+/// Replaces the rooms of a facility (schedules keep the room codes they name).
+pub async fn replace_rooms(
+    txn: &impl ConnectionTrait,
+    fid: Uuid,
+    rooms: &[Room],
+) -> Result<(), DbErr> {
+    facility_room::Entity::delete_many()
+        .filter(facility_room::Column::FacilityId.eq(fid))
+        .exec(txn)
+        .await?;
+    if rooms.is_empty() {
+        return Ok(());
+    }
+    facility_room::Entity::insert_many(rooms.iter().map(|r| facility_room::ActiveModel {
+        facility_id: Set(fid),
+        code: Set(r.code.clone()),
+        name: Set(r.name.clone()),
+    }))
+    .exec_without_returning(txn)
+    .await
+    .map(|_| ())
+}
+
+/// Practitioners with their specialties and facilities, three queries whatever the count.
+pub async fn practitioner_views(
+    db: &impl ConnectionTrait,
+    rows: Vec<practitioner::Model>,
+) -> Result<Vec<Practitioner>, DbErr> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut specialties: HashMap<Uuid, Vec<String>> = HashMap::new();
+    for row in practitioner_specialty::Entity::find()
+        .filter(practitioner_specialty::Column::PractitionerId.is_in(ids.clone()))
+        .order_by_asc(practitioner_specialty::Column::Specialty)
+        .all(db)
+        .await?
+    {
+        specialties
+            .entry(row.practitioner_id)
+            .or_default()
+            .push(row.specialty);
+    }
+    let mut facilities: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for row in practitioner_facility::Entity::find()
+        .filter(practitioner_facility::Column::PractitionerId.is_in(ids))
+        .all(db)
+        .await?
+    {
+        facilities
+            .entry(row.practitioner_id)
+            .or_default()
+            .push(row.facility_id);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| Practitioner {
+            specialties: specialties.remove(&row.id).unwrap_or_default(),
+            facility_ids: facilities.remove(&row.id).unwrap_or_default(),
+            id: row.id,
+            licence_number: row.licence_number,
+            full_name: row.full_name,
+            title: row.title,
+        })
+        .collect())
+}
+
+async fn practitioners_at(
+    db: &impl ConnectionTrait,
+    fid: Uuid,
+) -> Result<Vec<Practitioner>, DbErr> {
+    let ids: Vec<Uuid> = practitioner_facility::Entity::find()
+        .filter(practitioner_facility::Column::FacilityId.eq(fid))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.practitioner_id)
+        .collect();
+    let rows = practitioner::Entity::find()
+        .filter(practitioner::Column::Id.is_in(ids))
+        .order_by_asc(practitioner::Column::FullName)
+        .all(db)
+        .await?;
+    practitioner_views(db, rows).await
+}
+
+async fn admin_view(db: &impl ConnectionTrait, fid: Uuid) -> Result<FacilityAdminView, ApiError> {
+    let row = facility::Entity::find_by_id(fid)
+        .one(db)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let facility = facility_views(db, vec![row])
+        .await?
+        .pop()
+        .ok_or_else(ApiError::not_found)?;
+    let rooms = facility_room::Entity::find()
+        .filter(facility_room::Column::FacilityId.eq(fid))
+        .order_by_asc(facility_room::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| Room {
+            code: r.code,
+            name: r.name,
+        })
+        .collect();
+    Ok(FacilityAdminView {
+        facility,
+        rooms,
+        practitioners: practitioners_at(db, fid).await?,
+    })
+}
+
+/// Registers a facility.
+#[utoipa::path(post, path = "/admin/facilities", tag = "admin", security(("bearer" = [])),
+    request_body = CreateFacilityRequest,
+    responses(
+        (status = 201, description = "Registered", body = FacilityAdminView),
+        (status = 403, description = "Support only", content_type = "application/problem+json"),
+        (status = 409, description = "`facility_code_taken`", content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", content_type = "application/problem+json"),
+    ))]
+pub async fn create_facility(
+    State(state): State<AppState>,
+    actor: Actor,
+    ValidJson(request): ValidJson<CreateFacilityRequest>,
+) -> ApiResult<(StatusCode, Json<FacilityAdminView>)> {
+    let now = state.clock.now();
+    authorize(
+        &state.db,
+        &actor,
+        Action::Support,
+        Resource::Platform,
+        now.date_naive(),
+    )
+    .await?;
+    let fields = request.parse().map_err(BookingError::from)?;
+    let (Some(code), Some(commune), Some(province)) =
+        (fields.code, fields.commune_code, fields.province_code)
+    else {
+        return Err(ApiError::internal(anyhow::anyhow!(
+            "parsed facility lacks fields"
+        )));
+    };
+    let id = Uuid::now_v7();
+    let name = request.name.trim().to_owned();
+    let txn = state.db.begin().await?;
+    facility::Entity::insert(facility::ActiveModel {
+        id: Set(id),
+        code: Set(code.as_str().to_owned()),
+        name_folded: Set(fold(&name)),
+        name: Set(name),
+        level: Set(request.level.as_str().to_owned()),
+        province_code: Set(province),
+        commune_code: Set(commune),
+        address: Set(request.address.trim().to_owned()),
+        phone: Set(fields.phone.flatten()),
+        opening_hours: Set(request.opening_hours.trim().to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(&txn)
+    .await
+    .map_err(|e| on_unique(e, "code", BookingError::FacilityCodeTaken))?;
+    replace_services(&txn, id, &request.services).await?;
+    replace_specialties(&txn, id, &fields.specialties.unwrap_or_default()).await?;
+    replace_rooms(&txn, id, &fields.rooms.unwrap_or_default()).await?;
+    let view = admin_view(&txn, id).await?;
+    txn.commit().await?;
+    tracing::info!(facility.id = %id, "facility registered");
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// A facility with its rooms and practitioners.
+#[utoipa::path(get, path = "/admin/facilities/{fid}", tag = "admin", security(("bearer" = [])),
+    params(("fid" = Uuid, Path, description = "Facility id")),
+    responses(
+        (status = 200, description = "The facility", body = FacilityAdminView),
+        (status = 403, description = "Not support nor an administrator of this facility", content_type = "application/problem+json"),
+    ))]
+pub async fn get_facility_admin(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(fid): Path<Uuid>,
+) -> ApiResult<Json<FacilityAdminView>> {
+    let now = state.clock.now();
+    authorize(
+        &state.db,
+        &actor,
+        Action::ManageFacility,
+        Resource::Facility(fid),
+        now.date_naive(),
+    )
+    .await?;
+    Ok(Json(admin_view(&state.db, fid).await?))
+}
+
+/// Changes a facility: absent fields stay; given lists replace the whole list.
+#[utoipa::path(patch, path = "/admin/facilities/{fid}", tag = "admin", security(("bearer" = [])),
+    params(("fid" = Uuid, Path, description = "Facility id")),
+    request_body = UpdateFacilityRequest,
+    responses(
+        (status = 200, description = "The facility as it is now", body = FacilityAdminView),
+        (status = 403, description = "Not support nor an administrator of this facility", content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", content_type = "application/problem+json"),
+    ))]
+pub async fn update_facility(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(fid): Path<Uuid>,
+    ValidJson(request): ValidJson<UpdateFacilityRequest>,
+) -> ApiResult<Json<FacilityAdminView>> {
+    let now = state.clock.now();
+    authorize(
+        &state.db,
+        &actor,
+        Action::ManageFacility,
+        Resource::Facility(fid),
+        now.date_naive(),
+    )
+    .await?;
+    let fields = request.parse().map_err(BookingError::from)?;
+    let txn = state.db.begin().await?;
+    facility::Entity::find_by_id(fid)
+        .one(&txn)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let mut update = facility::Entity::update_many()
+        .col_expr(facility::Column::UpdatedAt, Expr::value(now))
+        .filter(facility::Column::Id.eq(fid));
+    if let Some(name) = &request.name {
+        let name = name.trim();
+        update = update
+            .col_expr(facility::Column::Name, Expr::value(name))
+            .col_expr(facility::Column::NameFolded, Expr::value(fold(name)));
+    }
+    if let Some(level) = request.level {
+        update = update.col_expr(facility::Column::Level, Expr::value(level.as_str()));
+    }
+    if let (Some(commune), Some(province)) = (&fields.commune_code, &fields.province_code) {
+        update = update
+            .col_expr(facility::Column::CommuneCode, Expr::value(commune.clone()))
+            .col_expr(
+                facility::Column::ProvinceCode,
+                Expr::value(province.clone()),
+            );
+    }
+    if let Some(address) = &request.address {
+        update = update.col_expr(facility::Column::Address, Expr::value(address.trim()));
+    }
+    if let Some(phone) = fields.phone {
+        update = update.col_expr(facility::Column::Phone, Expr::value(phone));
+    }
+    if let Some(hours) = &request.opening_hours {
+        update = update.col_expr(facility::Column::OpeningHours, Expr::value(hours.trim()));
+    }
+    update.exec(&txn).await?;
+    if let Some(services) = &request.services {
+        replace_services(&txn, fid, services).await?;
+    }
+    if let Some(specialties) = &fields.specialties {
+        replace_specialties(&txn, fid, specialties).await?;
+    }
+    if let Some(rooms) = &fields.rooms {
+        replace_rooms(&txn, fid, rooms).await?;
+    }
+    let view = admin_view(&txn, fid).await?;
+    txn.commit().await?;
+    Ok(Json(view))
+}
+
+/// Support may act on any practitioner; a facility administrator on those of their
+/// facilities, for every facility named.
+async fn authorize_practitioner(
+    state: &AppState,
+    actor: &Actor,
+    facilities: &[Uuid],
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let today = now.date_naive();
+    if authorize(&state.db, actor, Action::Support, Resource::Platform, today)
+        .await
+        .is_ok()
+    {
+        return Ok(());
+    }
+    if facilities.is_empty() {
+        return Err(crate::auth::error::AuthError::Forbidden.into());
+    }
+    for fid in facilities {
+        authorize(
+            &state.db,
+            actor,
+            Action::ManageFacility,
+            Resource::Facility(*fid),
+            today,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn link_practitioner(
+    txn: &impl ConnectionTrait,
+    pid: Uuid,
+    specialties: Option<&[String]>,
+    facilities: Option<&[Uuid]>,
+) -> Result<(), BookingError> {
+    if let Some(specialties) = specialties {
+        practitioner_specialty::Entity::delete_many()
+            .filter(practitioner_specialty::Column::PractitionerId.eq(pid))
+            .exec(txn)
+            .await?;
+        if !specialties.is_empty() {
+            practitioner_specialty::Entity::insert_many(specialties.iter().map(|s| {
+                practitioner_specialty::ActiveModel {
+                    practitioner_id: Set(pid),
+                    specialty: Set(s.clone()),
+                }
+            }))
+            .exec_without_returning(txn)
+            .await?;
+        }
+    }
+    if let Some(facilities) = facilities {
+        let mut facilities = facilities.to_vec();
+        facilities.sort();
+        facilities.dedup();
+        let known = facility::Entity::find()
+            .filter(facility::Column::Id.is_in(facilities.clone()))
+            .all(txn)
+            .await?;
+        if known.len() != facilities.len() {
+            return Err(BookingError::Invalid(vec![
+                healthbook_domain::booking::Issue::new(
+                    "facility_ids",
+                    "unknown_facility",
+                    "Có cơ sở không tồn tại.",
+                    "A facility does not exist.",
+                ),
+            ]));
+        }
+        practitioner_facility::Entity::delete_many()
+            .filter(practitioner_facility::Column::PractitionerId.eq(pid))
+            .exec(txn)
+            .await?;
+        if !facilities.is_empty() {
+            practitioner_facility::Entity::insert_many(facilities.iter().map(|f| {
+                practitioner_facility::ActiveModel {
+                    practitioner_id: Set(pid),
+                    facility_id: Set(*f),
+                }
+            }))
+            .exec_without_returning(txn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Registers a practitioner at one or more facilities.
+#[utoipa::path(post, path = "/admin/practitioners", tag = "admin", security(("bearer" = [])),
+    request_body = CreatePractitionerRequest,
+    responses(
+        (status = 201, description = "Registered", body = Practitioner),
+        (status = 403, description = "Not support nor an administrator of every facility named", content_type = "application/problem+json"),
+        (status = 409, description = "`licence_number_taken`", content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", content_type = "application/problem+json"),
+    ))]
+pub async fn create_practitioner(
+    State(state): State<AppState>,
+    actor: Actor,
+    ValidJson(request): ValidJson<CreatePractitionerRequest>,
+) -> ApiResult<(StatusCode, Json<Practitioner>)> {
+    let now = state.clock.now();
+    authorize_practitioner(&state, &actor, &request.facility_ids, now).await?;
+    let licence = check_licence(&request.licence_number).map_err(BookingError::from)?;
+    let specialties = check_specialty_list(&request.specialties).map_err(BookingError::from)?;
+    let id = Uuid::now_v7();
+    let txn = state.db.begin().await?;
+    practitioner::Entity::insert(practitioner::ActiveModel {
+        id: Set(id),
+        licence_number: Set(licence),
+        full_name: Set(request.full_name.trim().to_owned()),
+        title: Set(request.title.trim().to_owned()),
+        created_at: Set(now),
+    })
+    .exec_without_returning(&txn)
+    .await
+    .map_err(|e| on_unique(e, "licence_number", BookingError::LicenceTaken))?;
+    link_practitioner(&txn, id, Some(&specialties), Some(&request.facility_ids)).await?;
+    let row = practitioner::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let view = practitioner_views(&txn, vec![row])
+        .await?
+        .pop()
+        .ok_or_else(ApiError::not_found)?;
+    txn.commit().await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Changes a practitioner: name, title, specialties, facilities.
+#[utoipa::path(patch, path = "/admin/practitioners/{pid}", tag = "admin", security(("bearer" = [])),
+    params(("pid" = Uuid, Path, description = "Practitioner id")),
+    request_body = UpdatePractitionerRequest,
+    responses(
+        (status = 200, description = "The practitioner as they are now", body = Practitioner),
+        (status = 403, description = "Not support nor an administrator of their facilities", content_type = "application/problem+json"),
+        (status = 404, description = "No such practitioner", content_type = "application/problem+json"),
+    ))]
+pub async fn update_practitioner(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(pid): Path<Uuid>,
+    ValidJson(request): ValidJson<UpdatePractitionerRequest>,
+) -> ApiResult<Json<Practitioner>> {
+    let now = state.clock.now();
+    let row = practitioner::Entity::find_by_id(pid)
+        .one(&state.db)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let current = practitioner_views(&state.db, vec![row])
+        .await?
+        .pop()
+        .ok_or_else(ApiError::not_found)?;
+    let mut involved = current.facility_ids.clone();
+    involved.extend(request.facility_ids.iter().flatten().copied());
+    authorize_practitioner(&state, &actor, &involved, now).await?;
+    let specialties = match &request.specialties {
+        Some(list) => Some(check_specialty_list(list).map_err(BookingError::from)?),
+        None => None,
+    };
+    let txn = state.db.begin().await?;
+    let mut update = practitioner::Entity::update_many().filter(practitioner::Column::Id.eq(pid));
+    let mut changed = false;
+    if let Some(name) = &request.full_name {
+        update = update.col_expr(practitioner::Column::FullName, Expr::value(name.trim()));
+        changed = true;
+    }
+    if let Some(title) = &request.title {
+        update = update.col_expr(practitioner::Column::Title, Expr::value(title.trim()));
+        changed = true;
+    }
+    if changed {
+        update.exec(&txn).await?;
+    }
+    link_practitioner(
+        &txn,
+        pid,
+        specialties.as_deref(),
+        request.facility_ids.as_deref(),
+    )
+    .await?;
+    let row = practitioner::Entity::find_by_id(pid)
+        .one(&txn)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let view = practitioner_views(&txn, vec![row])
+        .await?
+        .pop()
+        .ok_or_else(ApiError::not_found)?;
+    txn.commit().await?;
+    Ok(Json(view))
+}
+
+#[derive(Debug, serde::Deserialize, validator::Validate, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PractitionerQuery {
+    /// Only those of this facility (required unless the caller is support).
+    pub facility_id: Option<Uuid>,
+    /// Text in the name, accents ignored.
+    #[validate(length(max = 100))]
+    pub q: Option<String>,
+}
+
+/// Practitioners, for support (all) or a facility's administrators (their facility's).
+#[utoipa::path(get, path = "/admin/practitioners", tag = "admin", security(("bearer" = [])),
+    params(PractitionerQuery),
+    responses(
+        (status = 200, description = "Practitioners by name (at most 200)", body = Vec<Practitioner>),
+        (status = 403, description = "Not support nor an administrator of the facility", content_type = "application/problem+json"),
+    ))]
+pub async fn list_practitioners(
+    State(state): State<AppState>,
+    actor: Actor,
+    crate::http::ValidQuery(query): crate::http::ValidQuery<PractitionerQuery>,
+) -> ApiResult<Json<Vec<Practitioner>>> {
+    let now = state.clock.now();
+    let facilities: Vec<Uuid> = query.facility_id.into_iter().collect();
+    authorize_practitioner(&state, &actor, &facilities, now).await?;
+    // Names are matched accent-blind in Rust (there is no folded column): read a bounded
+    // number of rows, filter, then keep the first page.
+    let mut select = practitioner::Entity::find()
+        .order_by_asc(practitioner::Column::FullName)
+        .limit(5000);
+    if let Some(fid) = query.facility_id {
+        select = select.filter(
+            practitioner::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(practitioner_facility::Column::PractitionerId)
+                    .from(practitioner_facility::Entity)
+                    .and_where(
+                        sea_orm::sea_query::Expr::col(practitioner_facility::Column::FacilityId)
+                            .eq(fid),
+                    )
+                    .to_owned(),
+            ),
+        );
+    }
+    let mut rows = select.all(&state.db).await?;
+    if let Some(text) = query.q.as_deref().map(fold).filter(|t| !t.is_empty()) {
+        rows.retain(|row| fold(&row.full_name).contains(&text));
+    }
+    rows.truncate(200);
+    Ok(Json(practitioner_views(&state.db, rows).await?))
+}
+
+/// The practitioners of a facility, for citizens choosing a doctor.
+#[utoipa::path(get, path = "/facilities/{fid}/practitioners", tag = "facilities",
+    params(("fid" = Uuid, Path, description = "Facility id")),
+    responses(
+        (status = 200, description = "Practitioners by name", body = Vec<Practitioner>),
+        (status = 404, description = "No such facility", content_type = "application/problem+json"),
+    ))]
+pub async fn list_facility_practitioners(
+    State(state): State<AppState>,
+    Path(fid): Path<Uuid>,
+) -> ApiResult<Json<Vec<Practitioner>>> {
+    facility::Entity::find_by_id(fid)
+        .one(&state.db)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(practitioners_at(&state.db, fid).await?))
+}

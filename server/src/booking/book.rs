@@ -1,0 +1,445 @@
+//! Booking a slot for oneself or a dependent.
+//!
+//! Everything happens in one transaction that the handler commits:
+//! 1. the slot is read and checked (service, open, not started, not visibly full);
+//! 2. the citizen's lock row is taken, so that the citizen's concurrent bookings queue and
+//!    the cap on future appointments holds;
+//! 3. `UPDATE slots SET booked = booked + 1 WHERE id = ? AND booked < capacity … RETURNING`
+//!    takes a place or finds none: the database, not this code, decides, and it decides the
+//!    same way across every process;
+//! 4. the per-(facility, queue, day) counter is incremented with `… RETURNING` for the
+//!    queue number: a rollback returns the number, so numbers have no gaps;
+//! 5. the appointment is inserted (its unique `active_key` backs the one-booking-per-slot
+//!    rule), and the confirmation mail goes into the outbox.
+//!
+//! Locks are always taken in the order citizen → slot → counter (reschedule: appointment →
+//! slots by id → counter), so two transactions never wait on each other in a cycle.
+
+use super::appointments::{organizer_email, view};
+use super::entities::{appointment, citizen_lock, facility, queue_counter, slot};
+use super::error::{BookingError, on_unique};
+use super::mails::MailContext;
+use super::mails::{self, Kind};
+use super::settings;
+use super::slots::refusal;
+use crate::auth::actor::Actor;
+use crate::auth::entities::{account, citizen};
+use crate::authz::{Action, Resource, authorize};
+use crate::error::{ApiError, ApiResult};
+use crate::http::ValidJson;
+use crate::http::idempotency::{self, IdempotencyKey};
+use crate::mail;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use healthbook_domain::Lang;
+use healthbook_domain::booking::rules::{check_bookable, reminder_due_at};
+use healthbook_domain::booking::{
+    Appointment, AppointmentCode, AppointmentStatus, BookAppointmentRequest, Policy, SlotStatus,
+};
+use healthbook_domain::facility::ServiceType;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QuerySelect, TransactionTrait,
+};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy)]
+pub struct NewBooking {
+    pub citizen_id: Uuid,
+    /// The account that books: the citizen's own or a guardian's.
+    pub booked_by: Uuid,
+    pub slot_id: Uuid,
+    pub service: ServiceType,
+}
+
+/// The key that makes "one active booking per citizen and slot" a unique constraint.
+pub fn active_key(citizen: Uuid, slot: Uuid) -> String {
+    format!("{citizen}:{slot}")
+}
+
+/// Takes the citizen's lock row for the rest of the transaction.
+async fn lock_citizen(
+    txn: &impl ConnectionTrait,
+    citizen: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    citizen_lock::Entity::insert(citizen_lock::ActiveModel {
+        citizen_id: Set(citizen),
+        touched_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::column(citizen_lock::Column::CitizenId)
+            .update_column(citizen_lock::Column::TouchedAt)
+            .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await
+    .map(|_| ())
+}
+
+/// Why a full slot cannot be booked: the citizen may be the one holding a place in it.
+async fn full_or_held(
+    txn: &impl ConnectionTrait,
+    citizen: Uuid,
+    slot: Uuid,
+) -> Result<BookingError, DbErr> {
+    let held = appointment::Entity::find()
+        .filter(appointment::Column::ActiveKey.eq(active_key(citizen, slot)))
+        .one(txn)
+        .await?;
+    Ok(if held.is_some() {
+        BookingError::AlreadyBooked
+    } else {
+        BookingError::SlotFull
+    })
+}
+
+/// Takes one place in the slot, or says why there is none.
+pub async fn take_place(
+    txn: &impl ConnectionTrait,
+    slot_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<slot::Model, BookingError> {
+    let taken = slot::Entity::update_many()
+        .col_expr(slot::Column::Booked, Expr::col(slot::Column::Booked).add(1))
+        .filter(slot::Column::Id.eq(slot_id))
+        .filter(Expr::col(slot::Column::Booked).lt(Expr::col(slot::Column::Capacity)))
+        .filter(slot::Column::Status.eq(SlotStatus::Open.as_str()))
+        .filter(slot::Column::StartsAt.gt(now))
+        .exec_with_returning(txn)
+        .await?;
+    if let Some(row) = taken.into_iter().next() {
+        return Ok(row);
+    }
+    let row = slot::Entity::find_by_id(slot_id)
+        .one(txn)
+        .await?
+        .ok_or(BookingError::SlotNotFound)?;
+    Err(refusal(&row, now))
+}
+
+/// Gives a place back (cancellation, the old slot of a reschedule).
+pub async fn release_place(txn: &impl ConnectionTrait, slot_id: Uuid) -> Result<(), DbErr> {
+    slot::Entity::update_many()
+        .col_expr(slot::Column::Booked, Expr::col(slot::Column::Booked).sub(1))
+        .filter(slot::Column::Id.eq(slot_id))
+        .filter(slot::Column::Booked.gt(0))
+        .exec(txn)
+        .await
+        .map(|_| ())
+}
+
+/// The next number of a queue on a day: unique and gapless, because the counter row is
+/// incremented in the booking's own transaction and rolls back with it.
+pub async fn next_queue_number(
+    txn: &impl ConnectionTrait,
+    facility: Uuid,
+    queue: &str,
+    day: NaiveDate,
+) -> Result<i32, DbErr> {
+    let row = queue_counter::Entity::insert(queue_counter::ActiveModel {
+        facility_id: Set(facility),
+        queue: Set(queue.to_owned()),
+        local_date: Set(day),
+        last_number: Set(1),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            queue_counter::Column::FacilityId,
+            queue_counter::Column::Queue,
+            queue_counter::Column::LocalDate,
+        ])
+        .value(
+            queue_counter::Column::LastNumber,
+            Expr::col((queue_counter::Entity, queue_counter::Column::LastNumber)).add(1),
+        )
+        .to_owned(),
+    )
+    .exec_with_returning(txn)
+    .await?;
+    Ok(row.last_number)
+}
+
+/// What a booking reads before its transaction, in one statement: the slot (for the
+/// checks that need no lock), its facility, the citizen and the booking account (for the
+/// mail and the answer). Nothing here is decided on: the transaction's conditional update
+/// re-checks the slot atomically.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Prepared {
+    pub slot_service: String,
+    pub slot_status: String,
+    pub slot_starts_at: DateTime<Utc>,
+    pub slot_capacity: i32,
+    pub slot_booked: i32,
+    pub facility_name: String,
+    pub facility_address: String,
+    pub citizen_name: String,
+    pub citizen_account: Option<Uuid>,
+    pub booker_email: String,
+    pub booker_name: String,
+    pub booker_lang: String,
+}
+
+impl Prepared {
+    pub fn context(&self, booker: Uuid, organizer_email: &str) -> MailContext {
+        MailContext {
+            booker_email: self.booker_email.clone(),
+            booker_name: self.booker_name.clone(),
+            lang: if self.booker_lang == "en" {
+                Lang::En
+            } else {
+                Lang::Vi
+            },
+            citizen_name: self.citizen_name.clone(),
+            for_dependent: self.citizen_account != Some(booker),
+            facility_name: self.facility_name.clone(),
+            facility_address: self.facility_address.clone(),
+            organizer_email: organizer_email.to_owned(),
+        }
+    }
+}
+
+/// Reads what a booking needs, outside any transaction (on SQLite, before the one
+/// connection is taken for the transaction).
+pub async fn prepare(
+    db: &impl ConnectionTrait,
+    booking: &NewBooking,
+) -> Result<Prepared, BookingError> {
+    let mut select = Query::select();
+    select
+        .expr_as(
+            Expr::col((slot::Entity, slot::Column::Service)),
+            "slot_service",
+        )
+        .expr_as(
+            Expr::col((slot::Entity, slot::Column::Status)),
+            "slot_status",
+        )
+        .expr_as(
+            Expr::col((slot::Entity, slot::Column::StartsAt)),
+            "slot_starts_at",
+        )
+        .expr_as(
+            Expr::col((slot::Entity, slot::Column::Capacity)),
+            "slot_capacity",
+        )
+        .expr_as(
+            Expr::col((slot::Entity, slot::Column::Booked)),
+            "slot_booked",
+        )
+        .expr_as(
+            Expr::col((facility::Entity, facility::Column::Name)),
+            "facility_name",
+        )
+        .expr_as(
+            Expr::col((facility::Entity, facility::Column::Address)),
+            "facility_address",
+        )
+        .expr_as(
+            Expr::col((citizen::Entity, citizen::Column::FullName)),
+            "citizen_name",
+        )
+        .expr_as(
+            Expr::col((citizen::Entity, citizen::Column::AccountId)),
+            "citizen_account",
+        )
+        .expr_as(
+            Expr::col((account::Entity, account::Column::Email)),
+            "booker_email",
+        )
+        .expr_as(
+            Expr::col((account::Entity, account::Column::DisplayName)),
+            "booker_name",
+        )
+        .expr_as(
+            Expr::col((account::Entity, account::Column::Lang)),
+            "booker_lang",
+        )
+        .from(slot::Entity)
+        .inner_join(
+            facility::Entity,
+            Expr::col((facility::Entity, facility::Column::Id))
+                .equals((slot::Entity, slot::Column::FacilityId)),
+        )
+        .cross_join(citizen::Entity)
+        .cross_join(account::Entity)
+        .and_where(Expr::col((slot::Entity, slot::Column::Id)).eq(booking.slot_id))
+        .and_where(Expr::col((citizen::Entity, citizen::Column::Id)).eq(booking.citizen_id))
+        .and_where(Expr::col((account::Entity, account::Column::Id)).eq(booking.booked_by));
+    let statement = db.get_database_backend().build(&select);
+    // The citizen and the account exist (the caller was authorised for them), so no row
+    // means no such slot.
+    Prepared::find_by_statement(statement)
+        .one(db)
+        .await?
+        .ok_or(BookingError::SlotNotFound)
+}
+
+/// The checks that need no lock: service, open, not started, not visibly full. A slot
+/// already seen full is refused without taking any lock; the conditional update in [`book`]
+/// is what guarantees capacity, this only spares the database the losers' writes.
+pub async fn precheck(
+    db: &impl ConnectionTrait,
+    booking: &NewBooking,
+    prepared: &Prepared,
+    now: DateTime<Utc>,
+) -> Result<(), BookingError> {
+    if prepared.slot_service != booking.service.as_str() {
+        return Err(BookingError::WrongService);
+    }
+    if prepared.slot_status != SlotStatus::Open.as_str() {
+        return Err(BookingError::SlotClosed);
+    }
+    check_bookable(prepared.slot_starts_at, now)?;
+    if prepared.slot_booked >= prepared.slot_capacity {
+        return Err(full_or_held(db, booking.citizen_id, booking.slot_id).await?);
+    }
+    Ok(())
+}
+
+/// Books inside the caller's transaction; the caller commits. `code_bits` are 60 random
+/// bits for the appointment code.
+pub async fn book(
+    txn: &impl ConnectionTrait,
+    booking: &NewBooking,
+    prepared: &Prepared,
+    policy: &Policy,
+    now: DateTime<Utc>,
+    code_bits: u64,
+) -> Result<appointment::Model, BookingError> {
+    precheck(txn, booking, prepared, now).await?;
+    lock_citizen(txn, booking.citizen_id, now).await?;
+    let upcoming: Vec<Uuid> = appointment::Entity::find()
+        .select_only()
+        .column(appointment::Column::SlotId)
+        .filter(appointment::Column::CitizenId.eq(booking.citizen_id))
+        .filter(appointment::Column::Status.eq(AppointmentStatus::Booked.as_str()))
+        .filter(appointment::Column::StartsAt.gt(now))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    if upcoming.contains(&booking.slot_id) {
+        return Err(BookingError::AlreadyBooked);
+    }
+    let limit = policy.max_future_appointments;
+    if upcoming.len() >= usize::try_from(limit).unwrap_or(usize::MAX) {
+        return Err(BookingError::TooManyAppointments { limit });
+    }
+    let slot = match take_place(txn, booking.slot_id, now).await {
+        Err(BookingError::SlotFull) => {
+            return Err(full_or_held(txn, booking.citizen_id, booking.slot_id).await?);
+        }
+        other => other?,
+    };
+    let number = next_queue_number(txn, slot.facility_id, &slot.queue, slot.local_date).await?;
+    // Stored instants have microseconds; the answer must read the same as a later GET.
+    let now = now.trunc_subsecs(6);
+    let row = appointment::Model {
+        id: Uuid::now_v7(),
+        code: AppointmentCode::from_random(code_bits).as_str().to_owned(),
+        slot_id: slot.id,
+        facility_id: slot.facility_id,
+        citizen_id: booking.citizen_id,
+        booked_by: booking.booked_by,
+        service: slot.service.clone(),
+        specialty: slot.specialty.clone(),
+        practitioner_id: slot.practitioner_id,
+        room: slot.room.clone(),
+        queue: slot.queue.clone(),
+        local_date: slot.local_date,
+        starts_at: slot.starts_at,
+        ends_at: slot.ends_at,
+        queue_number: number,
+        status: AppointmentStatus::Booked.as_str().to_owned(),
+        active_key: Some(active_key(booking.citizen_id, slot.id)),
+        revision: 0,
+        reminder_due_at: reminder_due_at(slot.starts_at, now, policy.reminder_lead),
+        reminder_sent_at: None,
+        created_at: now,
+        updated_at: now,
+        cancelled_at: None,
+        cancelled_by: None,
+        cancel_reason: None,
+        checked_in_at: None,
+        no_show_at: None,
+        attended_by: None,
+    };
+    appointment::Entity::insert(appointment::ActiveModel::from(row.clone()))
+        .exec_without_returning(txn)
+        .await
+        .map_err(|e| on_unique(e, "active_key", BookingError::AlreadyBooked))?;
+    Ok(row)
+}
+
+/// Books a slot for the caller or one of their dependents.
+#[utoipa::path(post, path = "/appointments", tag = "booking", security(("bearer" = [])),
+    request_body = BookAppointmentRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key returns the same appointment")),
+    responses(
+        (status = 201, description = "Booked; the confirmation is mailed with a calendar file", body = Appointment),
+        (status = 404, description = "`not_found` (a citizen who is not you nor your dependent) or `slot_not_found`", content_type = "application/problem+json"),
+        (status = 409, description = "`slot_full`, `slot_closed`, `slot_in_past`, `already_booked` or `too_many_appointments`", content_type = "application/problem+json"),
+        (status = 422, description = "`wrong_service`, invalid fields, or `idempotency_key_reused`", content_type = "application/problem+json"),
+    ))]
+pub async fn book_appointment(
+    State(state): State<AppState>,
+    actor: Actor,
+    key: IdempotencyKey,
+    ValidJson(request): ValidJson<BookAppointmentRequest>,
+) -> ApiResult<Response> {
+    let now = state.clock.now();
+    let citizen_id = request
+        .citizen_id
+        .or(actor.citizen_id)
+        .ok_or_else(ApiError::not_found)?;
+    authorize(
+        &state.db,
+        &actor,
+        Action::BookFor,
+        Resource::Citizen(citizen_id),
+        now.date_naive(),
+    )
+    .await?;
+    let policy = settings::current(&state.db, now).await?;
+    let organizer = organizer_email(&state);
+    let fingerprint = idempotency::fingerprint("book-appointment", &request);
+    let booking = NewBooking {
+        citizen_id,
+        booked_by: actor.account_id,
+        slot_id: request.slot_id,
+        service: request.service,
+    };
+    let prepared = prepare(&state.db, &booking).await?;
+    // Without a key, a refusal needs no transaction. With one, the key is claimed first: a
+    // retry of a booking that filled the slot must get its appointment back, not `slot_full`.
+    if key.0.is_none() {
+        precheck(&state.db, &booking, &prepared, now).await?;
+    }
+    let txn = state.db.begin().await?;
+    let claim =
+        match idempotency::claim(&txn, &actor.account_id.to_string(), &key, &fingerprint, now)
+            .await?
+        {
+            Ok(claim) => claim,
+            Err(replay) => return Ok(replay),
+        };
+    let row = book(&txn, &booking, &prepared, &policy, now, rand::random()).await?;
+    let ctx = prepared.context(actor.account_id, &organizer);
+    mail::enqueue(
+        &txn,
+        mails::appointment_mail(Kind::Confirmation, &ctx, &row, &policy, now),
+        now,
+    )
+    .await?;
+    let appointment: Appointment = view(&row, &ctx, &policy);
+    idempotency::save(claim, &txn, StatusCode::CREATED, &appointment).await?;
+    txn.commit().await?;
+    state.mailer.wake();
+    tracing::debug!(appointment.id = %row.id, slot.id = %row.slot_id, "appointment booked");
+    Ok((StatusCode::CREATED, Json(appointment)).into_response())
+}

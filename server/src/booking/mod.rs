@@ -1,0 +1,63 @@
+//! Booking: facilities, practitioners, schedules, slots, appointments.
+//!
+//! One engine for every service a citizen books (examination, vaccination,
+//! teleconsultation): a schedule names its service, its slots carry it, and a booking must
+//! name the same service. Capacity, "one active booking per citizen and slot" and queue
+//! numbers are enforced by the database inside one transaction per use case (see `book.rs`).
+
+mod admin;
+mod appointments;
+mod attendance;
+mod book;
+mod cancel;
+mod closures;
+mod day_list;
+pub mod demo;
+pub mod entities;
+pub mod error;
+mod facilities;
+mod mails;
+pub mod reminders;
+mod reschedule;
+mod schedules;
+pub mod settings;
+pub mod slots;
+
+use crate::state::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use facilities::facility_views;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(facilities::list_facilities))
+        .routes(routes!(facilities::get_facility))
+        .routes(routes!(admin::list_facility_practitioners))
+        .routes(routes!(slots::list_slots))
+        .routes(routes!(
+            schedules::create_schedule,
+            schedules::list_schedules
+        ))
+        .routes(routes!(schedules::retire_schedule))
+        .routes(routes!(closures::create_closure, closures::list_closures))
+        .routes(routes!(day_list::day_list))
+        .routes(routes!(
+            book::book_appointment,
+            appointments::list_appointments
+        ))
+        .routes(routes!(appointments::get_appointment))
+        .routes(routes!(appointments::appointment_qr))
+        .routes(routes!(cancel::cancel_appointment))
+        .routes(routes!(reschedule::reschedule_appointment))
+        .routes(routes!(attendance::check_in))
+        .routes(routes!(attendance::no_show))
+        .routes(routes!(admin::create_facility))
+        .routes(routes!(admin::get_facility_admin, admin::update_facility))
+        .routes(routes!(
+            admin::create_practitioner,
+            admin::list_practitioners
+        ))
+        .routes(routes!(admin::update_practitioner))
+        .routes(routes!(settings::get_settings, settings::put_settings))
+}

@@ -1,0 +1,304 @@
+//! The one place that turns any error into an RFC 9457 `application/problem+json` response.
+//!
+//! Capabilities keep their own rich error types and convert them into [`ApiError`] with
+//! `From`; handlers return `Result<_, ApiError>` and use `?`. The client sees a status, a
+//! stable machine `code`, a human `detail` in its language and, for bad input, one entry per
+//! field. The cause chain is logged with the request id and never returned.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use healthbook_domain::{Lang, Localized};
+use serde::Serialize;
+use std::time::Duration;
+
+tokio::task_local! {
+    /// The caller's language, set per request by [`crate::http::problem`]'s middleware.
+    pub static REQUEST_LANG: Lang;
+}
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// A message in both languages; the response picks one by `Accept-Language`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    pub vi: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Text {
+        Text {
+            vi: vi.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn of(error: &dyn Localized) -> Text {
+        Text::new(error.message(Lang::Vi), error.message(Lang::En))
+    }
+
+    pub fn pick(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Vi => &self.vi,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// One invalid field of a request body or query.
+#[derive(Debug, Clone)]
+pub struct FieldError {
+    /// Dotted path of the field in the request (`dependents[0].date_of_birth`).
+    pub field: String,
+    pub code: String,
+    pub detail: Text,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: impl Into<String>, detail: Text) -> FieldError {
+        FieldError {
+            field: field.into(),
+            code: code.into(),
+            detail,
+        }
+    }
+
+    pub fn from_localized(field: impl Into<String>, error: &dyn Localized) -> FieldError {
+        FieldError::new(field, error.code(), Text::of(error))
+    }
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub detail: Text,
+    pub fields: Vec<FieldError>,
+    pub retry_after: Option<Duration>,
+    /// The cause, for the log only.
+    pub source: Option<anyhow::Error>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, detail: Text) -> ApiError {
+        ApiError {
+            status,
+            code,
+            detail,
+            fields: Vec::new(),
+            retry_after: None,
+            source: None,
+        }
+    }
+
+    pub fn with_fields(mut self, fields: Vec<FieldError>) -> ApiError {
+        self.fields = fields;
+        self
+    }
+
+    pub fn with_source(mut self, source: impl Into<anyhow::Error>) -> ApiError {
+        self.source = Some(source.into());
+        self
+    }
+
+    pub fn with_retry_after(mut self, after: Duration) -> ApiError {
+        self.retry_after = Some(after);
+        self
+    }
+
+    /// An unexpected failure: the client learns only that it happened; the log learns why.
+    pub fn internal(source: impl Into<anyhow::Error>) -> ApiError {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            Text::new(
+                "Đã có lỗi ngoài dự kiến. Vui lòng thử lại sau.",
+                "Something went wrong on our side. Please try again later.",
+            ),
+        )
+        .with_source(source)
+    }
+
+    pub fn unavailable(what: &str, source: impl Into<anyhow::Error>) -> ApiError {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service_unavailable",
+            Text::new(
+                format!("Dịch vụ tạm thời không sẵn sàng ({what}). Vui lòng thử lại sau."),
+                format!("The service is temporarily unavailable ({what}). Please try again later."),
+            ),
+        )
+        .with_source(source)
+        .with_retry_after(Duration::from_secs(5))
+    }
+
+    /// Also what a caller gets for an id it may not see: it must not learn that the id exists.
+    pub fn not_found() -> ApiError {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            Text::new(
+                "Không tìm thấy tài nguyên được yêu cầu.",
+                "The requested resource was not found.",
+            ),
+        )
+    }
+
+    pub fn validation(fields: Vec<FieldError>) -> ApiError {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            Text::new(
+                "Dữ liệu gửi lên không hợp lệ. Xem chi tiết từng trường.",
+                "The request is not valid. See the errors of each field.",
+            ),
+        )
+        .with_fields(fields)
+    }
+
+    pub fn field(field: &str, error: &dyn Localized) -> ApiError {
+        ApiError::validation(vec![FieldError::from_localized(field, error)])
+    }
+
+    pub fn bad_request(code: &'static str, detail: Text) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, code, detail)
+    }
+
+    pub fn conflict(code: &'static str, detail: Text) -> ApiError {
+        ApiError::new(StatusCode::CONFLICT, code, detail)
+    }
+
+    /// The problem for a bare error status produced by a layer (timeout, body limit, routing).
+    pub fn from_status(status: StatusCode) -> ApiError {
+        let (code, detail) = match status {
+            StatusCode::NOT_FOUND => return ApiError::not_found(),
+            StatusCode::METHOD_NOT_ALLOWED => (
+                "method_not_allowed",
+                Text::new(
+                    "Phương thức HTTP này không được hỗ trợ tại địa chỉ này.",
+                    "This HTTP method is not allowed here.",
+                ),
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE => (
+                "payload_too_large",
+                Text::new(
+                    "Nội dung yêu cầu quá lớn.",
+                    "The request body is too large.",
+                ),
+            ),
+            StatusCode::REQUEST_TIMEOUT => (
+                "request_timeout",
+                Text::new(
+                    "Yêu cầu xử lý quá lâu và đã bị dừng.",
+                    "The request took too long and was stopped.",
+                ),
+            ),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+                "unsupported_media_type",
+                Text::new(
+                    "Kiểu nội dung không được hỗ trợ; hãy gửi application/json.",
+                    "Unsupported content type; send application/json.",
+                ),
+            ),
+            status if status.is_server_error() => {
+                return ApiError::internal(anyhow::anyhow!("{status}"));
+            }
+            _ => (
+                "bad_request",
+                Text::new("Yêu cầu không hợp lệ.", "The request is not valid."),
+            ),
+        };
+        ApiError::new(status, code, detail)
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(error: sea_orm::DbErr) -> ApiError {
+        match error {
+            sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_) => {
+                ApiError::unavailable("database", error)
+            }
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+impl From<crate::cache::CacheError> for ApiError {
+    fn from(error: crate::cache::CacheError) -> ApiError {
+        ApiError::unavailable("cache", error)
+    }
+}
+
+#[derive(Serialize)]
+struct ProblemBody<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    title: &'a str,
+    status: u16,
+    code: &'a str,
+    detail: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<FieldBody<'a>>,
+}
+
+#[derive(Serialize)]
+struct FieldBody<'a> {
+    field: &'a str,
+    code: &'a str,
+    detail: &'a str,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if self.status.is_server_error() {
+            tracing::error!(
+                error.code = self.code,
+                error.chain = %chain(self.source.as_ref()),
+                "request failed"
+            );
+        } else if let Some(source) = &self.source {
+            tracing::info!(error.code = self.code, error.chain = %chain(Some(source)), "request refused");
+        }
+        let lang = REQUEST_LANG.try_with(|lang| *lang).unwrap_or_default();
+        let body = ProblemBody {
+            kind: format!(
+                "https://healthbook.vn/problems/{}",
+                self.code.replace('_', "-")
+            ),
+            title: self.status.canonical_reason().unwrap_or("Error"),
+            status: self.status.as_u16(),
+            code: self.code,
+            detail: self.detail.pick(lang),
+            errors: self
+                .fields
+                .iter()
+                .map(|f| FieldBody {
+                    field: &f.field,
+                    code: &f.code,
+                    detail: f.detail.pick(lang),
+                })
+                .collect(),
+        };
+        let bytes = serde_json::to_vec(&body).unwrap_or_default();
+        let mut response = (self.status, bytes).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        headers.insert(
+            header::CONTENT_LANGUAGE,
+            HeaderValue::from_static(lang.code()),
+        );
+        if let Some(after) = self.retry_after {
+            headers.insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(after.as_secs().max(1)),
+            );
+        }
+        response
+    }
+}
+
+fn chain(source: Option<&anyhow::Error>) -> String {
+    source.map_or_else(String::new, |e| format!("{e:#}"))
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,183 @@
+//! Idempotent retries: a phone that lost the answer sends the same request again with the
+//! same `Idempotency-Key` and gets the first answer, never a second action.
+//!
+//! The record is inserted in the transaction that performs the action, with the response
+//! written before commit. A concurrent retry's insert waits on the key's unique index until
+//! the first transaction ends, then finds the committed response and replays it; if the
+//! first rolled back, the retry runs the action itself. So the key, the action and the
+//! saved answer commit or vanish together.
+
+use crate::auth::entities::idempotency_record;
+use crate::error::{ApiError, FieldError, Text};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// Records older than this are forgotten: a retry a day later is a new request.
+pub const RETENTION: Duration = Duration::hours(24);
+
+/// The optional `Idempotency-Key` header, validated: 1–128 visible ASCII characters.
+#[derive(Debug, Clone, Default)]
+pub struct IdempotencyKey(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get("idempotency-key") else {
+            return Ok(IdempotencyKey(None));
+        };
+        let key =
+            value.to_str().ok().map(str::trim).filter(|k| {
+                !k.is_empty() && k.len() <= 128 && k.bytes().all(|b| b.is_ascii_graphic())
+            });
+        match key {
+            Some(key) => Ok(IdempotencyKey(Some(key.to_owned()))),
+            None => Err(ApiError::validation(vec![FieldError::new(
+                "Idempotency-Key",
+                "invalid_idempotency_key",
+                Text::new(
+                    "Idempotency-Key phải gồm 1–128 ký tự ASCII hiển thị được.",
+                    "Idempotency-Key must be 1–128 visible ASCII characters.",
+                ),
+            )])),
+        }
+    }
+}
+
+/// What identifies "the same request": the route and the parsed body.
+pub fn fingerprint(route: &str, body: &impl Serialize) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(route.as_bytes());
+    hasher.update([0]);
+    hasher.update(serde_json::to_vec(body).unwrap_or_default());
+    hex::encode(hasher.finalize())
+}
+
+/// A claimed key, to be completed with [`Claim::save`] before the transaction commits.
+#[derive(Debug)]
+pub struct Claim {
+    scope: String,
+    key: String,
+}
+
+/// Claims `key` for this request, or returns the response saved for it. `None` key: the
+/// client did not ask for idempotency, and the action simply runs.
+pub async fn claim(
+    txn: &impl ConnectionTrait,
+    scope: &str,
+    key: &IdempotencyKey,
+    request_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<Option<Claim>, Response>, ApiError> {
+    let Some(key) = &key.0 else {
+        return Ok(Ok(None));
+    };
+    idempotency_record::Entity::delete_many()
+        .filter(idempotency_record::Column::Scope.eq(scope))
+        .filter(idempotency_record::Column::Key.eq(key.as_str()))
+        .filter(idempotency_record::Column::CreatedAt.lt(now - RETENTION))
+        .exec(txn)
+        .await?;
+    let inserted = idempotency_record::Entity::insert(idempotency_record::ActiveModel {
+        scope: Set(scope.to_owned()),
+        key: Set(key.clone()),
+        request_hash: Set(request_hash.to_owned()),
+        status: Set(0),
+        body: Set(String::new()),
+        created_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            idempotency_record::Column::Scope,
+            idempotency_record::Column::Key,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await?;
+    if inserted == 1 {
+        return Ok(Ok(Some(Claim {
+            scope: scope.to_owned(),
+            key: key.clone(),
+        })));
+    }
+    let existing = idempotency_record::Entity::find()
+        .filter(idempotency_record::Column::Scope.eq(scope))
+        .filter(idempotency_record::Column::Key.eq(key.as_str()))
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("idempotency record vanished")))?;
+    if existing.request_hash != request_hash {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
+            Text::new(
+                "Idempotency-Key này đã được dùng cho một yêu cầu khác.",
+                "This Idempotency-Key was already used for a different request.",
+            ),
+        ));
+    }
+    Ok(Err(replay(&existing)))
+}
+
+fn replay(record: &idempotency_record::Model) -> Response {
+    let status = u16::try_from(record.status)
+        .ok()
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .unwrap_or(StatusCode::OK);
+    let mut response = (status, record.body.clone()).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    response
+}
+
+impl Claim {
+    /// Saves the response inside the action's transaction.
+    pub async fn save(
+        self,
+        txn: &impl ConnectionTrait,
+        status: StatusCode,
+        body: &impl Serialize,
+    ) -> Result<(), ApiError> {
+        let body = serde_json::to_string(body).map_err(ApiError::internal)?;
+        idempotency_record::Entity::update_many()
+            .col_expr(
+                idempotency_record::Column::Status,
+                sea_orm::sea_query::Expr::value(i32::from(status.as_u16())),
+            )
+            .col_expr(
+                idempotency_record::Column::Body,
+                sea_orm::sea_query::Expr::value(body),
+            )
+            .filter(idempotency_record::Column::Scope.eq(self.scope))
+            .filter(idempotency_record::Column::Key.eq(self.key))
+            .exec(txn)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Saves the response if a key was claimed.
+pub async fn save(
+    claim: Option<Claim>,
+    txn: &impl ConnectionTrait,
+    status: StatusCode,
+    body: &impl Serialize,
+) -> Result<(), ApiError> {
+    match claim {
+        Some(claim) => claim.save(txn, status, body).await,
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,11 @@
+//! HTTP plumbing shared by every capability: extractors, middleware, the problem renderer.
+
+pub mod cursor;
+pub mod idempotency;
+pub mod json;
+pub mod metrics;
+pub mod problem;
+pub mod query;
+
+pub use json::ValidJson;
+pub use query::ValidQuery;

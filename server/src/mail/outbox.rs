@@ -1,0 +1,140 @@
+//! Writing to and claiming from the outbox table.
+
+use super::entity::{ActiveModel, Column, Entity, Model};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub filename: String,
+    pub content_type: String,
+    pub content_base64: String,
+}
+
+/// An email as a capability composes it. The recipient is personal data: it lives in the
+/// database row, never in a log line.
+#[derive(Debug, Clone)]
+pub struct OutgoingEmail {
+    pub recipient: healthbook_domain::Sensitive<String>,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: Option<String>,
+    pub attachments: Vec<Attachment>,
+}
+
+/// Adds the email to the outbox inside the caller's transaction; the caller commits.
+pub async fn enqueue(
+    txn: &impl ConnectionTrait,
+    email: OutgoingEmail,
+    now: DateTime<Utc>,
+) -> Result<Uuid, DbErr> {
+    let id = Uuid::now_v7();
+    let attachments = if email.attachments.is_empty() {
+        None
+    } else {
+        Some(serde_json::to_string(&email.attachments).map_err(|e| DbErr::Custom(e.to_string()))?)
+    };
+    Entity::insert(ActiveModel {
+        id: Set(id),
+        recipient: Set(email.recipient.into_inner()),
+        subject: Set(email.subject),
+        body_text: Set(email.body_text),
+        body_html: Set(email.body_html),
+        attachments: Set(attachments),
+        created_at: Set(now),
+        next_attempt_at: Set(now),
+        attempts: Set(0),
+        last_error: Set(None),
+        locked_until: Set(None),
+        claim_token: Set(None),
+        sent_at: Set(None),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    Ok(id)
+}
+
+/// Claims the oldest due message for `lease`, atomically: two workers (in one process or
+/// in several) never claim the same message while its lease runs.
+pub async fn claim_next(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    lease: Duration,
+) -> Result<Option<Model>, DbErr> {
+    let mut due = Query::select();
+    due.column(Column::Id)
+        .from(Entity)
+        .and_where(Expr::col(Column::SentAt).is_null())
+        .and_where(Expr::col(Column::NextAttemptAt).lte(now))
+        .and_where(
+            Expr::col(Column::LockedUntil)
+                .is_null()
+                .or(Expr::col(Column::LockedUntil).lt(now)),
+        )
+        .order_by(Column::NextAttemptAt, sea_orm::Order::Asc)
+        .limit(1)
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    let claimed = Entity::update_many()
+        .col_expr(Column::LockedUntil, Expr::value(now + lease))
+        .col_expr(Column::ClaimToken, Expr::value(Uuid::new_v4()))
+        .filter(Column::Id.in_subquery(due))
+        .exec_with_returning(db)
+        .await?;
+    Ok(claimed.into_iter().next())
+}
+
+/// Marks the message sent, only if our claim still holds it.
+pub async fn mark_sent(
+    db: &impl ConnectionTrait,
+    claimed: &Model,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::SentAt, Expr::value(now))
+        .col_expr(
+            Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(Column::Attempts, Expr::value(claimed.attempts + 1))
+        .filter(Column::Id.eq(claimed.id))
+        .filter(Column::ClaimToken.eq(claimed.claim_token))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Records a failed attempt and schedules the next one.
+pub async fn mark_failed(
+    db: &impl ConnectionTrait,
+    claimed: &Model,
+    error: &str,
+    retry_at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let error: String = error.chars().take(500).collect();
+    Entity::update_many()
+        .col_expr(Column::Attempts, Expr::value(claimed.attempts + 1))
+        .col_expr(Column::LastError, Expr::value(error))
+        .col_expr(Column::NextAttemptAt, Expr::value(retry_at))
+        .col_expr(
+            Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(Column::Id.eq(claimed.id))
+        .filter(Column::ClaimToken.eq(claimed.claim_token))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Messages not yet accepted by a mail server: the backlog shown in `/metrics`.
+pub async fn pending_count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    Entity::find()
+        .filter(Column::SentAt.is_null())
+        .count(db)
+        .await
+}

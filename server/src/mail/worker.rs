@@ -1,0 +1,209 @@
+//! The background worker that drains the outbox.
+
+use super::entity::Model;
+use super::outbox::{Attachment, claim_next, mark_failed, mark_sent};
+use super::transport::MailTransport;
+use crate::clock::SharedClock;
+use base64::Engine;
+use chrono::Duration;
+use lettre::Message;
+use lettre::message::header::ContentType;
+use lettre::message::{Mailbox, MultiPart, SinglePart};
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+use tokio::sync::{Notify, watch};
+
+/// How failed deliveries are retried: exponential from `base`, capped at `max`.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    pub base: Duration,
+    pub max: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            base: Duration::seconds(2),
+            max: Duration::minutes(5),
+        }
+    }
+}
+
+impl RetryPolicy {
+    pub fn delay_after(&self, attempts: i32) -> Duration {
+        let exponent = u32::try_from(attempts.clamp(0, 20)).unwrap_or(20);
+        let factor = 2_i32.saturating_pow(exponent);
+        (self.base * factor).min(self.max)
+    }
+}
+
+#[derive(Clone)]
+pub struct Mailer {
+    db: DatabaseConnection,
+    transport: Arc<dyn MailTransport>,
+    from: Mailbox,
+    clock: SharedClock,
+    wake: Arc<Notify>,
+    retry: RetryPolicy,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mailer")
+            .field("transport", &self.transport.describe())
+            .finish_non_exhaustive()
+    }
+}
+
+/// How long a claim protects a message from other workers while it is being sent.
+const LEASE: Duration = Duration::seconds(60);
+/// How often an idle worker looks for mail enqueued by other processes.
+const POLL: std::time::Duration = std::time::Duration::from_secs(1);
+
+impl Mailer {
+    pub fn new(
+        db: DatabaseConnection,
+        transport: Box<dyn MailTransport>,
+        from: Mailbox,
+        clock: SharedClock,
+        retry: RetryPolicy,
+    ) -> Mailer {
+        Mailer {
+            db,
+            transport: Arc::from(transport),
+            from,
+            clock,
+            wake: Arc::new(Notify::new()),
+            retry,
+        }
+    }
+
+    /// Tells the worker that mail was committed, so it need not wait for the next poll.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    pub fn describe(&self) -> String {
+        self.transport.describe()
+    }
+
+    /// Drains the outbox until `shutdown` turns true. A message being sent when shutdown
+    /// arrives is finished first: stopping mid-send could deliver it without recording it.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        tracing::info!(mail.transport = %self.transport.describe(), "mail worker started");
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            match self.deliver_one().await {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(error) => tracing::warn!(error = %error, "mail worker cannot reach the outbox"),
+            }
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(POLL) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+        tracing::info!("mail worker stopped");
+    }
+
+    /// Sends the next due message, if any. `Ok(true)` when one was handled (sent or failed).
+    pub async fn deliver_one(&self) -> Result<bool, sea_orm::DbErr> {
+        let Some(claimed) = claim_next(&self.db, self.clock.now(), LEASE).await? else {
+            return Ok(false);
+        };
+        let outcome = match build_message(&self.from, &claimed) {
+            Ok(message) => self
+                .transport
+                .send(message)
+                .await
+                .map_err(|e| e.to_string()),
+            Err(error) => Err(error),
+        };
+        let now = self.clock.now();
+        match outcome {
+            Ok(()) => {
+                mark_sent(&self.db, &claimed, now).await?;
+                metrics::counter!("mail_sent_total").increment(1);
+                tracing::info!(mail.id = %claimed.id, mail.attempt = claimed.attempts + 1, "mail sent");
+            }
+            Err(error) => {
+                let retry_at = now + self.retry.delay_after(claimed.attempts);
+                mark_failed(&self.db, &claimed, &error, retry_at).await?;
+                metrics::counter!("mail_failures_total").increment(1);
+                tracing::warn!(
+                    mail.id = %claimed.id,
+                    mail.attempt = claimed.attempts + 1,
+                    mail.retry_at = %retry_at,
+                    error = %error,
+                    "mail delivery failed; will retry"
+                );
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// The Message-ID is derived from the outbox id, so a resend after a crash between the
+/// server's acceptance and our bookkeeping is recognisable as the same message.
+fn build_message(from: &Mailbox, row: &Model) -> Result<Message, String> {
+    let to: Mailbox = row
+        .recipient
+        .parse()
+        .map_err(|e| format!("invalid recipient: {e}"))?;
+    let builder = Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(row.subject.clone())
+        .message_id(Some(format!("<{}@healthbook>", row.id)));
+
+    let text = SinglePart::builder()
+        .header(ContentType::TEXT_PLAIN)
+        .body(row.body_text.clone());
+    let mut body = match &row.body_html {
+        Some(html) => MultiPart::alternative().singlepart(text).singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_HTML)
+                .body(html.clone()),
+        ),
+        None => MultiPart::mixed().singlepart(text),
+    };
+    let attachments: Vec<Attachment> = match &row.attachments {
+        Some(json) => serde_json::from_str(json).map_err(|e| format!("bad attachments: {e}"))?,
+        None => Vec::new(),
+    };
+    if !attachments.is_empty() {
+        body = MultiPart::mixed().multipart(body);
+        for attachment in attachments {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(&attachment.content_base64)
+                .map_err(|e| format!("bad attachment encoding: {e}"))?;
+            let content_type = ContentType::parse(&attachment.content_type)
+                .map_err(|e| format!("bad attachment type: {e}"))?;
+            body = body.singlepart(
+                lettre::message::Attachment::new(attachment.filename).body(bytes, content_type),
+            );
+        }
+    }
+    builder.multipart(body).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_delay_doubles_and_is_capped() {
+        let policy = RetryPolicy {
+            base: Duration::seconds(2),
+            max: Duration::seconds(60),
+        };
+        assert_eq!(policy.delay_after(0), Duration::seconds(2));
+        assert_eq!(policy.delay_after(1), Duration::seconds(4));
+        assert_eq!(policy.delay_after(4), Duration::seconds(32));
+        assert_eq!(policy.delay_after(5), Duration::seconds(60));
+        assert_eq!(policy.delay_after(1000), Duration::seconds(60));
+    }
+}

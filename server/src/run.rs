@@ -1,0 +1,221 @@
+//! What each subcommand does, from resolved configuration to exit code.
+
+use crate::cache::{Cache, MemoryCache, RedisCache};
+use crate::cli::{Cli, Command, ServeArgs};
+use crate::clock::{SharedClock, SystemClock};
+use crate::config::{Config, redact_url};
+use crate::mail::{Mailer, RetryPolicy, build_transport};
+use crate::state::AppState;
+use crate::{app, auth, db, demo, http, telemetry};
+use clap::Parser;
+use clap::error::ErrorKind;
+use sea_orm::DatabaseConnection;
+use std::process::ExitCode;
+use std::sync::Arc;
+use tokio::sync::watch;
+
+/// Exit code for bad usage or configuration, as for a bad command-line option.
+const EXIT_USAGE: u8 = 2;
+const EXIT_FAILURE: u8 = 1;
+
+/// Parses the command line and runs the command: the whole of `healthbook`'s `main`.
+pub async fn cli_main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            if matches!(
+                error.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                let _ = error.print();
+                return ExitCode::SUCCESS;
+            }
+            // One line that names the offending option; the full usage is one --help away.
+            let rendered = error.render().to_string();
+            let first = rendered
+                .lines()
+                .next()
+                .unwrap_or("error: invalid arguments");
+            eprintln!("{first} (see healthbook --help)");
+            return ExitCode::from(2);
+        }
+    };
+    main(cli).await
+}
+
+pub async fn main(cli: Cli) -> ExitCode {
+    let config = match Config::resolve(cli.options) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    telemetry::init(config.log_format, &config.log);
+    let result = match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(args) => serve(config, args).await,
+        Command::Migrate => migrate(config).await,
+        Command::SeedDemo => seed_demo(config).await,
+        Command::CreateStaff(args) => auth::staff::create_staff_command(config, args).await,
+        Command::Keys(args) => crate::certificates::cli::run_keys(config, args).await,
+        Command::Certs(args) => crate::certificates::cli::run_certs(config, args).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(error = %format!("{error:#}"), "healthbook stopped with an error");
+            eprintln!("error: {error:#}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+fn clock(config: &Config) -> SharedClock {
+    Arc::new(SystemClock {
+        offset: config.clock_offset,
+    })
+}
+
+async fn open_database(config: &Config) -> anyhow::Result<DatabaseConnection> {
+    let db = db::connect(config).await?;
+    db::migrate(&db).await?;
+    tracing::info!(db.url = %redact_url(&config.database_url), db.backend = db::backend_name(&db), "database ready");
+    Ok(db)
+}
+
+async fn migrate(config: Config) -> anyhow::Result<()> {
+    open_database(&config).await.map(|_| ())
+}
+
+async fn seed_demo(config: Config) -> anyhow::Result<()> {
+    let db = open_database(&config).await?;
+    let report = demo::seed(&db, clock(&config).now()).await?;
+    tracing::info!(
+        demo.facilities = report.facilities_added,
+        demo.practitioners = report.practitioners_added,
+        demo.vaccines = report.vaccines_added,
+        "demo data loaded"
+    );
+    Ok(())
+}
+
+fn build_cache(config: &Config) -> anyhow::Result<Cache> {
+    Ok(match &config.redis_url {
+        Some(url) => {
+            tracing::info!(redis.url = %redact_url(url), redis.prefix = %config.redis_prefix, "using Redis");
+            Arc::new(RedisCache::new(url, &config.redis_prefix)?)
+        }
+        None => Arc::new(MemoryCache::new()),
+    })
+}
+
+/// Builds everything `serve` needs; shared with the test harness and benchmarks.
+pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
+    let clock = clock(&config);
+    let db = open_database(&config).await?;
+    let cache = build_cache(&config)?;
+    let transport = build_transport(config.smtp_url.as_deref(), &config.mail_dir())?;
+    let from = config.mail_from.parse()?;
+    let mailer = Mailer::new(
+        db.clone(),
+        transport,
+        from,
+        clock.clone(),
+        RetryPolicy::default(),
+    );
+    let webauthn = Arc::new(auth::passkeys::relying_party(
+        &config.webauthn_rp_id,
+        &config.webauthn_origins,
+    )?);
+    let registry = auth::registry::from_config(&config)?;
+    tracing::info!(registry = %registry.describe(), webauthn.rp_id = %config.webauthn_rp_id, "identity ready");
+    let certificates =
+        crate::certificates::CertificateService::start(&config, &db, clock.now()).await?;
+    Ok(AppState {
+        db,
+        cache,
+        mailer,
+        config: Arc::new(config),
+        clock,
+        metrics: http::metrics::recorder(),
+        webauthn,
+        registry,
+        certificates,
+    })
+}
+
+async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
+    let listen = config.listen;
+    let grace = config.shutdown_grace;
+    let state = build_state(config).await?;
+    if args.demo
+        && let Some(report) = demo::seed_if_empty(&state.db, state.clock.now()).await?
+    {
+        tracing::info!(
+            demo.facilities = report.facilities_added,
+            "empty database: demo data loaded"
+        );
+    }
+
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let mail_worker = tokio::spawn(state.mailer.clone().run(shutdown_rx.clone()));
+    tokio::spawn(crate::booking::reminders::run(
+        state.clone(),
+        shutdown_rx.clone(),
+    ));
+
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
+    let bound = listener.local_addr()?;
+    tracing::info!(listen.addr = %bound, "listening");
+
+    let router = app::build(state);
+    let mut draining = shutdown_rx.clone();
+    let server = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: no new connections, finishing requests in flight");
+        let _ = shutdown_tx.send(true);
+    });
+    // In-flight requests get `grace` to finish after the signal; then we stop regardless.
+    let grace_timer = async move {
+        let _ = draining.wait_for(|stop| *stop).await;
+        tokio::time::sleep(grace).await;
+    };
+    tokio::select! {
+        result = server => result?,
+        () = grace_timer => tracing::warn!("grace period over; closing remaining connections"),
+    }
+    if mail_worker.await.is_err() {
+        tracing::warn!("mail worker ended abnormally");
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}

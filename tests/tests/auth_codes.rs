@@ -1,0 +1,637 @@
+//! Registration, email codes and sessions against the real binary.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
+
+use healthbook_tests::TestApp;
+use healthbook_tests::people::Person;
+use reqwest::Method;
+use serde_json::json;
+use std::time::Duration;
+
+#[tokio::test]
+async fn register_verify_and_sign_in_with_a_code() {
+    let app = TestApp::spawn().await.unwrap();
+    let person = Person::adult("an");
+    let citizen = app.register_verified(&person).await.unwrap();
+
+    let me = app.get_as(&citizen.token, "/v1/me").await.unwrap();
+    me.expect(200);
+    assert_eq!(me.json["email_verified"], true);
+    assert_eq!(me.json["assurance"], "basic");
+    assert_eq!(me.json["citizen"]["full_name"], "Nguyễn Văn Thử");
+    assert_eq!(
+        me.json["citizen"]["national_id_masked"]
+            .as_str()
+            .unwrap()
+            .len(),
+        9 * 3 + 3,
+        "{}",
+        me.text
+    );
+    assert!(
+        !me.text.contains(&person.national_id),
+        "the full number must never be sent back"
+    );
+    assert_eq!(me.json["roles"], json!([]));
+
+    let before = app.mail_count(&person.email);
+    app.post("/v1/auth/otp/start", &json!({ "email": person.email }))
+        .await
+        .unwrap()
+        .expect(202);
+    let code = app.code_for(&person.email, before).await.unwrap();
+    let signed_in = app
+        .post(
+            "/v1/auth/otp/finish",
+            &json!({ "email": person.email.to_uppercase(), "code": code }),
+        )
+        .await
+        .unwrap();
+    signed_in.expect(200);
+    assert_eq!(signed_in.json["assurance"], "basic");
+    assert!(
+        signed_in.json["token"]
+            .as_str()
+            .unwrap()
+            .starts_with("hbs_")
+    );
+}
+
+#[tokio::test]
+async fn a_second_registration_with_the_same_number_is_refused_without_saying_whose() {
+    let app = TestApp::spawn().await.unwrap();
+    let first = Person::adult("first");
+    app.register_verified(&first).await.unwrap();
+    let mut second = Person::adult("second");
+    second.national_id = first.national_id.clone();
+    let reply = app.post("/v1/auth/register", &second.body()).await.unwrap();
+    reply.expect_problem(409, "national_id_already_registered");
+    assert!(!reply.text.contains(&first.email));
+    assert!(!reply.text.contains("Thử"));
+
+    let mut third = Person::adult("third");
+    third.email = first.email.to_uppercase();
+    app.post("/v1/auth/register", &third.body())
+        .await
+        .unwrap()
+        .expect_problem(409, "email_already_registered");
+}
+
+#[tokio::test]
+async fn invalid_registration_names_every_field_and_writes_nothing() {
+    let app = TestApp::spawn().await.unwrap();
+    let mut person = Person::adult("bad");
+    let good_email = person.email.clone();
+    person.national_id = "12345".into();
+    person.phone = "12".into();
+    person.email = "not-an-email".into();
+    let reply = app.post("/v1/auth/register", &person.body()).await.unwrap();
+    reply.expect_problem(422, "validation_failed");
+    let fields: Vec<&str> = reply.json["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["national_id", "email", "phone"], "{}", reply.text);
+    assert_eq!(reply.json["errors"][0]["code"], "national_id_wrong_length");
+
+    // A number that disagrees with the date of birth.
+    let mut mismatched = Person::adult("mismatch");
+    mismatched.date_of_birth = chrono::NaiveDate::from_ymd_opt(1991, 1, 1).unwrap();
+    let reply = app
+        .post("/v1/auth/register", &mismatched.body())
+        .await
+        .unwrap();
+    reply.expect_problem(422, "validation_failed");
+    assert_eq!(
+        reply.json["errors"][0]["code"],
+        "national_id_birth_year_mismatch"
+    );
+
+    // Nothing was written: the same address registers fine afterwards.
+    let mut fixed = Person::adult("fixed");
+    fixed.email = good_email;
+    app.post("/v1/auth/register", &fixed.body())
+        .await
+        .unwrap()
+        .expect(201);
+    assert!(app.mails().unwrap().iter().all(|m| m.to != "not-an-email"));
+}
+
+#[tokio::test]
+async fn malformed_and_mistyped_bodies_are_4xx() {
+    let app = TestApp::spawn().await.unwrap();
+    let reply = healthbook_tests::Reply::from(
+        app.request(Method::POST, "/v1/auth/register")
+            .header("content-type", "application/json")
+            .body("{\"national_id\": \"001\",\n \"full_name\": }")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    reply.expect_problem(400, "malformed_json");
+    assert!(
+        reply.json["detail"].as_str().unwrap().contains('2'),
+        "{}",
+        reply.text
+    );
+    let reply = healthbook_tests::Reply::from(
+        app.request(Method::POST, "/v1/auth/register")
+            .body("national_id=1")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    reply.expect_problem(415, "unsupported_media_type");
+    let mut person = Person::adult("typed").body();
+    person["date_of_birth"] = json!("17/05/1990");
+    let reply = app.post("/v1/auth/register", &person).await.unwrap();
+    reply.expect_problem(422, "validation_failed");
+    assert_eq!(reply.json["errors"][0]["field"], "date_of_birth");
+    let huge = "x".repeat(2 * 1024 * 1024);
+    let reply = app
+        .post("/v1/auth/register", &json!({ "full_name": huge }))
+        .await
+        .unwrap();
+    reply.expect_problem(413, "payload_too_large");
+}
+
+#[tokio::test]
+async fn mass_assignment_of_roles_or_verification_has_no_effect() {
+    let app = TestApp::spawn().await.unwrap();
+    let person = Person::adult("sneaky");
+    let mut body = person.body();
+    body["roles"] = json!([{ "role": "support" }]);
+    body["verification"] = json!("verified");
+    body["verified"] = json!(true);
+    body["kind"] = json!("staff");
+    let registered = app.post("/v1/auth/register", &body).await.unwrap();
+    registered.expect(201);
+    assert_eq!(
+        registered.json["verification"], "unverified",
+        "not in the registry"
+    );
+    let code = app.code_for(&person.email, 0).await.unwrap();
+    let session = app
+        .post(
+            "/v1/auth/email/verify",
+            &json!({ "email": person.email, "code": code }),
+        )
+        .await
+        .unwrap();
+    let token = session.json["token"].as_str().unwrap();
+    let me = app.get_as(token, "/v1/me").await.unwrap();
+    assert_eq!(me.json["roles"], json!([]));
+    assert_eq!(me.json["citizen"]["verification"], "unverified");
+    app.get_as(token, "/v1/admin/audit")
+        .await
+        .unwrap()
+        .expect_problem(403, "step_up_required");
+}
+
+#[tokio::test]
+async fn the_population_registry_decides_verified_or_not() {
+    let app = TestApp::spawn().await.unwrap();
+    let registered = app
+        .post(
+            "/v1/auth/register",
+            &Person::in_registry("an.registry@example.vn").body(),
+        )
+        .await
+        .unwrap();
+    registered.expect(201);
+    assert_eq!(registered.json["verification"], "verified");
+}
+
+#[tokio::test]
+async fn wrong_replayed_and_exhausted_codes_are_refused_alike() {
+    let app = TestApp::spawn().await.unwrap();
+    let person = Person::adult("codes");
+    app.post("/v1/auth/register", &person.body())
+        .await
+        .unwrap()
+        .expect(201);
+    let code = app.code_for(&person.email, 0).await.unwrap();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..5 {
+        app.post(
+            "/v1/auth/email/verify",
+            &json!({ "email": person.email, "code": wrong }),
+        )
+        .await
+        .unwrap()
+        .expect_problem(400, "invalid_code");
+    }
+    // The sixth attempt fails even with the right code: five wrong guesses void it.
+    app.post(
+        "/v1/auth/email/verify",
+        &json!({ "email": person.email, "code": code }),
+    )
+    .await
+    .unwrap()
+    .expect_problem(400, "invalid_code");
+
+    // A fresh code works once, and only once.
+    let before = app.mail_count(&person.email);
+    app.post("/v1/auth/otp/start", &json!({ "email": person.email }))
+        .await
+        .unwrap()
+        .expect(202);
+    let fresh = app.code_for(&person.email, before).await.unwrap();
+    app.post(
+        "/v1/auth/otp/finish",
+        &json!({ "email": person.email, "code": fresh }),
+    )
+    .await
+    .unwrap()
+    .expect(200);
+    app.post(
+        "/v1/auth/otp/finish",
+        &json!({ "email": person.email, "code": fresh }),
+    )
+    .await
+    .unwrap()
+    .expect_problem(400, "invalid_code");
+    // An unknown address gets the same answer as a wrong code.
+    app.post(
+        "/v1/auth/otp/finish",
+        &json!({ "email": "nobody@example.vn", "code": fresh }),
+    )
+    .await
+    .unwrap()
+    .expect_problem(400, "invalid_code");
+}
+
+#[tokio::test]
+async fn a_code_expires_after_ten_minutes() {
+    let app = TestApp::spawn().await.unwrap();
+    let person = Person::adult("late");
+    app.post("/v1/auth/register", &person.body())
+        .await
+        .unwrap()
+        .expect(201);
+    let code = app.code_for(&person.email, 0).await.unwrap();
+    // A second process of the same deployment whose clock is eleven minutes ahead.
+    let later = TestApp::builder()
+        .sharing_with(&app)
+        .env("HEALTHBOOK_CLOCK_OFFSET", "660")
+        .spawn()
+        .await
+        .unwrap();
+    later
+        .post(
+            "/v1/auth/email/verify",
+            &json!({ "email": person.email, "code": code }),
+        )
+        .await
+        .unwrap()
+        .expect_problem(400, "invalid_code");
+    // Nine minutes is still fine.
+    let sooner = TestApp::builder()
+        .sharing_with(&app)
+        .env("HEALTHBOOK_CLOCK_OFFSET", "540")
+        .spawn()
+        .await
+        .unwrap();
+    sooner
+        .post(
+            "/v1/auth/email/verify",
+            &json!({ "email": person.email, "code": code }),
+        )
+        .await
+        .unwrap()
+        .expect(200);
+}
+
+#[tokio::test]
+async fn code_requests_answer_alike_whether_or_not_the_address_exists() {
+    let app = TestApp::spawn().await.unwrap();
+    let citizen = app.citizen("alike").await.unwrap();
+    let known = app
+        .post("/v1/auth/otp/start", &json!({ "email": citizen.email }))
+        .await
+        .unwrap();
+    let unknown = app
+        .post(
+            "/v1/auth/otp/start",
+            &json!({ "email": "ghost@example.vn" }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(known.status, unknown.status);
+    assert_eq!(known.json, unknown.json);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(app.mail_count("ghost@example.vn"), 0);
+}
+
+#[tokio::test]
+async fn too_many_code_requests_are_429_with_retry_after() {
+    let app = TestApp::spawn().await.unwrap();
+    let citizen = app.citizen("spam").await.unwrap();
+    let mut last = None;
+    for _ in 0..6 {
+        last = Some(
+            app.post("/v1/auth/otp/start", &json!({ "email": citizen.email }))
+                .await
+                .unwrap(),
+        );
+    }
+    let reply = last.unwrap();
+    reply.expect_problem(429, "rate_limited");
+    let after: u64 = reply.header("retry-after").unwrap().parse().unwrap();
+    assert!(after > 0 && after <= 15 * 60, "{after}");
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_and_tell_the_owner() {
+    let app = TestApp::spawn().await.unwrap();
+    let citizen = app.citizen("locked").await.unwrap();
+    for _ in 0..10 {
+        let reply = app
+            .post(
+                "/v1/auth/otp/finish",
+                &json!({ "email": citizen.email, "code": "000001" }),
+            )
+            .await
+            .unwrap();
+        assert!(matches!(reply.status.as_u16(), 400 | 403), "{}", reply.text);
+    }
+    let mail = app
+        .wait_for_mail(&citizen.email, |m| m.subject.contains("khóa"))
+        .await
+        .unwrap();
+    assert!(mail.text.contains("30"), "{}", mail.text);
+    let before = app.mail_count(&citizen.email);
+    app.post("/v1/auth/otp/start", &json!({ "email": citizen.email }))
+        .await
+        .unwrap();
+    let code = app.code_for(&citizen.email, before).await.unwrap();
+    app.post(
+        "/v1/auth/otp/finish",
+        &json!({ "email": citizen.email, "code": code }),
+    )
+    .await
+    .unwrap()
+    .expect_problem(403, "account_locked");
+    // The owner's existing session keeps working: the lock stops sign-ins, not the owner.
+    app.get_as(&citizen.token, "/v1/me")
+        .await
+        .unwrap()
+        .expect(200);
+    let events = app
+        .get_as(&citizen.token, "/v1/me/auth-events")
+        .await
+        .unwrap();
+    assert!(events.text.contains("lockout"), "{}", events.text);
+}
+
+#[tokio::test]
+async fn logout_revokes_the_token_and_everywhere_revokes_all() {
+    let app = TestApp::spawn().await.unwrap();
+    let citizen = app.citizen("bye").await.unwrap();
+    let before = app.mail_count(&citizen.email);
+    app.post("/v1/auth/otp/start", &json!({ "email": citizen.email }))
+        .await
+        .unwrap();
+    let code = app.code_for(&citizen.email, before).await.unwrap();
+    let second = app
+        .post(
+            "/v1/auth/otp/finish",
+            &json!({ "email": citizen.email, "code": code, "device_name": "Máy tính bảng" }),
+        )
+        .await
+        .unwrap();
+    let second_token = second.json["token"].as_str().unwrap().to_owned();
+
+    let sessions = app.get_as(&citizen.token, "/v1/me/sessions").await.unwrap();
+    let list = sessions.json.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert!(sessions.text.contains("Máy tính bảng"));
+    assert_eq!(list.iter().filter(|s| s["current"] == true).count(), 1);
+
+    app.call(Method::POST, "/v1/auth/logout", Some(&second_token), None)
+        .await
+        .unwrap()
+        .expect(204);
+    app.get_as(&second_token, "/v1/me")
+        .await
+        .unwrap()
+        .expect_problem(401, "unauthenticated");
+    app.get_as(&citizen.token, "/v1/me")
+        .await
+        .unwrap()
+        .expect(200);
+
+    app.post_as(
+        &citizen.token,
+        "/v1/auth/logout",
+        &json!({ "everywhere": true }),
+    )
+    .await
+    .unwrap()
+    .expect(204);
+    app.get_as(&citizen.token, "/v1/me")
+        .await
+        .unwrap()
+        .expect_problem(401, "unauthenticated");
+}
+
+#[tokio::test]
+async fn a_session_id_of_someone_else_is_404_and_stays_alive() {
+    let app = TestApp::spawn().await.unwrap();
+    let alice = app.citizen("alice").await.unwrap();
+    let bob = app.citizen("bob").await.unwrap();
+    let bob_sessions = app.get_as(&bob.token, "/v1/me/sessions").await.unwrap();
+    let bob_sid = bob_sessions.json[0]["id"].as_str().unwrap();
+    app.call(
+        Method::DELETE,
+        &format!("/v1/me/sessions/{bob_sid}"),
+        Some(&alice.token),
+        None,
+    )
+    .await
+    .unwrap()
+    .expect_problem(404, "not_found");
+    app.get_as(&bob.token, "/v1/me").await.unwrap().expect(200);
+    app.call(
+        Method::DELETE,
+        &format!("/v1/me/sessions/{bob_sid}"),
+        Some(&bob.token),
+        None,
+    )
+    .await
+    .unwrap()
+    .expect(204);
+    app.get_as(&bob.token, "/v1/me")
+        .await
+        .unwrap()
+        .expect_problem(401, "unauthenticated");
+}
+
+#[tokio::test]
+async fn missing_garbage_and_expired_tokens_are_401() {
+    let app = TestApp::spawn().await.unwrap();
+    app.get("/v1/me")
+        .await
+        .unwrap()
+        .expect_problem(401, "unauthenticated");
+    app.get_as("hbs_not-a-real-token", "/v1/me")
+        .await
+        .unwrap()
+        .expect_problem(401, "unauthenticated");
+    let citizen = app.citizen("old").await.unwrap();
+    // Fifteen days later the idle expiry (14 days) has passed.
+    let later = TestApp::builder()
+        .sharing_with(&app)
+        .env("HEALTHBOOK_CLOCK_OFFSET", (15 * 24 * 3600).to_string())
+        .spawn()
+        .await
+        .unwrap();
+    later
+        .get_as(&citizen.token, "/v1/me")
+        .await
+        .unwrap()
+        .expect_problem(401, "unauthenticated");
+}
+
+#[tokio::test]
+async fn a_session_opened_on_one_process_works_on_another() {
+    let first = TestApp::spawn().await.unwrap();
+    let second = TestApp::builder()
+        .sharing_with(&first)
+        .spawn()
+        .await
+        .unwrap();
+    let citizen = first.citizen("roam").await.unwrap();
+    second
+        .get_as(&citizen.token, "/v1/me")
+        .await
+        .unwrap()
+        .expect(200);
+    first
+        .call(Method::POST, "/v1/auth/logout", Some(&citizen.token), None)
+        .await
+        .unwrap()
+        .expect(204);
+    first
+        .get_as(&citizen.token, "/v1/me")
+        .await
+        .unwrap()
+        .expect_problem(401, "unauthenticated");
+    // Processes share revocations through Redis; without it each keeps its own cache for a
+    // minute (a single process is the in-process deployment).
+    if std::env::var("REDIS_URL").is_ok() {
+        second
+            .get_as(&citizen.token, "/v1/me")
+            .await
+            .unwrap()
+            .expect_problem(401, "unauthenticated");
+    }
+}
+
+#[tokio::test]
+async fn a_retried_registration_with_the_same_key_registers_once() {
+    let app = TestApp::spawn().await.unwrap();
+    let person = Person::adult("retry");
+    let send = |body: serde_json::Value| {
+        app.request(Method::POST, "/v1/auth/register")
+            .header("idempotency-key", "3f1c2b9e-retry-1")
+            .json(&body)
+            .send()
+    };
+    let first = healthbook_tests::Reply::from(send(person.body()).await.unwrap())
+        .await
+        .unwrap();
+    first.expect(201);
+    let again = healthbook_tests::Reply::from(send(person.body()).await.unwrap())
+        .await
+        .unwrap();
+    again.expect(201);
+    assert_eq!(first.json, again.json);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    let mut other = person.body();
+    other["full_name"] = json!("Người Khác");
+    let reused = healthbook_tests::Reply::from(send(other).await.unwrap())
+        .await
+        .unwrap();
+    reused.expect_problem(422, "idempotency_key_reused");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        app.mail_count(&person.email),
+        1,
+        "one registration, one mail"
+    );
+}
+
+#[tokio::test]
+async fn no_identifier_code_or_token_reaches_the_log() {
+    let app = TestApp::spawn().await.unwrap();
+    let person = Person::adult("quiet");
+    let citizen = app.register_verified(&person).await.unwrap();
+    app.post("/v1/auth/otp/start", &json!({ "email": person.email }))
+        .await
+        .unwrap();
+    app.post(
+        "/v1/auth/otp/finish",
+        &json!({ "email": person.email, "code": "999999" }),
+    )
+    .await
+    .unwrap();
+    app.get_as(&citizen.token, "/v1/me").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let logs = app.logs();
+    assert!(
+        !logs.contains(&person.national_id),
+        "national id in the log"
+    );
+    assert!(!logs.contains(&citizen.token), "token in the log");
+    assert!(!logs.contains(&person.email), "email in the log");
+    for mail in app.mails().unwrap() {
+        if let Some(code) = mail.code(6) {
+            assert!(!logs.contains(&code), "code in the log");
+        }
+    }
+}
+
+#[tokio::test]
+async fn authentication_limits_fail_closed_when_redis_is_down() {
+    let healthy = TestApp::spawn().await.unwrap();
+    let citizen = healthy.citizen("outage").await.unwrap();
+    // A process of the same deployment that cannot reach its Redis.
+    let cut_off = TestApp::builder()
+        .sharing_with(&healthy)
+        .without_redis()
+        .env("REDIS_URL", "redis://127.0.0.1:1")
+        .spawn()
+        .await
+        .unwrap();
+    let reply = cut_off
+        .post("/v1/auth/otp/start", &json!({ "email": citizen.email }))
+        .await
+        .unwrap();
+    reply.expect_problem(503, "service_unavailable");
+    assert!(reply.header("retry-after").is_some());
+    cut_off
+        .post(
+            "/v1/auth/otp/finish",
+            &json!({ "email": citizen.email, "code": "123456" }),
+        )
+        .await
+        .unwrap()
+        .expect_problem(503, "service_unavailable");
+    cut_off
+        .post("/v1/auth/register", &Person::adult("down").body())
+        .await
+        .unwrap()
+        .expect_problem(503, "service_unavailable");
+    // The session check falls back to the database: signed-in people keep working.
+    cut_off
+        .get_as(&citizen.token, "/v1/me")
+        .await
+        .unwrap()
+        .expect(200);
+}

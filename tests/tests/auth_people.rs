@@ -1,0 +1,718 @@
+//! Dependents and guardians, staff and support, recovery: identity beyond one person.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
+
+use chrono::{Datelike, NaiveDate};
+use healthbook_soft_authenticator::SoftAuthenticator;
+use healthbook_tests::TestApp;
+use healthbook_tests::people::{ORIGIN, Person, national_id_for};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+fn child(name: &str, born: NaiveDate) -> Value {
+    json!({
+        "national_id": national_id_for(born, false),
+        "full_name": name,
+        "date_of_birth": born,
+        "sex": "male",
+    })
+}
+
+#[tokio::test]
+async fn a_citizen_adds_a_child_and_becomes_its_guardian() {
+    let app = TestApp::spawn().await.unwrap();
+    let parent = app.citizen("parent").await.unwrap();
+    let born = NaiveDate::from_ymd_opt(2020, 2, 14).unwrap();
+    let added = app
+        .post_as(
+            &parent.token,
+            "/v1/me/dependents",
+            &child("Nguyễn Gia Bảo", born),
+        )
+        .await
+        .unwrap();
+    added.expect(201);
+    assert_eq!(added.json["guardianship_ends_on"], "2038-02-14");
+    let me = app.get_as(&parent.token, "/v1/me").await.unwrap();
+    assert_eq!(
+        me.json["dependents"][0]["citizen"]["full_name"],
+        "Nguyễn Gia Bảo"
+    );
+    let list = app
+        .get_as(&parent.token, "/v1/me/dependents")
+        .await
+        .unwrap();
+    assert_eq!(list.json.as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn an_adult_cannot_be_added_as_a_dependent() {
+    let app = TestApp::spawn().await.unwrap();
+    let parent = app.citizen("parent").await.unwrap();
+    let adult = child("Người Lớn", NaiveDate::from_ymd_opt(2000, 1, 1).unwrap());
+    let reply = app
+        .post_as(&parent.token, "/v1/me/dependents", &adult)
+        .await
+        .unwrap();
+    reply.expect_problem(422, "validation_failed");
+    assert!(
+        reply.text.contains("dependent_not_a_minor"),
+        "{}",
+        reply.text
+    );
+    assert_eq!(
+        app.get_as(&parent.token, "/v1/me/dependents")
+            .await
+            .unwrap()
+            .json,
+        json!([])
+    );
+}
+
+#[tokio::test]
+async fn the_second_guardian_is_invited_by_the_first_and_a_stranger_cannot_claim_the_child() {
+    let app = TestApp::spawn().await.unwrap();
+    let mother = app.citizen("mother").await.unwrap();
+    let father = app.citizen("father").await.unwrap();
+    let stranger = app.citizen("stranger").await.unwrap();
+    let born = NaiveDate::from_ymd_opt(2021, 6, 1).unwrap();
+    let kid = child("Nguyễn Bảo Ngọc", born);
+    let added = app
+        .post_as(&mother.token, "/v1/me/dependents", &kid)
+        .await
+        .unwrap();
+    added.expect(201);
+    let cid = added.json["citizen"]["citizen_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Someone else typing the same child's details is refused.
+    app.post_as(&stranger.token, "/v1/me/dependents", &kid)
+        .await
+        .unwrap()
+        .expect_problem(409, "dependent_has_guardian");
+    // A stranger cannot invite for, or accept, a child that is not theirs.
+    app.post_as(
+        &stranger.token,
+        &format!("/v1/me/dependents/{cid}/guardians"),
+        &json!({ "email": stranger.email }),
+    )
+    .await
+    .unwrap()
+    .expect_problem(404, "not_found");
+    app.post_as(
+        &stranger.token,
+        &format!("/v1/me/guardian-invitations/{cid}/accept"),
+        &json!({}),
+    )
+    .await
+    .unwrap()
+    .expect_problem(404, "not_found");
+
+    app.post_as(
+        &mother.token,
+        &format!("/v1/me/dependents/{cid}/guardians"),
+        &json!({ "email": father.email }),
+    )
+    .await
+    .unwrap()
+    .expect(202);
+    app.wait_for_mail(&father.email, |m| m.text.contains("Nguyễn Bảo Ngọc"))
+        .await
+        .unwrap();
+    let invitations = app
+        .get_as(&father.token, "/v1/me/guardian-invitations")
+        .await
+        .unwrap();
+    assert_eq!(invitations.json[0]["citizen"]["citizen_id"], cid.as_str());
+    app.post_as(
+        &father.token,
+        &format!("/v1/me/guardian-invitations/{cid}/accept"),
+        &json!({}),
+    )
+    .await
+    .unwrap()
+    .expect(200);
+    let fathers = app
+        .get_as(&father.token, "/v1/me/dependents")
+        .await
+        .unwrap();
+    assert_eq!(fathers.json[0]["citizen"]["citizen_id"], cid.as_str());
+    // Two guardians at most.
+    app.post_as(
+        &mother.token,
+        &format!("/v1/me/dependents/{cid}/guardians"),
+        &json!({ "email": stranger.email }),
+    )
+    .await
+    .unwrap()
+    .expect_problem(409, "too_many_guardians");
+}
+
+#[tokio::test]
+async fn guardianship_ends_on_the_eighteenth_birthday() {
+    let app = TestApp::spawn().await.unwrap();
+    let parent = app.citizen("teen").await.unwrap();
+    // The server runs on real time: a child turning 18 in eleven days.
+    #[allow(clippy::disallowed_methods)] // the test must agree with the server's wall clock
+    let today = chrono::Utc::now().date_naive();
+    let in_eleven_days = today + chrono::Duration::days(11);
+    let born = healthbook_domain::account::birthday(in_eleven_days, 0)
+        .with_year(chrono::Datelike::year(&in_eleven_days) - 18)
+        .unwrap_or(in_eleven_days);
+    let added = app
+        .post_as(
+            &parent.token,
+            "/v1/me/dependents",
+            &child("Sắp Trưởng Thành", born),
+        )
+        .await
+        .unwrap();
+    added.expect(201);
+    assert_eq!(
+        app.get_as(&parent.token, "/v1/me/dependents")
+            .await
+            .unwrap()
+            .json
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let later = TestApp::builder()
+        .sharing_with(&app)
+        .env("HEALTHBOOK_CLOCK_OFFSET", (12 * 24 * 3600).to_string())
+        .spawn()
+        .await
+        .unwrap();
+    assert_eq!(
+        later
+            .get_as(&parent.token, "/v1/me/dependents")
+            .await
+            .unwrap()
+            .json,
+        json!([])
+    );
+}
+
+#[tokio::test]
+async fn a_retried_add_with_the_same_key_adds_once() {
+    let app = TestApp::spawn().await.unwrap();
+    let parent = app.citizen("retry").await.unwrap();
+    let kid = child(
+        "Lê Minh Khang",
+        NaiveDate::from_ymd_opt(2016, 10, 10).unwrap(),
+    );
+    let send = || {
+        app.request(Method::POST, "/v1/me/dependents")
+            .bearer_auth(&parent.token)
+            .header("idempotency-key", "add-kid-1")
+            .json(&kid)
+            .send()
+    };
+    let first = healthbook_tests::Reply::from(send().await.unwrap())
+        .await
+        .unwrap();
+    let second = healthbook_tests::Reply::from(send().await.unwrap())
+        .await
+        .unwrap();
+    first.expect(201);
+    second.expect(201);
+    assert_eq!(first.json, second.json);
+    assert_eq!(
+        app.get_as(&parent.token, "/v1/me/dependents")
+            .await
+            .unwrap()
+            .json
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn staff_enrol_with_a_code_and_sign_in_with_passkeys_only() {
+    let app = TestApp::builder().arg("--demo").spawn().await.unwrap();
+    let (support, mut work_phone) = app.staff("support", None).await.unwrap();
+    let me = app.get_as(&support.token, "/v1/me").await.unwrap();
+    me.expect(200);
+    assert_eq!(me.json["roles"][0]["role"], "support");
+    assert_eq!(me.json["assurance"], "passkey");
+    assert!(me.json["citizen"].is_null());
+    // No sign-in codes for staff.
+    let before = app.mail_count(&support.email);
+    app.post("/v1/auth/otp/start", &json!({ "email": support.email }))
+        .await
+        .unwrap()
+        .expect(202);
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(app.mail_count(&support.email), before);
+    app.post(
+        "/v1/auth/otp/finish",
+        &json!({ "email": support.email, "code": "123456" }),
+    )
+    .await
+    .unwrap()
+    .expect_problem(403, "passkey_required");
+    app.passkey_sign_in(&mut work_phone, None)
+        .await
+        .unwrap()
+        .expect(200);
+}
+
+#[tokio::test]
+async fn an_enrolment_session_can_only_register_a_passkey() {
+    let app = TestApp::spawn().await.unwrap();
+    let email = "new.officer@staff.healthbook.vn";
+    let output = std::process::Command::new(healthbook_tests::binary().unwrap())
+        .args(["create-staff", "--email", email, "--name", "Trần Hỗ Trợ"])
+        .current_dir(app.data_dir())
+        .env("HEALTHBOOK_DATA_DIR", app.data_dir())
+        .env("DATABASE_URL", app.backend().url(app.data_dir()))
+        .env_remove("REDIS_URL")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mail = app
+        .wait_for_mail(email, |m| m.subject.contains("nhân viên"))
+        .await
+        .unwrap();
+    let code = mail.code(6).unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).contains(&code));
+    let enrolment = app
+        .post(
+            "/v1/auth/staff/enrol",
+            &json!({ "email": email, "code": code }),
+        )
+        .await
+        .unwrap();
+    enrolment.expect(200);
+    assert_eq!(enrolment.json["assurance"], "enrolment");
+    let token = enrolment.json["token"].as_str().unwrap();
+    app.get_as(token, "/v1/me")
+        .await
+        .unwrap()
+        .expect_problem(403, "forbidden");
+    app.get_as(token, "/v1/admin/audit")
+        .await
+        .unwrap()
+        .expect_problem(403, "forbidden");
+    // The code is single use.
+    app.post(
+        "/v1/auth/staff/enrol",
+        &json!({ "email": email, "code": code }),
+    )
+    .await
+    .unwrap()
+    .expect_problem(400, "invalid_code");
+    let mut phone = SoftAuthenticator::new(ORIGIN);
+    app.enrol_passkey(token, &mut phone, "Work phone")
+        .await
+        .unwrap()
+        .expect(201);
+    // Its one job done, the enrolment session is gone.
+    app.get_as(token, "/v1/me")
+        .await
+        .unwrap()
+        .expect_problem(401, "unauthenticated");
+}
+
+#[tokio::test]
+async fn support_finds_locks_and_unlocks_people_and_citizens_cannot() {
+    let app = TestApp::spawn().await.unwrap();
+    let (support, _) = app.staff("support", None).await.unwrap();
+    let person = Person::adult("helpme");
+    let citizen = app.register_verified(&person).await.unwrap();
+    let (other_citizen, _) = app.citizen_with_passkey("nosy").await.unwrap();
+
+    let found = app
+        .post_as(
+            &support.token,
+            "/v1/admin/users/search",
+            &json!({ "national_id": person.national_id }),
+        )
+        .await
+        .unwrap();
+    found.expect(200);
+    assert_eq!(
+        found.json[0]["account_id"].as_str().unwrap(),
+        citizen.account_id
+    );
+    assert!(
+        !found.text.contains(&person.national_id),
+        "masked in answers"
+    );
+    let by_email = app
+        .post_as(
+            &support.token,
+            "/v1/admin/users/search",
+            &json!({ "email": person.email }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        by_email.json[0]["account_id"].as_str().unwrap(),
+        citizen.account_id
+    );
+
+    let uid = &citizen.account_id;
+    // A citizen, even with a passkey session, is refused every admin route.
+    for (method, path) in [
+        (Method::GET, format!("/v1/admin/users/{uid}")),
+        (Method::POST, format!("/v1/admin/users/{uid}/lock")),
+        (Method::POST, format!("/v1/admin/users/{uid}/unlock")),
+        (
+            Method::POST,
+            format!("/v1/admin/users/{uid}/revoke-sessions"),
+        ),
+        (
+            Method::POST,
+            format!("/v1/admin/users/{uid}/resend-verification"),
+        ),
+        (Method::GET, "/v1/admin/audit".to_owned()),
+    ] {
+        let reply = app
+            .call(method, &path, Some(&other_citizen.token), Some(&json!({})))
+            .await
+            .unwrap();
+        reply.expect_problem(403, "forbidden");
+    }
+    app.call(
+        Method::GET,
+        &format!("/v1/admin/users/{}", uuid::Uuid::new_v4()),
+        Some(&support.token),
+        None,
+    )
+    .await
+    .unwrap()
+    .expect_problem(404, "not_found");
+
+    app.post_as(
+        &support.token,
+        &format!("/v1/admin/users/{uid}/lock"),
+        &json!({}),
+    )
+    .await
+    .unwrap()
+    .expect(200);
+    app.get_as(&citizen.token, "/v1/me")
+        .await
+        .unwrap()
+        .expect_problem(401, "unauthenticated");
+    let before = app.mail_count(&person.email);
+    app.post("/v1/auth/otp/start", &json!({ "email": person.email }))
+        .await
+        .unwrap()
+        .expect(202);
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(
+        app.mail_count(&person.email),
+        before,
+        "a locked account gets no code"
+    );
+
+    app.post_as(
+        &support.token,
+        &format!("/v1/admin/users/{uid}/unlock"),
+        &json!({}),
+    )
+    .await
+    .unwrap()
+    .expect(200);
+    app.post("/v1/auth/otp/start", &json!({ "email": person.email }))
+        .await
+        .unwrap();
+    let code = app.code_for(&person.email, before).await.unwrap();
+    app.post(
+        "/v1/auth/otp/finish",
+        &json!({ "email": person.email, "code": code }),
+    )
+    .await
+    .unwrap()
+    .expect(200);
+
+    let audit = app
+        .get_as(
+            &support.token,
+            &format!("/v1/admin/audit?account={uid}&kind=account_locked"),
+        )
+        .await
+        .unwrap();
+    audit.expect(200);
+    assert_eq!(
+        audit.json["items"].as_array().unwrap().len(),
+        1,
+        "{}",
+        audit.text
+    );
+    assert_eq!(
+        audit.json["items"][0]["actor_account_id"].as_str().unwrap(),
+        support.account_id
+    );
+}
+
+#[tokio::test]
+async fn a_facility_admin_creates_doctors_of_their_own_facility_only() {
+    let app = TestApp::builder().arg("--demo").spawn().await.unwrap();
+    let facilities = app.get("/v1/facilities?limit=100").await.unwrap();
+    let id_of = |code: &str| {
+        facilities.json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == code)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (admin, _) = app.staff("facility_admin", Some("01929")).await.unwrap();
+    let doctor = json!({ "email": "bs.lan@bachmai.vn", "full_name": "Bác Sĩ Lan", "role": "doctor", "facility_id": id_of("01929") });
+    let created = app
+        .post_as(&admin.token, "/v1/admin/users", &doctor)
+        .await
+        .unwrap();
+    created.expect(201);
+    assert_eq!(created.json["roles"][0]["role"], "doctor");
+    let elsewhere = json!({ "email": "bs.minh@choray.vn", "full_name": "Bác Sĩ Minh", "role": "doctor", "facility_id": id_of("79031") });
+    app.post_as(&admin.token, "/v1/admin/users", &elsewhere)
+        .await
+        .unwrap()
+        .expect_problem(403, "forbidden");
+    let support_role = json!({ "email": "x@y.vn", "full_name": "Ai Đó", "role": "support" });
+    app.post_as(&admin.token, "/v1/admin/users", &support_role)
+        .await
+        .unwrap()
+        .expect_problem(403, "forbidden");
+}
+
+#[tokio::test]
+async fn recovery_with_the_registry_revokes_every_session_and_allows_a_new_passkey() {
+    let app = TestApp::spawn().await.unwrap();
+    let person = Person::in_registry("an.lost@example.vn");
+    let basic = app.register_verified(&person).await.unwrap();
+    let mut old_phone = SoftAuthenticator::new(ORIGIN);
+    app.enrol_passkey(&basic.token, &mut old_phone, "Old phone")
+        .await
+        .unwrap()
+        .expect(201);
+    let old_session = app.passkey_sign_in(&mut old_phone, None).await.unwrap();
+    let old_token = old_session.json["token"].as_str().unwrap().to_owned();
+
+    let before = app.mail_count(&person.email);
+    app.post("/v1/auth/recovery/start", &json!({ "email": person.email }))
+        .await
+        .unwrap()
+        .expect(202);
+    let code = app.code_for(&person.email, before).await.unwrap();
+    let proof = json!({
+        "email": person.email, "code": code,
+        "national_id": person.national_id, "full_name": "nguyen van an", "date_of_birth": person.date_of_birth,
+    });
+    let mut wrong = proof.clone();
+    wrong["date_of_birth"] = json!("1990-05-18");
+    app.post("/v1/auth/recovery/finish", &wrong)
+        .await
+        .unwrap()
+        .expect_problem(422, "registry_mismatch");
+
+    let before = app.mail_count(&person.email);
+    app.post("/v1/auth/recovery/start", &json!({ "email": person.email }))
+        .await
+        .unwrap();
+    let code = app.code_for(&person.email, before).await.unwrap();
+    let mut proof = proof;
+    proof["code"] = json!(code);
+    let recovered = app.post("/v1/auth/recovery/finish", &proof).await.unwrap();
+    recovered.expect(200);
+    assert_eq!(recovered.json["assurance"], "enrolment");
+    app.get_as(&old_token, "/v1/me")
+        .await
+        .unwrap()
+        .expect_problem(401, "unauthenticated");
+    app.get_as(&basic.token, "/v1/me")
+        .await
+        .unwrap()
+        .expect_problem(401, "unauthenticated");
+    app.wait_for_mail(&person.email, |m| m.subject.contains("khôi phục"))
+        .await
+        .unwrap();
+
+    let mut new_phone = SoftAuthenticator::new(ORIGIN);
+    let token = recovered.json["token"].as_str().unwrap();
+    app.enrol_passkey(token, &mut new_phone, "New phone")
+        .await
+        .unwrap()
+        .expect(201);
+    app.passkey_sign_in(&mut new_phone, None)
+        .await
+        .unwrap()
+        .expect(200);
+}
+
+async fn recovery_code(app: &TestApp, email: &str) -> String {
+    let before = app.mail_count(email);
+    app.post("/v1/auth/recovery/start", &json!({ "email": email }))
+        .await
+        .unwrap();
+    app.code_for(email, before).await.unwrap()
+}
+
+#[tokio::test]
+async fn recovery_without_the_registry_needs_a_support_officers_verification() {
+    let app = TestApp::spawn().await.unwrap();
+    let (support, _) = app.staff("support", None).await.unwrap();
+    let person = Person::adult("unregistered");
+    let citizen = app.register_verified(&person).await.unwrap();
+    let code = recovery_code(&app, &person.email).await;
+    app.post(
+        "/v1/auth/recovery/finish",
+        &json!({ "email": person.email, "code": code }),
+    )
+    .await
+    .unwrap()
+    .expect_problem(422, "registry_mismatch");
+
+    app.post_as(
+        &support.token,
+        &format!(
+            "/v1/admin/users/{}/recovery-verification",
+            citizen.account_id
+        ),
+        &json!({ "method": "video call, CCCD card shown" }),
+    )
+    .await
+    .unwrap()
+    .expect(204);
+    let code = recovery_code(&app, &person.email).await;
+    app.post(
+        "/v1/auth/recovery/finish",
+        &json!({ "email": person.email, "code": code }),
+    )
+    .await
+    .unwrap()
+    .expect(200);
+    // The verification counted once.
+    let code = recovery_code(&app, &person.email).await;
+    app.post(
+        "/v1/auth/recovery/finish",
+        &json!({ "email": person.email, "code": code }),
+    )
+    .await
+    .unwrap()
+    .expect_problem(422, "registry_mismatch");
+}
+
+#[tokio::test]
+async fn a_dependent_who_comes_of_age_claims_the_record_and_may_grant_guardianship_again() {
+    let app = TestApp::spawn().await.unwrap();
+    let parent = app.citizen("elder").await.unwrap();
+    #[allow(clippy::disallowed_methods)] // the test must agree with the server's wall clock
+    let today = chrono::Utc::now().date_naive();
+    let born = (today + chrono::Duration::days(2))
+        .with_year(today.year() - 18)
+        .unwrap();
+    let kid = child("Trần Minh Quân", born);
+    app.post_as(&parent.token, "/v1/me/dependents", &kid)
+        .await
+        .unwrap()
+        .expect(201);
+
+    // Three days later the child is 18 and registers with the same number.
+    let later = TestApp::builder()
+        .sharing_with(&app)
+        .env("HEALTHBOOK_CLOCK_OFFSET", (3 * 24 * 3600).to_string())
+        .spawn()
+        .await
+        .unwrap();
+    assert_eq!(
+        later
+            .get_as(&parent.token, "/v1/me/dependents")
+            .await
+            .unwrap()
+            .json,
+        json!([])
+    );
+    let adult = Person {
+        national_id: kid["national_id"].as_str().unwrap().to_owned(),
+        full_name: "Trần Minh Quân".to_owned(),
+        date_of_birth: born,
+        sex: "male",
+        email: "quan.adult@example.vn".to_owned(),
+        phone: "0912000111".to_owned(),
+    };
+    let grown = later.register_verified(&adult).await.unwrap();
+    let guardians = later
+        .get_as(&grown.token, "/v1/me/guardians")
+        .await
+        .unwrap();
+    assert_eq!(guardians.json[0]["status"], "ended", "{}", guardians.text);
+    let gid = guardians.json[0]["guardian_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Granting someone access to one's record needs a passkey session.
+    later
+        .post_as(
+            &grown.token,
+            &format!("/v1/me/guardians/{gid}/grant"),
+            &json!({}),
+        )
+        .await
+        .unwrap()
+        .expect_problem(403, "step_up_required");
+    let mut phone = SoftAuthenticator::new(ORIGIN);
+    later
+        .enrol_passkey(&grown.token, &mut phone, "Phone")
+        .await
+        .unwrap()
+        .expect(201);
+    let strong = later.passkey_sign_in(&mut phone, None).await.unwrap();
+    let strong = strong.json["token"].as_str().unwrap();
+    later
+        .post_as(
+            strong,
+            &format!("/v1/me/guardians/{}/grant", uuid::Uuid::new_v4()),
+            &json!({}),
+        )
+        .await
+        .unwrap()
+        .expect_problem(404, "not_found");
+    later
+        .post_as(strong, &format!("/v1/me/guardians/{gid}/grant"), &json!({}))
+        .await
+        .unwrap()
+        .expect(204);
+    let back = later
+        .get_as(&parent.token, "/v1/me/dependents")
+        .await
+        .unwrap();
+    assert_eq!(
+        back.json[0]["citizen"]["citizen_id"].as_str().unwrap(),
+        grown.citizen_id.as_deref().unwrap()
+    );
+    later
+        .call(
+            Method::DELETE,
+            &format!("/v1/me/guardians/{gid}"),
+            Some(strong),
+            None,
+        )
+        .await
+        .unwrap()
+        .expect(204);
+    assert_eq!(
+        later
+            .get_as(&parent.token, "/v1/me/dependents")
+            .await
+            .unwrap()
+            .json,
+        json!([])
+    );
+}

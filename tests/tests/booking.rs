@@ -1,0 +1,760 @@
+//! Booking end to end: book, retry, refuse bad input, cancel, reschedule, check in, the day
+//! list, and every appointment and facility route against a caller who must not see it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
+
+mod booking_support;
+
+use booking_support::*;
+use chrono::Duration;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn a_citizen_books_a_slot_and_gets_a_queue_number_a_code_and_a_calendar_file() {
+    let (app, admin, fid) = app_with_admin().await;
+    create_schedule(&app, &admin, &fid, &daily_slot(5, "endocrinology", &day(2))).await;
+    let slot = daily_slot_on(&app, &fid, "endocrinology", &day(3)).await;
+    assert_eq!(slot["start"], "08:00");
+    assert_eq!(slot["remaining"], 5);
+    let citizen = app.citizen("booker").await.unwrap();
+
+    let booked = book(&app, &citizen.token, &slot).await;
+    booked.expect(201);
+    let appointment = &booked.json;
+    assert_eq!(appointment["status"], "booked");
+    assert_eq!(appointment["queue_number"], 1);
+    assert_eq!(appointment["queue"], "examination-endocrinology");
+    assert_eq!(appointment["facility_id"], fid.as_str());
+    assert_eq!(
+        appointment["citizen_id"],
+        citizen.citizen_id.clone().unwrap().as_str()
+    );
+    assert_eq!(appointment["start"], "08:00");
+    let code = appointment["code"].as_str().unwrap();
+    assert_eq!(code.len(), 16, "{code}");
+    assert_eq!(slot_now(&app, &fid, &slot).await["remaining"], 4);
+
+    // The next citizen in the same queue and day takes the next number.
+    let second = app.citizen("second").await.unwrap();
+    let other = book(&app, &second.token, &slot).await;
+    other.expect(201);
+    assert_eq!(other.json["queue_number"], 2);
+
+    let aid = appointment["id"].as_str().unwrap();
+    let read = app
+        .get_as(&citizen.token, &format!("/v1/appointments/{aid}"))
+        .await
+        .unwrap();
+    read.expect(200);
+    assert_eq!(read.json["code"], code);
+    let mine = app
+        .get_as(&citizen.token, "/v1/appointments")
+        .await
+        .unwrap();
+    assert_eq!(mine.json["items"].as_array().unwrap().len(), 1);
+    let qr = app
+        .get_as(&citizen.token, &format!("/v1/appointments/{aid}/qr.svg"))
+        .await
+        .unwrap();
+    qr.expect(200);
+    assert!(
+        qr.text.contains("<svg"),
+        "{}",
+        &qr.text[..100.min(qr.text.len())]
+    );
+
+    let mail = app
+        .wait_for_mail(&citizen.email, |m| m.subject.contains("Xác nhận"))
+        .await
+        .unwrap();
+    assert!(mail.text.contains(code), "{}", mail.text);
+    assert!(mail.text.contains("Số thứ tự: 1"), "{}", mail.text);
+    let (name, content_type, bytes) = mail
+        .attachments
+        .iter()
+        .find(|(name, _, _)| name.ends_with(".ics"))
+        .expect("a calendar file");
+    assert!(
+        content_type.starts_with("text/calendar"),
+        "{name}: {content_type}"
+    );
+    let ics = String::from_utf8(bytes.clone()).unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"), "{ics}");
+    let unfolded = ics.replace("\r\n ", "");
+    let date = slot["date"].as_str().unwrap().replace('-', "");
+    assert!(
+        unfolded.contains(&format!("DTSTART;TZID=Asia/Ho_Chi_Minh:{date}T080000")),
+        "{unfolded}"
+    );
+    assert!(
+        unfolded.contains(&format!("UID:{aid}@healthbook.vn")),
+        "{unfolded}"
+    );
+    assert!(unfolded.contains("BEGIN:VTIMEZONE"));
+    for line in ics.split("\r\n") {
+        assert!(line.len() <= 75, "line of {} octets: {line}", line.len());
+    }
+}
+
+#[tokio::test]
+async fn a_retried_booking_returns_the_same_appointment_and_a_reused_key_is_refused() {
+    let (app, admin, fid) = app_with_admin().await;
+    create_schedule(&app, &admin, &fid, &daily_slot(5, "endocrinology", &day(2))).await;
+    let slot = daily_slot_on(&app, &fid, "endocrinology", &day(2)).await;
+    let later = daily_slot_on(&app, &fid, "endocrinology", &day(3)).await;
+    let citizen = app.citizen("retry").await.unwrap();
+    let body = json!({ "slot_id": slot["id"], "service": "examination" });
+    let send = |body: Value| {
+        app.request(Method::POST, "/v1/appointments")
+            .bearer_auth(&citizen.token)
+            .header("Idempotency-Key", "5f0c2a8e-booking-retry")
+            .json(&body)
+            .send()
+    };
+    let first = healthbook_tests::Reply::from(send(body.clone()).await.unwrap())
+        .await
+        .unwrap();
+    first.expect(201);
+    let again = healthbook_tests::Reply::from(send(body.clone()).await.unwrap())
+        .await
+        .unwrap();
+    again.expect(201);
+    assert_eq!(again.json["id"], first.json["id"]);
+    assert_eq!(again.json["queue_number"], first.json["queue_number"]);
+    let reused = healthbook_tests::Reply::from(
+        send(json!({ "slot_id": later["id"], "service": "examination" }))
+            .await
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    reused.expect_problem(422, "idempotency_key_reused");
+    let mine = app
+        .get_as(&citizen.token, "/v1/appointments")
+        .await
+        .unwrap();
+    assert_eq!(mine.json["items"].as_array().unwrap().len(), 1);
+    assert_eq!(slot_now(&app, &fid, &slot).await["booked"], 1);
+    assert_eq!(slot_now(&app, &fid, &later).await["booked"], 0);
+}
+
+#[tokio::test]
+async fn bad_bookings_are_refused_with_stable_codes_and_write_nothing() {
+    let (app, admin, fid) = app_with_admin().await;
+    create_schedule(&app, &admin, &fid, &daily_slot(1, "endocrinology", &day(2))).await;
+    let slot = daily_slot_on(&app, &fid, "endocrinology", &day(2)).await;
+    let citizen = app.citizen("bad").await.unwrap();
+    let other = app.citizen("other").await.unwrap();
+
+    // A slot of another service.
+    app.post_as(
+        &citizen.token,
+        "/v1/appointments",
+        &json!({ "slot_id": slot["id"], "service": "vaccination" }),
+    )
+    .await
+    .unwrap()
+    .expect_problem(422, "wrong_service");
+    // A slot that does not exist.
+    app.post_as(
+        &citizen.token,
+        "/v1/appointments",
+        &json!({ "slot_id": "01900000-0000-7000-8000-000000000000", "service": "examination" }),
+    )
+    .await
+    .unwrap()
+    .expect_problem(404, "slot_not_found");
+    // A citizen who is neither the caller nor a dependent.
+    app.post_as(
+        &citizen.token,
+        "/v1/appointments",
+        &json!({ "slot_id": slot["id"], "service": "examination", "citizen_id": other.citizen_id }),
+    )
+    .await
+    .unwrap()
+    .expect_problem(404, "not_found");
+    // Malformed bodies.
+    app.post_as(
+        &citizen.token,
+        "/v1/appointments",
+        &json!({ "slot_id": "tomorrow" }),
+    )
+    .await
+    .unwrap()
+    .expect_problem(422, "validation_failed");
+    assert_eq!(slot_now(&app, &fid, &slot).await["booked"], 0);
+
+    // Full: the one place goes to the first.
+    book(&app, &other.token, &slot).await.expect(201);
+    book(&app, &citizen.token, &slot)
+        .await
+        .expect_problem(409, "slot_full");
+    // The same citizen twice in one slot.
+    book(&app, &other.token, &slot)
+        .await
+        .expect_problem(409, "already_booked");
+
+    // Closed: the facility closes the next day.
+    let closed = daily_slot_on(&app, &fid, "endocrinology", &day(3)).await;
+    app.post_as(
+        &admin.token,
+        &format!("/v1/facilities/{fid}/closures"),
+        &json!({ "kind": "closure", "from": day(3), "until": day(3), "reason": "Bảo trì điện" }),
+    )
+    .await
+    .unwrap()
+    .expect(201);
+    book(&app, &citizen.token, &closed)
+        .await
+        .expect_problem(409, "slot_closed");
+
+    // Past: a process whose clock is a week ahead sees the slot as past.
+    let future = process_at(&app, now() + Duration::days(7)).await;
+    let later = daily_slot_on(&app, &fid, "endocrinology", &day(4)).await;
+    book(&future, &citizen.token, &later)
+        .await
+        .expect_problem(409, "slot_in_past");
+
+    // Dates that are malformed, ambiguous, reversed or too long a range.
+    for (query, code) in [
+        ("from=01/02/2026", "date_ambiguous"),
+        ("from=2026-13-01", "date_no_such_day"),
+        ("from=tomorrow", "date_malformed"),
+        ("from=2026-12-10&to=2026-12-01", "date_range_invalid"),
+        ("from=2026-01-01&to=2026-12-31", "date_range_invalid"),
+    ] {
+        let reply = app
+            .get(&format!("/v1/facilities/{fid}/slots?{query}"))
+            .await
+            .unwrap();
+        reply.expect_problem(422, "validation_failed");
+        assert_eq!(
+            reply.json["errors"][0]["code"], code,
+            "{query}: {}",
+            reply.text
+        );
+    }
+    let mine = app
+        .get_as(&citizen.token, "/v1/appointments")
+        .await
+        .unwrap();
+    assert_eq!(mine.json["items"], json!([]));
+}
+
+#[tokio::test]
+async fn a_guardian_books_for_a_dependent_and_the_cap_on_future_appointments_holds() {
+    let (app, admin, fid) = app_with_admin().await;
+    create_schedule(&app, &admin, &fid, &daily_slot(5, "endocrinology", &day(2))).await;
+    let parent = app.citizen("parent").await.unwrap();
+    let born = chrono::NaiveDate::from_ymd_opt(2020, 3, 8).unwrap();
+    let child = app
+        .post_as(
+            &parent.token,
+            "/v1/me/dependents",
+            &json!({
+                "national_id": healthbook_tests::people::national_id_for(born, true),
+                "full_name": "Nguyễn Bảo Anh",
+                "date_of_birth": born,
+                "sex": "female",
+            }),
+        )
+        .await
+        .unwrap();
+    child.expect(201);
+    let child_id = child.json["citizen"]["citizen_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let slot = daily_slot_on(&app, &fid, "endocrinology", &day(2)).await;
+    let booked = app
+        .post_as(
+            &parent.token,
+            "/v1/appointments",
+            &json!({ "slot_id": slot["id"], "service": "examination", "citizen_id": child_id }),
+        )
+        .await
+        .unwrap();
+    booked.expect(201);
+    assert_eq!(booked.json["citizen_name"], "Nguyễn Bảo Anh");
+    let mail = app
+        .wait_for_mail(&parent.email, |m| m.subject.contains("Xác nhận"))
+        .await
+        .unwrap();
+    assert!(
+        mail.text.contains("Người được khám: Nguyễn Bảo Anh"),
+        "{}",
+        mail.text
+    );
+    let theirs = app
+        .get_as(
+            &parent.token,
+            &format!("/v1/appointments?citizen_id={child_id}"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(theirs.json["items"].as_array().unwrap().len(), 1);
+    // A stranger cannot list them.
+    let stranger = app.citizen("stranger").await.unwrap();
+    app.get_as(
+        &stranger.token,
+        &format!("/v1/appointments?citizen_id={child_id}"),
+    )
+    .await
+    .unwrap()
+    .expect_problem(404, "not_found");
+
+    // Support lowers the cap to two future appointments.
+    let (support, _) = app.staff("support", None).await.unwrap();
+    let settings = app
+        .get_as(&support.token, "/v1/admin/booking-settings")
+        .await
+        .unwrap();
+    settings.expect(200);
+    assert_eq!(settings.json["max_future_appointments"], 5);
+    app.call(
+        Method::PUT,
+        "/v1/admin/booking-settings",
+        Some(&support.token),
+        Some(&json!({
+            "cancel_cutoff_minutes": 120,
+            "max_future_appointments": 2,
+            "reminder_lead_minutes": 1440,
+            "horizon_days": 28,
+        })),
+    )
+    .await
+    .unwrap()
+    .expect(200);
+    app.call(
+        Method::PUT,
+        "/v1/admin/booking-settings",
+        Some(&parent.token),
+        Some(&json!({
+            "cancel_cutoff_minutes": 0,
+            "max_future_appointments": 100,
+            "reminder_lead_minutes": 1440,
+            "horizon_days": 28,
+        })),
+    )
+    .await
+    .unwrap()
+    .expect_problem(403, "step_up_required");
+    // The cap is per person: the child's appointment does not count for the parent.
+    for offset in [3, 4, 5] {
+        let slot = daily_slot_on(&app, &fid, "endocrinology", &day(offset)).await;
+        let reply = book(&app, &parent.token, &slot).await;
+        if offset < 5 {
+            reply.expect(201);
+        } else {
+            reply.expect_problem(409, "too_many_appointments");
+        }
+    }
+    let listed = app
+        .get_as(&parent.token, "/v1/appointments?upcoming=true")
+        .await
+        .unwrap();
+    assert_eq!(listed.json["items"].as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn cancelling_frees_the_place_and_is_refused_after_the_cutoff() {
+    let (app, admin, fid) = app_with_admin().await;
+    create_schedule(&app, &admin, &fid, &daily_slot(1, "endocrinology", &day(2))).await;
+    let slot = daily_slot_on(&app, &fid, "endocrinology", &day(2)).await;
+    let citizen = app.citizen("cancel").await.unwrap();
+    let booked = book(&app, &citizen.token, &slot).await;
+    booked.expect(201);
+    let aid = booked.json["id"].as_str().unwrap().to_owned();
+    let cancelled = app
+        .post_as(
+            &citizen.token,
+            &format!("/v1/appointments/{aid}/cancel"),
+            &json!({ "reason": "Bận việc" }),
+        )
+        .await
+        .unwrap();
+    cancelled.expect(200);
+    assert_eq!(cancelled.json["status"], "cancelled");
+    assert_eq!(cancelled.json["cancelled_by"], "citizen");
+    assert_eq!(slot_now(&app, &fid, &slot).await["booked"], 0);
+    // Cancelling again answers the same, and changes nothing.
+    app.post_as(
+        &citizen.token,
+        &format!("/v1/appointments/{aid}/cancel"),
+        &json!({}),
+    )
+    .await
+    .unwrap()
+    .expect(200);
+    assert_eq!(slot_now(&app, &fid, &slot).await["booked"], 0);
+    let mail = app
+        .wait_for_mail(&citizen.email, |m| m.subject.contains("hủy"))
+        .await
+        .unwrap();
+    let ics = mail
+        .attachments
+        .iter()
+        .find(|(name, _, _)| name.ends_with(".ics"))
+        .map(|(_, _, bytes)| String::from_utf8(bytes.clone()).unwrap())
+        .expect("a calendar file");
+    assert!(
+        ics.contains("METHOD:CANCEL") && ics.contains("STATUS:CANCELLED"),
+        "{ics}"
+    );
+    // The freed place can be booked again, also by the same citizen.
+    book(&app, &citizen.token, &slot).await.expect(201);
+
+    // Thirty minutes before the start, the 2-hour cut-off has passed.
+    let starts_at = instant(&slot["starts_at"]);
+    let late = process_at(&app, starts_at - Duration::minutes(30)).await;
+    let mine = late
+        .get_as(&citizen.token, "/v1/appointments?status=booked")
+        .await
+        .unwrap();
+    let again = mine.json["items"][0]["id"].as_str().unwrap().to_owned();
+    late.post_as(
+        &citizen.token,
+        &format!("/v1/appointments/{again}/cancel"),
+        &json!({}),
+    )
+    .await
+    .unwrap()
+    .expect_problem(409, "cancellation_too_late");
+    // The facility may still cancel, and the citizen is told. (Staff sessions last a
+    // working day: the administrator signs in again on that day.)
+    let (admin, _) = late.staff("facility_admin", Some(BACH_MAI)).await.unwrap();
+    let by_facility = late
+        .post_as(
+            &admin.token,
+            &format!("/v1/appointments/{again}/cancel"),
+            &json!({ "reason": "Bác sĩ nghỉ đột xuất" }),
+        )
+        .await
+        .unwrap();
+    by_facility.expect(200);
+    assert_eq!(by_facility.json["cancelled_by"], "facility");
+}
+
+#[tokio::test]
+async fn rescheduling_moves_atomically_and_a_full_target_keeps_the_old_booking() {
+    let (app, admin, fid) = app_with_admin().await;
+    create_schedule(&app, &admin, &fid, &daily_slot(1, "endocrinology", &day(2))).await;
+    let first = daily_slot_on(&app, &fid, "endocrinology", &day(2)).await;
+    let second = daily_slot_on(&app, &fid, "endocrinology", &day(3)).await;
+    let third = daily_slot_on(&app, &fid, "endocrinology", &day(4)).await;
+    let citizen = app.citizen("mover").await.unwrap();
+    let other = app.citizen("blocker").await.unwrap();
+    let booked = book(&app, &citizen.token, &first).await;
+    booked.expect(201);
+    let aid = booked.json["id"].as_str().unwrap().to_owned();
+    book(&app, &other.token, &second).await.expect(201);
+
+    // The target is full: nothing changes.
+    app.post_as(
+        &citizen.token,
+        &format!("/v1/appointments/{aid}/reschedule"),
+        &json!({ "slot_id": second["id"] }),
+    )
+    .await
+    .unwrap()
+    .expect_problem(409, "slot_full");
+    assert_eq!(slot_now(&app, &fid, &first).await["booked"], 1);
+    let read = app
+        .get_as(&citizen.token, &format!("/v1/appointments/{aid}"))
+        .await
+        .unwrap();
+    assert_eq!(read.json["slot_id"], first["id"]);
+    assert_eq!(read.json["status"], "booked");
+
+    // A slot of another facility, or the same slot.
+    let children = facility(&app, "nhi trung uong").await;
+    let elsewhere = slots_on(&app, &children, &day(3), "&available=true").await;
+    if let Some(elsewhere) = elsewhere.iter().find(|s| s["service"] == "examination") {
+        app.post_as(
+            &citizen.token,
+            &format!("/v1/appointments/{aid}/reschedule"),
+            &json!({ "slot_id": elsewhere["id"] }),
+        )
+        .await
+        .unwrap()
+        .expect_problem(422, "wrong_facility");
+    }
+    app.post_as(
+        &citizen.token,
+        &format!("/v1/appointments/{aid}/reschedule"),
+        &json!({ "slot_id": first["id"] }),
+    )
+    .await
+    .unwrap()
+    .expect_problem(422, "same_slot");
+
+    let moved = app
+        .post_as(
+            &citizen.token,
+            &format!("/v1/appointments/{aid}/reschedule"),
+            &json!({ "slot_id": third["id"] }),
+        )
+        .await
+        .unwrap();
+    moved.expect(200);
+    assert_eq!(moved.json["id"], aid.as_str());
+    assert_eq!(moved.json["code"], booked.json["code"]);
+    assert_eq!(moved.json["slot_id"], third["id"]);
+    assert_eq!(moved.json["date"], day(4).as_str());
+    assert_eq!(slot_now(&app, &fid, &first).await["booked"], 0);
+    assert_eq!(slot_now(&app, &fid, &third).await["booked"], 1);
+    let mail = app
+        .wait_for_mail(&citizen.email, |m| m.subject.contains("đổi"))
+        .await
+        .unwrap();
+    let ics = mail
+        .attachments
+        .iter()
+        .find(|(name, _, _)| name.ends_with(".ics"))
+        .map(|(_, _, bytes)| String::from_utf8(bytes.clone()).unwrap())
+        .unwrap();
+    assert!(ics.contains("SEQUENCE:1"), "{ics}");
+}
+
+#[tokio::test]
+async fn reception_checks_in_on_the_day_records_no_shows_and_lists_the_day() {
+    let (app, admin, fid) = app_with_admin().await;
+    create_schedule(&app, &admin, &fid, &daily_slot(3, "endocrinology", &day(2))).await;
+    let slot = daily_slot_on(&app, &fid, "endocrinology", &day(2)).await;
+    let came = app.citizen("came").await.unwrap();
+    let missed = app.citizen("missed").await.unwrap();
+    let a = book(&app, &came.token, &slot).await;
+    a.expect(201);
+    let b = book(&app, &missed.token, &slot).await;
+    b.expect(201);
+    let (aid, bid) = (
+        a.json["id"].as_str().unwrap(),
+        b.json["id"].as_str().unwrap(),
+    );
+    let (early_doctor, _) = app.staff("doctor", Some(BACH_MAI)).await.unwrap();
+
+    // Two days early: not the day yet, and too early for a no-show.
+    app.post_as(
+        &early_doctor.token,
+        &format!("/v1/appointments/{aid}/check-in"),
+        &json!({}),
+    )
+    .await
+    .unwrap()
+    .expect_problem(409, "check_in_not_today");
+    app.post_as(
+        &early_doctor.token,
+        &format!("/v1/appointments/{bid}/no-show"),
+        &json!({}),
+    )
+    .await
+    .unwrap()
+    .expect_problem(409, "no_show_too_early");
+
+    // On the day, ten minutes after the start.
+    let on_the_day = process_at(&app, instant(&slot["starts_at"]) + Duration::minutes(10)).await;
+    // Staff sessions last a working day: the doctor signs in on the day.
+    let (doctor, _) = on_the_day.staff("doctor", Some(BACH_MAI)).await.unwrap();
+    let list = on_the_day
+        .get_as(&doctor.token, &format!("/v1/facilities/{fid}/appointments"))
+        .await
+        .unwrap();
+    list.expect(200);
+    let numbers: Vec<i64> = list.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["queue_number"].as_i64().unwrap())
+        .collect();
+    assert_eq!(numbers, [1, 2]);
+    // The kiosk finds the appointment by the code the citizen shows.
+    let code = a.json["code"].as_str().unwrap().to_lowercase();
+    let found = on_the_day
+        .get_as(
+            &doctor.token,
+            &format!("/v1/facilities/{fid}/appointments?code={code}"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.json["items"][0]["id"], aid);
+    on_the_day
+        .get_as(
+            &doctor.token,
+            &format!("/v1/facilities/{fid}/appointments?code=XXXX"),
+        )
+        .await
+        .unwrap()
+        .expect_problem(422, "validation_failed");
+
+    let checked = on_the_day
+        .post_as(
+            &doctor.token,
+            &format!("/v1/appointments/{aid}/check-in"),
+            &json!({}),
+        )
+        .await
+        .unwrap();
+    checked.expect(200);
+    assert_eq!(checked.json["status"], "checked_in");
+    // A second scan gives the same answer.
+    on_the_day
+        .post_as(
+            &doctor.token,
+            &format!("/v1/appointments/{aid}/check-in"),
+            &json!({}),
+        )
+        .await
+        .unwrap()
+        .expect(200);
+    let absent = on_the_day
+        .post_as(
+            &doctor.token,
+            &format!("/v1/appointments/{bid}/no-show"),
+            &json!({}),
+        )
+        .await
+        .unwrap();
+    absent.expect(200);
+    assert_eq!(absent.json["status"], "no_show");
+    // A checked-in appointment cannot be cancelled any more.
+    on_the_day
+        .post_as(
+            &came.token,
+            &format!("/v1/appointments/{aid}/cancel"),
+            &json!({}),
+        )
+        .await
+        .unwrap()
+        .expect_problem(409, "appointment_not_active");
+}
+
+#[tokio::test]
+async fn no_caller_sees_or_touches_an_appointment_or_a_facility_that_is_not_theirs() {
+    let (app, admin, fid) = app_with_admin().await;
+    create_schedule(&app, &admin, &fid, &daily_slot(3, "endocrinology", &day(2))).await;
+    let slot = daily_slot_on(&app, &fid, "endocrinology", &day(2)).await;
+    let later = daily_slot_on(&app, &fid, "endocrinology", &day(3)).await;
+    let owner = app.citizen("owner").await.unwrap();
+    let booked = book(&app, &owner.token, &slot).await;
+    booked.expect(201);
+    let aid = booked.json["id"].as_str().unwrap();
+
+    let (stranger, _) = app.citizen_with_passkey("stranger").await.unwrap();
+    let (elsewhere, _) = app
+        .staff("facility_admin", Some(NHI_TRUNG_UONG))
+        .await
+        .unwrap();
+    let (elsewhere_doctor, _) = app.staff("doctor", Some(NHI_TRUNG_UONG)).await.unwrap();
+    let (support, _) = app.staff("support", None).await.unwrap();
+    let basic_stranger = app.citizen("basic").await.unwrap();
+    let body = json!({ "slot_id": later["id"] });
+    let routes: Vec<(Method, String)> = vec![
+        (Method::GET, format!("/v1/appointments/{aid}")),
+        (Method::GET, format!("/v1/appointments/{aid}/qr.svg")),
+        (Method::POST, format!("/v1/appointments/{aid}/cancel")),
+        (Method::POST, format!("/v1/appointments/{aid}/reschedule")),
+        (Method::POST, format!("/v1/appointments/{aid}/check-in")),
+        (Method::POST, format!("/v1/appointments/{aid}/no-show")),
+    ];
+    for token in [
+        &stranger.token,
+        &elsewhere.token,
+        &elsewhere_doctor.token,
+        &support.token,
+    ] {
+        for (method, path) in &routes {
+            let body = (method == Method::POST).then_some(&body);
+            app.call(method.clone(), path, Some(token), body)
+                .await
+                .unwrap()
+                .expect_problem(404, "not_found");
+        }
+    }
+    // A basic session is refused staff work before anything is looked up.
+    app.post_as(
+        &basic_stranger.token,
+        &format!("/v1/appointments/{aid}/check-in"),
+        &json!({}),
+    )
+    .await
+    .unwrap()
+    .expect_problem(403, "step_up_required");
+    // Without a session, nothing.
+    app.get(&format!("/v1/appointments/{aid}"))
+        .await
+        .unwrap()
+        .expect_problem(401, "unauthenticated");
+
+    // Facility routes: another facility's staff and citizens are refused.
+    let schedule = daily_slot(1, "oncology", &day(2));
+    for token in [&elsewhere.token, &elsewhere_doctor.token, &stranger.token] {
+        app.get_as(token, &format!("/v1/facilities/{fid}/appointments"))
+            .await
+            .unwrap()
+            .expect_problem(403, "forbidden");
+        app.post_as(token, &format!("/v1/facilities/{fid}/schedules"), &schedule)
+            .await
+            .unwrap()
+            .expect_problem(403, "forbidden");
+        app.post_as(
+            token,
+            &format!("/v1/facilities/{fid}/closures"),
+            &json!({ "kind": "closure", "from": day(5), "until": day(5), "reason": "x" }),
+        )
+        .await
+        .unwrap()
+        .expect_problem(403, "forbidden");
+        app.get_as(token, &format!("/v1/admin/facilities/{fid}"))
+            .await
+            .unwrap()
+            .expect_problem(403, "forbidden");
+    }
+    // Nothing changed.
+    let read = app
+        .get_as(&owner.token, &format!("/v1/appointments/{aid}"))
+        .await
+        .unwrap();
+    assert_eq!(read.json["status"], "booked");
+    assert_eq!(read.json["slot_id"], slot["id"]);
+    assert!(
+        slots_on(&app, &fid, &day(5), "&specialty=oncology")
+            .await
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn mails_are_in_the_language_of_the_account_that_booked() {
+    let (app, admin, fid) = app_with_admin().await;
+    create_schedule(&app, &admin, &fid, &daily_slot(5, "endocrinology", &day(2))).await;
+    let slot = daily_slot_on(&app, &fid, "endocrinology", &day(2)).await;
+    let english = crowd_speaking(&app, 1, "english", "en").await.remove(0);
+    let booked = book(&app, &english.token, &slot).await;
+    booked.expect(201);
+    let mail = app
+        .wait_for_mail(&english.email, |m| {
+            m.subject == "Your appointment is confirmed"
+        })
+        .await
+        .unwrap();
+    assert!(mail.text.contains("Queue number: 1"), "{}", mail.text);
+    assert!(
+        mail.text.contains("Medical examination – Endocrinology"),
+        "{}",
+        mail.text
+    );
+    let aid = booked.json["id"].as_str().unwrap();
+    app.post_as(
+        &english.token,
+        &format!("/v1/appointments/{aid}/cancel"),
+        &json!({}),
+    )
+    .await
+    .unwrap()
+    .expect(200);
+    app.wait_for_mail(&english.email, |m| {
+        m.subject == "Your appointment was cancelled"
+    })
+    .await
+    .unwrap();
+}

@@ -1,0 +1,150 @@
+//! The mail outbox against a real SMTP server that the test starts and stops.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
+
+use healthbook_domain::Sensitive;
+use healthbook_server::clock::{SharedClock, SystemClock};
+use healthbook_server::mail::{
+    Attachment, Mailer, OutgoingEmail, RetryPolicy, build_transport, enqueue, pending_count,
+};
+use healthbook_tests::Backend;
+use healthbook_tests::smtp::SmtpServer;
+use sea_orm::{Database, DatabaseConnection, TransactionTrait};
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+
+async fn database(dir: &tempfile::TempDir) -> DatabaseConnection {
+    let backend = Backend::fresh().await.unwrap();
+    let db = Database::connect(backend.url(dir.path())).await.unwrap();
+    use healthbook_migrations::MigratorTrait;
+    healthbook_migrations::Migrator::up(&db, None)
+        .await
+        .unwrap();
+    db
+}
+
+fn mailer(db: &DatabaseConnection, smtp: &SmtpServer) -> Mailer {
+    let clock: SharedClock = Arc::new(SystemClock::default());
+    Mailer::new(
+        db.clone(),
+        build_transport(Some(&smtp.url()), std::path::Path::new("unused")).unwrap(),
+        "HealthBook <no-reply@healthbook.test>".parse().unwrap(),
+        clock,
+        RetryPolicy {
+            base: chrono::Duration::milliseconds(100),
+            max: chrono::Duration::milliseconds(400),
+        },
+    )
+}
+
+fn email(n: usize) -> OutgoingEmail {
+    OutgoingEmail {
+        recipient: Sensitive::new(format!("citizen{n}@example.vn")),
+        subject: format!("Lịch hẹn số {n}"),
+        body_text: format!("Xin chào, đây là thư số {n}."),
+        body_html: None,
+        attachments: vec![Attachment {
+            filename: "hen.ics".to_owned(),
+            content_type: "text/calendar; charset=utf-8".to_owned(),
+            content_base64: "QkVHSU46VkNBTEVOREFS".to_owned(),
+        }],
+    }
+}
+
+async fn enqueue_all(db: &DatabaseConnection, count: usize) {
+    let txn = db.begin().await.unwrap();
+    for n in 0..count {
+        enqueue(&txn, email(n), chrono::DateTime::UNIX_EPOCH)
+            .await
+            .unwrap();
+    }
+    txn.commit().await.unwrap();
+}
+
+async fn wait_until(mut done: impl FnMut() -> bool, within: Duration) -> bool {
+    let deadline = Instant::now() + within;
+    while Instant::now() < deadline {
+        if done() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    done()
+}
+
+#[tokio::test]
+async fn mail_survives_an_smtp_outage_and_goes_out_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(&dir).await;
+    let mut smtp = SmtpServer::start().await.unwrap();
+    smtp.stop();
+
+    enqueue_all(&db, 5).await;
+    let (stop, stopped) = watch::channel(false);
+    let worker = tokio::spawn(mailer(&db, &smtp).run(stopped));
+
+    // While the server is down every attempt fails, and nothing is lost.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(pending_count(&db).await.unwrap(), 5);
+    assert!(smtp.received().is_empty());
+
+    smtp.restart().await.unwrap();
+    assert!(
+        wait_until(|| smtp.received().len() >= 5, Duration::from_secs(20)).await,
+        "only {} of 5 arrived",
+        smtp.received().len()
+    );
+    // Let any erroneous duplicate arrive before counting.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    stop.send(true).unwrap();
+    worker.await.unwrap();
+
+    let received = smtp.received();
+    assert_eq!(received.len(), 5, "each message exactly once");
+    let recipients: HashSet<_> = received.iter().map(|m| m.to.clone()).collect();
+    assert_eq!(recipients.len(), 5);
+    assert!(
+        received
+            .iter()
+            .all(|m| m.subject.starts_with("Lịch hẹn số ")),
+        "subjects keep their accents"
+    );
+    assert!(
+        received
+            .iter()
+            .all(|m| m.attachments.iter().any(|(name, _, _)| name == "hen.ics"))
+    );
+    let ids: HashSet<_> = received
+        .iter()
+        .filter_map(|m| m.message_id.clone())
+        .collect();
+    assert_eq!(ids.len(), 5, "every message has its own Message-ID");
+    assert_eq!(pending_count(&db).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn several_workers_never_send_a_message_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(&dir).await;
+    let smtp = SmtpServer::start().await.unwrap();
+    enqueue_all(&db, 30).await;
+
+    let (stop, stopped) = watch::channel(false);
+    let workers: Vec<_> = (0..3)
+        .map(|_| tokio::spawn(mailer(&db, &smtp).run(stopped.clone())))
+        .collect();
+    assert!(wait_until(|| smtp.received().len() >= 30, Duration::from_secs(30)).await);
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    stop.send(true).unwrap();
+    for worker in workers {
+        worker.await.unwrap();
+    }
+    let received = smtp.received();
+    let ids: HashSet<_> = received
+        .iter()
+        .filter_map(|m| m.message_id.clone())
+        .collect();
+    assert_eq!(received.len(), 30, "no message twice");
+    assert_eq!(ids.len(), 30);
+}

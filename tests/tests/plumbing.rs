@@ -1,0 +1,222 @@
+//! The HTTP plumbing every capability relies on, proven against the real binary.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
+
+use healthbook_tests::{TestApp, workspace_root};
+use reqwest::Method;
+use serde_json::Value;
+
+#[tokio::test]
+async fn health_is_ok_and_ready_names_the_database() {
+    let app = TestApp::spawn().await.unwrap();
+    let health = app.get("/health").await.unwrap();
+    health.expect(200);
+    assert_eq!(health.json["status"], "ok");
+    let ready = app.get("/ready").await.unwrap();
+    ready.expect(200);
+    assert_eq!(ready.json["checks"]["database"], "ok");
+}
+
+#[tokio::test]
+async fn ready_is_503_naming_redis_when_redis_is_down() {
+    // Port 1 never has a Redis: the server must still start, serve, and say what is down.
+    let app = TestApp::builder()
+        .without_redis()
+        .env("REDIS_URL", "redis://127.0.0.1:1")
+        .spawn()
+        .await
+        .unwrap();
+    let ready = app.get("/ready").await.unwrap();
+    ready.expect_problem(503, "not_ready");
+    assert_eq!(ready.json["checks"]["redis"], "down");
+    assert_eq!(ready.json["checks"]["database"], "ok");
+    assert!(ready.json["detail"].as_str().unwrap().contains("redis"));
+    app.get("/health").await.unwrap().expect(200);
+}
+
+#[tokio::test]
+async fn unknown_route_is_a_problem_404_in_the_callers_language() {
+    let app = TestApp::spawn().await.unwrap();
+    let vi = app.get("/v1/no-such-thing").await.unwrap();
+    vi.expect_problem(404, "not_found");
+    assert_eq!(vi.header("content-language"), Some("vi"));
+    let en = reqwest::Client::new()
+        .get(app.url("/v1/no-such-thing"))
+        .header("accept-language", "en-GB,en;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    let en = healthbook_tests::Reply::from(en).await.unwrap();
+    en.expect_problem(404, "not_found");
+    assert_eq!(en.header("content-language"), Some("en"));
+    assert_ne!(vi.json["detail"], en.json["detail"]);
+}
+
+#[tokio::test]
+async fn wrong_method_is_a_problem_405() {
+    let app = TestApp::spawn().await.unwrap();
+    let reply =
+        healthbook_tests::Reply::from(app.request(Method::DELETE, "/health").send().await.unwrap())
+            .await
+            .unwrap();
+    reply.expect_problem(405, "method_not_allowed");
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id_that_the_log_repeats() {
+    let app = TestApp::spawn().await.unwrap();
+    let reply = app.get("/health").await.unwrap();
+    let id = reply.header("x-request-id").unwrap().to_owned();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let given = reqwest::Client::new()
+        .get(app.url("/health"))
+        .header("x-request-id", "trace-me-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(given.headers()["x-request-id"], "trace-me-123");
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let logs = app.logs();
+    assert!(logs.contains(&id), "log lacks request id {id}");
+    assert!(logs.contains("trace-me-123"));
+}
+
+#[tokio::test]
+async fn invalid_query_parameter_is_422_naming_it() {
+    let app = TestApp::spawn().await.unwrap();
+    let reply = app.get("/v1/facilities?limit=abc").await.unwrap();
+    reply.expect_problem(422, "validation_failed");
+    assert_eq!(reply.json["errors"][0]["field"], "limit");
+    let reply = app.get("/v1/facilities?limit=1000").await.unwrap();
+    reply.expect_problem(422, "validation_failed");
+    let reply = app.get("/v1/facilities?cursor=not-a-cursor").await.unwrap();
+    reply.expect_problem(422, "validation_failed");
+    assert_eq!(reply.json["errors"][0]["code"], "invalid_cursor");
+}
+
+#[tokio::test]
+async fn openapi_document_is_3_1_and_describes_the_routes() {
+    let app = TestApp::spawn().await.unwrap();
+    let reply = app.get("/openapi.json").await.unwrap();
+    reply.expect(200);
+    let doc = &reply.json;
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in [
+        "/health",
+        "/ready",
+        "/metrics",
+        "/v1/facilities",
+        "/v1/facilities/{fid}",
+        "/v1/vaccines",
+    ] {
+        assert!(doc["paths"][path].is_object(), "missing {path}");
+    }
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[tokio::test]
+async fn docs_page_and_its_assets_are_served_by_the_binary() {
+    let app = TestApp::spawn().await.unwrap();
+    let page = app.get("/docs/").await.unwrap();
+    page.expect(200);
+    assert!(page.text.contains("swagger-ui"), "{}", page.text);
+    // Every script and stylesheet the page loads is local: no CDN, works offline.
+    for asset in [
+        "swagger-ui.css",
+        "swagger-ui-bundle.js",
+        "swagger-initializer.js",
+    ] {
+        assert!(page.text.contains(asset), "page does not load {asset}");
+        let reply = app.get(&format!("/docs/{asset}")).await.unwrap();
+        reply.expect(200);
+        assert!(reply.text.len() > 100, "{asset} is empty");
+    }
+    assert!(
+        !page.text.contains("https://"),
+        "the docs page loads something remote"
+    );
+    let init = app.get("/docs/swagger-initializer.js").await.unwrap();
+    assert!(init.text.contains("/openapi.json"));
+}
+
+#[tokio::test]
+async fn metrics_count_requests_per_route_template() {
+    let app = TestApp::spawn().await.unwrap();
+    app.get("/v1/facilities").await.unwrap().expect(200);
+    let fid = uuid::Uuid::new_v4();
+    app.get(&format!("/v1/facilities/{fid}"))
+        .await
+        .unwrap()
+        .expect(404);
+    let metrics = app.get("/metrics").await.unwrap();
+    metrics.expect(200);
+    let text = &metrics.text;
+    assert!(text.contains("http_requests_total"), "{text}");
+    assert!(text.contains(r#"route="/v1/facilities/{fid}""#), "{text}");
+    assert!(
+        !text.contains(&fid.to_string()),
+        "a concrete id leaked into a label"
+    );
+    assert!(text.contains("http_request_duration_seconds_bucket"));
+    assert!(text.contains("db_pool_connections"));
+    assert!(text.contains("mail_outbox_backlog"));
+}
+
+#[tokio::test]
+async fn responses_are_compressed_when_asked() {
+    let app = TestApp::spawn().await.unwrap();
+    let response = reqwest::Client::builder()
+        .no_gzip()
+        .build()
+        .unwrap()
+        .get(app.url("/openapi.json"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+}
+
+#[tokio::test]
+async fn cors_allows_only_configured_origins() {
+    let app = TestApp::builder()
+        .env("HEALTHBOOK_CORS_ORIGINS", "https://app.healthbook.vn")
+        .spawn()
+        .await
+        .unwrap();
+    let preflight = |origin: &'static str| {
+        app.request(Method::OPTIONS, "/v1/facilities")
+            .header("origin", origin)
+            .header("access-control-request-method", "GET")
+            .send()
+    };
+    let allowed = preflight("https://app.healthbook.vn").await.unwrap();
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://app.healthbook.vn"
+    );
+    let refused = preflight("https://evil.example").await.unwrap();
+    assert!(
+        refused
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn openapi_snapshot_matches_the_committed_document() {
+    // The committed document is the API contract apps are built against: a change to it
+    // must be deliberate. Regenerate with UPDATE_SNAPSHOTS=1.
+    let app = TestApp::spawn().await.unwrap();
+    let live: Value = app.get("/openapi.json").await.unwrap().json;
+    let path = workspace_root().join("docs/openapi.json");
+    let pretty = serde_json::to_string_pretty(&live).unwrap() + "\n";
+    if std::env::var("UPDATE_SNAPSHOTS").is_ok() {
+        std::fs::write(&path, &pretty).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == pretty,
+        "docs/openapi.json is out of date: run UPDATE_SNAPSHOTS=1 cargo test -p healthbook-tests --test plumbing"
+    );
+}
