@@ -55,7 +55,9 @@ impl std::fmt::Debug for Mailer {
     }
 }
 
-/// How long a claim protects a message from other workers while it is being sent.
+/// How long a claim protects a message from other workers while it is being sent. Leases
+/// are written with each process's own clock, so the servers of a deployment must keep their
+/// clocks in agreement (NTP) to well within this.
 const LEASE: Duration = Duration::seconds(60);
 /// How often an idle worker looks for mail enqueued by other processes.
 const POLL: std::time::Duration = std::time::Duration::from_secs(1);
