@@ -5,7 +5,7 @@
 //! `UPDATE slots SET booked = booked + 1 WHERE id = ? AND booked < capacity`, which the
 //! database makes atomic across every process; closures and edits are applied to rows once;
 //! and the list of free slots is an index range scan. The horizon is extended by the
-//! periodic job (`jobs.rs`); inserting is idempotent on `(schedule_id, starts_at)`, so two
+//! periodic job (`reminders.rs`); inserting is idempotent on `(schedule_id, starts_at)`, so two
 //! processes extending at once produce each slot once.
 
 use super::entities::{closure, facility, schedule, schedule_session, slot};
