@@ -168,11 +168,7 @@ pub async fn create_staff_command(config: Config, args: CreateStaffArgs) -> anyh
         .map_err(|e| anyhow::anyhow!("{}: {}", e.code, e.detail.en))?;
     txn.commit().await?;
     // Deliver what we can now; the server's worker sends the rest.
-    for _ in 0..10 {
-        if !state.mailer.deliver_one().await? {
-            break;
-        }
-    }
+    state.mailer.deliver_batch().await?;
     let mut out = std::io::stdout();
     writeln!(
         out,

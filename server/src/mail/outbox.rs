@@ -59,13 +59,16 @@ pub async fn enqueue(
     Ok(id)
 }
 
-/// Claims the oldest due message for `lease`, atomically: two workers (in one process or
-/// in several) never claim the same message while its lease runs.
-pub async fn claim_next(
+/// Claims up to `limit` of the oldest due messages for `lease`, atomically and under one
+/// claim token: two workers (in one process or in several) never claim the same message
+/// while its lease runs. One statement for a whole batch keeps the outbox's cost per mail
+/// small when bookings arrive by the hundred per second.
+pub async fn claim_due(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
     lease: Duration,
-) -> Result<Option<Model>, DbErr> {
+    limit: u64,
+) -> Result<Vec<Model>, DbErr> {
     let mut due = Query::select();
     due.column(Column::Id)
         .from(Entity)
@@ -77,32 +80,36 @@ pub async fn claim_next(
                 .or(Expr::col(Column::LockedUntil).lt(now)),
         )
         .order_by(Column::NextAttemptAt, sea_orm::Order::Asc)
-        .limit(1)
+        .limit(limit)
         .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
-    let claimed = Entity::update_many()
+    let mut claimed = Entity::update_many()
         .col_expr(Column::LockedUntil, Expr::value(now + lease))
         .col_expr(Column::ClaimToken, Expr::value(Uuid::new_v4()))
         .filter(Column::Id.in_subquery(due))
         .exec_with_returning(db)
         .await?;
-    Ok(claimed.into_iter().next())
+    claimed.sort_by_key(|row| (row.next_attempt_at, row.id));
+    Ok(claimed)
 }
 
-/// Marks the message sent, only if our claim still holds it.
+/// Marks the messages sent, those that our claim still holds.
 pub async fn mark_sent(
     db: &impl ConnectionTrait,
-    claimed: &Model,
+    sent: &[&Model],
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    let Some(first) = sent.first() else {
+        return Ok(());
+    };
     Entity::update_many()
         .col_expr(Column::SentAt, Expr::value(now))
         .col_expr(
             Column::LockedUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
-        .col_expr(Column::Attempts, Expr::value(claimed.attempts + 1))
-        .filter(Column::Id.eq(claimed.id))
-        .filter(Column::ClaimToken.eq(claimed.claim_token))
+        .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
+        .filter(Column::Id.is_in(sent.iter().map(|row| row.id)))
+        .filter(Column::ClaimToken.eq(first.claim_token))
         .exec(db)
         .await
         .map(|_| ())

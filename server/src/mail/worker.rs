@@ -1,7 +1,7 @@
 //! The background worker that drains the outbox.
 
 use super::entity::Model;
-use super::outbox::{Attachment, claim_next, mark_failed, mark_sent};
+use super::outbox::{Attachment, claim_due, mark_failed, mark_sent};
 use super::transport::MailTransport;
 use crate::clock::SharedClock;
 use base64::Engine;
@@ -59,6 +59,10 @@ impl std::fmt::Debug for Mailer {
 /// are written with each process's own clock, so the servers of a deployment must keep their
 /// clocks in agreement (NTP) to well within this.
 const LEASE: Duration = Duration::seconds(60);
+/// How many messages one claim takes: enough that the outbox's bookkeeping is two
+/// statements per batch rather than per mail, few enough that a slow mail server still sends
+/// the batch well within its lease.
+const BATCH: u64 = 20;
 /// How often an idle worker looks for mail enqueued by other processes.
 const POLL: std::time::Duration = std::time::Duration::from_secs(1);
 
@@ -89,17 +93,17 @@ impl Mailer {
         self.transport.describe()
     }
 
-    /// Drains the outbox until `shutdown` turns true. A message being sent when shutdown
-    /// arrives is finished first: stopping mid-send could deliver it without recording it.
+    /// Drains the outbox until `shutdown` turns true. A batch being sent when shutdown
+    /// arrives is finished first: stopping mid-send could deliver mail without recording it.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         tracing::info!(mail.transport = %self.transport.describe(), "mail worker started");
         loop {
             if *shutdown.borrow() {
                 break;
             }
-            match self.deliver_one().await {
-                Ok(true) => continue,
-                Ok(false) => {}
+            match self.deliver_batch().await {
+                Ok(0) => {}
+                Ok(_) => continue,
                 Err(error) => tracing::warn!(error = %error, "mail worker cannot reach the outbox"),
             }
             tokio::select! {
@@ -111,40 +115,39 @@ impl Mailer {
         tracing::info!("mail worker stopped");
     }
 
-    /// Sends the next due message, if any. `Ok(true)` when one was handled (sent or failed).
-    pub async fn deliver_one(&self) -> Result<bool, sea_orm::DbErr> {
-        let Some(claimed) = claim_next(&self.db, self.clock.now(), LEASE).await? else {
-            return Ok(false);
-        };
-        let outcome = match build_message(&self.from, &claimed) {
-            Ok(message) => self
-                .transport
-                .send(message)
-                .await
-                .map_err(|e| e.to_string()),
-            Err(error) => Err(error),
-        };
-        let now = self.clock.now();
-        match outcome {
-            Ok(()) => {
-                mark_sent(&self.db, &claimed, now).await?;
-                metrics::counter!("mail_sent_total").increment(1);
-                tracing::info!(mail.id = %claimed.id, mail.attempt = claimed.attempts + 1, "mail sent");
-            }
-            Err(error) => {
-                let retry_at = now + self.retry.delay_after(claimed.attempts);
-                mark_failed(&self.db, &claimed, &error, retry_at).await?;
-                metrics::counter!("mail_failures_total").increment(1);
-                tracing::warn!(
-                    mail.id = %claimed.id,
-                    mail.attempt = claimed.attempts + 1,
-                    mail.retry_at = %retry_at,
-                    error = %error,
-                    "mail delivery failed; will retry"
-                );
+    /// Sends the next due messages, up to a batch; returns how many were handled (sent or
+    /// failed). Sent messages are recorded together once the batch is through: a crash in
+    /// between resends them after the lease, under the same Message-ID.
+    pub async fn deliver_batch(&self) -> Result<usize, sea_orm::DbErr> {
+        let claimed = claim_due(&self.db, self.clock.now(), LEASE, BATCH).await?;
+        let mut sent = Vec::with_capacity(claimed.len());
+        for message in &claimed {
+            let outcome = match build_message(&self.from, message) {
+                Ok(built) => self.transport.send(built).await.map_err(|e| e.to_string()),
+                Err(error) => Err(error),
+            };
+            match outcome {
+                Ok(()) => {
+                    tracing::info!(mail.id = %message.id, mail.attempt = message.attempts + 1, "mail sent");
+                    sent.push(message);
+                }
+                Err(error) => {
+                    let retry_at = self.clock.now() + self.retry.delay_after(message.attempts);
+                    mark_failed(&self.db, message, &error, retry_at).await?;
+                    metrics::counter!("mail_failures_total").increment(1);
+                    tracing::warn!(
+                        mail.id = %message.id,
+                        mail.attempt = message.attempts + 1,
+                        mail.retry_at = %retry_at,
+                        error = %error,
+                        "mail delivery failed; will retry"
+                    );
+                }
             }
         }
-        Ok(true)
+        mark_sent(&self.db, &sent, self.clock.now()).await?;
+        metrics::counter!("mail_sent_total").increment(sent.len() as u64);
+        Ok(claimed.len())
     }
 }
 
