@@ -1,7 +1,9 @@
 //! HealthBook's schema: forward-only migrations that run unchanged on SQLite and PostgreSQL.
 //!
-//! Architecture invariant: a migration never branches on the backend; what cannot be said
-//! portably is not said. Money is an integer count of đồng (VND has no minor unit), instants
+//! Architecture invariant: the schema is the same on both backends; what cannot be said
+//! portably is not said. The one exception is a PostgreSQL function that runs a hot path's
+//! statements in one round trip (`book_slot`); the server keeps the portable path it
+//! mirrors, and the same tests run on both. Money is an integer count of đồng (VND has no minor unit), instants
 //! are `timestamp with time zone` in UTC, ids are UUIDs.
 
 pub use sea_orm_migration::prelude::*;
@@ -10,6 +12,7 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_identity;
 mod m20261123_000003_certificates;
 mod m20261124_000004_booking;
+mod m20261205_000005_book_slot_function;
 
 pub struct Migrator;
 
@@ -21,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_identity::Migration),
             Box::new(m20261123_000003_certificates::Migration),
             Box::new(m20261124_000004_booking::Migration),
+            Box::new(m20261205_000005_book_slot_function::Migration),
         ]
     }
 }

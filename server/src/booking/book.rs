@@ -16,6 +16,7 @@
 //! slots by id → counter), so two transactions never wait on each other in a cycle.
 
 use super::appointments::{organizer_email, view};
+use super::book_slot;
 use super::entities::{appointment, citizen_lock, facility, queue_counter, slot};
 use super::error::{BookingError, on_unique};
 use super::mails::MailContext;
@@ -43,7 +44,7 @@ use healthbook_domain::booking::{
 use healthbook_domain::facility::ServiceType;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
     QueryFilter, QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
@@ -313,6 +314,24 @@ pub async fn book(
     code_bits: u64,
 ) -> Result<appointment::Model, BookingError> {
     precheck(txn, booking, prepared, now).await?;
+    // Stored instants have microseconds; the answer must read the same as a later GET.
+    let now = now.trunc_subsecs(6);
+    let code = AppointmentCode::from_random(code_bits);
+    if txn.get_database_backend() == DbBackend::Postgres {
+        return book_slot::in_one_call(txn, booking, policy, now, code.as_str()).await;
+    }
+    step_by_step(txn, booking, policy, now, code.as_str()).await
+}
+
+/// The booking's steps one statement at a time: the definition of the rules, and the path
+/// SQLite runs. PostgreSQL runs the same steps in `book_slot` (see [`book_slot`]).
+async fn step_by_step(
+    txn: &impl ConnectionTrait,
+    booking: &NewBooking,
+    policy: &Policy,
+    now: DateTime<Utc>,
+    code: &str,
+) -> Result<appointment::Model, BookingError> {
     lock_citizen(txn, booking.citizen_id, now).await?;
     let upcoming: Vec<Uuid> = appointment::Entity::find()
         .select_only()
@@ -337,11 +356,9 @@ pub async fn book(
         other => other?,
     };
     let number = next_queue_number(txn, slot.facility_id, &slot.queue, slot.local_date).await?;
-    // Stored instants have microseconds; the answer must read the same as a later GET.
-    let now = now.trunc_subsecs(6);
     let row = appointment::Model {
         id: Uuid::now_v7(),
-        code: AppointmentCode::from_random(code_bits).as_str().to_owned(),
+        code: code.to_owned(),
         slot_id: slot.id,
         facility_id: slot.facility_id,
         citizen_id: booking.citizen_id,
@@ -374,6 +391,22 @@ pub async fn book(
         .await
         .map_err(|e| on_unique(e, "active_key", BookingError::AlreadyBooked))?;
     Ok(row)
+}
+
+/// Why a slot had no place for this booking, once the conditional update found none.
+pub(super) async fn why_no_place(
+    txn: &impl ConnectionTrait,
+    booking: &NewBooking,
+    now: DateTime<Utc>,
+) -> Result<BookingError, BookingError> {
+    let row = slot::Entity::find_by_id(booking.slot_id)
+        .one(txn)
+        .await?
+        .ok_or(BookingError::SlotNotFound)?;
+    match refusal(&row, now) {
+        BookingError::SlotFull => Ok(full_or_held(txn, booking.citizen_id, booking.slot_id).await?),
+        other => Ok(other),
+    }
 }
 
 /// Books a slot for the caller or one of their dependents.

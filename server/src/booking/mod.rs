@@ -9,6 +9,7 @@ mod admin;
 mod appointments;
 mod attendance;
 mod book;
+mod book_slot;
 mod cancel;
 mod closures;
 mod day_list;
