@@ -13,6 +13,7 @@ mod m20261123_000002_identity;
 mod m20261123_000003_certificates;
 mod m20261124_000004_booking;
 mod m20261205_000005_book_slot_function;
+mod m20261205_000006_outbox_due_index;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_certificates::Migration),
             Box::new(m20261124_000004_booking::Migration),
             Box::new(m20261205_000005_book_slot_function::Migration),
+            Box::new(m20261205_000006_outbox_due_index::Migration),
         ]
     }
 }
