@@ -5,6 +5,9 @@
 //! never has to start a second cargo, and never waits on it.
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     healthbook_server::run::cli_main().await
