@@ -12,8 +12,8 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_identity;
 mod m20261123_000003_certificates;
 mod m20261124_000004_booking;
-mod m20261205_000005_book_slot_function;
-mod m20261205_000006_outbox_due_index;
+mod m20261205_000005_outbox_composed_mail;
+mod m20261205_000006_book_slot_function;
 
 pub struct Migrator;
 
@@ -25,8 +25,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_identity::Migration),
             Box::new(m20261123_000003_certificates::Migration),
             Box::new(m20261124_000004_booking::Migration),
-            Box::new(m20261205_000005_book_slot_function::Migration),
-            Box::new(m20261205_000006_outbox_due_index::Migration),
+            Box::new(m20261205_000005_outbox_composed_mail::Migration),
+            Box::new(m20261205_000006_book_slot_function::Migration),
         ]
     }
 }

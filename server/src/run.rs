@@ -124,6 +124,12 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         from,
         clock.clone(),
         RetryPolicy::default(),
+    )
+    .with_composer(
+        crate::booking::confirmations::TEMPLATE,
+        Arc::new(crate::booking::confirmations::Confirmations {
+            organizer_email: crate::booking::organizer_of(&config.mail_from),
+        }),
     );
     let webauthn = Arc::new(auth::passkeys::relying_party(
         &config.webauthn_rp_id,

@@ -4,11 +4,13 @@
 use healthbook_domain::Sensitive;
 use healthbook_server::clock::{SharedClock, SystemClock};
 use healthbook_server::mail::{
-    Attachment, Mailer, OutgoingEmail, RetryPolicy, build_transport, enqueue, pending_count,
+    Attachment, Composer, Mailer, Outbox, OutgoingEmail, RetryPolicy, build_transport, enqueue,
+    enqueue_composed, pending_count,
 };
 use healthbook_tests::Backend;
 use healthbook_tests::smtp::SmtpServer;
-use sea_orm::{Database, DatabaseConnection, TransactionTrait};
+use sea_orm::{Database, DatabaseConnection, DbErr, EntityTrait, TransactionTrait};
+use std::collections::HashMap;
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -147,4 +149,72 @@ async fn several_workers_never_send_a_message_twice() {
         .collect();
     assert_eq!(received.len(), 30, "no message twice");
     assert_eq!(ids.len(), 30);
+}
+
+/// Composes `email(n)` for the subjects it knows, numbered by their position.
+struct Numbered(Vec<uuid::Uuid>);
+
+#[async_trait::async_trait]
+impl Composer for Numbered {
+    async fn compose(
+        &self,
+        _db: &DatabaseConnection,
+        subjects: &[uuid::Uuid],
+        _now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<HashMap<uuid::Uuid, OutgoingEmail>, DbErr> {
+        Ok(subjects
+            .iter()
+            .filter_map(|s| Some((*s, email(self.0.iter().position(|k| k == s)?))))
+            .collect())
+    }
+}
+
+#[tokio::test]
+async fn composed_mail_goes_out_and_a_mail_with_nothing_to_compose_waits() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(&dir).await;
+    let smtp = SmtpServer::start().await.unwrap();
+    let known: Vec<uuid::Uuid> = (0..3).map(|_| uuid::Uuid::new_v4()).collect();
+    let txn = db.begin().await.unwrap();
+    for subject in &known {
+        enqueue_composed(&txn, "numbered", *subject, chrono::DateTime::UNIX_EPOCH)
+            .await
+            .unwrap();
+    }
+    let orphan = enqueue_composed(
+        &txn,
+        "numbered",
+        uuid::Uuid::new_v4(),
+        chrono::DateTime::UNIX_EPOCH,
+    )
+    .await
+    .unwrap();
+    txn.commit().await.unwrap();
+    enqueue_all(&db, 1).await;
+
+    let worker = mailer(&db, &smtp).with_composer("numbered", Arc::new(Numbered(known)));
+    assert_eq!(worker.deliver_batch().await.unwrap(), 5);
+    let received = smtp.received();
+    let mut subjects: Vec<_> = received.iter().map(|m| m.subject.clone()).collect();
+    subjects.sort();
+    assert_eq!(
+        subjects,
+        [
+            "Lịch hẹn số 0",
+            "Lịch hẹn số 0",
+            "Lịch hẹn số 1",
+            "Lịch hẹn số 2"
+        ],
+        "three composed mails and the stored one"
+    );
+    assert!(
+        received
+            .iter()
+            .all(|m| m.attachments.iter().any(|(name, _, _)| name == "hen.ics"))
+    );
+    // The row whose subject is gone is neither sent blank nor dropped: it fails and waits.
+    let left = Outbox::find_by_id(orphan).one(&db).await.unwrap().unwrap();
+    assert_eq!((left.sent_at, left.attempts), (None, 1));
+    assert!(left.last_error.unwrap().contains("nothing to compose"));
+    assert_eq!(pending_count(&db).await.unwrap(), 1);
 }

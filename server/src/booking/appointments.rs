@@ -39,15 +39,16 @@ use validator::Validate;
 pub fn organizer_email(state: &AppState) -> String {
     static ORGANIZER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     ORGANIZER
-        .get_or_init(|| {
-            state
-                .config
-                .mail_from
-                .parse::<lettre::message::Mailbox>()
-                .map(|m| m.email.to_string())
-                .unwrap_or_else(|_| "no-reply@healthbook.localhost".to_owned())
-        })
+        .get_or_init(|| organizer_of(&state.config.mail_from))
         .clone()
+}
+
+/// The address part of the configured sender.
+pub fn organizer_of(mail_from: &str) -> String {
+    mail_from
+        .parse::<lettre::message::Mailbox>()
+        .map(|m| m.email.to_string())
+        .unwrap_or_else(|_| "no-reply@healthbook.localhost".to_owned())
 }
 
 /// Everything a mail or a view of `row` names, read in the caller's transaction.
@@ -69,16 +70,26 @@ pub async fn context(
         .one(db)
         .await?
         .ok_or_else(missing)?;
-    Ok(MailContext {
+    Ok(mail_context(&booker, &person, &facility, organizer_email))
+}
+
+/// What a mail names, from the rows of the booker, the person and the facility.
+pub fn mail_context(
+    booker: &account::Model,
+    person: &citizen::Model,
+    facility: &facility::Model,
+    organizer_email: &str,
+) -> MailContext {
+    MailContext {
         for_dependent: person.account_id != Some(booker.id),
-        citizen_name: person.full_name,
-        lang: lang_of(&booker),
-        booker_email: booker.email,
-        booker_name: booker.display_name,
-        facility_name: facility.name,
-        facility_address: facility.address,
+        citizen_name: person.full_name.clone(),
+        lang: lang_of(booker),
+        booker_email: booker.email.clone(),
+        booker_name: booker.display_name.clone(),
+        facility_name: facility.name.clone(),
+        facility_address: facility.address.clone(),
         organizer_email: organizer_email.to_owned(),
-    })
+    }
 }
 
 pub fn status_of(row: &appointment::Model) -> AppointmentStatus {

@@ -17,10 +17,10 @@
 
 use super::appointments::{organizer_email, view};
 use super::book_slot;
+use super::confirmations;
 use super::entities::{appointment, citizen_lock, facility, queue_counter, slot};
 use super::error::{BookingError, on_unique};
 use super::mails::MailContext;
-use super::mails::{self, Kind};
 use super::settings;
 use super::slots::refusal;
 use crate::auth::actor::Actor;
@@ -303,8 +303,9 @@ pub async fn precheck(
     Ok(())
 }
 
-/// Books inside the caller's transaction; the caller commits. `code_bits` are 60 random
-/// bits for the appointment code.
+/// Books, with the confirmation mail queued, inside the caller's transaction (on
+/// PostgreSQL also alone, as one statement). `code_bits` are 60 random bits for the
+/// appointment code.
 pub async fn book(
     txn: &impl ConnectionTrait,
     booking: &NewBooking,
@@ -390,6 +391,7 @@ async fn step_by_step(
         .exec_without_returning(txn)
         .await
         .map_err(|e| on_unique(e, "active_key", BookingError::AlreadyBooked))?;
+    mail::enqueue_composed(txn, confirmations::TEMPLATE, row.id, now).await?;
     Ok(row)
 }
 
@@ -448,10 +450,17 @@ pub async fn book_appointment(
         service: request.service,
     };
     let prepared = prepare(&state.db, &booking).await?;
+    let ctx = prepared.context(actor.account_id, &organizer);
     // Without a key, a refusal needs no transaction. With one, the key is claimed first: a
     // retry of a booking that filled the slot must get its appointment back, not `slot_full`.
     if key.0.is_none() {
         precheck(&state.db, &booking, &prepared, now).await?;
+        if state.db.get_database_backend() == DbBackend::Postgres {
+            // One statement, a transaction of its own: the appointment and its confirmation
+            // commit together or not at all.
+            let row = book(&state.db, &booking, &prepared, &policy, now, rand::random()).await?;
+            return Ok(booked(&state, &row, view(&row, &ctx, &policy)));
+        }
     }
     let txn = state.db.begin().await?;
     let claim =
@@ -462,17 +471,15 @@ pub async fn book_appointment(
             Err(replay) => return Ok(replay),
         };
     let row = book(&txn, &booking, &prepared, &policy, now, rand::random()).await?;
-    let ctx = prepared.context(actor.account_id, &organizer);
-    mail::enqueue(
-        &txn,
-        mails::appointment_mail(Kind::Confirmation, &ctx, &row, &policy, now),
-        now,
-    )
-    .await?;
     let appointment: Appointment = view(&row, &ctx, &policy);
     idempotency::save(claim, &txn, StatusCode::CREATED, &appointment).await?;
     txn.commit().await?;
+    Ok(booked(&state, &row, appointment))
+}
+
+/// The answer to a committed booking; its confirmation is in the outbox.
+fn booked(state: &AppState, row: &appointment::Model, appointment: Appointment) -> Response {
     state.mailer.wake();
     tracing::debug!(appointment.id = %row.id, slot.id = %row.slot_id, "appointment booked");
-    Ok((StatusCode::CREATED, Json(appointment)).into_response())
+    (StatusCode::CREATED, Json(appointment)).into_response()
 }

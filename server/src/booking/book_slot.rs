@@ -1,6 +1,6 @@
 //! PostgreSQL's booking path: the steps of `book::step_by_step` in one call of the database
-//! function `book_slot` (migration 5), one round trip where the steps take five. Same locks,
-//! same order, same refusals; the booking tests run against both paths.
+//! function `book_slot` (migration 6), one round trip where the steps take six. Same locks,
+//! same order, same refusals, same confirmation row; the booking tests run against both.
 
 use super::book::{NewBooking, why_no_place};
 use super::entities::appointment;
@@ -11,9 +11,10 @@ use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
 use uuid::Uuid;
 
 const CALL: &str = "SELECT b.refusal, (b.booking).* \
-    FROM book_slot($1, $2, $3, $4, $5, $6, $7, $8) AS b";
+    FROM book_slot($1, $2, $3, $4, $5, $6, $7, $8, $9) AS b";
 
-/// Books inside the caller's transaction; `now` has microsecond precision.
+/// Books in one statement, inside the caller's transaction or as one of its own; `now` has
+/// microsecond precision.
 pub async fn in_one_call(
     txn: &impl ConnectionTrait,
     booking: &NewBooking,
@@ -34,6 +35,8 @@ pub async fn in_one_call(
             now.into(),
             i32::try_from(limit).unwrap_or(i32::MAX).into(),
             policy.reminder_lead.num_seconds().into(),
+            // The confirmation's outbox row.
+            Uuid::now_v7().into(),
         ],
     );
     let row = txn

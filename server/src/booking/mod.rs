@@ -12,6 +12,7 @@ mod book;
 mod book_slot;
 mod cancel;
 mod closures;
+pub mod confirmations;
 mod day_list;
 pub mod demo;
 pub mod entities;
@@ -28,6 +29,7 @@ use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+pub use appointments::organizer_of;
 pub use facilities::facility_views;
 
 pub fn routes() -> OpenApiRouter<AppState> {

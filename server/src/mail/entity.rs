@@ -17,6 +17,10 @@ pub struct Model {
     pub locked_until: Option<DateTimeUtc>,
     pub claim_token: Option<Uuid>,
     pub sent_at: Option<DateTimeUtc>,
+    /// A mail composed when it is sent: the composer's name, and the row it is about. The
+    /// content columns stay empty for such a row.
+    pub template: Option<String>,
+    pub template_ref: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -53,6 +53,39 @@ pub async fn enqueue(
         locked_until: Set(None),
         claim_token: Set(None),
         sent_at: Set(None),
+        template: Set(None),
+        template_ref: Set(None),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    Ok(id)
+}
+
+/// Adds a mail that the worker composes when it sends it, with the [`super::Composer`]
+/// registered for `template`, from the row `about` as it is then.
+pub async fn enqueue_composed(
+    txn: &impl ConnectionTrait,
+    template: &str,
+    about: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Uuid, DbErr> {
+    let id = Uuid::now_v7();
+    Entity::insert(ActiveModel {
+        id: Set(id),
+        recipient: Set(String::new()),
+        subject: Set(String::new()),
+        body_text: Set(String::new()),
+        body_html: Set(None),
+        attachments: Set(None),
+        created_at: Set(now),
+        next_attempt_at: Set(now),
+        attempts: Set(0),
+        last_error: Set(None),
+        locked_until: Set(None),
+        claim_token: Set(None),
+        sent_at: Set(None),
+        template: Set(Some(template.to_owned())),
+        template_ref: Set(Some(about)),
     })
     .exec_without_returning(txn)
     .await?;

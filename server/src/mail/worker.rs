@@ -1,7 +1,8 @@
 //! The background worker that drains the outbox.
 
+use super::compose::Composer;
 use super::entity::Model;
-use super::outbox::{Attachment, claim_due, mark_failed, mark_sent};
+use super::outbox::{Attachment, OutgoingEmail, claim_due, mark_failed, mark_sent};
 use super::transport::MailTransport;
 use crate::clock::SharedClock;
 use base64::Engine;
@@ -10,8 +11,10 @@ use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use sea_orm::DatabaseConnection;
+use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{Notify, watch};
+use uuid::Uuid;
 
 /// How failed deliveries are retried: exponential from `base`, capped at `max`.
 #[derive(Debug, Clone, Copy)]
@@ -45,6 +48,7 @@ pub struct Mailer {
     clock: SharedClock,
     wake: Arc<Notify>,
     retry: RetryPolicy,
+    composers: Vec<(&'static str, Arc<dyn Composer>)>,
 }
 
 impl std::fmt::Debug for Mailer {
@@ -81,7 +85,14 @@ impl Mailer {
             clock,
             wake: Arc::new(Notify::new()),
             retry,
+            composers: Vec::new(),
         }
+    }
+
+    /// Registers the composer of the outbox rows that name `template`.
+    pub fn with_composer(mut self, template: &'static str, composer: Arc<dyn Composer>) -> Mailer {
+        self.composers.push((template, composer));
+        self
     }
 
     /// Tells the worker that mail was committed, so it need not wait for the next poll.
@@ -120,9 +131,17 @@ impl Mailer {
     /// between resends them after the lease, under the same Message-ID.
     pub async fn deliver_batch(&self) -> Result<usize, sea_orm::DbErr> {
         let claimed = claim_due(&self.db, self.clock.now(), LEASE, BATCH).await?;
+        let mut composed = self.compose(&claimed).await?;
         let mut sent = Vec::with_capacity(claimed.len());
         for message in &claimed {
-            let outcome = match build_message(&self.from, message) {
+            let email = match &message.template {
+                Some(template) => composed
+                    .remove(&message.id)
+                    .ok_or_else(|| format!("template {template}: nothing to compose from")),
+                None => stored(message),
+            };
+            let outcome = match email.and_then(|email| build_message(&self.from, message.id, email))
+            {
                 Ok(built) => self.transport.send(built).await.map_err(|e| e.to_string()),
                 Err(error) => Err(error),
             };
@@ -149,39 +168,80 @@ impl Mailer {
         metrics::counter!("mail_sent_total").increment(sent.len() as u64);
         Ok(claimed.len())
     }
+
+    /// Composes the claimed rows that name a template, one composer call per template;
+    /// keyed by outbox id.
+    async fn compose(
+        &self,
+        claimed: &[Model],
+    ) -> Result<HashMap<Uuid, OutgoingEmail>, sea_orm::DbErr> {
+        let mut out = HashMap::new();
+        for (template, composer) in &self.composers {
+            let rows: Vec<(Uuid, Uuid)> = claimed
+                .iter()
+                .filter(|row| row.template.as_deref() == Some(template))
+                .filter_map(|row| Some((row.id, row.template_ref?)))
+                .collect();
+            if rows.is_empty() {
+                continue;
+            }
+            let subjects: Vec<Uuid> = rows.iter().map(|(_, about)| *about).collect();
+            let mut mails = composer
+                .compose(&self.db, &subjects, self.clock.now())
+                .await?;
+            for (id, about) in rows {
+                if let Some(mail) = mails.remove(&about) {
+                    out.insert(id, mail);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The mail as the row holds it, rendered when it was enqueued.
+fn stored(row: &Model) -> Result<OutgoingEmail, String> {
+    let attachments: Vec<Attachment> = match &row.attachments {
+        Some(json) => serde_json::from_str(json).map_err(|e| format!("bad attachments: {e}"))?,
+        None => Vec::new(),
+    };
+    Ok(OutgoingEmail {
+        recipient: healthbook_domain::Sensitive::new(row.recipient.clone()),
+        subject: row.subject.clone(),
+        body_text: row.body_text.clone(),
+        body_html: row.body_html.clone(),
+        attachments,
+    })
 }
 
 /// The Message-ID is derived from the outbox id, so a resend after a crash between the
 /// server's acceptance and our bookkeeping is recognisable as the same message.
-fn build_message(from: &Mailbox, row: &Model) -> Result<Message, String> {
-    let to: Mailbox = row
+fn build_message(from: &Mailbox, id: Uuid, email: OutgoingEmail) -> Result<Message, String> {
+    let to: Mailbox = email
         .recipient
+        .into_inner()
         .parse()
         .map_err(|e| format!("invalid recipient: {e}"))?;
     let builder = Message::builder()
         .from(from.clone())
         .to(to)
-        .subject(row.subject.clone())
-        .message_id(Some(format!("<{}@healthbook>", row.id)));
+        .subject(email.subject)
+        .message_id(Some(format!("<{id}@healthbook>")));
 
     let text = SinglePart::builder()
         .header(ContentType::TEXT_PLAIN)
-        .body(row.body_text.clone());
-    let mut body = match &row.body_html {
+        .body(email.body_text);
+    let mut body = match email.body_html {
         Some(html) => MultiPart::alternative().singlepart(text).singlepart(
             SinglePart::builder()
                 .header(ContentType::TEXT_HTML)
-                .body(html.clone()),
+                .body(html),
         ),
         None => MultiPart::mixed().singlepart(text),
     };
-    let attachments: Vec<Attachment> = match &row.attachments {
-        Some(json) => serde_json::from_str(json).map_err(|e| format!("bad attachments: {e}"))?,
-        None => Vec::new(),
-    };
-    if !attachments.is_empty() {
+    if !email.attachments.is_empty() {
         body = MultiPart::mixed().multipart(body);
-        for attachment in attachments {
+        for attachment in email.attachments {
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(&attachment.content_base64)
                 .map_err(|e| format!("bad attachment encoding: {e}"))?;

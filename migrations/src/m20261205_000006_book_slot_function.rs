@@ -1,10 +1,12 @@
 //! PostgreSQL: a booking's writes in one statement, `book_slot(…)`.
 //!
 //! A booking takes the citizen's lock, counts the citizen's future appointments, takes a
-//! place in the slot, draws the queue number and inserts the appointment. Issued one by one
-//! from the server, that is five round trips, and on a busy database the round trips, not the
-//! writes, are what a booking costs. This function runs the same five steps, in the same
-//! order and with the same locks, inside the database, in the caller's transaction.
+//! place in the slot, draws the queue number, inserts the appointment and queues its
+//! confirmation mail (composed when it is sent, see migration 5). Issued one by one from the
+//! server, that is six round trips inside a transaction, and on a busy database the round
+//! trips, not the writes, are what a booking costs. This function runs the same steps, in
+//! the same order and with the same locks, inside the database: one statement, which is a
+//! transaction of its own, or a part of the caller's.
 //!
 //! The server's step-by-step path (`server/src/booking/book.rs`) stays the one SQLite runs and
 //! the definition of the rules; this function mirrors it, and the booking tests run against
@@ -32,6 +34,7 @@ CREATE FUNCTION book_slot(
     p_now timestamptz,
     p_max_future integer,
     p_reminder_lead_seconds bigint,
+    p_mail uuid,
     OUT refusal text,
     OUT booking appointments)
 LANGUAGE plpgsql AS $$
@@ -88,6 +91,12 @@ BEGIN
         taken.local_date, taken.starts_at, taken.ends_at, issued, 'booked',
         p_citizen::text || ':' || p_slot::text, 0, reminder_at, p_now, p_now)
     RETURNING a.* INTO booking;
+
+    INSERT INTO mail_outbox (
+        id, recipient, subject, body_text, created_at, next_attempt_at, attempts,
+        template, template_ref)
+    VALUES (
+        p_mail, '', '', '', p_now, p_now, 0, 'appointment_confirmation', p_appointment);
 END
 $$
 "#;
