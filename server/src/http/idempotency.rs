@@ -14,7 +14,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -79,12 +79,8 @@ pub async fn claim(
     let Some(key) = &key.0 else {
         return Ok(Ok(None));
     };
-    idempotency_record::Entity::delete_many()
-        .filter(idempotency_record::Column::Scope.eq(scope))
-        .filter(idempotency_record::Column::Key.eq(key.as_str()))
-        .filter(idempotency_record::Column::CreatedAt.lt(now - RETENTION))
-        .exec(txn)
-        .await?;
+    // One statement claims a new key or takes over an expired record of it; a live record
+    // makes it change nothing, and is then read for the replay.
     let inserted = idempotency_record::Entity::insert(idempotency_record::ActiveModel {
         scope: Set(scope.to_owned()),
         key: Set(key.clone()),
@@ -98,7 +94,19 @@ pub async fn claim(
             idempotency_record::Column::Scope,
             idempotency_record::Column::Key,
         ])
-        .do_nothing()
+        .update_columns([
+            idempotency_record::Column::RequestHash,
+            idempotency_record::Column::Status,
+            idempotency_record::Column::Body,
+            idempotency_record::Column::CreatedAt,
+        ])
+        .action_and_where(
+            Expr::col((
+                idempotency_record::Entity,
+                idempotency_record::Column::CreatedAt,
+            ))
+            .lt(now - RETENTION),
+        )
         .to_owned(),
     )
     .exec_without_returning(txn)

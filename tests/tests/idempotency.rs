@@ -1,0 +1,77 @@
+//! Idempotency records against the real database: a key replays while its record lives, is
+//! refused for another request, and is free again once the record has expired.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
+
+use axum::http::StatusCode;
+use chrono::{DateTime, Duration, Utc};
+use healthbook_server::http::idempotency::{self, IdempotencyKey, RETENTION};
+use healthbook_tests::Backend;
+use sea_orm::{Database, DatabaseConnection, TransactionTrait};
+
+async fn database(dir: &tempfile::TempDir) -> DatabaseConnection {
+    let backend = Backend::fresh().await.unwrap();
+    let db = Database::connect(backend.url(dir.path())).await.unwrap();
+    use healthbook_migrations::MigratorTrait;
+    healthbook_migrations::Migrator::up(&db, None)
+        .await
+        .unwrap();
+    db
+}
+
+/// Claims the key for a request whose fingerprint is `hash` and saves `answer` as its
+/// response; `Ok(None)` when the key was replayed instead, `Err(code)` when it was refused.
+async fn act(
+    db: &DatabaseConnection,
+    hash: &str,
+    answer: &str,
+    at: DateTime<Utc>,
+) -> Result<Option<String>, String> {
+    let key = IdempotencyKey(Some("0e5d-retry-key".to_owned()));
+    let txn = db.begin().await.unwrap();
+    match idempotency::claim(&txn, "account-1", &key, hash, at).await {
+        Ok(Ok(claim)) => {
+            idempotency::save(claim, &txn, StatusCode::CREATED, &answer)
+                .await
+                .unwrap();
+            txn.commit().await.unwrap();
+            Ok(Some(answer.to_owned()))
+        }
+        Ok(Err(_replay)) => Ok(None),
+        Err(error) => Err(error.code.to_string()),
+    }
+}
+
+#[tokio::test]
+async fn a_key_replays_while_its_record_lives_and_is_free_once_it_expired() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(&dir).await;
+    let t0: DateTime<Utc> = "2026-12-01T08:00:00Z".parse().unwrap();
+
+    assert_eq!(
+        act(&db, "hash-a", "first", t0).await,
+        Ok(Some("first".into()))
+    );
+    // The same request again: replayed, nothing done.
+    assert_eq!(
+        act(&db, "hash-a", "second", t0 + Duration::hours(1)).await,
+        Ok(None)
+    );
+    // Another request under the same key: refused while the record lives.
+    assert_eq!(
+        act(
+            &db,
+            "hash-b",
+            "third",
+            t0 + RETENTION - Duration::minutes(1)
+        )
+        .await,
+        Err("idempotency_key_reused".into())
+    );
+    // Once the record has expired the key is taken over by the new request.
+    let later = t0 + RETENTION + Duration::minutes(1);
+    assert_eq!(
+        act(&db, "hash-b", "fourth", later).await,
+        Ok(Some("fourth".into()))
+    );
+    assert_eq!(act(&db, "hash-b", "fifth", later).await, Ok(None));
+}
