@@ -4,8 +4,8 @@
 use healthbook_domain::Sensitive;
 use healthbook_server::clock::{SharedClock, SystemClock};
 use healthbook_server::mail::{
-    Attachment, Composer, Mailer, Outbox, OutgoingEmail, RetryPolicy, build_transport, enqueue,
-    enqueue_composed, pending_count,
+    Attachment, Composer, MailTransport, Mailer, Outbox, OutgoingEmail, RetryPolicy,
+    TransportError, build_transport, enqueue, enqueue_composed, pending_count,
 };
 use healthbook_tests::Backend;
 use healthbook_tests::smtp::SmtpServer;
@@ -217,4 +217,65 @@ async fn composed_mail_goes_out_and_a_mail_with_nothing_to_compose_waits() {
     assert_eq!((left.sent_at, left.attempts), (None, 1));
     assert!(left.last_error.unwrap().contains("nothing to compose"));
     assert_eq!(pending_count(&db).await.unwrap(), 1);
+}
+
+/// A mail server that takes its time over every message, and counts what it accepted.
+struct Slow {
+    per_message: Duration,
+    accepted: std::sync::atomic::AtomicUsize,
+}
+
+struct SlowServer(Arc<Slow>);
+
+#[async_trait::async_trait]
+impl MailTransport for SlowServer {
+    async fn send(&self, _message: lettre::Message) -> Result<(), TransportError> {
+        tokio::time::sleep(self.0.per_message).await;
+        self.0
+            .accepted
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
+    }
+
+    fn describe(&self) -> String {
+        "slow".to_owned()
+    }
+}
+
+#[tokio::test]
+async fn a_batch_that_outlasts_half_its_lease_gives_the_rest_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(&dir).await;
+    enqueue_all(&db, 5).await;
+    let slow = Arc::new(Slow {
+        per_message: Duration::from_millis(400),
+        accepted: Default::default(),
+    });
+    let clock: SharedClock = Arc::new(SystemClock::default());
+    let worker = Mailer::new(
+        db.clone(),
+        Box::new(SlowServer(slow.clone())),
+        "HealthBook <no-reply@healthbook.test>".parse().unwrap(),
+        clock,
+        RetryPolicy::default(),
+    )
+    .with_lease(chrono::Duration::seconds(1));
+
+    // 400 ms a message against half a one-second lease: two go out, three go back.
+    assert_eq!(worker.deliver_batch().await.unwrap(), 5);
+    assert_eq!(slow.accepted.load(std::sync::atomic::Ordering::SeqCst), 2);
+    assert_eq!(pending_count(&db).await.unwrap(), 3);
+    let rows = Outbox::find().all(&db).await.unwrap();
+    assert!(
+        rows.iter()
+            .filter(|r| r.sent_at.is_none())
+            .all(|r| r.locked_until.is_none() && r.attempts == 0),
+        "the rest is released untouched, not left locked"
+    );
+    // Released, they are claimable at once, not after the lease.
+    assert_eq!(worker.deliver_batch().await.unwrap(), 3);
+    assert_eq!(worker.deliver_batch().await.unwrap(), 1);
+    assert_eq!(worker.deliver_batch().await.unwrap(), 0);
+    assert_eq!(slow.accepted.load(std::sync::atomic::Ordering::SeqCst), 5);
+    assert_eq!(pending_count(&db).await.unwrap(), 0);
 }

@@ -17,5 +17,5 @@ mod worker;
 pub use compose::Composer;
 pub use entity::{Entity as Outbox, Model as OutboxRow};
 pub use outbox::{Attachment, OutgoingEmail, enqueue, enqueue_composed, pending_count};
-pub use transport::{MailTransport, build_transport};
+pub use transport::{MailTransport, TransportError, build_transport};
 pub use worker::{Mailer, RetryPolicy};

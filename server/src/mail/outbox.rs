@@ -148,6 +148,23 @@ pub async fn mark_sent(
         .map(|_| ())
 }
 
+/// Gives claimed messages back unsent, for any worker to claim again at once.
+pub async fn release(db: &impl ConnectionTrait, unsent: &[Model]) -> Result<(), DbErr> {
+    let Some(first) = unsent.first() else {
+        return Ok(());
+    };
+    Entity::update_many()
+        .col_expr(
+            Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(Column::Id.is_in(unsent.iter().map(|row| row.id)))
+        .filter(Column::ClaimToken.eq(first.claim_token))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
 /// Records a failed attempt and schedules the next one.
 pub async fn mark_failed(
     db: &impl ConnectionTrait,

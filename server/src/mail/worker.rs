@@ -2,7 +2,7 @@
 
 use super::compose::Composer;
 use super::entity::Model;
-use super::outbox::{Attachment, OutgoingEmail, claim_due, mark_failed, mark_sent};
+use super::outbox::{Attachment, OutgoingEmail, claim_due, mark_failed, mark_sent, release};
 use super::transport::MailTransport;
 use crate::clock::SharedClock;
 use base64::Engine;
@@ -48,6 +48,7 @@ pub struct Mailer {
     clock: SharedClock,
     wake: Arc<Notify>,
     retry: RetryPolicy,
+    lease: Duration,
     composers: Vec<(&'static str, Arc<dyn Composer>)>,
 }
 
@@ -66,7 +67,7 @@ const LEASE: Duration = Duration::seconds(60);
 /// How many messages one claim takes: enough that the outbox's bookkeeping is two
 /// statements per batch rather than per mail, few enough that a slow mail server still sends
 /// the batch well within its lease.
-const BATCH: u64 = 20;
+const BATCH: u64 = 100;
 /// How often an idle worker looks for mail enqueued by other processes.
 const POLL: std::time::Duration = std::time::Duration::from_secs(1);
 
@@ -85,8 +86,15 @@ impl Mailer {
             clock,
             wake: Arc::new(Notify::new()),
             retry,
+            lease: LEASE,
             composers: Vec::new(),
         }
+    }
+
+    /// Another lease than the default minute (tests of a slow mail server).
+    pub fn with_lease(mut self, lease: Duration) -> Mailer {
+        self.lease = lease;
+        self
     }
 
     /// Registers the composer of the outbox rows that name `template`.
@@ -126,14 +134,21 @@ impl Mailer {
         tracing::info!("mail worker stopped");
     }
 
-    /// Sends the next due messages, up to a batch; returns how many were handled (sent or
-    /// failed). Sent messages are recorded together once the batch is through: a crash in
+    /// Sends the next due messages, up to a batch; returns how many it claimed (sent,
+    /// failed, or given back when the batch ran long). Sent messages are recorded together once the batch is through: a crash in
     /// between resends them after the lease, under the same Message-ID.
     pub async fn deliver_batch(&self) -> Result<usize, sea_orm::DbErr> {
-        let claimed = claim_due(&self.db, self.clock.now(), LEASE, BATCH).await?;
+        let claimed_at = self.clock.now();
+        let claimed = claim_due(&self.db, claimed_at, self.lease, BATCH).await?;
         let mut composed = self.compose(&claimed).await?;
         let mut sent = Vec::with_capacity(claimed.len());
-        for message in &claimed {
+        for (done, message) in claimed.iter().enumerate() {
+            // A slow mail server must not outlast the lease, or another worker would claim
+            // and send the same mail again: past half the lease, the rest goes back.
+            if self.clock.now() - claimed_at > self.lease / 2 {
+                release(&self.db, &claimed[done..]).await?;
+                break;
+            }
             let email = match &message.template {
                 Some(template) => composed
                     .remove(&message.id)
