@@ -1,7 +1,8 @@
 //! Booking under load, against the real `healthbook` binary.
 //!
 //! 1. Hot slot: N clients race for one slot of capacity C at the same instant.
-//! 2. Spread load: clients book for a fixed time across many slots of every demo facility.
+//! 2. Spread load: clients book for a fixed time across many slots of every demo facility,
+//!    without and then (as the apps do) with an `Idempotency-Key` on every request.
 //! 3. The ceiling: raw single-row `UPDATE … RETURNING` statements on the same database, with
 //!    the same concurrency, and the ratio of bookings to it.
 //!
@@ -144,14 +145,22 @@ async fn audit(db: &DatabaseConnection) -> Audit {
     }
 }
 
-async fn post_booking(app: &TestApp, token: &str, slot: &str) -> (u16, Duration) {
+/// Books `slot`; with `key`, as the apps do, under that `Idempotency-Key`.
+async fn post_booking(
+    app: &TestApp,
+    token: &str,
+    slot: &str,
+    key: Option<String>,
+) -> (u16, Duration) {
     let started = Instant::now();
-    let response = app
+    let mut request = app
         .request(Method::POST, "/v1/appointments")
         .bearer_auth(token)
-        .json(&json!({ "slot_id": slot, "service": "examination" }))
-        .send()
-        .await;
+        .json(&json!({ "slot_id": slot, "service": "examination" }));
+    if let Some(key) = key {
+        request = request.header("Idempotency-Key", key);
+    }
+    let response = request.send().await;
     let status = match response {
         Ok(response) => {
             let status = response.status().as_u16();
@@ -178,7 +187,7 @@ async fn hot_slot(apps: &[&TestApp], slot: &str, crowd: &[Session], capacity: u3
         crowd
             .iter()
             .enumerate()
-            .map(|(i, c)| post_booking(apps[i % apps.len()], &c.token, slot)),
+            .map(|(i, c)| post_booking(apps[i % apps.len()], &c.token, slot, None)),
     )
     .await;
     let elapsed = started.elapsed();
@@ -198,13 +207,15 @@ async fn hot_slot(apps: &[&TestApp], slot: &str, crowd: &[Session], capacity: u3
     }
 }
 
-/// Clients book random slots for `seconds`, each client with its own citizens.
+/// Clients book random slots for `seconds`, each client with its own citizens; `keyed`:
+/// every request carries its own `Idempotency-Key`, as the apps send them.
 async fn spread(
     apps: &[&TestApp],
     slots: Arc<Vec<String>>,
     crowd: &[Session],
     clients: usize,
     seconds: u64,
+    keyed: bool,
 ) -> Outcome {
     let stop = Instant::now() + Duration::from_secs(seconds);
     let seed = AtomicU64::new(0x9E37_79B9_7F4A_7C15);
@@ -226,7 +237,8 @@ async fn spread(
                 let slot = &slots[(state % slots.len() as u64) as usize];
                 let citizen = &mine[turn % mine.len()];
                 turn += 1;
-                out.push(post_booking(app, &citizen.token, slot).await);
+                let key = keyed.then(|| format!("bench-{client}-{turn}"));
+                out.push(post_booking(app, &citizen.token, slot, key).await);
             }
             out
         }
@@ -558,6 +570,7 @@ async fn main() {
         &people,
         plan.spread_clients,
         plan.spread_seconds,
+        false,
     )
     .await;
     let checked = audit(&db).await;
@@ -577,11 +590,36 @@ async fn main() {
             &people,
             plan.spread_clients,
             plan.spread_seconds,
+            false,
         )
         .await;
         let checked = audit(&db).await;
         let mut named = outcome;
         named.name = "spread load (2 processes)".to_owned();
+        print_outcome(&named, None, &checked);
+        failures.extend(violations(&named, None, &checked));
+    }
+
+    // 2c. The apps' way: every booking under its own Idempotency-Key, one process.
+    {
+        let people = crowd(
+            &app,
+            plan.spread_clients * plan.citizens_per_client,
+            "spread3",
+        )
+        .await;
+        let outcome = spread(
+            apps,
+            slots.clone(),
+            &people,
+            plan.spread_clients,
+            plan.spread_seconds,
+            true,
+        )
+        .await;
+        let checked = audit(&db).await;
+        let mut named = outcome;
+        named.name = "spread load, keyed".to_owned();
         print_outcome(&named, None, &checked);
         failures.extend(violations(&named, None, &checked));
     }
