@@ -1,16 +1,21 @@
 //! Booking a slot for oneself or a dependent.
 //!
-//! Everything happens in one transaction that the handler commits:
-//! 1. the slot is read and checked (service, open, not started, not visibly full);
-//! 2. the citizen's lock row is taken, so that the citizen's concurrent bookings queue and
+//! The slot is read and checked first (service, open, not started, not visibly full); then,
+//! in one transaction:
+//! 1. the citizen's lock row is taken, so that the citizen's concurrent bookings queue and
 //!    the cap on future appointments holds;
-//! 3. `UPDATE slots SET booked = booked + 1 WHERE id = ? AND booked < capacity … RETURNING`
+//! 2. `UPDATE slots SET booked = booked + 1 WHERE id = ? AND booked < capacity … RETURNING`
 //!    takes a place or finds none: the database, not this code, decides, and it decides the
 //!    same way across every process;
-//! 4. the per-(facility, queue, day) counter is incremented with `… RETURNING` for the
+//! 3. the per-(facility, queue, day) counter is incremented with `… RETURNING` for the
 //!    queue number: a rollback returns the number, so numbers have no gaps;
-//! 5. the appointment is inserted (its unique `active_key` backs the one-booking-per-slot
-//!    rule), and the confirmation mail goes into the outbox.
+//! 4. the appointment is inserted (its unique `active_key` backs the one-booking-per-slot
+//!    rule), and its confirmation is queued in the outbox, to be composed when it is sent.
+//!
+//! SQLite runs these steps one statement at a time ([`step_by_step`]); PostgreSQL runs them in
+//! one call of `book_slot` ([`book_slot`]), which is the whole transaction when the request
+//! carries no `Idempotency-Key`; a refusal then has already committed the one write made
+//! before it, the lock row's `touched_at`, which nothing reads.
 //!
 //! Locks are always taken in the order citizen → slot → counter (reschedule: appointment →
 //! slots by id → counter), so two transactions never wait on each other in a cycle.
