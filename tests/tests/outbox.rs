@@ -259,12 +259,12 @@ async fn a_batch_that_outlasts_half_its_lease_gives_the_rest_back() {
         clock,
         RetryPolicy::default(),
     )
-    .with_lease(chrono::Duration::seconds(1));
+    .with_lease(chrono::Duration::seconds(2));
 
-    // 400 ms a message against half a one-second lease: two go out, three go back.
+    // 400 ms a message against half a two-second lease: three go out, two go back.
     assert_eq!(worker.deliver_batch().await.unwrap(), 5);
-    assert_eq!(slow.accepted.load(std::sync::atomic::Ordering::SeqCst), 2);
-    assert_eq!(pending_count(&db).await.unwrap(), 3);
+    assert_eq!(slow.accepted.load(std::sync::atomic::Ordering::SeqCst), 3);
+    assert_eq!(pending_count(&db).await.unwrap(), 2);
     let rows = Outbox::find().all(&db).await.unwrap();
     assert!(
         rows.iter()
@@ -273,9 +273,85 @@ async fn a_batch_that_outlasts_half_its_lease_gives_the_rest_back() {
         "the rest is released untouched, not left locked"
     );
     // Released, they are claimable at once, not after the lease.
-    assert_eq!(worker.deliver_batch().await.unwrap(), 3);
-    assert_eq!(worker.deliver_batch().await.unwrap(), 1);
+    assert_eq!(worker.deliver_batch().await.unwrap(), 2);
     assert_eq!(worker.deliver_batch().await.unwrap(), 0);
     assert_eq!(slow.accepted.load(std::sync::atomic::Ordering::SeqCst), 5);
     assert_eq!(pending_count(&db).await.unwrap(), 0);
+}
+
+/// A composer whose database is gone.
+struct Broken;
+
+#[async_trait::async_trait]
+impl Composer for Broken {
+    async fn compose(
+        &self,
+        _db: &DatabaseConnection,
+        _subjects: &[uuid::Uuid],
+        _now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<HashMap<uuid::Uuid, OutgoingEmail>, DbErr> {
+        Err(DbErr::Custom("connection reset".to_owned()))
+    }
+}
+
+#[tokio::test]
+async fn a_failing_composer_fails_its_own_mail_and_the_rest_goes_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(&dir).await;
+    let smtp = SmtpServer::start().await.unwrap();
+    let txn = db.begin().await.unwrap();
+    let composed = enqueue_composed(
+        &txn,
+        "broken",
+        uuid::Uuid::new_v4(),
+        chrono::DateTime::UNIX_EPOCH,
+    )
+    .await
+    .unwrap();
+    txn.commit().await.unwrap();
+    enqueue_all(&db, 2).await;
+
+    let worker = mailer(&db, &smtp).with_composer("broken", Arc::new(Broken));
+    assert_eq!(worker.deliver_batch().await.unwrap(), 3);
+    assert_eq!(
+        smtp.received().len(),
+        2,
+        "the stored mails are not held back"
+    );
+    let failed = Outbox::find_by_id(composed)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((failed.sent_at, failed.attempts), (None, 1));
+    assert!(failed.last_error.unwrap().contains("connection reset"));
+    assert!(
+        failed.locked_until.is_none(),
+        "it backs off instead of staying claimed"
+    );
+}
+
+#[tokio::test]
+async fn a_send_slower_than_a_quarter_lease_counts_as_failed_and_is_retried() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(&dir).await;
+    enqueue_all(&db, 1).await;
+    let slow = Arc::new(Slow {
+        per_message: Duration::from_millis(700),
+        accepted: Default::default(),
+    });
+    let clock: SharedClock = Arc::new(SystemClock::default());
+    let worker = Mailer::new(
+        db.clone(),
+        Box::new(SlowServer(slow.clone())),
+        "HealthBook <no-reply@healthbook.test>".parse().unwrap(),
+        clock,
+        RetryPolicy::default(),
+    )
+    .with_lease(chrono::Duration::seconds(2));
+    assert_eq!(worker.deliver_batch().await.unwrap(), 1);
+    assert_eq!(slow.accepted.load(std::sync::atomic::Ordering::SeqCst), 0);
+    let row = Outbox::find().one(&db).await.unwrap().unwrap();
+    assert_eq!((row.sent_at, row.attempts), (None, 1));
+    assert!(row.last_error.unwrap().contains("did not answer in time"));
 }

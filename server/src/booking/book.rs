@@ -15,7 +15,7 @@
 //! SQLite runs these steps one statement at a time ([`step_by_step`]); PostgreSQL runs them in
 //! one call of `book_slot` ([`book_slot`]), which is the whole transaction when the request
 //! carries no `Idempotency-Key`; a refusal then has already committed the one write made
-//! before it, the lock row's `touched_at`, which nothing reads.
+//! before it, the citizen's lock row (created or its `touched_at` moved), which nothing reads.
 //!
 //! Locks are always taken in the order citizen → slot → counter (reschedule: appointment →
 //! slots by id → counter), so two transactions never wait on each other in a cycle.

@@ -86,10 +86,87 @@ impl Composer for Confirmations {
                     facilities.get(&row.facility_id)?,
                     &self.organizer_email,
                 );
-                // Stamped with the booking's moment, whenever the mail goes out.
-                let mail = appointment_mail(Kind::Confirmation, &ctx, row, &policy, row.created_at);
-                Some((row.id, mail))
+                Some((row.id, confirmation(&ctx, row, &policy)))
             })
             .collect())
+    }
+}
+
+/// The confirmation of `row` as it was booked: stamped with the booking's moment and carrying
+/// the calendar event's first revision, whenever the mail goes out. Had the appointment been
+/// moved or cancelled before, that change's mail carries a higher SEQUENCE, so a calendar
+/// that reads this confirmation late never lets it undo the change.
+fn confirmation(
+    ctx: &super::mails::MailContext,
+    row: &appointment::Model,
+    policy: &healthbook_domain::booking::Policy,
+) -> OutgoingEmail {
+    let as_booked = appointment::Model {
+        revision: 0,
+        ..row.clone()
+    };
+    appointment_mail(Kind::Confirmation, ctx, &as_booked, policy, row.created_at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine;
+    use healthbook_domain::Lang;
+    use healthbook_domain::booking::Policy;
+
+    fn moved_twice() -> appointment::Model {
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        appointment::Model {
+            id: Uuid::now_v7(),
+            code: "7KQ2M9X4TZ8P".to_owned(),
+            slot_id: Uuid::now_v7(),
+            facility_id: Uuid::now_v7(),
+            citizen_id: Uuid::now_v7(),
+            booked_by: Uuid::now_v7(),
+            service: "examination".to_owned(),
+            specialty: None,
+            practitioner_id: None,
+            room: None,
+            queue: "general".to_owned(),
+            local_date: at("2026-12-10T01:00:00Z").date_naive(),
+            starts_at: at("2026-12-10T01:00:00Z"),
+            ends_at: at("2026-12-10T01:10:00Z"),
+            queue_number: 4,
+            status: "booked".to_owned(),
+            active_key: None,
+            revision: 2,
+            reminder_due_at: None,
+            reminder_sent_at: None,
+            created_at: at("2026-12-01T03:00:00Z"),
+            updated_at: at("2026-12-02T03:00:00Z"),
+            cancelled_at: None,
+            cancelled_by: None,
+            cancel_reason: None,
+            checked_in_at: None,
+            no_show_at: None,
+            attended_by: None,
+        }
+    }
+
+    #[test]
+    fn a_late_confirmation_is_the_first_revision_stamped_when_booked() {
+        let ctx = super::super::mails::MailContext {
+            booker_email: "an@example.vn".to_owned(),
+            booker_name: "An".to_owned(),
+            lang: Lang::En,
+            citizen_name: "An".to_owned(),
+            for_dependent: false,
+            facility_name: "Trạm Y tế".to_owned(),
+            facility_address: "Hà Nội".to_owned(),
+            organizer_email: "no-reply@healthbook.test".to_owned(),
+        };
+        let mail = confirmation(&ctx, &moved_twice(), &Policy::default());
+        let ics = base64::engine::general_purpose::STANDARD
+            .decode(&mail.attachments[0].content_base64)
+            .unwrap();
+        let ics = String::from_utf8(ics).unwrap();
+        assert!(ics.contains("SEQUENCE:0\r\n"), "{ics}");
+        assert!(ics.contains("DTSTAMP:20261201T030000Z\r\n"), "{ics}");
     }
 }

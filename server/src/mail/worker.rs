@@ -6,7 +6,7 @@ use super::outbox::{Attachment, OutgoingEmail, claim_due, mark_failed, mark_sent
 use super::transport::MailTransport;
 use crate::clock::SharedClock;
 use base64::Engine;
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart, SinglePart};
@@ -135,29 +135,45 @@ impl Mailer {
     }
 
     /// Sends the next due messages, up to a batch; returns how many it claimed (sent,
-    /// failed, or given back when the batch ran long). Sent messages are recorded together once the batch is through: a crash in
-    /// between resends them after the lease, under the same Message-ID.
+    /// failed, or given back when the batch ran long). Sent messages are recorded together
+    /// once the batch is through, also when the batch stops on a database error: only a crash
+    /// in between resends them after the lease, under the same Message-ID.
     pub async fn deliver_batch(&self) -> Result<usize, sea_orm::DbErr> {
         let claimed_at = self.clock.now();
         let claimed = claim_due(&self.db, claimed_at, self.lease, BATCH).await?;
-        let mut composed = self.compose(&claimed).await?;
+        let mut composed = self.compose(&claimed).await;
         let mut sent = Vec::with_capacity(claimed.len());
+        let outcome = self
+            .send_all(&claimed, &mut composed, claimed_at, &mut sent)
+            .await;
+        mark_sent(&self.db, &sent, self.clock.now()).await?;
+        metrics::counter!("mail_sent_total").increment(sent.len() as u64);
+        outcome.map(|()| claimed.len())
+    }
+
+    async fn send_all<'a>(
+        &self,
+        claimed: &'a [Model],
+        composed: &mut HashMap<Uuid, Result<OutgoingEmail, String>>,
+        claimed_at: DateTime<Utc>,
+        sent: &mut Vec<&'a Model>,
+    ) -> Result<(), sea_orm::DbErr> {
         for (done, message) in claimed.iter().enumerate() {
-            // A slow mail server must not outlast the lease, or another worker would claim
-            // and send the same mail again: past half the lease, the rest goes back.
+            // The batch must not outlast its lease, or another worker would claim and send
+            // the same mail again: past half the lease the rest goes back, and no single
+            // send may take more than a quarter of it.
             if self.clock.now() - claimed_at > self.lease / 2 {
-                release(&self.db, &claimed[done..]).await?;
-                break;
+                return release(&self.db, &claimed[done..]).await;
             }
             let email = match &message.template {
-                Some(template) => composed
-                    .remove(&message.id)
-                    .ok_or_else(|| format!("template {template}: nothing to compose from")),
+                Some(template) => composed.remove(&message.id).unwrap_or_else(|| {
+                    Err(format!("template {template}: nothing to compose from"))
+                }),
                 None => stored(message),
             };
             let outcome = match email.and_then(|email| build_message(&self.from, message.id, email))
             {
-                Ok(built) => self.transport.send(built).await.map_err(|e| e.to_string()),
+                Ok(built) => self.send_within_lease(built).await,
                 Err(error) => Err(error),
             };
             match outcome {
@@ -179,17 +195,23 @@ impl Mailer {
                 }
             }
         }
-        mark_sent(&self.db, &sent, self.clock.now()).await?;
-        metrics::counter!("mail_sent_total").increment(sent.len() as u64);
-        Ok(claimed.len())
+        Ok(())
+    }
+
+    async fn send_within_lease(&self, message: Message) -> Result<(), String> {
+        let limit = (self.lease / 4)
+            .to_std()
+            .unwrap_or(std::time::Duration::from_secs(15));
+        match tokio::time::timeout(limit, self.transport.send(message)).await {
+            Ok(result) => result.map_err(|e| e.to_string()),
+            Err(_) => Err("the mail server did not answer in time".to_owned()),
+        }
     }
 
     /// Composes the claimed rows that name a template, one composer call per template;
-    /// keyed by outbox id.
-    async fn compose(
-        &self,
-        claimed: &[Model],
-    ) -> Result<HashMap<Uuid, OutgoingEmail>, sea_orm::DbErr> {
+    /// keyed by outbox id. A composer that fails fails its rows, which back off and retry,
+    /// and leaves the rest of the batch to go out.
+    async fn compose(&self, claimed: &[Model]) -> HashMap<Uuid, Result<OutgoingEmail, String>> {
         let mut out = HashMap::new();
         for (template, composer) in &self.composers {
             let rows: Vec<(Uuid, Uuid)> = claimed
@@ -201,16 +223,26 @@ impl Mailer {
                 continue;
             }
             let subjects: Vec<Uuid> = rows.iter().map(|(_, about)| *about).collect();
-            let mut mails = composer
+            match composer
                 .compose(&self.db, &subjects, self.clock.now())
-                .await?;
-            for (id, about) in rows {
-                if let Some(mail) = mails.remove(&about) {
-                    out.insert(id, mail);
+                .await
+            {
+                Ok(mut mails) => {
+                    for (id, about) in rows {
+                        if let Some(mail) = mails.remove(&about) {
+                            out.insert(id, Ok(mail));
+                        }
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(mail.template = %template, error = %error, "cannot compose mail; will retry");
+                    for (id, _) in rows {
+                        out.insert(id, Err(format!("template {template}: {error}")));
+                    }
                 }
             }
         }
-        Ok(out)
+        out
     }
 }
 
