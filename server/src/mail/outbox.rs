@@ -40,37 +40,21 @@ pub async fn enqueue(
         Some(serde_json::to_string(&email.attachments).map_err(|e| DbErr::Custom(e.to_string()))?)
     };
     Entity::insert(ActiveModel {
-        id: Set(id),
         recipient: Set(email.recipient.into_inner()),
         subject: Set(email.subject),
         body_text: Set(email.body_text),
         body_html: Set(email.body_html),
         attachments: Set(attachments),
-        created_at: Set(now),
-        next_attempt_at: Set(now),
-        attempts: Set(0),
-        last_error: Set(None),
-        locked_until: Set(None),
-        claim_token: Set(None),
-        sent_at: Set(None),
-        template: Set(None),
-        template_ref: Set(None),
+        ..due(id, now)
     })
     .exec_without_returning(txn)
     .await?;
     Ok(id)
 }
 
-/// Adds a mail that the worker composes when it sends it, with the [`super::Composer`]
-/// registered for `template`, from the row `about` as it is then.
-pub async fn enqueue_composed(
-    txn: &impl ConnectionTrait,
-    template: &str,
-    about: Uuid,
-    now: DateTime<Utc>,
-) -> Result<Uuid, DbErr> {
-    let id = Uuid::now_v7();
-    Entity::insert(ActiveModel {
+/// A row due at `now`, never tried nor claimed, that holds no mail yet.
+fn due(id: Uuid, now: DateTime<Utc>) -> ActiveModel {
+    ActiveModel {
         id: Set(id),
         recipient: Set(String::new()),
         subject: Set(String::new()),
@@ -84,8 +68,24 @@ pub async fn enqueue_composed(
         locked_until: Set(None),
         claim_token: Set(None),
         sent_at: Set(None),
+        template: Set(None),
+        template_ref: Set(None),
+    }
+}
+
+/// Adds a mail that the worker composes when it sends it, with the [`super::Composer`]
+/// registered for `template`, from the row `about` as it is then.
+pub async fn enqueue_composed(
+    txn: &impl ConnectionTrait,
+    template: &str,
+    about: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Uuid, DbErr> {
+    let id = Uuid::now_v7();
+    Entity::insert(ActiveModel {
         template: Set(Some(template.to_owned())),
         template_ref: Set(Some(about)),
+        ..due(id, now)
     })
     .exec_without_returning(txn)
     .await?;
