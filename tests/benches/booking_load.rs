@@ -262,6 +262,32 @@ async fn spread(
     }
 }
 
+/// One spread load with a crowd of its own, audited and printed; its rate and violations.
+async fn spread_run(
+    name: &str,
+    apps: &[&TestApp],
+    db: &DatabaseConnection,
+    slots: &Arc<Vec<String>>,
+    plan: &Plan,
+    tag: &str,
+    keyed: bool,
+) -> (f64, Vec<String>) {
+    let people = crowd(apps[0], plan.spread_clients * plan.citizens_per_client, tag).await;
+    let mut outcome = spread(
+        apps,
+        slots.clone(),
+        &people,
+        plan.spread_clients,
+        plan.spread_seconds,
+        keyed,
+    )
+    .await;
+    outcome.name = name.to_owned();
+    let checked = audit(db).await;
+    print_outcome(&outcome, None, &checked);
+    (outcome.rate(), violations(&outcome, None, &checked))
+}
+
 /// The pool size of each server process (and of the ceiling's pool).
 fn pool_size() -> u32 {
     std::env::var("HEALTHBOOK_DB_MAX_CONNECTIONS")
@@ -555,74 +581,35 @@ async fn main() {
             .map(uuid::Uuid::to_string)
             .collect()
     };
-    let people = crowd(
-        &app,
-        plan.spread_clients * plan.citizens_per_client,
-        "spread",
-    )
-    .await;
     let slots = Arc::new(slots);
-    let single = [&app];
-    let apps: &[&TestApp] = &single;
-    let outcome = spread(
-        apps,
-        slots.clone(),
-        &people,
-        plan.spread_clients,
-        plan.spread_seconds,
-        false,
-    )
-    .await;
-    let checked = audit(&db).await;
-    print_outcome(&outcome, None, &checked);
-    failures.extend(violations(&outcome, None, &checked));
-    let spread_rate = outcome.rate();
+    let (spread_rate, found) =
+        spread_run("spread load", &[&app], &db, &slots, &plan, "spread", false).await;
+    failures.extend(found);
     if let Some(second) = &second {
-        let people = crowd(
-            &app,
-            plan.spread_clients * plan.citizens_per_client,
-            "spread2",
-        )
-        .await;
-        let outcome = spread(
+        let (_, found) = spread_run(
+            "spread load (2 processes)",
             &[&app, second],
-            slots.clone(),
-            &people,
-            plan.spread_clients,
-            plan.spread_seconds,
+            &db,
+            &slots,
+            &plan,
+            "spread2",
             false,
         )
         .await;
-        let checked = audit(&db).await;
-        let mut named = outcome;
-        named.name = "spread load (2 processes)".to_owned();
-        print_outcome(&named, None, &checked);
-        failures.extend(violations(&named, None, &checked));
+        failures.extend(found);
     }
-
     // 2c. The apps' way: every booking under its own Idempotency-Key, one process.
-    {
-        let people = crowd(
-            &app,
-            plan.spread_clients * plan.citizens_per_client,
-            "spread3",
-        )
-        .await;
-        let outcome = spread(
-            apps,
-            slots.clone(),
-            &people,
-            plan.spread_clients,
-            plan.spread_seconds,
-            true,
-        )
-        .await;
-        let checked = audit(&db).await;
-        let mut named = outcome;
-        named.name = "spread load, keyed".to_owned();
-        print_outcome(&named, None, &checked);
-        failures.extend(violations(&named, None, &checked));
-    }
+    let (_, found) = spread_run(
+        "spread load, keyed",
+        &[&app],
+        &db,
+        &slots,
+        &plan,
+        "spread3",
+        true,
+    )
+    .await;
+    failures.extend(found);
 
     // 3. The ceiling on the same database.
     let ceiling = raw_updates(&url, plan.spread_clients, plan.spread_seconds.min(10)).await;

@@ -242,13 +242,10 @@ impl MailTransport for SlowServer {
     }
 }
 
-#[tokio::test]
-async fn a_batch_that_outlasts_half_its_lease_gives_the_rest_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = database(&dir).await;
-    enqueue_all(&db, 5).await;
+/// A worker with a two-second lease in front of a server that takes `per_message` a mail.
+fn slow_mailer(db: &DatabaseConnection, per_message: Duration) -> (Mailer, Arc<Slow>) {
     let slow = Arc::new(Slow {
-        per_message: Duration::from_millis(400),
+        per_message,
         accepted: Default::default(),
     });
     let clock: SharedClock = Arc::new(SystemClock::default());
@@ -260,6 +257,15 @@ async fn a_batch_that_outlasts_half_its_lease_gives_the_rest_back() {
         RetryPolicy::default(),
     )
     .with_lease(chrono::Duration::seconds(2));
+    (worker, slow)
+}
+
+#[tokio::test]
+async fn a_batch_that_outlasts_half_its_lease_gives_the_rest_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(&dir).await;
+    enqueue_all(&db, 5).await;
+    let (worker, slow) = slow_mailer(&db, Duration::from_millis(400));
 
     // 400 ms a message against half a two-second lease: three go out, two go back.
     assert_eq!(worker.deliver_batch().await.unwrap(), 5);
@@ -336,19 +342,7 @@ async fn a_send_slower_than_a_quarter_lease_counts_as_failed_and_is_retried() {
     let dir = tempfile::tempdir().unwrap();
     let db = database(&dir).await;
     enqueue_all(&db, 1).await;
-    let slow = Arc::new(Slow {
-        per_message: Duration::from_millis(700),
-        accepted: Default::default(),
-    });
-    let clock: SharedClock = Arc::new(SystemClock::default());
-    let worker = Mailer::new(
-        db.clone(),
-        Box::new(SlowServer(slow.clone())),
-        "HealthBook <no-reply@healthbook.test>".parse().unwrap(),
-        clock,
-        RetryPolicy::default(),
-    )
-    .with_lease(chrono::Duration::seconds(2));
+    let (worker, slow) = slow_mailer(&db, Duration::from_millis(700));
     assert_eq!(worker.deliver_batch().await.unwrap(), 1);
     assert_eq!(slow.accepted.load(std::sync::atomic::Ordering::SeqCst), 0);
     let row = Outbox::find().one(&db).await.unwrap().unwrap();
