@@ -74,7 +74,7 @@ impl Mail {
     }
 }
 
-/// Mails in a directory written by lettre's file transport (`*.eml`), oldest first.
+/// Mails in a directory written by the server's file transport (`*.eml`), oldest first.
 pub fn read_dir(dir: &Path) -> Result<Vec<Mail>> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(Vec::new());

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use lettre::transport::smtp::AsyncSmtpTransport;
-use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncTransport, Message, Tokio1Executor};
 use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]
@@ -10,9 +10,7 @@ pub enum TransportError {
     #[error("mail server refused or unreachable: {0}")]
     Smtp(#[from] lettre::transport::smtp::Error),
     #[error("cannot write mail file: {0}")]
-    File(#[from] lettre::transport::file::Error),
-    #[error("cannot create mail directory: {0}")]
-    Directory(#[from] std::io::Error),
+    File(#[from] std::io::Error),
 }
 
 #[async_trait]
@@ -38,8 +36,10 @@ impl MailTransport for Smtp {
     }
 }
 
+/// One `.eml` file per message. Each is written under a hidden name and renamed into place,
+/// so that whoever watches the directory (a developer's mail viewer, the app tests) never
+/// reads half a message.
 struct Files {
-    transport: AsyncFileTransport<Tokio1Executor>,
     dir: std::path::PathBuf,
 }
 
@@ -47,7 +47,10 @@ struct Files {
 impl MailTransport for Files {
     async fn send(&self, message: Message) -> Result<(), TransportError> {
         tokio::fs::create_dir_all(&self.dir).await?;
-        self.transport.send(message).await?;
+        let name = uuid::Uuid::now_v7();
+        let partial = self.dir.join(format!(".{name}.eml.partial"));
+        tokio::fs::write(&partial, message.formatted()).await?;
+        tokio::fs::rename(&partial, self.dir.join(format!("{name}.eml"))).await?;
         Ok(())
     }
 
@@ -71,8 +74,38 @@ pub fn build_transport(
             }))
         }
         None => Ok(Box::new(Files {
-            transport: AsyncFileTransport::new(mail_dir),
             dir: mail_dir.to_path_buf(),
         })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_mail_file_appears_whole_and_nothing_else_is_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let mail_dir = dir.path().join("mail");
+        let transport = build_transport(None, &mail_dir).unwrap();
+        let message = Message::builder()
+            .from("HealthBook <no-reply@healthbook.test>".parse().unwrap())
+            .to("lan@example.vn".parse().unwrap())
+            .subject("Mã xác minh")
+            .body("123456".to_owned())
+            .unwrap();
+        transport.send(message.clone()).await.unwrap();
+        transport.send(message).await.unwrap();
+
+        let names: Vec<String> = std::fs::read_dir(&mail_dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        for name in names {
+            assert!(name.ends_with(".eml") && !name.starts_with('.'), "{name}");
+            let text = std::fs::read_to_string(mail_dir.join(name)).unwrap();
+            assert!(text.contains("To: lan@example.vn"), "{text}");
+        }
     }
 }
