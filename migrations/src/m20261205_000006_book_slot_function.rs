@@ -1,6 +1,6 @@
 //! PostgreSQL: a booking's writes in one statement, `book_slot(…)`.
 //!
-//! A booking takes the citizen's lock, counts the citizen's future appointments, takes a
+//! A booking checks the slot without a lock, takes the citizen's lock, counts the citizen's future appointments, takes a
 //! place in the slot, draws the queue number, inserts the appointment and queues its
 //! confirmation mail (composed when it is sent, see migration 5). Issued one by one from the
 //! server, that is six round trips inside a transaction, and on a busy database the round
@@ -29,6 +29,7 @@ CREATE FUNCTION book_slot(
     p_appointment uuid,
     p_code varchar,
     p_slot uuid,
+    p_service varchar,
     p_citizen uuid,
     p_booked_by uuid,
     p_now timestamptz,
@@ -39,12 +40,34 @@ CREATE FUNCTION book_slot(
     OUT booking appointments)
 LANGUAGE plpgsql AS $$
 DECLARE
+    seen slots%ROWTYPE;
     upcoming integer;
     holds_slot boolean;
     taken slots%ROWTYPE;
     issued integer;
     reminder_at timestamptz;
 BEGIN
+    -- The checks that need no lock, in the order of `book::precheck`: a slot seen full is
+    -- refused before any write.
+    SELECT * INTO seen FROM slots WHERE id = p_slot;
+    IF NOT FOUND THEN
+        refusal := 'slot_not_found';
+        RETURN;
+    ELSIF seen.service <> p_service THEN
+        refusal := 'wrong_service';
+        RETURN;
+    ELSIF seen.status <> 'open' THEN
+        refusal := 'slot_closed';
+        RETURN;
+    ELSIF seen.starts_at <= p_now THEN
+        refusal := 'slot_in_past';
+        RETURN;
+    ELSIF seen.booked >= seen.capacity THEN
+        PERFORM 1 FROM appointments WHERE active_key = p_citizen::text || ':' || p_slot::text;
+        refusal := CASE WHEN FOUND THEN 'already_booked' ELSE 'slot_full' END;
+        RETURN;
+    END IF;
+
     INSERT INTO booking_citizen_locks (citizen_id, touched_at) VALUES (p_citizen, p_now)
     ON CONFLICT (citizen_id) DO UPDATE SET touched_at = EXCLUDED.touched_at;
 

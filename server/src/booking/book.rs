@@ -1,7 +1,8 @@
 //! Booking a slot for oneself or a dependent.
 //!
-//! The slot is read and checked first (service, open, not started, not visibly full); then,
-//! in one transaction:
+//! In the booking's transaction (with an `Idempotency-Key`, after the key's claim), the slot
+//! is read and checked without a lock (service, open, not started, not visibly full: a slot
+//! seen full is refused before any write), together with who the booking is about; then:
 //! 1. the citizen's lock row is taken, so that the citizen's concurrent bookings queue and
 //!    the cap on future appointments holds;
 //! 2. `UPDATE slots SET booked = booked + 1 WHERE id = ? AND booked < capacity … RETURNING`
@@ -12,10 +13,12 @@
 //! 4. the appointment is inserted (its unique `active_key` backs the one-booking-per-slot
 //!    rule), and its confirmation is queued in the outbox, to be composed when it is sent.
 //!
-//! SQLite runs these steps one statement at a time ([`step_by_step`]); PostgreSQL runs them in
-//! one call of `book_slot` ([`book_slot`]), which is the whole transaction when the request
-//! carries no `Idempotency-Key`; a refusal then has already committed the one write made
-//! before it, the citizen's lock row (created or its `touched_at` moved), which nothing reads.
+//! SQLite runs these steps one statement at a time ([`prepare`], [`precheck`],
+//! [`step_by_step`]); PostgreSQL runs them in one call of `book_slot` ([`book_slot`]), which
+//! is the whole transaction when the request carries no `Idempotency-Key`. A refusal after
+//! the lock (already booked, too many appointments, the last place taken meanwhile) has then
+//! committed the one write made before it, the citizen's lock row (created or its
+//! `touched_at` moved), which nothing reads.
 //!
 //! Locks are always taken in the order citizen → slot → counter (reschedule: appointment →
 //! slots by id → counter), so two transactions never wait on each other in a cycle.
@@ -171,17 +174,10 @@ pub async fn next_queue_number(
     Ok(row.last_number)
 }
 
-/// What a booking reads before its transaction, in one statement: the slot (for the
-/// checks that need no lock), its facility, the citizen and the booking account (for the
-/// mail and the answer). Nothing here is decided on: the transaction's conditional update
-/// re-checks the slot atomically.
+/// Who and where a booking is about, for the answer and its mail: the slot's facility, the
+/// citizen and the booking account.
 #[derive(Debug, Clone, FromQueryResult)]
-pub struct Prepared {
-    pub slot_service: String,
-    pub slot_status: String,
-    pub slot_starts_at: DateTime<Utc>,
-    pub slot_capacity: i32,
-    pub slot_booked: i32,
+pub struct Parties {
     pub facility_name: String,
     pub facility_address: String,
     pub citizen_name: String,
@@ -191,7 +187,7 @@ pub struct Prepared {
     pub booker_lang: String,
 }
 
-impl Prepared {
+impl Parties {
     pub fn context(&self, booker: Uuid, organizer_email: &str) -> MailContext {
         MailContext {
             booker_email: self.booker_email.clone(),
@@ -210,9 +206,22 @@ impl Prepared {
     }
 }
 
-/// Reads what a booking needs, outside any transaction (on SQLite, before the one
-/// connection is taken for the transaction).
-pub async fn prepare(
+/// What the step-by-step path reads first, in one statement: the slot (for the checks that
+/// need no lock) and the [`Parties`]. Nothing here is decided on: the conditional update
+/// re-checks the slot atomically.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Prepared {
+    pub slot_service: String,
+    pub slot_status: String,
+    pub slot_starts_at: DateTime<Utc>,
+    pub slot_capacity: i32,
+    pub slot_booked: i32,
+    #[sea_orm(nested)]
+    pub parties: Parties,
+}
+
+/// Reads what the step-by-step booking needs.
+async fn prepare(
     db: &impl ConnectionTrait,
     booking: &NewBooking,
 ) -> Result<Prepared, BookingError> {
@@ -289,7 +298,7 @@ pub async fn prepare(
 /// The checks that need no lock: service, open, not started, not visibly full. A slot
 /// already seen full is refused without taking any lock; the conditional update in [`book`]
 /// is what guarantees capacity, this only spares the database the losers' writes.
-pub async fn precheck(
+async fn precheck(
     db: &impl ConnectionTrait,
     booking: &NewBooking,
     prepared: &Prepared,
@@ -309,24 +318,25 @@ pub async fn precheck(
 }
 
 /// Books, with the confirmation mail queued, inside the caller's transaction (on
-/// PostgreSQL also alone, as one statement). `code_bits` are 60 random bits for the
-/// appointment code.
+/// PostgreSQL also alone, as one statement); the appointment and who it is about.
+/// `code_bits` are 60 random bits for the appointment code.
 pub async fn book(
     txn: &impl ConnectionTrait,
     booking: &NewBooking,
-    prepared: &Prepared,
     policy: &Policy,
     now: DateTime<Utc>,
     code_bits: u64,
-) -> Result<appointment::Model, BookingError> {
-    precheck(txn, booking, prepared, now).await?;
+) -> Result<(appointment::Model, Parties), BookingError> {
     // Stored instants have microseconds; the answer must read the same as a later GET.
     let now = now.trunc_subsecs(6);
     let code = AppointmentCode::from_random(code_bits);
     if txn.get_database_backend() == DbBackend::Postgres {
         return book_slot::in_one_call(txn, booking, policy, now, code.as_str()).await;
     }
-    step_by_step(txn, booking, policy, now, code.as_str()).await
+    let prepared = prepare(txn, booking).await?;
+    precheck(txn, booking, &prepared, now).await?;
+    let row = step_by_step(txn, booking, policy, now, code.as_str()).await?;
+    Ok((row, prepared.parties))
 }
 
 /// The booking's steps one statement at a time: the definition of the rules, and the path
@@ -446,27 +456,22 @@ pub async fn book_appointment(
     )
     .await?;
     let policy = settings::current(&state.db, now).await?;
-    let organizer = organizer_email(&state);
-    let fingerprint = idempotency::fingerprint("book-appointment", &request);
     let booking = NewBooking {
         citizen_id,
         booked_by: actor.account_id,
         slot_id: request.slot_id,
         service: request.service,
     };
-    let prepared = prepare(&state.db, &booking).await?;
-    let ctx = prepared.context(actor.account_id, &organizer);
-    // Without a key, a refusal needs no transaction. With one, the key is claimed first: a
-    // retry of a booking that filled the slot must get its appointment back, not `slot_full`.
-    if key.0.is_none() {
-        precheck(&state.db, &booking, &prepared, now).await?;
-        if state.db.get_database_backend() == DbBackend::Postgres {
-            // One statement, a transaction of its own: the appointment and its confirmation
-            // commit together or not at all.
-            let row = book(&state.db, &booking, &prepared, &policy, now, rand::random()).await?;
-            return Ok(booked(&state, &row, view(&row, &ctx, &policy)));
-        }
+    if key.0.is_none() && state.db.get_database_backend() == DbBackend::Postgres {
+        // One statement, a transaction of its own: the appointment and its confirmation
+        // commit together or not at all.
+        let (row, parties) = book(&state.db, &booking, &policy, now, rand::random()).await?;
+        state.mailer.wake();
+        return Ok(answer(&state, &actor, &row, &parties, &policy).1);
     }
+    // With a key, the key is claimed first: a retry of a booking that filled the slot must
+    // get its appointment back, not `slot_full`.
+    let fingerprint = idempotency::fingerprint("book-appointment", &request);
     let txn = state.db.begin().await?;
     let claim =
         match idempotency::claim(&txn, &actor.account_id.to_string(), &key, &fingerprint, now)
@@ -475,16 +480,25 @@ pub async fn book_appointment(
             Ok(claim) => claim,
             Err(replay) => return Ok(replay),
         };
-    let row = book(&txn, &booking, &prepared, &policy, now, rand::random()).await?;
-    let appointment: Appointment = view(&row, &ctx, &policy);
+    let (row, parties) = book(&txn, &booking, &policy, now, rand::random()).await?;
+    let (appointment, response) = answer(&state, &actor, &row, &parties, &policy);
     idempotency::save(claim, &txn, StatusCode::CREATED, &appointment).await?;
     txn.commit().await?;
-    Ok(booked(&state, &row, appointment))
+    state.mailer.wake();
+    Ok(response)
 }
 
-/// The answer to a committed booking; its confirmation is in the outbox.
-fn booked(state: &AppState, row: &appointment::Model, appointment: Appointment) -> Response {
-    state.mailer.wake();
+/// The answer to a booking, as stored for a retry and as sent.
+fn answer(
+    state: &AppState,
+    actor: &Actor,
+    row: &appointment::Model,
+    parties: &Parties,
+    policy: &Policy,
+) -> (Appointment, Response) {
+    let ctx = parties.context(actor.account_id, &organizer_email(state));
+    let appointment = view(row, &ctx, policy);
     tracing::debug!(appointment.id = %row.id, slot.id = %row.slot_id, "appointment booked");
-    (StatusCode::CREATED, Json(appointment)).into_response()
+    let response = (StatusCode::CREATED, Json(appointment.clone())).into_response();
+    (appointment, response)
 }

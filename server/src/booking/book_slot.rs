@@ -1,17 +1,24 @@
-//! PostgreSQL's booking path: the steps of `book::step_by_step` in one call of the database
-//! function `book_slot` (migration 6), one round trip where the steps take six. Same locks,
+//! PostgreSQL's booking path: the steps of `book::book` on SQLite (read, check, then
+//! `step_by_step`) in one call of the database function `book_slot` (migration 6), with the
+//! parties of the answer joined to it: one round trip where the steps take seven. Same locks,
 //! same order, same refusals, same confirmation row; the booking tests run against both.
 
-use super::book::{NewBooking, why_no_place};
+use super::book::{NewBooking, Parties, why_no_place};
 use super::entities::appointment;
 use super::error::{BookingError, on_unique};
 use chrono::{DateTime, Utc};
-use healthbook_domain::booking::Policy;
+use healthbook_domain::booking::{Policy, TimeRule};
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
 use uuid::Uuid;
 
-const CALL: &str = "SELECT b.refusal, (b.booking).* \
-    FROM book_slot($1, $2, $3, $4, $5, $6, $7, $8, $9) AS b";
+const CALL: &str = "SELECT b.refusal, (b.booking).*, \
+        f.name AS facility_name, f.address AS facility_address, \
+        c.full_name AS citizen_name, c.account_id AS citizen_account, \
+        a.email AS booker_email, a.display_name AS booker_name, a.lang AS booker_lang \
+    FROM book_slot($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) AS b \
+    LEFT JOIN facilities f ON f.id = (b.booking).facility_id \
+    LEFT JOIN citizens c ON c.id = $5 \
+    LEFT JOIN accounts a ON a.id = $6";
 
 /// Books in one statement, inside the caller's transaction or as one of its own; `now` has
 /// microsecond precision.
@@ -21,7 +28,7 @@ pub async fn in_one_call(
     policy: &Policy,
     now: DateTime<Utc>,
     code: &str,
-) -> Result<appointment::Model, BookingError> {
+) -> Result<(appointment::Model, Parties), BookingError> {
     let limit = policy.max_future_appointments;
     let statement = Statement::from_sql_and_values(
         DbBackend::Postgres,
@@ -30,6 +37,7 @@ pub async fn in_one_call(
             Uuid::now_v7().into(),
             code.into(),
             booking.slot_id.into(),
+            booking.service.as_str().into(),
             booking.citizen_id.into(),
             booking.booked_by.into(),
             now.into(),
@@ -46,7 +54,15 @@ pub async fn in_one_call(
         .ok_or_else(|| DbErr::Custom("book_slot returned no row".to_owned()))?;
     let refusal: Option<String> = row.try_get("", "refusal")?;
     match refusal.as_deref() {
-        None => Ok(appointment::Model::from_query_result(&row, "")?),
+        None => Ok((
+            appointment::Model::from_query_result(&row, "")?,
+            Parties::from_query_result(&row, "")?,
+        )),
+        Some("slot_not_found") => Err(BookingError::SlotNotFound),
+        Some("wrong_service") => Err(BookingError::WrongService),
+        Some("slot_closed") => Err(BookingError::SlotClosed),
+        Some("slot_in_past") => Err(TimeRule::SlotInPast.into()),
+        Some("slot_full") => Err(BookingError::SlotFull),
         Some("already_booked") => Err(BookingError::AlreadyBooked),
         Some("too_many_appointments") => Err(BookingError::TooManyAppointments { limit }),
         Some("no_place") => Err(why_no_place(txn, booking, now).await?),
