@@ -148,6 +148,15 @@ impl Mailer {
             .await;
         mark_sent(&self.db, &sent, self.clock.now()).await?;
         metrics::counter!("mail_sent_total").increment(sent.len() as u64);
+        // One line per batch: under load a line per mail is most of the log. Each mail's
+        // own line is at debug; failures are logged one by one.
+        if !sent.is_empty() {
+            tracing::info!(
+                mail.sent = sent.len(),
+                mail.claimed = claimed.len(),
+                "mail batch sent"
+            );
+        }
         outcome.map(|()| claimed.len())
     }
 
@@ -178,7 +187,7 @@ impl Mailer {
             };
             match outcome {
                 Ok(()) => {
-                    tracing::info!(mail.id = %message.id, mail.attempt = message.attempts + 1, "mail sent");
+                    tracing::debug!(mail.id = %message.id, mail.attempt = message.attempts + 1, "mail sent");
                     sent.push(message);
                 }
                 Err(error) => {
