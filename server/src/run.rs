@@ -171,6 +171,7 @@ async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
         state.clone(),
         shutdown_rx.clone(),
     ));
+    tokio::spawn(crate::housekeeping::run(state.clone(), shutdown_rx.clone()));
 
     let listener = tokio::net::TcpListener::bind(listen)
         .await

@@ -75,3 +75,54 @@ async fn a_key_replays_while_its_record_lives_and_is_free_once_it_expired() {
     );
     assert_eq!(act(&db, "hash-b", "fifth", later).await, Ok(None));
 }
+
+#[tokio::test]
+async fn the_sweep_forgets_expired_records_in_batches_and_keeps_live_ones() {
+    use healthbook_server::auth::entities::idempotency_record;
+    use sea_orm::{ActiveValue::Set, EntityTrait, PaginatorTrait};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(&dir).await;
+    let now: DateTime<Utc> = "2026-12-06T08:00:00Z".parse().unwrap();
+    let record = |key: String, created_at: DateTime<Utc>| idempotency_record::ActiveModel {
+        scope: Set("account-1".to_owned()),
+        key: Set(key),
+        request_hash: Set("hash".to_owned()),
+        status: Set(201),
+        body: Set("{}".to_owned()),
+        created_at: Set(created_at),
+    };
+    // More expired records than one delete takes, and some that still protect a retry.
+    let expired = (0..2_500).map(|i| {
+        record(
+            format!("old-{i}"),
+            now - RETENTION - Duration::seconds(i + 1),
+        )
+    });
+    for chunk in expired.collect::<Vec<_>>().chunks(500) {
+        idempotency_record::Entity::insert_many(chunk.to_vec())
+            .exec(&db)
+            .await
+            .unwrap();
+    }
+    let live = (0..3).map(|i| record(format!("new-{i}"), now - RETENTION + Duration::minutes(1)));
+    idempotency_record::Entity::insert_many(live)
+        .exec(&db)
+        .await
+        .unwrap();
+
+    assert_eq!(idempotency::forget_expired(&db, now).await.unwrap(), 2_500);
+    assert_eq!(
+        idempotency_record::Entity::find().count(&db).await.unwrap(),
+        3
+    );
+    // A live record still replays.
+    let key = IdempotencyKey(Some("new-0".to_owned()));
+    let txn = db.begin().await.unwrap();
+    let claimed = idempotency::claim(&txn, "account-1", &key, "hash", now)
+        .await
+        .unwrap();
+    assert!(claimed.is_err(), "a live record must be replayed");
+    txn.rollback().await.unwrap();
+    assert_eq!(idempotency::forget_expired(&db, now).await.unwrap(), 0);
+}

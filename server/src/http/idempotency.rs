@@ -14,8 +14,8 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -187,5 +187,39 @@ pub async fn save(
     match claim {
         Some(claim) => claim.save(txn, status, body).await,
         None => Ok(()),
+    }
+}
+
+/// Records deleted per statement by [`forget_expired`]: short statements, so that a sweep
+/// never holds SQLite's one connection or many PostgreSQL row locks for long.
+const FORGET_BATCH: u64 = 1000;
+
+/// Deletes the records past their retention, a batch at a time; returns how many went.
+/// Expired records are also taken over when their key comes back, but most never do: without
+/// this the table keeps every key ever sent.
+pub async fn forget_expired(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    use idempotency_record::{Column, Entity};
+    let cutoff = now - RETENTION;
+    let mut forgotten = 0;
+    loop {
+        let mut batch = Query::select();
+        batch
+            .columns([Column::Scope, Column::Key])
+            .from(Entity)
+            .and_where(Expr::col(Column::CreatedAt).lt(cutoff))
+            .limit(FORGET_BATCH);
+        // The age is checked again on the row itself: a record a retry has just taken over
+        // (its `created_at` moved to now) is not deleted by a batch chosen before.
+        let deleted = Entity::delete_many()
+            .filter(
+                Expr::tuple([Expr::col(Column::Scope), Expr::col(Column::Key)]).in_subquery(batch),
+            )
+            .filter(Column::CreatedAt.lt(cutoff))
+            .exec(db)
+            .await?;
+        forgotten += deleted.rows_affected;
+        if deleted.rows_affected < FORGET_BATCH {
+            return Ok(forgotten);
+        }
     }
 }
