@@ -1,12 +1,12 @@
 //! PostgreSQL: a booking's writes in one statement, `book_slot(…)`.
 //!
-//! A booking checks the slot without a lock, takes the citizen's lock, counts the citizen's future appointments, takes a
-//! place in the slot, draws the queue number, inserts the appointment and queues its
-//! confirmation mail (composed when it is sent, see migration 5). Issued one by one from the
-//! server, that is six round trips inside a transaction, and on a busy database the round
-//! trips, not the writes, are what a booking costs. This function runs the same steps, in
-//! the same order and with the same locks, inside the database: one statement, which is a
-//! transaction of its own, or a part of the caller's.
+//! A booking checks the slot without a lock, takes the citizen's lock, counts the citizen's
+//! future appointments, takes a place in the slot, draws the queue number, inserts the
+//! appointment and queues its confirmation mail (composed when it is sent, see migration 5).
+//! Issued one by one from the server, that is seven round trips inside a transaction, and on a
+//! busy database the round trips, not the writes, are what a booking costs. This function runs
+//! the same steps, in the same order and with the same locks, inside the database: one
+//! statement, which is a transaction of its own, or a part of the caller's.
 //!
 //! The server's step-by-step path (`server/src/booking/book.rs`) stays the one SQLite runs and
 //! the definition of the rules; this function mirrors it, and the booking tests run against

@@ -13,7 +13,15 @@ pub struct Migration;
 
 async fn drop(manager: &SchemaManager<'_>, name: &str) -> Result<(), DbErr> {
     manager
-        .drop_index(Index::drop().name(name).table("appointments").to_owned())
+        // `IF EXISTS`: SQLite runs a migration's statements outside a transaction, so a run
+        // that stopped half-way must be able to start again.
+        .drop_index(
+            Index::drop()
+                .name(name)
+                .table("appointments")
+                .if_exists()
+                .to_owned(),
+        )
         .await
 }
 

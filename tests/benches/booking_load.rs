@@ -274,6 +274,7 @@ async fn spread_run(
     keyed: bool,
 ) -> (f64, Vec<String>) {
     let people = crowd(apps[0], plan.spread_clients * plan.citizens_per_client, tag).await;
+    let unsent_before = scalar(db, UNSENT).await;
     let mut outcome = spread(
         apps,
         slots.clone(),
@@ -284,28 +285,18 @@ async fn spread_run(
     )
     .await;
     outcome.name = name.to_owned();
-    let unsent = unsent_mail(db).await;
+    let unsent = scalar(db, UNSENT).await;
     let checked = audit(db).await;
     print_outcome(&outcome, None, &checked);
     println!(
-        "{:<28} confirmations still queued when the load stopped: {unsent}",
+        "{:<28} mail queued in the outbox: {unsent_before} at the start, {unsent} when the load stopped",
         ""
     );
     (outcome.rate(), violations(&outcome, None, &checked))
 }
 
 /// Mail in the outbox not sent yet.
-async fn unsent_mail(db: &DatabaseConnection) -> i64 {
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT count(*) AS n FROM mail_outbox WHERE sent_at IS NULL",
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get("", "n").unwrap()
-}
+const UNSENT: &str = "SELECT count(*) FROM mail_outbox WHERE sent_at IS NULL";
 
 /// The pool size of each server process (and of the ceiling's pool).
 fn pool_size() -> u32 {

@@ -207,8 +207,8 @@ impl Parties {
 }
 
 /// What the step-by-step path reads first, in one statement: the slot (for the checks that
-/// need no lock) and the [`Parties`]. Nothing here is decided on: the conditional update
-/// re-checks the slot atomically.
+/// need no lock) and the [`Parties`]. Only refusals are decided on it: a place is taken by
+/// the conditional update, which re-checks the slot atomically.
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct Prepared {
     pub slot_service: String,
@@ -296,8 +296,9 @@ async fn prepare(
 }
 
 /// The checks that need no lock: service, open, not started, not visibly full. A slot
-/// already seen full is refused without taking any lock; the conditional update in [`book`]
-/// is what guarantees capacity, this only spares the database the losers' writes.
+/// already seen full is refused without taking any lock; the conditional update in
+/// [`take_place`] is what guarantees capacity, this only spares the database the losers'
+/// writes.
 async fn precheck(
     db: &impl ConnectionTrait,
     booking: &NewBooking,

@@ -49,9 +49,15 @@ impl MailTransport for Files {
         tokio::fs::create_dir_all(&self.dir).await?;
         let name = uuid::Uuid::now_v7();
         let partial = self.dir.join(format!(".{name}.eml.partial"));
-        tokio::fs::write(&partial, message.formatted()).await?;
-        tokio::fs::rename(&partial, self.dir.join(format!("{name}.eml"))).await?;
-        Ok(())
+        let written = match tokio::fs::write(&partial, message.formatted()).await {
+            Ok(()) => tokio::fs::rename(&partial, self.dir.join(format!("{name}.eml"))).await,
+            Err(error) => Err(error),
+        };
+        if written.is_err() {
+            // The send is retried under a new name; leave no half-written file behind.
+            let _ = tokio::fs::remove_file(&partial).await;
+        }
+        written.map_err(TransportError::File)
     }
 
     fn describe(&self) -> String {

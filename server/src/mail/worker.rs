@@ -146,10 +146,8 @@ impl Mailer {
         let outcome = self
             .send_all(&claimed, &mut composed, claimed_at, &mut sent)
             .await;
-        mark_sent(&self.db, &sent, self.clock.now()).await?;
-        metrics::counter!("mail_sent_total").increment(sent.len() as u64);
-        // One line per batch: under load a line per mail is most of the log. Each mail's
-        // own line is at debug; failures are logged one by one.
+        // One line per batch, before it is recorded: under load a line per mail is most of
+        // the log. Each mail's own line is at debug; failures are logged one by one.
         if !sent.is_empty() {
             tracing::info!(
                 mail.sent = sent.len(),
@@ -157,6 +155,8 @@ impl Mailer {
                 "mail batch sent"
             );
         }
+        mark_sent(&self.db, &sent, self.clock.now()).await?;
+        metrics::counter!("mail_sent_total").increment(sent.len() as u64);
         outcome.map(|()| claimed.len())
     }
 
