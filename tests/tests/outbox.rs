@@ -266,8 +266,10 @@ async fn a_batch_that_outlasts_half_its_lease_gives_the_rest_back() {
     let db = database(&dir).await;
     enqueue_all(&db, 5).await;
     let (worker, slow) = slow_mailer(&db, Duration::from_millis(400));
+    let worker = worker.with_parallel_sends(1);
 
-    // 400 ms a message against half a two-second lease: three go out, two go back.
+    // One at a time, 400 ms a message against half a two-second lease: three go out, two go
+    // back.
     assert_eq!(worker.deliver_batch().await.unwrap(), 5);
     assert_eq!(slow.accepted.load(std::sync::atomic::Ordering::SeqCst), 3);
     assert_eq!(pending_count(&db).await.unwrap(), 2);
@@ -282,6 +284,20 @@ async fn a_batch_that_outlasts_half_its_lease_gives_the_rest_back() {
     assert_eq!(worker.deliver_batch().await.unwrap(), 2);
     assert_eq!(worker.deliver_batch().await.unwrap(), 0);
     assert_eq!(slow.accepted.load(std::sync::atomic::Ordering::SeqCst), 5);
+    assert_eq!(pending_count(&db).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_batch_is_sent_several_mails_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(&dir).await;
+    enqueue_all(&db, 16).await;
+    let (worker, slow) = slow_mailer(&db, Duration::from_millis(300));
+
+    // One at a time, only four of these would start within half the lease and the rest
+    // would go back; eight at a time, all sixteen go out in two rounds.
+    assert_eq!(worker.deliver_batch().await.unwrap(), 16);
+    assert_eq!(slow.accepted.load(std::sync::atomic::Ordering::SeqCst), 16);
     assert_eq!(pending_count(&db).await.unwrap(), 0);
 }
 

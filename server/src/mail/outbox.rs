@@ -149,7 +149,7 @@ pub async fn mark_sent(
 }
 
 /// Gives claimed messages back unsent, for any worker to claim again at once.
-pub async fn release(db: &impl ConnectionTrait, unsent: &[Model]) -> Result<(), DbErr> {
+pub async fn release(db: &impl ConnectionTrait, unsent: &[&Model]) -> Result<(), DbErr> {
     let Some(first) = unsent.first() else {
         return Ok(());
     };

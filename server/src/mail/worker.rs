@@ -7,6 +7,7 @@ use super::transport::MailTransport;
 use crate::clock::SharedClock;
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
+use futures::StreamExt;
 use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart, SinglePart};
@@ -49,6 +50,7 @@ pub struct Mailer {
     wake: Arc<Notify>,
     retry: RetryPolicy,
     lease: Duration,
+    parallel_sends: usize,
     composers: Vec<(&'static str, Arc<dyn Composer>)>,
 }
 
@@ -68,6 +70,8 @@ const LEASE: Duration = Duration::seconds(60);
 /// statements per batch rather than per mail, few enough that a slow mail server still sends
 /// the batch well within its lease.
 const BATCH: u64 = 100;
+/// How many mails of a batch are being sent at once (SMTP: connections of the pool).
+const PARALLEL_SENDS: usize = 8;
 /// How often an idle worker looks for mail enqueued by other processes.
 const POLL: std::time::Duration = std::time::Duration::from_secs(1);
 
@@ -87,6 +91,7 @@ impl Mailer {
             wake: Arc::new(Notify::new()),
             retry,
             lease: LEASE,
+            parallel_sends: PARALLEL_SENDS,
             composers: Vec::new(),
         }
     }
@@ -94,6 +99,13 @@ impl Mailer {
     /// Another lease than the default minute (tests of a slow mail server).
     pub fn with_lease(mut self, lease: Duration) -> Mailer {
         self.lease = lease;
+        self
+    }
+
+    /// Another number of sends at once than the default eight (one: in order, as tests of
+    /// the lease need).
+    pub fn with_parallel_sends(mut self, parallel_sends: usize) -> Mailer {
+        self.parallel_sends = parallel_sends.max(1);
         self
     }
 
@@ -167,44 +179,67 @@ impl Mailer {
         claimed_at: DateTime<Utc>,
         sent: &mut Vec<&'a Model>,
     ) -> Result<(), sea_orm::DbErr> {
-        for (done, message) in claimed.iter().enumerate() {
-            // The batch must not outlast its lease, or another worker would claim and send
-            // the same mail again: past half the lease the rest goes back, and no single
-            // send may take more than a quarter of it.
-            if self.clock.now() - claimed_at > self.lease / 2 {
-                return release(&self.db, &claimed[done..]).await;
-            }
-            let email = match &message.template {
-                Some(template) => composed.remove(&message.id).unwrap_or_else(|| {
-                    Err(format!("template {template}: nothing to compose from"))
-                }),
-                None => stored(message),
-            };
-            let outcome = match email.and_then(|email| build_message(&self.from, message.id, email))
-            {
-                Ok(built) => self.send_within_lease(built).await,
-                Err(error) => Err(error),
-            };
+        // By position in `claimed`: a stream of borrowed rows would not be `Send` for the
+        // spawned worker (a higher-ranked lifetime the compiler cannot prove).
+        let built: Vec<(usize, Result<Message, String>)> = claimed
+            .iter()
+            .enumerate()
+            .map(|(at, message)| {
+                let email = match &message.template {
+                    Some(template) => composed.remove(&message.id).unwrap_or_else(|| {
+                        Err(format!("template {template}: nothing to compose from"))
+                    }),
+                    None => stored(message),
+                };
+                (
+                    at,
+                    email.and_then(|email| build_message(&self.from, message.id, email)),
+                )
+            })
+            .collect();
+        // Several sends at once: one at a time, a mail server a few milliseconds away caps
+        // the outbox at a few hundred mails a second.
+        let mut outcomes = futures::stream::iter(built)
+            .map(|(at, built)| async move {
+                // The batch must not outlast its lease, or another worker would claim and
+                // send the same mail again: a send that would start past half the lease is
+                // given back, and no single send may take more than a quarter of it.
+                if self.clock.now() - claimed_at > self.lease / 2 {
+                    return (at, None);
+                }
+                let outcome = match built {
+                    Ok(built) => self.send_within_lease(built).await,
+                    Err(error) => Err(error),
+                };
+                (at, Some(outcome))
+            })
+            .buffer_unordered(self.parallel_sends);
+        let mut failed = Vec::new();
+        let mut given_back = Vec::new();
+        while let Some((at, outcome)) = outcomes.next().await {
+            let message = &claimed[at];
             match outcome {
-                Ok(()) => {
+                Some(Ok(())) => {
                     tracing::debug!(mail.id = %message.id, mail.attempt = message.attempts + 1, "mail sent");
                     sent.push(message);
                 }
-                Err(error) => {
-                    let retry_at = self.clock.now() + self.retry.delay_after(message.attempts);
-                    mark_failed(&self.db, message, &error, retry_at).await?;
-                    metrics::counter!("mail_failures_total").increment(1);
-                    tracing::warn!(
-                        mail.id = %message.id,
-                        mail.attempt = message.attempts + 1,
-                        mail.retry_at = %retry_at,
-                        error = %error,
-                        "mail delivery failed; will retry"
-                    );
-                }
+                Some(Err(error)) => failed.push((message, error)),
+                None => given_back.push(message),
             }
         }
-        Ok(())
+        for (message, error) in failed {
+            let retry_at = self.clock.now() + self.retry.delay_after(message.attempts);
+            mark_failed(&self.db, message, &error, retry_at).await?;
+            metrics::counter!("mail_failures_total").increment(1);
+            tracing::warn!(
+                mail.id = %message.id,
+                mail.attempt = message.attempts + 1,
+                mail.retry_at = %retry_at,
+                error = %error,
+                "mail delivery failed; will retry"
+            );
+        }
+        release(&self.db, &given_back).await
     }
 
     async fn send_within_lease(&self, message: Message) -> Result<(), String> {
