@@ -138,6 +138,16 @@ impl Backend {
     }
 }
 
+/// A fresh database of the run's backend with every migration applied, for tests that call
+/// the server's modules directly; SQLite's file goes in `data_dir`.
+pub async fn migrated_database(data_dir: &Path) -> Result<sea_orm::DatabaseConnection> {
+    use healthbook_migrations::MigratorTrait;
+    let backend = Backend::fresh().await?;
+    let db = sea_orm::Database::connect(backend.url(data_dir)).await?;
+    healthbook_migrations::Migrator::up(&db, None).await?;
+    Ok(db)
+}
+
 /// Builds a [`TestApp`]: extra environment, the shared backend of several processes.
 #[derive(Debug, Default)]
 pub struct TestAppBuilder {

@@ -5,17 +5,12 @@
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use healthbook_server::http::idempotency::{self, IdempotencyKey, RETENTION};
-use healthbook_tests::Backend;
-use sea_orm::{Database, DatabaseConnection, TransactionTrait};
+use sea_orm::{DatabaseConnection, TransactionTrait};
 
 async fn database(dir: &tempfile::TempDir) -> DatabaseConnection {
-    let backend = Backend::fresh().await.unwrap();
-    let db = Database::connect(backend.url(dir.path())).await.unwrap();
-    use healthbook_migrations::MigratorTrait;
-    healthbook_migrations::Migrator::up(&db, None)
+    healthbook_tests::migrated_database(dir.path())
         .await
-        .unwrap();
-    db
+        .unwrap()
 }
 
 /// Claims the key for a request whose fingerprint is `hash` and saves `answer` as its

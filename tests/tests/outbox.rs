@@ -7,9 +7,8 @@ use healthbook_server::mail::{
     Attachment, Composer, MailTransport, Mailer, Outbox, OutgoingEmail, RetryPolicy,
     TransportError, build_transport, enqueue, enqueue_composed, pending_count,
 };
-use healthbook_tests::Backend;
 use healthbook_tests::smtp::SmtpServer;
-use sea_orm::{Database, DatabaseConnection, DbErr, EntityTrait, TransactionTrait};
+use sea_orm::{DatabaseConnection, DbErr, EntityTrait, TransactionTrait};
 use std::collections::HashMap;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -17,13 +16,9 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 async fn database(dir: &tempfile::TempDir) -> DatabaseConnection {
-    let backend = Backend::fresh().await.unwrap();
-    let db = Database::connect(backend.url(dir.path())).await.unwrap();
-    use healthbook_migrations::MigratorTrait;
-    healthbook_migrations::Migrator::up(&db, None)
+    healthbook_tests::migrated_database(dir.path())
         .await
-        .unwrap();
-    db
+        .unwrap()
 }
 
 fn mailer(db: &DatabaseConnection, smtp: &SmtpServer) -> Mailer {

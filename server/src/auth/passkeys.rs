@@ -94,6 +94,19 @@ async fn save_ceremony(
     Ok(id)
 }
 
+/// Deletes the ceremonies that expired unanswered (a sign-in page opened and left): anyone
+/// may start one, so without this the table would only grow. Returns how many went.
+pub async fn forget_expired_ceremonies(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<u64, sea_orm::DbErr> {
+    let deleted = ceremony::Entity::delete_many()
+        .filter(ceremony::Column::ExpiresAt.lt(now))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected)
+}
+
 /// Takes a ceremony out of the store: whoever deletes the row owns it, so a replayed or
 /// concurrent answer (in this process or another) finds nothing.
 async fn take_ceremony<S: DeserializeOwned>(
