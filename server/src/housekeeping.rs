@@ -1,6 +1,7 @@
 //! The background job that forgets what has outlived its purpose: idempotency records past
 //! their retention and passkey ceremonies that expired unanswered. Every process runs it;
-//! the deletes are idempotent, so two processes sweeping at once only share the work.
+//! the deletes are idempotent, and a sweep that fails (two processes colliding) is retried
+//! at the next.
 
 use crate::auth::passkeys;
 use crate::http::idempotency;

@@ -27,9 +27,13 @@ async fn ceremonies_that_expired_unanswered_are_deleted_and_live_ones_stay() {
     };
     let live = ceremony(now + Duration::minutes(1));
     let live_id = live.id.clone().unwrap();
+    // Just expired: kept for a minute's grace, so an answer in flight still finds it.
+    let just_expired = ceremony(now - Duration::seconds(30));
+    let just_expired_id = just_expired.id.clone().unwrap();
     ceremony::Entity::insert_many([
-        ceremony(now - Duration::minutes(1)),
+        ceremony(now - Duration::minutes(2)),
         ceremony(now - Duration::days(3)),
+        just_expired,
         live,
     ])
     .exec(&db)
@@ -37,8 +41,17 @@ async fn ceremonies_that_expired_unanswered_are_deleted_and_live_ones_stay() {
     .unwrap();
 
     assert_eq!(forget_expired_ceremonies(&db, now).await.unwrap(), 2);
-    let left = ceremony::Entity::find().all(&db).await.unwrap();
-    assert_eq!(left.iter().map(|c| c.id).collect::<Vec<_>>(), vec![live_id]);
+    let mut left: Vec<Uuid> = ceremony::Entity::find()
+        .all(&db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    left.sort();
+    let mut kept = vec![just_expired_id, live_id];
+    kept.sort();
+    assert_eq!(left, kept);
     assert_eq!(forget_expired_ceremonies(&db, now).await.unwrap(), 0);
-    assert_eq!(ceremony::Entity::find().count(&db).await.unwrap(), 1);
+    assert_eq!(ceremony::Entity::find().count(&db).await.unwrap(), 2);
 }

@@ -296,6 +296,28 @@ async fn a_batch_is_sent_several_mails_at_a_time() {
     assert_eq!(pending_count(&db).await.unwrap(), 0);
 }
 
+#[tokio::test]
+async fn sends_in_parallel_still_stop_starting_at_half_the_lease() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(&dir).await;
+    enqueue_all(&db, 32).await;
+    let (worker, slow) = slow_mailer(&db, Duration::from_millis(800));
+    let worker = worker.with_lease(chrono::Duration::seconds(4));
+
+    // Eight at a time, 800 ms each: rounds start at 0, 0.8 and 1.6 s; the fourth would start
+    // at 2.4 s, past half the four-second lease, so its eight go back untouched.
+    assert_eq!(worker.deliver_batch().await.unwrap(), 32);
+    assert_eq!(slow.accepted.load(std::sync::atomic::Ordering::SeqCst), 24);
+    assert_eq!(pending_count(&db).await.unwrap(), 8);
+    let rows = Outbox::find().all(&db).await.unwrap();
+    assert!(
+        rows.iter()
+            .filter(|r| r.sent_at.is_none())
+            .all(|r| r.locked_until.is_none() && r.attempts == 0),
+        "the rest is released untouched"
+    );
+}
+
 /// A composer whose database is gone.
 struct Broken;
 

@@ -95,13 +95,15 @@ async fn save_ceremony(
 }
 
 /// Deletes the ceremonies that expired unanswered (a sign-in page opened and left): anyone
-/// may start one, so without this the table would only grow. Returns how many went.
+/// may start one, so without this the table would only grow. A minute's grace: an answer
+/// that arrived just in time, or a process whose clock runs a little behind, still finds
+/// its ceremony to reject or accept itself. Returns how many went.
 pub async fn forget_expired_ceremonies(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
 ) -> Result<u64, sea_orm::DbErr> {
     let deleted = ceremony::Entity::delete_many()
-        .filter(ceremony::Column::ExpiresAt.lt(now))
+        .filter(ceremony::Column::ExpiresAt.lt(now - Duration::minutes(1)))
         .exec(db)
         .await?;
     Ok(deleted.rows_affected)

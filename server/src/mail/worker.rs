@@ -70,6 +70,14 @@ const LEASE: Duration = Duration::seconds(60);
 /// statements per batch rather than per mail, few enough that a slow mail server still sends
 /// the batch well within its lease.
 const BATCH: u64 = 100;
+/// A sent batch, sorted by what became of each mail.
+#[derive(Default)]
+struct BatchOutcome<'a> {
+    sent: Vec<&'a Model>,
+    failed: Vec<(&'a Model, String)>,
+    given_back: Vec<&'a Model>,
+}
+
 /// How many mails of a batch are being sent at once (SMTP: connections of the pool).
 const PARALLEL_SENDS: usize = 8;
 /// How often an idle worker looks for mail enqueued by other processes.
@@ -147,38 +155,56 @@ impl Mailer {
     }
 
     /// Sends the next due messages, up to a batch; returns how many it claimed (sent,
-    /// failed, or given back when the batch ran long). Sent messages are recorded together
-    /// once the batch is through, also when the batch stops on a database error: only a crash
-    /// in between resends them after the lease, under the same Message-ID.
+    /// failed, or given back when the batch ran long). The batch is recorded once its sends
+    /// are through: what went out first, in one statement (only a crash before it resends
+    /// those after the lease, under the same Message-ID), then what goes back, then each
+    /// failure; a database error at one step does not skip the others.
     pub async fn deliver_batch(&self) -> Result<usize, sea_orm::DbErr> {
         let claimed_at = self.clock.now();
         let claimed = claim_due(&self.db, claimed_at, self.lease, BATCH).await?;
         let mut composed = self.compose(&claimed).await;
-        let mut sent = Vec::with_capacity(claimed.len());
-        let outcome = self
-            .send_all(&claimed, &mut composed, claimed_at, &mut sent)
-            .await;
-        // One line per batch, before it is recorded: under load a line per mail is most of
-        // the log. Each mail's own line is at debug; failures are logged one by one.
-        if !sent.is_empty() {
+        let outcome = self.send_all(&claimed, &mut composed, claimed_at).await;
+        // One line per batch: under load a line per mail is most of the log. Each mail's own
+        // line is at debug; failures are logged one by one.
+        if !outcome.sent.is_empty() {
             tracing::info!(
-                mail.sent = sent.len(),
+                mail.sent = outcome.sent.len(),
                 mail.claimed = claimed.len(),
                 "mail batch sent"
             );
         }
-        mark_sent(&self.db, &sent, self.clock.now()).await?;
-        metrics::counter!("mail_sent_total").increment(sent.len() as u64);
-        outcome.map(|()| claimed.len())
+        let recorded = mark_sent(&self.db, &outcome.sent, self.clock.now()).await;
+        if recorded.is_ok() {
+            metrics::counter!("mail_sent_total").increment(outcome.sent.len() as u64);
+        }
+        let released = release(&self.db, &outcome.given_back).await;
+        let mut failures_recorded = Ok(());
+        for (message, error) in outcome.failed {
+            let retry_at = self.clock.now() + self.retry.delay_after(message.attempts);
+            metrics::counter!("mail_failures_total").increment(1);
+            tracing::warn!(
+                mail.id = %message.id,
+                mail.attempt = message.attempts + 1,
+                mail.retry_at = %retry_at,
+                error = %error,
+                "mail delivery failed; will retry"
+            );
+            if failures_recorded.is_ok() {
+                failures_recorded = mark_failed(&self.db, message, &error, retry_at).await;
+            }
+        }
+        recorded.and(released).and(failures_recorded)?;
+        Ok(claimed.len())
     }
 
+    /// Sends a claimed batch, several mails at a time, and sorts it by outcome; writes
+    /// nothing.
     async fn send_all<'a>(
         &self,
         claimed: &'a [Model],
         composed: &mut HashMap<Uuid, Result<OutgoingEmail, String>>,
         claimed_at: DateTime<Utc>,
-        sent: &mut Vec<&'a Model>,
-    ) -> Result<(), sea_orm::DbErr> {
+    ) -> BatchOutcome<'a> {
         // By position in `claimed`: a stream of borrowed rows would not be `Send` for the
         // spawned worker (a higher-ranked lifetime the compiler cannot prove).
         let built: Vec<(usize, Result<Message, String>)> = claimed
@@ -214,32 +240,19 @@ impl Mailer {
                 (at, Some(outcome))
             })
             .buffer_unordered(self.parallel_sends);
-        let mut failed = Vec::new();
-        let mut given_back = Vec::new();
+        let mut sorted = BatchOutcome::default();
         while let Some((at, outcome)) = outcomes.next().await {
             let message = &claimed[at];
             match outcome {
                 Some(Ok(())) => {
                     tracing::debug!(mail.id = %message.id, mail.attempt = message.attempts + 1, "mail sent");
-                    sent.push(message);
+                    sorted.sent.push(message);
                 }
-                Some(Err(error)) => failed.push((message, error)),
-                None => given_back.push(message),
+                Some(Err(error)) => sorted.failed.push((message, error)),
+                None => sorted.given_back.push(message),
             }
         }
-        for (message, error) in failed {
-            let retry_at = self.clock.now() + self.retry.delay_after(message.attempts);
-            mark_failed(&self.db, message, &error, retry_at).await?;
-            metrics::counter!("mail_failures_total").increment(1);
-            tracing::warn!(
-                mail.id = %message.id,
-                mail.attempt = message.attempts + 1,
-                mail.retry_at = %retry_at,
-                error = %error,
-                "mail delivery failed; will retry"
-            );
-        }
-        release(&self.db, &given_back).await
+        sorted
     }
 
     async fn send_within_lease(&self, message: Message) -> Result<(), String> {
