@@ -14,25 +14,27 @@ const EVERY: std::time::Duration = std::time::Duration::from_secs(600);
 /// One sweep; failures are logged and retried at the next.
 pub async fn sweep(state: &AppState) {
     let now = state.clock.now();
-    match idempotency::forget_expired(&state.db, now).await {
+    report(
+        "idempotency records",
+        idempotency::forget_expired(&state.db, now).await,
+    );
+    report(
+        "passkey ceremonies",
+        passkeys::forget_expired_ceremonies(&state.db, now).await,
+    );
+}
+
+fn report(what: &'static str, outcome: Result<u64, sea_orm::DbErr>) {
+    match outcome {
         Ok(0) => {}
-        Ok(forgotten) => {
-            tracing::info!(
-                idempotency.forgotten = forgotten,
-                "expired idempotency records deleted"
-            );
+        Ok(forgotten) => tracing::info!(
+            housekeeping.what = what,
+            housekeeping.deleted = forgotten,
+            "expired rows deleted"
+        ),
+        Err(error) => {
+            tracing::warn!(housekeeping.what = what, error = %error, "sweep failed; will retry")
         }
-        Err(error) => tracing::warn!(error = %error, "idempotency sweep failed; will retry"),
-    }
-    match passkeys::forget_expired_ceremonies(&state.db, now).await {
-        Ok(0) => {}
-        Ok(forgotten) => {
-            tracing::info!(
-                webauthn.forgotten = forgotten,
-                "expired passkey ceremonies deleted"
-            );
-        }
-        Err(error) => tracing::warn!(error = %error, "ceremony sweep failed; will retry"),
     }
 }
 
