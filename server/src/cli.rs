@@ -286,4 +286,23 @@ pub struct Options {
 
     #[command(flatten)]
     pub certificates: crate::certificates::CertificateOptions,
+
+    /// Days to keep the text of sent mail before it is erased [default: 30].
+    #[arg(
+        long,
+        env = "HEALTHBOOK_MAIL_RETENTION_DAYS",
+        global = true,
+        value_name = "DAYS"
+    )]
+    pub mail_retention_days: Option<u32>,
+
+    /// Hours an account recovery waits before it opens, cancellable meanwhile from any
+    /// passkey session [default: 24].
+    #[arg(
+        long,
+        env = "HEALTHBOOK_RECOVERY_DELAY_HOURS",
+        global = true,
+        value_name = "HOURS"
+    )]
+    pub recovery_delay_hours: Option<u32>,
 }

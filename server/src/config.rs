@@ -38,6 +38,10 @@ pub struct Config {
     pub registry_timeout: Duration,
     pub trust_forwarded_for: bool,
     pub certificates: crate::certificates::CertificateConfig,
+    /// How long the bodies of sent mail are kept before they are erased.
+    pub mail_retention: chrono::Duration,
+    /// How long a recovery waits, cancellable from any passkey session, before it opens.
+    pub recovery_delay: chrono::Duration,
 }
 
 /// The same options as the command line, read from `healthbook.toml`. Unknown keys are an
@@ -71,6 +75,8 @@ struct FileOptions {
     registry_timeout: Option<u64>,
     trust_forwarded_for: Option<bool>,
     certificates: Option<crate::certificates::CertificateFileOptions>,
+    mail_retention_days: Option<u32>,
+    recovery_delay_hours: Option<u32>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -192,6 +198,17 @@ impl Config {
                 options.certificates,
                 file.certificates,
             )?,
+            mail_retention: chrono::Duration::days(i64::from(positive(
+                "mail_retention_days",
+                options.mail_retention_days.or(file.mail_retention_days),
+                30,
+            )?)),
+            recovery_delay: chrono::Duration::hours(i64::from(
+                options
+                    .recovery_delay_hours
+                    .or(file.recovery_delay_hours)
+                    .unwrap_or(24),
+            )),
             data_dir,
         };
         config.check_mail_from()?;

@@ -1,5 +1,6 @@
 //! The background job that forgets what has outlived its purpose: idempotency records past
-//! their retention and passkey ceremonies that expired unanswered. Every process runs it;
+//! their retention, passkey ceremonies that expired unanswered, and the text of mail sent
+//! longer ago than the mail retention. Every process runs it;
 //! the deletes are idempotent, and a sweep that fails (two processes colliding) is retried
 //! at the next.
 
@@ -21,6 +22,10 @@ pub async fn sweep(state: &AppState) {
     report(
         "passkey ceremonies",
         passkeys::forget_expired_ceremonies(&state.db, now).await,
+    );
+    report(
+        "sent mail bodies",
+        crate::mail::erase_sent_before(&state.db, now - state.config.mail_retention).await,
     );
 }
 

@@ -130,6 +130,12 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         Arc::new(crate::booking::confirmations::Confirmations {
             organizer_email: crate::booking::organizer_of(&config.mail_from),
         }),
+    )
+    .with_composer(
+        auth::codes::TEMPLATE,
+        Arc::new(auth::codes::CodeMails {
+            public_url: config.public_url.clone(),
+        }),
     );
     let webauthn = Arc::new(auth::passkeys::relying_party(
         &config.webauthn_rp_id,

@@ -321,6 +321,11 @@ impl TestApp {
         &self.shared.backend
     }
 
+    /// A connection of the test's own to the app's database, to look at what it stored.
+    pub async fn database(&self) -> Result<sea_orm::DatabaseConnection> {
+        Ok(sea_orm::Database::connect(self.backend().url(self.data_dir())).await?)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }

@@ -635,3 +635,97 @@ async fn authentication_limits_fail_closed_when_redis_is_down() {
         .unwrap()
         .expect(200);
 }
+
+/// Every text the database holds about mail, one-time codes and sessions, as one string.
+async fn everything_stored(app: &TestApp) -> String {
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = app.database().await.unwrap();
+    let mut stored = String::new();
+    for table in ["mail_outbox", "email_codes", "auth_events"] {
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                db.get_database_backend(),
+                format!("SELECT * FROM {table}"),
+            ))
+            .await
+            .unwrap();
+        for row in rows {
+            for column in row.column_names() {
+                if let Ok(Some(text)) = row.try_get::<Option<String>>("", &column) {
+                    stored.push_str(&text);
+                    stored.push('\n');
+                }
+            }
+        }
+    }
+    stored
+}
+
+#[tokio::test]
+async fn outbox_never_holds_a_usable_code() {
+    let app = TestApp::spawn().await.unwrap();
+    let person = Person::adult("atrest");
+    let mut codes = Vec::new();
+
+    app.post("/v1/auth/register", &person.body())
+        .await
+        .unwrap()
+        .expect(201);
+    codes.push(app.code_for(&person.email, 0).await.unwrap());
+    app.post(
+        "/v1/auth/email/verify",
+        &json!({ "email": person.email, "code": codes[0] }),
+    )
+    .await
+    .unwrap()
+    .expect(200);
+
+    let before = app.mail_count(&person.email);
+    app.post("/v1/auth/otp/start", &json!({ "email": person.email }))
+        .await
+        .unwrap()
+        .expect(202);
+    codes.push(app.code_for(&person.email, before).await.unwrap());
+
+    let before = app.mail_count(&person.email);
+    app.post("/v1/auth/recovery/start", &json!({ "email": person.email }))
+        .await
+        .unwrap()
+        .expect(202);
+    codes.push(app.code_for(&person.email, before).await.unwrap());
+
+    // A staff account created through the API: its enrolment mail carries a code and a link.
+    let (support, _key) = app.staff("support", None).await.unwrap();
+    let authority = "authority.atrest@staff.healthbook.vn";
+    app.post_as(
+        &support.token,
+        "/v1/admin/users",
+        &json!({ "email": authority, "full_name": "Lê Thống Kê", "role": "authority", "admin_unit": "01" }),
+    )
+    .await
+    .unwrap()
+    .expect(201);
+    let enrolment = app.wait_for_mail(authority, |_| true).await.unwrap();
+    let link = enrolment
+        .text
+        .lines()
+        .find(|l| l.contains("/enrol#code="))
+        .unwrap()
+        .trim()
+        .to_owned();
+    codes.push(enrolment.code(6).unwrap());
+
+    let stored = everything_stored(&app).await;
+    for code in &codes {
+        assert!(!stored.contains(code.as_str()), "a code is stored in clear");
+    }
+    assert!(!stored.contains(&link), "an enrolment link is stored");
+    // And each of them still works: the mail, not the database, carried it.
+    app.post(
+        "/v1/auth/staff/enrol",
+        &json!({ "email": authority, "code": codes[3] }),
+    )
+    .await
+    .unwrap()
+    .expect(200);
+}

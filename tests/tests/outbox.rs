@@ -4,7 +4,7 @@
 use healthbook_domain::Sensitive;
 use healthbook_server::clock::{SharedClock, SystemClock};
 use healthbook_server::mail::{
-    Attachment, Composer, MailTransport, Mailer, Outbox, OutgoingEmail, RetryPolicy,
+    Attachment, Composed, Composer, MailTransport, Mailer, Outbox, OutgoingEmail, RetryPolicy,
     TransportError, build_transport, enqueue, enqueue_composed, pending_count,
 };
 use healthbook_tests::smtp::SmtpServer;
@@ -146,8 +146,11 @@ async fn several_workers_never_send_a_message_twice() {
     assert_eq!(ids.len(), 30);
 }
 
-/// Composes `email(n)` for the subjects it knows, numbered by their position.
+/// Composes `email(n)` for the subjects it knows, numbered by their position; for the
+/// subject `void`, finds nothing worth sending.
 struct Numbered(Vec<uuid::Uuid>);
+
+const VOID: uuid::Uuid = uuid::Uuid::from_u128(0x7e57);
 
 #[async_trait::async_trait]
 impl Composer for Numbered {
@@ -156,10 +159,18 @@ impl Composer for Numbered {
         _db: &DatabaseConnection,
         subjects: &[uuid::Uuid],
         _now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<HashMap<uuid::Uuid, OutgoingEmail>, DbErr> {
+    ) -> Result<HashMap<uuid::Uuid, Composed>, DbErr> {
         Ok(subjects
             .iter()
-            .filter_map(|s| Some((*s, email(self.0.iter().position(|k| k == s)?))))
+            .filter_map(|s| {
+                if *s == VOID {
+                    return Some((*s, Composed::Nothing));
+                }
+                Some((
+                    *s,
+                    Composed::Mail(email(self.0.iter().position(|k| k == s)?)),
+                ))
+            })
             .collect())
     }
 }
@@ -184,11 +195,14 @@ async fn composed_mail_goes_out_and_a_mail_with_nothing_to_compose_waits() {
     )
     .await
     .unwrap();
+    let void = enqueue_composed(&txn, "numbered", VOID, chrono::DateTime::UNIX_EPOCH)
+        .await
+        .unwrap();
     txn.commit().await.unwrap();
     enqueue_all(&db, 1).await;
 
     let worker = mailer(&db, &smtp).with_composer("numbered", Arc::new(Numbered(known)));
-    assert_eq!(worker.deliver_batch().await.unwrap(), 5);
+    assert_eq!(worker.deliver_batch().await.unwrap(), 6);
     let received = smtp.received();
     let mut subjects: Vec<_> = received.iter().map(|m| m.subject.clone()).collect();
     subjects.sort();
@@ -211,6 +225,9 @@ async fn composed_mail_goes_out_and_a_mail_with_nothing_to_compose_waits() {
     let left = Outbox::find_by_id(orphan).one(&db).await.unwrap().unwrap();
     assert_eq!((left.sent_at, left.attempts), (None, 1));
     assert!(left.last_error.unwrap().contains("nothing to compose"));
+    // The row with nothing worth sending (a code replaced meanwhile) is done, with no mail.
+    let done = Outbox::find_by_id(void).one(&db).await.unwrap().unwrap();
+    assert!(done.sent_at.is_some());
     assert_eq!(pending_count(&db).await.unwrap(), 1);
 }
 
@@ -328,7 +345,7 @@ impl Composer for Broken {
         _db: &DatabaseConnection,
         _subjects: &[uuid::Uuid],
         _now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<HashMap<uuid::Uuid, OutgoingEmail>, DbErr> {
+    ) -> Result<HashMap<uuid::Uuid, Composed>, DbErr> {
         Err(DbErr::Custom("connection reset".to_owned()))
     }
 }

@@ -7,13 +7,11 @@ use crate::auth::audit::{self, Event, Record};
 use crate::auth::codes::{self, Purpose};
 use crate::auth::entities::{account, citizen};
 use crate::auth::error::AuthError;
-use crate::auth::register::lang_of;
+use crate::auth::session;
 use crate::auth::staff::{self, NewStaff};
-use crate::auth::{mails, session};
 use crate::authz::{Action, Relationship, Resource, authorize};
 use crate::error::{ApiError, ApiResult, FieldError, Text};
 use crate::http::ValidJson;
-use crate::mail;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -157,14 +155,7 @@ pub async fn create_user(
         lang: request.lang.unwrap_or_default(),
     };
     let txn = state.db.begin().await?;
-    let (id, _code) = staff::create(
-        &txn,
-        &staff,
-        Some(actor.account_id),
-        &state.config.public_url,
-        now,
-    )
-    .await?;
+    let id = staff::create(&txn, &staff, Some(actor.account_id), now).await?;
     txn.commit().await.map_err(|e| match e.sql_err() {
         Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => {
             ApiError::validation(vec![FieldError::new(
@@ -349,18 +340,7 @@ pub async fn resend_verification(
     }
     let now = state.clock.now();
     let txn = state.db.begin().await?;
-    let code = codes::issue(&txn, uid, Purpose::VerifyEmail, now).await?;
-    mail::enqueue(
-        &txn,
-        mails::verify_email(
-            &account.email,
-            &account.display_name,
-            &code,
-            lang_of(&account),
-        ),
-        now,
-    )
-    .await?;
+    codes::send(&txn, uid, Purpose::VerifyEmail, now).await?;
     audit::record(
         &txn,
         Record::of(uid, Event::VerificationResent).by(actor.account_id),

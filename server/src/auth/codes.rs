@@ -1,17 +1,33 @@
 //! One-time codes sent by mail: 6 digits, valid 10 minutes, 5 attempts, single use, stored
 //! hashed. Issuing a code voids the previous one of the same purpose.
+//!
+//! A code is drawn only when its mail is sent ([`CodeMails`]): the request that asks for one
+//! writes an unusable row and an outbox row naming it, and the mail worker arms the row with
+//! a fresh code's hash and hands the code to the mail server. So no row of the database, and
+//! no backup of it, ever holds a usable code.
 
-use super::entities::email_code;
+use super::entities::{account, email_code};
 use super::error::AuthError;
+use super::mails;
+use super::register::lang_of;
 use super::secrets::{hash_code, new_email_code, same};
+use crate::mail::{self, Composed, Composer};
 use chrono::{DateTime, Duration, Utc};
 use healthbook_domain::Sensitive;
 use healthbook_domain::account::{EMAIL_CODE_MAX_ATTEMPTS, EMAIL_CODE_MINUTES};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder,
 };
+use std::collections::HashMap;
 use uuid::Uuid;
+
+/// The outbox template of a mail that carries a one-time code.
+pub const TEMPLATE: &str = "one_time_code";
+
+/// The hash of a row that no code opens yet: no SHA-256 hex digest is empty.
+const UNARMED: &str = "";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -31,6 +47,17 @@ impl Purpose {
         }
     }
 
+    pub fn parse(value: &str) -> Option<Purpose> {
+        [
+            Purpose::VerifyEmail,
+            Purpose::SignIn,
+            Purpose::Recovery,
+            Purpose::StaffEnrolment,
+        ]
+        .into_iter()
+        .find(|purpose| purpose.as_str() == value)
+    }
+
     /// Staff enrolment links wait longer: a new colleague may not read mail at once.
     pub fn lifetime(self) -> Duration {
         match self {
@@ -45,13 +72,68 @@ pub fn usable(row: &email_code::Model, now: DateTime<Utc>) -> bool {
     row.consumed_at.is_none() && now < row.expires_at && row.attempts < EMAIL_CODE_MAX_ATTEMPTS
 }
 
-/// Creates a code inside the caller's transaction and returns it for the mail.
-pub async fn issue(
+/// Mails the account a new code for `purpose`, inside the caller's transaction: voids the
+/// previous code, writes an unarmed row and the outbox row that will arm and carry it. The
+/// caller commits and wakes the mailer.
+pub async fn send(
+    txn: &impl ConnectionTrait,
+    account_id: Uuid,
+    purpose: Purpose,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    send_valid_for(txn, account_id, purpose, purpose.lifetime(), now).await
+}
+
+/// As [`send`], with a lifetime other than the purpose's own (a re-issued enrolment code).
+pub async fn send_valid_for(
+    txn: &impl ConnectionTrait,
+    account_id: Uuid,
+    purpose: Purpose,
+    lifetime: Duration,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let id = insert(txn, account_id, purpose, UNARMED.to_owned(), lifetime, now).await?;
+    mail::enqueue_composed(txn, TEMPLATE, id, now).await?;
+    Ok(())
+}
+
+/// Creates an armed code and returns it, for the command line, which shows it to the operator
+/// and mails it directly: it never passes through the outbox.
+pub async fn issue_now(
     txn: &impl ConnectionTrait,
     account_id: Uuid,
     purpose: Purpose,
     now: DateTime<Utc>,
 ) -> Result<Sensitive<String>, DbErr> {
+    let id = Uuid::now_v7();
+    let code = new_email_code();
+    let hash = hash_code(&id, code.expose());
+    insert_with_id(txn, id, account_id, purpose, hash, purpose.lifetime(), now).await?;
+    Ok(code)
+}
+
+async fn insert(
+    txn: &impl ConnectionTrait,
+    account_id: Uuid,
+    purpose: Purpose,
+    code_hash: String,
+    lifetime: Duration,
+    now: DateTime<Utc>,
+) -> Result<Uuid, DbErr> {
+    let id = Uuid::now_v7();
+    insert_with_id(txn, id, account_id, purpose, code_hash, lifetime, now).await?;
+    Ok(id)
+}
+
+async fn insert_with_id(
+    txn: &impl ConnectionTrait,
+    id: Uuid,
+    account_id: Uuid,
+    purpose: Purpose,
+    code_hash: String,
+    lifetime: Duration,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     email_code::Entity::update_many()
         .col_expr(email_code::Column::ConsumedAt, Expr::value(now))
         .filter(email_code::Column::AccountId.eq(account_id))
@@ -59,21 +141,109 @@ pub async fn issue(
         .filter(email_code::Column::ConsumedAt.is_null())
         .exec(txn)
         .await?;
-    let id = Uuid::now_v7();
-    let code = new_email_code();
     email_code::Entity::insert(email_code::ActiveModel {
         id: Set(id),
         account_id: Set(account_id),
         purpose: Set(purpose.as_str().to_owned()),
-        code_hash: Set(hash_code(&id, code.expose())),
+        code_hash: Set(code_hash),
         created_at: Set(now),
-        expires_at: Set(now + purpose.lifetime()),
+        expires_at: Set(now + lifetime),
         attempts: Set(0),
         consumed_at: Set(None),
     })
     .exec_without_returning(txn)
-    .await?;
-    Ok(code)
+    .await
+    .map(|_| ())
+}
+
+/// Arms the code rows of a batch of outbox mails as they are sent and writes the mails. A
+/// row that was replaced, used, exhausted or expired meanwhile gets no mail.
+#[derive(Debug, Clone)]
+pub struct CodeMails {
+    /// The base of the staff enrolment link.
+    pub public_url: String,
+}
+
+#[async_trait::async_trait]
+impl Composer for CodeMails {
+    async fn compose(
+        &self,
+        db: &DatabaseConnection,
+        subjects: &[Uuid],
+        now: DateTime<Utc>,
+    ) -> Result<HashMap<Uuid, Composed>, DbErr> {
+        let rows = email_code::Entity::find()
+            .filter(email_code::Column::Id.is_in(subjects.iter().copied()))
+            .all(db)
+            .await?;
+        let accounts: HashMap<Uuid, account::Model> = account::Entity::find()
+            .filter(account::Column::Id.is_in(rows.iter().map(|r| r.account_id)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+        let mut out = HashMap::with_capacity(subjects.len());
+        for row in rows {
+            let composed = match (Purpose::parse(&row.purpose), accounts.get(&row.account_id)) {
+                (Some(purpose), Some(account)) if usable(&row, now) => {
+                    match arm(db, &row, now).await? {
+                        Some(code) => {
+                            Composed::Mail(self.render(purpose, account, &code, &row, now))
+                        }
+                        None => Composed::Nothing,
+                    }
+                }
+                _ => Composed::Nothing,
+            };
+            out.insert(row.id, composed);
+        }
+        Ok(out)
+    }
+}
+
+impl CodeMails {
+    fn render(
+        &self,
+        purpose: Purpose,
+        account: &account::Model,
+        code: &Sensitive<String>,
+        row: &email_code::Model,
+        now: DateTime<Utc>,
+    ) -> mail::OutgoingEmail {
+        let (to, name, lang) = (&account.email, &account.display_name, lang_of(account));
+        match purpose {
+            Purpose::VerifyEmail => mails::verify_email(to, name, code, lang),
+            Purpose::SignIn => mails::sign_in_code(to, name, code, lang),
+            Purpose::Recovery => mails::recovery_code(to, name, code, lang),
+            Purpose::StaffEnrolment => {
+                let link = format!("{}/enrol#code={}", self.public_url, code.expose());
+                let hours = ((row.expires_at - now).num_minutes() + 59) / 60;
+                mails::staff_enrolment(to, name, code, &link, hours, lang)
+            }
+        }
+    }
+}
+
+/// Draws the code of `row` and stores its hash, unless the row was used or replaced since.
+async fn arm(
+    db: &DatabaseConnection,
+    row: &email_code::Model,
+    now: DateTime<Utc>,
+) -> Result<Option<Sensitive<String>>, DbErr> {
+    let code = new_email_code();
+    let armed = email_code::Entity::update_many()
+        .col_expr(
+            email_code::Column::CodeHash,
+            Expr::value(hash_code(&row.id, code.expose())),
+        )
+        .filter(email_code::Column::Id.eq(row.id))
+        .filter(email_code::Column::ConsumedAt.is_null())
+        .filter(email_code::Column::ExpiresAt.gt(now))
+        .filter(email_code::Column::Attempts.lt(EMAIL_CODE_MAX_ATTEMPTS))
+        .exec(db)
+        .await?;
+    Ok((armed.rows_affected == 1).then_some(code))
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -8,11 +8,9 @@ use super::audit::{self, Event, Record};
 use super::codes::{self, Purpose};
 use super::entities::account;
 use super::error::AuthError;
-use super::register::lang_of;
-use super::{limits, lockout, mails, session};
+use super::{limits, lockout, session};
 use crate::error::ApiResult;
 use crate::http::ValidJson;
-use crate::mail;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -102,17 +100,14 @@ async fn send_code(
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let txn = state.db.begin().await?;
-    let lang = lang_of(account);
     // An address never verified gets its verification code again: the same code then
     // both verifies it and signs in.
-    let email = if account.email_verified_at.is_none() {
-        let code = codes::issue(&txn, account.id, Purpose::VerifyEmail, now).await?;
-        mails::verify_email(&account.email, &account.display_name, &code, lang)
+    let purpose = if account.email_verified_at.is_none() {
+        Purpose::VerifyEmail
     } else {
-        let code = codes::issue(&txn, account.id, Purpose::SignIn, now).await?;
-        mails::sign_in_code(&account.email, &account.display_name, &code, lang)
+        Purpose::SignIn
     };
-    mail::enqueue(&txn, email, now).await?;
+    codes::send(&txn, account.id, purpose, now).await?;
     txn.commit().await?;
     state.mailer.wake();
     Ok(())

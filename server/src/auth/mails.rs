@@ -139,6 +139,7 @@ pub fn staff_enrolment(
     name: &str,
     code: &Sensitive<String>,
     link: &str,
+    valid_hours: i64,
     lang: Lang,
 ) -> OutgoingEmail {
     let code = code.expose();
@@ -147,14 +148,14 @@ pub fn staff_enrolment(
             to,
             "Kích hoạt tài khoản nhân viên HealthBook".into(),
             format!(
-                "Xin chào {name},\n\nTài khoản nhân viên HealthBook của bạn đã được tạo. Mở ứng dụng và đăng ký khóa truy cập (passkey) bằng liên kết:\n{link}\nMã kích hoạt: {code}\nMã có hiệu lực trong 72 giờ và chỉ dùng được một lần.{SIGNATURE_VI}"
+                "Xin chào {name},\n\nTài khoản nhân viên HealthBook của bạn đã được tạo. Mở ứng dụng và đăng ký khóa truy cập (passkey) bằng liên kết:\n{link}\nMã kích hoạt: {code}\nMã có hiệu lực trong {valid_hours} giờ và chỉ dùng được một lần.{SIGNATURE_VI}"
             ),
         ),
         Lang::En => email(
             to,
             "Activate your HealthBook staff account".into(),
             format!(
-                "Hello {name},\n\nYour HealthBook staff account was created. Open the app and register your passkey with this link:\n{link}\nEnrolment code: {code}\nThe code is valid for 72 hours and can be used once.{SIGNATURE_EN}"
+                "Hello {name},\n\nYour HealthBook staff account was created. Open the app and register your passkey with this link:\n{link}\nEnrolment code: {code}\nThe code is valid for {valid_hours} hours and can be used once.{SIGNATURE_EN}"
             ),
         ),
     }

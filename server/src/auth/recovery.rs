@@ -76,18 +76,7 @@ pub async fn start(
         && account.status == "active"
     {
         let txn = state.db.begin().await?;
-        let code = codes::issue(&txn, account.id, Purpose::Recovery, now).await?;
-        mail::enqueue(
-            &txn,
-            mails::recovery_code(
-                &account.email,
-                &account.display_name,
-                &code,
-                lang_of(&account),
-            ),
-            now,
-        )
-        .await?;
+        codes::send(&txn, account.id, Purpose::Recovery, now).await?;
         audit::record(
             &txn,
             Record::of(account.id, Event::RecoveryStarted).from_ip(&ip),

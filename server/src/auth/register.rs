@@ -5,12 +5,11 @@ use super::audit::{self, Event, Record};
 use super::codes::{self, Purpose};
 use super::entities::{account, citizen};
 use super::error::AuthError;
+use super::limits;
 use super::registry::RegistryAnswer;
-use super::{limits, mails};
 use crate::error::{ApiError, ApiResult, FieldError, Text};
 use crate::http::ValidJson;
 use crate::http::idempotency::{self, IdempotencyKey};
-use crate::mail;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -205,18 +204,7 @@ async fn create(
         }
     };
 
-    let code = codes::issue(txn, account_id, Purpose::VerifyEmail, now).await?;
-    mail::enqueue(
-        txn,
-        mails::verify_email(
-            registration.email.as_str(),
-            &registration.full_name,
-            &code,
-            registration.lang,
-        ),
-        now,
-    )
-    .await?;
+    codes::send(txn, account_id, Purpose::VerifyEmail, now).await?;
     audit::record(
         txn,
         Record::of(account_id, Event::Registered).from_ip(ip),

@@ -14,7 +14,6 @@ use crate::cli::CreateStaffArgs;
 use crate::config::Config;
 use crate::error::{ApiError, ApiResult, FieldError, Text};
 use crate::http::ValidJson;
-use crate::mail;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -51,15 +50,26 @@ pub fn role_scope_error() -> ApiError {
     )])
 }
 
-/// Creates the account, its role and an enrolment code inside the caller's transaction,
-/// and queues the enrolment mail. Returns the account id and the code.
+/// Creates the account and its role inside the caller's transaction, and queues the
+/// enrolment mail, whose code is drawn when it is sent. Returns the account id.
 pub async fn create(
     txn: &impl ConnectionTrait,
     staff: &NewStaff,
     granted_by: Option<Uuid>,
-    public_url: &str,
     now: DateTime<Utc>,
-) -> Result<(Uuid, Sensitive<String>), ApiError> {
+) -> Result<Uuid, ApiError> {
+    let id = create_account(txn, staff, granted_by, now).await?;
+    codes::send(txn, id, Purpose::StaffEnrolment, now).await?;
+    Ok(id)
+}
+
+/// The account and its role, without an enrolment code.
+async fn create_account(
+    txn: &impl ConnectionTrait,
+    staff: &NewStaff,
+    granted_by: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<Uuid, ApiError> {
     let scope_ok = match staff.role {
         StaffRole::Doctor | StaffRole::Vaccinator | StaffRole::FacilityAdmin => {
             staff.facility_id.is_some() && staff.admin_unit.is_none()
@@ -109,32 +119,19 @@ pub async fn create(
     })
     .exec_without_returning(txn)
     .await?;
-    let code = codes::issue(txn, id, Purpose::StaffEnrolment, now).await?;
-    let link = format!("{public_url}/enrol#code={}", code.expose());
-    mail::enqueue(
-        txn,
-        mails::staff_enrolment(
-            staff.email.as_str(),
-            &staff.full_name,
-            &code,
-            &link,
-            staff.lang,
-        ),
-        now,
-    )
-    .await?;
     let mut record = Record::of(id, Event::StaffCreated)
         .with(serde_json::json!({ "role": staff.role.as_str() }));
     if let Some(by) = granted_by {
         record = record.by(by);
     }
     audit::record(txn, record, now).await?;
-    Ok((id, code))
+    Ok(id)
 }
 
 /// `healthbook create-staff`: bootstraps the first support officer (or any staff account)
-/// from the command line. The enrolment code is mailed and also printed, because on a new
-/// installation mail may not be configured yet.
+/// from the command line. The enrolment code is printed and mailed directly (never through
+/// the outbox, whose rows must not hold a code), because on a new installation mail may not
+/// be configured yet.
 pub async fn create_staff_command(config: Config, args: CreateStaffArgs) -> anyhow::Result<()> {
     let state = crate::run::build_state(config).await?;
     let now = state.clock.now();
@@ -163,12 +160,24 @@ pub async fn create_staff_command(config: Config, args: CreateStaffArgs) -> anyh
         lang: Lang::Vi,
     };
     let txn = state.db.begin().await?;
-    let (id, code) = create(&txn, &staff, None, &state.config.public_url, now)
+    let id = create_account(&txn, &staff, None, now)
         .await
         .map_err(|e| anyhow::anyhow!("{}: {}", e.code, e.detail.en))?;
+    let code = codes::issue_now(&txn, id, Purpose::StaffEnrolment, now).await?;
     txn.commit().await?;
-    // Deliver what we can now; the server's worker sends the rest.
-    state.mailer.deliver_batch().await?;
+    let hours = Purpose::StaffEnrolment.lifetime().num_hours();
+    let link = format!("{}/enrol#code={}", state.config.public_url, code.expose());
+    let mail = mails::staff_enrolment(
+        staff.email.as_str(),
+        &staff.full_name,
+        &code,
+        &link,
+        hours,
+        staff.lang,
+    );
+    if let Err(error) = state.mailer.send_now(mail).await {
+        tracing::warn!(error = %error, "enrolment mail not sent; hand the printed code over");
+    }
     let mut out = std::io::stdout();
     writeln!(
         out,

@@ -10,7 +10,7 @@ use super::entities::{appointment, facility};
 use super::mails::{Kind, appointment_mail};
 use super::settings;
 use crate::auth::entities::{account, citizen};
-use crate::mail::{Composer, OutgoingEmail};
+use crate::mail::{Composed, Composer, OutgoingEmail};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use std::collections::HashMap;
@@ -50,7 +50,7 @@ impl Composer for Confirmations {
         db: &DatabaseConnection,
         subjects: &[Uuid],
         now: DateTime<Utc>,
-    ) -> Result<HashMap<Uuid, OutgoingEmail>, DbErr> {
+    ) -> Result<HashMap<Uuid, Composed>, DbErr> {
         let policy = settings::current(db, now).await?;
         let rows = appointment::Entity::find()
             .filter(appointment::Column::Id.is_in(subjects.iter().copied()))
@@ -86,7 +86,7 @@ impl Composer for Confirmations {
                     facilities.get(&row.facility_id)?,
                     &self.organizer_email,
                 );
-                Some((row.id, confirmation(&ctx, row, &policy)))
+                Some((row.id, Composed::Mail(confirmation(&ctx, row, &policy))))
             })
             .collect())
     }

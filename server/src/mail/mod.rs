@@ -14,8 +14,10 @@ mod outbox;
 mod transport;
 mod worker;
 
-pub use compose::Composer;
+pub use compose::{Composed, Composer};
 pub use entity::{Entity as Outbox, Model as OutboxRow};
-pub use outbox::{Attachment, OutgoingEmail, enqueue, enqueue_composed, pending_count};
+pub use outbox::{
+    Attachment, OutgoingEmail, enqueue, enqueue_composed, erase_sent_before, pending_count,
+};
 pub use transport::{MailTransport, TransportError, build_transport};
 pub use worker::{Mailer, RetryPolicy};

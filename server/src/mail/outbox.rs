@@ -4,7 +4,8 @@ use super::entity::{ActiveModel, Column, Entity, Model};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -186,6 +187,29 @@ pub async fn mark_failed(
         .exec(db)
         .await
         .map(|_| ())
+}
+
+/// Erases what sent mail said once it is older than `retention`: a mail about an appointment
+/// names a person, a facility and a specialty, and nobody needs that text after delivery.
+/// The row stays (who was mailed when) for support. Returns how many were erased.
+pub async fn erase_sent_before(
+    db: &impl ConnectionTrait,
+    before: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let erased = Entity::update_many()
+        .col_expr(Column::BodyText, Expr::value(String::new()))
+        .col_expr(Column::BodyHtml, Expr::value(Option::<String>::None))
+        .col_expr(Column::Attachments, Expr::value(Option::<String>::None))
+        .filter(Column::SentAt.lt(before))
+        .filter(
+            Condition::any()
+                .add(Column::BodyText.ne(""))
+                .add(Column::BodyHtml.is_not_null())
+                .add(Column::Attachments.is_not_null()),
+        )
+        .exec(db)
+        .await?;
+    Ok(erased.rows_affected)
 }
 
 /// Messages not yet accepted by a mail server: the backlog shown in `/metrics`.

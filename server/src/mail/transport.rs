@@ -49,7 +49,7 @@ impl MailTransport for Files {
         tokio::fs::create_dir_all(&self.dir).await?;
         let name = uuid::Uuid::now_v7();
         let partial = self.dir.join(format!(".{name}.eml.partial"));
-        let written = match tokio::fs::write(&partial, message.formatted()).await {
+        let written = match write_private(&partial, &message.formatted()).await {
             Ok(()) => tokio::fs::rename(&partial, self.dir.join(format!("{name}.eml"))).await,
             Err(error) => Err(error),
         };
@@ -63,6 +63,18 @@ impl MailTransport for Files {
     fn describe(&self) -> String {
         format!("files in {}", self.dir.display())
     }
+}
+
+/// Writes a file that only the server's user can read: a mail may carry a one-time code.
+async fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use tokio::io::AsyncWriteExt;
+    let mut options = tokio::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut file = options.open(path).await?;
+    file.write_all(bytes).await?;
+    file.flush().await
 }
 
 pub fn build_transport(
@@ -110,8 +122,15 @@ mod tests {
         assert_eq!(names.len(), 2, "{names:?}");
         for name in names {
             assert!(name.ends_with(".eml") && !name.starts_with('.'), "{name}");
-            let text = std::fs::read_to_string(mail_dir.join(name)).unwrap();
+            let path = mail_dir.join(name);
+            let text = std::fs::read_to_string(&path).unwrap();
             assert!(text.contains("To: lan@example.vn"), "{text}");
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+                assert_eq!(mode & 0o777, 0o600, "mail files are private");
+            }
         }
     }
 }

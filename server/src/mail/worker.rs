@@ -1,6 +1,6 @@
 //! The background worker that drains the outbox.
 
-use super::compose::Composer;
+use super::compose::{Composed, Composer};
 use super::entity::Model;
 use super::outbox::{Attachment, OutgoingEmail, claim_due, mark_failed, mark_sent, release};
 use super::transport::MailTransport;
@@ -74,6 +74,8 @@ const BATCH: u64 = 100;
 #[derive(Default)]
 struct BatchOutcome<'a> {
     sent: Vec<&'a Model>,
+    /// Rows whose composer found nothing worth sending: done, without a mail.
+    void: Vec<&'a Model>,
     failed: Vec<(&'a Model, String)>,
     given_back: Vec<&'a Model>,
 }
@@ -121,6 +123,14 @@ impl Mailer {
     pub fn with_composer(mut self, template: &'static str, composer: Arc<dyn Composer>) -> Mailer {
         self.composers.push((template, composer));
         self
+    }
+
+    /// Sends one mail now, outside the outbox: for the command line, whose mail carries a
+    /// secret that must never be written to the database, and whose operator sees at once
+    /// whether it went out.
+    pub async fn send_now(&self, email: OutgoingEmail) -> Result<(), String> {
+        let message = build_message(&self.from, Uuid::now_v7(), email)?;
+        self.send_within_lease(message).await
     }
 
     /// Tells the worker that mail was committed, so it need not wait for the next poll.
@@ -177,6 +187,7 @@ impl Mailer {
         if recorded.is_ok() {
             metrics::counter!("mail_sent_total").increment(outcome.sent.len() as u64);
         }
+        let voided = mark_sent(&self.db, &outcome.void, self.clock.now()).await;
         let released = release(&self.db, &outcome.given_back).await;
         let mut failures_recorded = Ok(());
         for (message, error) in outcome.failed {
@@ -193,7 +204,7 @@ impl Mailer {
                 failures_recorded = mark_failed(&self.db, message, &error, retry_at).await;
             }
         }
-        recorded.and(released).and(failures_recorded)?;
+        recorded.and(voided).and(released).and(failures_recorded)?;
         Ok(claimed.len())
     }
 
@@ -202,27 +213,28 @@ impl Mailer {
     async fn send_all<'a>(
         &self,
         claimed: &'a [Model],
-        composed: &mut HashMap<Uuid, Result<OutgoingEmail, String>>,
+        composed: &mut HashMap<Uuid, Result<Composed, String>>,
         claimed_at: DateTime<Utc>,
     ) -> BatchOutcome<'a> {
         // By position in `claimed`: a stream of borrowed rows would not be `Send` for the
         // spawned worker (a higher-ranked lifetime the compiler cannot prove).
-        let built: Vec<(usize, Result<Message, String>)> = claimed
-            .iter()
-            .enumerate()
-            .map(|(at, message)| {
-                let email = match &message.template {
-                    Some(template) => composed.remove(&message.id).unwrap_or_else(|| {
-                        Err(format!("template {template}: nothing to compose from"))
-                    }),
-                    None => stored(message),
-                };
-                (
-                    at,
-                    email.and_then(|email| build_message(&self.from, message.id, email)),
-                )
-            })
-            .collect();
+        let mut sorted = BatchOutcome::default();
+        let mut built: Vec<(usize, Result<Message, String>)> = Vec::with_capacity(claimed.len());
+        for (at, message) in claimed.iter().enumerate() {
+            let email = match &message.template {
+                Some(template) => composed.remove(&message.id).unwrap_or_else(|| {
+                    Err(format!("template {template}: nothing to compose from"))
+                }),
+                None => stored(message).map(Composed::Mail),
+            };
+            match email {
+                Ok(Composed::Nothing) => sorted.void.push(message),
+                Ok(Composed::Mail(email)) => {
+                    built.push((at, build_message(&self.from, message.id, email)));
+                }
+                Err(error) => built.push((at, Err(error))),
+            }
+        }
         // Several sends at once: one at a time, a mail server a few milliseconds away caps
         // the outbox at a few hundred mails a second.
         let mut outcomes = futures::stream::iter(built)
@@ -240,7 +252,6 @@ impl Mailer {
                 (at, Some(outcome))
             })
             .buffer_unordered(self.parallel_sends);
-        let mut sorted = BatchOutcome::default();
         while let Some((at, outcome)) = outcomes.next().await {
             let message = &claimed[at];
             match outcome {
@@ -268,7 +279,7 @@ impl Mailer {
     /// Composes the claimed rows that name a template, one composer call per template;
     /// keyed by outbox id. A composer that fails fails its rows, which back off and retry,
     /// and leaves the rest of the batch to go out.
-    async fn compose(&self, claimed: &[Model]) -> HashMap<Uuid, Result<OutgoingEmail, String>> {
+    async fn compose(&self, claimed: &[Model]) -> HashMap<Uuid, Result<Composed, String>> {
         let mut out = HashMap::new();
         for (template, composer) in &self.composers {
             let rows: Vec<(Uuid, Uuid)> = claimed
