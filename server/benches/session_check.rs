@@ -86,7 +86,7 @@ async fn token_for(state: &AppState) -> anyhow::Result<String> {
     })
     .exec_without_returning(&state.db)
     .await?;
-    let grant = session::open(&state.db, &model, Assurance::Passkey, None, now).await?;
+    let grant = session::open(&state.db, &model, Assurance::Passkey, None, None, now).await?;
     Ok(grant.token.expose().clone())
 }
 

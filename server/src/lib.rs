@@ -19,6 +19,7 @@ pub mod http;
 pub mod mail;
 pub mod openapi;
 pub mod ops;
+pub mod processes;
 pub mod run;
 pub mod state;
 pub mod telemetry;

@@ -145,6 +145,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     tracing::info!(registry = %registry.describe(), webauthn.rp_id = %config.webauthn_rp_id, "identity ready");
     let certificates =
         crate::certificates::CertificateService::start(&config, &db, clock.now()).await?;
+    let snapshot_key = Arc::new(auth::session::SnapshotKey::load(&db, clock.now()).await?);
     Ok(AppState {
         db,
         cache,
@@ -155,6 +156,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         webauthn,
         registry,
         certificates,
+        snapshot_key,
     })
 }
 
@@ -171,7 +173,17 @@ async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
         );
     }
 
+    let process = if state.config.is_sqlite() {
+        None
+    } else {
+        let shared_cache = state.config.redis_url.is_some();
+        Some(crate::processes::register(&state.db, shared_cache, state.clock.now()).await?)
+    };
+
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    if let Some(id) = process {
+        tokio::spawn(heartbeat(state.clone(), id, shutdown_rx.clone()));
+    }
     let mail_worker = tokio::spawn(state.mailer.clone().run(shutdown_rx.clone()));
     tokio::spawn(crate::booking::reminders::run(
         state.clone(),
@@ -185,6 +197,7 @@ async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
     let bound = listener.local_addr()?;
     tracing::info!(listen.addr = %bound, "listening");
 
+    let state_db = state.db.clone();
     let router = app::build(state);
     let mut draining = shutdown_rx.clone();
     let server = axum::serve(
@@ -208,8 +221,26 @@ async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
     if mail_worker.await.is_err() {
         tracing::warn!("mail worker ended abnormally");
     }
+    if let Some(id) = process
+        && let Err(error) = crate::processes::leave(&state_db, id).await
+    {
+        tracing::warn!(error = %error, "cannot remove this process's heartbeat; it expires by itself");
+    }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Tells the other processes this one is alive, until shutdown.
+async fn heartbeat(state: AppState, id: uuid::Uuid, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(crate::processes::HEARTBEAT) => {}
+            _ = shutdown.changed() => break,
+        }
+        if let Err(error) = crate::processes::heartbeat(&state.db, id, state.clock.now()).await {
+            tracing::warn!(error = %error, "cannot record this process's heartbeat");
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -21,6 +21,8 @@ pub struct AppState {
     pub webauthn: Arc<Webauthn>,
     pub registry: Arc<dyn PopulationRegistry>,
     pub certificates: Arc<crate::certificates::CertificateService>,
+    /// Seals the session snapshots the cache holds.
+    pub snapshot_key: Arc<crate::auth::session::SnapshotKey>,
 }
 
 impl std::fmt::Debug for AppState {

@@ -321,6 +321,11 @@ impl TestApp {
         &self.shared.backend
     }
 
+    /// The Redis URL and key prefix the app uses, when it uses Redis.
+    pub fn redis(&self) -> Option<(String, String)> {
+        Some((redis_url()?, self.shared.redis_prefix.clone()?))
+    }
+
     /// A connection of the test's own to the app's database, to look at what it stored.
     pub async fn database(&self) -> Result<sea_orm::DatabaseConnection> {
         Ok(sea_orm::Database::connect(self.backend().url(self.data_dir())).await?)

@@ -729,3 +729,159 @@ async fn outbox_never_holds_a_usable_code() {
     .unwrap()
     .expect(200);
 }
+
+#[tokio::test]
+async fn revoked_token_dies_on_every_process() {
+    let first = TestApp::spawn().await.unwrap();
+    if first.redis().is_none() {
+        eprintln!(
+            "REDIS_URL not set: several processes need Redis (see several_processes_without_redis_are_refused)"
+        );
+        return;
+    }
+    let second = TestApp::builder()
+        .sharing_with(&first)
+        .spawn()
+        .await
+        .unwrap();
+    let processes = [&first, &second];
+    // Sessions whose snapshots are cold, each read on both processes while it is revoked:
+    // a read that loaded the session just before the revocation must not bring it back.
+    for round in 0..12 {
+        let token = first
+            .register_verified(&Person::adult("everywhere"))
+            .await
+            .unwrap()
+            .token;
+        let readers = futures::future::join_all((0..16).map(|i| {
+            let app = processes[i % 2];
+            let token = token.clone();
+            async move { app.get_as(&token, "/v1/me").await.unwrap().status.as_u16() }
+        }));
+        let empty = json!({});
+        let logout =
+            processes[round % 2].call(Method::POST, "/v1/auth/logout", Some(&token), Some(&empty));
+        let (statuses, logout) = tokio::join!(readers, logout);
+        logout.unwrap().expect(204);
+        assert!(
+            statuses.iter().all(|s| [200, 401].contains(s)),
+            "{statuses:?}"
+        );
+        // Once the logout has answered, no process accepts the token, now or a moment later.
+        for _ in 0..3 {
+            for app in processes {
+                app.get_as(&token, "/v1/me")
+                    .await
+                    .unwrap()
+                    .expect_problem(401, "unauthenticated");
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_session_written_into_redis_by_someone_else_is_refused() {
+    use healthbook_domain::account::{Assurance, RoleGrant, StaffRole};
+    use healthbook_server::auth::actor::{AccountKind, Actor};
+    use healthbook_server::cache::{CacheBackend, RedisCache};
+    use sha2::Digest;
+    let app = TestApp::spawn().await.unwrap();
+    let Some((url, prefix)) = app.redis() else {
+        eprintln!("REDIS_URL not set: nothing to forge into");
+        return;
+    };
+    let token = "hbs_forged0000000000000000000000000000000000000";
+    let forged = Actor {
+        session_id: uuid::Uuid::now_v7(),
+        account_id: uuid::Uuid::now_v7(),
+        kind: AccountKind::Staff,
+        assurance: Assurance::Passkey,
+        citizen_id: None,
+        roles: vec![RoleGrant {
+            role: StaffRole::Support,
+            facility_id: None,
+            admin_unit: None,
+        }],
+        email_verified: true,
+        lang: healthbook_domain::Lang::En,
+        last_seen_at: chrono::Utc::now(),
+        idle_expires_at: chrono::Utc::now() + chrono::Duration::hours(1),
+        absolute_expires_at: chrono::Utc::now() + chrono::Duration::hours(1),
+    };
+    let key = format!("session:{}", hex::encode(sha2::Sha256::digest(token)));
+    let redis = RedisCache::new(&url, &prefix).unwrap();
+    let json = serde_json::to_vec(&forged).unwrap();
+    // As the snapshot was stored before it carried a seal, and with a made-up seal.
+    for value in [json.clone(), [vec![0u8; 32], json].concat()] {
+        redis
+            .set(&key, &value, Duration::from_secs(60))
+            .await
+            .unwrap();
+        app.post_as(
+            token,
+            "/v1/admin/users/search",
+            &json!({ "email": "x@example.vn" }),
+        )
+        .await
+        .unwrap()
+        .expect_problem(401, "unauthenticated");
+    }
+    // A real snapshot moved under another token's key fails its seal too.
+    let citizen = app.citizen("moved").await.unwrap();
+    app.get_as(&citizen.token, "/v1/me")
+        .await
+        .unwrap()
+        .expect(200);
+    let real_key = format!(
+        "session:{}",
+        hex::encode(sha2::Sha256::digest(&citizen.token))
+    );
+    let sealed = redis
+        .get(&real_key)
+        .await
+        .unwrap()
+        .expect("snapshot cached");
+    redis
+        .set(&key, &sealed, Duration::from_secs(60))
+        .await
+        .unwrap();
+    app.get_as(token, "/v1/me")
+        .await
+        .unwrap()
+        .expect_problem(401, "unauthenticated");
+}
+
+#[tokio::test]
+async fn several_processes_without_redis_are_refused() {
+    let first = TestApp::builder().without_redis().spawn().await.unwrap();
+    if !first.backend().is_postgres() {
+        eprintln!("SQLite: one machine's development store; not checked");
+        return;
+    }
+    let second = TestApp::builder()
+        .sharing_with(&first)
+        .without_redis()
+        .spawn()
+        .await;
+    let error = second.expect_err("a second process without Redis must not start");
+    assert!(format!("{error:#}").contains("need"), "{error:#}");
+    // A process with Redis is refused as long as one without it serves the database.
+    if first.redis().is_some() {
+        let with_redis = TestApp::builder().sharing_with(&first).spawn().await;
+        assert!(with_redis.is_err());
+    }
+    // Once the first stops cleanly, another may start at once.
+    let mut first = first;
+    first.terminate().await.unwrap();
+    TestApp::builder()
+        .sharing_with(&first)
+        .without_redis()
+        .spawn()
+        .await
+        .unwrap()
+        .get("/health")
+        .await
+        .unwrap()
+        .expect(200);
+}

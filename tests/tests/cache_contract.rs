@@ -227,3 +227,37 @@ async fn an_unreachable_redis_is_an_error_not_a_hang() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn a_marker_is_never_overwritten_by_a_conditional_set() {
+    for (name, cache) in backends() {
+        let ttl = Duration::from_secs(5);
+        assert!(
+            cache
+                .set_unless_equals("s", b"snapshot", ttl, b"revoked")
+                .await
+                .unwrap(),
+            "{name}: an absent key is stored"
+        );
+        assert!(
+            cache
+                .set_unless_equals("s", b"newer", ttl, b"revoked")
+                .await
+                .unwrap(),
+            "{name}: a snapshot is replaced"
+        );
+        cache.set("s", b"revoked", ttl).await.unwrap();
+        assert!(
+            !cache
+                .set_unless_equals("s", b"late snapshot", ttl, b"revoked")
+                .await
+                .unwrap(),
+            "{name}: the marker wins"
+        );
+        assert_eq!(
+            cache.get("s").await.unwrap().as_deref(),
+            Some(&b"revoked"[..]),
+            "{name}"
+        );
+    }
+}

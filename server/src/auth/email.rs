@@ -191,7 +191,7 @@ async fn sign_in_with_code(
         )
         .await?;
     }
-    let grant = session::open(&txn, &account, Assurance::Basic, device_name, now).await?;
+    let grant = session::open(&txn, &account, Assurance::Basic, None, device_name, now).await?;
     audit::record(
         &txn,
         Record::of(account.id, Event::SignIn)

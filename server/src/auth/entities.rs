@@ -113,6 +113,8 @@ pub mod passkey {
         pub name: String,
         pub created_at: DateTimeUtc,
         pub last_used_at: Option<DateTimeUtc>,
+        /// The authenticator's `credProps.rk`, when it reported one.
+        pub discoverable: Option<bool>,
     }
 
     no_relations!();
@@ -136,6 +138,8 @@ pub mod session {
         pub idle_expires_at: DateTimeUtc,
         pub absolute_expires_at: DateTimeUtc,
         pub revoked_at: Option<DateTimeUtc>,
+        /// The passkey that opened the session (passkey sessions only).
+        pub passkey_id: Option<Uuid>,
     }
 
     no_relations!();
@@ -214,6 +218,76 @@ pub mod idempotency_record {
         pub status: i32,
         pub body: String,
         pub created_at: DateTimeUtc,
+    }
+
+    no_relations!();
+}
+
+pub mod server_secret {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "server_secrets")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub name: String,
+        pub value: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    no_relations!();
+}
+
+pub mod account_recovery {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "account_recoveries")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub account_id: Uuid,
+        pub second_proof: String,
+        pub secret_hash: String,
+        pub started_at: DateTimeUtc,
+        pub ready_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+        pub cancelled_at: Option<DateTimeUtc>,
+        pub cancelled_by_session: Option<Uuid>,
+        pub completed_at: Option<DateTimeUtc>,
+    }
+
+    no_relations!();
+}
+
+pub mod national_id_displacement {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "national_id_displacements")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub citizen_id: Uuid,
+        pub national_id: String,
+        pub displaced_by: Uuid,
+        pub at: DateTimeUtc,
+    }
+
+    no_relations!();
+}
+
+pub mod server_process {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "server_processes")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub shared_cache: bool,
+        pub started_at: DateTimeUtc,
+        pub seen_at: DateTimeUtc,
     }
 
     no_relations!();

@@ -268,6 +268,7 @@ pub async fn register_finish(
         name: Set(name.clone()),
         created_at: Set(now),
         last_used_at: Set(None),
+        discoverable: Set(None),
     })
     .exec_without_returning(&txn)
     .await
@@ -485,7 +486,15 @@ pub async fn login_finish(
         .filter(passkey::Column::Id.eq(stored.id))
         .exec(&txn)
         .await?;
-    let grant = session::open(&txn, &account, Assurance::Passkey, request.device_name, now).await?;
+    let grant = session::open(
+        &txn,
+        &account,
+        Assurance::Passkey,
+        Some(stored.id),
+        request.device_name,
+        now,
+    )
+    .await?;
     audit::record(
         &txn,
         Record::of(account.id, Event::SignIn)

@@ -165,6 +165,7 @@ pub async fn finish(
         &txn,
         &account,
         Assurance::Enrolment,
+        None,
         request.device_name,
         now,
     )

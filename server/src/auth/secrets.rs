@@ -5,6 +5,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use healthbook_domain::Sensitive;
 use healthbook_domain::account::EMAIL_CODE_DIGITS;
 use rand::Rng;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 use sha2::{Digest, Sha256};
 
 /// A bearer token: 256 random bits, prefixed so that a leaked token is recognisable in
@@ -45,6 +47,38 @@ pub fn same(a: &str, b: &str) -> bool {
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
+}
+
+/// A key every process of the deployment shares and that is kept out of the cache: created
+/// with 256 random bits by the first process that asks (the insert that loses a race changes
+/// nothing), then read by all.
+pub async fn shared_key(
+    db: &impl ConnectionTrait,
+    name: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<u8>, DbErr> {
+    use super::entities::server_secret;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill(&mut bytes);
+    server_secret::Entity::insert(server_secret::ActiveModel {
+        name: Set(name.to_owned()),
+        value: Set(URL_SAFE_NO_PAD.encode(bytes)),
+        created_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::column(server_secret::Column::Name)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    let stored = server_secret::Entity::find_by_id(name.to_owned())
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("server secret {name}")))?;
+    URL_SAFE_NO_PAD
+        .decode(stored.value)
+        .map_err(|e| DbErr::Custom(format!("server secret {name} is not base64url: {e}")))
 }
 
 #[cfg(test)]

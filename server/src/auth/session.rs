@@ -4,6 +4,13 @@
 //! of truth; the cache holds a snapshot of the caller for a minute so that the check on
 //! every request costs one cache read. When the cache is down the check falls back to the
 //! database: signed-in people keep working through a Redis outage.
+//!
+//! Two rules keep the cache from ever being trusted more than the database:
+//! - a revocation leaves a marker in the snapshot's place, and a snapshot is written only
+//!   where no marker is (one conditional write), so a request that read the session just
+//!   before the revocation cannot bring it back on any process;
+//! - a snapshot carries an HMAC, under a key kept in the database, of itself and the key it
+//!   is stored under: whoever can write to Redis cannot mint or move a session.
 
 use super::actor::{AccountKind, Actor};
 use super::entities::{account, citizen, session, staff_role};
@@ -14,6 +21,7 @@ use crate::state::AppState;
 use chrono::{DateTime, Duration, Utc};
 use healthbook_domain::Lang;
 use healthbook_domain::account::{Assurance, RoleGrant, SessionGrant, StaffRole};
+use ring::hmac;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -49,8 +57,63 @@ const SNAPSHOT_TTL: std::time::Duration = std::time::Duration::from_secs(60);
 /// Idle expiry moves forward at most this often, so a busy session is not a write per request.
 const TOUCH_EVERY: Duration = Duration::minutes(5);
 
+/// What a revoked session's cache entry holds. Never a valid sealed snapshot: those start
+/// with a 32-byte tag.
+const REVOKED: &[u8] = b"revoked";
+
 fn cache_key(token_hash: &str) -> String {
     format!("session:{token_hash}")
+}
+
+/// The key that seals cached snapshots; every process of a deployment reads the same one from
+/// the database at start.
+pub struct SnapshotKey(hmac::Key);
+
+impl std::fmt::Debug for SnapshotKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SnapshotKey([redacted])")
+    }
+}
+
+impl SnapshotKey {
+    pub const NAME: &'static str = "session_snapshot_mac";
+
+    pub fn new(secret: &[u8]) -> SnapshotKey {
+        SnapshotKey(hmac::Key::new(hmac::HMAC_SHA256, secret))
+    }
+
+    /// Reads (or, on a new database, creates) the deployment's key.
+    pub async fn load(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<SnapshotKey, DbErr> {
+        let secret = super::secrets::shared_key(db, Self::NAME, now).await?;
+        Ok(SnapshotKey::new(&secret))
+    }
+
+    /// The snapshot as the cache stores it: the tag, then the JSON. The tag also covers the
+    /// cache key, so a snapshot copied under another token's key fails.
+    fn seal(&self, key: &str, actor: &Actor) -> Option<Vec<u8>> {
+        let json = serde_json::to_vec(actor).ok()?;
+        let mut sealed = hmac::sign(&self.0, &signed(key, &json)).as_ref().to_vec();
+        sealed.extend_from_slice(&json);
+        Some(sealed)
+    }
+
+    /// The snapshot, if `sealed` was sealed by this key for `key`.
+    fn open(&self, key: &str, sealed: &[u8]) -> Option<Actor> {
+        let (tag, json) = sealed.split_at_checked(32)?;
+        hmac::verify(&self.0, &signed(key, json), tag).ok()?;
+        serde_json::from_slice(json).ok()
+    }
+}
+
+fn signed(key: &str, json: &[u8]) -> Vec<u8> {
+    [key.as_bytes(), &[0], json].concat()
+}
+
+/// What the cache says of a session.
+enum Cached {
+    Live(Actor),
+    Revoked,
+    Unknown,
 }
 
 /// Opens a session inside the caller's transaction; the caller commits.
@@ -58,6 +121,7 @@ pub async fn open(
     txn: &impl ConnectionTrait,
     account: &account::Model,
     assurance: Assurance,
+    passkey: Option<Uuid>,
     device_name: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<SessionGrant, DbErr> {
@@ -76,6 +140,7 @@ pub async fn open(
         idle_expires_at: Set(Ord::min(now + life.idle, expires_at)),
         absolute_expires_at: Set(expires_at),
         revoked_at: Set(None),
+        passkey_id: Set(passkey),
     })
     .exec_without_returning(txn)
     .await?;
@@ -94,17 +159,24 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Actor, ApiError> {
     let token_hash = hash_token(token);
     let key = cache_key(&token_hash);
     let cached = match state.cache.get(&key).await {
-        Ok(bytes) => bytes.and_then(|b| serde_json::from_slice::<Option<Actor>>(&b).ok()),
+        Ok(Some(bytes)) if bytes == REVOKED => Cached::Revoked,
+        Ok(Some(bytes)) => match state.snapshot_key.open(&key, &bytes) {
+            Some(actor) => Cached::Live(actor),
+            None => {
+                tracing::warn!("a cached session snapshot failed its seal; checking the database");
+                Cached::Unknown
+            }
+        },
+        Ok(None) => Cached::Unknown,
         Err(error) => {
             tracing::warn!(error = %error, "session cache unavailable; checking the database");
-            None
+            Cached::Unknown
         }
     };
     let actor = match cached {
-        Some(Some(actor)) => actor,
-        // A tombstone: the session was revoked moments ago.
-        Some(None) => return Err(AuthError::Unauthenticated.into()),
-        None => {
+        Cached::Live(actor) => actor,
+        Cached::Revoked => return Err(AuthError::Unauthenticated.into()),
+        Cached::Unknown => {
             let actor = load(&state.db, &token_hash)
                 .await?
                 .ok_or(AuthError::Unauthenticated)?;
@@ -121,9 +193,15 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Actor, ApiError> {
     Ok(actor)
 }
 
+/// Caches the snapshot unless the session was revoked meanwhile: the marker wins.
 async fn remember(state: &AppState, key: &str, actor: &Actor) {
-    if let Ok(bytes) = serde_json::to_vec(&Some(actor))
-        && let Err(error) = state.cache.set(key, &bytes, SNAPSHOT_TTL).await
+    let Some(sealed) = state.snapshot_key.seal(key, actor) else {
+        return;
+    };
+    if let Err(error) = state
+        .cache
+        .set_unless_equals(key, &sealed, SNAPSHOT_TTL, REVOKED)
+        .await
     {
         tracing::warn!(error = %error, "cannot cache session");
     }
@@ -268,11 +346,9 @@ pub async fn refresh_account(state: &AppState, account_id: Uuid) -> Result<(), D
 async fn forget(state: &AppState, token_hash: &str, revoked: bool) {
     let key = cache_key(token_hash);
     let outcome = if revoked {
-        // A tombstone outlives any snapshot written by a request that raced the revocation.
-        match serde_json::to_vec(&Option::<Actor>::None) {
-            Ok(bytes) => state.cache.set(&key, &bytes, SNAPSHOT_TTL * 2).await,
-            Err(_) => state.cache.delete(&key).await.map(|_| ()),
-        }
+        // The marker outlives any request that read the session before the revocation
+        // (requests time out well within it), and no snapshot overwrites it.
+        state.cache.set(&key, REVOKED, SNAPSHOT_TTL * 2).await
     } else {
         state.cache.delete(&key).await.map(|_| ())
     };

@@ -259,6 +259,7 @@ pub async fn enrol(
         &txn,
         &account,
         Assurance::Enrolment,
+        None,
         request.device_name,
         now,
     )

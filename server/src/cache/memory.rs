@@ -87,6 +87,28 @@ impl CacheBackend for MemoryCache {
         })
     }
 
+    async fn set_unless_equals(
+        &self,
+        key: &str,
+        value: &[u8],
+        ttl: Duration,
+        marker: &[u8],
+    ) -> Result<bool, CacheError> {
+        self.with_entries(|entries, now| {
+            if live(entries, key, now).is_some_and(|e| e.value == marker) {
+                return false;
+            }
+            entries.insert(
+                key.to_owned(),
+                Entry {
+                    value: value.to_vec(),
+                    expires: now + ttl,
+                },
+            );
+            true
+        })
+    }
+
     async fn delete_if_equals(&self, key: &str, expected: &[u8]) -> Result<bool, CacheError> {
         self.with_entries(|entries, now| {
             if live(entries, key, now).is_some_and(|e| e.value == expected) {

@@ -45,6 +45,16 @@ pub trait CacheBackend: Send + Sync + std::fmt::Debug {
         value: &[u8],
         ttl: Duration,
     ) -> Result<bool, CacheError>;
+    /// Stores unless the key holds `marker`; `true` when this call stored it. A revoked
+    /// session's marker must win over a snapshot written by a request that read the session
+    /// just before the revocation.
+    async fn set_unless_equals(
+        &self,
+        key: &str,
+        value: &[u8],
+        ttl: Duration,
+        marker: &[u8],
+    ) -> Result<bool, CacheError>;
     /// Deletes the key only if it still holds `expected`: releasing a lock someone else
     /// took after ours expired must not free theirs.
     async fn delete_if_equals(&self, key: &str, expected: &[u8]) -> Result<bool, CacheError>;

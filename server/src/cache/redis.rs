@@ -27,6 +27,7 @@ pub struct RedisCache {
     channels: Channels,
     hit_script: Script,
     delete_if_equals_script: Script,
+    set_unless_equals_script: Script,
 }
 
 impl std::fmt::Debug for RedisCache {
@@ -90,6 +91,10 @@ impl RedisCache {
             delete_if_equals_script: Script::new(
                 "if redis.call('GET', KEYS[1]) == ARGV[1] then \
                  return redis.call('DEL', KEYS[1]) else return 0 end",
+            ),
+            set_unless_equals_script: Script::new(
+                "if redis.call('GET', KEYS[1]) == ARGV[3] then return 0 end \
+                 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1",
             ),
         })
     }
@@ -165,6 +170,26 @@ impl CacheBackend for RedisCache {
             .await
             .map_err(unavailable)?;
         Ok(stored.is_some())
+    }
+
+    async fn set_unless_equals(
+        &self,
+        key: &str,
+        value: &[u8],
+        ttl: Duration,
+        marker: &[u8],
+    ) -> Result<bool, CacheError> {
+        let mut conn = self.commands.clone();
+        let stored: i64 = self
+            .set_unless_equals_script
+            .key(self.key(key))
+            .arg(value)
+            .arg(millis(ttl))
+            .arg(marker)
+            .invoke_async(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(stored > 0)
     }
 
     async fn delete_if_equals(&self, key: &str, expected: &[u8]) -> Result<bool, CacheError> {

@@ -219,7 +219,7 @@ pub async fn crowd_speaking(app: &TestApp, n: usize, tag: &str, lang: &str) -> V
             .exec_without_returning(&txn)
             .await
             .unwrap();
-            let grant = session::open(&txn, &model, Assurance::Basic, None, at)
+            let grant = session::open(&txn, &model, Assurance::Basic, None, None, at)
                 .await
                 .unwrap();
             out.push(Session {
