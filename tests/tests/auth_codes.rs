@@ -805,9 +805,10 @@ async fn a_session_written_into_redis_by_someone_else_is_refused() {
         }],
         email_verified: true,
         lang: healthbook_domain::Lang::En,
-        last_seen_at: chrono::Utc::now(),
-        idle_expires_at: chrono::Utc::now() + chrono::Duration::hours(1),
-        absolute_expires_at: chrono::Utc::now() + chrono::Duration::hours(1),
+        // Far ahead, so that no expiry or idle refresh stands in the way of the forgery.
+        last_seen_at: "2099-01-01T00:00:00Z".parse().unwrap(),
+        idle_expires_at: "2099-01-02T00:00:00Z".parse().unwrap(),
+        absolute_expires_at: "2099-01-02T00:00:00Z".parse().unwrap(),
     };
     let key = format!("session:{}", hex::encode(sha2::Sha256::digest(token)));
     let redis = RedisCache::new(&url, &prefix).unwrap();
