@@ -438,6 +438,9 @@ pub struct PasskeyInfo {
     pub name: String,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
+    /// Whether the authenticator made a discoverable credential, when it said so.
+    #[serde(default)]
+    pub discoverable: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, validator::Validate)]

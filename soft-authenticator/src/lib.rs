@@ -141,6 +141,16 @@ impl SoftAuthenticator {
         ciborium::into_writer(&attestation, &mut attestation_object)
             .map_err(|_| SoftError::Crypto)?;
         let client_data = self.client_data("webauthn.create", challenge);
+        // Its credentials are always discoverable; say so when the relying party asks.
+        let extension_results = if options
+            .pointer("/extensions/credProps")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+        {
+            json!({ "credProps": { "rk": true } })
+        } else {
+            json!({})
+        };
 
         self.credentials.push(Credential {
             id: id.clone(),
@@ -159,7 +169,7 @@ impl SoftAuthenticator {
                 "attestationObject": B64.encode(attestation_object),
                 "transports": ["internal"],
             },
-            "clientExtensionResults": {},
+            "clientExtensionResults": extension_results,
         }))
     }
 

@@ -463,3 +463,48 @@ impl Reply {
         self
     }
 }
+
+/// The server's state built in this process on a fresh database of the run's backend, with
+/// the environment's Redis ignored: for tests that drive the router directly.
+pub async fn in_process_state(data_dir: &Path) -> Result<healthbook_server::state::AppState> {
+    use clap::Parser;
+    let backend = Backend::fresh().await?;
+    let cli = healthbook_server::cli::Cli::try_parse_from([
+        "healthbook",
+        "--data-dir",
+        &data_dir.display().to_string(),
+        "--database-url",
+        &backend.url(data_dir),
+        "--redis-url",
+        "",
+    ])?;
+    let config = healthbook_server::config::Config::resolve(cli.options)?;
+    healthbook_server::run::build_state(config).await
+}
+
+/// A verified citizen account with this address, written straight into the database.
+pub async fn insert_citizen_account(
+    state: &healthbook_server::state::AppState,
+    email: &str,
+) -> Result<String> {
+    use healthbook_server::auth::entities::account;
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    let now = state.clock.now();
+    account::Entity::insert(account::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        kind: Set("citizen".to_owned()),
+        email: Set(email.to_owned()),
+        email_key: Set(email.to_lowercase()),
+        email_verified_at: Set(Some(now)),
+        display_name: Set("Người Thử".to_owned()),
+        phone: Set(None),
+        lang: Set("vi".to_owned()),
+        status: Set("active".to_owned()),
+        locked_until: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(&state.db)
+    .await?;
+    Ok(email.to_owned())
+}

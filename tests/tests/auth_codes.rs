@@ -365,18 +365,21 @@ async fn repeated_failures_lock_the_account_and_tell_the_owner() {
         .await
         .unwrap();
     assert!(mail.text.contains("30"), "{}", mail.text);
+    // While locked no code is mailed, and the answer is an unknown address's answer.
     let before = app.mail_count(&citizen.email);
     app.post("/v1/auth/otp/start", &json!({ "email": citizen.email }))
         .await
-        .unwrap();
-    let code = app.code_for(&citizen.email, before).await.unwrap();
+        .unwrap()
+        .expect(202);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(app.mail_count(&citizen.email), before);
     app.post(
         "/v1/auth/otp/finish",
-        &json!({ "email": citizen.email, "code": code }),
+        &json!({ "email": citizen.email, "code": "000001" }),
     )
     .await
     .unwrap()
-    .expect_problem(403, "account_locked");
+    .expect_problem(400, "invalid_code");
     // The owner's existing session keeps working: the lock stops sign-ins, not the owner.
     app.get_as(&citizen.token, "/v1/me")
         .await
@@ -885,4 +888,166 @@ async fn several_processes_without_redis_are_refused() {
         .await
         .unwrap()
         .expect(200);
+}
+
+#[tokio::test]
+async fn sign_in_paths_do_not_reveal_accounts() {
+    let app = TestApp::spawn().await.unwrap();
+    let citizen = app.citizen("reveal").await.unwrap();
+    let (staff, _phone) = app.staff("support", None).await.unwrap();
+    let locked = app.citizen("reveal-locked").await.unwrap();
+    for _ in 0..10 {
+        app.post(
+            "/v1/auth/otp/finish",
+            &json!({ "email": locked.email, "code": "000001" }),
+        )
+        .await
+        .unwrap();
+    }
+    let unknown = "nobody.here@example.vn";
+    let same = |known: &healthbook_tests::Reply, unknown: &healthbook_tests::Reply, what: &str| {
+        assert_eq!(
+            known.status, unknown.status,
+            "{what}: {} vs {}",
+            known.text, unknown.text
+        );
+        assert_eq!(known.code(), unknown.code(), "{what}");
+        assert_eq!(shape(&known.json), shape(&unknown.json), "{what}");
+    };
+
+    // Passkey sign-in by address names no credentials, for anyone.
+    let start = |email: &str| {
+        let body = json!({ "email": email });
+        let app = &app;
+        async move {
+            app.post("/v1/auth/passkeys/login/start", &body)
+                .await
+                .unwrap()
+        }
+    };
+    let (known, nobody) = (start(&staff.email).await, start(unknown).await);
+    same(&known, &nobody, "passkeys/login/start");
+    for reply in [&known, &nobody] {
+        let allowed = &reply.json["options"]["publicKey"]["allowCredentials"];
+        assert!(
+            allowed.as_array().is_none_or(|list| list.is_empty()),
+            "{}",
+            reply.text
+        );
+    }
+
+    // Codes: a staff account, a locked citizen and a citizen with a wrong code answer as an
+    // unknown address does, on every path that takes a code.
+    for path in [
+        "/v1/auth/otp/finish",
+        "/v1/auth/email/verify",
+        "/v1/auth/staff/enrol",
+    ] {
+        let attempt = |email: &str| {
+            let body = json!({ "email": email, "code": "000002" });
+            let app = &app;
+            async move { app.post(path, &body).await.unwrap() }
+        };
+        let nobody = attempt(unknown).await;
+        nobody.expect_problem(400, "invalid_code");
+        for email in [&staff.email, &locked.email, &citizen.email] {
+            same(&attempt(email).await, &nobody, path);
+        }
+    }
+
+    // Asking for a code or a recovery: the same answer, and no mail to a staff account.
+    for path in ["/v1/auth/otp/start", "/v1/auth/recovery/start"] {
+        let ask = |email: &str| {
+            let body = json!({ "email": email });
+            let app = &app;
+            async move { app.post(path, &body).await.unwrap() }
+        };
+        let nobody = ask(unknown).await;
+        nobody.expect(202);
+        for email in [&staff.email, &locked.email, &citizen.email] {
+            same(&ask(email).await, &nobody, path);
+        }
+    }
+}
+
+/// The JSON's structure with every value blanked: keys and types only.
+fn shape(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), shape(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.iter().take(1).map(shape).collect()),
+        Value::String(_) => json!(""),
+        Value::Number(_) => json!(0),
+        other => other.clone(),
+    }
+}
+
+#[tokio::test]
+async fn code_requests_take_the_same_time_for_known_and_unknown_addresses() {
+    use axum::body::Body;
+    use axum::extract::ConnectInfo;
+    use tower::ServiceExt;
+    let dir = tempfile::tempdir().unwrap();
+    let state = healthbook_tests::in_process_state(dir.path())
+        .await
+        .unwrap();
+    let router = healthbook_server::app::build(state.clone());
+    // Ten accounts per path: an address may ask five times in fifteen minutes, whichever path.
+    let mut known = Vec::new();
+    for n in 0..20 {
+        known.push(
+            healthbook_tests::insert_citizen_account(&state, &format!("timing{n}@example.vn"))
+                .await
+                .unwrap(),
+        );
+    }
+    let mut serial = 0u32;
+    let mut ask = |path: &'static str, email: String| {
+        serial += 1;
+        let peer = std::net::SocketAddr::from((
+            [10, 9, (serial / 250) as u8, (serial % 250) as u8],
+            40000,
+        ));
+        let request = axum::http::Request::post(path)
+            .header("content-type", "application/json")
+            .extension(ConnectInfo(peer))
+            .body(Body::from(json!({ "email": email }).to_string()))
+            .unwrap();
+        let router = router.clone();
+        async move {
+            let started = std::time::Instant::now();
+            let response = router.oneshot(request).await.unwrap();
+            let took = started.elapsed();
+            assert_eq!(response.status().as_u16(), 202);
+            took
+        }
+    };
+    for (round, path) in ["/v1/auth/otp/start", "/v1/auth/recovery/start"]
+        .into_iter()
+        .enumerate()
+    {
+        let (mut hits, mut misses) = (Vec::new(), Vec::new());
+        for n in 0..50 {
+            hits.push(ask(path, known[round * 10 + n % 10].clone()).await);
+            misses.push(
+                ask(
+                    path,
+                    format!("ghost{n}.{path_len}@example.vn", path_len = path.len()),
+                )
+                .await,
+            );
+        }
+        hits.sort();
+        misses.sort();
+        let (hit, miss) = (hits[25], misses[25]);
+        assert!(
+            hit <= miss.mul_f64(1.3) + Duration::from_micros(300)
+                && miss <= hit.mul_f64(1.3) + Duration::from_micros(300),
+            "{path}: median {hit:?} for an account, {miss:?} for none"
+        );
+        // Let the mails of this round go before the next path's round is measured.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
 }

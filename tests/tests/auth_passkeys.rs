@@ -385,3 +385,126 @@ async fn the_android_app_origin_is_accepted_when_configured() {
         "TEAM123.vn.healthbook.app"
     );
 }
+
+#[tokio::test]
+async fn removing_a_passkey_ends_its_sessions() {
+    let app = TestApp::spawn().await.unwrap();
+    let (citizen, mut phone) = app.citizen_with_passkey("lost-phone").await.unwrap();
+    let mut tablet = SoftAuthenticator::new(ORIGIN);
+    app.enrol_passkey(&citizen.token, &mut tablet, "Máy tính bảng")
+        .await
+        .unwrap()
+        .expect(201);
+    // The phone is lost: its passkey has two sessions open; the tablet signs in too.
+    let on_phone = app.passkey_sign_in(&mut phone, None).await.unwrap();
+    let on_tablet = app.passkey_sign_in(&mut tablet, None).await.unwrap();
+    let phone_tokens = [
+        citizen.token.clone(),
+        on_phone.json["token"].as_str().unwrap().to_owned(),
+    ];
+    let tablet_token = on_tablet.json["token"].as_str().unwrap().to_owned();
+    for token in phone_tokens.iter().chain([&tablet_token]) {
+        app.get_as(token, "/v1/me").await.unwrap().expect(200);
+    }
+    let list = app.get_as(&tablet_token, "/v1/me/passkeys").await.unwrap();
+    let phone_key = list
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Test phone")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let before = app.mail_count(&citizen.email);
+    app.call(
+        Method::DELETE,
+        &format!("/v1/me/passkeys/{phone_key}"),
+        Some(&tablet_token),
+        None,
+    )
+    .await
+    .unwrap()
+    .expect(204);
+    for token in &phone_tokens {
+        app.get_as(token, "/v1/me")
+            .await
+            .unwrap()
+            .expect_problem(401, "unauthenticated");
+    }
+    app.get_as(&tablet_token, "/v1/me")
+        .await
+        .unwrap()
+        .expect(200);
+    let mail = app
+        .wait_for_mail(&citizen.email, |m| m.text.contains("Test phone"))
+        .await
+        .unwrap();
+    assert!(app.mail_count(&citizen.email) > before);
+    assert!(!mail.text.contains("Máy tính bảng"), "{}", mail.text);
+}
+
+#[tokio::test]
+async fn passkey_failures_never_lock_staff() {
+    let app = TestApp::spawn().await.unwrap();
+    let (officer, phone) = app.staff("support", None).await.unwrap();
+    // Someone holding a copy of nothing but the credential's public parts sends junk
+    // assertions: answers for another site, and answers without user verification.
+    let mut forger = phone.clone();
+    for n in 0..12 {
+        if n % 2 == 0 {
+            forger.misbehaviour.origin = Some("https://phishing.example".to_owned());
+            forger.misbehaviour.skip_user_verification = false;
+        } else {
+            forger.misbehaviour.origin = None;
+            forger.misbehaviour.skip_user_verification = true;
+        }
+        app.passkey_sign_in(&mut forger, Some(&officer.email))
+            .await
+            .unwrap()
+            .expect_problem(401, "passkey_rejected");
+    }
+    let mut phone = phone;
+    let signed_in = app.passkey_sign_in(&mut phone, None).await.unwrap();
+    signed_in.expect(200);
+    let me = app
+        .get_as(signed_in.json["token"].as_str().unwrap(), "/v1/me")
+        .await
+        .unwrap();
+    me.expect(200);
+}
+
+#[tokio::test]
+async fn registration_asks_for_a_discoverable_credential_and_records_the_answer() {
+    let app = TestApp::spawn().await.unwrap();
+    let citizen = app.citizen("rk").await.unwrap();
+    let start = app
+        .post_as(
+            &citizen.token,
+            "/v1/auth/passkeys/register/start",
+            &json!({ "name": "Pixel" }),
+        )
+        .await
+        .unwrap();
+    start.expect(200);
+    let options = &start.json["options"]["publicKey"];
+    assert_eq!(options["authenticatorSelection"]["residentKey"], "required");
+    assert_eq!(
+        options["authenticatorSelection"]["requireResidentKey"],
+        true
+    );
+    assert_eq!(options["extensions"]["credProps"], true);
+    let mut phone = SoftAuthenticator::new(ORIGIN);
+    let credential = phone.register(&start.json["options"]).unwrap();
+    let finished = app
+        .post_as(
+            &citizen.token,
+            "/v1/auth/passkeys/register/finish",
+            &json!({ "ceremony_id": start.json["ceremony_id"], "credential": credential }),
+        )
+        .await
+        .unwrap();
+    finished.expect(201);
+    assert_eq!(finished.json["discoverable"], true);
+}

@@ -254,7 +254,8 @@ async fn staff_enrol_with_a_code_and_sign_in_with_passkeys_only() {
     )
     .await
     .unwrap()
-    .expect_problem(403, "passkey_required");
+    // As for an unknown address: the answer does not say the address is a staff account.
+    .expect_problem(400, "invalid_code");
     app.passkey_sign_in(&mut work_phone, None)
         .await
         .unwrap()

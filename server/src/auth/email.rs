@@ -15,7 +15,6 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
 use healthbook_domain::account::{
     Assurance, CodeSent, EMAIL_CODE_MINUTES, OtpFinishRequest, OtpStartRequest, SessionGrant,
     VerifyEmailRequest,
@@ -59,8 +58,8 @@ pub async fn verify_email(
     .map(Json)
 }
 
-/// Mails a one-time sign-in code. The answer is the same whether or not the address has an
-/// account, so it cannot be used to find out who is registered.
+/// Mails a one-time sign-in code. The answer is the same, in content and in time, whether or
+/// not the address has an account: the look-up and the mail happen after the answer.
 #[utoipa::path(post, path = "/auth/otp/start", tag = "auth",
     request_body = OtpStartRequest,
     responses(
@@ -79,13 +78,9 @@ pub async fn otp_start(
         &limits::email_subject(&request.email),
     )
     .await?;
-    let now = state.clock.now();
-    if let Some(account) = find_by_email(&state.db, &request.email).await?
-        && AccountKind::parse(&account.kind) == AccountKind::Citizen
-        && account.status == "active"
-    {
-        send_code(&state, &account, now).await?;
-    }
+    after_the_answer(&state, "sign-in code", move |state| async move {
+        send_code(&state, &request.email).await
+    });
     Ok((
         StatusCode::ACCEPTED,
         Json(CodeSent {
@@ -94,11 +89,32 @@ pub async fn otp_start(
     ))
 }
 
-async fn send_code(
-    state: &AppState,
-    account: &account::Model,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+/// Runs `work` once the answer has gone, so that what it finds (or does not find) cannot be
+/// read from the answer's timing. A failure is logged; the person asks again.
+pub fn after_the_answer<F, Fut>(state: &AppState, what: &'static str, work: F)
+where
+    F: FnOnce(AppState) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<(), DbErr>> + Send,
+{
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(error) = work(state).await {
+            tracing::warn!(what, error = %error, "cannot send; the person can ask again");
+        }
+    });
+}
+
+/// Mails a code to an active, unlocked citizen account with this address; nothing otherwise.
+async fn send_code(state: &AppState, email: &str) -> Result<(), DbErr> {
+    let now = state.clock.now();
+    let Some(account) = find_by_email(&state.db, email).await? else {
+        return Ok(());
+    };
+    if AccountKind::parse(&account.kind) != AccountKind::Citizen
+        || session::locked_at(&account, now)
+    {
+        return Ok(());
+    }
     let txn = state.db.begin().await?;
     // An address never verified gets its verification code again: the same code then
     // both verifies it and signs in.
@@ -148,28 +164,23 @@ async fn sign_in_with_code(
     verifying: bool,
 ) -> ApiResult<SessionGrant> {
     limits::check(state, limits::CODE_CHECK_PER_IP, ip).await?;
-    let now = state.clock.now();
-    let account = find_by_email(&state.db, email).await?;
-    // A locked account says so before any limit: its owner must learn why sign-in fails.
-    if let Some(account) = &account
-        && AccountKind::parse(&account.kind) == AccountKind::Citizen
-        && session::locked_at(account, now)
-    {
-        return Err(AuthError::Locked { retry_after: None }.into());
-    }
     limits::check(
         state,
         limits::CODE_CHECK_PER_ACCOUNT,
         &limits::email_subject(email),
     )
     .await?;
-    let Some(account) = account else {
+    let now = state.clock.now();
+    // An unknown address, a staff account (which never gets sign-in codes) and a locked
+    // account all hear "invalid code": the answer must not tell which addresses have
+    // accounts. The owner of a locked account was told by mail when it locked.
+    let Some(account) = find_by_email(&state.db, email)
+        .await?
+        .filter(|a| AccountKind::parse(&a.kind) == AccountKind::Citizen)
+        .filter(|a| !session::locked_at(a, now))
+    else {
         return Err(AuthError::InvalidCode.into());
     };
-    if AccountKind::parse(&account.kind) == AccountKind::Staff {
-        // Staff never receive sign-in codes; say so plainly to the person holding the code.
-        return Err(AuthError::PasskeyRequired.into());
-    }
     let purpose = if verifying || account.email_verified_at.is_none() {
         Purpose::VerifyEmail
     } else {

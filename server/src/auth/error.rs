@@ -16,8 +16,6 @@ pub enum AuthError {
     InvalidCode,
     #[error("account locked")]
     Locked { retry_after: Option<Duration> },
-    #[error("staff sign in with passkeys only")]
-    PasskeyRequired,
     #[error("passkey response rejected: {0}")]
     PasskeyRejected(String),
     #[error("national id already registered")]
@@ -82,14 +80,6 @@ impl From<AuthError> for ApiError {
                 Text::new(
                     "Tài khoản đang bị khóa. Vui lòng thử lại sau hoặc liên hệ bộ phận hỗ trợ.",
                     "The account is locked. Try again later or contact support.",
-                ),
-            ),
-            PasskeyRequired => (
-                StatusCode::FORBIDDEN,
-                "passkey_required",
-                Text::new(
-                    "Tài khoản nhân viên chỉ đăng nhập bằng khóa truy cập (passkey).",
-                    "Staff accounts sign in with a passkey only.",
                 ),
             ),
             PasskeyRejected(_) => (

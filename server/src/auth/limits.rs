@@ -47,12 +47,19 @@ pub const SIGN_IN_PER_IP: Rule = Rule {
     max: 60,
     window: Duration::from_secs(5 * 60),
 };
+/// Passkey sign-in attempts with one credential, whoever sends them.
+pub const SIGN_IN_PER_CREDENTIAL: Rule = Rule {
+    name: "sign-in:credential",
+    max: 20,
+    window: Duration::from_secs(15 * 60),
+};
 pub const RECOVERY_PER_IP: Rule = Rule {
     name: "recovery:ip",
     max: 10,
     window: Duration::from_secs(3600),
 };
-/// Failed sign-ins (codes or passkeys) on one account before it is locked for a while.
+/// Wrong email codes on one account before it is locked for a while. Passkey failures never
+/// count: a signature anyone can forge the failure of must not lock anyone out.
 pub const FAILURES_BEFORE_LOCKOUT: Rule = Rule {
     name: "failures:account",
     max: 10,
@@ -99,7 +106,12 @@ pub fn minutes(duration: Duration) -> i64 {
 /// The per-account key of an address that may have no account: the lower-cased address,
 /// hashed so that the cache never holds it in clear.
 pub fn email_subject(email: &str) -> String {
-    super::secrets::hash_token(&email.trim().to_lowercase())
+    hashed(&email.trim().to_lowercase())
+}
+
+/// A limit's subject that should not appear in clear in the cache.
+pub fn hashed(subject: &str) -> String {
+    super::secrets::hash_token(subject)
 }
 
 // The lockout (after 10 failures, with a mail to the owner) must come before the plain

@@ -134,6 +134,27 @@ pub fn passkey_added(to: &str, name: &str, passkey: &str, lang: Lang) -> Outgoin
     }
 }
 
+/// Passkeys taken off the account: removed by the owner, or retired by a recovery.
+pub fn passkeys_removed(to: &str, name: &str, passkeys: &[String], lang: Lang) -> OutgoingEmail {
+    let list: String = passkeys.iter().map(|p| format!("\n  • {p}")).collect();
+    match lang {
+        Lang::Vi => email(
+            to,
+            "Khóa truy cập đã bị gỡ khỏi tài khoản".into(),
+            format!(
+                "Xin chào {name},\n\nCác khóa truy cập (passkey) sau đã bị gỡ khỏi tài khoản HealthBook của bạn, và mọi phiên đăng nhập mở bằng chúng đã kết thúc:{list}\n\nNếu không phải bạn, hãy liên hệ ngay bộ phận hỗ trợ.{SIGNATURE_VI}"
+            ),
+        ),
+        Lang::En => email(
+            to,
+            "Passkeys were removed from your account".into(),
+            format!(
+                "Hello {name},\n\nThese passkeys were removed from your HealthBook account, and every session they opened has ended:{list}\n\nIf this was not you, contact support now.{SIGNATURE_EN}"
+            ),
+        ),
+    }
+}
+
 pub fn staff_enrolment(
     to: &str,
     name: &str,

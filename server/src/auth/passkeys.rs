@@ -11,7 +11,7 @@ use super::audit::{self, Event, Record};
 use super::entities::{account, ceremony, passkey};
 use super::error::AuthError;
 use super::register::lang_of;
-use super::{limits, lockout, mails, session};
+use super::{limits, mails, session};
 use crate::authz::{Action, Resource, authorize};
 use crate::error::{ApiError, ApiResult};
 use crate::http::ValidJson;
@@ -36,8 +36,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 use webauthn_rs::prelude::{
-    DiscoverableAuthentication, Passkey, PasskeyAuthentication, PasskeyRegistration,
-    PublicKeyCredential, RegisterPublicKeyCredential, Url, Webauthn, WebauthnBuilder,
+    DiscoverableAuthentication, Passkey, PasskeyRegistration, PublicKeyCredential,
+    RegisterPublicKeyCredential, Url, Webauthn, WebauthnBuilder,
 };
 
 const CEREMONY_LIFETIME: Duration = Duration::minutes(5);
@@ -158,6 +158,7 @@ fn info(row: &passkey::Model) -> PasskeyInfo {
         name: row.name.clone(),
         created_at: row.created_at,
         last_used_at: row.last_used_at,
+        discoverable: row.discoverable,
     }
 }
 
@@ -208,6 +209,8 @@ pub async fn register_start(
             Some(exclude),
         )
         .map_err(ApiError::internal)?;
+    let mut options = serde_json::to_value(&options).map_err(ApiError::internal)?;
+    ask_for_discoverable(&mut options);
     let name = request.name.trim().to_owned();
     let ceremony_id = save_ceremony(
         &state.db,
@@ -221,8 +224,32 @@ pub async fn register_start(
     .await?;
     Ok(Json(CeremonyOptions {
         ceremony_id,
-        options: serde_json::to_value(&options).map_err(ApiError::internal)?,
+        options,
     }))
+}
+
+/// Sign-in offers no list of credentials (it would tell who has an account), so every
+/// passkey must be one the authenticator can find by itself: a discoverable credential. The
+/// authenticator's `credProps` answer says whether it made one.
+fn ask_for_discoverable(options: &mut serde_json::Value) {
+    if let Some(selection) = options
+        .pointer_mut("/publicKey/authenticatorSelection")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        selection.insert("residentKey".to_owned(), "required".into());
+        selection.insert("requireResidentKey".to_owned(), true.into());
+    }
+    if let Some(public_key) = options
+        .pointer_mut("/publicKey")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        let extensions = public_key
+            .entry("extensions")
+            .or_insert_with(|| serde_json::json!({}));
+        if let Some(extensions) = extensions.as_object_mut() {
+            extensions.insert("credProps".to_owned(), true.into());
+        }
+    }
 }
 
 /// Completes the registration with the platform's answer.
@@ -246,6 +273,10 @@ pub async fn register_finish(
         now.date_naive(),
     )
     .await?;
+    let discoverable = request
+        .credential
+        .pointer("/clientExtensionResults/credProps/rk")
+        .and_then(serde_json::Value::as_bool);
     let credential: RegisterPublicKeyCredential = serde_json::from_value(request.credential)
         .map_err(|e| rejected(format!("malformed credential: {e}")))?;
     let txn = state.db.begin().await?;
@@ -268,7 +299,7 @@ pub async fn register_finish(
         name: Set(name.clone()),
         created_at: Set(now),
         last_used_at: Set(None),
-        discoverable: Set(None),
+        discoverable: Set(discoverable),
     })
     .exec_without_returning(&txn)
     .await
@@ -319,9 +350,9 @@ pub async fn register_finish(
     Ok((StatusCode::CREATED, Json(info(&row))))
 }
 
-/// Starts a passkey sign-in. Without an address it is a discoverable sign-in (the platform
-/// offers the passkeys it holds); with one, the account's passkeys are named. An unknown
-/// address gets a discoverable ceremony, so the answer reveals nothing about the address.
+/// Starts a passkey sign-in: always a discoverable one, in which the platform offers the
+/// passkeys it holds for this site. An address, if sent, changes nothing: naming the
+/// account's credentials would tell anyone who asks whether the address has an account.
 #[utoipa::path(post, path = "/auth/passkeys/login/start", tag = "auth",
     request_body = PasskeyLoginStart,
     responses(
@@ -331,61 +362,27 @@ pub async fn register_finish(
 pub async fn login_start(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    ValidJson(request): ValidJson<PasskeyLoginStart>,
+    ValidJson(_request): ValidJson<PasskeyLoginStart>,
 ) -> ApiResult<Json<CeremonyOptions>> {
     limits::check(&state, limits::SIGN_IN_PER_IP, &ip).await?;
     let now = state.clock.now();
-    let account = match &request.email {
-        Some(email) => super::email::find_by_email(&state.db, email).await?,
-        None => None,
-    };
-    let keys = match &account {
-        Some(account) => passkeys_of(&state.db, account.id).await?,
-        None => Vec::new(),
-    };
-    let (ceremony_id, options) = if let (Some(account), false) = (&account, keys.is_empty()) {
-        let keys: Vec<Passkey> = keys.into_iter().map(|(_, key)| key).collect();
-        let (options, authentication) = state
-            .webauthn
-            .start_passkey_authentication(&keys)
-            .map_err(ApiError::internal)?;
-        let id = save_ceremony(
-            &state.db,
-            "login",
-            Some(account.id),
-            None,
-            None,
-            &authentication,
-            now,
-        )
-        .await?;
-        (
-            id,
-            serde_json::to_value(&options).map_err(ApiError::internal)?,
-        )
-    } else {
-        let (options, authentication) = state
-            .webauthn
-            .start_discoverable_authentication()
-            .map_err(ApiError::internal)?;
-        let id = save_ceremony(
-            &state.db,
-            "discoverable_login",
-            None,
-            None,
-            None,
-            &authentication,
-            now,
-        )
-        .await?;
-        (
-            id,
-            serde_json::to_value(&options).map_err(ApiError::internal)?,
-        )
-    };
+    let (options, authentication) = state
+        .webauthn
+        .start_discoverable_authentication()
+        .map_err(ApiError::internal)?;
+    let ceremony_id = save_ceremony(
+        &state.db,
+        "discoverable_login",
+        None,
+        None,
+        None,
+        &authentication,
+        now,
+    )
+    .await?;
     Ok(Json(CeremonyOptions {
         ceremony_id,
-        options,
+        options: serde_json::to_value(&options).map_err(ApiError::internal)?,
     }))
 }
 
@@ -407,29 +404,24 @@ pub async fn login_finish(
     let credential: PublicKeyCredential = serde_json::from_value(request.credential)
         .map_err(|e| rejected(format!("malformed credential: {e}")))?;
     let credential_id = URL_SAFE_NO_PAD.encode(credential.get_credential_id());
-
-    let txn = state.db.begin().await?;
-    let (row, state_json): (_, serde_json::Value) = take_ceremony(
-        &txn,
-        request.ceremony_id,
-        &["login", "discoverable_login"],
-        now,
+    // Attempts are counted per credential as well as per address; a failed signature never
+    // counts toward the account's lockout, or anyone could lock any account, staff included.
+    limits::check(
+        &state,
+        limits::SIGN_IN_PER_CREDENTIAL,
+        &limits::hashed(&credential_id),
     )
     .await?;
+
+    let txn = state.db.begin().await?;
+    let (_row, state_json): (_, serde_json::Value) =
+        take_ceremony(&txn, request.ceremony_id, &["discoverable_login"], now).await?;
     txn.commit().await?;
 
-    let account_id = match row.kind.as_str() {
-        "login" => row
-            .account_id
-            .ok_or_else(|| rejected("ceremony without account"))?,
-        _ => {
-            let (user, _) = state
-                .webauthn
-                .identify_discoverable_authentication(&credential)
-                .map_err(rejected)?;
-            user
-        }
-    };
+    let (account_id, _) = state
+        .webauthn
+        .identify_discoverable_authentication(&credential)
+        .map_err(rejected)?;
     let stored = passkey::Entity::find()
         .filter(passkey::Column::CredentialId.eq(&credential_id))
         .filter(passkey::Column::AccountId.eq(account_id))
@@ -441,38 +433,39 @@ pub async fn login_finish(
     let (Some(stored), Some(account)) = (stored, account) else {
         return Err(rejected("no such passkey on the account"));
     };
-    if session::locked_at(&account, now) {
-        return Err(AuthError::Locked { retry_after: None }.into());
-    }
     let mut key: Passkey = serde_json::from_str(&stored.credential).map_err(ApiError::internal)?;
-    let verified = match row.kind.as_str() {
-        "login" => serde_json::from_value::<PasskeyAuthentication>(state_json)
-            .map_err(ApiError::internal)
-            .and_then(|s| {
-                state
-                    .webauthn
-                    .finish_passkey_authentication(&credential, &s)
-                    .map_err(rejected)
-            }),
-        _ => serde_json::from_value::<DiscoverableAuthentication>(state_json)
-            .map_err(ApiError::internal)
-            .and_then(|s| {
-                state
-                    .webauthn
-                    .finish_discoverable_authentication_v2(&credential, s, &key)
-                    .map_err(rejected)
-            }),
-    };
+    let verified = serde_json::from_value::<DiscoverableAuthentication>(state_json)
+        .map_err(ApiError::internal)
+        .and_then(|s| {
+            state
+                .webauthn
+                .finish_discoverable_authentication_v2(&credential, s, &key)
+                .map_err(rejected)
+        })
+        .and_then(|result| {
+            if result.user_verified() {
+                Ok(result)
+            } else {
+                Err(rejected("user verification was not performed"))
+            }
+        });
     let result = match verified {
         Ok(result) => result,
         Err(error) => {
-            lockout::on_failure(&state, &account, &ip).await?;
+            audit::record(
+                &state.db,
+                Record::of(account.id, Event::SignInFailed)
+                    .from_ip(&ip)
+                    .with(serde_json::json!({ "method": "passkey", "passkey_id": stored.id })),
+                now,
+            )
+            .await?;
             return Err(error);
         }
     };
-    if !result.user_verified() {
-        lockout::on_failure(&state, &account, &ip).await?;
-        return Err(rejected("user verification was not performed"));
+    // Only the holder of the passkey learns that the account is locked.
+    if session::locked_at(&account, now) {
+        return Err(AuthError::Locked { retry_after: None }.into());
     }
     key.update_credential(&result);
 
@@ -585,11 +578,12 @@ pub async fn rename(
 }
 
 /// Removes one of the caller's passkeys, never the last: without it the account would have
-/// no way in but recovery.
+/// no way in but recovery. Every session the passkey opened ends with it (a lost phone's
+/// sessions go with its passkey), and the owner is told by mail.
 #[utoipa::path(delete, path = "/me/passkeys/{pkid}", tag = "account", security(("bearer" = [])),
     params(("pkid" = Uuid, Path, description = "Passkey id")),
     responses(
-        (status = 204, description = "Removed"),
+        (status = 204, description = "Removed; its sessions ended"),
         (status = 404, description = "No such passkey of yours", content_type = "application/problem+json"),
         (status = 409, description = "`last_passkey`", content_type = "application/problem+json"),
     ))]
@@ -608,14 +602,14 @@ pub async fn remove(
     )
     .await?;
     let txn = state.db.begin().await?;
-    let mine = passkey::Entity::find()
+    let Some(removed) = passkey::Entity::find()
         .filter(passkey::Column::Id.eq(pkid))
         .filter(passkey::Column::AccountId.eq(actor.account_id))
         .one(&txn)
-        .await?;
-    if mine.is_none() {
+        .await?
+    else {
         return Err(ApiError::not_found());
-    }
+    };
     let count = passkey::Entity::find()
         .filter(passkey::Column::AccountId.eq(actor.account_id))
         .count(&txn)
@@ -631,6 +625,24 @@ pub async fn remove(
         now,
     )
     .await?;
+    if let Some(account) = account::Entity::find_by_id(actor.account_id)
+        .one(&txn)
+        .await?
+    {
+        mail::enqueue(
+            &txn,
+            mails::passkeys_removed(
+                &account.email,
+                &account.display_name,
+                std::slice::from_ref(&removed.name),
+                lang_of(&account),
+            ),
+            now,
+        )
+        .await?;
+    }
     txn.commit().await?;
+    state.mailer.wake();
+    session::revoke_opened_by(&state, pkid).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -70,28 +70,37 @@ pub async fn start(
         &limits::email_subject(&request.email),
     )
     .await?;
-    let now = state.clock.now();
-    if let Some(account) = super::email::find_by_email(&state.db, &request.email).await?
-        && AccountKind::parse(&account.kind) == AccountKind::Citizen
-        && account.status == "active"
-    {
-        let txn = state.db.begin().await?;
-        codes::send(&txn, account.id, Purpose::Recovery, now).await?;
-        audit::record(
-            &txn,
-            Record::of(account.id, Event::RecoveryStarted).from_ip(&ip),
-            now,
-        )
-        .await?;
-        txn.commit().await?;
-        state.mailer.wake();
-    }
+    // Looked up after the answer, so that its timing says nothing about the address.
+    super::email::after_the_answer(&state, "recovery code", move |state| async move {
+        mail_recovery_code(&state, &request.email, &ip).await
+    });
     Ok((
         StatusCode::ACCEPTED,
         Json(CodeSent {
             expires_in_seconds: EMAIL_CODE_MINUTES * 60,
         }),
     ))
+}
+
+async fn mail_recovery_code(state: &AppState, email: &str, ip: &str) -> Result<(), sea_orm::DbErr> {
+    let now = state.clock.now();
+    let Some(account) = super::email::find_by_email(&state.db, email).await? else {
+        return Ok(());
+    };
+    if AccountKind::parse(&account.kind) != AccountKind::Citizen || account.status != "active" {
+        return Ok(());
+    }
+    let txn = state.db.begin().await?;
+    codes::send(&txn, account.id, Purpose::Recovery, now).await?;
+    audit::record(
+        &txn,
+        Record::of(account.id, Event::RecoveryStarted).from_ip(ip),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    state.mailer.wake();
+    Ok(())
 }
 
 /// Completes recovery and opens an enrolment session for a new passkey.

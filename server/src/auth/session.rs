@@ -303,7 +303,6 @@ pub async fn revoke_where(
     only: Option<Uuid>,
     except: Option<Uuid>,
 ) -> Result<Vec<Uuid>, DbErr> {
-    let now = state.clock.now();
     let mut query = session::Entity::find()
         .filter(session::Column::AccountId.eq(account_id))
         .filter(session::Column::RevokedAt.is_null());
@@ -314,12 +313,16 @@ pub async fn revoke_where(
         query = query.filter(session::Column::Id.ne(id));
     }
     let rows = query.all(&state.db).await?;
+    revoke_rows(state, rows).await
+}
+
+async fn revoke_rows(state: &AppState, rows: Vec<session::Model>) -> Result<Vec<Uuid>, DbErr> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     session::Entity::update_many()
-        .col_expr(session::Column::RevokedAt, Expr::value(now))
+        .col_expr(session::Column::RevokedAt, Expr::value(state.clock.now()))
         .filter(session::Column::Id.is_in(ids.clone()))
         .exec(&state.db)
         .await?;
@@ -327,6 +330,16 @@ pub async fn revoke_where(
         forget(state, &row.token_hash, true).await;
     }
     Ok(ids)
+}
+
+/// Revokes every live session that `passkey` opened.
+pub async fn revoke_opened_by(state: &AppState, passkey: Uuid) -> Result<Vec<Uuid>, DbErr> {
+    let rows = session::Entity::find()
+        .filter(session::Column::PasskeyId.eq(passkey))
+        .filter(session::Column::RevokedAt.is_null())
+        .all(&state.db)
+        .await?;
+    revoke_rows(state, rows).await
 }
 
 /// Drops the cached snapshots of every live session of an account, so that a change of

@@ -229,15 +229,14 @@ pub async fn enrol(
     )
     .await?;
     let now = state.clock.now();
-    let Some(account) = super::email::find_by_email(&state.db, &request.email).await? else {
+    // Unknown, citizen and locked accounts hear the same "invalid code".
+    let Some(account) = super::email::find_by_email(&state.db, &request.email)
+        .await?
+        .filter(|a| a.kind == "staff")
+        .filter(|a| !session::locked_at(a, now))
+    else {
         return Err(AuthError::InvalidCode.into());
     };
-    if account.kind != "staff" {
-        return Err(AuthError::InvalidCode.into());
-    }
-    if session::locked_at(&account, now) {
-        return Err(AuthError::Locked { retry_after: None }.into());
-    }
     lockout::redeem(
         &state,
         &account,
