@@ -1,10 +1,16 @@
 //! The one place the server reads the time. Everything else receives it as a parameter.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::sync::Arc;
 
 pub trait Clock: Send + Sync + std::fmt::Debug {
     fn now(&self) -> DateTime<Utc>;
+
+    /// The calendar date in Việt Nam, as the phone's core counts it: ages and the end of a
+    /// guardianship on the 18th birthday turn at local midnight, not at 07:00.
+    fn today(&self) -> NaiveDate {
+        healthbook_domain::booking::time::local_date(self.now())
+    }
 }
 
 /// Wall-clock time, optionally shifted: a second process started with an offset lets an

@@ -57,23 +57,51 @@ async fn register_verify_and_sign_in_with_a_code() {
 }
 
 #[tokio::test]
-async fn a_second_registration_with_the_same_number_is_refused_without_saying_whose() {
+async fn a_taken_number_or_address_is_refused_by_mail_with_a_fresh_registrations_answer() {
     let app = TestApp::spawn().await.unwrap();
     let first = Person::adult("first");
     app.register_verified(&first).await.unwrap();
+    let fresh = app
+        .post("/v1/auth/register", &Person::adult("fresh").body())
+        .await
+        .unwrap();
+    fresh.expect(201);
+
     let mut second = Person::adult("second");
     second.national_id = first.national_id.clone();
     let reply = app.post("/v1/auth/register", &second.body()).await.unwrap();
-    reply.expect_problem(409, "national_id_already_registered");
+    reply.expect(201);
+    assert_eq!(shape(&reply.json), shape(&fresh.json));
     assert!(!reply.text.contains(&first.email));
-    assert!(!reply.text.contains("Thử"));
+    // The registrant learns by mail that no book was opened, the holder that someone tried.
+    let to_second = app.wait_for_mail(&second.email, |_| true).await.unwrap();
+    assert!(
+        to_second.code(6).is_none(),
+        "no code for a refused registration"
+    );
+    assert!(!to_second.text.contains(&first.email));
+    app.wait_for_mail(&first.email, |m| m.subject.contains("số định danh"))
+        .await
+        .unwrap();
 
     let mut third = Person::adult("third");
     third.email = first.email.to_uppercase();
-    app.post("/v1/auth/register", &third.body())
+    let reply = app.post("/v1/auth/register", &third.body()).await.unwrap();
+    reply.expect(201);
+    assert_eq!(shape(&reply.json), shape(&fresh.json));
+    app.wait_for_mail(&first.email, |m| m.subject.contains("email"))
+        .await
+        .unwrap();
+    // Neither refused registrant can sign in: nothing was created for them.
+    for person in [&second, &third] {
+        app.post(
+            "/v1/auth/email/verify",
+            &json!({ "email": person.email, "code": "000000" }),
+        )
         .await
         .unwrap()
-        .expect_problem(409, "email_already_registered");
+        .expect_problem(400, "invalid_code");
+    }
 }
 
 #[tokio::test]

@@ -86,11 +86,31 @@ async fn the_second_guardian_is_invited_by_the_first_and_a_stranger_cannot_claim
         .unwrap()
         .to_owned();
 
-    // Someone else typing the same child's details is refused.
-    app.post_as(&stranger.token, "/v1/me/dependents", &kid)
+    // Someone else typing the same child's details is refused, with the answer a new child
+    // gets (the answer must not tell whether the number has a health book); the stranger and
+    // the mother learn by mail, and the stranger's list stays empty.
+    let refused = app
+        .post_as(&stranger.token, "/v1/me/dependents", &kid)
         .await
-        .unwrap()
-        .expect_problem(409, "dependent_has_guardian");
+        .unwrap();
+    refused.expect(201);
+    assert_ne!(
+        refused.json["citizen"]["citizen_id"],
+        added.json["citizen"]["citizen_id"]
+    );
+    assert_eq!(
+        app.get_as(&stranger.token, "/v1/me/dependents")
+            .await
+            .unwrap()
+            .json,
+        json!([])
+    );
+    app.wait_for_mail(&stranger.email, |m| m.text.contains("Nguyễn Bảo Ngọc"))
+        .await
+        .unwrap();
+    app.wait_for_mail(&mother.email, |m| m.text.contains("Nguyễn Bảo Ngọc"))
+        .await
+        .unwrap();
     // A stranger cannot invite for, or accept, a child that is not theirs.
     app.post_as(
         &stranger.token,
@@ -715,5 +735,161 @@ async fn a_dependent_who_comes_of_age_claims_the_record_and_may_grant_guardiansh
             .unwrap()
             .json,
         json!([])
+    );
+}
+
+#[tokio::test]
+async fn a_stranger_cannot_claim_a_minors_record() {
+    let app = TestApp::spawn().await.unwrap();
+    let parent = app.citizen("guardian").await.unwrap();
+    // One child the registry knows (so the stranger's details are confirmed), one it does not.
+    let known = json!({
+        "national_id": "001321000009",
+        "full_name": "Nguyễn Bảo Ngọc",
+        "date_of_birth": "2021-06-01",
+        "sex": "female",
+    });
+    let unknown = child(
+        "Nguyễn Minh Khôi",
+        NaiveDate::from_ymd_opt(2019, 3, 2).unwrap(),
+    );
+    for kid in [&known, &unknown] {
+        let added = app
+            .post_as(&parent.token, "/v1/me/dependents", kid)
+            .await
+            .unwrap();
+        added.expect(201);
+        let cid = added.json["citizen"]["citizen_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+
+        // A stranger registers with the child's number, name and date of birth.
+        let stranger = Person {
+            national_id: kid["national_id"].as_str().unwrap().to_owned(),
+            full_name: kid["full_name"].as_str().unwrap().to_owned(),
+            date_of_birth: kid["date_of_birth"].as_str().unwrap().parse().unwrap(),
+            sex: if kid["sex"] == "female" {
+                "female"
+            } else {
+                "male"
+            },
+            email: format!("stranger.{}@example.vn", &cid[..8]),
+            phone: "0912345678".to_owned(),
+        };
+        let reply = app
+            .post("/v1/auth/register", &stranger.body())
+            .await
+            .unwrap();
+        reply.expect(201);
+        assert_ne!(reply.json["citizen_id"].as_str(), Some(cid.as_str()));
+        // No code: the stranger is told by mail that no book was opened.
+        let mail = app.wait_for_mail(&stranger.email, |_| true).await.unwrap();
+        assert!(mail.code(6).is_none(), "{}", mail.text);
+        // The child's record stays the parent's, and the parent is told.
+        let book = app
+            .get_as(&parent.token, "/v1/me/dependents")
+            .await
+            .unwrap();
+        assert!(book.text.contains(&cid), "{}", book.text);
+        app.wait_for_mail(&parent.email, |m| {
+            m.text.contains(kid["full_name"].as_str().unwrap())
+        })
+        .await
+        .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn registry_mismatch_reserves_nothing() {
+    let app = TestApp::spawn().await.unwrap();
+    let owner = Person {
+        national_id: "001185000002".to_owned(),
+        full_name: "Trần Thị Bình".to_owned(),
+        date_of_birth: NaiveDate::from_ymd_opt(1985, 11, 2).unwrap(),
+        sex: "female",
+        email: "binh.owner@example.vn".to_owned(),
+        phone: "0912345678".to_owned(),
+    };
+    // Someone else's number with a wrong name: refused, and nothing is kept.
+    let squatter = Person {
+        full_name: "Kẻ Chiếm Số".to_owned(),
+        email: "squatter@example.vn".to_owned(),
+        ..owner.clone()
+    };
+    app.post("/v1/auth/register", &squatter.body())
+        .await
+        .unwrap()
+        .expect_problem(422, "registry_mismatch");
+    let parent = app.citizen("mismatch-parent").await.unwrap();
+    app.post_as(
+        &parent.token,
+        "/v1/me/dependents",
+        &json!({ "national_id": "001220000008", "full_name": "Tên Sai", "date_of_birth": "2020-02-14", "sex": "male" }),
+    )
+    .await
+    .unwrap()
+    .expect_problem(422, "registry_mismatch");
+    assert_eq!(
+        app.get_as(&parent.token, "/v1/me/dependents")
+            .await
+            .unwrap()
+            .json,
+        json!([])
+    );
+
+    // While the registry cannot be reached, a squatter is registered unverified...
+    let registry_down = TestApp::builder()
+        .sharing_with(&app)
+        .env("HEALTHBOOK_REGISTRY_URL", "http://127.0.0.1:9/registry")
+        .env("HEALTHBOOK_REGISTRY_TIMEOUT", "1")
+        .spawn()
+        .await
+        .unwrap();
+    let squatter = registry_down.register_verified(&squatter).await.unwrap();
+    // ...and loses the number to its owner, whom the registry confirms.
+    let owner_session = app.register_verified(&owner).await.unwrap();
+    let me = app.get_as(&owner_session.token, "/v1/me").await.unwrap();
+    assert_eq!(
+        me.json["citizen"]["verification"], "verified",
+        "{}",
+        me.text
+    );
+    assert!(
+        me.json["citizen"]["national_id_masked"]
+            .as_str()
+            .unwrap()
+            .ends_with("002")
+    );
+    let theirs = app.get_as(&squatter.token, "/v1/me").await.unwrap();
+    assert!(
+        !theirs.json["citizen"]["national_id_masked"]
+            .as_str()
+            .unwrap()
+            .ends_with("002"),
+        "{}",
+        theirs.text
+    );
+    app.wait_for_mail(&squatter.email, |m| m.subject.contains("thu hồi"))
+        .await
+        .unwrap();
+    // Support sees who took it from whom.
+    let (support, _key) = app.staff("support", None).await.unwrap();
+    let audit = app
+        .get_as(
+            &support.token,
+            &format!(
+                "/v1/admin/audit?account={}&kind=national_id_displaced",
+                squatter.account_id
+            ),
+        )
+        .await
+        .unwrap();
+    audit.expect(200);
+    assert_eq!(
+        audit.json["items"][0]["actor_account_id"].as_str(),
+        Some(owner_session.account_id.as_str()),
+        "{}",
+        audit.text
     );
 }

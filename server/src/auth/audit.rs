@@ -31,6 +31,14 @@ pub enum Event {
     DependentAdded,
     GuardianInvited,
     GuardianAccepted,
+    /// Someone tried to register, or add as a dependent, the holder's identification number.
+    NationalIdClaimAttempted,
+    /// The registry-verified owner of the number took it from this unverified holder.
+    NationalIdDisplaced,
+    /// A dependent's record was claimed by the person it describes, now an adult.
+    RecordClaimed,
+    RecoveryCancelled,
+    EnrolmentCodeReissued,
 }
 
 impl Event {
@@ -58,6 +66,11 @@ impl Event {
             Event::DependentAdded => "dependent_added",
             Event::GuardianInvited => "guardian_invited",
             Event::GuardianAccepted => "guardian_accepted",
+            Event::NationalIdClaimAttempted => "national_id_claim_attempted",
+            Event::NationalIdDisplaced => "national_id_displaced",
+            Event::RecordClaimed => "record_claimed",
+            Event::RecoveryCancelled => "recovery_cancelled",
+            Event::EnrolmentCodeReissued => "enrolment_code_reissued",
         }
     }
 }

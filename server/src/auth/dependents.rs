@@ -5,6 +5,7 @@ use super::actor::Actor;
 use super::audit::{self, Event, Record};
 use super::entities::{account, citizen, guardianship};
 use super::error::AuthError;
+use super::holders::{self, Claim, Claimant, Holder};
 use super::mails;
 use super::me::profile;
 use super::register::{invalid, lang_of, verification_str};
@@ -21,7 +22,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use healthbook_domain::account::{
-    ADULT_AGE, AddDependentRequest, Dependent, Verification, birthday,
+    ADULT_AGE, AddDependentRequest, CitizenProfile, Dependent, Verification, birthday,
+    mask_national_id,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -65,6 +67,33 @@ pub async fn dependents_of(
         .collect())
 }
 
+async fn insert_child(
+    txn: &impl ConnectionTrait,
+    child: &healthbook_domain::account::NewDependent,
+    verification: Verification,
+    id: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Uuid, ApiError> {
+    let verified = verification == Verification::Verified;
+    citizen::Entity::insert(citizen::ActiveModel {
+        id: Set(id),
+        account_id: Set(None),
+        national_id: Set(child.national_id.as_str().to_owned()),
+        full_name: Set(child.full_name.clone()),
+        date_of_birth: Set(child.date_of_birth),
+        sex: Set(child.sex.as_str().to_owned()),
+        verification: Set(verification_str(verification).to_owned()),
+        verified_at: Set(verified.then_some(now)),
+        verified_by: Set(verified.then(|| "registry".to_owned())),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(txn)
+    .await
+    .map_err(super::register::unique_violation)?;
+    Ok(id)
+}
+
 fn own_citizen(actor: &Actor) -> Result<Uuid, ApiError> {
     actor.citizen_id.ok_or_else(|| AuthError::Forbidden.into())
 }
@@ -74,9 +103,9 @@ fn own_citizen(actor: &Actor) -> Result<Uuid, ApiError> {
     request_body = AddDependentRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
     responses(
-        (status = 201, description = "Added; the caller is the guardian", body = Dependent),
-        (status = 409, description = "`dependent_has_guardian` (the current guardian can invite you) or `national_id_already_registered`", content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, or not a minor", content_type = "application/problem+json"),
+        (status = 200, description = "Already the caller's dependent", body = Dependent),
+        (status = 201, description = "Added, the caller being the guardian; or refused without saying so (a number someone else looks after), in which case a mail tells the caller and the holder", body = Dependent),
+        (status = 422, description = "Invalid fields, not a minor, or `registry_mismatch`", content_type = "application/problem+json"),
     ))]
 pub async fn add_dependent(
     State(state): State<AppState>,
@@ -85,7 +114,7 @@ pub async fn add_dependent(
     ValidJson(request): ValidJson<AddDependentRequest>,
 ) -> ApiResult<Response> {
     let now = state.clock.now();
-    let today = now.date_naive();
+    let today = state.clock.today();
     authorize(
         &state.db,
         &actor,
@@ -102,7 +131,8 @@ pub async fn add_dependent(
         .await
     {
         Ok(RegistryAnswer::Match) => Verification::Verified,
-        Ok(_) => Verification::Unverified,
+        Ok(RegistryAnswer::Mismatch) => return Err(AuthError::RegistryMismatch.into()),
+        Ok(RegistryAnswer::Unknown) => Verification::Unverified,
         Err(error) => {
             tracing::warn!(error = %error, "population registry unavailable; dependent unverified");
             Verification::Unverified
@@ -118,56 +148,73 @@ pub async fn add_dependent(
             Err(replay) => return Ok(replay),
         };
     let ends_on = birthday(child.date_of_birth, ADULT_AGE);
-    let existing = citizen::Entity::find()
+    if let Some(row) = citizen::Entity::find()
         .filter(citizen::Column::NationalId.eq(child.national_id.as_str()))
         .one(&txn)
-        .await?;
-    let child_id = match existing {
-        Some(row) => {
-            if is_guardian(&txn, guardian, row.id, today).await? {
-                let dependent = Dependent {
-                    citizen: profile(&row),
-                    guardianship_ends_on: Some(ends_on),
-                };
-                return Ok((StatusCode::OK, Json(dependent)).into_response());
-            }
-            let guardians = guardianship::Entity::find()
-                .filter(guardianship::Column::DependentId.eq(row.id))
-                .filter(guardianship::Column::Status.ne("ended"))
-                .count(&txn)
-                .await?;
-            if guardians > 0 {
-                return Err(AuthError::DependentHasGuardian.into());
-            }
-            let same_person = row.account_id.is_none()
-                && row.date_of_birth == child.date_of_birth
-                && healthbook_domain::text::fold(&row.full_name)
-                    == healthbook_domain::text::fold(&child.full_name);
-            if !same_person {
-                return Err(AuthError::NationalIdTaken.into());
-            }
-            row.id
+        .await?
+        && is_guardian(&txn, guardian, row.id, today).await?
+    {
+        let dependent = Dependent {
+            citizen: profile(&row),
+            guardianship_ends_on: Some(ends_on),
+        };
+        return Ok((StatusCode::OK, Json(dependent)).into_response());
+    }
+    let claim_of_number = Claim {
+        claimant: Claimant::Guardian,
+        full_name: &child.full_name,
+        date_of_birth: child.date_of_birth,
+        registry_confirmed: verification == Verification::Verified,
+    };
+    let new_id = Uuid::now_v7();
+    let child_id = match holders::holder_of(
+        &txn,
+        child.national_id.as_str(),
+        &claim_of_number,
+        today,
+    )
+    .await?
+    {
+        Holder::Claimable(row) => row.id,
+        Holder::Free => insert_child(&txn, &child, verification, new_id, now).await?,
+        Holder::Displaceable(row) => {
+            holders::displace(&txn, &row, actor.account_id, now).await?;
+            insert_child(&txn, &child, verification, new_id, now).await?
         }
-        None => {
-            let id = Uuid::now_v7();
-            let verified = verification == Verification::Verified;
-            citizen::Entity::insert(citizen::ActiveModel {
-                id: Set(id),
-                account_id: Set(None),
-                national_id: Set(child.national_id.as_str().to_owned()),
-                full_name: Set(child.full_name.clone()),
-                date_of_birth: Set(child.date_of_birth),
-                sex: Set(child.sex.as_str().to_owned()),
-                verification: Set(verification_str(verification).to_owned()),
-                verified_at: Set(verified.then_some(now)),
-                verified_by: Set(verified.then(|| "registry".to_owned())),
-                created_at: Set(now),
-                updated_at: Set(now),
-            })
-            .exec_without_returning(&txn)
-            .await
-            .map_err(super::register::unique_violation)?;
-            id
+        Holder::Held(row) => {
+            // The answer a new child gets; the caller and the holder learn by mail.
+            holders::tell_holder_of_attempt(&txn, &row, today, now).await?;
+            if let Some(caller) = account::Entity::find_by_id(actor.account_id)
+                .one(&txn)
+                .await?
+            {
+                mail::enqueue(
+                    &txn,
+                    mails::dependent_not_added(
+                        &caller.email,
+                        &caller.display_name,
+                        &child.full_name,
+                        lang_of(&caller),
+                    ),
+                    now,
+                )
+                .await?;
+            }
+            let dependent = Dependent {
+                citizen: CitizenProfile {
+                    citizen_id: new_id,
+                    full_name: child.full_name.clone(),
+                    date_of_birth: child.date_of_birth,
+                    sex: child.sex,
+                    national_id_masked: mask_national_id(child.national_id.as_str()),
+                    verification,
+                },
+                guardianship_ends_on: Some(ends_on),
+            };
+            idempotency::save(claim, &txn, StatusCode::CREATED, &dependent).await?;
+            txn.commit().await?;
+            state.mailer.wake();
+            return Ok((StatusCode::CREATED, Json(dependent)).into_response());
         }
     };
     guardianship::Entity::insert(guardianship::ActiveModel {

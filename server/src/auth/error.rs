@@ -18,8 +18,6 @@ pub enum AuthError {
     Locked { retry_after: Option<Duration> },
     #[error("passkey response rejected: {0}")]
     PasskeyRejected(String),
-    #[error("national id already registered")]
-    NationalIdTaken,
     #[error("email already registered")]
     EmailTaken,
     #[error("email not verified")]
@@ -32,8 +30,6 @@ pub enum AuthError {
     RegistryMismatch,
     #[error("population registry unavailable: {0}")]
     RegistryUnavailable(String),
-    #[error("the citizen already has a guardian")]
-    DependentHasGuardian,
     #[error("a child can have at most two guardians")]
     TooManyGuardians,
 }
@@ -90,14 +86,6 @@ impl From<AuthError> for ApiError {
                     "The passkey could not be verified. Please try again.",
                 ),
             ),
-            NationalIdTaken => (
-                StatusCode::CONFLICT,
-                "national_id_already_registered",
-                Text::new(
-                    "Số định danh cá nhân này đã có sổ sức khỏe. Nếu đó là bạn, hãy đăng nhập hoặc khôi phục tài khoản.",
-                    "This identification number already has a health book. If it is yours, sign in or recover the account.",
-                ),
-            ),
             EmailTaken => (
                 StatusCode::CONFLICT,
                 "email_already_registered",
@@ -144,14 +132,6 @@ impl From<AuthError> for ApiError {
                 Text::new(
                     "Không kết nối được Cơ sở dữ liệu quốc gia về dân cư. Vui lòng thử lại sau.",
                     "The national population database cannot be reached. Please try again later.",
-                ),
-            ),
-            DependentHasGuardian => (
-                StatusCode::CONFLICT,
-                "dependent_has_guardian",
-                Text::new(
-                    "Người này đã có người giám hộ. Người giám hộ hiện tại có thể mời bạn.",
-                    "This person already has a guardian, who can invite you.",
                 ),
             ),
             TooManyGuardians => (

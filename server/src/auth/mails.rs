@@ -200,3 +200,128 @@ pub fn guardian_invitation(to: &str, inviter: &str, child: &str, lang: Lang) -> 
         ),
     }
 }
+
+/// To the registrant whose details could not open a health book.
+pub fn registration_not_opened(to: &str, name: &str, lang: Lang) -> OutgoingEmail {
+    match lang {
+        Lang::Vi => email(
+            to,
+            "Chưa thể mở sổ sức khỏe".into(),
+            format!(
+                "Xin chào {name},\n\nChúng tôi chưa thể mở sổ sức khỏe với thông tin bạn đã gửi: số định danh cá nhân hoặc địa chỉ email này đã gắn với một sổ sức khỏe khác. Nếu đó là của bạn, hãy đăng nhập bằng địa chỉ email đã dùng hoặc khôi phục tài khoản. Nếu không, hãy liên hệ bộ phận hỗ trợ.{SIGNATURE_VI}"
+            ),
+        ),
+        Lang::En => email(
+            to,
+            "Your health book could not be opened yet".into(),
+            format!(
+                "Hello {name},\n\nWe could not open a health book with the details you sent: the identification number or this address already belongs to another health book. If it is yours, sign in with the address you used, or recover the account. If not, contact support.{SIGNATURE_EN}"
+            ),
+        ),
+    }
+}
+
+/// To the holder of a number that someone else asked for.
+pub fn national_id_claim_attempted(
+    to: &str,
+    name: &str,
+    person: &str,
+    lang: Lang,
+) -> OutgoingEmail {
+    match lang {
+        Lang::Vi => email(
+            to,
+            "Có người dùng số định danh trong sổ sức khỏe của bạn".into(),
+            format!(
+                "Xin chào {name},\n\nVừa có người dùng số định danh cá nhân của {person} để đăng ký hoặc thêm người phụ thuộc trên HealthBook. Không có gì thay đổi. Nếu bạn không biết người này, hãy liên hệ bộ phận hỗ trợ.{SIGNATURE_VI}"
+            ),
+        ),
+        Lang::En => email(
+            to,
+            "Someone used an identification number of your health book".into(),
+            format!(
+                "Hello {name},\n\nSomeone just used {person}'s identification number to register or to add a dependent on HealthBook. Nothing changed. If you do not know who it was, contact support.{SIGNATURE_EN}"
+            ),
+        ),
+    }
+}
+
+/// To an unconfirmed holder whose number its registry-confirmed owner took.
+pub fn national_id_displaced(to: &str, name: &str, lang: Lang) -> OutgoingEmail {
+    match lang {
+        Lang::Vi => email(
+            to,
+            "Số định danh trong sổ sức khỏe của bạn đã được thu hồi".into(),
+            format!(
+                "Xin chào {name},\n\nNgười có số định danh cá nhân ghi trong sổ sức khỏe của bạn đã đăng ký và được Cơ sở dữ liệu quốc gia về dân cư xác nhận, nên số này đã được chuyển cho họ. Tài khoản của bạn vẫn còn; hãy liên hệ bộ phận hỗ trợ để cập nhật số định danh đúng.{SIGNATURE_VI}"
+            ),
+        ),
+        Lang::En => email(
+            to,
+            "The identification number on your health book was taken back".into(),
+            format!(
+                "Hello {name},\n\nThe person the national population database confirms as the owner of the identification number on your health book has registered, so the number went to them. Your account remains; contact support to record your correct number.{SIGNATURE_EN}"
+            ),
+        ),
+    }
+}
+
+/// To a guardian: the dependent, now an adult, holds their own health book.
+pub fn record_claimed(to: &str, name: &str, person: &str, lang: Lang) -> OutgoingEmail {
+    match lang {
+        Lang::Vi => email(
+            to,
+            "Người phụ thuộc đã tự quản lý sổ sức khỏe".into(),
+            format!(
+                "Xin chào {name},\n\n{person} đã mở tài khoản HealthBook của riêng mình và từ nay tự quản lý sổ sức khỏe. Người này có thể cho phép bạn tiếp tục làm người giám hộ.{SIGNATURE_VI}"
+            ),
+        ),
+        Lang::En => email(
+            to,
+            "Your dependent now holds their own health book".into(),
+            format!(
+                "Hello {name},\n\n{person} opened their own HealthBook account and now holds their health book. They may let you go on as their guardian.{SIGNATURE_EN}"
+            ),
+        ),
+    }
+}
+
+/// To a citizen whose dependent could not be added.
+pub fn dependent_not_added(to: &str, name: &str, person: &str, lang: Lang) -> OutgoingEmail {
+    match lang {
+        Lang::Vi => email(
+            to,
+            "Chưa thể thêm người phụ thuộc".into(),
+            format!(
+                "Xin chào {name},\n\nChúng tôi chưa thể thêm {person} làm người phụ thuộc của bạn: số định danh cá nhân này đã gắn với một sổ sức khỏe có người quản lý. Nếu bạn là người giám hộ, hãy đề nghị người giám hộ hiện tại mời bạn, hoặc liên hệ bộ phận hỗ trợ.{SIGNATURE_VI}"
+            ),
+        ),
+        Lang::En => email(
+            to,
+            "Your dependent could not be added yet".into(),
+            format!(
+                "Hello {name},\n\nWe could not add {person} as your dependent: the identification number belongs to a health book that someone already looks after. If you are a guardian, ask the current guardian to invite you, or contact support.{SIGNATURE_EN}"
+            ),
+        ),
+    }
+}
+
+/// To the holder of an address that someone tried to register again.
+pub fn address_already_registered(to: &str, name: &str, lang: Lang) -> OutgoingEmail {
+    match lang {
+        Lang::Vi => email(
+            to,
+            "Có người đăng ký bằng địa chỉ email của bạn".into(),
+            format!(
+                "Xin chào {name},\n\nVừa có người dùng địa chỉ email này để mở một sổ sức khỏe mới. Bạn đã có tài khoản: nếu đó là bạn, hãy đăng nhập. Nếu không, bạn không cần làm gì; không có gì thay đổi.{SIGNATURE_VI}"
+            ),
+        ),
+        Lang::En => email(
+            to,
+            "Someone registered with your address".into(),
+            format!(
+                "Hello {name},\n\nSomeone just used this address to open a new health book. You already have an account: if it was you, sign in. If not, there is nothing to do; nothing changed.{SIGNATURE_EN}"
+            ),
+        ),
+    }
+}

@@ -7,6 +7,7 @@ pub mod dependents;
 pub mod email;
 pub mod entities;
 pub mod error;
+pub mod holders;
 pub mod limits;
 pub mod lockout;
 pub mod mails;

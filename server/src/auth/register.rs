@@ -5,21 +5,24 @@ use super::audit::{self, Event, Record};
 use super::codes::{self, Purpose};
 use super::entities::{account, citizen};
 use super::error::AuthError;
-use super::limits;
+use super::holders::{self, Claim, Claimant, Holder};
 use super::registry::RegistryAnswer;
+use super::{limits, mails};
 use crate::error::{ApiError, ApiResult, FieldError, Text};
 use crate::http::ValidJson;
 use crate::http::idempotency::{self, IdempotencyKey};
+use crate::mail;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use healthbook_domain::Lang;
 use healthbook_domain::account::{
     FieldIssue, RegisterRequest, RegisterResponse, Registration, Verification,
 };
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, SqlErr,
     TransactionTrait,
@@ -43,16 +46,20 @@ pub fn invalid(issues: Vec<FieldIssue>) -> ApiError {
 }
 
 /// Registers a citizen: one account per identification number. The population registry
-/// is asked whether number, name and date of birth belong together; an unreachable
-/// registry leaves the account unverified (it can book, but receives no certificate) and
-/// the check can be repeated later. A 6-digit code is mailed to verify the address.
+/// is asked whether number, name and date of birth belong together: a mismatch creates
+/// nothing; an unreachable registry, or a number it does not know, leaves the account
+/// unverified (it can book, but receives no certificate). A 6-digit code is mailed to verify
+/// the address.
+///
+/// A number or an address that already has an account gets the very answer a fresh one
+/// gets: saying "taken" would tell anyone who holds an account. The people concerned learn by
+/// mail instead (the registrant, the address's owner, the number's holder).
 #[utoipa::path(post, path = "/auth/register", tag = "auth",
     request_body = RegisterRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
     responses(
-        (status = 201, description = "Registered; a verification code was mailed", body = RegisterResponse),
-        (status = 409, description = "`national_id_already_registered` or `email_already_registered`", content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", content_type = "application/problem+json"),
+        (status = 201, description = "Registered, or refused without saying so: a mail tells the registrant which", body = RegisterResponse),
+        (status = 422, description = "Invalid fields, or `registry_mismatch`: the population registry knows this number with other details", content_type = "application/problem+json"),
         (status = 429, description = "Too many registrations from this address", content_type = "application/problem+json"),
     ))]
 pub async fn register(
@@ -63,7 +70,8 @@ pub async fn register(
 ) -> ApiResult<Response> {
     limits::check(&state, limits::REGISTER_PER_IP, &ip).await?;
     let now = state.clock.now();
-    let registration = request.parse(now.date_naive()).map_err(invalid)?;
+    let today = state.clock.today();
+    let registration = request.parse(today).map_err(invalid)?;
     let fingerprint = idempotency::fingerprint("register", &request);
 
     // Asked before the transaction: a slow registry must not hold database locks.
@@ -77,63 +85,99 @@ pub async fn register(
         .await
     {
         Ok(RegistryAnswer::Match) => Verification::Verified,
-        Ok(_) => Verification::Unverified,
+        Ok(RegistryAnswer::Mismatch) => return Err(AuthError::RegistryMismatch.into()),
+        Ok(RegistryAnswer::Unknown) => Verification::Unverified,
         Err(error) => {
             tracing::warn!(error = %error, "population registry unavailable; registering unverified");
             Verification::Unverified
         }
     };
 
-    let txn = state.db.begin().await?;
-    let claim = match idempotency::claim(&txn, "public", &key, &fingerprint, now).await? {
-        Ok(claim) => claim,
-        Err(replay) => return Ok(replay),
-    };
-    let response = create(&txn, &registration, verification, &ip, now).await?;
-    idempotency::save(claim, &txn, StatusCode::CREATED, &response).await?;
-    txn.commit().await.map_err(unique_violation)?;
-    state.mailer.wake();
-    tracing::info!(account.id = %response.account_id, verification = ?response.verification, "citizen registered");
-    Ok((StatusCode::CREATED, Json(response)).into_response())
+    // Two registrations racing for one number or address: the database's unique indexes
+    // decide, and the loser goes round once more, to be refused like any late-comer.
+    let mut attempts_left = 2;
+    loop {
+        attempts_left -= 1;
+        let txn = state.db.begin().await?;
+        let claim = match idempotency::claim(&txn, "public", &key, &fingerprint, now).await? {
+            Ok(claim) => claim,
+            Err(replay) => return Ok(replay),
+        };
+        let written = async {
+            let response = create(&txn, &registration, verification, &ip, today, now).await?;
+            idempotency::save(claim, &txn, StatusCode::CREATED, &response).await?;
+            Ok::<_, ApiError>(response)
+        }
+        .await;
+        let response = match written {
+            Ok(response) => response,
+            Err(error) if attempts_left > 0 && error.code == "unique_violation" => continue,
+            Err(error) => return Err(error),
+        };
+        match txn.commit().await {
+            Ok(()) => {}
+            Err(error) if attempts_left > 0 && is_unique_violation(&error) => continue,
+            Err(error) => return Err(error.into()),
+        }
+        state.mailer.wake();
+        tracing::info!(verification = ?response.verification, "registration answered");
+        return Ok((StatusCode::CREATED, Json(response)).into_response());
+    }
 }
 
+/// Opens the account and its record, or refuses without saying so: the mails written here
+/// tell the registrant and the holder what happened.
 async fn create(
     txn: &impl ConnectionTrait,
     registration: &Registration,
     verification: Verification,
     ip: &str,
+    today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<RegisterResponse, ApiError> {
     let email_key = registration.email.as_str().to_lowercase();
-    let existing = citizen::Entity::find()
-        .filter(citizen::Column::NationalId.eq(registration.national_id.as_str()))
-        .one(txn)
-        .await?;
-    // A dependent added by a guardian has a record but no account: the person may claim it
-    // when number, name and date of birth agree. Anything else is "already registered",
-    // without saying whose.
-    let claimable = match &existing {
-        None => None,
-        Some(row)
-            if row.account_id.is_none()
-                && row.date_of_birth == registration.date_of_birth
-                && healthbook_domain::text::fold(&row.full_name)
-                    == healthbook_domain::text::fold(&registration.full_name) =>
-        {
-            Some(row.id)
-        }
-        Some(_) => return Err(AuthError::NationalIdTaken.into()),
+    let answer = RegisterResponse {
+        account_id: Uuid::now_v7(),
+        citizen_id: Uuid::now_v7(),
+        verification,
+        email_verification_sent: true,
     };
-    if account::Entity::find()
+    if let Some(owner) = account::Entity::find()
         .filter(account::Column::EmailKey.eq(&email_key))
         .one(txn)
         .await?
-        .is_some()
     {
-        return Err(AuthError::EmailTaken.into());
+        mail::enqueue(
+            txn,
+            mails::address_already_registered(&owner.email, &owner.display_name, lang_of(&owner)),
+            now,
+        )
+        .await?;
+        return Ok(answer);
+    }
+    let claim = Claim {
+        claimant: Claimant::Registrant,
+        full_name: &registration.full_name,
+        date_of_birth: registration.date_of_birth,
+        registry_confirmed: verification == Verification::Verified,
+    };
+    let holder = holders::holder_of(txn, registration.national_id.as_str(), &claim, today).await?;
+    if let Holder::Held(row) = &holder {
+        holders::tell_holder_of_attempt(txn, row, today, now).await?;
+        mail::enqueue(
+            txn,
+            mails::registration_not_opened(
+                registration.email.as_str(),
+                &registration.full_name,
+                registration.lang,
+            ),
+            now,
+        )
+        .await?;
+        return Ok(answer);
     }
 
-    let account_id = Uuid::now_v7();
+    let account_id = answer.account_id;
     account::Entity::insert(account::ActiveModel {
         id: Set(account_id),
         kind: Set("citizen".to_owned()),
@@ -153,54 +197,52 @@ async fn create(
     .map_err(unique_violation)?;
 
     let verified = verification == Verification::Verified;
-    let citizen_id = match claimable {
-        Some(id) => {
+    let citizen_id = match holder {
+        Holder::Claimable(row) => {
             citizen::Entity::update_many()
-                .col_expr(
-                    citizen::Column::AccountId,
-                    sea_orm::sea_query::Expr::value(account_id),
-                )
+                .col_expr(citizen::Column::AccountId, Expr::value(account_id))
                 .col_expr(
                     citizen::Column::Verification,
-                    sea_orm::sea_query::Expr::value(verification_str(verification)),
+                    Expr::value(verification_str(verification)),
                 )
                 .col_expr(
                     citizen::Column::VerifiedAt,
-                    sea_orm::sea_query::Expr::value(verified.then_some(now)),
+                    Expr::value(verified.then_some(now)),
                 )
                 .col_expr(
                     citizen::Column::VerifiedBy,
-                    sea_orm::sea_query::Expr::value(verified.then(|| "registry".to_owned())),
+                    Expr::value(verified.then(|| "registry".to_owned())),
                 )
-                .col_expr(
-                    citizen::Column::UpdatedAt,
-                    sea_orm::sea_query::Expr::value(now),
-                )
-                .filter(citizen::Column::Id.eq(id))
+                .col_expr(citizen::Column::UpdatedAt, Expr::value(now))
+                .filter(citizen::Column::Id.eq(row.id))
                 .filter(citizen::Column::AccountId.is_null())
                 .exec(txn)
                 .await?;
-            id
+            holders::tell_guardians_of_claim(txn, &row, today, now).await?;
+            row.id
         }
-        None => {
-            let id = Uuid::now_v7();
-            citizen::Entity::insert(citizen::ActiveModel {
-                id: Set(id),
-                account_id: Set(Some(account_id)),
-                national_id: Set(registration.national_id.as_str().to_owned()),
-                full_name: Set(registration.full_name.clone()),
-                date_of_birth: Set(registration.date_of_birth),
-                sex: Set(registration.sex.as_str().to_owned()),
-                verification: Set(verification_str(verification).to_owned()),
-                verified_at: Set(verified.then_some(now)),
-                verified_by: Set(verified.then(|| "registry".to_owned())),
-                created_at: Set(now),
-                updated_at: Set(now),
-            })
-            .exec_without_returning(txn)
-            .await
-            .map_err(unique_violation)?;
-            id
+        Holder::Displaceable(row) => {
+            holders::displace(txn, &row, account_id, now).await?;
+            insert_citizen(
+                txn,
+                registration,
+                Some(account_id),
+                verification,
+                answer.citizen_id,
+                now,
+            )
+            .await?
+        }
+        Holder::Free | Holder::Held(_) => {
+            insert_citizen(
+                txn,
+                registration,
+                Some(account_id),
+                verification,
+                answer.citizen_id,
+                now,
+            )
+            .await?
         }
     };
 
@@ -212,11 +254,37 @@ async fn create(
     )
     .await?;
     Ok(RegisterResponse {
-        account_id,
         citizen_id,
-        verification,
-        email_verification_sent: true,
+        ..answer
     })
+}
+
+async fn insert_citizen(
+    txn: &impl ConnectionTrait,
+    registration: &Registration,
+    account_id: Option<Uuid>,
+    verification: Verification,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Uuid, ApiError> {
+    let verified = verification == Verification::Verified;
+    citizen::Entity::insert(citizen::ActiveModel {
+        id: Set(id),
+        account_id: Set(account_id),
+        national_id: Set(registration.national_id.as_str().to_owned()),
+        full_name: Set(registration.full_name.clone()),
+        date_of_birth: Set(registration.date_of_birth),
+        sex: Set(registration.sex.as_str().to_owned()),
+        verification: Set(verification_str(verification).to_owned()),
+        verified_at: Set(verified.then_some(now)),
+        verified_by: Set(verified.then(|| "registry".to_owned())),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(txn)
+    .await
+    .map_err(unique_violation)?;
+    Ok(id)
 }
 
 pub fn verification_str(verification: Verification) -> &'static str {
@@ -234,16 +302,22 @@ pub fn lang_of(account: &account::Model) -> Lang {
     }
 }
 
-/// Two registrations racing for one number or address: the database's unique index
-/// decides, and the loser hears the same answer as if it had come second.
+fn is_unique_violation(error: &DbErr) -> bool {
+    matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+/// A write that lost a race for a unique number or address. Registration goes round again
+/// and refuses like any late-comer; elsewhere it is a plain conflict.
 pub fn unique_violation(error: DbErr) -> ApiError {
-    match error.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(message)) if message.contains("national_id") => {
-            AuthError::NationalIdTaken.into()
-        }
-        Some(SqlErr::UniqueConstraintViolation(message)) if message.contains("email") => {
-            AuthError::EmailTaken.into()
-        }
-        _ => error.into(),
+    if is_unique_violation(&error) {
+        ApiError::conflict(
+            "unique_violation",
+            Text::new(
+                "Thông tin này vừa được đăng ký. Vui lòng thử lại.",
+                "This was just registered. Please try again.",
+            ),
+        )
+    } else {
+        error.into()
     }
 }
