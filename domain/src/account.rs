@@ -500,6 +500,9 @@ pub struct Me {
     pub roles: Vec<RoleGrant>,
     pub dependents: Vec<Dependent>,
     pub passkeys: u32,
+    /// When a waiting recovery of the account opens, if one waits: the owner may cancel it.
+    #[serde(default)]
+    pub recovery_pending_until: Option<DateTime<Utc>>,
 }
 
 /// Hides all but the last three digits of an identification number.

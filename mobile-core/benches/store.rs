@@ -94,6 +94,7 @@ fn citizen() -> Result<(Me, Uuid), Box<dyn Error>> {
         roles: Vec::new(),
         dependents,
         passkeys: 1,
+        recovery_pending_until: None,
     };
     Ok((me, citizen_id))
 }

@@ -513,7 +513,7 @@ async fn a_facility_admin_creates_doctors_of_their_own_facility_only() {
 }
 
 #[tokio::test]
-async fn recovery_with_the_registry_revokes_every_session_and_allows_a_new_passkey() {
+async fn recovery_retires_old_passkeys() {
     let app = TestApp::spawn().await.unwrap();
     let person = Person::in_registry("an.lost@example.vn");
     let basic = app.register_verified(&person).await.unwrap();
@@ -542,35 +542,131 @@ async fn recovery_with_the_registry_revokes_every_session_and_allows_a_new_passk
         .unwrap()
         .expect_problem(422, "registry_mismatch");
 
-    let before = app.mail_count(&person.email);
-    app.post("/v1/auth/recovery/start", &json!({ "email": person.email }))
-        .await
-        .unwrap();
-    let code = app.code_for(&person.email, before).await.unwrap();
+    let code = recovery_code(&app, &person.email).await;
     let mut proof = proof;
     proof["code"] = json!(code);
-    let recovered = app.post("/v1/auth/recovery/finish", &proof).await.unwrap();
-    recovered.expect(200);
-    assert_eq!(recovered.json["assurance"], "enrolment");
-    app.get_as(&old_token, "/v1/me")
+    let pending = app.post("/v1/auth/recovery/finish", &proof).await.unwrap();
+    pending.expect(202);
+    let complete = json!({
+        "recovery_id": pending.json["recovery_id"],
+        "secret": pending.json["secret"],
+        "device_name": "New phone",
+    });
+    // Not yet: the owner has a day to cancel. Meanwhile nothing changed for them.
+    let early = app
+        .post("/v1/auth/recovery/complete", &complete)
         .await
-        .unwrap()
-        .expect_problem(401, "unauthenticated");
-    app.get_as(&basic.token, "/v1/me")
-        .await
-        .unwrap()
-        .expect_problem(401, "unauthenticated");
-    app.wait_for_mail(&person.email, |m| m.subject.contains("khôi phục"))
+        .unwrap();
+    early.expect_problem(409, "recovery_not_ready");
+    assert!(early.header("retry-after").is_some());
+    let me = app.get_as(&old_token, "/v1/me").await.unwrap();
+    me.expect(200);
+    assert!(me.json["recovery_pending_until"].is_string(), "{}", me.text);
+    app.wait_for_mail(&person.email, |m| m.subject.contains("yêu cầu khôi phục"))
         .await
         .unwrap();
 
+    // A day later the recovery completes.
+    let later = TestApp::builder()
+        .sharing_with(&app)
+        .env("HEALTHBOOK_CLOCK_OFFSET", (25 * 3600).to_string())
+        .spawn()
+        .await
+        .unwrap();
+    let recovered = later
+        .post("/v1/auth/recovery/complete", &complete)
+        .await
+        .unwrap();
+    recovered.expect(200);
+    assert_eq!(recovered.json["assurance"], "enrolment");
+    later
+        .post("/v1/auth/recovery/complete", &complete)
+        .await
+        .unwrap()
+        .expect_problem(400, "recovery_invalid");
+    for token in [&old_token, &basic.token] {
+        later
+            .get_as(token, "/v1/me")
+            .await
+            .unwrap()
+            .expect_problem(401, "unauthenticated");
+    }
+    later
+        .passkey_sign_in(&mut old_phone, None)
+        .await
+        .unwrap()
+        .expect_problem(401, "passkey_rejected");
+    let mail = later
+        .wait_for_mail(&person.email, |m| m.subject.contains("vừa được khôi phục"))
+        .await
+        .unwrap();
+    assert!(mail.text.contains("Old phone"), "{}", mail.text);
+
     let mut new_phone = SoftAuthenticator::new(ORIGIN);
     let token = recovered.json["token"].as_str().unwrap();
-    app.enrol_passkey(token, &mut new_phone, "New phone")
+    later
+        .enrol_passkey(token, &mut new_phone, "New phone")
         .await
         .unwrap()
         .expect(201);
-    app.passkey_sign_in(&mut new_phone, None)
+    later
+        .passkey_sign_in(&mut new_phone, None)
+        .await
+        .unwrap()
+        .expect(200);
+}
+
+#[tokio::test]
+async fn a_waiting_recovery_is_cancelled_from_a_passkey_session() {
+    let app = TestApp::spawn().await.unwrap();
+    let person = Person::in_registry("an.cancel@example.vn");
+    let basic = app.register_verified(&person).await.unwrap();
+    let mut phone = SoftAuthenticator::new(ORIGIN);
+    app.enrol_passkey(&basic.token, &mut phone, "Phone")
+        .await
+        .unwrap()
+        .expect(201);
+    let passkey_session = app.passkey_sign_in(&mut phone, None).await.unwrap();
+    let passkey_token = passkey_session.json["token"].as_str().unwrap().to_owned();
+    let code = recovery_code(&app, &person.email).await;
+    let pending = app
+        .post(
+            "/v1/auth/recovery/finish",
+            &json!({
+                "email": person.email, "code": code, "national_id": person.national_id,
+                "full_name": person.full_name, "date_of_birth": person.date_of_birth,
+            }),
+        )
+        .await
+        .unwrap();
+    pending.expect(202);
+    // An email code is not enough to stop (or to hide) it: a passkey session is.
+    app.post_as(&basic.token, "/v1/me/recovery/cancel", &json!({}))
+        .await
+        .unwrap()
+        .expect_problem(403, "step_up_required");
+    app.post_as(&passkey_token, "/v1/me/recovery/cancel", &json!({}))
+        .await
+        .unwrap()
+        .expect(204);
+    let me = app.get_as(&passkey_token, "/v1/me").await.unwrap();
+    assert!(me.json["recovery_pending_until"].is_null(), "{}", me.text);
+    let later = TestApp::builder()
+        .sharing_with(&app)
+        .env("HEALTHBOOK_CLOCK_OFFSET", (25 * 3600).to_string())
+        .spawn()
+        .await
+        .unwrap();
+    later
+        .post(
+            "/v1/auth/recovery/complete",
+            &json!({ "recovery_id": pending.json["recovery_id"], "secret": pending.json["secret"] }),
+        )
+        .await
+        .unwrap()
+        .expect_problem(400, "recovery_invalid");
+    later
+        .get_as(&passkey_token, "/v1/me")
         .await
         .unwrap()
         .expect(200);
@@ -617,7 +713,7 @@ async fn recovery_without_the_registry_needs_a_support_officers_verification() {
     )
     .await
     .unwrap()
-    .expect(200);
+    .expect(202);
     // The verification counted once.
     let code = recovery_code(&app, &person.email).await;
     app.post(
@@ -889,6 +985,98 @@ async fn registry_mismatch_reserves_nothing() {
     assert_eq!(
         audit.json["items"][0]["actor_account_id"].as_str(),
         Some(owner_session.account_id.as_str()),
+        "{}",
+        audit.text
+    );
+}
+
+#[tokio::test]
+async fn staff_enrolment_code_can_be_reissued() {
+    let app = TestApp::spawn().await.unwrap();
+    let (support, _key) = app.staff("support", None).await.unwrap();
+    let email = "authority.reissue@staff.healthbook.vn";
+    let created = app
+        .post_as(
+            &support.token,
+            "/v1/admin/users",
+            &json!({ "email": email, "full_name": "Lê Thống Kê", "role": "authority", "admin_unit": "01" }),
+        )
+        .await
+        .unwrap();
+    created.expect(201);
+    let uid = created.json["account_id"].as_str().unwrap().to_owned();
+    let first = app
+        .wait_for_mail(email, |_| true)
+        .await
+        .unwrap()
+        .code(6)
+        .unwrap();
+    // Five wrong guesses kill the code: even the right one no longer works.
+    for _ in 0..5 {
+        app.post(
+            "/v1/auth/staff/enrol",
+            &json!({ "email": email, "code": "000000" }),
+        )
+        .await
+        .unwrap()
+        .expect_problem(400, "invalid_code");
+    }
+    app.post(
+        "/v1/auth/staff/enrol",
+        &json!({ "email": email, "code": first }),
+    )
+    .await
+    .unwrap()
+    .expect_problem(400, "invalid_code");
+
+    // Only support may give a new code.
+    let (citizen, _phone) = app.citizen_with_passkey("not-support").await.unwrap();
+    app.post_as(
+        &citizen.token,
+        &format!("/v1/admin/users/{uid}/enrolment-code"),
+        &json!({}),
+    )
+    .await
+    .unwrap()
+    .expect_problem(403, "forbidden");
+    let before = app.mail_count(email);
+    app.post_as(
+        &support.token,
+        &format!("/v1/admin/users/{uid}/enrolment-code"),
+        &json!({}),
+    )
+    .await
+    .unwrap()
+    .expect(202);
+    let second = app.code_for(email, before).await.unwrap();
+    let mail = app
+        .mails()
+        .unwrap()
+        .into_iter()
+        .rfind(|m| m.to == email)
+        .unwrap();
+    assert!(
+        mail.text.contains("24"),
+        "valid a day at most: {}",
+        mail.text
+    );
+    app.post(
+        "/v1/auth/staff/enrol",
+        &json!({ "email": email, "code": second }),
+    )
+    .await
+    .unwrap()
+    .expect(200);
+    let audit = app
+        .get_as(
+            &support.token,
+            &format!("/v1/admin/audit?account={uid}&kind=enrolment_code_reissued"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        audit.json["items"][0]["actor_account_id"].as_str(),
+        Some(support.account_id.as_str()),
         "{}",
         audit.text
     );

@@ -38,6 +38,7 @@ fn me(account_id: Uuid, dependents: Vec<Dependent>) -> Me {
         roles: Vec::new(),
         dependents,
         passkeys: 0,
+        recovery_pending_until: None,
     }
 }
 

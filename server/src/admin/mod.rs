@@ -2,6 +2,7 @@
 //! Every route needs a passkey session; the authorization module decides who may act.
 
 mod audit_search;
+mod enrolment;
 mod users;
 
 use crate::state::AppState;
@@ -18,5 +19,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(users::revoke_user_sessions))
         .routes(routes!(users::resend_verification))
         .routes(routes!(users::verify_for_recovery))
+        .routes(routes!(enrolment::reissue))
         .routes(routes!(audit_search::search))
 }

@@ -37,6 +37,8 @@ pub enum Event {
     NationalIdDisplaced,
     /// A dependent's record was claimed by the person it describes, now an adult.
     RecordClaimed,
+    /// A recovery passed its checks and waits out its delay.
+    RecoveryPending,
     RecoveryCancelled,
     EnrolmentCodeReissued,
 }
@@ -69,6 +71,7 @@ impl Event {
             Event::NationalIdClaimAttempted => "national_id_claim_attempted",
             Event::NationalIdDisplaced => "national_id_displaced",
             Event::RecordClaimed => "record_claimed",
+            Event::RecoveryPending => "recovery_pending",
             Event::RecoveryCancelled => "recovery_cancelled",
             Event::EnrolmentCodeReissued => "enrolment_code_reissued",
         }

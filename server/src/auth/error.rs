@@ -32,6 +32,10 @@ pub enum AuthError {
     RegistryUnavailable(String),
     #[error("a child can have at most two guardians")]
     TooManyGuardians,
+    #[error("the recovery is still waiting")]
+    RecoveryNotReady { ready_in: Duration },
+    #[error("no such recovery can be completed")]
+    RecoveryInvalid,
 }
 
 impl From<AuthError> for ApiError {
@@ -142,9 +146,26 @@ impl From<AuthError> for ApiError {
                     "A child can have at most two guardians.",
                 ),
             ),
+            RecoveryNotReady { .. } => (
+                StatusCode::CONFLICT,
+                "recovery_not_ready",
+                Text::new(
+                    "Yêu cầu khôi phục đang trong thời gian chờ để chủ tài khoản có thể hủy nếu không phải họ. Vui lòng thử lại sau.",
+                    "The recovery is waiting, so that the owner can cancel it if it was not them. Try again later.",
+                ),
+            ),
+            RecoveryInvalid => (
+                StatusCode::BAD_REQUEST,
+                "recovery_invalid",
+                Text::new(
+                    "Yêu cầu khôi phục không tồn tại, đã bị hủy, đã hết hạn hoặc đã được dùng.",
+                    "The recovery is unknown, cancelled, expired or already completed.",
+                ),
+            ),
         };
         let retry_after = match &error {
             RateLimited { retry_after } => Some(*retry_after),
+            RecoveryNotReady { ready_in } => Some(*ready_in),
             Locked { retry_after } => *retry_after,
             RegistryUnavailable(_) => Some(Duration::from_secs(30)),
             _ => None,

@@ -77,20 +77,48 @@ pub fn recovery_code(to: &str, name: &str, code: &Sensitive<String>, lang: Lang)
     }
 }
 
-pub fn recovered(to: &str, name: &str, lang: Lang) -> OutgoingEmail {
+/// The recovery completed: every session ended and these passkeys were removed.
+pub fn recovered(to: &str, name: &str, passkeys: &[String], lang: Lang) -> OutgoingEmail {
+    let list: String = passkeys.iter().map(|p| format!("\n  • {p}")).collect();
     match lang {
         Lang::Vi => email(
             to,
             "Tài khoản của bạn vừa được khôi phục".into(),
             format!(
-                "Xin chào {name},\n\nTài khoản HealthBook của bạn vừa được khôi phục và mọi phiên đăng nhập khác đã bị đăng xuất. Nếu không phải bạn, hãy liên hệ ngay bộ phận hỗ trợ.{SIGNATURE_VI}"
+                "Xin chào {name},\n\nTài khoản HealthBook của bạn vừa được khôi phục: mọi phiên đăng nhập khác đã bị đăng xuất và các khóa truy cập cũ đã bị gỡ:{list}\n\nNếu không phải bạn, hãy liên hệ ngay bộ phận hỗ trợ.{SIGNATURE_VI}"
             ),
         ),
         Lang::En => email(
             to,
             "Your account was just recovered".into(),
             format!(
-                "Hello {name},\n\nYour HealthBook account was just recovered and every other session was signed out. If this was not you, contact support now.{SIGNATURE_EN}"
+                "Hello {name},\n\nYour HealthBook account was just recovered: every other session was signed out and the old passkeys were removed:{list}\n\nIf this was not you, contact support now.{SIGNATURE_EN}"
+            ),
+        ),
+    }
+}
+
+/// A recovery passed its checks and waits: the owner can still stop it.
+pub fn recovery_pending(
+    to: &str,
+    name: &str,
+    ready_at: chrono::DateTime<chrono::Utc>,
+    lang: Lang,
+) -> OutgoingEmail {
+    let when = healthbook_domain::booking::time::to_local(ready_at).format("%H:%M %d/%m/%Y");
+    match lang {
+        Lang::Vi => email(
+            to,
+            "Có yêu cầu khôi phục tài khoản của bạn".into(),
+            format!(
+                "Xin chào {name},\n\nTài khoản HealthBook của bạn đang được khôi phục. Lúc {when} (giờ Việt Nam), mọi phiên đăng nhập sẽ kết thúc và mọi khóa truy cập hiện có sẽ bị gỡ.\n\nNếu không phải bạn, hãy mở ứng dụng HealthBook (đăng nhập bằng khóa truy cập) và hủy yêu cầu khôi phục trước thời điểm đó.{SIGNATURE_VI}"
+            ),
+        ),
+        Lang::En => email(
+            to,
+            "Someone asked to recover your account".into(),
+            format!(
+                "Hello {name},\n\nYour HealthBook account is being recovered. At {when} (Việt Nam time) every session will end and every passkey you have will be removed.\n\nIf this was not you, open the HealthBook app (signed in with your passkey) and cancel the recovery before then.{SIGNATURE_EN}"
             ),
         ),
     }

@@ -10,7 +10,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use healthbook_domain::account::{
     Assurance, CitizenProfile, LogoutRequest, Me, SessionInfo, Verification, mask_national_id,
 };
@@ -44,6 +44,7 @@ pub fn profile(row: &citizen::Model) -> CitizenProfile {
 pub async fn build_me(
     db: &impl ConnectionTrait,
     actor: &Actor,
+    now: DateTime<Utc>,
     today: NaiveDate,
 ) -> Result<Option<Me>, DbErr> {
     let Some(account) = account::Entity::find_by_id(actor.account_id)
@@ -75,6 +76,7 @@ pub async fn build_me(
         roles: actor.roles.clone(),
         dependents,
         passkeys: u32::try_from(passkeys).unwrap_or(u32::MAX),
+        recovery_pending_until: super::recovery::pending_until(db, account.id, now).await?,
     }))
 }
 
@@ -85,7 +87,7 @@ pub async fn build_me(
         (status = 401, description = "`unauthenticated`", content_type = "application/problem+json"),
     ))]
 pub async fn me(State(state): State<AppState>, actor: Actor) -> ApiResult<Json<Me>> {
-    let today = state.clock.now().date_naive();
+    let (now, today) = (state.clock.now(), state.clock.today());
     authorize(
         &state.db,
         &actor,
@@ -94,7 +96,7 @@ pub async fn me(State(state): State<AppState>, actor: Actor) -> ApiResult<Json<M
         today,
     )
     .await?;
-    build_me(&state.db, &actor, today)
+    build_me(&state.db, &actor, now, today)
         .await?
         .map(Json)
         .ok_or_else(|| super::error::AuthError::Unauthenticated.into())

@@ -38,6 +38,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(passkeys::login_finish))
         .routes(routes!(recovery::start))
         .routes(routes!(recovery::finish))
+        .routes(routes!(recovery::complete))
+        .routes(routes!(recovery::cancel))
         .routes(routes!(staff::enrol))
         .routes(routes!(me::logout))
         .routes(routes!(me::me))
