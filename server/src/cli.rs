@@ -265,12 +265,25 @@ pub struct Options {
     )]
     pub registry_timeout: Option<u64>,
 
-    /// Take the client address from X-Forwarded-For (only behind a trusted proxy) [default: false].
+    /// Networks of the reverse proxies in front of the service, comma-separated CIDR
+    /// (10.0.0.0/8,::1/128). X-Forwarded-For is read only from a peer in these networks, from
+    /// the right: the first hop outside them is the client [default: none, the peer is the client].
+    #[arg(
+        long,
+        env = "HEALTHBOOK_TRUSTED_PROXIES",
+        global = true,
+        value_name = "NETWORKS",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Option<Vec<String>>,
+
+    /// Replaced by --trusted-proxies: `true` is refused with a pointer to it.
     #[arg(
         long,
         env = "HEALTHBOOK_TRUST_FORWARDED_FOR",
         global = true,
-        value_name = "BOOL"
+        value_name = "BOOL",
+        hide = true
     )]
     pub trust_forwarded_for: Option<bool>,
 

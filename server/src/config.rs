@@ -1,6 +1,7 @@
 //! The resolved configuration: command line and environment over the TOML file over defaults.
 
 use crate::cli::{LogFormat, Options};
+use crate::http::client_addr::TrustedProxies;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -36,7 +37,7 @@ pub struct Config {
     pub registry_url: Option<String>,
     pub registry_csv: Option<PathBuf>,
     pub registry_timeout: Duration,
-    pub trust_forwarded_for: bool,
+    pub trusted_proxies: TrustedProxies,
     pub certificates: crate::certificates::CertificateConfig,
 }
 
@@ -69,6 +70,7 @@ struct FileOptions {
     registry_url: Option<String>,
     registry_csv: Option<PathBuf>,
     registry_timeout: Option<u64>,
+    trusted_proxies: Option<Vec<String>>,
     trust_forwarded_for: Option<bool>,
     certificates: Option<crate::certificates::CertificateFileOptions>,
 }
@@ -184,10 +186,10 @@ impl Config {
                     .or(file.registry_timeout)
                     .unwrap_or(3),
             ),
-            trust_forwarded_for: options
-                .trust_forwarded_for
-                .or(file.trust_forwarded_for)
-                .unwrap_or(false),
+            trusted_proxies: trusted_proxies(
+                options.trusted_proxies.or(file.trusted_proxies),
+                options.trust_forwarded_for.or(file.trust_forwarded_for),
+            )?,
             certificates: crate::certificates::CertificateConfig::resolve(
                 options.certificates,
                 file.certificates,
@@ -266,6 +268,30 @@ fn list(values: Option<Vec<String>>) -> Option<Vec<String>> {
 
 fn non_empty(value: Option<String>) -> Option<String> {
     value.filter(|v| !v.trim().is_empty())
+}
+
+/// The old `trust_forwarded_for = true` trusted whatever the client wrote; it cannot be
+/// mapped to a safe list without knowing where the proxies are, so it is refused with a
+/// pointer to its replacement rather than guessed at.
+fn trusted_proxies(
+    networks: Option<Vec<String>>,
+    trust_forwarded_for: Option<bool>,
+) -> Result<TrustedProxies, ConfigError> {
+    if trust_forwarded_for == Some(true) {
+        return Err(ConfigError::Invalid {
+            option: "trust_forwarded_for",
+            message: "replaced by --trusted-proxies (HEALTHBOOK_TRUSTED_PROXIES): name the \
+                      proxies' networks, e.g. 10.0.0.0/8"
+                .to_owned(),
+        });
+    }
+    let networks = networks.unwrap_or_default();
+    TrustedProxies::parse(networks.iter().map(String::as_str)).map_err(|message| {
+        ConfigError::Invalid {
+            option: "trusted_proxies",
+            message,
+        }
+    })
 }
 
 fn positive(option: &'static str, value: Option<u32>, default: u32) -> Result<u32, ConfigError> {

@@ -222,3 +222,19 @@ async fn two_processes_share_one_database() {
         Backend::Sqlite | Backend::Postgres { .. }
     ));
 }
+
+#[test]
+fn trusting_forwarded_for_blindly_is_refused_with_its_replacement_named() {
+    let output = run(&["migrate", "--trust-forwarded-for", "true"], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let text = stderr(&output);
+    assert_eq!(text.trim_end().lines().count(), 1, "{text}");
+    assert!(text.contains("--trusted-proxies"), "{text}");
+    let output = run(&["migrate", "--trusted-proxies", "10.0.0.0/33"], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("trusted_proxies"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -220,3 +220,81 @@ async fn openapi_snapshot_matches_the_committed_document() {
         "docs/openapi.json is out of date: run UPDATE_SNAPSHOTS=1 cargo test -p healthbook-tests --test plumbing"
     );
 }
+
+/// Sends `otp/start` as if through our proxy: `spoofed` is what the client wrote, `hop` what
+/// the proxy appended. Each call names a new address, so only the per-address limit counts.
+async fn otp_start_via_proxy(app: &TestApp, spoofed: &str, hop: &str) -> u16 {
+    static SERIAL: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = SERIAL.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    app.request(Method::POST, "/v1/auth/otp/start")
+        .header("x-forwarded-for", format!("{spoofed}, {hop}"))
+        .json(&serde_json::json!({ "email": format!("nobody{n}@example.vn") }))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn forwarded_for_cannot_reset_ip_limits() {
+    // The test client connects from 127.0.0.1: it plays the trusted proxy.
+    let app = TestApp::builder()
+        .arg("--trusted-proxies")
+        .arg("127.0.0.0/8,::1/128")
+        .spawn()
+        .await
+        .unwrap();
+    // 30 codes per address per 15 minutes; a new spoofed leftmost hop each time changes nothing.
+    for n in 0..30 {
+        let status = otp_start_via_proxy(
+            &app,
+            &format!("10.9.{}.{}", n / 250, n % 250),
+            "203.0.113.7",
+        )
+        .await;
+        assert_eq!(status, 202, "request {n}");
+    }
+    assert_eq!(
+        otp_start_via_proxy(&app, "10.200.0.1", "203.0.113.7").await,
+        429
+    );
+    // Another client behind the same proxy has its own allowance.
+    assert_eq!(
+        otp_start_via_proxy(&app, "10.200.0.1", "203.0.113.8").await,
+        202
+    );
+
+    // IPv6: one subscriber holds a /64 and rotating through it does not help either.
+    for n in 0..30 {
+        let status = otp_start_via_proxy(&app, "::1", &format!("2001:db8:7:7::{n:x}")).await;
+        assert_eq!(status, 202, "request {n}");
+    }
+    assert_eq!(
+        otp_start_via_proxy(&app, "::1", "2001:db8:7:7:ffff::1").await,
+        429
+    );
+    assert_eq!(
+        otp_start_via_proxy(&app, "::1", "2001:db8:7:8::1").await,
+        202
+    );
+}
+
+#[tokio::test]
+async fn forwarded_for_from_an_untrusted_peer_is_ignored() {
+    let app = TestApp::builder()
+        .arg("--trusted-proxies")
+        .arg("10.0.0.0/8")
+        .spawn()
+        .await
+        .unwrap();
+    for n in 0..30 {
+        let status = otp_start_via_proxy(&app, "1.1.1.1", &format!("203.0.113.{n}")).await;
+        assert_eq!(status, 202, "request {n}");
+    }
+    // Every request came from 127.0.0.1, which is not a proxy: one address, one allowance.
+    assert_eq!(
+        otp_start_via_proxy(&app, "1.1.1.1", "203.0.113.99").await,
+        429
+    );
+}

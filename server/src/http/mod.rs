@@ -1,5 +1,6 @@
 //! HTTP plumbing shared by every capability: extractors, middleware, the problem renderer.
 
+pub mod client_addr;
 pub mod cursor;
 pub mod idempotency;
 pub mod json;
