@@ -88,6 +88,16 @@ pub struct Options {
     #[arg(long, env = "HEALTHBOOK_LISTEN", global = true, value_name = "ADDR")]
     pub listen: Option<SocketAddr>,
 
+    /// Serve /metrics on this address only, apart from the API (which then no longer serves
+    /// it) [default: /metrics on the API's address].
+    #[arg(
+        long,
+        env = "HEALTHBOOK_METRICS_LISTEN",
+        global = true,
+        value_name = "ADDR"
+    )]
+    pub metrics_listen: Option<SocketAddr>,
+
     /// Directory for the SQLite file, mail files and signing keys [default: var].
     #[arg(long, env = "HEALTHBOOK_DATA_DIR", global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,

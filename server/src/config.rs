@@ -13,6 +13,7 @@ pub const DEFAULT_CONFIG_FILE: &str = "healthbook.toml";
 #[derive(Debug, Clone)]
 pub struct Config {
     pub listen: SocketAddr,
+    pub metrics_listen: Option<SocketAddr>,
     pub data_dir: PathBuf,
     pub database_url: String,
     pub db_max_connections: u32,
@@ -47,6 +48,7 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 struct FileOptions {
     listen: Option<SocketAddr>,
+    metrics_listen: Option<SocketAddr>,
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     db_max_connections: Option<u32>,
@@ -108,6 +110,7 @@ impl Config {
             .unwrap_or_else(|| default_sqlite_url(&data_dir));
         let config = Config {
             listen,
+            metrics_listen: options.metrics_listen.or(file.metrics_listen),
             database_url,
             db_max_connections: positive(
                 "db_max_connections",

@@ -2,7 +2,7 @@
 //! orchestrators and scrapers, not for apps, and they carry no personal data.
 
 use crate::db;
-use crate::error::PROBLEM_JSON;
+use crate::error::{ApiError, PROBLEM_JSON};
 use crate::mail;
 use crate::state::AppState;
 use axum::Json;
@@ -100,9 +100,27 @@ pub async fn ready(State(state): State<AppState>) -> Response {
 }
 
 /// Prometheus text format: request counts and latency per route, pool and outbox gauges.
+/// A 404 when `--metrics-listen` serves them on an address of their own.
 #[utoipa::path(get, path = "/metrics", tag = "operations",
-    responses((status = 200, description = "Prometheus text exposition", content_type = "text/plain")))]
+    responses(
+        (status = 200, description = "Prometheus text exposition", content_type = "text/plain"),
+        (status = 404, description = "Metrics are served on a separate address", content_type = "application/problem+json")
+    ))]
 pub async fn metrics(State(state): State<AppState>) -> Response {
+    if state.config.metrics_listen.is_some() {
+        return ApiError::not_found().into_response();
+    }
+    scrape(State(state)).await
+}
+
+/// The router of `--metrics-listen`: `/metrics` and nothing else.
+pub fn metrics_router(state: AppState) -> axum::Router {
+    axum::Router::new()
+        .route("/metrics", axum::routing::get(scrape))
+        .with_state(state)
+}
+
+async fn scrape(State(state): State<AppState>) -> Response {
     record_gauges(&state).await;
     let text = state
         .metrics

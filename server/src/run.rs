@@ -173,6 +173,9 @@ async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
     ));
     tokio::spawn(crate::housekeeping::run(state.clone(), shutdown_rx.clone()));
 
+    if let Some(metrics_listen) = state.config.metrics_listen {
+        serve_metrics(metrics_listen, state.clone(), shutdown_rx.clone()).await?;
+    }
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
@@ -203,6 +206,30 @@ async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
         tracing::warn!("mail worker ended abnormally");
     }
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// `/metrics` on an address of its own (a port the scraper reaches and the internet does not),
+/// until shutdown.
+async fn serve_metrics(
+    addr: std::net::SocketAddr,
+    state: AppState,
+    mut shutdown: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {addr} for metrics: {e}"))?;
+    tracing::info!(metrics.addr = %listener.local_addr()?, "serving metrics");
+    let stopped = async move {
+        let _ = shutdown.wait_for(|stop| *stop).await;
+    };
+    let server =
+        axum::serve(listener, crate::ops::metrics_router(state)).with_graceful_shutdown(stopped);
+    tokio::spawn(async move {
+        if let Err(error) = server.await {
+            tracing::warn!(error = %error, "metrics listener stopped");
+        }
+    });
     Ok(())
 }
 

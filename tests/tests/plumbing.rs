@@ -298,3 +298,98 @@ async fn forwarded_for_from_an_untrusted_peer_is_ignored() {
         429
     );
 }
+
+/// The distinct values of one label of `http_requests_total`.
+fn label_values(metrics: &str, label: &str) -> std::collections::BTreeSet<String> {
+    let prefix = format!("{label}=\"");
+    metrics
+        .lines()
+        .filter(|line| line.starts_with("http_requests_total{"))
+        .filter_map(|line| {
+            let start = line.find(&prefix)? + prefix.len();
+            let end = line[start..].find('"')? + start;
+            Some(line[start..end].to_owned())
+        })
+        .collect()
+}
+
+async fn odd_requests(app: &TestApp, round: u32) {
+    for n in 0..40 {
+        let method = Method::from_bytes(format!("PROBE{round}X{n}").as_bytes()).unwrap();
+        let path = match n % 4 {
+            0 => format!("/v1/facilities/{}", uuid::Uuid::new_v4()),
+            1 => format!("/no/such/{round}/{n}"),
+            2 => format!("/v1/facilities?q=odd{n}"),
+            _ => format!("/v1/%7E{round}{n}"),
+        };
+        app.request(method, &path).send().await.unwrap();
+        app.get(&format!("/wp-admin/{round}/{n}.php"))
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn metrics_labels_are_bounded() {
+    let app = TestApp::spawn().await.unwrap();
+    app.get("/metrics").await.unwrap().expect(200);
+    odd_requests(&app, 1).await;
+    let first = app.get("/metrics").await.unwrap().text;
+    odd_requests(&app, 2).await;
+    let second = app.get("/metrics").await.unwrap().text;
+
+    let methods = label_values(&second, "method");
+    let known = [
+        "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "other",
+    ];
+    assert!(
+        methods.iter().all(|m| known.contains(&m.as_str())),
+        "{methods:?}"
+    );
+    assert!(methods.contains("other"), "{methods:?}");
+    let routes = label_values(&second, "route");
+    assert_eq!(
+        routes,
+        label_values(&first, "route"),
+        "new requests, new routes"
+    );
+    assert!(routes.contains("unmatched"), "{routes:?}");
+    assert!(
+        routes
+            .iter()
+            .all(|r| !r.contains("no/such") && !r.contains("wp-admin")),
+        "{routes:?}"
+    );
+}
+
+#[tokio::test]
+async fn metrics_can_be_served_apart_from_the_api() {
+    let app = TestApp::builder()
+        .arg("--metrics-listen")
+        .arg("127.0.0.1:0")
+        .spawn()
+        .await
+        .unwrap();
+    app.get("/v1/facilities").await.unwrap().expect(200);
+    app.get("/metrics")
+        .await
+        .unwrap()
+        .expect_problem(404, "not_found");
+    let logs = app.logs();
+    let addr = logs
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .find(|event| event["message"] == "serving metrics")
+        .and_then(|event| event["metrics.addr"].as_str().map(str::to_owned))
+        .expect("the metrics address is logged");
+    let scraped = reqwest::get(format!("http://{addr}/metrics"))
+        .await
+        .unwrap();
+    assert_eq!(scraped.status(), 200);
+    let text = scraped.text().await.unwrap();
+    assert!(text.contains(r#"route="/v1/facilities""#), "{text}");
+    let other = reqwest::get(format!("http://{addr}/v1/facilities"))
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 404, "the metrics port serves only /metrics");
+}
