@@ -393,3 +393,25 @@ async fn metrics_can_be_served_apart_from_the_api() {
         .unwrap();
     assert_eq!(other.status(), 404, "the metrics port serves only /metrics");
 }
+
+#[tokio::test]
+async fn facility_search_takes_like_wildcards_literally() {
+    let app = TestApp::builder().arg("--demo").spawn().await.unwrap();
+    let all = app.get("/v1/facilities?limit=100").await.unwrap();
+    assert!(all.json["items"].as_array().unwrap().len() > 10);
+    for wildcard in ["%25", "_", "%25%25", "b_ch", "bach%25mai", "%5C"] {
+        let found = app
+            .get(&format!("/v1/facilities?q={wildcard}"))
+            .await
+            .unwrap();
+        found.expect(200);
+        assert_eq!(
+            found.json["items"].as_array().unwrap().len(),
+            0,
+            "q={wildcard} matched: {}",
+            found.text
+        );
+    }
+    let plain = app.get("/v1/facilities?q=bach%20mai").await.unwrap();
+    assert_eq!(plain.json["items"].as_array().unwrap().len(), 1);
+}
