@@ -1,6 +1,6 @@
 //! Builds the router: every capability's routes, the plumbing layers, the docs.
 
-use crate::http::{metrics as http_metrics, problem};
+use crate::http::{headers, metrics as http_metrics, problem};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::{admin, auth, booking, ops, vaccination};
@@ -100,6 +100,7 @@ pub fn build(state: AppState) -> Router {
                 ),
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(axum::middleware::from_fn(headers::response_headers))
         .layer(axum::middleware::from_fn(problem::problem_layer))
         .layer(cors(&config.cors_origins))
         .layer(CompressionLayer::new())

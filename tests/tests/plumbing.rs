@@ -415,3 +415,58 @@ async fn facility_search_takes_like_wildcards_literally() {
     let plain = app.get("/v1/facilities?q=bach%20mai").await.unwrap();
     assert_eq!(plain.json["items"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn personal_answers_are_never_stored_and_nothing_is_sniffed() {
+    use healthbook_tests::people::Person;
+    let app = TestApp::spawn().await.unwrap();
+    let person = Person::in_registry("cache.check@example.vn");
+    let registered = app.post("/v1/auth/register", &person.body()).await.unwrap();
+    registered.expect(201);
+    let code = app.code_for(&person.email, 0).await.unwrap();
+    let signed_in = app
+        .post(
+            "/v1/auth/email/verify",
+            &serde_json::json!({ "email": person.email, "code": code, "device_name": "Phone" }),
+        )
+        .await
+        .unwrap();
+    signed_in.expect(200);
+    let token = signed_in.json["token"].as_str().unwrap().to_owned();
+    let me = app.get_as(&token, "/v1/me").await.unwrap();
+    me.expect(200);
+    let started = app
+        .post(
+            "/v1/auth/otp/start",
+            &serde_json::json!({ "email": person.email }),
+        )
+        .await
+        .unwrap();
+    let missing = app.get("/v1/no-such-thing").await.unwrap();
+    for (what, reply) in [
+        ("registration", &registered),
+        ("sign-in", &signed_in),
+        ("profile", &me),
+        ("code request", &started),
+        ("unknown route", &missing),
+    ] {
+        assert_eq!(reply.header("cache-control"), Some("no-store"), "{what}");
+        assert_eq!(
+            reply.header("x-content-type-options"),
+            Some("nosniff"),
+            "{what}"
+        );
+    }
+
+    // Public reference data may be cached, as its handler says.
+    let facilities = app.get("/v1/facilities").await.unwrap();
+    assert_ne!(facilities.header("cache-control"), Some("no-store"));
+    let trust_list = app.get("/v1/trust-list").await.unwrap();
+    assert_eq!(
+        trust_list.header("cache-control"),
+        Some("public, max-age=3600")
+    );
+    for reply in [&facilities, &trust_list] {
+        assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
+    }
+}

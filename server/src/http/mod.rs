@@ -2,6 +2,7 @@
 
 pub mod client_addr;
 pub mod cursor;
+pub mod headers;
 pub mod idempotency;
 pub mod json;
 pub mod metrics;
