@@ -470,3 +470,95 @@ async fn personal_answers_are_never_stored_and_nothing_is_sniffed() {
         assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
     }
 }
+
+/// An SMTP server that refuses every recipient, quoting the address as real servers do.
+async fn refusing_smtp_server() -> std::net::SocketAddr {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let (reader, mut writer) = stream.into_split();
+                let mut lines = BufReader::new(reader).lines();
+                let _ = writer.write_all(b"220 refusing ESMTP\r\n").await;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let upper = line.to_ascii_uppercase();
+                    let reply = if upper.starts_with("RCPT TO:") {
+                        let path = line["RCPT TO:".len()..].trim().to_owned();
+                        let bare = path.trim_matches(|c| c == '<' || c == '>').to_owned();
+                        format!("550 5.1.1 {path}: Recipient address rejected: {bare} unknown\r\n")
+                    } else if upper.starts_with("QUIT") {
+                        let _ = writer.write_all(b"221 Bye\r\n").await;
+                        return;
+                    } else {
+                        "250 OK\r\n".to_owned()
+                    };
+                    if writer.write_all(reply.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn smtp_refusals_are_kept_and_logged_without_addresses() {
+    use healthbook_tests::people::Person;
+    use sea_orm::{ConnectionTrait, Statement};
+    let smtp = refusing_smtp_server().await;
+    let app = TestApp::builder()
+        .env("SMTP_URL", format!("smtp://{smtp}"))
+        .spawn()
+        .await
+        .unwrap();
+    let person = Person::in_registry("lan.refused@example.vn");
+    app.post("/v1/auth/register", &person.body())
+        .await
+        .unwrap()
+        .expect(201);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !app.logs().contains("mail delivery failed") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no delivery failure logged"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let logged: Vec<String> = app
+        .logs()
+        .lines()
+        .filter(|line| line.contains("mail delivery failed"))
+        .map(str::to_owned)
+        .collect();
+    for line in &logged {
+        assert!(line.contains("550"), "the cause is kept: {line}");
+        assert!(
+            !line.contains("lan.refused"),
+            "an address was logged: {line}"
+        );
+        assert!(
+            !line.contains("@example.vn"),
+            "an address was logged: {line}"
+        );
+    }
+
+    let db = sea_orm::Database::connect(app.backend().url(app.data_dir()))
+        .await
+        .unwrap();
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT last_error FROM mail_outbox WHERE last_error IS NOT NULL",
+        ))
+        .await
+        .unwrap();
+    assert!(!rows.is_empty());
+    for row in rows {
+        let stored: String = row.try_get("", "last_error").unwrap();
+        assert!(stored.contains("550"), "{stored}");
+        assert!(!stored.contains('@'), "an address was stored: {stored}");
+    }
+}
