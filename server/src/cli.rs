@@ -297,6 +297,16 @@ pub struct Options {
     )]
     pub trust_forwarded_for: Option<bool>,
 
+    /// Production: refuse to start with anything meant for a developer's machine (the demo
+    /// registry or data, a localhost passkey domain, an http:// public URL, a shifted clock).
+    #[arg(
+        long,
+        env = "HEALTHBOOK_PRODUCTION",
+        global = true,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub production: bool,
+
     /// Shift this process's clock by SECONDS (may be negative). For tests and drills only.
     #[arg(
         long,

@@ -39,6 +39,7 @@ pub struct Config {
     pub registry_csv: Option<PathBuf>,
     pub registry_timeout: Duration,
     pub trusted_proxies: TrustedProxies,
+    pub production: bool,
     pub certificates: crate::certificates::CertificateConfig,
 }
 
@@ -73,6 +74,7 @@ struct FileOptions {
     registry_csv: Option<PathBuf>,
     registry_timeout: Option<u64>,
     trusted_proxies: Option<Vec<String>>,
+    production: Option<bool>,
     trust_forwarded_for: Option<bool>,
     certificates: Option<crate::certificates::CertificateFileOptions>,
 }
@@ -193,6 +195,7 @@ impl Config {
                 options.trusted_proxies.or(file.trusted_proxies),
                 options.trust_forwarded_for.or(file.trust_forwarded_for),
             )?,
+            production: options.production || file.production.unwrap_or(false),
             certificates: crate::certificates::CertificateConfig::resolve(
                 options.certificates,
                 file.certificates,
@@ -213,6 +216,39 @@ impl Config {
 
     pub fn is_sqlite(&self) -> bool {
         self.database_url.starts_with("sqlite:")
+    }
+
+    /// Why production mode refuses to serve with this configuration (empty when it does not):
+    /// each reason is a setting meant for a developer's machine or a test, which would be a
+    /// hole in production (anyone "verified" by the demo registry, passkeys bound to
+    /// localhost, links in mail over plain HTTP, expiry checked against a shifted clock).
+    pub fn production_refusals(&self, demo: bool) -> Vec<&'static str> {
+        let mut refusals = Vec::new();
+        if demo {
+            refusals.push("--demo loads demo data");
+        }
+        if self.registry_url.is_none() && self.registry_csv.is_none() {
+            refusals.push("the built-in demo population registry is in use (set --registry-url)");
+        }
+        let rp_id = self
+            .webauthn_rp_id
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
+        if rp_id == "localhost"
+            || rp_id.ends_with(".localhost")
+            || rp_id
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+        {
+            refusals.push("the WebAuthn relying party is localhost (set --webauthn-rp-id)");
+        }
+        if !self.clock_offset.is_zero() {
+            refusals.push("the clock is shifted (HEALTHBOOK_CLOCK_OFFSET)");
+        }
+        if !self.public_url.to_ascii_lowercase().starts_with("https://") {
+            refusals.push("the public URL is not https:// (set --public-url)");
+        }
+        refusals
     }
 
     fn check_mail_from(&self) -> Result<(), ConfigError> {

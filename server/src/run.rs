@@ -53,8 +53,21 @@ pub async fn main(cli: Cli) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
+    let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
+    if let Command::Serve(args) = &command
+        && config.production
+    {
+        let refusals = config.production_refusals(args.demo);
+        if !refusals.is_empty() {
+            eprintln!(
+                "error: production mode refuses to start: {}",
+                refusals.join("; ")
+            );
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
     telemetry::init(config.log_format, &config.log);
-    let result = match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+    let result = match command {
         Command::Serve(args) => serve(config, args).await,
         Command::Migrate => migrate(config).await,
         Command::SeedDemo => seed_demo(config).await,
