@@ -5,10 +5,12 @@
 //! stable machine `code`, a human `detail` in its language and, for bad input, one entry per
 //! field. The cause chain is logged with the request id and never returned.
 
+use crate::http::field_text::{ECHO_LIMIT, capped};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use healthbook_domain::{Lang, Localized};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::time::Duration;
 
 tokio::task_local! {
@@ -243,10 +245,15 @@ struct ProblemBody<'a> {
 
 #[derive(Serialize)]
 struct FieldBody<'a> {
-    field: &'a str,
-    code: &'a str,
-    detail: &'a str,
+    field: Cow<'a, str>,
+    code: Cow<'a, str>,
+    detail: Cow<'a, str>,
 }
+
+/// Field paths and codes can hold the caller's own keys; whatever builds a detail, an error
+/// never repeats much of the input.
+const FIELD_ECHO_LIMIT: usize = 2 * ECHO_LIMIT;
+const DETAIL_LIMIT: usize = 8 * ECHO_LIMIT;
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -273,9 +280,9 @@ impl IntoResponse for ApiError {
                 .fields
                 .iter()
                 .map(|f| FieldBody {
-                    field: &f.field,
-                    code: &f.code,
-                    detail: f.detail.pick(lang),
+                    field: capped(&f.field, FIELD_ECHO_LIMIT),
+                    code: capped(&f.code, FIELD_ECHO_LIMIT),
+                    detail: capped(f.detail.pick(lang), DETAIL_LIMIT),
                 })
                 .collect(),
         };

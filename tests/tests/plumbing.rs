@@ -562,3 +562,218 @@ async fn smtp_refusals_are_kept_and_logged_without_addresses() {
         assert!(!stored.contains('@'), "an address was stored: {stored}");
     }
 }
+
+#[tokio::test]
+async fn control_characters_are_refused_at_the_edge_naming_the_field() {
+    use healthbook_tests::people::Person;
+    use serde_json::json;
+    let app = TestApp::spawn().await.unwrap();
+    let session = app.citizen("control").await.unwrap();
+    let nul = "lan\u{0}@example.vn";
+    let cases = [
+        ("/v1/auth/otp/start", json!({ "email": nul }), "email"),
+        (
+            "/v1/auth/otp/finish",
+            json!({ "email": nul, "code": "123456" }),
+            "email",
+        ),
+        (
+            "/v1/auth/email/verify",
+            json!({ "email": "lan@example.vn", "code": "12\u{0}456" }),
+            "code",
+        ),
+        ("/v1/auth/recovery/start", json!({ "email": nul }), "email"),
+        (
+            "/v1/auth/recovery/finish",
+            json!({ "email": "lan@example.vn", "code": "123456", "national_id": "001090000001",
+                    "full_name": "Nguyễn\u{0}Văn An", "date_of_birth": "1990-05-17" }),
+            "full_name",
+        ),
+        (
+            "/v1/auth/staff/enrol",
+            json!({ "email": "staff@example.vn", "code": "ABCD\u{0}", "device_name": "Laptop" }),
+            "code",
+        ),
+        (
+            "/v1/auth/passkeys/login/start",
+            json!({ "email": nul }),
+            "email",
+        ),
+        (
+            "/v1/auth/passkeys/register/start",
+            json!({ "name": "Pixel\u{0}8" }),
+            "name",
+        ),
+        (
+            "/v1/auth/otp/start",
+            json!({ "email": "lan@example.vn", "device_name": "\u{1b}[2J" }),
+            "device_name",
+        ),
+        (
+            "/v1/auth/otp/start",
+            json!({ "email": "lan\u{85}@example.vn" }),
+            "email",
+        ),
+    ];
+    for (path, body, field) in cases {
+        let reply = app.post_as(&session.token, path, &body).await.unwrap();
+        reply.expect_problem(422, "validation_failed");
+        assert_eq!(
+            reply.json["errors"][0]["field"], field,
+            "{path}: {}",
+            reply.text
+        );
+        assert_eq!(
+            reply.json["errors"][0]["code"], "control_character",
+            "{path}"
+        );
+    }
+    for query in ["q=bach%00mai", "q=%C2%9B", "specialty=a%0Ab"] {
+        let reply = app.get(&format!("/v1/facilities?{query}")).await.unwrap();
+        reply.expect_problem(422, "validation_failed");
+        assert_eq!(
+            reply.json["errors"][0]["code"], "control_character",
+            "{query}"
+        );
+    }
+
+    // Refused means nothing was written: the same person registers cleanly afterwards.
+    let person = Person::in_registry("control.register@example.vn");
+    let mut body = person.body();
+    body["full_name"] = json!("Nguyễn Văn An\u{0}");
+    let refused = app.post("/v1/auth/register", &body).await.unwrap();
+    refused.expect_problem(422, "validation_failed");
+    assert_eq!(refused.json["errors"][0]["field"], "full_name");
+    app.post("/v1/auth/register", &person.body())
+        .await
+        .unwrap()
+        .expect(201);
+}
+
+async fn send_in(
+    app: &TestApp,
+    lang: &str,
+    method: Method,
+    path: &str,
+    body: Option<&Value>,
+) -> healthbook_tests::Reply {
+    let mut request = app.request(method, path).header("accept-language", lang);
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    healthbook_tests::Reply::from(request.send().await.unwrap())
+        .await
+        .unwrap()
+}
+
+/// English that serde and validator would have written.
+fn sounds_english(text: &str) -> bool {
+    [
+        "invalid",
+        "expected",
+        "unknown",
+        "missing",
+        "wrong length",
+        "must",
+        "is not",
+    ]
+    .iter()
+    .any(|w| text.to_lowercase().contains(w))
+}
+
+#[tokio::test]
+async fn a_body_must_be_an_object_not_a_positional_array() {
+    use healthbook_tests::people::Person;
+    let app = TestApp::spawn().await.unwrap();
+    let person = Person::in_registry("positional@example.vn");
+    let positional = serde_json::json!([
+        person.national_id,
+        person.full_name,
+        person.date_of_birth,
+        person.sex,
+        person.email,
+        person.phone,
+        "vi"
+    ]);
+    let refused = app.post("/v1/auth/register", &positional).await.unwrap();
+    refused.expect_problem(422, "validation_failed");
+    assert_eq!(refused.json["errors"][0]["field"], "body");
+    assert_eq!(refused.json["errors"][0]["code"], "expected_object");
+    for other in [
+        serde_json::json!("text"),
+        serde_json::json!(42),
+        Value::Null,
+    ] {
+        let reply = app.post("/v1/auth/otp/start", &other).await.unwrap();
+        reply.expect_problem(422, "validation_failed");
+        assert_eq!(reply.json["errors"][0]["code"], "expected_object");
+    }
+    // Nothing was created by the array: the person registers now.
+    app.post("/v1/auth/register", &person.body())
+        .await
+        .unwrap()
+        .expect(201);
+}
+
+#[tokio::test]
+async fn field_errors_repeat_little_and_speak_the_callers_language() {
+    use healthbook_tests::people::Person;
+    let app = TestApp::spawn().await.unwrap();
+    let mut body = Person::in_registry("echo@example.vn").body();
+    body["sex"] = Value::String("x".repeat(100_000));
+    let reply = send_in(&app, "en", Method::POST, "/v1/auth/register", Some(&body)).await;
+    reply.expect_problem(422, "validation_failed");
+    assert_eq!(reply.json["errors"][0]["field"], "sex");
+    assert!(reply.text.len() < 1_000, "{} bytes", reply.text.len());
+    assert!(reply.text.contains(&"x".repeat(64)));
+    assert!(!reply.text.contains(&"x".repeat(65)));
+
+    body["sex"] = Value::String("robot".to_owned());
+    let en = send_in(&app, "en", Method::POST, "/v1/auth/register", Some(&body)).await;
+    let vi = send_in(&app, "vi", Method::POST, "/v1/auth/register", Some(&body)).await;
+    let en_detail = en.json["errors"][0]["detail"].as_str().unwrap();
+    let vi_detail = vi.json["errors"][0]["detail"].as_str().unwrap();
+    assert!(
+        en_detail.contains("robot") && en_detail.contains("female"),
+        "{en_detail}"
+    );
+    assert!(
+        vi_detail.contains("robot") && vi_detail.contains("female"),
+        "{vi_detail}"
+    );
+    assert!(!sounds_english(vi_detail), "{vi_detail}");
+
+    // Every kind of field error a client can provoke, under vi: none is English.
+    let short_email = serde_json::json!({ "email": "a" });
+    let wrong_type = serde_json::json!({ "email": 42 });
+    let missing = serde_json::json!({});
+    let mut bad_date = Person::in_registry("date@example.vn").body();
+    bad_date["date_of_birth"] = Value::String("17/05/1990".to_owned());
+    for (path, body) in [
+        ("/v1/auth/otp/start", &short_email),
+        ("/v1/auth/otp/start", &wrong_type),
+        ("/v1/auth/otp/start", &missing),
+        ("/v1/auth/register", &bad_date),
+    ] {
+        let vi = send_in(&app, "vi", Method::POST, path, Some(body)).await;
+        vi.expect_problem(422, "validation_failed");
+        let en = send_in(&app, "en", Method::POST, path, Some(body)).await;
+        let vi_detail = vi.json["errors"][0]["detail"].as_str().unwrap();
+        let en_detail = en.json["errors"][0]["detail"].as_str().unwrap();
+        assert!(!sounds_english(vi_detail), "{body}: {vi_detail}");
+        assert_ne!(vi_detail, en_detail, "{body}");
+    }
+    for query in ["limit=abc", "limit=1000", "service=teleportation"] {
+        let vi = send_in(
+            &app,
+            "vi",
+            Method::GET,
+            &format!("/v1/facilities?{query}"),
+            None,
+        )
+        .await;
+        vi.expect_problem(422, "validation_failed");
+        let vi_detail = vi.json["errors"][0]["detail"].as_str().unwrap();
+        assert!(!sounds_english(vi_detail), "{query}: {vi_detail}");
+    }
+}
