@@ -1,6 +1,6 @@
 //! Builds the router: every capability's routes, the plumbing layers, the docs.
 
-use crate::http::{headers, metrics as http_metrics, problem};
+use crate::http::{headers, metrics as http_metrics, problem, unread_body};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::{admin, auth, booking, ops, vaccination};
@@ -58,6 +58,11 @@ pub fn build(state: AppState) -> Router {
         .with_state(state);
 
     let layers = ServiceBuilder::new()
+        // Outermost, so that it watches the body as it comes off the connection.
+        .layer(axum::middleware::from_fn_with_state(
+            config.body_limit,
+            unread_body::finish_unread_bodies,
+        ))
         .layer(SetSensitiveRequestHeadersLayer::new([
             header::AUTHORIZATION,
             header::COOKIE,

@@ -777,3 +777,101 @@ async fn field_errors_repeat_little_and_speak_the_callers_language() {
         assert!(!sounds_english(vi_detail), "{query}: {vi_detail}");
     }
 }
+
+/// One HTTP/1.1 exchange on a kept-alive connection: the head, then (when `pause`) a moment
+/// later the body, as a phone on a slow link sends them. Returns the status and the headers.
+async fn exchange(
+    connection: &mut tokio::io::BufReader<tokio::net::TcpStream>,
+    head: &str,
+    body: &[u8],
+    pause: bool,
+) -> std::io::Result<(u16, String)> {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+    let stream = connection.get_mut();
+    stream.write_all(head.as_bytes()).await?;
+    if pause {
+        stream.flush().await?;
+        tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    }
+    stream.write_all(body).await?;
+    stream.flush().await?;
+    let mut status_line = String::new();
+    if connection.read_line(&mut status_line).await? == 0 {
+        return Err(std::io::Error::other("connection closed"));
+    }
+    let status = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let mut headers = String::new();
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        connection.read_line(&mut line).await?;
+        if line == "\r\n" || line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = value.trim().parse().unwrap_or(0);
+        }
+        headers.push_str(&line.to_ascii_lowercase());
+    }
+    let mut content = vec![0; length];
+    connection.read_exact(&mut content).await?;
+    Ok((status, headers))
+}
+
+fn post_head(path: &str, content_type: &str, length: usize) -> String {
+    format!(
+        "POST {path} HTTP/1.1\r\nhost: test\r\ncontent-type: {content_type}\r\ncontent-length: {length}\r\n\r\n"
+    )
+}
+
+#[tokio::test]
+async fn refused_requests_leave_the_connection_usable() {
+    let app = TestApp::builder()
+        .arg("--body-limit")
+        .arg("65536")
+        .spawn()
+        .await
+        .unwrap();
+    let addr = app.base_url.trim_start_matches("http://").to_owned();
+    let stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    stream.set_nodelay(true).unwrap();
+    let mut connection = tokio::io::BufReader::new(stream);
+    let body = format!("{{\"email\":\"{}@example.vn\"}}", "a".repeat(4000));
+    let refusals = [
+        // No session: 401 before the body is read.
+        ("/v1/auth/logout", "application/json", 401),
+        // Not JSON: 415 from the content type alone.
+        ("/v1/auth/otp/start", "text/plain", 415),
+        ("/v1/no-such-route", "application/json", 404),
+        ("/health", "application/json", 405),
+    ];
+    let health = "GET /health HTTP/1.1\r\nhost: test\r\n\r\n";
+    for round in 0..40 {
+        let (path, content_type, expected) = refusals[round % refusals.len()];
+        let head = post_head(path, content_type, body.len());
+        let (status, headers) = exchange(&mut connection, &head, body.as_bytes(), round % 2 == 0)
+            .await
+            .unwrap_or_else(|e| panic!("round {round}, {path}: {e}"));
+        assert_eq!(status, expected, "round {round}, {path}");
+        assert!(
+            !headers.contains("connection: close"),
+            "round {round}, {path}: {headers}"
+        );
+        let (status, _) = exchange(&mut connection, health, b"", false)
+            .await
+            .unwrap_or_else(|e| panic!("round {round}: the next request failed: {e}"));
+        assert_eq!(status, 200, "round {round}");
+    }
+
+    // A body over the limit is not read at all: the answer says the connection ends.
+    let head = post_head("/v1/auth/otp/start", "application/json", 100_000);
+    let (status, headers) = exchange(&mut connection, &head, b"{}", false)
+        .await
+        .unwrap();
+    assert_eq!(status, 413);
+    assert!(headers.contains("connection: close"), "{headers}");
+}

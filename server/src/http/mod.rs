@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod objects_only;
 pub mod problem;
 pub mod query;
+pub mod unread_body;
 
 pub use json::ValidJson;
 pub use query::ValidQuery;
