@@ -5,6 +5,7 @@
 //! stable machine `code`, a human `detail` in its language and, for bad input, one entry per
 //! field. The cause chain is logged with the request id and never returned.
 
+use crate::db_circuit::{DatabaseUnreachable, is_unreachable};
 use crate::http::field_text::{ECHO_LIMIT, capped};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -216,11 +217,10 @@ impl ApiError {
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(error: sea_orm::DbErr) -> ApiError {
-        match error {
-            sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_) => {
-                ApiError::unavailable("database", error)
-            }
-            other => ApiError::internal(other),
+        if is_unreachable(&error) {
+            ApiError::unavailable("database", error)
+        } else {
+            ApiError::internal(error)
         }
     }
 }
@@ -300,8 +300,21 @@ impl IntoResponse for ApiError {
                 HeaderValue::from(after.as_secs().max(1)),
             );
         }
+        if self.source.as_ref().is_some_and(reached_no_database) {
+            response.extensions_mut().insert(DatabaseUnreachable);
+        }
         response
     }
+}
+
+/// Whether the cause, at any depth, is a database that could not be reached: the circuit
+/// opens on it, whichever capability's error carried it here.
+fn reached_no_database(source: &anyhow::Error) -> bool {
+    source.chain().any(|cause| {
+        cause
+            .downcast_ref::<sea_orm::DbErr>()
+            .is_some_and(is_unreachable)
+    })
 }
 
 fn chain(source: Option<&anyhow::Error>) -> String {

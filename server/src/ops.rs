@@ -47,11 +47,10 @@ pub struct Readiness {
         (status = 503, description = "A dependency is down; `checks` names it", content_type = "application/problem+json")
     ))]
 pub async fn ready(State(state): State<AppState>) -> Response {
-    let database = tokio::time::timeout(CHECK_TIMEOUT, db::ping(&state.db)).await;
     let mut checks = BTreeMap::new();
     checks.insert(
         "database",
-        if matches!(database, Ok(Ok(()))) {
+        if database_answers(&state).await {
             "ok"
         } else {
             "down"
@@ -97,6 +96,21 @@ pub async fn ready(State(state): State<AppState>) -> Response {
         body.to_string(),
     )
         .into_response()
+}
+
+/// While the circuit is open the answer is known without waiting; a ping that fails opens it.
+async fn database_answers(state: &AppState) -> bool {
+    if state.circuit.is_open() {
+        return false;
+    }
+    let answered = matches!(
+        tokio::time::timeout(CHECK_TIMEOUT, db::ping(&state.db)).await,
+        Ok(Ok(()))
+    );
+    if !answered {
+        state.circuit.trip();
+    }
+    answered
 }
 
 /// Prometheus text format: request counts and latency per route, pool and outbox gauges.
@@ -150,6 +164,9 @@ async fn record_gauges(state: &AppState) {
             metrics::gauge!("db_pool_idle_connections").set(pool.num_idle() as f64);
         }
         _ => {}
+    }
+    if state.circuit.is_open() {
+        return;
     }
     if let Ok(Ok(backlog)) =
         tokio::time::timeout(CHECK_TIMEOUT, mail::pending_count(&state.db)).await

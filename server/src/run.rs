@@ -153,6 +153,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     let certificates =
         crate::certificates::CertificateService::start(&config, &db, clock.now()).await?;
     Ok(AppState {
+        circuit: crate::db_circuit::Circuit::new(db.clone()),
         db,
         cache,
         mailer,

@@ -875,3 +875,73 @@ async fn refused_requests_leave_the_connection_usable() {
     assert_eq!(status, 413);
     assert!(headers.contains("connection: close"), "{headers}");
 }
+
+/// The time a request takes and its status.
+async fn timed(app: &TestApp, path: &str) -> (std::time::Duration, u16) {
+    let started = std::time::Instant::now();
+    let status = app
+        .request(Method::GET, path)
+        .send()
+        .await
+        .map(|r| r.status().as_u16())
+        .unwrap_or(0);
+    (started.elapsed(), status)
+}
+
+#[tokio::test]
+async fn a_database_outage_is_answered_at_once_and_heals_by_itself() {
+    use healthbook_tests::private_pg::PrivatePostgres;
+    use std::time::{Duration, Instant};
+    let on_postgres = std::env::var("DATABASE_URL").is_ok_and(|url| url.starts_with("postgres"));
+    if !on_postgres || PrivatePostgres::tools().is_none() {
+        eprintln!("skipped: needs PostgreSQL (DATABASE_URL=postgres://…) and its server tools");
+        return;
+    }
+    let database = PrivatePostgres::start().unwrap();
+    let app = TestApp::builder()
+        .env("DATABASE_URL", database.url())
+        .spawn()
+        .await
+        .unwrap();
+    app.get("/v1/facilities").await.unwrap().expect(200);
+    app.get("/ready").await.unwrap().expect(200);
+
+    database.stop().unwrap();
+    // The first request finds out, the slow way (the pool's acquire timeout).
+    let (_, status) = timed(&app, "/v1/facilities").await;
+    assert_eq!(status, 503);
+    // From then on, every answer is immediate.
+    for path in [
+        "/v1/facilities",
+        "/v1/vaccines",
+        "/ready",
+        "/v1/facilities",
+        "/ready",
+    ] {
+        let (took, status) = timed(&app, path).await;
+        assert_eq!(status, 503, "{path}");
+        assert!(took < Duration::from_millis(500), "{path} took {took:?}");
+    }
+    let ready = app.get("/ready").await.unwrap();
+    ready.expect_problem(503, "not_ready");
+    assert_eq!(ready.json["checks"]["database"], "down");
+    let (took, status) = timed(&app, "/health").await;
+    assert_eq!(status, 200, "liveness does not depend on the database");
+    assert!(took < Duration::from_millis(500));
+
+    database.start_again().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (_, status) = timed(&app, "/v1/facilities").await;
+        if status == 200 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still {status} after the database came back"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    app.get("/ready").await.unwrap().expect(200);
+    assert!(app.logs().contains("database reachable again"));
+}
