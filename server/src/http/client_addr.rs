@@ -111,26 +111,22 @@ mod tests {
     #[test]
     fn an_untrusted_peer_is_the_client_whatever_the_header_says() {
         let proxies = trusted(&["10.0.0.0/8"]);
-        let client = client_address(ip("198.51.100.4"), ["203.0.113.9"].into_iter(), &proxies);
+        let client = client_address(ip("198.51.100.4"), ["203.0.113.9"], &proxies);
         assert_eq!(client, ip("198.51.100.4"));
         let nobody = TrustedProxies::default();
-        let client = client_address(ip("10.1.2.3"), ["203.0.113.9"].into_iter(), &nobody);
+        let client = client_address(ip("10.1.2.3"), ["203.0.113.9"], &nobody);
         assert_eq!(client, ip("10.1.2.3"));
     }
 
     #[test]
     fn the_rightmost_untrusted_hop_is_the_client_not_the_leftmost() {
         let proxies = trusted(&["10.0.0.0/8", "::1/128"]);
-        let client = client_address(
-            ip("10.0.0.2"),
-            ["1.2.3.4, 203.0.113.9, 10.0.0.7"].into_iter(),
-            &proxies,
-        );
+        let client = client_address(ip("10.0.0.2"), ["1.2.3.4, 203.0.113.9, 10.0.0.7"], &proxies);
         assert_eq!(client, ip("203.0.113.9"));
         // Two header lines are one list.
         let client = client_address(
             ip("::1"),
-            ["6.6.6.6", "203.0.113.9:4431", "10.9.9.9"].into_iter(),
+            ["6.6.6.6", "203.0.113.9:4431", "10.9.9.9"],
             &proxies,
         );
         assert_eq!(client, ip("203.0.113.9"));
@@ -139,13 +135,9 @@ mod tests {
     #[test]
     fn a_hop_that_is_not_an_address_stops_the_walk_at_the_last_proxy() {
         let proxies = trusted(&["10.0.0.0/8"]);
-        let client = client_address(
-            ip("10.0.0.2"),
-            ["203.0.113.9, unknown, 10.0.0.7"].into_iter(),
-            &proxies,
-        );
+        let client = client_address(ip("10.0.0.2"), ["203.0.113.9, unknown, 10.0.0.7"], &proxies);
         assert_eq!(client, ip("10.0.0.7"));
-        let client = client_address(ip("10.0.0.2"), ["<script>"].into_iter(), &proxies);
+        let client = client_address(ip("10.0.0.2"), ["<script>"], &proxies);
         assert_eq!(client, ip("10.0.0.2"));
         let client = client_address(ip("10.0.0.2"), std::iter::empty(), &proxies);
         assert_eq!(client, ip("10.0.0.2"));
@@ -154,18 +146,14 @@ mod tests {
     #[test]
     fn when_every_hop_is_a_proxy_the_leftmost_is_the_client() {
         let proxies = trusted(&["10.0.0.0/8"]);
-        let client = client_address(ip("10.0.0.2"), ["10.3.3.3, 10.0.0.7"].into_iter(), &proxies);
+        let client = client_address(ip("10.0.0.2"), ["10.3.3.3, 10.0.0.7"], &proxies);
         assert_eq!(client, ip("10.3.3.3"));
     }
 
     #[test]
     fn ipv4_mapped_addresses_are_ipv4() {
         let proxies = trusted(&["127.0.0.1/32"]);
-        let client = client_address(
-            ip("::ffff:127.0.0.1"),
-            ["::ffff:203.0.113.9"].into_iter(),
-            &proxies,
-        );
+        let client = client_address(ip("::ffff:127.0.0.1"), ["::ffff:203.0.113.9"], &proxies);
         assert_eq!(client, ip("203.0.113.9"));
     }
 
