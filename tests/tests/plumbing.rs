@@ -466,8 +466,13 @@ async fn personal_answers_are_never_stored_and_nothing_is_sniffed() {
         trust_list.header("cache-control"),
         Some("public, max-age=3600")
     );
-    for reply in [&facilities, &trust_list] {
+    let document = app.get("/openapi.json").await.unwrap();
+    let docs = app.get("/docs/").await.unwrap();
+    for reply in [&facilities, &trust_list, &document, &docs] {
         assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
+    }
+    for reply in [&document, &docs] {
+        assert_ne!(reply.header("cache-control"), Some("no-store"));
     }
 }
 
