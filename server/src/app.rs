@@ -1,9 +1,9 @@
 //! Builds the router: every capability's routes, the plumbing layers, the docs.
 
-use crate::http::{metrics as http_metrics, problem};
+use crate::http::{headers, metrics as http_metrics, problem, unread_body};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::{admin, auth, booking, ops, vaccination};
+use crate::{admin, auth, booking, db_circuit, ops, vaccination};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
@@ -51,6 +51,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn build(state: AppState) -> Router {
     let (router, api) = api_routes().split_for_parts();
     let config = state.config.clone();
+    let circuit = state.circuit.clone();
     let router = router
         .merge(SwaggerUi::new("/docs").url("/openapi.json", api))
         .fallback(problem::not_found)
@@ -58,6 +59,11 @@ pub fn build(state: AppState) -> Router {
         .with_state(state);
 
     let layers = ServiceBuilder::new()
+        // Outermost, so that it watches the body as it comes off the connection.
+        .layer(axum::middleware::from_fn_with_state(
+            config.body_limit,
+            unread_body::finish_unread_bodies,
+        ))
         .layer(SetSensitiveRequestHeadersLayer::new([
             header::AUTHORIZATION,
             header::COOKIE,
@@ -100,7 +106,12 @@ pub fn build(state: AppState) -> Router {
                 ),
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(axum::middleware::from_fn(headers::response_headers))
         .layer(axum::middleware::from_fn(problem::problem_layer))
+        .layer(axum::middleware::from_fn_with_state(
+            circuit,
+            db_circuit::guard,
+        ))
         .layer(cors(&config.cors_origins))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(

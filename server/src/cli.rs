@@ -88,6 +88,16 @@ pub struct Options {
     #[arg(long, env = "HEALTHBOOK_LISTEN", global = true, value_name = "ADDR")]
     pub listen: Option<SocketAddr>,
 
+    /// Serve /metrics on this address only, apart from the API (which then no longer serves
+    /// it) [default: /metrics on the API's address].
+    #[arg(
+        long,
+        env = "HEALTHBOOK_METRICS_LISTEN",
+        global = true,
+        value_name = "ADDR"
+    )]
+    pub metrics_listen: Option<SocketAddr>,
+
     /// Directory for the SQLite file, mail files and signing keys [default: var].
     #[arg(long, env = "HEALTHBOOK_DATA_DIR", global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
@@ -265,14 +275,37 @@ pub struct Options {
     )]
     pub registry_timeout: Option<u64>,
 
-    /// Take the client address from X-Forwarded-For (only behind a trusted proxy) [default: false].
+    /// Networks of the reverse proxies in front of the service, comma-separated CIDR
+    /// (10.0.0.0/8,::1/128). X-Forwarded-For is read only from a peer in these networks, from
+    /// the right: the first hop outside them is the client [default: none, the peer is the client].
+    #[arg(
+        long,
+        env = "HEALTHBOOK_TRUSTED_PROXIES",
+        global = true,
+        value_name = "NETWORKS",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Option<Vec<String>>,
+
+    /// Replaced by --trusted-proxies: `true` is refused with a pointer to it.
     #[arg(
         long,
         env = "HEALTHBOOK_TRUST_FORWARDED_FOR",
         global = true,
-        value_name = "BOOL"
+        value_name = "BOOL",
+        hide = true
     )]
     pub trust_forwarded_for: Option<bool>,
+
+    /// Production: refuse to start with anything meant for a developer's machine (the demo
+    /// registry or data, a localhost passkey domain, an http:// public URL, a shifted clock).
+    #[arg(
+        long,
+        env = "HEALTHBOOK_PRODUCTION",
+        global = true,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub production: bool,
 
     /// Shift this process's clock by SECONDS (may be negative). For tests and drills only.
     #[arg(

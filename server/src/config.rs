@@ -1,6 +1,7 @@
 //! The resolved configuration: command line and environment over the TOML file over defaults.
 
 use crate::cli::{LogFormat, Options};
+use crate::http::client_addr::TrustedProxies;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -12,6 +13,7 @@ pub const DEFAULT_CONFIG_FILE: &str = "healthbook.toml";
 #[derive(Debug, Clone)]
 pub struct Config {
     pub listen: SocketAddr,
+    pub metrics_listen: Option<SocketAddr>,
     pub data_dir: PathBuf,
     pub database_url: String,
     pub db_max_connections: u32,
@@ -36,7 +38,8 @@ pub struct Config {
     pub registry_url: Option<String>,
     pub registry_csv: Option<PathBuf>,
     pub registry_timeout: Duration,
-    pub trust_forwarded_for: bool,
+    pub trusted_proxies: TrustedProxies,
+    pub production: bool,
     pub certificates: crate::certificates::CertificateConfig,
     /// How long the bodies of sent mail are kept before they are erased.
     pub mail_retention: chrono::Duration,
@@ -50,6 +53,7 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 struct FileOptions {
     listen: Option<SocketAddr>,
+    metrics_listen: Option<SocketAddr>,
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     db_max_connections: Option<u32>,
@@ -73,6 +77,8 @@ struct FileOptions {
     registry_url: Option<String>,
     registry_csv: Option<PathBuf>,
     registry_timeout: Option<u64>,
+    trusted_proxies: Option<Vec<String>>,
+    production: Option<bool>,
     trust_forwarded_for: Option<bool>,
     certificates: Option<crate::certificates::CertificateFileOptions>,
     mail_retention_days: Option<u32>,
@@ -112,6 +118,7 @@ impl Config {
             .unwrap_or_else(|| default_sqlite_url(&data_dir));
         let config = Config {
             listen,
+            metrics_listen: options.metrics_listen.or(file.metrics_listen),
             database_url,
             db_max_connections: positive(
                 "db_max_connections",
@@ -190,10 +197,11 @@ impl Config {
                     .or(file.registry_timeout)
                     .unwrap_or(3),
             ),
-            trust_forwarded_for: options
-                .trust_forwarded_for
-                .or(file.trust_forwarded_for)
-                .unwrap_or(false),
+            trusted_proxies: trusted_proxies(
+                options.trusted_proxies.or(file.trusted_proxies),
+                options.trust_forwarded_for.or(file.trust_forwarded_for),
+            )?,
+            production: options.production || file.production.unwrap_or(false),
             certificates: crate::certificates::CertificateConfig::resolve(
                 options.certificates,
                 file.certificates,
@@ -225,6 +233,39 @@ impl Config {
 
     pub fn is_sqlite(&self) -> bool {
         self.database_url.starts_with("sqlite:")
+    }
+
+    /// Why production mode refuses to serve with this configuration (empty when it does not):
+    /// each reason is a setting meant for a developer's machine or a test, which would be a
+    /// hole in production (anyone "verified" by the demo registry, passkeys bound to
+    /// localhost, links in mail over plain HTTP, expiry checked against a shifted clock).
+    pub fn production_refusals(&self, demo: bool) -> Vec<&'static str> {
+        let mut refusals = Vec::new();
+        if demo {
+            refusals.push("--demo loads demo data");
+        }
+        if self.registry_url.is_none() && self.registry_csv.is_none() {
+            refusals.push("the built-in demo population registry is in use (set --registry-url)");
+        }
+        let rp_id = self
+            .webauthn_rp_id
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
+        if rp_id == "localhost"
+            || rp_id.ends_with(".localhost")
+            || rp_id
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+        {
+            refusals.push("the WebAuthn relying party is localhost (set --webauthn-rp-id)");
+        }
+        if !self.clock_offset.is_zero() {
+            refusals.push("the clock is shifted (HEALTHBOOK_CLOCK_OFFSET)");
+        }
+        if !self.public_url.to_ascii_lowercase().starts_with("https://") {
+            refusals.push("the public URL is not https:// (set --public-url)");
+        }
+        refusals
     }
 
     fn check_mail_from(&self) -> Result<(), ConfigError> {
@@ -283,6 +324,30 @@ fn list(values: Option<Vec<String>>) -> Option<Vec<String>> {
 
 fn non_empty(value: Option<String>) -> Option<String> {
     value.filter(|v| !v.trim().is_empty())
+}
+
+/// The old `trust_forwarded_for = true` trusted whatever the client wrote; it cannot be
+/// mapped to a safe list without knowing where the proxies are, so it is refused with a
+/// pointer to its replacement rather than guessed at.
+fn trusted_proxies(
+    networks: Option<Vec<String>>,
+    trust_forwarded_for: Option<bool>,
+) -> Result<TrustedProxies, ConfigError> {
+    if trust_forwarded_for == Some(true) {
+        return Err(ConfigError::Invalid {
+            option: "trust_forwarded_for",
+            message: "replaced by --trusted-proxies (HEALTHBOOK_TRUSTED_PROXIES): name the \
+                      proxies' networks, e.g. 10.0.0.0/8"
+                .to_owned(),
+        });
+    }
+    let networks = networks.unwrap_or_default();
+    TrustedProxies::parse(networks.iter().map(String::as_str)).map_err(|message| {
+        ConfigError::Invalid {
+            option: "trusted_proxies",
+            message,
+        }
+    })
 }
 
 fn positive(option: &'static str, value: Option<u32>, default: u32) -> Result<u32, ConfigError> {

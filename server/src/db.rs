@@ -2,6 +2,7 @@
 
 use crate::config::{Config, redact_url};
 use healthbook_migrations::{Migrator, MigratorTrait};
+use sea_orm::sea_query::LikeExpr;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 use std::time::Duration;
@@ -92,6 +93,23 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbStartError> {
 pub async fn ping(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
     db.execute_unprepared("SELECT 1").await.map(|_| ())
 }
+
+/// A `LIKE` pattern that finds `text` anywhere, with `%`, `_` and the escape character itself
+/// taken literally: a search for "%" must find names with a percent sign, not every row.
+pub fn contains_pattern(text: &str) -> LikeExpr {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | LIKE_ESCAPE) {
+            pattern.push(LIKE_ESCAPE);
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    LikeExpr::new(pattern).escape(LIKE_ESCAPE)
+}
+
+const LIKE_ESCAPE: char = '\\';
 
 pub fn backend_name(db: &DatabaseConnection) -> &'static str {
     match db.get_database_backend() {

@@ -5,10 +5,13 @@
 //! stable machine `code`, a human `detail` in its language and, for bad input, one entry per
 //! field. The cause chain is logged with the request id and never returned.
 
+use crate::db_circuit::{DatabaseUnreachable, is_unreachable};
+use crate::http::field_text::{ECHO_LIMIT, capped};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use healthbook_domain::{Lang, Localized};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::time::Duration;
 
 tokio::task_local! {
@@ -214,11 +217,10 @@ impl ApiError {
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(error: sea_orm::DbErr) -> ApiError {
-        match error {
-            sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_) => {
-                ApiError::unavailable("database", error)
-            }
-            other => ApiError::internal(other),
+        if is_unreachable(&error) {
+            ApiError::unavailable("database", error)
+        } else {
+            ApiError::internal(error)
         }
     }
 }
@@ -243,10 +245,15 @@ struct ProblemBody<'a> {
 
 #[derive(Serialize)]
 struct FieldBody<'a> {
-    field: &'a str,
-    code: &'a str,
-    detail: &'a str,
+    field: Cow<'a, str>,
+    code: Cow<'a, str>,
+    detail: Cow<'a, str>,
 }
+
+/// Field paths and codes can hold the caller's own keys; whatever builds a detail, an error
+/// never repeats much of the input.
+const FIELD_ECHO_LIMIT: usize = 2 * ECHO_LIMIT;
+const DETAIL_LIMIT: usize = 8 * ECHO_LIMIT;
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -273,9 +280,9 @@ impl IntoResponse for ApiError {
                 .fields
                 .iter()
                 .map(|f| FieldBody {
-                    field: &f.field,
-                    code: &f.code,
-                    detail: f.detail.pick(lang),
+                    field: capped(&f.field, FIELD_ECHO_LIMIT),
+                    code: capped(&f.code, FIELD_ECHO_LIMIT),
+                    detail: capped(f.detail.pick(lang), DETAIL_LIMIT),
                 })
                 .collect(),
         };
@@ -293,8 +300,21 @@ impl IntoResponse for ApiError {
                 HeaderValue::from(after.as_secs().max(1)),
             );
         }
+        if self.source.as_ref().is_some_and(reached_no_database) {
+            response.extensions_mut().insert(DatabaseUnreachable);
+        }
         response
     }
+}
+
+/// Whether the cause, at any depth, is a database that could not be reached: the circuit
+/// opens on it, whichever capability's error carried it here.
+fn reached_no_database(source: &anyhow::Error) -> bool {
+    source.chain().any(|cause| {
+        cause
+            .downcast_ref::<sea_orm::DbErr>()
+            .is_some_and(is_unreachable)
+    })
 }
 
 fn chain(source: Option<&anyhow::Error>) -> String {

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod db_circuit;
 pub mod demo;
 pub mod error;
 pub mod housekeeping;

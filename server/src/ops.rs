@@ -2,7 +2,7 @@
 //! orchestrators and scrapers, not for apps, and they carry no personal data.
 
 use crate::db;
-use crate::error::PROBLEM_JSON;
+use crate::error::{ApiError, PROBLEM_JSON};
 use crate::mail;
 use crate::state::AppState;
 use axum::Json;
@@ -47,11 +47,10 @@ pub struct Readiness {
         (status = 503, description = "A dependency is down; `checks` names it", content_type = "application/problem+json")
     ))]
 pub async fn ready(State(state): State<AppState>) -> Response {
-    let database = tokio::time::timeout(CHECK_TIMEOUT, db::ping(&state.db)).await;
     let mut checks = BTreeMap::new();
     checks.insert(
         "database",
-        if matches!(database, Ok(Ok(()))) {
+        if database_answers(&state).await {
             "ok"
         } else {
             "down"
@@ -99,10 +98,43 @@ pub async fn ready(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
+/// While the circuit is open the answer is known without waiting; a ping that fails opens it.
+async fn database_answers(state: &AppState) -> bool {
+    if state.circuit.is_open() {
+        return false;
+    }
+    let answered = matches!(
+        tokio::time::timeout(CHECK_TIMEOUT, db::ping(&state.db)).await,
+        Ok(Ok(()))
+    );
+    if !answered {
+        state.circuit.trip();
+    }
+    answered
+}
+
 /// Prometheus text format: request counts and latency per route, pool and outbox gauges.
+/// A 404 when `--metrics-listen` serves them on an address of their own.
 #[utoipa::path(get, path = "/metrics", tag = "operations",
-    responses((status = 200, description = "Prometheus text exposition", content_type = "text/plain")))]
+    responses(
+        (status = 200, description = "Prometheus text exposition", content_type = "text/plain"),
+        (status = 404, description = "Metrics are served on a separate address", content_type = "application/problem+json")
+    ))]
 pub async fn metrics(State(state): State<AppState>) -> Response {
+    if state.config.metrics_listen.is_some() {
+        return ApiError::not_found().into_response();
+    }
+    scrape(State(state)).await
+}
+
+/// The router of `--metrics-listen`: `/metrics` and nothing else.
+pub fn metrics_router(state: AppState) -> axum::Router {
+    axum::Router::new()
+        .route("/metrics", axum::routing::get(scrape))
+        .with_state(state)
+}
+
+async fn scrape(State(state): State<AppState>) -> Response {
     record_gauges(&state).await;
     let text = state
         .metrics
@@ -132,6 +164,9 @@ async fn record_gauges(state: &AppState) {
             metrics::gauge!("db_pool_idle_connections").set(pool.num_idle() as f64);
         }
         _ => {}
+    }
+    if state.circuit.is_open() {
+        return;
     }
     if let Ok(Ok(backlog)) =
         tokio::time::timeout(CHECK_TIMEOUT, mail::pending_count(&state.db)).await

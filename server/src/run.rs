@@ -53,8 +53,21 @@ pub async fn main(cli: Cli) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
+    let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
+    if let Command::Serve(args) = &command
+        && config.production
+    {
+        let refusals = config.production_refusals(args.demo);
+        if !refusals.is_empty() {
+            eprintln!(
+                "error: production mode refuses to start: {}",
+                refusals.join("; ")
+            );
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
     telemetry::init(config.log_format, &config.log);
-    let result = match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+    let result = match command {
         Command::Serve(args) => serve(config, args).await,
         Command::Migrate => migrate(config).await,
         Command::SeedDemo => seed_demo(config).await,
@@ -147,6 +160,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         crate::certificates::CertificateService::start(&config, &db, clock.now()).await?;
     let snapshot_key = Arc::new(auth::session::SnapshotKey::load(&db, clock.now()).await?);
     Ok(AppState {
+        circuit: crate::db_circuit::Circuit::new(db.clone()),
         db,
         cache,
         mailer,
@@ -191,6 +205,9 @@ async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
     ));
     tokio::spawn(crate::housekeeping::run(state.clone(), shutdown_rx.clone()));
 
+    if let Some(metrics_listen) = state.config.metrics_listen {
+        serve_metrics(metrics_listen, state.clone(), shutdown_rx.clone()).await?;
+    }
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
@@ -241,6 +258,30 @@ async fn heartbeat(state: AppState, id: uuid::Uuid, mut shutdown: watch::Receive
             tracing::warn!(error = %error, "cannot record this process's heartbeat");
         }
     }
+}
+
+/// `/metrics` on an address of its own (a port the scraper reaches and the internet does not),
+/// until shutdown.
+async fn serve_metrics(
+    addr: std::net::SocketAddr,
+    state: AppState,
+    mut shutdown: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {addr} for metrics: {e}"))?;
+    tracing::info!(metrics.addr = %listener.local_addr()?, "serving metrics");
+    let stopped = async move {
+        let _ = shutdown.wait_for(|stop| *stop).await;
+    };
+    let server =
+        axum::serve(listener, crate::ops::metrics_router(state)).with_graceful_shutdown(stopped);
+    tokio::spawn(async move {
+        if let Err(error) = server.await {
+            tracing::warn!(error = %error, "metrics listener stopped");
+        }
+    });
+    Ok(())
 }
 
 async fn shutdown_signal() {

@@ -13,6 +13,8 @@ use webauthn_rs::prelude::Webauthn;
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
+    /// Open while the database is unreachable: requests are answered 503 at once.
+    pub circuit: crate::db_circuit::Circuit,
     pub cache: Cache,
     pub mailer: Mailer,
     pub config: Arc<Config>,

@@ -8,6 +8,7 @@
 
 pub mod mail;
 pub mod people;
+pub mod private_pg;
 pub mod smtp;
 
 use anyhow::{Context, Result, anyhow, bail};

@@ -222,3 +222,83 @@ async fn two_processes_share_one_database() {
         Backend::Sqlite | Backend::Postgres { .. }
     ));
 }
+
+#[test]
+fn trusting_forwarded_for_blindly_is_refused_with_its_replacement_named() {
+    let output = run(&["migrate", "--trust-forwarded-for", "true"], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let text = stderr(&output);
+    assert_eq!(text.trim_end().lines().count(), 1, "{text}");
+    assert!(text.contains("--trusted-proxies"), "{text}");
+    let output = run(&["migrate", "--trusted-proxies", "10.0.0.0/33"], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("trusted_proxies"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// Everything production needs, so that each case below breaks exactly one thing.
+const PRODUCTION_READY: &[(&str, &str)] = &[
+    ("HEALTHBOOK_PRODUCTION", "1"),
+    (
+        "HEALTHBOOK_REGISTRY_URL",
+        "https://registry.example.vn/check",
+    ),
+    ("HEALTHBOOK_WEBAUTHN_RP_ID", "healthbook.vn"),
+    ("HEALTHBOOK_WEBAUTHN_ORIGINS", "https://healthbook.vn"),
+    ("HEALTHBOOK_PUBLIC_URL", "https://healthbook.vn"),
+];
+
+fn production_with(changes: &[(&'static str, &'static str)], args: &[&str]) -> Output {
+    let mut env: Vec<(&str, &str)> = PRODUCTION_READY
+        .iter()
+        .filter(|(key, _)| !changes.iter().any(|(changed, _)| changed == key))
+        .copied()
+        .collect();
+    env.extend(changes.iter().filter(|(_, value)| !value.is_empty()));
+    let mut all = vec!["serve", "--listen", "127.0.0.1:0"];
+    all.extend_from_slice(args);
+    run(&all, &env)
+}
+
+#[test]
+fn production_refuses_what_is_meant_for_a_developers_machine() {
+    for (changes, args, reason) in [
+        (&[("HEALTHBOOK_REGISTRY_URL", "")][..], &[][..], "registry"),
+        (&[("HEALTHBOOK_WEBAUTHN_RP_ID", "")], &[], "relying party"),
+        (
+            &[("HEALTHBOOK_WEBAUTHN_RP_ID", "localhost")],
+            &[],
+            "relying party",
+        ),
+        (&[("HEALTHBOOK_CLOCK_OFFSET", "600")], &[], "clock"),
+        (
+            &[("HEALTHBOOK_PUBLIC_URL", "http://healthbook.vn")],
+            &[],
+            "public URL",
+        ),
+        (&[], &["--demo"], "demo"),
+    ] {
+        let output = production_with(changes, args);
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{reason}: {text}");
+        assert_eq!(text.trim_end().lines().count(), 1, "{text}");
+        assert!(text.contains("production"), "{text}");
+        assert!(text.contains(reason), "{reason}: {text}");
+    }
+    // The same refusal from the command line.
+    let output = run(&["serve", "--production"], &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}
+
+#[tokio::test]
+async fn production_starts_when_configured_for_production() {
+    let mut builder = TestApp::builder();
+    for (key, value) in PRODUCTION_READY {
+        builder = builder.env(key, *value);
+    }
+    let app = builder.spawn().await.unwrap();
+    app.get("/health").await.unwrap().expect(200);
+}

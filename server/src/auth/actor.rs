@@ -3,6 +3,7 @@
 use super::error::AuthError;
 use super::session;
 use crate::error::ApiError;
+use crate::http::client_addr::client_address;
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header;
@@ -92,8 +93,9 @@ impl FromRequestParts<AppState> for Actor {
     }
 }
 
-/// The caller's network address: the peer, or the first `X-Forwarded-For` hop when the
-/// deployment says a trusted proxy sets it. Used for rate limits and the audit trail only.
+/// The caller's network address: the peer, or, when the peer is a trusted proxy, the
+/// rightmost `X-Forwarded-For` hop that is not one (see [`crate::http::client_addr`]). Used
+/// for rate limits and the audit trail only.
 #[derive(Debug, Clone)]
 pub struct ClientIp(pub String);
 
@@ -104,22 +106,16 @@ impl FromRequestParts<AppState> for ClientIp {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        if state.config.trust_forwarded_for
-            && let Some(first) = parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-        {
-            return Ok(ClientIp(first.to_owned()));
-        }
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string())
-            .unwrap_or_else(|| "unknown".to_owned());
-        Ok(ClientIp(peer))
+        let Some(ConnectInfo(peer)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() else {
+            return Ok(ClientIp("unknown".to_owned()));
+        };
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            // An unreadable line is a hop that is not an address: the walk stops there.
+            .map(|v| v.to_str().unwrap_or_default());
+        let client = client_address(peer.ip(), forwarded, &state.config.trusted_proxies);
+        Ok(ClientIp(client.to_string()))
     }
 }

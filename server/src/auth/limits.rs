@@ -7,6 +7,7 @@
 
 use super::error::AuthError;
 use crate::error::ApiError;
+use crate::http::client_addr::limit_subject;
 use crate::state::AppState;
 use std::time::Duration;
 
@@ -67,9 +68,10 @@ pub const FAILURES_BEFORE_LOCKOUT: Rule = Rule {
 };
 pub const LOCKOUT: Duration = Duration::from_secs(30 * 60);
 
-/// Counts a hit of `rule` for `subject` and refuses past the limit.
+/// Counts a hit of `rule` for `subject` and refuses past the limit. An IPv6 address counts
+/// for its whole /64.
 pub async fn check(state: &AppState, rule: Rule, subject: &str) -> Result<(), ApiError> {
-    let key = format!("limit:{}:{subject}", rule.name);
+    let key = format!("limit:{}:{}", rule.name, limit_subject(subject));
     match state.cache.hit(&key, rule.window).await {
         Ok(count) if count.count > rule.max => {
             tracing::info!(limit = rule.name, "rate limit reached");

@@ -248,14 +248,7 @@ pub async fn appointment_qr(
     let (row, _) = load_for(&state, &actor, aid, Action::BookFor, now).await?;
     let code = AppointmentCode::parse(&row.code).map_err(ApiError::internal)?;
     let svg = crate::certificates::qr::svg(&code.qr_text(), 8).map_err(ApiError::internal)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "private, max-age=300"),
-        ],
-        svg,
-    )
-        .into_response())
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }
 
 #[derive(Debug, Deserialize, Validate, utoipa::IntoParams)]

@@ -65,7 +65,9 @@ pub async fn list_facilities(
         .order_by_asc(facility::Column::Id)
         .limit(limit + 1);
     if let Some(text) = query.q.as_deref().map(fold).filter(|t| !t.is_empty()) {
-        select = select.filter(facility::Column::NameFolded.contains(text));
+        select = select.filter(
+            Expr::col(facility::Column::NameFolded).like(crate::db::contains_pattern(&text)),
+        );
     }
     if let Some(province) = &query.province {
         select = select.filter(facility::Column::ProvinceCode.eq(province.as_str()));

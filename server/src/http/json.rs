@@ -1,16 +1,21 @@
 //! A JSON body extractor whose every failure is a precise problem+json.
 
+use super::control_chars;
+use super::field_text::{serde_detail, validator_detail};
+use super::objects_only::ObjectsOnly;
 use crate::error::{ApiError, FieldError, Text};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 /// Parses and validates a JSON body:
 /// wrong or missing content type → 415; too large → 413; malformed JSON → 400 naming line
-/// and column; well-formed JSON of the wrong shape → 422 naming the field; a value that
-/// breaks a rule → 422 with every failing field.
+/// and column; anything but an object, or a control character in any string → 422; well-formed
+/// JSON of the wrong shape → 422 naming the field; a value that breaks a rule → 422 with every
+/// failing field. Details are in the caller's language and repeat little of the input.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ValidJson<T>(pub T);
 
@@ -43,11 +48,32 @@ fn is_json(request: &Request) -> bool {
         .is_some_and(|essence| essence.is_json())
 }
 
-/// Deserialises with the path of the failing field, telling syntax from shape errors.
+/// Reads a JSON body in three steps: well-formed JSON (else 400 naming line and column); an
+/// object whose strings hold no control character (else 422 naming each field); then the
+/// type, structs from objects only, with the path of the failing field (else 422).
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| malformed(&e))?;
+    if !value.is_object() {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "body",
+            "expected_object",
+            Text::new(
+                "Nội dung yêu cầu phải là một đối tượng JSON ({…}).",
+                "The body must be a JSON object ({…}).",
+            ),
+        )]));
+    }
+    let refused = control_chars::in_json(&value);
+    if !refused.is_empty() {
+        return Err(ApiError::validation(refused));
+    }
+    typed(bytes)
+}
+
+fn typed<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let result: Result<T, (String, serde_json::Error)> =
-        serde_path_to_error::deserialize(&mut deserializer)
+        serde_path_to_error::deserialize(ObjectsOnly(&mut deserializer))
             .map_err(|error| (error.path().to_string(), error.into_inner()))
             .and_then(|value| {
                 deserializer
@@ -61,28 +87,29 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             ApiError::validation(vec![FieldError::new(
                 field,
                 "invalid_value",
-                Text::new(
-                    format!("Giá trị không hợp lệ: {}", strip_position(&inner)),
-                    format!("Invalid value: {}", strip_position(&inner)),
-                ),
+                serde_detail(&strip_position(&inner)),
             )])
         }
-        _ => ApiError::bad_request(
-            "malformed_json",
-            Text::new(
-                format!(
-                    "JSON không hợp lệ ở dòng {}, cột {}.",
-                    inner.line(),
-                    inner.column()
-                ),
-                format!(
-                    "Malformed JSON at line {}, column {}.",
-                    inner.line(),
-                    inner.column()
-                ),
+        _ => malformed(&inner),
+    })
+}
+
+fn malformed(error: &serde_json::Error) -> ApiError {
+    ApiError::bad_request(
+        "malformed_json",
+        Text::new(
+            format!(
+                "JSON không hợp lệ ở dòng {}, cột {}.",
+                error.line(),
+                error.column()
+            ),
+            format!(
+                "Malformed JSON at line {}, column {}.",
+                error.line(),
+                error.column()
             ),
         ),
-    })
+    )
 }
 
 /// serde_json appends " at line 1 column 42" to data errors; the field path says more.
@@ -111,19 +138,10 @@ fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
         match kind {
             ValidationErrorsKind::Field(list) => {
                 for error in list {
-                    let en = error
-                        .message
-                        .as_ref()
-                        .map_or_else(|| describe(error), |m| m.to_string());
-                    let vi = error
-                        .params
-                        .get("vi")
-                        .and_then(|v| v.as_str())
-                        .map_or_else(|| en.clone(), str::to_owned);
                     out.push(FieldError::new(
                         path.clone(),
                         error.code.to_string(),
-                        Text::new(vi, en),
+                        validator_detail(error),
                     ));
                 }
             }
@@ -134,16 +152,6 @@ fn collect(errors: &ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
                 }
             }
         }
-    }
-}
-
-fn describe(error: &validator::ValidationError) -> String {
-    match error.code.as_ref() {
-        "length" => "has the wrong length".to_owned(),
-        "range" => "is out of range".to_owned(),
-        "email" => "is not an email address".to_owned(),
-        "required" => "is required".to_owned(),
-        other => format!("is not valid ({other})"),
     }
 }
 

@@ -1,6 +1,8 @@
 //! A query-string extractor whose failures are problem+json naming the parameter.
 
-use crate::error::{ApiError, FieldError, Text};
+use super::control_chars;
+use super::field_text::serde_detail;
+use crate::error::{ApiError, FieldError};
 use crate::http::json::validation_error;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -19,6 +21,10 @@ where
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or("");
+        let refused = control_chars::in_query(query);
+        if !refused.is_empty() {
+            return Err(ApiError::validation(refused));
+        }
         let deserializer =
             serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
         let value: T = serde_path_to_error::deserialize(deserializer).map_err(|error| {
@@ -31,10 +37,7 @@ where
                     field
                 },
                 "invalid_query",
-                Text::new(
-                    format!("Tham số truy vấn không hợp lệ: {message}"),
-                    format!("Invalid query parameter: {message}"),
-                ),
+                serde_detail(&message),
             )])
         })?;
         value.validate().map_err(validation_error)?;

@@ -77,6 +77,42 @@ async fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.flush().await
 }
 
+/// A mail server's refusal usually quotes the mailbox (`550 5.1.1 <lan@example.vn>: Recipient
+/// address rejected`). Failure texts are logged and kept in the outbox, so every `<…>` path and
+/// every word that looks like an address is replaced before they are.
+pub fn without_addresses(text: &str) -> String {
+    let mut paths_gone = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('<') {
+        let Some(length) = rest[start..].find('>') else {
+            break;
+        };
+        paths_gone.push_str(&rest[..start]);
+        paths_gone.push_str(ADDRESS);
+        rest = &rest[start + length + 1..];
+    }
+    paths_gone.push_str(rest);
+
+    let mut out = String::with_capacity(paths_gone.len());
+    let mut word = String::new();
+    for c in paths_gone.chars().chain(std::iter::once(' ')) {
+        if c.is_alphanumeric() || ".!#$%&'*+/=?^_`{|}~-@".contains(c) {
+            word.push(c);
+            continue;
+        }
+        let looks_like_address = word
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty());
+        out.push_str(if looks_like_address { ADDRESS } else { &word });
+        word.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
+}
+
+const ADDRESS: &str = "[address]";
+
 pub fn build_transport(
     smtp_url: Option<&str>,
     mail_dir: &Path,
@@ -100,6 +136,31 @@ pub fn build_transport(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failure_texts_lose_every_address() {
+        assert_eq!(
+            without_addresses(
+                "permanent error (550): 5.1.1 <lan.nguyen@example.vn>: Recipient address rejected: \
+                 user lan.nguyen@example.vn unknown; to=hoa+tag@mail.example.vn, ok"
+            ),
+            "permanent error (550): 5.1.1 [address]: Recipient address rejected: \
+             user [address] unknown; [address], ok"
+        );
+        assert_eq!(without_addresses("<>"), "[address]");
+        assert_eq!(
+            without_addresses("connection refused (os error 111)"),
+            "connection refused (os error 111)"
+        );
+        assert_eq!(
+            without_addresses("a lone @ and <unclosed"),
+            "a lone @ and <unclosed"
+        );
+        assert_eq!(
+            without_addresses("Trần@bệnh-viện.vn đã từ chối"),
+            "[address] đã từ chối"
+        );
+    }
 
     #[tokio::test]
     async fn a_mail_file_appears_whole_and_nothing_else_is_left() {

@@ -3,7 +3,7 @@
 use super::compose::{Composed, Composer};
 use super::entity::Model;
 use super::outbox::{Attachment, OutgoingEmail, claim_due, mark_failed, mark_sent, release};
-use super::transport::MailTransport;
+use super::transport::{MailTransport, without_addresses};
 use crate::clock::SharedClock;
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
@@ -191,6 +191,7 @@ impl Mailer {
         let released = release(&self.db, &outcome.given_back).await;
         let mut failures_recorded = Ok(());
         for (message, error) in outcome.failed {
+            let error = without_addresses(&error);
             let retry_at = self.clock.now() + self.retry.delay_after(message.attempts);
             metrics::counter!("mail_failures_total").increment(1);
             tracing::warn!(
