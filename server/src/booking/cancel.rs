@@ -77,6 +77,8 @@ pub async fn cancel_in(
     request_body = CancelAppointmentRequest,
     responses(
         (status = 200, description = "Cancelled; the notice is mailed", body = Appointment),
+        (status = 401, description = "`unauthenticated`", content_type = "application/problem+json"),
+        (status = 403, description = "An enrolment session (`forbidden`), or staff with a basic session (`step_up_required`); the same for any id", content_type = "application/problem+json"),
         (status = 404, description = "No such appointment, or not yours", content_type = "application/problem+json"),
         (status = 409, description = "`cancellation_too_late` or `appointment_not_active`", content_type = "application/problem+json"),
     ))]

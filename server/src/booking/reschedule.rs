@@ -34,6 +34,8 @@ use uuid::Uuid;
     request_body = RescheduleAppointmentRequest,
     responses(
         (status = 200, description = "Moved; the new confirmation is mailed", body = healthbook_domain::booking::Appointment),
+        (status = 401, description = "`unauthenticated`", content_type = "application/problem+json"),
+        (status = 403, description = "An enrolment session (`forbidden`), or staff with a basic session (`step_up_required`); the same for any id", content_type = "application/problem+json"),
         (status = 404, description = "No such appointment or slot, or not yours", content_type = "application/problem+json"),
         (status = 409, description = "`slot_full` (the old booking stays), `slot_closed`, `slot_in_past`, `already_booked`, `cancellation_too_late`, `appointment_not_active`", content_type = "application/problem+json"),
         (status = 422, description = "`wrong_service`, `wrong_facility`, `same_slot`", content_type = "application/problem+json"),

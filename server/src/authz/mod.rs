@@ -1,14 +1,21 @@
-//! The one place that decides who may do what: `authorize(actor, action, resource)`.
+//! The one place that decides who may do what: `authorize(actor, action, resource)`, and the
+//! scopes that restrict a lookup to what the caller may see ([`scope`]).
 //!
 //! Handlers never look at roles or relationships themselves; they name the action and the
 //! resource and get back either the relationship that allowed it (so that reads by anyone
 //! but the citizen can be written to the access log) or the error to return.
 //!
-//! The order of the checks is deliberate:
+//! The order of the checks is deliberate, and each step depends on the caller alone until
+//! the last:
 //! 1. enrolment sessions may only register a passkey;
-//! 2. an action that needs a passkey session refuses a basic one with `step_up_required`
-//!    *before* looking the resource up, so the refusal says nothing about the resource;
-//! 3. a caller unrelated to a citizen gets 404, exactly as for an id that does not exist.
+//! 2. an action that needs a passkey session refuses a basic one with `step_up_required`;
+//! 3. a caller whose roles can never allow the action is refused (403 on collections and
+//!    the platform, 404 on a resource by id);
+//! 4. only then is the resource looked up — through a scope that already holds only what the
+//!    caller may see, so that a foreign id costs the same query as a missing one and gets
+//!    the same 404.
+
+pub mod scope;
 
 use crate::auth::actor::{AccountKind, Actor};
 use crate::auth::entities::guardianship;
@@ -18,6 +25,8 @@ use chrono::NaiveDate;
 use healthbook_domain::account::{Assurance, StaffRole};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
+
+pub use scope::{AppointmentScope, PractitionerScope, appointment_scope, practitioner_scope};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -43,6 +52,8 @@ pub enum Action {
     Support,
     /// Manage a facility: its staff, schedules, day lists.
     ManageFacility,
+    /// Register and change practitioners.
+    ManagePractitioners,
     /// Staff work at a facility: check-in, doses, consultations.
     WorkAtFacility,
     /// Read statistics of an administrative unit.
@@ -69,7 +80,7 @@ pub enum Resource {
     Citizen(Uuid),
     /// A facility, by id.
     Facility(Uuid),
-    /// The platform as a whole (support work).
+    /// The platform as a whole (support work, staff accounts).
     Platform,
     /// An appointment: its citizen's, and its facility's.
     Appointment { citizen: Uuid, facility: Uuid },
@@ -83,6 +94,24 @@ pub enum Relationship {
     Staff(StaffRole),
 }
 
+/// The roles that work at a facility, the strongest first.
+const FACILITY_WORK: [StaffRole; 3] = [
+    StaffRole::FacilityAdmin,
+    StaffRole::Doctor,
+    StaffRole::Vaccinator,
+];
+
+/// Steps 1 and 2: what the session alone rules out, before anything is looked up.
+fn gate(actor: &Actor, action: Action) -> Result<(), ApiError> {
+    if actor.assurance == Assurance::Enrolment && action != Action::EnrolPasskey {
+        return Err(AuthError::Forbidden.into());
+    }
+    if action.needs_passkey(actor) && actor.assurance != Assurance::Passkey {
+        return Err(AuthError::StepUpRequired.into());
+    }
+    Ok(())
+}
+
 pub async fn authorize(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -90,28 +119,25 @@ pub async fn authorize(
     resource: Resource,
     today: NaiveDate,
 ) -> Result<Relationship, ApiError> {
-    if actor.assurance == Assurance::Enrolment && action != Action::EnrolPasskey {
-        return Err(AuthError::Forbidden.into());
-    }
-    if action.needs_passkey(actor) && actor.assurance != Assurance::Passkey {
-        return Err(AuthError::StepUpRequired.into());
-    }
+    gate(actor, action)?;
     match resource {
         Resource::OwnAccount => Ok(Relationship::Own),
         Resource::Citizen(cid) => citizen_access(db, actor, action, cid, today).await,
         Resource::Facility(fid) => facility_access(actor, action, fid),
-        Resource::Appointment { citizen, facility } => {
-            appointment_access(db, actor, action, citizen, facility, today).await
+        // Appointments are looked up through their scope ([`appointment_scope`]).
+        Resource::Appointment { .. } => Err(ApiError::not_found()),
+        Resource::Platform => platform_access(actor, action),
+    }
+}
+
+fn platform_access(actor: &Actor, action: Action) -> Result<Relationship, ApiError> {
+    let support = Relationship::Staff(StaffRole::Support);
+    match action {
+        Action::Support if actor.has_role(StaffRole::Support) => Ok(support),
+        Action::ReadStatistics if actor.has_role(StaffRole::Authority) => {
+            Ok(Relationship::Staff(StaffRole::Authority))
         }
-        Resource::Platform => match action {
-            Action::Support if actor.has_role(StaffRole::Support) => {
-                Ok(Relationship::Staff(StaffRole::Support))
-            }
-            Action::ReadStatistics if actor.has_role(StaffRole::Authority) => {
-                Ok(Relationship::Staff(StaffRole::Authority))
-            }
-            _ => Err(AuthError::Forbidden.into()),
-        },
+        _ => Err(AuthError::Forbidden.into()),
     }
 }
 
@@ -143,8 +169,21 @@ async fn citizen_access(
     Err(ApiError::not_found())
 }
 
-/// An active guardianship that has not ended (it ends on the dependent's 18th birthday
-/// unless the adult granted it again, which clears `ends_on`).
+/// The guardianships through which `guardian` acts today: active, and not ended (it ends
+/// on the dependent's 18th birthday unless the adult granted it again, which clears
+/// `ends_on`). One rule for single checks and for scoped lookups.
+pub fn acting_guardianships(guardian: Uuid, today: NaiveDate) -> Condition {
+    Condition::all()
+        .add(guardianship::Column::GuardianId.eq(guardian))
+        .add(guardianship::Column::Status.eq("active"))
+        .add(
+            Condition::any()
+                .add(guardianship::Column::EndsOn.is_null())
+                .add(guardianship::Column::EndsOn.gt(today)),
+        )
+}
+
+/// Whether `guardian` acts for `dependent` today.
 pub async fn is_guardian(
     db: &impl ConnectionTrait,
     guardian: Uuid,
@@ -152,47 +191,17 @@ pub async fn is_guardian(
     today: NaiveDate,
 ) -> Result<bool, sea_orm::DbErr> {
     Ok(guardianship::Entity::find()
-        .filter(guardianship::Column::GuardianId.eq(guardian))
+        .filter(acting_guardianships(guardian, today))
         .filter(guardianship::Column::DependentId.eq(dependent))
-        .filter(guardianship::Column::Status.eq("active"))
-        .filter(
-            Condition::any()
-                .add(guardianship::Column::EndsOn.is_null())
-                .add(guardianship::Column::EndsOn.gt(today)),
-        )
         .one(db)
         .await?
         .is_some())
 }
 
-/// An appointment is seen and changed by its citizen (or a guardian) and worked on by the
-/// staff of its facility; anyone else gets 404, as for an appointment that does not exist.
-async fn appointment_access(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    action: Action,
-    citizen: Uuid,
-    facility: Uuid,
-    today: NaiveDate,
-) -> Result<Relationship, ApiError> {
-    if action == Action::BookFor && actor.kind == AccountKind::Citizen {
-        return citizen_access(db, actor, action, citizen, today).await;
-    }
-    if matches!(action, Action::BookFor | Action::WorkAtFacility) {
-        return facility_access(actor, Action::WorkAtFacility, facility)
-            .map_err(|_| ApiError::not_found());
-    }
-    Err(ApiError::not_found())
-}
-
 fn facility_access(actor: &Actor, action: Action, fid: Uuid) -> Result<Relationship, ApiError> {
     let roles: &[StaffRole] = match action {
         Action::ManageFacility => &[StaffRole::FacilityAdmin],
-        Action::WorkAtFacility => &[
-            StaffRole::FacilityAdmin,
-            StaffRole::Doctor,
-            StaffRole::Vaccinator,
-        ],
+        Action::WorkAtFacility => &FACILITY_WORK,
         _ => &[],
     };
     if let Some(role) = roles
@@ -209,25 +218,33 @@ fn facility_access(actor: &Actor, action: Action, fid: Uuid) -> Result<Relations
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use healthbook_domain::Lang;
     use healthbook_domain::account::RoleGrant;
 
-    fn actor(kind: AccountKind, assurance: Assurance, roles: Vec<RoleGrant>) -> Actor {
+    pub fn actor(kind: AccountKind, assurance: Assurance, roles: Vec<RoleGrant>) -> Actor {
         let t = chrono::DateTime::UNIX_EPOCH;
         Actor {
             session_id: Uuid::nil(),
-            account_id: Uuid::nil(),
+            account_id: Uuid::from_u128(99),
             kind,
             assurance,
-            citizen_id: Some(Uuid::from_u128(1)),
+            citizen_id: (kind == AccountKind::Citizen).then(|| Uuid::from_u128(1)),
             roles,
             email_verified: true,
             lang: Lang::Vi,
             last_seen_at: t,
             idle_expires_at: t,
             absolute_expires_at: t,
+        }
+    }
+
+    pub fn grant(role: StaffRole, facility: Option<Uuid>) -> RoleGrant {
+        RoleGrant {
+            role,
+            facility_id: facility,
+            admin_unit: None,
         }
     }
 
@@ -248,6 +265,7 @@ mod tests {
             Action::BookFor,
             Action::Support,
             Action::ManageFacility,
+            Action::ManagePractitioners,
             Action::WorkAtFacility,
             Action::ReadStatistics,
         ] {
@@ -262,11 +280,7 @@ mod tests {
         let doctor = actor(
             AccountKind::Staff,
             Assurance::Passkey,
-            vec![RoleGrant {
-                role: StaffRole::Doctor,
-                facility_id: Some(here),
-                admin_unit: None,
-            }],
+            vec![grant(StaffRole::Doctor, Some(here))],
         );
         assert!(facility_access(&doctor, Action::WorkAtFacility, here).is_ok());
         assert!(facility_access(&doctor, Action::WorkAtFacility, there).is_err());
