@@ -6,11 +6,10 @@ use crate::auth::actor::Actor;
 use crate::auth::audit::{self, Event, Record};
 use crate::auth::codes::{self, Purpose};
 use crate::auth::entities::{account, citizen};
-use crate::auth::error::AuthError;
 use crate::auth::register::lang_of;
 use crate::auth::staff::{self, NewStaff};
 use crate::auth::{mails, session};
-use crate::authz::{Action, Relationship, Resource, authorize};
+use crate::authz::{Action, Resource, authorize};
 use crate::error::{ApiError, ApiResult, FieldError, Text};
 use crate::http::ValidJson;
 use crate::mail;
@@ -99,8 +98,10 @@ pub struct CreateStaffRequest {
     request_body = CreateStaffRequest,
     responses(
         (status = 201, description = "Created; enrolment mail queued", body = UserSummary),
-        (status = 403, description = "Not allowed to grant this role here", content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed to grant this role here (`forbidden`), or `step_up_required`", content_type = "application/problem+json"),
         (status = 409, description = "`email_already_registered`", content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or `role_scope_invalid`", content_type = "application/problem+json"),
     ))]
 pub async fn create_user(
     State(state): State<AppState>,
@@ -108,36 +109,17 @@ pub async fn create_user(
     ValidJson(request): ValidJson<CreateStaffRequest>,
 ) -> ApiResult<(StatusCode, Json<UserSummary>)> {
     let now = state.clock.now();
-    let today = now.date_naive();
-    let allowed = if actor.has_role(StaffRole::Support) {
-        authorize(
-            &state.db,
-            &actor,
-            Action::Support,
-            Resource::Platform,
-            today,
-        )
-        .await
-        .is_ok()
-    } else {
-        match (request.role, request.facility_id) {
-            (StaffRole::Doctor | StaffRole::Vaccinator, Some(fid)) => matches!(
-                authorize(
-                    &state.db,
-                    &actor,
-                    Action::ManageFacility,
-                    Resource::Facility(fid),
-                    today
-                )
-                .await?,
-                Relationship::Staff(StaffRole::FacilityAdmin)
-            ),
-            _ => false,
-        }
-    };
-    if !allowed {
-        return Err(AuthError::Forbidden.into());
-    }
+    authorize(
+        &state.db,
+        &actor,
+        Action::CreateStaff {
+            role: request.role,
+            facility: request.facility_id,
+        },
+        Resource::Platform,
+        now.date_naive(),
+    )
+    .await?;
     let mut fields = Vec::new();
     let email = EmailAddress::parse(&request.email)
         .map_err(|e| fields.push(FieldError::from_localized("email", &e)))

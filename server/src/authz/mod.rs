@@ -34,22 +34,31 @@ pub enum Action {
     ReadOwnAccount,
     /// Sign out, end one's other sessions.
     ManageOwnSessions,
-    /// Register a passkey on one's own account.
-    EnrolPasskey,
+    /// Register a passkey on one's own account; `first` when the account has none yet.
+    EnrolPasskey { first: bool },
     /// Rename or remove passkeys.
     ManagePasskeys,
-    /// Add dependents, invite a second guardian, accept an invitation.
+    /// Add dependents, accept an invitation to be a guardian.
     ManageDependents,
+    /// Invite a second guardian for a dependent: its guardians only, not the child.
+    InviteGuardian,
     /// An adult deciding who may keep acting as their guardian.
     ManageOwnGuardians,
     /// Book, cancel and reschedule for a citizen.
     BookFor,
+    /// Cancel or move an appointment after the citizens' cut-off (the facility does).
+    OverrideCutOff,
     /// Read a citizen's health book, certificates, consultation notes.
     ReadHealthRecord,
     /// Change a citizen's profile or health record.
     WriteHealthRecord,
     /// Support: users, locks, sessions, audit search, recovery verification.
     Support,
+    /// Create a staff account holding `role` (at `facility`).
+    CreateStaff {
+        role: StaffRole,
+        facility: Option<Uuid>,
+    },
     /// Manage a facility: its staff, schedules, day lists.
     ManageFacility,
     /// Register and change practitioners.
@@ -65,10 +74,21 @@ impl Action {
     /// not an authentication factor).
     fn needs_passkey(self, actor: &Actor) -> bool {
         match self {
-            Action::ReadOwnAccount | Action::ManageOwnSessions | Action::EnrolPasskey => false,
-            Action::ManageDependents | Action::BookFor => actor.kind == AccountKind::Staff,
+            Action::ReadOwnAccount | Action::ManageOwnSessions => false,
+            // The first passkey comes from a basic session; a further one from a basic
+            // session would let an email code plant an attacker's passkey. An enrolment
+            // session was opened by another proof (the staff code, a recovery) for this.
+            Action::EnrolPasskey { first } => !first && actor.assurance != Assurance::Enrolment,
+            Action::ManageDependents | Action::InviteGuardian | Action::BookFor => {
+                actor.kind == AccountKind::Staff
+            }
             _ => true,
         }
+    }
+
+    /// Actions on the caller's own record as a citizen: staff accounts have none.
+    fn needs_own_citizen(self) -> bool {
+        matches!(self, Action::ManageDependents | Action::ManageOwnGuardians)
     }
 }
 
@@ -82,7 +102,7 @@ pub enum Resource {
     Facility(Uuid),
     /// The platform as a whole (support work, staff accounts).
     Platform,
-    /// An appointment: its citizen's, and its facility's.
+    /// An appointment the caller may already act on: its citizen's, and its facility's.
     Appointment { citizen: Uuid, facility: Uuid },
 }
 
@@ -103,7 +123,7 @@ const FACILITY_WORK: [StaffRole; 3] = [
 
 /// Steps 1 and 2: what the session alone rules out, before anything is looked up.
 fn gate(actor: &Actor, action: Action) -> Result<(), ApiError> {
-    if actor.assurance == Assurance::Enrolment && action != Action::EnrolPasskey {
+    if actor.assurance == Assurance::Enrolment && !matches!(action, Action::EnrolPasskey { .. }) {
         return Err(AuthError::Forbidden.into());
     }
     if action.needs_passkey(actor) && actor.assurance != Assurance::Passkey {
@@ -121,7 +141,12 @@ pub async fn authorize(
 ) -> Result<Relationship, ApiError> {
     gate(actor, action)?;
     match resource {
-        Resource::OwnAccount => Ok(Relationship::Own),
+        Resource::OwnAccount => {
+            if action.needs_own_citizen() && actor.citizen_id.is_none() {
+                return Err(AuthError::Forbidden.into());
+            }
+            Ok(Relationship::Own)
+        }
         Resource::Citizen(cid) => citizen_access(db, actor, action, cid, today).await,
         Resource::Facility(fid) => facility_access(actor, action, fid),
         // Appointments are looked up through their scope ([`appointment_scope`]).
@@ -130,15 +155,51 @@ pub async fn authorize(
     }
 }
 
+/// Whether a caller who may already act on `resource` may also do `action` to it: a
+/// refinement of access granted, never a reason to answer differently about existence.
+pub fn allows(actor: &Actor, action: Action, resource: Resource) -> bool {
+    if gate(actor, action).is_err() {
+        return false;
+    }
+    match (action, resource) {
+        (Action::OverrideCutOff, Resource::Appointment { facility, .. }) => {
+            facility_access(actor, Action::WorkAtFacility, facility).is_ok()
+        }
+        _ => false,
+    }
+}
+
 fn platform_access(actor: &Actor, action: Action) -> Result<Relationship, ApiError> {
     let support = Relationship::Staff(StaffRole::Support);
     match action {
         Action::Support if actor.has_role(StaffRole::Support) => Ok(support),
+        Action::CreateStaff { role, facility } => create_staff_access(actor, role, facility),
         Action::ReadStatistics if actor.has_role(StaffRole::Authority) => {
             Ok(Relationship::Staff(StaffRole::Authority))
         }
         _ => Err(AuthError::Forbidden.into()),
     }
+}
+
+/// Support may create any staff account; a facility's administrator may create the doctors
+/// and vaccinators of that facility.
+fn create_staff_access(
+    actor: &Actor,
+    role: StaffRole,
+    facility: Option<Uuid>,
+) -> Result<Relationship, ApiError> {
+    if actor.has_role(StaffRole::Support) {
+        return Ok(Relationship::Staff(StaffRole::Support));
+    }
+    let admin_here = facility.is_some_and(|fid| {
+        actor
+            .facilities_with(StaffRole::FacilityAdmin)
+            .any(|f| f == fid)
+    });
+    if admin_here && matches!(role, StaffRole::Doctor | StaffRole::Vaccinator) {
+        return Ok(Relationship::Staff(StaffRole::FacilityAdmin));
+    }
+    Err(AuthError::Forbidden.into())
 }
 
 async fn citizen_access(
@@ -154,11 +215,12 @@ async fn citizen_access(
             | Action::ReadHealthRecord
             | Action::WriteHealthRecord
             | Action::ManageDependents
+            | Action::InviteGuardian
     );
     if !citizen_action {
         return Err(ApiError::not_found());
     }
-    if actor.citizen_id == Some(cid) {
+    if actor.citizen_id == Some(cid) && action != Action::InviteGuardian {
         return Ok(Relationship::Own);
     }
     if let Some(guardian) = actor.citizen_id
@@ -255,7 +317,23 @@ pub(crate) mod tests {
         assert!(Action::WriteHealthRecord.needs_passkey(&citizen));
         assert!(!Action::BookFor.needs_passkey(&citizen));
         assert!(!Action::ManageDependents.needs_passkey(&citizen));
-        assert!(!Action::EnrolPasskey.needs_passkey(&citizen));
+        assert!(!Action::EnrolPasskey { first: true }.needs_passkey(&citizen));
+    }
+
+    #[test]
+    fn only_the_first_passkey_comes_from_a_basic_session() {
+        let basic = actor(AccountKind::Citizen, Assurance::Basic, vec![]);
+        let enrolment = actor(AccountKind::Citizen, Assurance::Enrolment, vec![]);
+        let strong = actor(AccountKind::Citizen, Assurance::Passkey, vec![]);
+        assert!(gate(&basic, Action::EnrolPasskey { first: true }).is_ok());
+        assert_eq!(
+            gate(&basic, Action::EnrolPasskey { first: false })
+                .err()
+                .map(|e| e.code),
+            Some("step_up_required")
+        );
+        assert!(gate(&enrolment, Action::EnrolPasskey { first: false }).is_ok());
+        assert!(gate(&strong, Action::EnrolPasskey { first: false }).is_ok());
     }
 
     #[test]
@@ -263,6 +341,7 @@ pub(crate) mod tests {
         let staff = actor(AccountKind::Staff, Assurance::Basic, vec![]);
         for action in [
             Action::BookFor,
+            Action::OverrideCutOff,
             Action::Support,
             Action::ManageFacility,
             Action::ManagePractitioners,
@@ -285,5 +364,29 @@ pub(crate) mod tests {
         assert!(facility_access(&doctor, Action::WorkAtFacility, here).is_ok());
         assert!(facility_access(&doctor, Action::WorkAtFacility, there).is_err());
         assert!(facility_access(&doctor, Action::ManageFacility, here).is_err());
+        let at = |facility| Resource::Appointment {
+            citizen: Uuid::nil(),
+            facility,
+        };
+        assert!(allows(&doctor, Action::OverrideCutOff, at(here)));
+        assert!(!allows(&doctor, Action::OverrideCutOff, at(there)));
+    }
+
+    #[test]
+    fn a_facility_admin_creates_doctors_and_vaccinators_of_their_facility_only() {
+        let here = Uuid::from_u128(10);
+        let admin = actor(
+            AccountKind::Staff,
+            Assurance::Passkey,
+            vec![grant(StaffRole::FacilityAdmin, Some(here))],
+        );
+        let create = |role, facility| {
+            platform_access(&admin, Action::CreateStaff { role, facility }).is_ok()
+        };
+        assert!(create(StaffRole::Doctor, Some(here)));
+        assert!(create(StaffRole::Vaccinator, Some(here)));
+        assert!(!create(StaffRole::FacilityAdmin, Some(here)));
+        assert!(!create(StaffRole::Doctor, Some(Uuid::from_u128(11))));
+        assert!(!create(StaffRole::Support, None));
     }
 }

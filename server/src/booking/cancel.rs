@@ -9,7 +9,7 @@ use super::error::BookingError;
 use super::mails;
 use super::settings;
 use crate::auth::actor::Actor;
-use crate::authz::{Action, Relationship};
+use crate::authz::{Action, Resource, allows};
 use crate::error::ApiResult;
 use crate::http::ValidJson;
 use crate::mail;
@@ -89,10 +89,15 @@ pub async fn cancel_appointment(
     ValidJson(request): ValidJson<CancelAppointmentRequest>,
 ) -> ApiResult<Json<Appointment>> {
     let now = state.clock.now();
-    let (row, relationship) = load_for(&state, &actor, aid, Action::BookFor, now).await?;
-    let by = match relationship {
-        Relationship::Staff(_) => CancelledBy::Facility,
-        _ => CancelledBy::Citizen,
+    let (row, _) = load_for(&state, &actor, aid, Action::BookFor, now).await?;
+    let appointment = Resource::Appointment {
+        citizen: row.citizen_id,
+        facility: row.facility_id,
+    };
+    let by = if allows(&actor, Action::OverrideCutOff, appointment) {
+        CancelledBy::Facility
+    } else {
+        CancelledBy::Citizen
     };
     let policy = settings::current(&state.db, now).await?;
     let organizer = organizer_email(&state);

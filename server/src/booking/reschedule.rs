@@ -9,7 +9,7 @@ use super::error::{BookingError, on_unique};
 use super::mails::{self, Kind};
 use super::settings;
 use crate::auth::actor::Actor;
-use crate::authz::{Action, Relationship};
+use crate::authz::{Action, Resource, allows};
 use crate::error::ApiResult;
 use crate::http::ValidJson;
 use crate::http::idempotency::{self, IdempotencyKey};
@@ -48,8 +48,15 @@ pub async fn reschedule_appointment(
     ValidJson(request): ValidJson<RescheduleAppointmentRequest>,
 ) -> ApiResult<Response> {
     let now = state.clock.now();
-    let (row, relationship) = load_for(&state, &actor, aid, Action::BookFor, now).await?;
-    let by_citizen = !matches!(relationship, Relationship::Staff(_));
+    let (row, _) = load_for(&state, &actor, aid, Action::BookFor, now).await?;
+    let may_override_cut_off = allows(
+        &actor,
+        Action::OverrideCutOff,
+        Resource::Appointment {
+            citizen: row.citizen_id,
+            facility: row.facility_id,
+        },
+    );
     let policy = settings::current(&state.db, now).await?;
     let organizer = organizer_email(&state);
     let fingerprint = idempotency::fingerprint(&format!("reschedule:{aid}"), &request);
@@ -69,7 +76,7 @@ pub async fn reschedule_appointment(
         .exec_with_returning(&txn)
         .await?;
     let current = locked.into_iter().next().ok_or(BookingError::NotActive)?;
-    if by_citizen {
+    if !may_override_cut_off {
         check_cancellable(current.starts_at, now, policy.cancel_cutoff)
             .map_err(BookingError::from)?;
     }
