@@ -15,6 +15,7 @@ mod m20261124_000004_booking;
 mod m20261205_000005_outbox_composed_mail;
 mod m20261205_000006_book_slot_function;
 mod m20261206_000007_appointments_fewer_indexes;
+mod m20261206_000009_approvals;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000005_outbox_composed_mail::Migration),
             Box::new(m20261205_000006_book_slot_function::Migration),
             Box::new(m20261206_000007_appointments_fewer_indexes::Migration),
+            Box::new(m20261206_000009_approvals::Migration),
         ]
     }
 }

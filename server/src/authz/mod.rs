@@ -20,9 +20,10 @@ pub mod scope;
 use crate::auth::actor::{AccountKind, Actor};
 use crate::auth::entities::guardianship;
 use crate::auth::error::AuthError;
-use crate::error::ApiError;
+use crate::error::{ApiError, Text};
+use axum::http::StatusCode;
 use chrono::NaiveDate;
-use healthbook_domain::account::{Assurance, StaffRole};
+use healthbook_domain::account::{Assurance, RoleGrant, StaffRole};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -59,6 +60,10 @@ pub enum Action {
         role: StaffRole,
         facility: Option<Uuid>,
     },
+    /// Lock an account; `of_support` when it belongs to a support officer.
+    LockAccount { of_support: bool },
+    /// Approve another officer's pending request.
+    ApproveRequest { requested_by: Uuid },
     /// Manage a facility: its staff, schedules, day lists.
     ManageFacility,
     /// Register and change practitioners.
@@ -70,6 +75,13 @@ pub enum Action {
 }
 
 impl Action {
+    /// Locking the account that holds `roles`.
+    pub fn lock_account(roles: &[RoleGrant]) -> Action {
+        Action::LockAccount {
+            of_support: roles.iter().any(|grant| grant.role == StaffRole::Support),
+        }
+    }
+
     /// Health data and every staff action need a passkey session (OWASP ASVS L3: email is
     /// not an authentication factor).
     fn needs_passkey(self, actor: &Actor) -> bool {
@@ -90,6 +102,19 @@ impl Action {
     fn needs_own_citizen(self) -> bool {
         matches!(self, Action::ManageDependents | Action::ManageOwnGuardians)
     }
+}
+
+/// Requests that one support officer may make but only a second may carry out: creating a
+/// support account and locking one. Either alone would let a single officer (or whoever
+/// holds their passkey) mint or silence support accounts.
+pub fn needs_second_officer(action: Action) -> bool {
+    matches!(
+        action,
+        Action::CreateStaff {
+            role: StaffRole::Support,
+            ..
+        } | Action::LockAccount { of_support: true }
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,6 +157,18 @@ fn gate(actor: &Actor, action: Action) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// What a support officer gets for approving their own request.
+fn second_officer_required() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "second_officer_required",
+        Text::new(
+            "Yêu cầu này cần một cán bộ hỗ trợ khác phê duyệt.",
+            "Another support officer must approve this request.",
+        ),
+    )
+}
+
 pub async fn authorize(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -172,7 +209,16 @@ pub fn allows(actor: &Actor, action: Action, resource: Resource) -> bool {
 fn platform_access(actor: &Actor, action: Action) -> Result<Relationship, ApiError> {
     let support = Relationship::Staff(StaffRole::Support);
     match action {
-        Action::Support if actor.has_role(StaffRole::Support) => Ok(support),
+        Action::Support | Action::LockAccount { .. } if actor.has_role(StaffRole::Support) => {
+            Ok(support)
+        }
+        Action::ApproveRequest { requested_by } if actor.has_role(StaffRole::Support) => {
+            if requested_by == actor.account_id {
+                Err(second_officer_required())
+            } else {
+                Ok(support)
+            }
+        }
         Action::CreateStaff { role, facility } => create_staff_access(actor, role, facility),
         Action::ReadStatistics if actor.has_role(StaffRole::Authority) => {
             Ok(Relationship::Staff(StaffRole::Authority))
@@ -283,7 +329,6 @@ fn facility_access(actor: &Actor, action: Action, fid: Uuid) -> Result<Relations
 pub(crate) mod tests {
     use super::*;
     use healthbook_domain::Lang;
-    use healthbook_domain::account::RoleGrant;
 
     pub fn actor(kind: AccountKind, assurance: Assurance, roles: Vec<RoleGrant>) -> Actor {
         let t = chrono::DateTime::UNIX_EPOCH;
@@ -343,6 +388,10 @@ pub(crate) mod tests {
             Action::BookFor,
             Action::OverrideCutOff,
             Action::Support,
+            Action::LockAccount { of_support: false },
+            Action::ApproveRequest {
+                requested_by: Uuid::nil(),
+            },
             Action::ManageFacility,
             Action::ManagePractitioners,
             Action::WorkAtFacility,
@@ -388,5 +437,44 @@ pub(crate) mod tests {
         assert!(!create(StaffRole::FacilityAdmin, Some(here)));
         assert!(!create(StaffRole::Doctor, Some(Uuid::from_u128(11))));
         assert!(!create(StaffRole::Support, None));
+    }
+
+    #[test]
+    fn support_accounts_need_a_second_officer_and_not_the_requester() {
+        let officer = actor(
+            AccountKind::Staff,
+            Assurance::Passkey,
+            vec![grant(StaffRole::Support, None)],
+        );
+        assert!(needs_second_officer(Action::CreateStaff {
+            role: StaffRole::Support,
+            facility: None
+        }));
+        assert!(needs_second_officer(Action::LockAccount {
+            of_support: true
+        }));
+        assert!(!needs_second_officer(Action::CreateStaff {
+            role: StaffRole::Doctor,
+            facility: Some(Uuid::nil())
+        }));
+        assert!(!needs_second_officer(Action::LockAccount {
+            of_support: false
+        }));
+        let own = platform_access(
+            &officer,
+            Action::ApproveRequest {
+                requested_by: officer.account_id,
+            },
+        );
+        assert_eq!(own.err().map(|e| e.code), Some("second_officer_required"));
+        assert!(
+            platform_access(
+                &officer,
+                Action::ApproveRequest {
+                    requested_by: Uuid::from_u128(7)
+                }
+            )
+            .is_ok()
+        );
     }
 }
