@@ -998,3 +998,197 @@ async fn a_support_account_is_locked_only_with_a_second_officers_approval() {
         .unwrap()
         .expect(200);
 }
+
+/// A staff account created through the support API and enrolled with the mailed code: a
+/// passkey session.
+async fn staff_by_support(app: &TestApp, support: &str, body: Value) -> String {
+    let email = body["email"].as_str().unwrap().to_owned();
+    app.post_as(support, "/v1/admin/users", &body)
+        .await
+        .unwrap()
+        .expect(201);
+    let code = app.code_for(&email, 0).await.unwrap();
+    let enrolment = app
+        .post(
+            "/v1/auth/staff/enrol",
+            &json!({ "email": email, "code": code }),
+        )
+        .await
+        .unwrap();
+    let mut key = SoftAuthenticator::new(ORIGIN);
+    app.enrol_passkey(enrolment.json["token"].as_str().unwrap(), &mut key, "Work")
+        .await
+        .unwrap()
+        .expect(201);
+    let signed_in = app.passkey_sign_in(&mut key, Some(&email)).await.unwrap();
+    signed_in.json["token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn other_staff_get_the_same_refusal_for_a_real_account_as_for_a_random_one() {
+    let app = TestApp::builder().arg("--demo").spawn().await.unwrap();
+    let (support, _) = app.staff("support", None).await.unwrap();
+    let (doctor, _) = app.staff("doctor", Some("01929")).await.unwrap();
+    let (admin, _) = app.staff("facility_admin", Some("01929")).await.unwrap();
+    let authority = staff_by_support(
+        &app,
+        &support.token,
+        json!({ "email": "so.y.te@staff.healthbook.vn", "full_name": "Sở Y Tế", "role": "authority", "admin_unit": "01" }),
+    )
+    .await;
+    let person = Person::adult("target");
+    let citizen = app.register_verified(&person).await.unwrap();
+    let routes = |uid: &str| {
+        [
+            (Method::GET, format!("/v1/admin/users/{uid}"), None),
+            (
+                Method::POST,
+                format!("/v1/admin/users/{uid}/lock"),
+                Some(json!({})),
+            ),
+            (
+                Method::POST,
+                format!("/v1/admin/users/{uid}/unlock"),
+                Some(json!({})),
+            ),
+            (
+                Method::POST,
+                format!("/v1/admin/users/{uid}/revoke-sessions"),
+                Some(json!({})),
+            ),
+            (
+                Method::POST,
+                format!("/v1/admin/users/{uid}/resend-verification"),
+                Some(json!({})),
+            ),
+            (
+                Method::POST,
+                format!("/v1/admin/users/{uid}/recovery-verification"),
+                Some(json!({ "method": "video call, CCCD card shown" })),
+            ),
+        ]
+    };
+    let random = uuid::Uuid::now_v7().to_string();
+    for (who, token) in [
+        ("doctor", &doctor.token),
+        ("facility admin", &admin.token),
+        ("authority", &authority),
+    ] {
+        for ((method, path, body), (_, random_path, _)) in
+            routes(&citizen.account_id).into_iter().zip(routes(&random))
+        {
+            let to_real = app
+                .call(method.clone(), &path, Some(token), body.as_ref())
+                .await
+                .unwrap();
+            let to_random = app
+                .call(method.clone(), &random_path, Some(token), body.as_ref())
+                .await
+                .unwrap();
+            to_real.expect_problem(403, "forbidden");
+            assert_eq!(
+                (to_real.status, &to_real.text),
+                (to_random.status, &to_random.text),
+                "{who}: {method} {path}"
+            );
+        }
+    }
+    // Nothing happened to the account.
+    app.get_as(&citizen.token, "/v1/me")
+        .await
+        .unwrap()
+        .expect(200);
+    let events = app
+        .get_as(
+            &support.token,
+            &format!("/v1/admin/audit?account={}", citizen.account_id),
+        )
+        .await
+        .unwrap();
+    assert!(
+        events.json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["actor_account_id"].is_null() || e["actor_account_id"] == e["account_id"]),
+        "{}",
+        events.text
+    );
+}
+
+#[tokio::test]
+async fn a_co_guardian_cannot_end_or_grant_the_other_guardian() {
+    let app = TestApp::spawn().await.unwrap();
+    let mother = app.citizen("mother").await.unwrap();
+    let (father, _) = app.citizen_with_passkey("father").await.unwrap();
+    let added = app
+        .post_as(
+            &mother.token,
+            "/v1/me/dependents",
+            &child(
+                "Nguyễn Minh Châu",
+                NaiveDate::from_ymd_opt(2019, 4, 2).unwrap(),
+            ),
+        )
+        .await
+        .unwrap();
+    added.expect(201);
+    let cid = added.json["citizen"]["citizen_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post_as(
+        &mother.token,
+        &format!("/v1/me/dependents/{cid}/guardians"),
+        &json!({ "email": father.email }),
+    )
+    .await
+    .unwrap()
+    .expect(202);
+    app.post_as(
+        &father.token,
+        &format!("/v1/me/guardian-invitations/{cid}/accept"),
+        &json!({}),
+    )
+    .await
+    .unwrap()
+    .expect(200);
+    let mother_id = mother.citizen_id.clone().unwrap();
+    let random = uuid::Uuid::now_v7().to_string();
+    // The mother's id and the child's are real; neither is a guardian of the father.
+    for real in [&mother_id, &cid] {
+        for (method, suffix) in [(Method::DELETE, ""), (Method::POST, "/grant")] {
+            let body = (method == Method::POST).then(|| json!({}));
+            let to_real = app
+                .call(
+                    method.clone(),
+                    &format!("/v1/me/guardians/{real}{suffix}"),
+                    Some(&father.token),
+                    body.as_ref(),
+                )
+                .await
+                .unwrap();
+            let to_random = app
+                .call(
+                    method.clone(),
+                    &format!("/v1/me/guardians/{random}{suffix}"),
+                    Some(&father.token),
+                    body.as_ref(),
+                )
+                .await
+                .unwrap();
+            to_real.expect_problem(404, "not_found");
+            assert_eq!(
+                (to_real.status, &to_real.text),
+                (to_random.status, &to_random.text),
+                "{method} {suffix}"
+            );
+        }
+    }
+    // Both still guardians, the mother's guardianship untouched.
+    for parent in [&mother.token, &father.token] {
+        let theirs = app.get_as(parent, "/v1/me/dependents").await.unwrap();
+        assert_eq!(theirs.json[0]["citizen"]["citizen_id"], cid.as_str());
+        assert!(theirs.json[0]["guardianship_ends_on"].is_string());
+    }
+}

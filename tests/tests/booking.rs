@@ -890,6 +890,110 @@ async fn no_oracle_before_step_up() {
     assert_eq!(unchanged.json, doctors.json);
 }
 
+#[tokio::test]
+async fn a_former_guardian_loses_the_childs_appointments_on_the_eighteenth_birthday() {
+    let (app, admin, fid) = app_with_admin().await;
+    create_schedule(&app, &admin, &fid, &daily_slot(3, "endocrinology", &day(2))).await;
+    let parent = app.citizen("parent").await.unwrap();
+    // 18 in two days (Hà Nội), seen by a process three days ahead.
+    let born = local_today() + Duration::days(2);
+    let born = chrono::Datelike::with_year(&born, chrono::Datelike::year(&born) - 18).unwrap();
+    let child = app
+        .post_as(
+            &parent.token,
+            "/v1/me/dependents",
+            &json!({
+                "national_id": healthbook_tests::people::national_id_for(born, false),
+                "full_name": "Phạm Gia Huy",
+                "date_of_birth": born,
+                "sex": "male",
+            }),
+        )
+        .await
+        .unwrap();
+    child.expect(201);
+    let cid = child.json["citizen"]["citizen_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let slot = daily_slot_on(&app, &fid, "endocrinology", &day(5)).await;
+    let other = daily_slot_on(&app, &fid, "endocrinology", &day(6)).await;
+    let booked = app
+        .post_as(
+            &parent.token,
+            "/v1/appointments",
+            &json!({ "slot_id": slot["id"], "service": "examination", "citizen_id": cid }),
+        )
+        .await
+        .unwrap();
+    booked.expect(201);
+    let aid = booked.json["id"].as_str().unwrap().to_owned();
+    app.get_as(&parent.token, &format!("/v1/appointments/{aid}"))
+        .await
+        .unwrap()
+        .expect(200);
+
+    let later = process_at(&app, now() + Duration::days(3)).await;
+    let random = uuid::Uuid::now_v7().to_string();
+    let reschedule = json!({ "slot_id": other["id"] });
+    for (method, suffix, body) in [
+        (Method::GET, "", None),
+        (Method::GET, "/qr.svg", None),
+        (Method::POST, "/cancel", Some(json!({}))),
+        (Method::POST, "/reschedule", Some(reschedule)),
+        (Method::POST, "/check-in", Some(json!({}))),
+        (Method::POST, "/no-show", Some(json!({}))),
+    ] {
+        let to_real = later
+            .call(
+                method.clone(),
+                &format!("/v1/appointments/{aid}{suffix}"),
+                Some(&parent.token),
+                body.as_ref(),
+            )
+            .await
+            .unwrap();
+        let to_random = later
+            .call(
+                method.clone(),
+                &format!("/v1/appointments/{random}{suffix}"),
+                Some(&parent.token),
+                body.as_ref(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            observed(&to_real),
+            observed(&to_random),
+            "{method} {suffix}"
+        );
+        assert!(
+            [404, 403].contains(&to_real.status.as_u16()),
+            "{method} {suffix}: {}",
+            to_real.text
+        );
+    }
+    later
+        .get_as(&parent.token, &format!("/v1/appointments?citizen_id={cid}"))
+        .await
+        .unwrap()
+        .expect_problem(404, "not_found");
+    let mine = later
+        .get_as(&parent.token, "/v1/appointments")
+        .await
+        .unwrap();
+    assert_eq!(mine.json["items"], json!([]));
+    // The appointment itself stands: it is the adult's now.
+    let reception = app
+        .get_as(
+            &admin.token,
+            &format!("/v1/facilities/{fid}/appointments?date={}", day(5)),
+        )
+        .await
+        .unwrap();
+    assert!(reception.text.contains(&aid), "{}", reception.text);
+}
+
 /// The median of a sample, in milliseconds.
 fn median_ms(mut sample: Vec<f64>) -> f64 {
     sample.sort_by(f64::total_cmp);
