@@ -239,13 +239,13 @@ impl TestApp {
         Ok((Session { token, ..basic }, authenticator))
     }
 
-    /// Runs `healthbook create-staff` against this app's data and enrols the passkey: a
-    /// staff passkey session.
-    pub async fn staff(
+    /// Runs `healthbook create-staff` against this app's data and enrols with the code: the
+    /// new account's address and its enrolment session (which may only register a passkey).
+    pub async fn staff_enrolment(
         &self,
         role: &str,
         facility_code: Option<&str>,
-    ) -> Result<(Session, SoftAuthenticator)> {
+    ) -> Result<(String, String)> {
         let email = format!(
             "{role}.{}@staff.healthbook.vn",
             SERIAL.fetch_add(1, Ordering::SeqCst)
@@ -293,6 +293,17 @@ impl TestApp {
             .as_str()
             .context(enrolment.text.clone())?
             .to_owned();
+        Ok((email, enrolment_token))
+    }
+
+    /// A staff account made by [`TestApp::staff_enrolment`], its passkey enrolled: a staff
+    /// passkey session.
+    pub async fn staff(
+        &self,
+        role: &str,
+        facility_code: Option<&str>,
+    ) -> Result<(Session, SoftAuthenticator)> {
+        let (email, enrolment_token) = self.staff_enrolment(role, facility_code).await?;
         let mut authenticator = SoftAuthenticator::new(ORIGIN);
         let enrolled = self
             .enrol_passkey(&enrolment_token, &mut authenticator, "Work phone")

@@ -508,3 +508,63 @@ async fn registration_asks_for_a_discoverable_credential_and_records_the_answer(
     finished.expect(201);
     assert_eq!(finished.json["discoverable"], true);
 }
+
+#[tokio::test]
+async fn a_ceremony_begun_before_the_first_passkey_cannot_add_a_second_from_a_basic_session() {
+    let app = TestApp::spawn().await.unwrap();
+    let citizen = app.citizen("race").await.unwrap();
+    // A basic session (an email code) begins while the account has no passkey yet…
+    let begun = app
+        .post_as(
+            &citizen.token,
+            "/v1/auth/passkeys/register/start",
+            &json!({ "name": "Evil" }),
+        )
+        .await
+        .unwrap();
+    begun.expect(200);
+    // …then the owner enrols the first passkey from another session…
+    let before = app.mail_count(&citizen.email);
+    app.post("/v1/auth/otp/start", &json!({ "email": citizen.email }))
+        .await
+        .unwrap();
+    let code = app.code_for(&citizen.email, before).await.unwrap();
+    let owner = app
+        .post(
+            "/v1/auth/otp/finish",
+            &json!({ "email": citizen.email, "code": code }),
+        )
+        .await
+        .unwrap();
+    let mut phone = SoftAuthenticator::new(ORIGIN);
+    app.enrol_passkey(owner.json["token"].as_str().unwrap(), &mut phone, "Phone")
+        .await
+        .unwrap()
+        .expect(201);
+    // …and the first ceremony, finished now, would be a second passkey from a basic session.
+    let mut attacker = SoftAuthenticator::new(ORIGIN);
+    let credential = attacker.register(&begun.json["options"]).unwrap();
+    app.post_as(
+        &citizen.token,
+        "/v1/auth/passkeys/register/finish",
+        &json!({ "ceremony_id": begun.json["ceremony_id"], "credential": credential }),
+    )
+    .await
+    .unwrap()
+    .expect_problem(403, "step_up_required");
+    let strong = app.passkey_sign_in(&mut phone, None).await.unwrap();
+    let passkeys = app
+        .get_as(strong.json["token"].as_str().unwrap(), "/v1/me/passkeys")
+        .await
+        .unwrap();
+    assert_eq!(
+        passkeys.json.as_array().unwrap().len(),
+        1,
+        "{}",
+        passkeys.text
+    );
+    app.passkey_sign_in(&mut attacker, None)
+        .await
+        .unwrap()
+        .expect(401);
+}

@@ -1081,3 +1081,479 @@ async fn staff_enrolment_code_can_be_reissued() {
         audit.text
     );
 }
+
+/// The id of a demo facility by its code.
+async fn facility_id(app: &TestApp, code: &str) -> String {
+    let facilities = app.get("/v1/facilities?limit=100").await.unwrap();
+    facilities.json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == code)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The trail entries of one kind, newest first, as support reads them.
+async fn trail(app: &TestApp, token: &str, kind: &str) -> Vec<Value> {
+    let reply = app
+        .get_as(token, &format!("/v1/admin/audit?kind={kind}"))
+        .await
+        .unwrap();
+    reply.expect(200);
+    reply.json["items"].as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_support_account_is_created_only_with_a_second_officers_approval() {
+    let app = TestApp::builder().arg("--demo").spawn().await.unwrap();
+    let (first, _) = app.staff("support", None).await.unwrap();
+    let (second, _) = app.staff("support", None).await.unwrap();
+    let (doctor, _) = app.staff("doctor", Some("01929")).await.unwrap();
+    let email = "third.officer@staff.healthbook.vn";
+    let asked = app
+        .post_as(
+            &first.token,
+            "/v1/admin/users",
+            &json!({ "email": email, "full_name": "Lê Hỗ Trợ", "role": "support" }),
+        )
+        .await
+        .unwrap();
+    asked.expect(202);
+    assert_eq!(asked.json["status"], "pending");
+    assert_eq!(asked.json["action"], "create_staff");
+    assert_eq!(asked.json["staff"]["email"], email);
+    assert_eq!(asked.json["requested_by"], first.account_id.as_str());
+    let requested_at =
+        chrono::DateTime::parse_from_rfc3339(asked.json["requested_at"].as_str().unwrap()).unwrap();
+    let expires_at =
+        chrono::DateTime::parse_from_rfc3339(asked.json["expires_at"].as_str().unwrap()).unwrap();
+    assert_eq!(expires_at - requested_at, chrono::Duration::hours(24));
+    let id = asked.json["id"].as_str().unwrap().to_owned();
+    // Nothing exists yet, and no mail went out.
+    let found = app
+        .post_as(
+            &first.token,
+            "/v1/admin/users/search",
+            &json!({ "email": email }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.json, json!([]));
+    assert_eq!(app.mail_count(email), 0);
+    let pending = app
+        .get_as(&second.token, "/v1/admin/approvals")
+        .await
+        .unwrap();
+    pending.expect(200);
+    assert_eq!(pending.json[0]["id"], id.as_str());
+
+    // Neither the requester nor anyone but support may approve it.
+    let approve = format!("/v1/admin/approvals/{id}/approve");
+    app.post_as(&first.token, &approve, &json!({}))
+        .await
+        .unwrap()
+        .expect_problem(403, "second_officer_required");
+    app.post_as(&doctor.token, &approve, &json!({}))
+        .await
+        .unwrap()
+        .expect_problem(403, "forbidden");
+    let approved = app
+        .post_as(&second.token, &approve, &json!({}))
+        .await
+        .unwrap();
+    approved.expect(200);
+    assert_eq!(approved.json["status"], "approved");
+    assert_eq!(approved.json["decided_by"], second.account_id.as_str());
+    let created = approved.json["account_id"].as_str().unwrap().to_owned();
+    app.post_as(&second.token, &approve, &json!({}))
+        .await
+        .unwrap()
+        .expect_problem(409, "approval_not_pending");
+    let account = app
+        .get_as(&first.token, &format!("/v1/admin/users/{created}"))
+        .await
+        .unwrap();
+    account.expect(200);
+    assert_eq!(account.json["roles"][0]["role"], "support");
+    app.wait_for_mail(email, |m| m.code(6).is_some())
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get_as(&second.token, "/v1/admin/approvals")
+            .await
+            .unwrap()
+            .json,
+        json!([])
+    );
+
+    // The trail names both officers at each step.
+    let requested = trail(&app, &second.token, "approval_requested").await;
+    assert_eq!(requested[0]["actor_account_id"], first.account_id.as_str());
+    assert_eq!(requested[0]["detail"]["approval_id"], id.as_str());
+    let granted = trail(&app, &second.token, "approval_granted").await;
+    assert_eq!(granted[0]["account_id"], created.as_str());
+    assert_eq!(granted[0]["actor_account_id"], second.account_id.as_str());
+    assert_eq!(
+        granted[0]["detail"]["requested_by"],
+        first.account_id.as_str()
+    );
+    assert_eq!(
+        granted[0]["detail"]["decided_by"],
+        second.account_id.as_str()
+    );
+
+    // A doctor is created by one officer, at once.
+    app.post_as(
+        &first.token,
+        "/v1/admin/users",
+        &json!({ "email": "bs.one@staff.healthbook.vn", "full_name": "Bác Sĩ Một", "role": "doctor", "facility_id": facility_id(&app, "01929").await }),
+    )
+    .await
+    .unwrap()
+    .expect(201);
+    // A request that could not be carried out is refused at once, not at approval.
+    app.post_as(
+        &first.token,
+        "/v1/admin/users",
+        &json!({ "email": email, "full_name": "Lê Hỗ Trợ", "role": "support" }),
+    )
+    .await
+    .unwrap()
+    .expect_problem(409, "email_already_registered");
+    assert_eq!(
+        app.get_as(&second.token, "/v1/admin/approvals")
+            .await
+            .unwrap()
+            .json,
+        json!([])
+    );
+}
+
+#[tokio::test]
+async fn a_support_account_is_locked_only_with_a_second_officers_approval() {
+    let app = TestApp::spawn().await.unwrap();
+    let (first, _) = app.staff("support", None).await.unwrap();
+    let (second, mut second_key) = app.staff("support", None).await.unwrap();
+    let (third, _) = app.staff("support", None).await.unwrap();
+    let lock = format!("/v1/admin/users/{}/lock", third.account_id);
+    let asked = app.post_as(&first.token, &lock, &json!({})).await.unwrap();
+    asked.expect(202);
+    assert_eq!(asked.json["action"], "lock_account");
+    assert_eq!(asked.json["account_id"], third.account_id.as_str());
+    let id = asked.json["id"].as_str().unwrap().to_owned();
+    // Not locked yet: the officer still works.
+    app.get_as(&third.token, "/v1/admin/approvals")
+        .await
+        .unwrap()
+        .expect(200);
+    app.post_as(
+        &first.token,
+        &format!("/v1/admin/approvals/{id}/approve"),
+        &json!({}),
+    )
+    .await
+    .unwrap()
+    .expect_problem(403, "second_officer_required");
+    // Rejected: nothing happens.
+    let rejected = app
+        .post_as(
+            &second.token,
+            &format!("/v1/admin/approvals/{id}/reject"),
+            &json!({}),
+        )
+        .await
+        .unwrap();
+    rejected.expect(200);
+    assert_eq!(rejected.json["status"], "rejected");
+    app.post_as(
+        &second.token,
+        &format!("/v1/admin/approvals/{id}/approve"),
+        &json!({}),
+    )
+    .await
+    .unwrap()
+    .expect_problem(409, "approval_not_pending");
+    app.get_as(&third.token, "/v1/me")
+        .await
+        .unwrap()
+        .expect(200);
+    assert_eq!(
+        trail(&app, &first.token, "approval_rejected").await[0]["actor_account_id"],
+        second.account_id.as_str()
+    );
+
+    // Asked again and approved by the second officer: locked, its sessions ended.
+    let asked = app.post_as(&first.token, &lock, &json!({})).await.unwrap();
+    asked.expect(202);
+    let id = asked.json["id"].as_str().unwrap().to_owned();
+    let approved = app
+        .post_as(
+            &second.token,
+            &format!("/v1/admin/approvals/{id}/approve"),
+            &json!({}),
+        )
+        .await
+        .unwrap();
+    approved.expect(200);
+    app.get_as(&third.token, "/v1/me")
+        .await
+        .unwrap()
+        .expect_problem(401, "unauthenticated");
+    let account = app
+        .get_as(
+            &first.token,
+            &format!("/v1/admin/users/{}", third.account_id),
+        )
+        .await
+        .unwrap();
+    assert_eq!(account.json["status"], "locked");
+    let locked = trail(&app, &first.token, "account_locked").await;
+    assert_eq!(locked[0]["account_id"], third.account_id.as_str());
+    assert_eq!(locked[0]["actor_account_id"], second.account_id.as_str());
+    assert_eq!(
+        locked[0]["detail"]["requested_by"],
+        first.account_id.as_str()
+    );
+
+    // A request not decided within 24 hours can no longer be approved.
+    let asked = app
+        .post_as(
+            &first.token,
+            &format!("/v1/admin/users/{}/lock", second.account_id),
+            &json!({}),
+        )
+        .await
+        .unwrap();
+    asked.expect(202);
+    let id = asked.json["id"].as_str().unwrap().to_owned();
+    let later = TestApp::builder()
+        .sharing_with(&app)
+        .env("HEALTHBOOK_CLOCK_OFFSET", (25 * 3600).to_string())
+        .spawn()
+        .await
+        .unwrap();
+    // Staff sessions last 12 hours at most: the officer signs in again, a day later.
+    let signed_in = later.passkey_sign_in(&mut second_key, None).await.unwrap();
+    signed_in.expect(200);
+    let second_later = signed_in.json["token"].as_str().unwrap();
+    assert_eq!(
+        later
+            .get_as(second_later, "/v1/admin/approvals")
+            .await
+            .unwrap()
+            .json,
+        json!([])
+    );
+    let (third_officer_later, _) = later.staff("support", None).await.unwrap();
+    later
+        .post_as(
+            &third_officer_later.token,
+            &format!("/v1/admin/approvals/{id}/approve"),
+            &json!({}),
+        )
+        .await
+        .unwrap()
+        .expect_problem(409, "approval_not_pending");
+    later
+        .get_as(second_later, "/v1/me")
+        .await
+        .unwrap()
+        .expect(200);
+}
+
+/// A staff account created through the support API and enrolled with the mailed code: a
+/// passkey session.
+async fn staff_by_support(app: &TestApp, support: &str, body: Value) -> String {
+    let email = body["email"].as_str().unwrap().to_owned();
+    app.post_as(support, "/v1/admin/users", &body)
+        .await
+        .unwrap()
+        .expect(201);
+    let code = app.code_for(&email, 0).await.unwrap();
+    let enrolment = app
+        .post(
+            "/v1/auth/staff/enrol",
+            &json!({ "email": email, "code": code }),
+        )
+        .await
+        .unwrap();
+    let mut key = SoftAuthenticator::new(ORIGIN);
+    app.enrol_passkey(enrolment.json["token"].as_str().unwrap(), &mut key, "Work")
+        .await
+        .unwrap()
+        .expect(201);
+    let signed_in = app.passkey_sign_in(&mut key, Some(&email)).await.unwrap();
+    signed_in.json["token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn other_staff_get_the_same_refusal_for_a_real_account_as_for_a_random_one() {
+    let app = TestApp::builder().arg("--demo").spawn().await.unwrap();
+    let (support, _) = app.staff("support", None).await.unwrap();
+    let (doctor, _) = app.staff("doctor", Some("01929")).await.unwrap();
+    let (admin, _) = app.staff("facility_admin", Some("01929")).await.unwrap();
+    let authority = staff_by_support(
+        &app,
+        &support.token,
+        json!({ "email": "so.y.te@staff.healthbook.vn", "full_name": "Sở Y Tế", "role": "authority", "admin_unit": "01" }),
+    )
+    .await;
+    let person = Person::adult("target");
+    let citizen = app.register_verified(&person).await.unwrap();
+    let routes = |uid: &str| {
+        [
+            (Method::GET, format!("/v1/admin/users/{uid}"), None),
+            (
+                Method::POST,
+                format!("/v1/admin/users/{uid}/lock"),
+                Some(json!({})),
+            ),
+            (
+                Method::POST,
+                format!("/v1/admin/users/{uid}/unlock"),
+                Some(json!({})),
+            ),
+            (
+                Method::POST,
+                format!("/v1/admin/users/{uid}/revoke-sessions"),
+                Some(json!({})),
+            ),
+            (
+                Method::POST,
+                format!("/v1/admin/users/{uid}/resend-verification"),
+                Some(json!({})),
+            ),
+            (
+                Method::POST,
+                format!("/v1/admin/users/{uid}/recovery-verification"),
+                Some(json!({ "method": "video call, CCCD card shown" })),
+            ),
+        ]
+    };
+    let random = uuid::Uuid::now_v7().to_string();
+    for (who, token) in [
+        ("doctor", &doctor.token),
+        ("facility admin", &admin.token),
+        ("authority", &authority),
+    ] {
+        for ((method, path, body), (_, random_path, _)) in
+            routes(&citizen.account_id).into_iter().zip(routes(&random))
+        {
+            let to_real = app
+                .call(method.clone(), &path, Some(token), body.as_ref())
+                .await
+                .unwrap();
+            let to_random = app
+                .call(method.clone(), &random_path, Some(token), body.as_ref())
+                .await
+                .unwrap();
+            to_real.expect_problem(403, "forbidden");
+            assert_eq!(
+                (to_real.status, &to_real.text),
+                (to_random.status, &to_random.text),
+                "{who}: {method} {path}"
+            );
+        }
+    }
+    // Nothing happened to the account.
+    app.get_as(&citizen.token, "/v1/me")
+        .await
+        .unwrap()
+        .expect(200);
+    let events = app
+        .get_as(
+            &support.token,
+            &format!("/v1/admin/audit?account={}", citizen.account_id),
+        )
+        .await
+        .unwrap();
+    assert!(
+        events.json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["actor_account_id"].is_null() || e["actor_account_id"] == e["account_id"]),
+        "{}",
+        events.text
+    );
+}
+
+#[tokio::test]
+async fn a_co_guardian_cannot_end_or_grant_the_other_guardian() {
+    let app = TestApp::spawn().await.unwrap();
+    let mother = app.citizen("mother").await.unwrap();
+    let (father, _) = app.citizen_with_passkey("father").await.unwrap();
+    let added = app
+        .post_as(
+            &mother.token,
+            "/v1/me/dependents",
+            &child(
+                "Nguyễn Minh Châu",
+                NaiveDate::from_ymd_opt(2019, 4, 2).unwrap(),
+            ),
+        )
+        .await
+        .unwrap();
+    added.expect(201);
+    let cid = added.json["citizen"]["citizen_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post_as(
+        &mother.token,
+        &format!("/v1/me/dependents/{cid}/guardians"),
+        &json!({ "email": father.email }),
+    )
+    .await
+    .unwrap()
+    .expect(202);
+    app.post_as(
+        &father.token,
+        &format!("/v1/me/guardian-invitations/{cid}/accept"),
+        &json!({}),
+    )
+    .await
+    .unwrap()
+    .expect(200);
+    let mother_id = mother.citizen_id.clone().unwrap();
+    let random = uuid::Uuid::now_v7().to_string();
+    // The mother's id and the child's are real; neither is a guardian of the father.
+    for real in [&mother_id, &cid] {
+        for (method, suffix) in [(Method::DELETE, ""), (Method::POST, "/grant")] {
+            let body = (method == Method::POST).then(|| json!({}));
+            let to_real = app
+                .call(
+                    method.clone(),
+                    &format!("/v1/me/guardians/{real}{suffix}"),
+                    Some(&father.token),
+                    body.as_ref(),
+                )
+                .await
+                .unwrap();
+            let to_random = app
+                .call(
+                    method.clone(),
+                    &format!("/v1/me/guardians/{random}{suffix}"),
+                    Some(&father.token),
+                    body.as_ref(),
+                )
+                .await
+                .unwrap();
+            to_real.expect_problem(404, "not_found");
+            assert_eq!(
+                (to_real.status, &to_real.text),
+                (to_random.status, &to_random.text),
+                "{method} {suffix}"
+            );
+        }
+    }
+    // Both still guardians, the mother's guardianship untouched.
+    for parent in [&mother.token, &father.token] {
+        let theirs = app.get_as(parent, "/v1/me/dependents").await.unwrap();
+        assert_eq!(theirs.json[0]["citizen"]["citizen_id"], cid.as_str());
+        assert!(theirs.json[0]["guardianship_ends_on"].is_string());
+    }
+}

@@ -1,8 +1,11 @@
-//! The support-staff API: users, locks, sessions, recovery verification, the audit trail.
+//! The support-staff API: users, locks, sessions, recovery verification, the audit trail,
+//! and the requests that need a second officer's approval.
 //! Every route needs a passkey session; the authorization module decides who may act.
 
+mod approvals;
 mod audit_search;
 mod enrolment;
+pub mod entities;
 mod users;
 
 use crate::state::AppState;
@@ -21,4 +24,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(users::verify_for_recovery))
         .routes(routes!(enrolment::reissue))
         .routes(routes!(audit_search::search))
+        .routes(routes!(approvals::list_approvals))
+        .routes(routes!(approvals::approve))
+        .routes(routes!(approvals::reject))
 }

@@ -2,25 +2,27 @@
 //! resends verification, verifies a person for recovery; support and facility admins create
 //! staff accounts.
 
+use super::approvals::{self, Approval, Pending};
 use crate::auth::actor::Actor;
 use crate::auth::audit::{self, Event, Record};
 use crate::auth::codes::{self, Purpose};
 use crate::auth::entities::{account, citizen};
-use crate::auth::error::AuthError;
 use crate::auth::session;
 use crate::auth::staff::{self, NewStaff};
-use crate::authz::{Action, Relationship, Resource, authorize};
+use crate::authz::{Action, Resource, authorize, needs_second_officer};
 use crate::error::{ApiError, ApiResult, FieldError, Text};
 use crate::http::ValidJson;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 use healthbook_domain::account::{RoleGrant, StaffRole, check_full_name, mask_national_id};
 use healthbook_domain::ids::{EmailAddress, NationalId};
 use healthbook_domain::{Lang, Sensitive};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -77,7 +79,7 @@ async fn load(state: &AppState, uid: Uuid) -> Result<account::Model, ApiError> {
         .ok_or_else(ApiError::not_found)
 }
 
-#[derive(Debug, Deserialize, Serialize, validator::Validate, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, validator::Validate, utoipa::ToSchema)]
 pub struct CreateStaffRequest {
     #[validate(length(min = 3, max = 254))]
     pub email: String,
@@ -91,51 +93,8 @@ pub struct CreateStaffRequest {
     pub lang: Option<Lang>,
 }
 
-/// Creates a staff account and mails its enrolment code. Support may create any role;
-/// a facility admin may create doctors and vaccinators of their own facility.
-#[utoipa::path(post, path = "/admin/users", tag = "admin", security(("bearer" = [])),
-    request_body = CreateStaffRequest,
-    responses(
-        (status = 201, description = "Created; enrolment mail queued", body = UserSummary),
-        (status = 403, description = "Not allowed to grant this role here", content_type = "application/problem+json"),
-        (status = 409, description = "`email_already_registered`", content_type = "application/problem+json"),
-    ))]
-pub async fn create_user(
-    State(state): State<AppState>,
-    actor: Actor,
-    ValidJson(request): ValidJson<CreateStaffRequest>,
-) -> ApiResult<(StatusCode, Json<UserSummary>)> {
-    let now = state.clock.now();
-    let today = now.date_naive();
-    let allowed = if actor.has_role(StaffRole::Support) {
-        authorize(
-            &state.db,
-            &actor,
-            Action::Support,
-            Resource::Platform,
-            today,
-        )
-        .await
-        .is_ok()
-    } else {
-        match (request.role, request.facility_id) {
-            (StaffRole::Doctor | StaffRole::Vaccinator, Some(fid)) => matches!(
-                authorize(
-                    &state.db,
-                    &actor,
-                    Action::ManageFacility,
-                    Resource::Facility(fid),
-                    today
-                )
-                .await?,
-                Relationship::Staff(StaffRole::FacilityAdmin)
-            ),
-            _ => false,
-        }
-    };
-    if !allowed {
-        return Err(AuthError::Forbidden.into());
-    }
+/// The account a request asks for, its fields checked.
+pub fn new_staff(request: &CreateStaffRequest) -> Result<NewStaff, ApiError> {
     let mut fields = Vec::new();
     let email = EmailAddress::parse(&request.email)
         .map_err(|e| fields.push(FieldError::from_localized("email", &e)))
@@ -146,14 +105,59 @@ pub async fn create_user(
     let (Some(email), Some(full_name)) = (email, full_name) else {
         return Err(ApiError::validation(fields));
     };
-    let staff = NewStaff {
+    Ok(NewStaff {
         email,
         full_name,
         role: request.role,
         facility_id: request.facility_id,
         admin_unit: request.admin_unit.clone(),
         lang: request.lang.unwrap_or_default(),
+    })
+}
+
+/// Creates a staff account and mails its enrolment code. Support may create any role;
+/// a facility admin may create doctors and vaccinators of their own facility. A support
+/// account needs a second support officer: the answer is then 202 with the pending request.
+#[utoipa::path(post, path = "/admin/users", tag = "admin", security(("bearer" = [])),
+    request_body = CreateStaffRequest,
+    responses(
+        (status = 201, description = "Created; enrolment mail queued", body = UserSummary),
+        (status = 202, description = "A support account: waits for a second officer's approval (`/admin/approvals`)", body = Approval),
+        (status = 401, description = "`unauthenticated`", content_type = "application/problem+json"),
+        (status = 403, description = "Not allowed to grant this role here (`forbidden`), or `step_up_required`", content_type = "application/problem+json"),
+        (status = 409, description = "`email_already_registered`", content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or `role_scope_invalid`", content_type = "application/problem+json"),
+    ))]
+pub async fn create_user(
+    State(state): State<AppState>,
+    actor: Actor,
+    ValidJson(request): ValidJson<CreateStaffRequest>,
+) -> ApiResult<Response> {
+    let now = state.clock.now();
+    let action = Action::CreateStaff {
+        role: request.role,
+        facility: request.facility_id,
     };
+    authorize(
+        &state.db,
+        &actor,
+        action,
+        Resource::Platform,
+        now.date_naive(),
+    )
+    .await?;
+    let staff = new_staff(&request)?;
+    if needs_second_officer(action) {
+        let checked = CreateStaffRequest {
+            email: staff.email.as_str().to_owned(),
+            full_name: staff.full_name.clone(),
+            lang: Some(staff.lang),
+            ..request
+        };
+        let pending =
+            approvals::request(&state, &actor, Pending::CreateStaff(checked), now).await?;
+        return Ok((StatusCode::ACCEPTED, Json(pending)).into_response());
+    }
     let txn = state.db.begin().await?;
     let id = staff::create(&txn, &staff, Some(actor.account_id), now).await?;
     txn.commit().await.map_err(|e| match e.sql_err() {
@@ -167,10 +171,8 @@ pub async fn create_user(
         _ => e.into(),
     })?;
     state.mailer.wake();
-    Ok((
-        StatusCode::CREATED,
-        Json(summary(&state, load(&state, id).await?).await?),
-    ))
+    let created = summary(&state, load(&state, id).await?).await?;
+    Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
 /// Searching by identification number or address goes in the body: neither may appear in a
@@ -237,19 +239,68 @@ pub async fn get_user(
     Ok(Json(summary(&state, load(&state, uid).await?).await?))
 }
 
-/// Locks an account until unlocked, and ends its sessions.
+/// Locks an account until unlocked, and ends its sessions. A support officer's account
+/// needs a second officer: the answer is then 202 with the pending request.
 #[utoipa::path(post, path = "/admin/users/{uid}/lock", tag = "admin", security(("bearer" = [])),
     params(("uid" = Uuid, Path, description = "Account id")),
-    responses((status = 200, description = "Locked", body = UserSummary), (status = 404, description = "No such account")))]
+    responses(
+        (status = 200, description = "Locked", body = UserSummary),
+        (status = 202, description = "A support account: waits for a second officer's approval (`/admin/approvals`)", body = Approval),
+        (status = 401, description = "`unauthenticated`", content_type = "application/problem+json"),
+        (status = 403, description = "`step_up_required`, or not support (`forbidden`)", content_type = "application/problem+json"),
+        (status = 404, description = "No such account", content_type = "application/problem+json"),
+    ))]
 pub async fn lock_user(
     State(state): State<AppState>,
     actor: Actor,
     Path(uid): Path<Uuid>,
-) -> ApiResult<Json<UserSummary>> {
+) -> ApiResult<Response> {
     support(&state, &actor).await?;
-    set_status(&state, &actor, uid, "locked", Event::AccountLocked).await?;
-    session::revoke_where(&state, uid, None, None).await?;
-    Ok(Json(summary(&state, load(&state, uid).await?).await?))
+    load(&state, uid).await?;
+    let now = state.clock.now();
+    let action = Action::lock_account(&session::roles_of(&state.db, uid).await?);
+    authorize(
+        &state.db,
+        &actor,
+        action,
+        Resource::Platform,
+        now.date_naive(),
+    )
+    .await?;
+    if needs_second_officer(action) {
+        let pending = approvals::request(&state, &actor, Pending::LockAccount(uid), now).await?;
+        return Ok((StatusCode::ACCEPTED, Json(pending)).into_response());
+    }
+    let txn = state.db.begin().await?;
+    lock_in(
+        &txn,
+        uid,
+        Record::of(uid, Event::AccountLocked).by(actor.account_id),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    after_lock(&state, uid).await?;
+    Ok(Json(summary(&state, load(&state, uid).await?).await?).into_response())
+}
+
+/// Locks `uid` in `txn`, recording `record`.
+pub async fn lock_in(
+    txn: &impl ConnectionTrait,
+    uid: Uuid,
+    record: Record,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    set_status_in(txn, uid, "locked", now).await?;
+    audit::record(txn, record, now).await?;
+    Ok(())
+}
+
+/// Once a lock is committed: its sessions end now, on every process.
+pub async fn after_lock(state: &AppState, uid: Uuid) -> Result<(), ApiError> {
+    session::refresh_account(state, uid).await?;
+    session::revoke_where(state, uid, None, None).await?;
+    Ok(())
 }
 
 /// Unlocks an account (also a temporary lockout after failed sign-ins).
@@ -262,36 +313,40 @@ pub async fn unlock_user(
     Path(uid): Path<Uuid>,
 ) -> ApiResult<Json<UserSummary>> {
     support(&state, &actor).await?;
-    set_status(&state, &actor, uid, "active", Event::AccountUnlocked).await?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    set_status_in(&txn, uid, "active", now).await?;
+    audit::record(
+        &txn,
+        Record::of(uid, Event::AccountUnlocked).by(actor.account_id),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    session::refresh_account(&state, uid).await?;
     crate::auth::limits::clear_failures(&state, uid).await;
     Ok(Json(summary(&state, load(&state, uid).await?).await?))
 }
 
-async fn set_status(
-    state: &AppState,
-    actor: &Actor,
+async fn set_status_in(
+    txn: &impl ConnectionTrait,
     uid: Uuid,
     status: &str,
-    event: Event,
+    now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let now = state.clock.now();
-    let txn = state.db.begin().await?;
     let updated = account::Entity::update_many()
         .col_expr(account::Column::Status, Expr::value(status))
         .col_expr(
             account::Column::LockedUntil,
-            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+            Expr::value(Option::<DateTime<Utc>>::None),
         )
         .col_expr(account::Column::UpdatedAt, Expr::value(now))
         .filter(account::Column::Id.eq(uid))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if updated.rows_affected != 1 {
         return Err(ApiError::not_found());
     }
-    audit::record(&txn, Record::of(uid, event).by(actor.account_id), now).await?;
-    txn.commit().await?;
-    session::refresh_account(state, uid).await?;
     Ok(())
 }
 

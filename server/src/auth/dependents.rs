@@ -10,7 +10,7 @@ use super::mails;
 use super::me::profile;
 use super::register::{invalid, lang_of, verification_str};
 use super::registry::RegistryAnswer;
-use crate::authz::{Action, Relationship, Resource, authorize, is_guardian};
+use crate::authz::{Action, Resource, authorize, is_guardian};
 use crate::error::{ApiError, ApiResult};
 use crate::http::ValidJson;
 use crate::http::idempotency::{self, IdempotencyKey};
@@ -296,18 +296,14 @@ pub async fn invite_guardian(
 ) -> ApiResult<StatusCode> {
     let now = state.clock.now();
     let today = now.date_naive();
-    if authorize(
+    authorize(
         &state.db,
         &actor,
-        Action::ManageDependents,
+        Action::InviteGuardian,
         Resource::Citizen(cid),
         today,
     )
-    .await?
-        != Relationship::Guardian
-    {
-        return Err(ApiError::not_found());
-    }
+    .await?;
     let txn = state.db.begin().await?;
     let guardians = guardianship::Entity::find()
         .filter(guardianship::Column::DependentId.eq(cid))

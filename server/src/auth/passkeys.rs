@@ -177,10 +177,13 @@ pub async fn register_start(
     ValidJson(request): ValidJson<PasskeyRegisterStart>,
 ) -> ApiResult<Json<CeremonyOptions>> {
     let now = state.clock.now();
+    let existing = passkeys_of(&state.db, actor.account_id).await?;
     authorize(
         &state.db,
         &actor,
-        Action::EnrolPasskey,
+        Action::EnrolPasskey {
+            first: existing.is_empty(),
+        },
         Resource::OwnAccount,
         now.date_naive(),
     )
@@ -192,10 +195,6 @@ pub async fn register_start(
         .one(&state.db)
         .await?
         .ok_or(AuthError::Unauthenticated)?;
-    let existing = passkeys_of(&state.db, account.id).await?;
-    if !existing.is_empty() && actor.assurance == Assurance::Basic {
-        return Err(AuthError::StepUpRequired.into());
-    }
     let exclude = existing
         .iter()
         .map(|(_, key)| key.cred_id().clone())
@@ -258,6 +257,7 @@ fn ask_for_discoverable(options: &mut serde_json::Value) {
     responses(
         (status = 201, description = "Passkey registered", body = PasskeyInfo),
         (status = 401, description = "`passkey_rejected`", content_type = "application/problem+json"),
+        (status = 403, description = "`step_up_required`: the account has a passkey by now", content_type = "application/problem+json"),
     ))]
 pub async fn register_finish(
     State(state): State<AppState>,
@@ -265,14 +265,6 @@ pub async fn register_finish(
     ValidJson(request): ValidJson<PasskeyRegisterFinish>,
 ) -> ApiResult<(StatusCode, Json<PasskeyInfo>)> {
     let now = state.clock.now();
-    authorize(
-        &state.db,
-        &actor,
-        Action::EnrolPasskey,
-        Resource::OwnAccount,
-        now.date_naive(),
-    )
-    .await?;
     let discoverable = request
         .credential
         .pointer("/clientExtensionResults/credProps/rk")
@@ -285,6 +277,21 @@ pub async fn register_finish(
     if row.account_id != Some(actor.account_id) || row.session_id != Some(actor.session_id) {
         return Err(rejected("ceremony of another session"));
     }
+    // Decided again here, in the transaction that adds the passkey: a ceremony a basic
+    // session started while the account had none must not add a second one.
+    let first = passkey::Entity::find()
+        .filter(passkey::Column::AccountId.eq(actor.account_id))
+        .count(&txn)
+        .await?
+        == 0;
+    authorize(
+        &txn,
+        &actor,
+        Action::EnrolPasskey { first },
+        Resource::OwnAccount,
+        now.date_naive(),
+    )
+    .await?;
     let key = state
         .webauthn
         .finish_passkey_registration(&credential, &registration)

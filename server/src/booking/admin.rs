@@ -8,14 +8,13 @@ use super::entities::{
 use super::error::{BookingError, on_unique};
 use super::facilities::facility_views;
 use crate::auth::actor::Actor;
-use crate::authz::{Action, Resource, authorize};
+use crate::authz::{Action, PractitionerScope, Resource, authorize, practitioner_scope};
 use crate::error::{ApiError, ApiResult};
 use crate::http::ValidJson;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
 use healthbook_domain::booking::admin_api::{check_licence, check_specialty_list};
 use healthbook_domain::booking::{
     CreateFacilityRequest, CreatePractitionerRequest, FacilityAdminView, Practitioner, Room,
@@ -348,35 +347,13 @@ pub async fn update_facility(
     Ok(Json(view))
 }
 
-/// Support may act on any practitioner; a facility administrator on those of their
-/// facilities, for every facility named.
-async fn authorize_practitioner(
-    state: &AppState,
-    actor: &Actor,
-    facilities: &[Uuid],
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    let today = now.date_naive();
-    if authorize(&state.db, actor, Action::Support, Resource::Platform, today)
-        .await
-        .is_ok()
-    {
-        return Ok(());
+/// Refuses unless the caller may attach practitioners to every one of `facilities`.
+fn check_covers(scope: &PractitionerScope, facilities: &[Uuid]) -> Result<(), ApiError> {
+    if scope.covers(facilities) {
+        Ok(())
+    } else {
+        Err(crate::auth::error::AuthError::Forbidden.into())
     }
-    if facilities.is_empty() {
-        return Err(crate::auth::error::AuthError::Forbidden.into());
-    }
-    for fid in facilities {
-        authorize(
-            &state.db,
-            actor,
-            Action::ManageFacility,
-            Resource::Facility(*fid),
-            today,
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 async fn link_practitioner(
@@ -452,7 +429,7 @@ pub async fn create_practitioner(
     ValidJson(request): ValidJson<CreatePractitionerRequest>,
 ) -> ApiResult<(StatusCode, Json<Practitioner>)> {
     let now = state.clock.now();
-    authorize_practitioner(&state, &actor, &request.facility_ids, now).await?;
+    check_covers(&practitioner_scope(&actor)?, &request.facility_ids)?;
     let licence = check_licence(&request.licence_number).map_err(BookingError::from)?;
     let specialties = check_specialty_list(&request.specialties).map_err(BookingError::from)?;
     let id = Uuid::now_v7();
@@ -486,8 +463,10 @@ pub async fn create_practitioner(
     request_body = UpdatePractitionerRequest,
     responses(
         (status = 200, description = "The practitioner as they are now", body = Practitioner),
-        (status = 403, description = "Not support nor an administrator of their facilities", content_type = "application/problem+json"),
-        (status = 404, description = "No such practitioner", content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", content_type = "application/problem+json"),
+        (status = 403, description = "Not support nor a facility administrator, `step_up_required` (the same for any id); or a facility named that the caller does not administer", content_type = "application/problem+json"),
+        (status = 404, description = "No such practitioner, or none of the caller's facilities", content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", content_type = "application/problem+json"),
     ))]
 pub async fn update_practitioner(
     State(state): State<AppState>,
@@ -495,8 +474,11 @@ pub async fn update_practitioner(
     Path(pid): Path<Uuid>,
     ValidJson(request): ValidJson<UpdatePractitionerRequest>,
 ) -> ApiResult<Json<Practitioner>> {
-    let now = state.clock.now();
+    // Who may manage practitioners at all is decided before the lookup, and the lookup
+    // sees only the caller's: another facility's practitioner is as absent as a random id.
+    let scope = practitioner_scope(&actor)?;
     let row = practitioner::Entity::find_by_id(pid)
+        .filter(scope.condition())
         .one(&state.db)
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -506,7 +488,7 @@ pub async fn update_practitioner(
         .ok_or_else(ApiError::not_found)?;
     let mut involved = current.facility_ids.clone();
     involved.extend(request.facility_ids.iter().flatten().copied());
-    authorize_practitioner(&state, &actor, &involved, now).await?;
+    check_covers(&scope, &involved)?;
     let specialties = match &request.specialties {
         Some(list) => Some(check_specialty_list(list).map_err(BookingError::from)?),
         None => None,
@@ -566,9 +548,8 @@ pub async fn list_practitioners(
     actor: Actor,
     crate::http::ValidQuery(query): crate::http::ValidQuery<PractitionerQuery>,
 ) -> ApiResult<Json<Vec<Practitioner>>> {
-    let now = state.clock.now();
     let facilities: Vec<Uuid> = query.facility_id.into_iter().collect();
-    authorize_practitioner(&state, &actor, &facilities, now).await?;
+    check_covers(&practitioner_scope(&actor)?, &facilities)?;
     // Names are matched accent-blind in Rust (there is no folded column): read a bounded
     // number of rows, filter, then keep the first page.
     let mut select = practitioner::Entity::find()

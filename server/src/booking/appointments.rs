@@ -9,7 +9,7 @@ use crate::auth::actor::Actor;
 use crate::auth::dependents::dependents_of;
 use crate::auth::entities::{account, citizen};
 use crate::auth::register::lang_of;
-use crate::authz::{Action, Relationship, Resource, authorize};
+use crate::authz::{Action, Relationship, Resource, appointment_scope, authorize};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{ValidQuery, cursor};
 use crate::state::AppState;
@@ -186,8 +186,9 @@ pub async fn views(
         .collect())
 }
 
-/// Loads an appointment and checks that the caller may act on it with `action`: its
-/// citizen or a guardian, or staff of its facility. Anyone else gets 404.
+/// Loads an appointment the caller may act on with `action`: its citizen or a guardian, or
+/// staff of its facility. The lookup is already restricted to what the caller may see, so an
+/// appointment of someone else costs the same one query as a missing id, and both get 404.
 pub async fn load_for(
     state: &AppState,
     actor: &Actor,
@@ -195,21 +196,13 @@ pub async fn load_for(
     action: Action,
     now: DateTime<Utc>,
 ) -> Result<(appointment::Model, Relationship), ApiError> {
+    let scope = appointment_scope(actor, action, now.date_naive())?;
     let row = appointment::Entity::find_by_id(aid)
+        .filter(scope.condition())
         .one(&state.db)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let relationship = authorize(
-        &state.db,
-        actor,
-        action,
-        Resource::Appointment {
-            citizen: row.citizen_id,
-            facility: row.facility_id,
-        },
-        now.date_naive(),
-    )
-    .await?;
+    let relationship = scope.relationship(&row).ok_or_else(ApiError::not_found)?;
     Ok((row, relationship))
 }
 
@@ -218,6 +211,8 @@ pub async fn load_for(
     params(("aid" = Uuid, Path, description = "Appointment id")),
     responses(
         (status = 200, description = "The appointment", body = Appointment),
+        (status = 401, description = "`unauthenticated`", content_type = "application/problem+json"),
+        (status = 403, description = "An enrolment session (`forbidden`), or staff with a basic session (`step_up_required`); the same for any id", content_type = "application/problem+json"),
         (status = 404, description = "No such appointment, or not yours", content_type = "application/problem+json"),
     ))]
 pub async fn get_appointment(
@@ -237,6 +232,8 @@ pub async fn get_appointment(
     params(("aid" = Uuid, Path, description = "Appointment id")),
     responses(
         (status = 200, description = "The QR code of `HBAPPT:<code>`", content_type = "image/svg+xml"),
+        (status = 401, description = "`unauthenticated`", content_type = "application/problem+json"),
+        (status = 403, description = "An enrolment session (`forbidden`), or staff with a basic session (`step_up_required`); the same for any id", content_type = "application/problem+json"),
         (status = 404, description = "No such appointment, or not yours", content_type = "application/problem+json"),
     ))]
 pub async fn appointment_qr(

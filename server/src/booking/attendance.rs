@@ -72,6 +72,8 @@ async fn attend(
     params(("aid" = Uuid, Path, description = "Appointment id")),
     responses(
         (status = 200, description = "Checked in", body = Appointment),
+        (status = 401, description = "`unauthenticated`", content_type = "application/problem+json"),
+        (status = 403, description = "A basic session (`step_up_required`) or an enrolment session (`forbidden`); the same for any id", content_type = "application/problem+json"),
         (status = 404, description = "No such appointment at the caller's facility", content_type = "application/problem+json"),
         (status = 409, description = "`check_in_not_today` or `appointment_not_active`", content_type = "application/problem+json"),
     ))]
@@ -89,6 +91,8 @@ pub async fn check_in(
     params(("aid" = Uuid, Path, description = "Appointment id")),
     responses(
         (status = 200, description = "Recorded as a no-show", body = Appointment),
+        (status = 401, description = "`unauthenticated`", content_type = "application/problem+json"),
+        (status = 403, description = "A basic session (`step_up_required`) or an enrolment session (`forbidden`); the same for any id", content_type = "application/problem+json"),
         (status = 404, description = "No such appointment at the caller's facility", content_type = "application/problem+json"),
         (status = 409, description = "`no_show_too_early` or `appointment_not_active`", content_type = "application/problem+json"),
     ))]

@@ -9,7 +9,7 @@ use super::error::BookingError;
 use super::mails;
 use super::settings;
 use crate::auth::actor::Actor;
-use crate::authz::{Action, Relationship};
+use crate::authz::{Action, Resource, allows};
 use crate::error::ApiResult;
 use crate::http::ValidJson;
 use crate::mail;
@@ -77,6 +77,8 @@ pub async fn cancel_in(
     request_body = CancelAppointmentRequest,
     responses(
         (status = 200, description = "Cancelled; the notice is mailed", body = Appointment),
+        (status = 401, description = "`unauthenticated`", content_type = "application/problem+json"),
+        (status = 403, description = "An enrolment session (`forbidden`), or staff with a basic session (`step_up_required`); the same for any id", content_type = "application/problem+json"),
         (status = 404, description = "No such appointment, or not yours", content_type = "application/problem+json"),
         (status = 409, description = "`cancellation_too_late` or `appointment_not_active`", content_type = "application/problem+json"),
     ))]
@@ -87,10 +89,15 @@ pub async fn cancel_appointment(
     ValidJson(request): ValidJson<CancelAppointmentRequest>,
 ) -> ApiResult<Json<Appointment>> {
     let now = state.clock.now();
-    let (row, relationship) = load_for(&state, &actor, aid, Action::BookFor, now).await?;
-    let by = match relationship {
-        Relationship::Staff(_) => CancelledBy::Facility,
-        _ => CancelledBy::Citizen,
+    let (row, _) = load_for(&state, &actor, aid, Action::BookFor, now).await?;
+    let appointment = Resource::Appointment {
+        citizen: row.citizen_id,
+        facility: row.facility_id,
+    };
+    let by = if allows(&actor, Action::OverrideCutOff, appointment) {
+        CancelledBy::Facility
+    } else {
+        CancelledBy::Citizen
     };
     let policy = settings::current(&state.db, now).await?;
     let organizer = organizer_email(&state);

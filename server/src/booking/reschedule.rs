@@ -9,7 +9,7 @@ use super::error::{BookingError, on_unique};
 use super::mails::{self, Kind};
 use super::settings;
 use crate::auth::actor::Actor;
-use crate::authz::{Action, Relationship};
+use crate::authz::{Action, Resource, allows};
 use crate::error::ApiResult;
 use crate::http::ValidJson;
 use crate::http::idempotency::{self, IdempotencyKey};
@@ -34,6 +34,8 @@ use uuid::Uuid;
     request_body = RescheduleAppointmentRequest,
     responses(
         (status = 200, description = "Moved; the new confirmation is mailed", body = healthbook_domain::booking::Appointment),
+        (status = 401, description = "`unauthenticated`", content_type = "application/problem+json"),
+        (status = 403, description = "An enrolment session (`forbidden`), or staff with a basic session (`step_up_required`); the same for any id", content_type = "application/problem+json"),
         (status = 404, description = "No such appointment or slot, or not yours", content_type = "application/problem+json"),
         (status = 409, description = "`slot_full` (the old booking stays), `slot_closed`, `slot_in_past`, `already_booked`, `cancellation_too_late`, `appointment_not_active`", content_type = "application/problem+json"),
         (status = 422, description = "`wrong_service`, `wrong_facility`, `same_slot`", content_type = "application/problem+json"),
@@ -46,8 +48,15 @@ pub async fn reschedule_appointment(
     ValidJson(request): ValidJson<RescheduleAppointmentRequest>,
 ) -> ApiResult<Response> {
     let now = state.clock.now();
-    let (row, relationship) = load_for(&state, &actor, aid, Action::BookFor, now).await?;
-    let by_citizen = !matches!(relationship, Relationship::Staff(_));
+    let (row, _) = load_for(&state, &actor, aid, Action::BookFor, now).await?;
+    let may_override_cut_off = allows(
+        &actor,
+        Action::OverrideCutOff,
+        Resource::Appointment {
+            citizen: row.citizen_id,
+            facility: row.facility_id,
+        },
+    );
     let policy = settings::current(&state.db, now).await?;
     let organizer = organizer_email(&state);
     let fingerprint = idempotency::fingerprint(&format!("reschedule:{aid}"), &request);
@@ -67,7 +76,7 @@ pub async fn reschedule_appointment(
         .exec_with_returning(&txn)
         .await?;
     let current = locked.into_iter().next().ok_or(BookingError::NotActive)?;
-    if by_citizen {
+    if !may_override_cut_off {
         check_cancellable(current.starts_at, now, policy.cancel_cutoff)
             .map_err(BookingError::from)?;
     }

@@ -1,0 +1,480 @@
+//! The one place that decides who may do what: `authorize(actor, action, resource)`, and the
+//! scopes that restrict a lookup to what the caller may see ([`scope`]).
+//!
+//! Handlers never look at roles or relationships themselves; they name the action and the
+//! resource and get back either the relationship that allowed it (so that reads by anyone
+//! but the citizen can be written to the access log) or the error to return.
+//!
+//! The order of the checks is deliberate, and each step depends on the caller alone until
+//! the last:
+//! 1. enrolment sessions may only register a passkey;
+//! 2. an action that needs a passkey session refuses a basic one with `step_up_required`;
+//! 3. a caller whose roles can never allow the action is refused (403 on collections and
+//!    the platform, 404 on a resource by id);
+//! 4. only then is the resource looked up — through a scope that already holds only what the
+//!    caller may see, so that a foreign id costs the same query as a missing one and gets
+//!    the same 404.
+
+pub mod scope;
+
+use crate::auth::actor::{AccountKind, Actor};
+use crate::auth::entities::guardianship;
+use crate::auth::error::AuthError;
+use crate::error::{ApiError, Text};
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use healthbook_domain::account::{Assurance, RoleGrant, StaffRole};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+pub use scope::{AppointmentScope, PractitionerScope, appointment_scope, practitioner_scope};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// See one's own account, sessions and authentication events.
+    ReadOwnAccount,
+    /// Sign out, end one's other sessions.
+    ManageOwnSessions,
+    /// Register a passkey on one's own account; `first` when the account has none yet.
+    EnrolPasskey { first: bool },
+    /// Rename or remove passkeys.
+    ManagePasskeys,
+    /// Add dependents, accept an invitation to be a guardian.
+    ManageDependents,
+    /// Invite a second guardian for a dependent: its guardians only, not the child.
+    InviteGuardian,
+    /// An adult deciding who may keep acting as their guardian.
+    ManageOwnGuardians,
+    /// Book, cancel and reschedule for a citizen.
+    BookFor,
+    /// Cancel or move an appointment after the citizens' cut-off (the facility does).
+    OverrideCutOff,
+    /// Read a citizen's health book, certificates, consultation notes.
+    ReadHealthRecord,
+    /// Change a citizen's profile or health record.
+    WriteHealthRecord,
+    /// Support: users, locks, sessions, audit search, recovery verification.
+    Support,
+    /// Create a staff account holding `role` (at `facility`).
+    CreateStaff {
+        role: StaffRole,
+        facility: Option<Uuid>,
+    },
+    /// Lock an account; `of_support` when it belongs to a support officer.
+    LockAccount { of_support: bool },
+    /// Approve another officer's pending request.
+    ApproveRequest { requested_by: Uuid },
+    /// Manage a facility: its staff, schedules, day lists.
+    ManageFacility,
+    /// Register and change practitioners.
+    ManagePractitioners,
+    /// Staff work at a facility: check-in, doses, consultations.
+    WorkAtFacility,
+    /// Read statistics of an administrative unit.
+    ReadStatistics,
+}
+
+impl Action {
+    /// Locking the account that holds `roles`.
+    pub fn lock_account(roles: &[RoleGrant]) -> Action {
+        Action::LockAccount {
+            of_support: roles.iter().any(|grant| grant.role == StaffRole::Support),
+        }
+    }
+
+    /// Health data and every staff action need a passkey session (OWASP ASVS L3: email is
+    /// not an authentication factor).
+    fn needs_passkey(self, actor: &Actor) -> bool {
+        match self {
+            Action::ReadOwnAccount | Action::ManageOwnSessions => false,
+            // The first passkey comes from a basic session; a further one from a basic
+            // session would let an email code plant an attacker's passkey. An enrolment
+            // session was opened by another proof (the staff code, a recovery) for this.
+            Action::EnrolPasskey { first } => !first && actor.assurance != Assurance::Enrolment,
+            Action::ManageDependents | Action::InviteGuardian | Action::BookFor => {
+                actor.kind == AccountKind::Staff
+            }
+            _ => true,
+        }
+    }
+
+    /// Actions on the caller's own record as a citizen: staff accounts have none.
+    fn needs_own_citizen(self) -> bool {
+        matches!(self, Action::ManageDependents | Action::ManageOwnGuardians)
+    }
+}
+
+/// Requests that one support officer may make but only a second may carry out: creating a
+/// support account and locking one. Either alone would let a single officer (or whoever
+/// holds their passkey) mint or silence support accounts.
+pub fn needs_second_officer(action: Action) -> bool {
+    matches!(
+        action,
+        Action::CreateStaff {
+            role: StaffRole::Support,
+            ..
+        } | Action::LockAccount { of_support: true }
+    )
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    /// The caller's own account.
+    OwnAccount,
+    /// A citizen's record, by its opaque id.
+    Citizen(Uuid),
+    /// A facility, by id.
+    Facility(Uuid),
+    /// The platform as a whole (support work, staff accounts).
+    Platform,
+    /// An appointment the caller may already act on: its citizen's, and its facility's.
+    Appointment { citizen: Uuid, facility: Uuid },
+}
+
+/// Why access was granted: the access log records everything but `Own`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relationship {
+    Own,
+    Guardian,
+    Staff(StaffRole),
+}
+
+/// The roles that work at a facility, the strongest first.
+const FACILITY_WORK: [StaffRole; 3] = [
+    StaffRole::FacilityAdmin,
+    StaffRole::Doctor,
+    StaffRole::Vaccinator,
+];
+
+/// Steps 1 and 2: what the session alone rules out, before anything is looked up.
+fn gate(actor: &Actor, action: Action) -> Result<(), ApiError> {
+    if actor.assurance == Assurance::Enrolment && !matches!(action, Action::EnrolPasskey { .. }) {
+        return Err(AuthError::Forbidden.into());
+    }
+    if action.needs_passkey(actor) && actor.assurance != Assurance::Passkey {
+        return Err(AuthError::StepUpRequired.into());
+    }
+    Ok(())
+}
+
+/// What a support officer gets for approving their own request.
+fn second_officer_required() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "second_officer_required",
+        Text::new(
+            "Yêu cầu này cần một cán bộ hỗ trợ khác phê duyệt.",
+            "Another support officer must approve this request.",
+        ),
+    )
+}
+
+pub async fn authorize(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    action: Action,
+    resource: Resource,
+    today: NaiveDate,
+) -> Result<Relationship, ApiError> {
+    gate(actor, action)?;
+    match resource {
+        Resource::OwnAccount => {
+            if action.needs_own_citizen() && actor.citizen_id.is_none() {
+                return Err(AuthError::Forbidden.into());
+            }
+            Ok(Relationship::Own)
+        }
+        Resource::Citizen(cid) => citizen_access(db, actor, action, cid, today).await,
+        Resource::Facility(fid) => facility_access(actor, action, fid),
+        // Appointments are looked up through their scope ([`appointment_scope`]).
+        Resource::Appointment { .. } => Err(ApiError::not_found()),
+        Resource::Platform => platform_access(actor, action),
+    }
+}
+
+/// Whether a caller who may already act on `resource` may also do `action` to it: a
+/// refinement of access granted, never a reason to answer differently about existence.
+pub fn allows(actor: &Actor, action: Action, resource: Resource) -> bool {
+    if gate(actor, action).is_err() {
+        return false;
+    }
+    match (action, resource) {
+        (Action::OverrideCutOff, Resource::Appointment { facility, .. }) => {
+            facility_access(actor, Action::WorkAtFacility, facility).is_ok()
+        }
+        _ => false,
+    }
+}
+
+fn platform_access(actor: &Actor, action: Action) -> Result<Relationship, ApiError> {
+    let support = Relationship::Staff(StaffRole::Support);
+    match action {
+        Action::Support | Action::LockAccount { .. } if actor.has_role(StaffRole::Support) => {
+            Ok(support)
+        }
+        Action::ApproveRequest { requested_by } if actor.has_role(StaffRole::Support) => {
+            if requested_by == actor.account_id {
+                Err(second_officer_required())
+            } else {
+                Ok(support)
+            }
+        }
+        Action::CreateStaff { role, facility } => create_staff_access(actor, role, facility),
+        Action::ReadStatistics if actor.has_role(StaffRole::Authority) => {
+            Ok(Relationship::Staff(StaffRole::Authority))
+        }
+        _ => Err(AuthError::Forbidden.into()),
+    }
+}
+
+/// Support may create any staff account; a facility's administrator may create the doctors
+/// and vaccinators of that facility.
+fn create_staff_access(
+    actor: &Actor,
+    role: StaffRole,
+    facility: Option<Uuid>,
+) -> Result<Relationship, ApiError> {
+    if actor.has_role(StaffRole::Support) {
+        return Ok(Relationship::Staff(StaffRole::Support));
+    }
+    let admin_here = facility.is_some_and(|fid| {
+        actor
+            .facilities_with(StaffRole::FacilityAdmin)
+            .any(|f| f == fid)
+    });
+    if admin_here && matches!(role, StaffRole::Doctor | StaffRole::Vaccinator) {
+        return Ok(Relationship::Staff(StaffRole::FacilityAdmin));
+    }
+    Err(AuthError::Forbidden.into())
+}
+
+async fn citizen_access(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    action: Action,
+    cid: Uuid,
+    today: NaiveDate,
+) -> Result<Relationship, ApiError> {
+    let citizen_action = matches!(
+        action,
+        Action::BookFor
+            | Action::ReadHealthRecord
+            | Action::WriteHealthRecord
+            | Action::ManageDependents
+            | Action::InviteGuardian
+    );
+    if !citizen_action {
+        return Err(ApiError::not_found());
+    }
+    if actor.citizen_id == Some(cid) && action != Action::InviteGuardian {
+        return Ok(Relationship::Own);
+    }
+    if let Some(guardian) = actor.citizen_id
+        && is_guardian(db, guardian, cid, today).await?
+    {
+        return Ok(Relationship::Guardian);
+    }
+    Err(ApiError::not_found())
+}
+
+/// The guardianships through which `guardian` acts today: active, and not ended (it ends
+/// on the dependent's 18th birthday unless the adult granted it again, which clears
+/// `ends_on`). One rule for single checks and for scoped lookups.
+pub fn acting_guardianships(guardian: Uuid, today: NaiveDate) -> Condition {
+    Condition::all()
+        .add(guardianship::Column::GuardianId.eq(guardian))
+        .add(guardianship::Column::Status.eq("active"))
+        .add(
+            Condition::any()
+                .add(guardianship::Column::EndsOn.is_null())
+                .add(guardianship::Column::EndsOn.gt(today)),
+        )
+}
+
+/// Whether `guardian` acts for `dependent` today.
+pub async fn is_guardian(
+    db: &impl ConnectionTrait,
+    guardian: Uuid,
+    dependent: Uuid,
+    today: NaiveDate,
+) -> Result<bool, sea_orm::DbErr> {
+    Ok(guardianship::Entity::find()
+        .filter(acting_guardianships(guardian, today))
+        .filter(guardianship::Column::DependentId.eq(dependent))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+fn facility_access(actor: &Actor, action: Action, fid: Uuid) -> Result<Relationship, ApiError> {
+    let roles: &[StaffRole] = match action {
+        Action::ManageFacility => &[StaffRole::FacilityAdmin],
+        Action::WorkAtFacility => &FACILITY_WORK,
+        _ => &[],
+    };
+    if let Some(role) = roles
+        .iter()
+        .copied()
+        .find(|role| actor.facilities_with(*role).any(|f| f == fid))
+    {
+        return Ok(Relationship::Staff(role));
+    }
+    if action == Action::ManageFacility && actor.has_role(StaffRole::Support) {
+        return Ok(Relationship::Staff(StaffRole::Support));
+    }
+    Err(AuthError::Forbidden.into())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use healthbook_domain::Lang;
+
+    pub fn actor(kind: AccountKind, assurance: Assurance, roles: Vec<RoleGrant>) -> Actor {
+        let t = chrono::DateTime::UNIX_EPOCH;
+        Actor {
+            session_id: Uuid::nil(),
+            account_id: Uuid::from_u128(99),
+            kind,
+            assurance,
+            citizen_id: (kind == AccountKind::Citizen).then(|| Uuid::from_u128(1)),
+            roles,
+            email_verified: true,
+            lang: Lang::Vi,
+            last_seen_at: t,
+            idle_expires_at: t,
+            absolute_expires_at: t,
+        }
+    }
+
+    pub fn grant(role: StaffRole, facility: Option<Uuid>) -> RoleGrant {
+        RoleGrant {
+            role,
+            facility_id: facility,
+            admin_unit: None,
+        }
+    }
+
+    #[test]
+    fn health_data_needs_a_passkey_but_booking_does_not() {
+        let citizen = actor(AccountKind::Citizen, Assurance::Basic, vec![]);
+        assert!(Action::ReadHealthRecord.needs_passkey(&citizen));
+        assert!(Action::WriteHealthRecord.needs_passkey(&citizen));
+        assert!(!Action::BookFor.needs_passkey(&citizen));
+        assert!(!Action::ManageDependents.needs_passkey(&citizen));
+        assert!(!Action::EnrolPasskey { first: true }.needs_passkey(&citizen));
+    }
+
+    #[test]
+    fn only_the_first_passkey_comes_from_a_basic_session() {
+        let basic = actor(AccountKind::Citizen, Assurance::Basic, vec![]);
+        let enrolment = actor(AccountKind::Citizen, Assurance::Enrolment, vec![]);
+        let strong = actor(AccountKind::Citizen, Assurance::Passkey, vec![]);
+        assert!(gate(&basic, Action::EnrolPasskey { first: true }).is_ok());
+        assert_eq!(
+            gate(&basic, Action::EnrolPasskey { first: false })
+                .err()
+                .map(|e| e.code),
+            Some("step_up_required")
+        );
+        assert!(gate(&enrolment, Action::EnrolPasskey { first: false }).is_ok());
+        assert!(gate(&strong, Action::EnrolPasskey { first: false }).is_ok());
+    }
+
+    #[test]
+    fn every_staff_action_needs_a_passkey() {
+        let staff = actor(AccountKind::Staff, Assurance::Basic, vec![]);
+        for action in [
+            Action::BookFor,
+            Action::OverrideCutOff,
+            Action::Support,
+            Action::LockAccount { of_support: false },
+            Action::ApproveRequest {
+                requested_by: Uuid::nil(),
+            },
+            Action::ManageFacility,
+            Action::ManagePractitioners,
+            Action::WorkAtFacility,
+            Action::ReadStatistics,
+        ] {
+            assert!(action.needs_passkey(&staff), "{action:?}");
+        }
+    }
+
+    #[test]
+    fn facility_roles_do_not_cross_facilities() {
+        let here = Uuid::from_u128(10);
+        let there = Uuid::from_u128(11);
+        let doctor = actor(
+            AccountKind::Staff,
+            Assurance::Passkey,
+            vec![grant(StaffRole::Doctor, Some(here))],
+        );
+        assert!(facility_access(&doctor, Action::WorkAtFacility, here).is_ok());
+        assert!(facility_access(&doctor, Action::WorkAtFacility, there).is_err());
+        assert!(facility_access(&doctor, Action::ManageFacility, here).is_err());
+        let at = |facility| Resource::Appointment {
+            citizen: Uuid::nil(),
+            facility,
+        };
+        assert!(allows(&doctor, Action::OverrideCutOff, at(here)));
+        assert!(!allows(&doctor, Action::OverrideCutOff, at(there)));
+    }
+
+    #[test]
+    fn a_facility_admin_creates_doctors_and_vaccinators_of_their_facility_only() {
+        let here = Uuid::from_u128(10);
+        let admin = actor(
+            AccountKind::Staff,
+            Assurance::Passkey,
+            vec![grant(StaffRole::FacilityAdmin, Some(here))],
+        );
+        let create = |role, facility| {
+            platform_access(&admin, Action::CreateStaff { role, facility }).is_ok()
+        };
+        assert!(create(StaffRole::Doctor, Some(here)));
+        assert!(create(StaffRole::Vaccinator, Some(here)));
+        assert!(!create(StaffRole::FacilityAdmin, Some(here)));
+        assert!(!create(StaffRole::Doctor, Some(Uuid::from_u128(11))));
+        assert!(!create(StaffRole::Support, None));
+    }
+
+    #[test]
+    fn support_accounts_need_a_second_officer_and_not_the_requester() {
+        let officer = actor(
+            AccountKind::Staff,
+            Assurance::Passkey,
+            vec![grant(StaffRole::Support, None)],
+        );
+        assert!(needs_second_officer(Action::CreateStaff {
+            role: StaffRole::Support,
+            facility: None
+        }));
+        assert!(needs_second_officer(Action::LockAccount {
+            of_support: true
+        }));
+        assert!(!needs_second_officer(Action::CreateStaff {
+            role: StaffRole::Doctor,
+            facility: Some(Uuid::nil())
+        }));
+        assert!(!needs_second_officer(Action::LockAccount {
+            of_support: false
+        }));
+        let own = platform_access(
+            &officer,
+            Action::ApproveRequest {
+                requested_by: officer.account_id,
+            },
+        );
+        assert_eq!(own.err().map(|e| e.code), Some("second_officer_required"));
+        assert!(
+            platform_access(
+                &officer,
+                Action::ApproveRequest {
+                    requested_by: Uuid::from_u128(7)
+                }
+            )
+            .is_ok()
+        );
+    }
+}
