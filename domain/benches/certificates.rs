@@ -242,17 +242,18 @@ fn main() {
         }),
         zlib_once(6, None, &cose_bytes).len(),
     );
-    for level in [1u32, 6, 9] {
+    let window = |bits: u8| format!("{} KiB window", (1u32 << bits) / 1024);
+    for (level, bits) in [(1u32, 12u8), (1, 15), (6, 15), (9, 15)] {
         zrow(
-            &format!("fresh encoder, level {level}, 4 KiB window"),
+            &format!("fresh encoder, level {level}, {}", window(bits)),
             rate(|| {
-                black_box(zlib_once(level, Some(12), black_box(&cose_bytes)));
+                black_box(zlib_once(level, Some(bits), black_box(&cose_bytes)));
             }),
-            zlib_once(level, Some(12), &cose_bytes).len(),
+            zlib_once(level, Some(bits), &cose_bytes).len(),
         );
     }
-    for level in [1u32, 6, 9] {
-        let mut reused = Compress::new_with_window_bits(Compression::new(level), true, 12);
+    for (level, bits) in [(1u32, 12u8), (1, 15), (6, 15), (9, 15)] {
+        let mut reused = Compress::new_with_window_bits(Compression::new(level), true, bits);
         let mut size = 0;
         let per_second = rate(|| {
             reused.reset();
@@ -263,14 +264,14 @@ fn main() {
             size = out.len();
         });
         zrow(
-            &format!("reused encoder, level {level}, 4 KiB window"),
+            &format!("reused encoder, level {level}, {}", window(bits)),
             per_second,
             size,
         );
     }
     zrow(
         &format!(
-            "hc1::deflate (reused per thread, level {}, 4 KiB window)",
+            "hc1::deflate (reused per thread, level {}, 32 KiB window)",
             hc1::COMPRESSION_LEVEL
         ),
         rate(|| {

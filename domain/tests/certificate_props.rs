@@ -216,6 +216,18 @@ proptest! {
     }
 
     #[test]
+    fn issued_certificates_start_a_zlib_stream_that_strict_verifiers_inflate((claims, _) in claims()) {
+        // Verifiers that check the header inflate only a 32 KiB window (`0x78`), at any level.
+        let text = certificate::encode(&claims, &ISSUER.signer).expect("issued");
+        let compressed = hc1::base45_decode(hc1::unprefix(&text).expect("prefix")).expect("base45");
+        let header = [compressed[0], compressed[1]];
+        prop_assert!(
+            [[0x78, 0x01], [0x78, 0x5E], [0x78, 0x9C], [0x78, 0xDA]].contains(&header),
+            "the zlib stream starts {:02X?}", header
+        );
+    }
+
+    #[test]
     fn flipping_any_byte_of_the_cose_message_is_caught(
         (claims, now) in claims(),
         position in any::<proptest::sample::Index>(),

@@ -269,6 +269,30 @@ mod tests {
         );
     }
 
+    /// What verifiers that check the zlib header accept: CMF `0x78` (deflate, 32 KiB window)
+    /// with the FLEVEL byte of levels 0–1, 2–5, 6 and 7–9.
+    const STANDARD_ZLIB_HEADERS: [[u8; 2]; 4] =
+        [[0x78, 0x01], [0x78, 0x5E], [0x78, 0x9C], [0x78, 0xDA]];
+
+    #[test]
+    fn issued_certificates_start_their_zlib_stream_with_a_standard_header() {
+        let signer = dsc(&[2]);
+        for days in [0, 1, 400] {
+            let text = encode(
+                &measles_dose(at(2026, 8, 3) + chrono::Duration::days(days)),
+                &signer.signer,
+            )
+            .expect("issued");
+            let compressed =
+                hc1::base45_decode(hc1::unprefix(&text).expect("prefix")).expect("base45");
+            let header = [compressed[0], compressed[1]];
+            assert!(
+                STANDARD_ZLIB_HEADERS.contains(&header),
+                "the zlib stream starts {header:02X?}"
+            );
+        }
+    }
+
     #[test]
     fn a_signer_limited_to_tests_cannot_sign_vaccinations() {
         let signer = dsc(&[1]);
