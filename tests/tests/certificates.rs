@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use healthbook_domain::certificate::{
     CertificateType, EnvelopeError, RevocationListDocument, SignedEnvelope, TrustListDocument,
-    VerifyingKey, verify_revocation_list, verify_trust_list,
+    VerifyingKey, hc1, verify_revocation_list, verify_trust_list,
 };
 use healthbook_server::certificates::trust_list::TrustListSigningKey;
 use healthbook_tests::{Backend, TestApp, binary};
@@ -82,6 +82,17 @@ impl Deployment {
         String::from_utf8(output.stdout).unwrap()
     }
 
+    /// `certs sign`: the `HC1:` text, checked to be readable by verifiers that insist on
+    /// the standard zlib header.
+    #[track_caller]
+    fn sign(&self, args: &[&str]) -> String {
+        let mut all = vec!["certs", "sign"];
+        all.extend_from_slice(args);
+        let hc1 = self.ok(&all).trim().to_owned();
+        assert_strict_verifiers_inflate(&hc1);
+        hc1
+    }
+
     fn keys_dir(&self) -> PathBuf {
         self.data_dir.join("keys")
     }
@@ -91,6 +102,18 @@ impl Deployment {
         std::fs::write(&path, contents).unwrap();
         path.to_str().unwrap().to_owned()
     }
+}
+
+/// The EU reference app core, Corona-Warn-App and common SDKs inflate only a zlib stream with
+/// a 32 KiB window: CMF `0x78`, then the FLEVEL byte of one of the four levels.
+#[track_caller]
+fn assert_strict_verifiers_inflate(hc1_text: &str) {
+    let compressed = hc1::base45_decode(hc1::unprefix(hc1_text).unwrap()).unwrap();
+    let header = [compressed[0], compressed[1]];
+    assert!(
+        [[0x78, 0x01], [0x78, 0x5E], [0x78, 0x9C], [0x78, 0xDA]].contains(&header),
+        "the zlib stream starts {header:02X?}"
+    );
 }
 
 fn stderr(output: &Output) -> String {
@@ -399,10 +422,7 @@ async fn signed_certificates_verify_against_the_server_a_trust_list_file_and_the
     let app = TestApp::spawn().await.unwrap();
     let deployment = Deployment::of(&app);
     let payload = deployment.write("dcc.json", vaccination_payload().to_string());
-    let hc1 = deployment
-        .ok(&["certs", "sign", &payload])
-        .trim()
-        .to_owned();
+    let hc1 = deployment.sign(&[&payload]);
     assert!(hc1.starts_with("HC1:"), "{hc1}");
 
     let (valid, report) = verify_json(&deployment, &[&hc1, "--server", &app.base_url]);
@@ -480,10 +500,7 @@ async fn signed_certificates_verify_against_the_server_a_trust_list_file_and_the
 
     // A certificate signed by another deployment is not trusted here.
     let foreign_payload = stranger.write("dcc.json", vaccination_payload().to_string());
-    let foreign = stranger
-        .ok(&["certs", "sign", &foreign_payload])
-        .trim()
-        .to_owned();
+    let foreign = stranger.sign(&[&foreign_payload]);
     let (valid, report) = verify_json(&deployment, &[&foreign, "--server", &app.base_url]);
     assert!(!valid);
     assert_eq!(report["code"], "certificate_unknown_key_id");
@@ -495,10 +512,7 @@ async fn rotation_keeps_old_certificates_verifiable_and_signs_new_ones_with_the_
     let app = TestApp::spawn().await.unwrap();
     let deployment = Deployment::of(&app);
     let payload = deployment.write("dcc.json", vaccination_payload().to_string());
-    let before = deployment
-        .ok(&["certs", "sign", &payload])
-        .trim()
-        .to_owned();
+    let before = deployment.sign(&[&payload]);
     let (_, report_before) = verify_json(&deployment, &[&before, "--server", &app.base_url]);
     let old_kid = report_before["kid"].as_str().unwrap().to_owned();
 
@@ -511,10 +525,7 @@ async fn rotation_keeps_old_certificates_verifiable_and_signs_new_ones_with_the_
         .unwrap();
     assert_ne!(new_kid, old_kid);
 
-    let after = deployment
-        .ok(&["certs", "sign", &payload])
-        .trim()
-        .to_owned();
+    let after = deployment.sign(&[&payload]);
     let (valid, report_after) = verify_json(&deployment, &[&after, "--server", &app.base_url]);
     assert!(valid, "{report_after:#}");
     assert_eq!(report_after["kid"], new_kid.as_str());
@@ -585,7 +596,7 @@ async fn a_signer_refuses_certificates_that_outlive_it_or_that_its_key_usage_for
 
     // A DSC whose extended key usage includes tests signs them.
     deployment.ok(&["keys", "rotate", "--uses", "test,vaccination"]);
-    let hc1 = deployment.ok(&["certs", "sign", &test]).trim().to_owned();
+    let hc1 = deployment.sign(&[&test]);
     assert!(hc1.starts_with("HC1:"));
 
     // A payload that breaks the DCC schema is refused before anything is signed.
@@ -677,10 +688,7 @@ async fn configured_pem_keys_replace_generated_ones() {
         )
         .env("HEALTHBOOK_TRUST_LIST_KEY", path("trust-list-", ".key.pem"));
     let payload = deployment.write("dcc.json", vaccination_payload().to_string());
-    let hc1 = deployment
-        .ok(&["certs", "sign", &payload])
-        .trim()
-        .to_owned();
+    let hc1 = deployment.sign(&[&payload]);
     let (valid, report) = verify_json(&deployment, &[&hc1, "--server", &app.base_url]);
     assert!(valid, "{report:#}");
     let output = deployment.run(&["keys", "rotate"]);
