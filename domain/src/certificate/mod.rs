@@ -46,7 +46,7 @@ pub use revocation::{
 };
 pub use schema::{SchemaViolation, Strictness};
 pub use signer::{EcdsaP256Signer, Signer};
-pub use trust::{AllowedUses, TrustEntry, TrustError, TrustStore};
+pub use trust::{AllowedUses, LoadedTrust, SkippedEntry, TrustEntry, TrustError, TrustStore};
 pub use trust_list::{TrustListDocument, TrustListEntry, sign_trust_list, verify_trust_list};
 pub use uvci::{Uvci, UvciError};
 
@@ -210,45 +210,14 @@ pub fn check_key_usage(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::certificate::routine::{TargetDisease, targets_for_schedule_id};
-    use crate::certificate::test_support::dsc;
+    use crate::certificate::routine::TargetDisease;
+    use crate::certificate::test_support::{dsc, measles_dose};
     use chrono::{NaiveDate, TimeZone};
 
     fn at(year: i32, month: u32, day: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(year, month, day, 0, 0, 0)
             .single()
             .expect("instant")
-    }
-
-    fn measles_dose(issued_at: DateTime<Utc>) -> Claims {
-        let disease = targets_for_schedule_id("measles_1").expect("programme antigen")[0];
-        Claims {
-            issuer: "VN".into(),
-            issued_at,
-            expires_at: issued_at + chrono::Duration::days(365 * 5),
-            dcc: Dcc {
-                ver: payload::SCHEMA_VERSION.into(),
-                nam: PersonName {
-                    r#fn: Some("Trần".into()),
-                    fnt: "TRAN".into(),
-                    gn: Some("Bảo Châu".into()),
-                    gnt: Some("BAO<CHAU".into()),
-                },
-                dob: "2025-11-02".into(),
-                event: Event::Vaccination(VaccinationEntry {
-                    tg: disease.snomed_ct().into(),
-                    vp: "J07BD01".into(),
-                    mp: "MVVAC".into(),
-                    ma: "POLYVAC".into(),
-                    dn: 1,
-                    sd: 1,
-                    dt: NaiveDate::from_ymd_opt(2026, 8, 3).expect("date"),
-                    co: "VN".into(),
-                    is: "Bộ Y tế".into(),
-                    ci: Uvci::from_uuid(uuid::Uuid::from_u128(42)).into_string(),
-                }),
-            },
-        }
     }
 
     #[test]

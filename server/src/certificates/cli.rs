@@ -11,7 +11,8 @@ use chrono::{DateTime, Duration, SubsecRound, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use healthbook_domain::certificate::{
     self, CertificateType, Claims, Dcc, RevocationIndex, RevocationListDocument, SignedEnvelope,
-    Strictness, TrustListDocument, VerifyingKey, schema, verify_revocation_list, verify_trust_list,
+    SkippedEntry, Strictness, TrustStore, VerifyingKey, schema, verify_revocation_list,
+    verify_trust_list,
 };
 use healthbook_domain::{Lang, Localized};
 use sea_orm::DatabaseConnection;
@@ -312,6 +313,8 @@ struct TrustListReport {
     stale: bool,
     /// Whether the list's key was pinned (`--pin`) rather than taken from the server.
     pinned: bool,
+    /// Entries left out because they cannot be used; the others verify as usual.
+    skipped: Vec<SkippedEntry>,
 }
 
 #[derive(Debug, Serialize)]
@@ -372,7 +375,7 @@ async fn fetch(client: &reqwest::Client, url: &str) -> anyhow::Result<Vec<u8>> {
 async fn trust(
     args: &VerifyArgs,
     now: DateTime<Utc>,
-) -> anyhow::Result<(TrustListDocument, TrustListReport, RevocationIndex)> {
+) -> anyhow::Result<(TrustStore, TrustListReport, RevocationIndex)> {
     let (envelope, revocations, key, source, pinned) = match (&args.server, &args.trust_list) {
         (Some(server), _) => {
             let base = server.trim_end_matches('/');
@@ -425,23 +428,22 @@ async fn trust(
         }
         None => RevocationIndex::default(),
     };
+    let loaded = opened.document.trust_store();
     let report = TrustListReport {
         source,
         version: opened.document.version,
         issued_at: opened.document.issued_at,
         stale: opened.stale,
         pinned,
+        skipped: loaded.skipped,
     };
-    Ok((opened.document, report, index))
+    Ok((loaded.store, report, index))
 }
 
 async fn verify_command(config: &Config, args: VerifyArgs) -> anyhow::Result<()> {
     let now = now(config);
     let text = hc1_text(&args.input)?;
-    let (document, trust_report, revocations) = trust(&args, now).await?;
-    let store = document
-        .trust_store()
-        .map_err(|error| anyhow!("the trust list has an unreadable entry: {error}"))?;
+    let (store, trust_report, revocations) = trust(&args, now).await?;
     let mut report = VerifyReport {
         valid: false,
         code: None,
@@ -547,6 +549,19 @@ fn human(report: &VerifyReport) -> String {
                 },
             )),
         ));
+        for skipped in &list.skipped {
+            text.push_str(&line(
+                "skipped",
+                Some(format!(
+                    "entry {} (kid {}, {}): {} — {}",
+                    skipped.index,
+                    skipped.kid.as_deref().unwrap_or("none"),
+                    skipped.country.as_deref().unwrap_or("no country"),
+                    skipped.code,
+                    skipped.reason
+                )),
+            ));
+        }
     }
     if let Some(dcc) = &report.dcc {
         text.push_str("Payload:\n");
