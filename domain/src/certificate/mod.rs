@@ -11,6 +11,7 @@
 mod cbor;
 pub mod cose;
 pub mod cwt;
+pub mod dsc_list;
 pub mod envelope;
 pub mod error;
 pub mod hc1;
@@ -31,6 +32,7 @@ use chrono::{DateTime, Utc};
 
 pub use cose::CoseSign1Message;
 pub use cwt::{Claims, CwtClaims};
+pub use dsc_list::{DscList, DscListError, DscListFormat, read_dsc_list, read_signer_certificates};
 pub use envelope::{EnvelopeError, Opened, SignedEnvelope};
 pub use error::{
     Base45Error, CborError, CoseError, EncodeError, KeyError, PrefixError, SignError,

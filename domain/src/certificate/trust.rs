@@ -176,6 +176,7 @@ impl TrustError {
         match self {
             TrustError::Key(KeyError::BadCertificate) => "trust_entry_bad_certificate",
             TrustError::Key(KeyError::UnsupportedKey) => "trust_entry_unsupported_key",
+            TrustError::Key(KeyError::BadPublicKey) => "trust_entry_bad_public_key",
             TrustError::KidMismatch { .. } => "trust_entry_kid_mismatch",
             TrustError::BadKid => "trust_entry_bad_kid",
             TrustError::Base64 => "trust_entry_bad_base64",
@@ -199,8 +200,9 @@ pub struct SkippedEntry {
     /// The country the list gives for it, when it gives one.
     pub country: Option<String>,
     /// Stable: `trust_entry_unsupported_key`, `trust_entry_bad_certificate`,
-    /// `trust_entry_kid_mismatch`, `trust_entry_bad_kid`, `trust_entry_bad_base64`,
-    /// `trust_entry_not_a_signer`, `trust_entry_thumbprint_mismatch`, `trust_entry_unreadable`.
+    /// `trust_entry_bad_public_key`, `trust_entry_kid_mismatch`, `trust_entry_bad_kid`,
+    /// `trust_entry_bad_base64`, `trust_entry_not_a_signer`, `trust_entry_thumbprint_mismatch`,
+    /// `trust_entry_unreadable`.
     pub code: String,
     /// What is wrong, in English.
     pub reason: String,
@@ -280,6 +282,19 @@ impl TrustEntry {
                 .next()
                 .and_then(|country| country.as_str().ok())
                 .map(str::to_owned),
+        })
+    }
+
+    /// A signer known only by its kid and bare public key, as some national lists publish
+    /// it: no certificate, so no validity period or key usage to narrow what it may sign.
+    pub fn from_public_key_der(key_id: KeyId, spki_der: &[u8]) -> Result<TrustEntry, TrustError> {
+        Ok(TrustEntry {
+            key_id,
+            key: VerifyingKey::from_public_key_der(spki_der)?,
+            not_before: DateTime::<Utc>::MIN_UTC,
+            not_after: DateTime::<Utc>::MAX_UTC,
+            allowed: AllowedUses::ANY,
+            country: None,
         })
     }
 
