@@ -162,7 +162,7 @@ pub enum TrustError {
     BadKid,
     #[error("the trust-list entry's certificate is not valid base64")]
     Base64,
-    #[error("the trust-list entry is a {0} certificate, not a document signer")]
+    #[error("the trust-list entry is of type {0}, not a document signer (DSC)")]
     NotADocumentSigner(String),
     #[error("the trust-list entry's thumbprint is not the SHA-256 of its certificate")]
     ThumbprintMismatch,

@@ -10,8 +10,9 @@ use anyhow::{Context, anyhow, bail};
 use chrono::{DateTime, Utc};
 use clap::Args;
 use healthbook_domain::certificate::{
-    self, CertificateType, RevocationIndex, RevocationListDocument, SignedEnvelope, SkippedEntry,
-    TrustStore, VerifyingKey, verify_revocation_list, verify_trust_list,
+    self, CertificateType, DscListError, RevocationIndex, RevocationListDocument, SignedEnvelope,
+    SkippedEntry, TrustStore, VerifyingKey, read_dsc_list, read_signer_certificates,
+    verify_revocation_list, verify_trust_list,
 };
 use healthbook_domain::{Lang, Localized};
 use serde::Serialize;
@@ -22,7 +23,7 @@ pub struct VerifyArgs {
     /// An HC1: text, a file holding one, a PNG of its QR code, or `-` for standard input.
     pub input: String,
     /// Base URL of a running server: its trust list and revocation list are used.
-    #[arg(long, value_name = "URL", conflicts_with = "trust_list")]
+    #[arg(long, value_name = "URL", conflicts_with_all = ["trust_list", "signer", "dsc_list"])]
     pub server: Option<String>,
     /// A trust list saved from GET /v1/trust-list (the signed envelope).
     #[arg(long, value_name = "FILE")]
@@ -35,6 +36,19 @@ pub struct VerifyArgs {
     /// otherwise fetched from the server itself (trust on first use).
     #[arg(long, value_name = "FILE")]
     pub pin: Option<PathBuf>,
+    /// A document signer certificate (DSC) to trust as it is: DER, or PEM holding one or
+    /// more certificates. For a foreign certificate whose signer you hold; nothing vouches
+    /// for the file but you.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["trust_list", "dsc_list", "pin"])]
+    pub signer: Option<PathBuf>,
+    /// Document signers published by others: the EU DCC gateway's trust-list download (a
+    /// JSON array of {kid, certificateType, country, rawData, signature, thumbprint,
+    /// timestamp}), a national backend's {"certificates": [...]} (after its signature line
+    /// or not), or an object keyed by kid holding certificates or public keys. Entries that
+    /// are not document signers or cannot be used are skipped and listed. The list's
+    /// signatures are not checked: it is trusted as the file you give.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["trust_list", "pin"])]
+    pub dsc_list: Option<PathBuf>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
@@ -44,13 +58,62 @@ pub struct VerifyArgs {
 #[derive(Debug, Serialize)]
 struct TrustListReport {
     source: String,
-    version: u64,
-    issued_at: DateTime<Utc>,
+    /// `healthbook` (our signed list), `certificate` (`--signer`), or the format of a
+    /// `--dsc-list`: `dcc-gateway`, `certificates`, `keyed-by-kid`.
+    format: &'static str,
+    /// The signed list's version and issue time; foreign signers have neither.
+    version: Option<u64>,
+    issued_at: Option<DateTime<Utc>>,
     stale: bool,
     /// Whether the list's key was pinned (`--pin`) rather than taken from the server.
     pinned: bool,
+    /// How many signers it gave to verify with.
+    signers: usize,
     /// Entries left out because they cannot be used; the others verify as usual.
     skipped: Vec<SkippedEntry>,
+}
+
+/// Signers given by the operator rather than by a HealthBook list: nothing is signed, no
+/// revocation list comes with them.
+fn foreign_trust(
+    path: &Path,
+    source: ForeignSource,
+) -> anyhow::Result<(TrustStore, TrustListReport, RevocationIndex)> {
+    let bytes = read_input(path)?;
+    let refused = |error: DscListError| anyhow!("{}: {error}", path.display());
+    let (format, loaded) = match source {
+        ForeignSource::Signer => (
+            "certificate",
+            read_signer_certificates(&bytes).map_err(refused)?,
+        ),
+        ForeignSource::DscList => {
+            let list = read_dsc_list(&bytes).map_err(|error| match error {
+                DscListError::SignedEnvelope => anyhow!(
+                    "{}: a HealthBook signed trust list: give it with --trust-list and --pin",
+                    path.display()
+                ),
+                other => refused(other),
+            })?;
+            (list.format.as_str(), list.trust)
+        }
+    };
+    let report = TrustListReport {
+        source: path.display().to_string(),
+        format,
+        version: None,
+        issued_at: None,
+        stale: false,
+        pinned: false,
+        signers: loaded.store.len(),
+        skipped: loaded.skipped,
+    };
+    Ok((loaded.store, report, RevocationIndex::default()))
+}
+
+#[derive(Debug, Clone, Copy)]
+enum ForeignSource {
+    Signer,
+    DscList,
 }
 
 #[derive(Debug, Serialize)]
@@ -112,6 +175,12 @@ async fn trust(
     args: &VerifyArgs,
     now: DateTime<Utc>,
 ) -> anyhow::Result<(TrustStore, TrustListReport, RevocationIndex)> {
+    if let Some(path) = &args.signer {
+        return foreign_trust(path, ForeignSource::Signer);
+    }
+    if let Some(path) = &args.dsc_list {
+        return foreign_trust(path, ForeignSource::DscList);
+    }
     let (envelope, revocations, key, source, pinned) = match (&args.server, &args.trust_list) {
         (Some(server), _) => {
             let base = server.trim_end_matches('/');
@@ -147,10 +216,16 @@ async fn trust(
                 true,
             )
         }
-        (None, None) => bail!("give --server URL or --trust-list FILE to verify against"),
+        (None, None) => bail!(
+            "give --server URL, --trust-list FILE, --signer FILE or --dsc-list FILE to verify against"
+        ),
     };
-    let envelope: SignedEnvelope =
-        serde_json::from_slice(&envelope).context("the trust list is not a signed envelope")?;
+    let envelope: SignedEnvelope = serde_json::from_slice(&envelope).map_err(|_| {
+        anyhow!(
+            "the trust list is not a HealthBook signed envelope (a gateway or national list of \
+             document signers goes with --dsc-list)"
+        )
+    })?;
     let opened = verify_trust_list(&envelope, &key, None, now)
         .map_err(|error| anyhow!("the trust list does not verify: {error}"))?;
     let index = match revocations {
@@ -167,10 +242,12 @@ async fn trust(
     let loaded = opened.document.trust_store();
     let report = TrustListReport {
         source,
-        version: opened.document.version,
-        issued_at: opened.document.issued_at,
+        format: "healthbook",
+        version: Some(opened.document.version),
+        issued_at: Some(opened.document.issued_at),
         stale: opened.stale,
         pinned,
+        signers: loaded.store.len(),
         skipped: loaded.skipped,
     };
     Ok((loaded.store, report, index))
@@ -270,12 +347,10 @@ fn human(report: &VerifyReport) -> String {
         report.expires_at.map(|at| at.to_rfc3339()),
     ));
     if let Some(list) = &report.trust_list {
-        text.push_str(&line(
-            "trust list",
-            Some(format!(
-                "version {} of {} from {}{}{}",
-                list.version,
-                list.issued_at.to_rfc3339(),
+        let described = match (list.version, list.issued_at) {
+            (Some(version), Some(issued_at)) => format!(
+                "version {version} of {} from {}{}{}",
+                issued_at.to_rfc3339(),
                 list.source,
                 if list.pinned { "" } else { " (key not pinned)" },
                 if list.stale {
@@ -283,8 +358,13 @@ fn human(report: &VerifyReport) -> String {
                 } else {
                     ""
                 },
-            )),
-        ));
+            ),
+            _ => format!(
+                "{} signer(s) from {} ({}; trusted as given, no signature checked)",
+                list.signers, list.source, list.format
+            ),
+        };
+        text.push_str(&line("trust list", Some(described)));
         for skipped in &list.skipped {
             text.push_str(&line(
                 "skipped",
