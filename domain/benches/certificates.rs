@@ -326,8 +326,9 @@ fn main() {
     let deflated = hc1::deflate(&cose_bytes).unwrap();
     zrow(
         &format!(
-            "hc1::deflate (reused per thread, level {}, 32 KiB window; starts {:02X?})",
+            "hc1::deflate (reused per thread, level {}, {}; starts {:02X?})",
             hc1::COMPRESSION_LEVEL,
+            window(hc1::WINDOW_BITS),
             &deflated[..2]
         ),
         per_second[combinations.len()],

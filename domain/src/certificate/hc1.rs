@@ -23,7 +23,7 @@ pub const COMPRESSION_LEVEL: u32 = 1;
 /// Corona-Warn-App, common SDKs) inflate only data that starts with `0x78` and refuse the
 /// rest as "not compressed". What a smaller window saved, the compressor kept per thread
 /// (below) saves too.
-const WINDOW_BITS: u8 = 15;
+pub const WINDOW_BITS: u8 = 15;
 
 /// Returns the Base45 text after `HC1:`. Other contexts (`HC2:`, `HL0:`) are refused:
 /// we do not know what their payload means.
