@@ -14,6 +14,7 @@ use healthbook_domain::certificate::{
     self, Dcc, TrustEntry, TrustStore, cose, cwt, hc1, schema, schema::Strictness,
 };
 use serde_json::Value;
+use sha2::Digest as _;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -405,6 +406,69 @@ fn verify_accepts_valid_foreign_certificates() {
         )
         .unwrap_or_else(|error| panic!("{file}: {error}"));
         assert_eq!(verified.dcc.to_json(), vector.json["JSON"], "{file}");
+    }
+}
+
+/// The vectors' signers published together, as the DCC gateway's trust-list download lists
+/// document signers: every VERIFY flag comes out as with the vector's one certificate, and
+/// the valid foreign certificates pass the whole chain.
+#[test]
+fn a_gateway_list_of_the_vectors_signers_verifies_as_each_signer_alone() {
+    let vectors: Vec<Vector> = vector_files()
+        .iter()
+        .map(|file| Vector::load(file))
+        .collect();
+    let mut seen = BTreeSet::new();
+    let mut entries = Vec::new();
+    for vector in &vectors {
+        let Some(der) = vector.json["TESTCTX"]["CERTIFICATE"]
+            .as_str()
+            .and_then(|text| STANDARD.decode(text).ok())
+        else {
+            continue;
+        };
+        if !seen.insert(der.clone()) {
+            continue;
+        }
+        let digest = sha2::Sha256::digest(&der);
+        let country = vector.name.split('/').next().unwrap_or("EU");
+        entries.push(serde_json::json!({
+            "kid": STANDARD.encode(&digest[..8]),
+            "timestamp": "2021-06-01T00:00:00Z",
+            "country": country,
+            "certificateType": "DSC",
+            "thumbprint": digest.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+            "signature": "",
+            "rawData": STANDARD.encode(&der),
+        }));
+    }
+    let list = serde_json::Value::Array(entries).to_string();
+    let read = certificate::read_dsc_list(list.as_bytes()).expect("a gateway list");
+    assert!(read.trust.skipped.is_empty(), "{:?}", read.trust.skipped);
+    assert_eq!(read.trust.store.len(), seen.len());
+
+    let mut checked = 0;
+    for vector in &vectors {
+        let Some(expected) = vector.json["EXPECTEDRESULTS"]["EXPECTEDVERIFY"].as_bool() else {
+            continue;
+        };
+        let cose_bytes = vector.hex("COSE").expect("COSE");
+        let verifies = cose::parse(&cose_bytes)
+            .ok()
+            .is_some_and(|message| certificate::find_signer(&message, &read.trust.store).is_ok());
+        assert_eq!(verifies, expected, "{}", vector.name);
+        checked += 1;
+    }
+    assert!(checked >= 28, "only {checked} VERIFY flags");
+    for file in [
+        "DE/2DCode/raw/1.json",
+        "SE/2DCode/raw/2.json",
+        "IT/2DCode/raw/2.json",
+    ] {
+        let vector = Vector::load(file);
+        let text = vector.text("PREFIX").expect("PREFIX");
+        certificate::verify(text, &read.trust.store, vector.clock())
+            .unwrap_or_else(|error| panic!("{file}: {error}"));
     }
 }
 

@@ -216,6 +216,18 @@ proptest! {
     }
 
     #[test]
+    fn issued_certificates_start_a_zlib_stream_that_strict_verifiers_inflate((claims, _) in claims()) {
+        // Verifiers that check the header inflate only a 32 KiB window (`0x78`), at any level.
+        let text = certificate::encode(&claims, &ISSUER.signer).expect("issued");
+        let compressed = hc1::base45_decode(hc1::unprefix(&text).expect("prefix")).expect("base45");
+        let header = [compressed[0], compressed[1]];
+        prop_assert!(
+            [[0x78, 0x01], [0x78, 0x5E], [0x78, 0x9C], [0x78, 0xDA]].contains(&header),
+            "the zlib stream starts {:02X?}", header
+        );
+    }
+
+    #[test]
     fn flipping_any_byte_of_the_cose_message_is_caught(
         (claims, now) in claims(),
         position in any::<proptest::sample::Index>(),
@@ -282,6 +294,9 @@ proptest! {
         }
         let _ = TrustEntry::from_certificate_der(&bytes);
         let _ = certificate::verify(&hc1_of(&bytes), &ISSUER.trust, fixed_now());
+        let _ = certificate::read_dsc_list(&bytes);
+        let _ = certificate::read_signer_certificates(&bytes);
+        let _ = certificate::VerifyingKey::from_public_key_der(&bytes);
     }
 
     #[test]
@@ -310,6 +325,14 @@ proptest! {
     fn arbitrary_json_never_panics_the_schema_or_the_reader(json in json_value()) {
         let _ = schema::validate(&json, Strictness::Strict);
         let _ = schema::validate(&json, Strictness::Lenient);
+        let _ = certificate::read_dsc_list(json.to_string().as_bytes());
+        let wrapped = serde_json::json!({"certificates": [json.clone()], "AAAAAAAAAAA=": [json.clone()]});
+        let _ = certificate::read_dsc_list(wrapped.to_string().as_bytes());
+        let _ = serde_json::from_value::<certificate::TrustListDocument>(
+            serde_json::json!({"version": 1, "issued_at": "2026-01-01T00:00:00Z",
+                               "max_age_seconds": 60, "entries": [json.clone()]}),
+        )
+        .map(|document| document.trust_store());
         let _ = Dcc::from_json(json);
     }
 

@@ -2,14 +2,18 @@
 //! revocation lists, rotation, and the `keys` and `certs` commands against a running server.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use healthbook_domain::certificate::{
-    CertificateType, EnvelopeError, RevocationListDocument, SignedEnvelope, TrustListDocument,
-    VerifyingKey, verify_revocation_list, verify_trust_list,
+    self, CertificateType, Claims, Dcc, EcdsaP256Signer, EnvelopeError, KeyId,
+    RevocationListDocument, SignedEnvelope, TrustListDocument, VerifyingKey, hc1,
+    verify_revocation_list, verify_trust_list,
 };
 use healthbook_server::certificates::trust_list::TrustListSigningKey;
 use healthbook_tests::{Backend, TestApp, binary};
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -82,6 +86,17 @@ impl Deployment {
         String::from_utf8(output.stdout).unwrap()
     }
 
+    /// `certs sign`: the `HC1:` text, checked to be readable by verifiers that insist on
+    /// the standard zlib header.
+    #[track_caller]
+    fn sign(&self, args: &[&str]) -> String {
+        let mut all = vec!["certs", "sign"];
+        all.extend_from_slice(args);
+        let hc1 = self.ok(&all).trim().to_owned();
+        assert_strict_verifiers_inflate(&hc1);
+        hc1
+    }
+
     fn keys_dir(&self) -> PathBuf {
         self.data_dir.join("keys")
     }
@@ -91,6 +106,18 @@ impl Deployment {
         std::fs::write(&path, contents).unwrap();
         path.to_str().unwrap().to_owned()
     }
+}
+
+/// The EU reference app core, Corona-Warn-App and common SDKs inflate only a zlib stream with
+/// a 32 KiB window: CMF `0x78`, then the FLEVEL byte of one of the four levels.
+#[track_caller]
+fn assert_strict_verifiers_inflate(hc1_text: &str) {
+    let compressed = hc1::base45_decode(hc1::unprefix(hc1_text).unwrap()).unwrap();
+    let header = [compressed[0], compressed[1]];
+    assert!(
+        [[0x78, 0x01], [0x78, 0x5E], [0x78, 0x9C], [0x78, 0xDA]].contains(&header),
+        "the zlib stream starts {header:02X?}"
+    );
 }
 
 fn stderr(output: &Output) -> String {
@@ -273,8 +300,9 @@ async fn the_trust_list_is_signed_by_the_pinned_key_and_lists_the_document_signe
         731,
         "a DSC is valid two years"
     );
-    let store = document.trust_store().unwrap();
-    assert_eq!(store.len(), 1);
+    let loaded = document.trust_store();
+    assert!(loaded.skipped.is_empty(), "{:?}", loaded.skipped);
+    assert_eq!(loaded.store.len(), 1);
 
     // The caller's copy is current: 304, no body, the same validators.
     let cached = app
@@ -399,10 +427,7 @@ async fn signed_certificates_verify_against_the_server_a_trust_list_file_and_the
     let app = TestApp::spawn().await.unwrap();
     let deployment = Deployment::of(&app);
     let payload = deployment.write("dcc.json", vaccination_payload().to_string());
-    let hc1 = deployment
-        .ok(&["certs", "sign", &payload])
-        .trim()
-        .to_owned();
+    let hc1 = deployment.sign(&[&payload]);
     assert!(hc1.starts_with("HC1:"), "{hc1}");
 
     let (valid, report) = verify_json(&deployment, &[&hc1, "--server", &app.base_url]);
@@ -480,10 +505,7 @@ async fn signed_certificates_verify_against_the_server_a_trust_list_file_and_the
 
     // A certificate signed by another deployment is not trusted here.
     let foreign_payload = stranger.write("dcc.json", vaccination_payload().to_string());
-    let foreign = stranger
-        .ok(&["certs", "sign", &foreign_payload])
-        .trim()
-        .to_owned();
+    let foreign = stranger.sign(&[&foreign_payload]);
     let (valid, report) = verify_json(&deployment, &[&foreign, "--server", &app.base_url]);
     assert!(!valid);
     assert_eq!(report["code"], "certificate_unknown_key_id");
@@ -495,10 +517,7 @@ async fn rotation_keeps_old_certificates_verifiable_and_signs_new_ones_with_the_
     let app = TestApp::spawn().await.unwrap();
     let deployment = Deployment::of(&app);
     let payload = deployment.write("dcc.json", vaccination_payload().to_string());
-    let before = deployment
-        .ok(&["certs", "sign", &payload])
-        .trim()
-        .to_owned();
+    let before = deployment.sign(&[&payload]);
     let (_, report_before) = verify_json(&deployment, &[&before, "--server", &app.base_url]);
     let old_kid = report_before["kid"].as_str().unwrap().to_owned();
 
@@ -511,10 +530,7 @@ async fn rotation_keeps_old_certificates_verifiable_and_signs_new_ones_with_the_
         .unwrap();
     assert_ne!(new_kid, old_kid);
 
-    let after = deployment
-        .ok(&["certs", "sign", &payload])
-        .trim()
-        .to_owned();
+    let after = deployment.sign(&[&payload]);
     let (valid, report_after) = verify_json(&deployment, &[&after, "--server", &app.base_url]);
     assert!(valid, "{report_after:#}");
     assert_eq!(report_after["kid"], new_kid.as_str());
@@ -585,7 +601,7 @@ async fn a_signer_refuses_certificates_that_outlive_it_or_that_its_key_usage_for
 
     // A DSC whose extended key usage includes tests signs them.
     deployment.ok(&["keys", "rotate", "--uses", "test,vaccination"]);
-    let hc1 = deployment.ok(&["certs", "sign", &test]).trim().to_owned();
+    let hc1 = deployment.sign(&[&test]);
     assert!(hc1.starts_with("HC1:"));
 
     // A payload that breaks the DCC schema is refused before anything is signed.
@@ -677,10 +693,7 @@ async fn configured_pem_keys_replace_generated_ones() {
         )
         .env("HEALTHBOOK_TRUST_LIST_KEY", path("trust-list-", ".key.pem"));
     let payload = deployment.write("dcc.json", vaccination_payload().to_string());
-    let hc1 = deployment
-        .ok(&["certs", "sign", &payload])
-        .trim()
-        .to_owned();
+    let hc1 = deployment.sign(&[&payload]);
     let (valid, report) = verify_json(&deployment, &[&hc1, "--server", &app.base_url]);
     assert!(valid, "{report:#}");
     let output = deployment.run(&["keys", "rotate"]);
@@ -711,4 +724,295 @@ fn hex_of(kid: &str) -> String {
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect()
+}
+
+/// A document signer of another country, made here as its health authority would: a P-256
+/// DSC, and the signer that issues certificates with it.
+struct ForeignSigner {
+    der: Vec<u8>,
+    pem: String,
+    signer: EcdsaP256Signer,
+}
+
+impl ForeignSigner {
+    fn new(country: &str) -> ForeignSigner {
+        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+        let certificate = dsc_certificate(country, &key);
+        let der = certificate.der().to_vec();
+        ForeignSigner {
+            signer: EcdsaP256Signer::from_pkcs8(&key.serialize_der(), &der).unwrap(),
+            pem: certificate.pem(),
+            der,
+        }
+    }
+
+    fn kid(&self) -> String {
+        KeyId::from_certificate_der(&self.der).to_base64()
+    }
+
+    /// A vaccination certificate issued by this signer's country, valid now.
+    fn issue(&self, country: &str) -> String {
+        let mut payload = vaccination_payload();
+        payload["v"][0]["co"] = country.into();
+        let claims = Claims {
+            issuer: country.into(),
+            issued_at: now() - chrono::Duration::days(1),
+            expires_at: now() + chrono::Duration::days(365),
+            dcc: Dcc::from_json(payload).unwrap(),
+        };
+        certificate::encode(&claims, &self.signer).unwrap()
+    }
+
+    /// This DSC as an entry of the DCC gateway's `GET /trustList/DSC`.
+    fn gateway_entry(&self, country: &str) -> Value {
+        gateway_entry(&self.der, country)
+    }
+}
+
+fn dsc_certificate(country: &str, key: &rcgen::KeyPair) -> rcgen::Certificate {
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CountryName, country);
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, format!("{country} DGC DSC 1"));
+    params.not_before = rcgen::date_time_ymd(2020, 1, 1);
+    params.not_after = rcgen::date_time_ymd(2100, 1, 1);
+    params.self_signed(key).unwrap()
+}
+
+fn gateway_entry(der: &[u8], country: &str) -> Value {
+    let thumbprint: String = Sha256::digest(der)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    json!({
+        "kid": KeyId::from_certificate_der(der).to_base64(),
+        "timestamp": "2026-05-03T10:11:12.000Z",
+        "country": country,
+        "certificateType": "DSC",
+        "thumbprint": thumbprint,
+        "signature": "MIAGCSqGSIb3DQEHAqCAMIACAQExDTALBglghkgBZQMEAgEw",
+        "rawData": STANDARD.encode(der),
+    })
+}
+
+#[tokio::test]
+async fn foreign_certificates_verify_against_a_bare_signer_or_a_list_of_signers() {
+    let deployment = Deployment::fresh().await;
+    let german = ForeignSigner::new("DE");
+    let hc1 = german.issue("DE");
+    let der = deployment.write("de-dsc.der", &german.der);
+    let pem = deployment.write("de-dsc.pem", &german.pem);
+    for signer in [&der, &pem] {
+        let (valid, report) = verify_json(&deployment, &[&hc1, "--signer", signer]);
+        assert!(valid, "{report:#}");
+        assert_eq!(report["issuer"], "DE");
+        assert_eq!(report["kid"], german.kid().as_str());
+        assert_eq!(report["trust_list"]["format"], "certificate");
+        assert_eq!(report["trust_list"]["signers"], 1);
+        assert_eq!(report["trust_list"]["version"], Value::Null);
+        assert_eq!(report["trust_list"]["pinned"], false);
+    }
+
+    // The gateway's download, with what a verifier must leave out: a CSCA, a P-384 DSC, an
+    // entry whose kid is not its certificate's.
+    let mut csca = ForeignSigner::new("FR").gateway_entry("FR");
+    csca["certificateType"] = "CSCA".into();
+    // A DSC with a P-384 key, as some published test material lists under ES256.
+    let p384_key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).unwrap();
+    let p384 = dsc_certificate("DE", &p384_key).der().to_vec();
+    let mut wrong_kid = ForeignSigner::new("AT").gateway_entry("AT");
+    wrong_kid["kid"] = german.kid().into();
+    let french = ForeignSigner::new("FR");
+    let gateway = json!([
+        csca,
+        gateway_entry(&p384, "DE"),
+        german.gateway_entry("DE"),
+        wrong_kid,
+        french.gateway_entry("FR"),
+    ]);
+    let gateway = deployment.write("trustlist-dsc.json", gateway.to_string());
+    for (text, country) in [(&hc1, "DE"), (&french.issue("FR"), "FR")] {
+        let (valid, report) = verify_json(&deployment, &[text, "--dsc-list", &gateway]);
+        assert!(valid, "{report:#}");
+        assert_eq!(report["issuer"], country);
+        assert_eq!(report["trust_list"]["format"], "dcc-gateway");
+        assert_eq!(report["trust_list"]["signers"], 2);
+        let skipped: Vec<(u64, &str, &str)> = report["trust_list"]["skipped"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|entry| {
+                (
+                    entry["index"].as_u64().unwrap(),
+                    entry["code"].as_str().unwrap(),
+                    entry["country"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            skipped,
+            vec![
+                (0, "trust_entry_not_a_signer", "FR"),
+                (1, "trust_entry_unsupported_key", "DE"),
+                (3, "trust_entry_kid_mismatch", "AT"),
+            ]
+        );
+    }
+    // The text report names what was skipped and says that nothing vouched for the list.
+    let text = deployment.ok(&["certs", "verify", &hc1, "--dsc-list", &gateway]);
+    assert!(text.contains("Certificate: VALID"), "{text}");
+    assert!(text.contains("2 signer(s) from"), "{text}");
+    assert!(text.contains("no signature checked"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "entry 1 (kid {}, DE): trust_entry_unsupported_key",
+            KeyId::from_certificate_der(&p384)
+        )),
+        "{text}"
+    );
+
+    // A national backend's form, after its signature line, and a list keyed by kid.
+    let national = format!(
+        "MEUCIQCa8Wb2o1F4bq3G6bq0i7Zb6d3rYvPz2xQ0pQmX2p7L1QIgB8p==\n{}",
+        json!({"certificates": [german.gateway_entry("DE")]})
+    );
+    let national = deployment.write("dscs.txt", national);
+    let keyed = json!({ german.kid(): STANDARD.encode(&german.der) });
+    let keyed = deployment.write("keys.json", keyed.to_string());
+    for (list, format) in [(&national, "certificates"), (&keyed, "keyed-by-kid")] {
+        let (valid, report) = verify_json(&deployment, &[&hc1, "--dsc-list", list]);
+        assert!(valid, "{report:#}");
+        assert_eq!(report["trust_list"]["format"], format);
+    }
+
+    // Our own certificate is of an unknown issuer under a foreign list.
+    deployment.ok(&["keys", "init"]);
+    let payload = deployment.write("dcc.json", vaccination_payload().to_string());
+    let ours = deployment.sign(&[&payload]);
+    let (valid, report) = verify_json(&deployment, &[&ours, "--dsc-list", &gateway]);
+    assert!(!valid);
+    assert_eq!(report["code"], "certificate_unknown_key_id");
+}
+
+#[tokio::test]
+async fn the_wrong_kind_of_trust_file_is_refused_with_the_option_that_takes_it() {
+    let deployment = Deployment::fresh().await;
+    let german = ForeignSigner::new("DE");
+    let hc1 = german.issue("DE");
+    let gateway = deployment.write(
+        "trustlist.json",
+        json!([german.gateway_entry("DE")]).to_string(),
+    );
+    let envelope = deployment.write(
+        "trust-list.json",
+        json!({"payload": "e30", "kid": "AAAAAAAAAAA=", "alg": "ES256", "signature": "AA"})
+            .to_string(),
+    );
+    let pin = deployment.write("pin.pem", &german.pem);
+
+    let output = deployment.run(&[
+        "certs",
+        "verify",
+        &hc1,
+        "--trust-list",
+        &gateway,
+        "--pin",
+        &pin,
+    ]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("--dsc-list"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = deployment.run(&["certs", "verify", &hc1, "--dsc-list", &envelope]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("give it with --trust-list and --pin"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = deployment.run(&["certs", "verify", &hc1, "--signer", &gateway]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("no certificate"),
+        "{}",
+        stderr(&output)
+    );
+
+    // A pin means a signed list; foreign signers have none to check.
+    let output = deployment.run(&["certs", "verify", &hc1, "--signer", &pin, "--pin", &pin]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+
+    let help = deployment.ok(&["certs", "verify", "--help"]);
+    for option in [
+        "--signer",
+        "--dsc-list",
+        "--trust-list",
+        "--server",
+        "--pin",
+    ] {
+        assert!(help.contains(option), "--help lacks {option}");
+    }
+}
+
+/// The EU conformance vectors' certificates (the repository's copy, `domain/tests/conformance`),
+/// each checked at its own validation clock.
+fn conformance_vector(file: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../domain/tests/conformance/dcc")
+        .join(file);
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn public_test_certificates_verify_against_their_signer_or_a_gateway_list_of_signers() {
+    let deployment = Deployment::fresh().await;
+    let vectors: Vec<(&str, Value)> = [
+        "DE/2DCode/raw/1.json",
+        "SE/2DCode/raw/2.json",
+        "IT/2DCode/raw/2.json",
+    ]
+    .into_iter()
+    .map(|file| (file, conformance_vector(file)))
+    .collect();
+    let signer_der = |vector: &Value| {
+        STANDARD
+            .decode(vector["TESTCTX"]["CERTIFICATE"].as_str().unwrap())
+            .unwrap()
+    };
+    let entries: Vec<Value> = vectors
+        .iter()
+        .map(|(file, vector)| gateway_entry(&signer_der(vector), &file[..2]))
+        .collect();
+    let gateway = deployment.write("vectors-gateway.json", Value::Array(entries).to_string());
+
+    for (file, vector) in &vectors {
+        let clock =
+            DateTime::parse_from_rfc3339(vector["TESTCTX"]["VALIDATIONCLOCK"].as_str().unwrap())
+                .unwrap()
+                .with_timezone(&Utc);
+        // The vectors' signers expired in 2021-2022: the command runs at the vector's clock.
+        let at_clock = Deployment {
+            data_dir: deployment.data_dir.clone(),
+            database_url: deployment.database_url.clone(),
+            env: vec![(
+                "HEALTHBOOK_CLOCK_OFFSET".into(),
+                (clock - now()).num_seconds().to_string(),
+            )],
+            _dir: None,
+        };
+        let prefix = vector["PREFIX"].as_str().unwrap();
+        let der = at_clock.write(&format!("{}.der", &file[..2]), signer_der(vector));
+        for trust in [["--signer", der.as_str()], ["--dsc-list", gateway.as_str()]] {
+            let (valid, report) = verify_json(&at_clock, &[prefix, trust[0], trust[1]]);
+            assert!(valid, "{file} with {trust:?}: {report:#}");
+            assert_eq!(report["dcc"], vector["JSON"], "{file}");
+        }
+    }
 }

@@ -87,6 +87,8 @@ pub enum KeyError {
     BadCertificate,
     #[error("the signing certificate holds neither a P-256 nor an RSA key")]
     UnsupportedKey,
+    #[error("the public key is not a DER SubjectPublicKeyInfo")]
+    BadPublicKey,
 }
 
 /// Why signing failed; a hardware module reports its own failures as `Backend`.

@@ -6,7 +6,7 @@ use ring::signature::{ECDSA_P256_SHA256_FIXED, RSA_PSS_2048_8192_SHA256, Unparse
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 use std::fmt;
-use x509_parser::prelude::X509Certificate;
+use x509_parser::prelude::{FromDer, SubjectPublicKeyInfo, X509Certificate};
 
 use super::error::{KeyError, SignatureError};
 
@@ -154,7 +154,20 @@ impl VerifyingKey {
     }
 
     pub(crate) fn from_certificate(certificate: &X509Certificate<'_>) -> Result<Self, KeyError> {
-        let spki = certificate.public_key();
+        VerifyingKey::from_spki(certificate.public_key())
+    }
+
+    /// A key from a DER `SubjectPublicKeyInfo`, as lists that publish bare keys carry it.
+    pub fn from_public_key_der(spki_der: &[u8]) -> Result<VerifyingKey, KeyError> {
+        let (rest, spki) =
+            SubjectPublicKeyInfo::from_der(spki_der).map_err(|_| KeyError::BadPublicKey)?;
+        if !rest.is_empty() {
+            return Err(KeyError::BadPublicKey);
+        }
+        VerifyingKey::from_spki(&spki)
+    }
+
+    fn from_spki(spki: &SubjectPublicKeyInfo<'_>) -> Result<Self, KeyError> {
         let algorithm = spki.algorithm.algorithm.as_bytes();
         let key_bytes = spki.subject_public_key.data.as_ref();
         if algorithm == OID_EC_PUBLIC_KEY {

@@ -11,6 +11,7 @@
 mod cbor;
 pub mod cose;
 pub mod cwt;
+pub mod dsc_list;
 pub mod envelope;
 pub mod error;
 pub mod hc1;
@@ -31,6 +32,7 @@ use chrono::{DateTime, Utc};
 
 pub use cose::CoseSign1Message;
 pub use cwt::{Claims, CwtClaims};
+pub use dsc_list::{DscList, DscListError, DscListFormat, read_dsc_list, read_signer_certificates};
 pub use envelope::{EnvelopeError, Opened, SignedEnvelope};
 pub use error::{
     Base45Error, CborError, CoseError, EncodeError, KeyError, PrefixError, SignError,
@@ -46,7 +48,7 @@ pub use revocation::{
 };
 pub use schema::{SchemaViolation, Strictness};
 pub use signer::{EcdsaP256Signer, Signer};
-pub use trust::{AllowedUses, TrustEntry, TrustError, TrustStore};
+pub use trust::{AllowedUses, LoadedTrust, SkippedEntry, TrustEntry, TrustError, TrustStore};
 pub use trust_list::{TrustListDocument, TrustListEntry, sign_trust_list, verify_trust_list};
 pub use uvci::{Uvci, UvciError};
 
@@ -210,45 +212,14 @@ pub fn check_key_usage(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::certificate::routine::{TargetDisease, targets_for_schedule_id};
-    use crate::certificate::test_support::dsc;
+    use crate::certificate::routine::TargetDisease;
+    use crate::certificate::test_support::{dsc, measles_dose};
     use chrono::{NaiveDate, TimeZone};
 
     fn at(year: i32, month: u32, day: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(year, month, day, 0, 0, 0)
             .single()
             .expect("instant")
-    }
-
-    fn measles_dose(issued_at: DateTime<Utc>) -> Claims {
-        let disease = targets_for_schedule_id("measles_1").expect("programme antigen")[0];
-        Claims {
-            issuer: "VN".into(),
-            issued_at,
-            expires_at: issued_at + chrono::Duration::days(365 * 5),
-            dcc: Dcc {
-                ver: payload::SCHEMA_VERSION.into(),
-                nam: PersonName {
-                    r#fn: Some("Trần".into()),
-                    fnt: "TRAN".into(),
-                    gn: Some("Bảo Châu".into()),
-                    gnt: Some("BAO<CHAU".into()),
-                },
-                dob: "2025-11-02".into(),
-                event: Event::Vaccination(VaccinationEntry {
-                    tg: disease.snomed_ct().into(),
-                    vp: "J07BD01".into(),
-                    mp: "MVVAC".into(),
-                    ma: "POLYVAC".into(),
-                    dn: 1,
-                    sd: 1,
-                    dt: NaiveDate::from_ymd_opt(2026, 8, 3).expect("date"),
-                    co: "VN".into(),
-                    is: "Bộ Y tế".into(),
-                    ci: Uvci::from_uuid(uuid::Uuid::from_u128(42)).into_string(),
-                }),
-            },
-        }
     }
 
     #[test]
@@ -267,6 +238,30 @@ mod tests {
             TargetDisease::from_snomed_ct(&entry.tg),
             Some(TargetDisease::Measles)
         );
+    }
+
+    /// What verifiers that check the zlib header accept: CMF `0x78` (deflate, 32 KiB window)
+    /// with the FLEVEL byte of levels 0–1, 2–5, 6 and 7–9.
+    const STANDARD_ZLIB_HEADERS: [[u8; 2]; 4] =
+        [[0x78, 0x01], [0x78, 0x5E], [0x78, 0x9C], [0x78, 0xDA]];
+
+    #[test]
+    fn issued_certificates_start_their_zlib_stream_with_a_standard_header() {
+        let signer = dsc(&[2]);
+        for days in [0, 1, 400] {
+            let text = encode(
+                &measles_dose(at(2026, 8, 3) + chrono::Duration::days(days)),
+                &signer.signer,
+            )
+            .expect("issued");
+            let compressed =
+                hc1::base45_decode(hc1::unprefix(&text).expect("prefix")).expect("base45");
+            let header = [compressed[0], compressed[1]];
+            assert!(
+                STANDARD_ZLIB_HEADERS.contains(&header),
+                "the zlib stream starts {header:02X?}"
+            );
+        }
     }
 
     #[test]

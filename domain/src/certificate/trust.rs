@@ -1,6 +1,7 @@
 //! The document signer certificates (DSCs) a verifier trusts, and what each may sign.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use thiserror::Error;
 use x509_parser::prelude::X509Certificate;
@@ -150,14 +151,103 @@ fn der_element(der: &[u8]) -> Option<(u8, &[u8], &[u8])> {
     Some((tag, content, after))
 }
 
+/// Why a trust-list entry cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum TrustError {
     #[error(transparent)]
     Key(#[from] KeyError),
     #[error("the trust-list entry's kid {listed} is not the kid {computed} of its certificate")]
     KidMismatch { listed: KeyId, computed: KeyId },
+    #[error("the trust-list entry's kid is not 8 bytes of base64")]
+    BadKid,
     #[error("the trust-list entry's certificate is not valid base64")]
     Base64,
+    #[error("the trust-list entry is of type {0}, not a document signer (DSC)")]
+    NotADocumentSigner(String),
+    #[error("the trust-list entry's thumbprint is not the SHA-256 of its certificate")]
+    ThumbprintMismatch,
+    #[error("the trust-list entry cannot be read: {0}")]
+    Unreadable(String),
+}
+
+impl TrustError {
+    /// A stable machine code for reports.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TrustError::Key(KeyError::BadCertificate) => "trust_entry_bad_certificate",
+            TrustError::Key(KeyError::UnsupportedKey) => "trust_entry_unsupported_key",
+            TrustError::Key(KeyError::BadPublicKey) => "trust_entry_bad_public_key",
+            TrustError::KidMismatch { .. } => "trust_entry_kid_mismatch",
+            TrustError::BadKid => "trust_entry_bad_kid",
+            TrustError::Base64 => "trust_entry_bad_base64",
+            TrustError::NotADocumentSigner(_) => "trust_entry_not_a_signer",
+            TrustError::ThumbprintMismatch => "trust_entry_thumbprint_mismatch",
+            TrustError::Unreadable(_) => "trust_entry_unreadable",
+        }
+    }
+}
+
+/// A trust-list entry left out of the trust store, and why. One bad entry (a key of a kind
+/// we cannot check, a certificate that does not parse) costs that signer only: the others
+/// still verify, and whoever loaded the list is told what was left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SkippedEntry {
+    /// The entry's position in the list, from 0.
+    pub index: u32,
+    /// The kid the list gives for it, as written, when it gives one.
+    pub kid: Option<String>,
+    /// The country the list gives for it, when it gives one.
+    pub country: Option<String>,
+    /// Stable: `trust_entry_unsupported_key`, `trust_entry_bad_certificate`,
+    /// `trust_entry_bad_public_key`, `trust_entry_kid_mismatch`, `trust_entry_bad_kid`,
+    /// `trust_entry_bad_base64`, `trust_entry_not_a_signer`, `trust_entry_thumbprint_mismatch`,
+    /// `trust_entry_unreadable`.
+    pub code: String,
+    /// What is wrong, in English.
+    pub reason: String,
+}
+
+impl SkippedEntry {
+    pub fn new(
+        index: usize,
+        kid: Option<String>,
+        country: Option<String>,
+        error: &TrustError,
+    ) -> SkippedEntry {
+        SkippedEntry {
+            index: u32::try_from(index).unwrap_or(u32::MAX),
+            kid,
+            country,
+            code: error.code().to_owned(),
+            reason: error.to_string(),
+        }
+    }
+}
+
+/// The trust store a list yields, with the entries it had to leave out.
+#[derive(Debug, Clone, Default)]
+pub struct LoadedTrust {
+    pub store: TrustStore,
+    pub skipped: Vec<SkippedEntry>,
+}
+
+impl LoadedTrust {
+    /// Takes one listed entry into the store, or notes why it stays out.
+    pub fn add(
+        &mut self,
+        index: usize,
+        kid: Option<String>,
+        country: Option<String>,
+        entry: Result<TrustEntry, TrustError>,
+    ) {
+        match entry {
+            Ok(entry) => self.store.insert(entry),
+            Err(error) => self
+                .skipped
+                .push(SkippedEntry::new(index, kid, country, &error)),
+        }
+    }
 }
 
 /// One trusted document signer.
@@ -192,6 +282,19 @@ impl TrustEntry {
                 .next()
                 .and_then(|country| country.as_str().ok())
                 .map(str::to_owned),
+        })
+    }
+
+    /// A signer known only by its kid and bare public key, as some national lists publish
+    /// it: no certificate, so no validity period or key usage to narrow what it may sign.
+    pub fn from_public_key_der(key_id: KeyId, spki_der: &[u8]) -> Result<TrustEntry, TrustError> {
+        Ok(TrustEntry {
+            key_id,
+            key: VerifyingKey::from_public_key_der(spki_der)?,
+            not_before: DateTime::<Utc>::MIN_UTC,
+            not_after: DateTime::<Utc>::MAX_UTC,
+            allowed: AllowedUses::ANY,
+            country: None,
         })
     }
 

@@ -11,15 +11,59 @@ use super::error::SignError;
 use super::key::{KeyId, VerifyingKey};
 use super::payload::CertificateType;
 use super::signer::Signer;
-use super::trust::{AllowedUses, TrustEntry, TrustError, TrustStore};
+use super::trust::{AllowedUses, LoadedTrust, SkippedEntry, TrustEntry, TrustError, TrustStore};
+use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "ReceivedDocument")]
 pub struct TrustListDocument {
     /// Grows with every publication.
     pub version: u64,
     pub issued_at: DateTime<Utc>,
     pub max_age_seconds: u64,
     pub entries: Vec<TrustListEntry>,
+    /// Entries of a received list that are not even shaped as entries (a kid that is not 8
+    /// bytes of base64, a use this version does not know), by their position in the list.
+    /// Never written out; empty in a document built here.
+    #[serde(skip)]
+    pub unreadable_entries: Vec<SkippedEntry>,
+}
+
+/// The document as it arrives: each entry is read on its own, so that one a newer or broken
+/// publisher wrote differently leaves the rest of the list usable.
+#[derive(Deserialize)]
+struct ReceivedDocument {
+    version: u64,
+    issued_at: DateTime<Utc>,
+    max_age_seconds: u64,
+    entries: Vec<serde_json::Value>,
+}
+
+impl From<ReceivedDocument> for TrustListDocument {
+    fn from(received: ReceivedDocument) -> TrustListDocument {
+        let mut entries = Vec::with_capacity(received.entries.len());
+        let mut unreadable_entries = Vec::new();
+        for (index, value) in received.entries.into_iter().enumerate() {
+            let text = |name: &str| value.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+            let (kid, country) = (text("kid"), text("country"));
+            match serde_json::from_value::<TrustListEntry>(value) {
+                Ok(entry) => entries.push(entry),
+                Err(error) => unreadable_entries.push(SkippedEntry::new(
+                    index,
+                    kid,
+                    country,
+                    &TrustError::Unreadable(error.to_string()),
+                )),
+            }
+        }
+        TrustListDocument {
+            version: received.version,
+            issued_at: received.issued_at,
+            max_age_seconds: received.max_age_seconds,
+            entries,
+            unreadable_entries,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,13 +124,29 @@ impl TrustListEntry {
 }
 
 impl TrustListDocument {
-    pub fn trust_store(&self) -> Result<TrustStore, TrustError> {
-        let entries = self
-            .entries
+    /// The store of every usable entry; each entry that cannot be used is skipped and
+    /// reported, never a reason to distrust the others.
+    pub fn trust_store(&self) -> LoadedTrust {
+        let mut loaded = LoadedTrust {
+            store: TrustStore::new(),
+            skipped: self.unreadable_entries.clone(),
+        };
+        let unreadable: BTreeSet<usize> = self
+            .unreadable_entries
             .iter()
-            .map(TrustListEntry::trust_entry)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(TrustStore::from_entries(entries))
+            .map(|skipped| skipped.index as usize)
+            .collect();
+        let positions = (0usize..).filter(|index| !unreadable.contains(index));
+        for (entry, index) in self.entries.iter().zip(positions) {
+            loaded.add(
+                index,
+                Some(entry.kid.to_base64()),
+                Some(entry.country.clone()),
+                entry.trust_entry(),
+            );
+        }
+        loaded.skipped.sort_by_key(|skipped| skipped.index);
+        loaded
     }
 }
 
@@ -123,9 +183,10 @@ pub fn verify_trust_list(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::certificate;
     use crate::certificate::envelope::EnvelopeError;
     use crate::certificate::error::SignatureError;
-    use crate::certificate::test_support::dsc;
+    use crate::certificate::test_support::{dsc, measles_dose, p384_certificate};
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
     fn at(text: &str) -> DateTime<Utc> {
@@ -141,6 +202,7 @@ mod tests {
             entries: vec![
                 TrustListEntry::from_certificate_der(&vaccination_only.der, "VN").expect("entry"),
             ],
+            unreadable_entries: Vec::new(),
         }
     }
 
@@ -160,7 +222,9 @@ mod tests {
         assert_eq!(opened.document, document);
         assert!(!opened.stale);
 
-        let store = opened.document.trust_store().expect("store");
+        let loaded = opened.document.trust_store();
+        assert!(loaded.skipped.is_empty());
+        let store = loaded.store;
         let entry = &store.signers(&document.entries[0].kid)[0];
         assert_eq!(
             document.entries[0].allowed_uses,
@@ -216,12 +280,103 @@ mod tests {
     }
 
     #[test]
-    fn an_entry_whose_kid_is_not_its_certificates_is_refused() {
+    fn an_entry_whose_kid_is_not_its_certificates_is_skipped() {
         let mut document = document(1);
         document.entries[0].kid = KeyId::from_bytes([0; 8]);
-        assert!(matches!(
-            document.trust_store(),
-            Err(TrustError::KidMismatch { .. })
-        ));
+        let loaded = document.trust_store();
+        assert!(loaded.store.is_empty());
+        assert_eq!(loaded.skipped.len(), 1);
+        assert_eq!(loaded.skipped[0].code, "trust_entry_kid_mismatch");
+        assert_eq!(loaded.skipped[0].kid.as_deref(), Some("AAAAAAAAAAA="));
+    }
+
+    /// A list entry for a DSC whose key this verifier cannot use, written as a publisher
+    /// that does not check keys would.
+    fn entry_for(der: &[u8], country: &str) -> TrustListEntry {
+        TrustListEntry {
+            kid: KeyId::from_certificate_der(der),
+            certificate: STANDARD.encode(der),
+            not_before: at("2020-01-01T00:00:00Z"),
+            not_after: at("2100-01-01T00:00:00Z"),
+            allowed_uses: Vec::new(),
+            country: country.to_owned(),
+        }
+    }
+
+    #[test]
+    fn an_unsupported_key_costs_its_own_entry_and_the_others_still_verify() {
+        let list_signer = dsc(&[]);
+        let key = VerifyingKey::from_certificate_der(&list_signer.der).expect("key");
+        let p384 = p384_certificate();
+        let vaccinations = dsc(&[2]);
+        let document = TrustListDocument {
+            entries: vec![
+                entry_for(&p384, "DE"),
+                TrustListEntry::from_certificate_der(&vaccinations.der, "VN").expect("entry"),
+            ],
+            ..document(2)
+        };
+        let envelope = sign_trust_list(&document, &list_signer.signer).expect("signed");
+        let now = at("2026-11-02T00:00:00Z");
+        let opened = verify_trust_list(&envelope, &key, None, now).expect("opens");
+
+        let loaded = opened.document.trust_store();
+        assert_eq!(loaded.store.len(), 1);
+        assert_eq!(
+            loaded.skipped,
+            vec![SkippedEntry {
+                index: 0,
+                kid: Some(KeyId::from_certificate_der(&p384).to_base64()),
+                country: Some("DE".into()),
+                code: "trust_entry_unsupported_key".into(),
+                reason: "the signing certificate holds neither a P-256 nor an RSA key".into(),
+            }]
+        );
+        let issued = certificate::encode(
+            &measles_dose(at("2026-08-03T00:00:00Z")),
+            &vaccinations.signer,
+        )
+        .expect("issued");
+        assert!(certificate::verify(&issued, &loaded.store, now).is_ok());
+    }
+
+    #[test]
+    fn an_entry_this_version_cannot_read_is_skipped_and_the_rest_kept() {
+        let list_signer = dsc(&[]);
+        let key = VerifyingKey::from_certificate_der(&list_signer.der).expect("key");
+        let good = document(3);
+        let mut json = serde_json::to_value(&good).expect("json");
+        let entry = json["entries"][0].clone();
+        let mut short_kid = entry.clone();
+        short_kid["kid"] = "AAAA".into();
+        let mut new_use = entry.clone();
+        new_use["allowed_uses"] = serde_json::json!(["vaccination", "booster_pass"]);
+        json["entries"] = serde_json::json!([short_kid, entry, new_use, 42]);
+        let envelope = envelope::seal(&json, &list_signer.signer).expect("signed");
+
+        let opened = verify_trust_list(&envelope, &key, None, at("2026-11-02T00:00:00Z"))
+            .expect("one odd entry does not void the list");
+        assert_eq!(opened.document.entries, good.entries);
+        let loaded = opened.document.trust_store();
+        assert_eq!(loaded.store.len(), 1);
+        let skipped: Vec<(u32, &str, Option<&str>)> = loaded
+            .skipped
+            .iter()
+            .map(|s| (s.index, s.code.as_str(), s.kid.as_deref()))
+            .collect();
+        let kid = good.entries[0].kid.to_base64();
+        assert_eq!(
+            skipped,
+            vec![
+                (0, "trust_entry_unreadable", Some("AAAA")),
+                (2, "trust_entry_unreadable", Some(kid.as_str())),
+                (3, "trust_entry_unreadable", None),
+            ]
+        );
+        assert!(
+            loaded.skipped[1].reason.contains("booster_pass"),
+            "{:?}",
+            loaded.skipped[1]
+        );
     }
 }

@@ -15,7 +15,7 @@ use crate::client::Core;
 use crate::http::{Auth, Fetched};
 use crate::store::{ListKind, SavedHc1, StoredList};
 use healthbook_domain::certificate::{
-    self, CertificateType, Dcc, SignedEnvelope, VerifyError, VerifyingKey,
+    self, CertificateType, Dcc, SignedEnvelope, SkippedEntry, VerifyError, VerifyingKey,
 };
 use healthbook_domain::{Lang, Localized};
 use std::sync::Arc;
@@ -74,6 +74,10 @@ pub struct ListsStatus {
     /// A list is past its maximum age: verification goes on with it, but the app should say
     /// so and refresh when it can.
     pub stale: bool,
+    /// Trust-list entries the phone cannot use (a key of a kind it cannot check, a
+    /// certificate that does not parse), each with a stable `code` and a reason. Their
+    /// issuers' certificates are of an unknown issuer; every other entry verifies as usual.
+    pub skipped_entries: Vec<SkippedEntry>,
 }
 
 /// One verification.
@@ -210,8 +214,15 @@ impl CertificatesClient {
             ListKind::TrustList => {
                 let opened = certificate::verify_trust_list(&envelope, key, previously_seen, now)
                     .map_err(|e| CertificateError::rejected(name, &e))?;
-                // Every entry must be usable now, not at the first verification offline.
-                opened.document.trust_store().map_err(|_| malformed())?;
+                // An entry the phone cannot use costs that signer only; the report lists it.
+                let skipped = opened.document.trust_store().skipped.len();
+                if skipped > 0 {
+                    tracing::warn!(
+                        list.version = opened.document.version,
+                        list.skipped = skipped,
+                        "trust list entries skipped"
+                    );
+                }
                 let document = opened.document;
                 (
                     document.version,

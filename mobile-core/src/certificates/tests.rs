@@ -11,7 +11,7 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use healthbook_domain::certificate::revocation::{RevocationHashType, RevocationListEntry};
 use healthbook_domain::certificate::{
-    Claims, EcdsaP256Signer, Event, PersonName, RevocationListDocument, TrustListDocument,
+    Claims, EcdsaP256Signer, Event, KeyId, PersonName, RevocationListDocument, TrustListDocument,
     TrustListEntry, TrustStore, VaccinationEntry, hc1, revocation_hashes, sign_revocation_list,
     sign_trust_list,
 };
@@ -95,11 +95,24 @@ impl Deployment {
     }
 
     fn trust_list(&self, version: u64, issued_at: DateTime<Utc>) -> StoredList {
+        self.trust_list_with(version, issued_at, Vec::new())
+    }
+
+    /// The trust list naming this deployment's DSC after `others`.
+    fn trust_list_with(
+        &self,
+        version: u64,
+        issued_at: DateTime<Utc>,
+        others: Vec<TrustListEntry>,
+    ) -> StoredList {
+        let mut entries = others;
+        entries.push(TrustListEntry::from_certificate_der(&self.dsc.der, "VN").unwrap());
         let document = TrustListDocument {
             version,
             issued_at,
             max_age_seconds: 7 * 24 * 3600,
-            entries: vec![TrustListEntry::from_certificate_der(&self.dsc.der, "VN").unwrap()],
+            entries,
+            unreadable_entries: Vec::new(),
         };
         let envelope = sign_trust_list(&document, &self.list_signer.signer).unwrap();
         stored(version, issued_at, &envelope)
@@ -144,11 +157,15 @@ fn stored(
 }
 
 fn client(dir: &Path, now: DateTime<Utc>) -> Arc<HealthBookClient> {
+    // Nothing listens there: these tests never touch the network.
+    client_of("http://127.0.0.1:9", dir, now)
+}
+
+fn client_of(base_url: &str, dir: &Path, now: DateTime<Utc>) -> Arc<HealthBookClient> {
     let store = Store::open(&dir.join("store.sqlite")).unwrap();
     HealthBookClient::assemble(
         ClientConfig {
-            // Nothing listens there: these tests never touch the network.
-            base_url: "http://127.0.0.1:9".into(),
+            base_url: base_url.into(),
             store_path: String::new(),
             lang: Lang::En,
             device_name: None,
@@ -362,6 +379,7 @@ async fn lists_are_checked_with_the_pinned_key_every_time_they_are_loaded() {
         issued_at: at(2026, 7, 1),
         max_age_seconds: 7 * 24 * 3600,
         entries: vec![TrustListEntry::from_certificate_der(&deployment.dsc.der, "VN").unwrap()],
+        unreadable_entries: Vec::new(),
     };
     let planted = stored(
         9,
@@ -504,4 +522,91 @@ fn a_list_is_never_replaced_by_an_older_version() {
             .version,
         5
     );
+}
+
+/// Answers `GET /v1/trust-list` and `GET /v1/revocations` with these envelopes, as the server
+/// publishes them.
+async fn serve_lists(trust_list: String, revocations: String) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        loop {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = Vec::new();
+            let mut chunk = [0u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                let read = socket.read(&mut chunk).await.unwrap();
+                if read == 0 {
+                    break;
+                }
+                request.extend_from_slice(&chunk[..read]);
+            }
+            let body = if request.starts_with(b"GET /v1/trust-list ") {
+                &trust_list
+            } else {
+                &revocations
+            };
+            let response = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            socket.write_all(response.as_bytes()).await.unwrap();
+            socket.shutdown().await.ok();
+        }
+    });
+    base_url
+}
+
+/// A DSC with a P-384 key, listed as some published test material lists one: the phone
+/// cannot check an ES256 signature with it.
+fn p384_entry() -> TrustListEntry {
+    let pair = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).unwrap();
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.not_before = rcgen::date_time_ymd(2020, 1, 1);
+    params.not_after = rcgen::date_time_ymd(2100, 1, 1);
+    let der = params.self_signed(&pair).unwrap().der().to_vec();
+    TrustListEntry {
+        kid: KeyId::from_certificate_der(&der),
+        certificate: STANDARD.encode(&der),
+        not_before: at(2020, 1, 1),
+        not_after: at(2099, 1, 1),
+        allowed_uses: Vec::new(),
+        country: "DE".into(),
+    }
+}
+
+#[tokio::test]
+async fn a_trust_list_entry_the_phone_cannot_use_is_skipped_reported_and_the_rest_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let deployment = Deployment::new();
+    let unusable = p384_entry();
+    let trust_list = deployment.trust_list_with(4, at(2026, 7, 1), vec![unusable.clone()]);
+    let revocations = deployment.revocations(1, &[]);
+    let base_url = serve_lists(trust_list.envelope, revocations.envelope).await;
+    let client = client_of(&base_url, dir.path(), at(2026, 7, 2));
+    let certificates = client.certificates();
+    certificates
+        .set_trust_list_key(pem(&deployment.list_signer.der))
+        .await
+        .unwrap();
+
+    let report = certificates.refresh().await.unwrap();
+    assert!(report.trust_list_updated);
+    assert_eq!(report.lists.trust_list_version, Some(4));
+    assert_eq!(
+        report.lists.skipped_entries,
+        vec![SkippedEntry {
+            index: 0,
+            kid: Some(unusable.kid.to_base64()),
+            country: Some("DE".into()),
+            code: "trust_entry_unsupported_key".into(),
+            reason: "the signing certificate holds neither a P-256 nor an RSA key".into(),
+        }]
+    );
+
+    // Offline, from the stored list: the usable signer's certificate is valid.
+    let check = certificates.verify(deployment.issue()).await.unwrap();
+    assert_eq!(check.outcome, VerificationOutcome::Valid);
+    assert_eq!(check.lists.skipped_entries, report.lists.skipped_entries);
 }

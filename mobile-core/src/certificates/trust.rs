@@ -57,6 +57,7 @@ pub fn load(
         revocations_issued_at: None,
         fetched_at: None,
         stale: false,
+        skipped_entries: Vec::new(),
     };
     let Some(key) = key else {
         return Trust {
@@ -65,18 +66,17 @@ pub fn load(
             status,
         };
     };
-    let opened = trust_list.and_then(|list| {
-        let opened = open_trust_list(list, key, None, now).ok()?;
-        let store = opened.document.trust_store().ok()?;
-        Some((list, opened, store))
-    });
+    let opened =
+        trust_list.and_then(|list| Some((list, open_trust_list(list, key, None, now).ok()?)));
     let store = match opened {
-        Some((list, opened, store)) => {
+        Some((list, opened)) => {
+            let loaded = opened.document.trust_store();
             status.trust_list_version = Some(opened.document.version);
             status.trust_list_issued_at = Some(opened.document.issued_at);
             status.fetched_at = Some(list.fetched_at);
             status.stale |= opened.stale;
-            store
+            status.skipped_entries = loaded.skipped;
+            loaded.store
         }
         None => TrustStore::new(),
     };

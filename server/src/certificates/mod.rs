@@ -14,6 +14,7 @@ pub mod revocations;
 pub mod signing;
 mod store;
 pub mod trust_list;
+pub mod verify;
 
 use crate::config::Config;
 use crate::error::{ApiError, Text};

@@ -69,6 +69,7 @@ pub async fn current(
                     issued_at,
                     max_age_seconds,
                     entries: entries.clone(),
+                    unreadable_entries: Vec::new(),
                 },
                 signer,
             )
