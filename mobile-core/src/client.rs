@@ -8,7 +8,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::http::{Api, RetryPolicy};
 use crate::offline::OfflineClient;
 use crate::session::{Session, TokenStore};
-use crate::store::{Store, StoreError};
+use crate::store::{KeyVault, Store, StoreError};
 use healthbook_domain::Lang;
 use std::path::Path;
 use std::sync::Arc;
@@ -20,7 +20,7 @@ pub struct ClientConfig {
     /// Android emulator to a server on the developer's machine.
     pub base_url: String,
     /// The offline store's file, in storage no other app can read and no backup copies:
-    /// Android `Context.noBackupFilesDir`, iOS Application Support with file protection.
+    /// Android `Context.noBackupFilesDir`, iOS Application Support excluded from backups.
     pub store_path: String,
     /// The language of server messages and of validation messages.
     pub lang: Lang,
@@ -69,17 +69,15 @@ pub struct HealthBookClient {
 
 #[uniffi::export]
 impl HealthBookClient {
-    /// Opens the offline store (creating or migrating it) and reads the saved session from
-    /// `token_store`. Fast and local: no network.
+    /// Opens the offline store (creating or migrating it) with the data key `key_vault`
+    /// keeps, and reads the saved session from `token_store`. Fast and local: no network.
     #[uniffi::constructor]
     pub fn new(
         config: ClientConfig,
         token_store: Arc<dyn TokenStore>,
+        key_vault: Arc<dyn KeyVault>,
     ) -> Result<Arc<HealthBookClient>, ClientError> {
-        let store =
-            Store::open(Path::new(&config.store_path)).map_err(|e| ClientError::Storage {
-                detail: e.to_string(),
-            })?;
+        let store = Store::open(Path::new(&config.store_path), key_vault).map_err(storage)?;
         HealthBookClient::assemble(config, token_store, store, Arc::new(SystemClock))
     }
 
@@ -140,6 +138,12 @@ impl HealthBookClient {
                 device_name: config.device_name,
             }),
         }))
+    }
+}
+
+fn storage(error: StoreError) -> ClientError {
+    ClientError::Storage {
+        detail: error.to_string(),
     }
 }
 
