@@ -48,15 +48,24 @@ pub(crate) struct Core {
 
 impl Core {
     /// Runs store work on tokio's blocking pool: the future may be polled on the app's
-    /// UI thread, which must never wait for the disk.
+    /// UI thread, which must never wait for the disk. A session that lapsed since the last
+    /// store work has its cached data forgotten first, so nothing reads it afterwards.
     pub async fn store<T: Send + 'static>(
         &self,
         work: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
         let store = self.store.clone();
-        tokio::task::spawn_blocking(move || work(&store))
-            .await
-            .map_err(|_| StoreError::Task)?
+        let session = self.session.clone();
+        let lapsed = session.take_lapsed();
+        tokio::task::spawn_blocking(move || {
+            if lapsed && let Err(error) = store.end_session() {
+                session.note_lapsed();
+                return Err(error);
+            }
+            work(&store)
+        })
+        .await
+        .map_err(|_| StoreError::Task)?
     }
 }
 
@@ -121,6 +130,12 @@ impl HealthBookClient {
             return Err(ClientError::InvalidBaseUrl);
         }
         let session = Arc::new(Session::load(token_store, clock.clone()));
+        if session.token().is_none() {
+            // No live session: what one cached and could not forget before the app stopped
+            // (it expired meanwhile, or the app was killed first) goes now.
+            session.take_lapsed();
+            store.end_session().map_err(storage)?;
+        }
         let api = Api::new(
             base_url,
             config.lang,
@@ -151,4 +166,101 @@ fn storage(error: StoreError) -> ClientError {
 #[uniffi::export]
 pub fn core_version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FixedClock;
+    use crate::session::tests::{self as session_tests, MemoryTokens};
+    use crate::store::MemoryKeyVault;
+    use crate::store::tests as store_tests;
+    use chrono::Duration;
+
+    /// A clock the test moves forward.
+    struct MovingClock(std::sync::Mutex<chrono::DateTime<chrono::Utc>>);
+
+    impl Clock for MovingClock {
+        fn now(&self) -> chrono::DateTime<chrono::Utc> {
+            *self.0.lock().unwrap()
+        }
+    }
+
+    fn config() -> ClientConfig {
+        ClientConfig {
+            // Nothing listens there: these tests never touch the network.
+            base_url: "http://127.0.0.1:9".to_owned(),
+            store_path: String::new(),
+            lang: Lang::Vi,
+            device_name: None,
+        }
+    }
+
+    /// A phone whose store holds a person's profile, a child, and an action queued offline.
+    fn phone_with_a_person(
+        dir: &Path,
+        keys: Arc<MemoryKeyVault>,
+        account: uuid::Uuid,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Store {
+        let store = Store::open(&dir.join("store.sqlite"), keys).unwrap();
+        store
+            .save_me(
+                &store_tests::me(account, vec![store_tests::child("Khôi")]),
+                now,
+            )
+            .unwrap();
+        store
+            .enqueue(account, &"queued", uuid::Uuid::new_v4(), now)
+            .unwrap();
+        store
+    }
+
+    #[tokio::test]
+    async fn an_expired_session_takes_the_cached_person_with_it_and_keeps_the_queue() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = Arc::new(MemoryKeyVault::default());
+        let now = store_tests::at("2026-11-23T08:00:00Z");
+        let tokens = Arc::new(MemoryTokens::default());
+        tokens.save(session_tests::grant(now + Duration::hours(1)));
+        let account = tokens.load().unwrap().account_id;
+        let store = phone_with_a_person(dir.path(), keys.clone(), account, now);
+        let clock = Arc::new(MovingClock(std::sync::Mutex::new(now)));
+        let client = HealthBookClient::assemble(config(), tokens, store, clock.clone()).unwrap();
+        assert!(client.offline().me().await.unwrap().is_some());
+        let key_before = keys.names();
+
+        *clock.0.lock().unwrap() = now + Duration::hours(2);
+        assert!(!client.is_signed_in());
+        assert!(client.offline().me().await.unwrap().is_none());
+        assert_ne!(keys.names(), key_before, "the data key was kept");
+
+        let reopened = Store::open(&dir.path().join("store.sqlite"), keys).unwrap();
+        assert!(reopened.me().unwrap().is_none());
+        assert_eq!(
+            reopened.queued::<String>(account).unwrap()[0].action,
+            "queued"
+        );
+    }
+
+    #[test]
+    fn a_client_started_without_a_session_forgets_what_the_last_one_cached() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = Arc::new(MemoryKeyVault::default());
+        let now = store_tests::at("2026-11-23T08:00:00Z");
+        let store = phone_with_a_person(dir.path(), keys.clone(), uuid::Uuid::new_v4(), now);
+        let key_before = keys.names();
+
+        HealthBookClient::assemble(
+            config(),
+            Arc::new(MemoryTokens::default()),
+            store,
+            Arc::new(FixedClock(now)),
+        )
+        .unwrap();
+
+        let reopened = Store::open(&dir.path().join("store.sqlite"), keys.clone()).unwrap();
+        assert!(reopened.me().unwrap().is_none());
+        assert_ne!(keys.names(), key_before, "the data key was kept");
+    }
 }
