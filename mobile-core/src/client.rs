@@ -10,14 +10,16 @@ use crate::offline::OfflineClient;
 use crate::session::{Session, TokenStore};
 use crate::store::{KeyVault, Store, StoreError};
 use healthbook_domain::Lang;
+use std::net::IpAddr;
 use std::path::Path;
 use std::sync::Arc;
 
 /// How the app configures the core, once, at start.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct ClientConfig {
-    /// `https://api.healthbook.gov.vn` (no trailing path); `http://10.0.2.2:8080` from the
-    /// Android emulator to a server on the developer's machine.
+    /// `https://api.healthbook.gov.vn` (no trailing path). Plain `http://` only to this
+    /// device itself (`127.0.0.0/8`, `::1`, `localhost`): a developer's server, reached from
+    /// the Android emulator through `adb reverse tcp:8080 tcp:8080`.
     pub base_url: String,
     /// The offline store's file, in storage no other app can read and no backup copies:
     /// Android `Context.noBackupFilesDir`, iOS Application Support excluded from backups.
@@ -32,6 +34,10 @@ pub struct ClientConfig {
 pub enum ClientError {
     #[error("the server address is not a valid http(s) URL")]
     InvalidBaseUrl,
+    /// `http://` to another machine: tokens and health data would cross the network in
+    /// clear. Use `https://`.
+    #[error("the server address must use https (plain http only to this device itself)")]
+    InsecureBaseUrl,
     #[error("the offline store cannot be opened: {detail}")]
     Storage { detail: String },
 }
@@ -86,6 +92,7 @@ impl HealthBookClient {
         token_store: Arc<dyn TokenStore>,
         key_vault: Arc<dyn KeyVault>,
     ) -> Result<Arc<HealthBookClient>, ClientError> {
+        check_base_url(&config.base_url)?;
         let store = Store::open(Path::new(&config.store_path), key_vault).map_err(storage)?;
         HealthBookClient::assemble(config, token_store, store, Arc::new(SystemClock))
     }
@@ -125,10 +132,7 @@ impl HealthBookClient {
         store: Store,
         clock: Arc<dyn Clock>,
     ) -> Result<Arc<HealthBookClient>, ClientError> {
-        let base_url = config.base_url.trim();
-        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
-            return Err(ClientError::InvalidBaseUrl);
-        }
+        let base_url = check_base_url(&config.base_url)?;
         let session = Arc::new(Session::load(token_store, clock.clone()));
         if session.token().is_none() {
             // No live session: what one cached and could not forget before the app stopped
@@ -162,6 +166,27 @@ fn storage(error: StoreError) -> ClientError {
     }
 }
 
+/// The address trimmed, once it is `https://`, or `http://` to this device itself.
+fn check_base_url(text: &str) -> Result<&str, ClientError> {
+    let text = text.trim();
+    let url = reqwest::Url::parse(text).map_err(|_| ClientError::InvalidBaseUrl)?;
+    let host = url.host_str().ok_or(ClientError::InvalidBaseUrl)?;
+    match url.scheme() {
+        "https" => Ok(text),
+        "http" if is_loopback(host) => Ok(text),
+        "http" => Err(ClientError::InsecureBaseUrl),
+        _ => Err(ClientError::InvalidBaseUrl),
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    }
+}
+
 /// The core's version, for an app's "about" screen and bug reports.
 #[uniffi::export]
 pub fn core_version() -> String {
@@ -176,6 +201,50 @@ mod tests {
     use crate::store::MemoryKeyVault;
     use crate::store::tests as store_tests;
     use chrono::Duration;
+
+    #[test]
+    fn plain_http_is_refused_except_to_this_device() {
+        for url in [
+            "http://api.healthbook.gov.vn",
+            "http://10.0.2.2:8080",
+            "http://192.168.1.20:8080",
+            "http://[2001:db8::1]:8080",
+            "http://localhost.example.vn",
+            "http://128.0.0.1",
+            " HTTP://api.healthbook.gov.vn ",
+        ] {
+            assert!(
+                matches!(check_base_url(url), Err(ClientError::InsecureBaseUrl)),
+                "{url}"
+            );
+        }
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://127.8.9.10",
+            "http://[::1]:8080",
+            "http://localhost:8080",
+            "http://LOCALHOST",
+            "https://api.healthbook.gov.vn",
+            "https://10.0.2.2:8443",
+        ] {
+            assert!(check_base_url(url).is_ok(), "{url}");
+        }
+    }
+
+    #[test]
+    fn an_address_that_is_not_an_http_url_is_invalid() {
+        for url in [
+            "",
+            "api.healthbook.gov.vn",
+            "ftp://api.healthbook.gov.vn",
+            "https://",
+        ] {
+            assert!(
+                matches!(check_base_url(url), Err(ClientError::InvalidBaseUrl)),
+                "{url:?}"
+            );
+        }
+    }
 
     /// A clock the test moves forward.
     struct MovingClock(std::sync::Mutex<chrono::DateTime<chrono::Utc>>);
@@ -262,5 +331,23 @@ mod tests {
         let reopened = Store::open(&dir.path().join("store.sqlite"), keys.clone()).unwrap();
         assert!(reopened.me().unwrap().is_none());
         assert_ne!(keys.names(), key_before, "the data key was kept");
+    }
+
+    #[test]
+    fn a_client_is_not_built_over_plain_http_to_another_machine() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = ClientConfig {
+            base_url: "http://10.0.2.2:8080".to_owned(),
+            store_path: dir.path().join("store.sqlite").display().to_string(),
+            lang: Lang::Vi,
+            device_name: None,
+        };
+        let refused = HealthBookClient::new(
+            config,
+            Arc::new(MemoryTokens::default()),
+            Arc::new(MemoryKeyVault::default()),
+        );
+        assert!(matches!(refused, Err(ClientError::InsecureBaseUrl)));
+        assert!(!dir.path().join("store.sqlite").exists());
     }
 }
