@@ -19,7 +19,7 @@ use uuid::Uuid;
 /// device only and never in a backup. Calls are short and synchronous.
 #[uniffi::export(foreign)]
 pub trait KeyVault: Send + Sync {
-    /// The key saved under `name`; `None` when none is (never saved, or forgotten).
+    /// The key saved under `name`, or nothing when none is (never saved, or forgotten).
     fn load(&self, name: String) -> Result<Option<Vec<u8>>, KeyVaultError>;
     /// Saves `key` under `name`. Returns only once the key would survive a restart.
     fn save(&self, name: String, key: Vec<u8>) -> Result<(), KeyVaultError>;
