@@ -50,14 +50,15 @@ android {
         versionCode = 1
         versionName = "0.1.0"
         // The API the app talks to; debug builds reach a server on the developer's machine
-        // through the emulator's alias for the host.
+        // on the device's own loopback, forwarded with `adb reverse tcp:8080 tcp:8080` (the
+        // core refuses plain http to any other address).
         buildConfigField("String", "API_BASE_URL", "\"https://api.healthbook.gov.vn\"")
         buildConfigField("String", "TRUST_LIST_KEY", shippedTrustListKey.asJavaString())
     }
 
     buildTypes {
         debug {
-            buildConfigField("String", "API_BASE_URL", "\"http://10.0.2.2:8080\"")
+            buildConfigField("String", "API_BASE_URL", "\"http://127.0.0.1:8080\"")
             buildConfigField("String", "TRUST_LIST_KEY", shippedTrustListKey.ifBlank { localTrustListKey }.asJavaString())
         }
         release {

@@ -19,24 +19,29 @@ final class AppModel: ObservableObject {
         let baseURL = bundle.object(forInfoDictionaryKey: "HealthBookAPIBaseURL") as? String ?? "https://api.healthbook.gov.vn"
         passkeys.relyingParty = bundle.object(forInfoDictionaryKey: "HealthBookRelyingParty") as? String ?? "healthbook.gov.vn"
         let support = FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0]
-        let store = support.appendingPathComponent("HealthBook/store.sqlite")
+        let folder = support.appendingPathComponent("HealthBook", isDirectory: true)
+        let store = folder.appendingPathComponent("store.sqlite")
         let config = ClientConfig(
             baseUrl: baseURL,
             storePath: store.path,
             lang: Locale.current.language.languageCode?.identifier == "en" ? .en : .vi,
             deviceName: UIDeviceName.current
         )
+        let keys = KeychainKeyVault()
         do {
-            core = try HealthBookClient(config: config, tokenStore: KeychainTokenStore())
+            if !FileManager.default.fileExists(atPath: store.path) {
+                // A first start, or one after the app was deleted: Keychain items outlive
+                // the app, and keys of a store that is gone protect nothing.
+                keys.forgetAll()
+            }
+            try Self.prepareStoreFolder(folder)
+            core = try HealthBookClient(config: config, tokenStore: KeychainTokenStore(), keyVault: keys)
+            try Self.excludeFromBackup(store)
         } catch {
             // The store lives in the app's own container: failing to open it is a broken
             // installation, not a state the app can work around.
             fatalError("HealthBook cannot open its offline store: \(error)")
         }
-        try? FileManager.default.setAttributes(
-            [.protectionKey: FileProtectionType.completeUntilFirstUserAuthentication],
-            ofItemAtPath: store.deletingLastPathComponent().path
-        )
         screen = core.isSignedIn() ? .main : .signIn
         pinTrustListKey(bundle)
         monitor.pathUpdateHandler = { [weak self] path in
@@ -44,6 +49,28 @@ final class AppModel: ObservableObject {
             Task { @MainActor in self?.syncInBackground() }
         }
         monitor.start(queue: DispatchQueue(label: "vn.healthbook.network"))
+    }
+
+    /// The store's folder, made before the store so that nothing in it is ever in a backup
+    /// (iCloud or a computer's): the file is ciphertext without this phone's Keychain, and a
+    /// backup has no business holding even that. Its files are readable once the phone has
+    /// been unlocked after a restart, so a sync can run in the background.
+    private static func prepareStoreFolder(_ folder: URL) throws {
+        let files = FileManager.default
+        try files.createDirectory(at: folder, withIntermediateDirectories: true)
+        // Set on a folder an earlier version made too; files made in it inherit the class.
+        try files.setAttributes(
+            [.protectionKey: FileProtectionType.completeUntilFirstUserAuthentication],
+            ofItemAtPath: folder.path
+        )
+        try excludeFromBackup(folder)
+    }
+
+    private static func excludeFromBackup(_ url: URL) throws {
+        var url = url
+        var values = URLResourceValues()
+        values.isExcludedFromBackup = true
+        try url.setResourceValues(values)
     }
 
     func signedIn() { screen = .main }

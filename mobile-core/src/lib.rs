@@ -8,7 +8,8 @@
 //!
 //! Architecture invariants: the core never depends on `server`; every call that does I/O is
 //! `async` (uniffi on tokio) so no app ever blocks its UI thread; the platform supplies what
-//! only it has (the keystore, through [`TokenStore`]); secrets never reach a log line.
+//! only it has (the keystore, through [`TokenStore`] and [`KeyVault`]); secrets never reach a
+//! log line, and personal data never reaches the disk unsealed.
 
 uniffi::setup_scaffolding!();
 
@@ -49,6 +50,7 @@ pub use offline::{
 pub use passkey::{PasskeyCreation, PasskeyRequest, PlatformAssertion, PlatformRegistration};
 pub use qr::{QrError, QrMatrix, qr_code};
 pub use session::TokenStore;
+pub use store::{KeyVault, KeyVaultError};
 #[cfg(feature = "test-authenticator")]
 pub use testing::{SoftPasskey, SoftPasskeyError};
 

@@ -252,7 +252,7 @@ async fn an_action_whose_answer_was_lost_is_replayed_not_applied_twice() {
         .unwrap();
     assert_eq!(first.status(), 201);
     let account = tokens.saved().unwrap().account_id;
-    let store = Store::open(&dir.path().join("healthbook.sqlite")).unwrap();
+    let store = Store::open(&dir.path().join("healthbook.sqlite"), support::keys()).unwrap();
     store
         .enqueue(
             account,

@@ -5,9 +5,10 @@
 mod support;
 
 use chrono::Utc;
+use healthbook_core::store::Store;
 use healthbook_core::{AccountError, AuthError};
-use healthbook_domain::Sensitive;
-use healthbook_domain::account::{Assurance, SessionGrant};
+use healthbook_domain::account::{Assurance, Me, SessionGrant};
+use healthbook_domain::{Lang, Sensitive};
 use std::sync::Arc;
 use support::{MemoryTokens, Scripted, client, scripted_server};
 use uuid::Uuid;
@@ -130,6 +131,42 @@ async fn a_rejected_token_is_forgotten_and_reported_as_signed_out() {
         tokens.saved().is_none(),
         "the keystore still holds the token"
     );
+}
+
+#[tokio::test]
+async fn a_refused_token_takes_the_persons_cached_data_with_it() {
+    let (base, _) = scripted_server(vec![Scripted::Reply(
+        401,
+        vec![],
+        r#"{"code":"unauthenticated","detail":"revoked","status":401}"#,
+    )])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = signed_in();
+    let account_id = tokens.saved().unwrap().account_id;
+    let me = Me {
+        account_id,
+        email: "lan@example.vn".to_owned(),
+        email_verified: true,
+        lang: Lang::Vi,
+        assurance: Assurance::Basic,
+        session_id: Uuid::new_v4(),
+        citizen: None,
+        roles: Vec::new(),
+        dependents: Vec::new(),
+        passkeys: 0,
+        recovery_pending_until: None,
+    };
+    let synced_at = "2026-11-23T08:00:00Z".parse().unwrap();
+    Store::open(&dir.path().join("healthbook.sqlite"), support::keys())
+        .unwrap()
+        .save_me(&me, synced_at)
+        .unwrap();
+    let client = client(&base, dir.path(), tokens);
+    assert_eq!(client.offline().me().await.unwrap(), Some(me));
+
+    client.account().me().await.unwrap_err();
+    assert_eq!(client.offline().me().await.unwrap(), None);
 }
 
 #[tokio::test]

@@ -12,6 +12,7 @@ object Bench {
         val client = HealthBookClient(
             ClientConfig("http://127.0.0.1:9", File(work, "bench/store.sqlite").path, Lang.VI, null),
             MemoryTokenStore(),
+            MemoryKeyVault(),
         )
         measure("isSignedIn() -> Boolean") { client.isSignedIn() }
         measure("coreVersion() -> String") { coreVersion() }

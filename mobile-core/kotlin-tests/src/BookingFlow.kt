@@ -35,6 +35,7 @@ import vn.healthbook.domain.Slot
 class BookingFlow(private val server: Server, private val work: File, private val report: Report) {
     private val mailbox = Mailbox(File(server.dataDir, "mail"))
     private val lanTokens = MemoryTokenStore()
+    private val keys = MemoryKeyVault()
     private lateinit var lan: HealthBookClient
     private lateinit var son: UUID
     private lateinit var facility: Facility
@@ -45,7 +46,7 @@ class BookingFlow(private val server: Server, private val work: File, private va
         ClientConfig(server.baseUrl, File(work, "$name/healthbook.sqlite").path, Lang.EN, "JVM $name")
 
     private suspend fun citizen(name: String, tokens: MemoryTokenStore, email: String, nationalId: String): HealthBookClient {
-        val client = HealthBookClient(config(name), tokens)
+        val client = HealthBookClient(config(name), tokens, keys)
         mailbox.skipExisting()
         client.auth().register(
             RegisterRequest(nationalId, "Trần Thị Lan", LocalDate.of(1990, 5, 17), Sex.FEMALE, email, "0912 345 678", Lang.VI),
@@ -141,7 +142,7 @@ class BookingFlow(private val server: Server, private val work: File, private va
             family.take(contested.remaining.toInt()).forEach { booked(dung.booking().book(contested, it)) }
             dung.close()
             lan.close()
-            lan = HealthBookClient(config("lan"), lanTokens)
+            lan = HealthBookClient(config("lan"), lanTokens, keys)
             val report = lan.offline().sync()
             expectEqual(0u, report.remaining, "left in the queue")
             val results = report.outcomes.map { it.result }

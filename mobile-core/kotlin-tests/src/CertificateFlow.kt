@@ -18,6 +18,7 @@ import vn.healthbook.domain.Lang
  */
 class CertificateFlow(private val server: Server, private val work: File, private val report: Report) {
     private lateinit var client: HealthBookClient
+    private val storeFile = File(work, "verifier/healthbook.sqlite")
     private lateinit var ours: String
     private lateinit var theirs: String
 
@@ -41,8 +42,9 @@ class CertificateFlow(private val server: Server, private val work: File, privat
     suspend fun run() {
         report.check("certificates_need_a_pinned_key_before_a_refresh") {
             client = HealthBookClient(
-                ClientConfig(server.baseUrl, File(work, "verifier/healthbook.sqlite").path, Lang.EN, "JVM verifier"),
+                ClientConfig(server.baseUrl, storeFile.path, Lang.EN, "JVM verifier"),
                 MemoryTokenStore(),
+                MemoryKeyVault(),
             )
             expectThrows<CertificateException.NoPinnedKey>("refresh without a pin") { client.certificates().refresh() }
             expectThrows<CertificateException.InvalidKey>("a key that is not one") { client.certificates().setTrustListKey("hello") }
@@ -101,6 +103,7 @@ class CertificateFlow(private val server: Server, private val work: File, privat
             val qr = qrCode(listed.single().hc1)
             expect(qr.size > 21u && qr.modules.size.toUInt() == qr.size * qr.size) { "QR ${qr.size}" }
             expectThrows<CertificateException.NotACertificate>("saving a text that is no certificate") { client.certificates().save("hello") }
+            expectEqual(emptyList<String>(), readableInStore(storeFile, listOf("HC1:", ours.take(40))), "readable in the store file")
             client.close()
         }
     }

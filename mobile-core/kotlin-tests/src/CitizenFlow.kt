@@ -6,6 +6,7 @@ import vn.healthbook.core.AccountException
 import vn.healthbook.core.ActionResult
 import vn.healthbook.core.AuthException
 import vn.healthbook.core.ClientConfig
+import vn.healthbook.core.ClientException
 import vn.healthbook.core.DependentOutcome
 import vn.healthbook.core.HealthBookClient
 import vn.healthbook.core.OfflineAction
@@ -26,6 +27,7 @@ import vn.healthbook.domain.Verification
 class CitizenFlow(private val server: Server, private val work: File, private val report: Report) {
     private val email = "lan.tran@example.vn"
     private val tokens = MemoryTokenStore()
+    private val keys = MemoryKeyVault()
     private val mailbox = Mailbox(File(server.dataDir, "mail"))
     private val passkey = SoftPasskey(server.origin)
     private lateinit var client: HealthBookClient
@@ -52,9 +54,11 @@ class CitizenFlow(private val server: Server, private val work: File, private va
         sex = Sex.FEMALE,
     )
 
+    private val storeFile = File(work, "store/healthbook.sqlite")
+
     private fun config() = ClientConfig(
         baseUrl = server.baseUrl,
-        storePath = File(work, "store/healthbook.sqlite").path,
+        storePath = storeFile.path,
         lang = Lang.EN,
         deviceName = "JVM test phone",
     )
@@ -64,9 +68,15 @@ class CitizenFlow(private val server: Server, private val work: File, private va
             expect(coreVersion().isNotBlank()) { "empty version" }
         }
         report.check("client_opens_its_store_signed_out") {
-            client = HealthBookClient(config(), tokens)
+            client = HealthBookClient(config(), tokens, keys)
             expect(!client.isSignedIn()) { "a fresh client is signed in" }
             expectEqual(null, client.offline().me(), "cached profile before any sync")
+            expectEqual(1, keys.names.size, "data keys handed to the keystore")
+        }
+        report.check("plain_http_to_another_machine_is_refused") {
+            expectThrows<ClientException.InsecureBaseUrl>("an http address on the network") {
+                HealthBookClient(config().copy(baseUrl = "http://10.0.2.2:8080"), MemoryTokenStore(), MemoryKeyVault())
+            }
         }
         report.check("registration_form_is_checked_by_domain_rules_before_sending") {
             val problems = client.auth().validateRegistration(citizen.copy(sex = Sex.MALE, email = "not-an-email"))
@@ -168,6 +178,13 @@ class CitizenFlow(private val server: Server, private val work: File, private va
             val attempt = client.offline().sync()
             expectEqual(1u, attempt.remaining, "still queued while offline")
         }
+        report.check("the_store_file_holds_no_name_email_or_national_id") {
+            val secrets = listOf(
+                "Trần Thị Lan", "Nguyễn Minh Khôi", "Nguyễn Minh Anh", email,
+                son.nationalId, daughter.nationalId, "1990-05-17", "2022-08-09",
+            )
+            expectEqual(emptyList<String>(), readableInStore(storeFile, secrets), "readable in the store file")
+        }
         report.check("the_queue_is_synced_when_the_server_is_back") {
             server.start()
             val synced = client.offline().sync()
@@ -183,7 +200,9 @@ class CitizenFlow(private val server: Server, private val work: File, private va
             expectEqual(2, client.account().dependents().size, "dependents after a second sync")
         }
         report.check("sign_out_forgets_the_person_on_this_phone") {
+            val keyBefore = keys.names
             client.auth().signOut(true)
+            expect(keys.names.size == 1 && keys.names != keyBefore) { "the data key was not replaced: $keyBefore -> ${keys.names}" }
             expect(!client.isSignedIn()) { "still signed in" }
             expectEqual(null, client.offline().me(), "cached profile after sign-out")
             expectThrows<AccountException.NotSignedIn>("a call after sign-out") { client.account().me() }
@@ -193,7 +212,7 @@ class CitizenFlow(private val server: Server, private val work: File, private va
             client.auth().startEmailSignIn(email)
             client.auth().finishEmailSignIn(email, mailbox.nextCode(email))
             client.close()
-            client = HealthBookClient(config(), tokens)
+            client = HealthBookClient(config(), tokens, keys)
             expect(client.isSignedIn()) { "the saved session was not loaded" }
             expectEqual(email, client.account().me().email, "me with the restored session")
         }

@@ -5,7 +5,7 @@ use super::*;
 use crate::client::{ClientConfig, HealthBookClient};
 use crate::clock::FixedClock;
 use crate::session::tests::MemoryTokens;
-use crate::store::{Store, StoredList};
+use crate::store::{MemoryKeyVault, Store, StoredList};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
@@ -162,7 +162,7 @@ fn client(dir: &Path, now: DateTime<Utc>) -> Arc<HealthBookClient> {
 }
 
 fn client_of(base_url: &str, dir: &Path, now: DateTime<Utc>) -> Arc<HealthBookClient> {
-    let store = Store::open(&dir.join("store.sqlite")).unwrap();
+    let store = store(dir);
     HealthBookClient::assemble(
         ClientConfig {
             base_url: base_url.into(),
@@ -177,8 +177,14 @@ fn client_of(base_url: &str, dir: &Path, now: DateTime<Utc>) -> Arc<HealthBookCl
     .unwrap()
 }
 
+/// The phone's keystore: one for the whole process, as on a phone (keys are named at random).
+fn keys() -> Arc<MemoryKeyVault> {
+    static KEYS: std::sync::LazyLock<Arc<MemoryKeyVault>> = std::sync::LazyLock::new(Arc::default);
+    KEYS.clone()
+}
+
 fn store(dir: &Path) -> Store {
-    Store::open(&dir.join("store.sqlite")).unwrap()
+    Store::open(&dir.join("store.sqlite"), keys()).unwrap()
 }
 
 /// A client that pinned `deployment`'s key and holds its lists, at `now`.

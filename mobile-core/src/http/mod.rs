@@ -213,8 +213,11 @@ impl Api {
             )
             .header(header::ACCEPT, "application/json")
             .header(header::ACCEPT_LANGUAGE, self.lang.code());
-        if request.auth == Auth::Bearer {
-            let token = self.session.token().ok_or(CoreError::NotSignedIn)?;
+        let token = match request.auth {
+            Auth::Bearer => Some(self.session.token().ok_or(CoreError::NotSignedIn)?),
+            Auth::Public => None,
+        };
+        if let Some(token) = &token {
             builder = builder.bearer_auth(token);
         }
         if let Some(key) = request.idempotency_key {
@@ -245,10 +248,11 @@ impl Api {
             return Ok(Reply { status, etag, body });
         }
         let problem = Problem::parse(status.as_u16(), &body, retry_after);
-        if status == StatusCode::UNAUTHORIZED && request.auth == Auth::Bearer {
+        if let Some(token) = token.filter(|_| status == StatusCode::UNAUTHORIZED) {
             // The server no longer honours this token (expired, revoked, signed out
-            // elsewhere): forget it so the app shows the sign-in screen.
-            self.session.clear();
+            // elsewhere): forget it so the app shows the sign-in screen, and what was
+            // cached for it.
+            self.session.refused(&token);
         }
         Err(CoreError::Problem(problem))
     }

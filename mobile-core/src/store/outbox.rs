@@ -3,9 +3,10 @@
 //! times the phone loses the answer.
 
 use super::profile::parse_instant;
-use super::{Store, StoreError, from_json, to_json};
+use super::seal::{Place, Sealer};
+use super::{Store, StoreError};
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{Transaction, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -20,6 +21,10 @@ pub struct QueuedAction<A> {
     pub last_error: Option<String>,
 }
 
+pub(super) fn place(id: &str, account_id: &str) -> Place {
+    Place::new("outbox", &[id, account_id])
+}
+
 impl Store {
     pub fn enqueue<A: Serialize>(
         &self,
@@ -29,8 +34,9 @@ impl Store {
         queued_at: DateTime<Utc>,
     ) -> Result<Uuid, StoreError> {
         let id = Uuid::new_v4();
-        let body = to_json(action)?;
-        self.with(|db| {
+        self.with_sealer(|db, sealer| {
+            let body =
+                sealer.seal_json(&place(&id.to_string(), &account_id.to_string()), action)?;
             db.execute(
                 "INSERT INTO outbox (id, account_id, idempotency_key, action, queued_at)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -52,14 +58,15 @@ impl Store {
         &self,
         account_id: Uuid,
     ) -> Result<Vec<QueuedAction<A>>, StoreError> {
-        type Row = (String, String, String, String, u32, Option<String>);
-        let rows: Vec<Row> = self.with(|db| {
+        type Row = (String, String, Vec<u8>, String, u32, Option<String>);
+        let account_id = account_id.to_string();
+        self.with_sealer(|db, sealer| {
             let mut statement = db.prepare_cached(
                 "SELECT id, idempotency_key, action, queued_at, attempts, last_error
                  FROM outbox WHERE account_id = ?1 ORDER BY seq",
             )?;
-            let rows = statement
-                .query_map(params![account_id.to_string()], |row| {
+            let rows: Vec<Row> = statement
+                .query_map(params![account_id], |row| {
                     Ok((
                         row.get(0)?,
                         row.get(1)?,
@@ -70,20 +77,19 @@ impl Store {
                     ))
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(rows)
-        })?;
-        rows.into_iter()
-            .map(|(id, key, action, queued_at, attempts, last_error)| {
-                Ok(QueuedAction {
-                    id: parse_uuid(&id)?,
-                    idempotency_key: parse_uuid(&key)?,
-                    action: from_json(&action)?,
-                    queued_at: parse_instant(&queued_at)?,
-                    attempts,
-                    last_error,
+            rows.into_iter()
+                .map(|(id, key, action, queued_at, attempts, last_error)| {
+                    Ok(QueuedAction {
+                        action: sealer.open_json(&place(&id, &account_id), &action)?,
+                        id: parse_uuid(&id)?,
+                        idempotency_key: parse_uuid(&key)?,
+                        queued_at: parse_instant(&queued_at)?,
+                        attempts,
+                        last_error,
+                    })
                 })
-            })
-            .collect()
+                .collect()
+        })
     }
 
     /// Removes an action the server has settled, whether it applied it or refused it.
@@ -105,6 +111,36 @@ impl Store {
             Ok(())
         })
     }
+}
+
+/// Seals every queued action again with `new`, in place, so that the queue outlives the key
+/// it was sealed with. An action that `old` cannot open was lost already; it is dropped
+/// rather than kept as ciphertext no key opens.
+pub(super) fn reseal(tx: &Transaction<'_>, old: &Sealer, new: &Sealer) -> Result<(), StoreError> {
+    let rows: Vec<(i64, String, String, Vec<u8>)> = {
+        let mut statement = tx.prepare("SELECT seq, id, account_id, action FROM outbox")?;
+        statement
+            .query_map([], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    for (seq, id, account_id, action) in rows {
+        let place = place(&id, &account_id);
+        match old.open(&place, &action) {
+            Ok(clear) => {
+                tx.execute(
+                    "UPDATE outbox SET action = ?2 WHERE seq = ?1",
+                    params![seq, new.seal(&place, &clear)?],
+                )?;
+            }
+            Err(error) => {
+                tracing::warn!(error = %error, "a queued action that no longer opens is dropped");
+                tx.execute("DELETE FROM outbox WHERE seq = ?1", params![seq])?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn parse_uuid(text: &str) -> Result<Uuid, StoreError> {

@@ -2,6 +2,7 @@
 //! store, and a scripted HTTP server for failures the real one does not produce on demand.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use healthbook_core::store::MemoryKeyVault;
 use healthbook_core::{ClientConfig, HealthBookClient, TokenStore};
 use healthbook_domain::Lang;
 use healthbook_domain::account::SessionGrant;
@@ -33,6 +34,13 @@ impl MemoryTokens {
     }
 }
 
+/// The phone's keystore, one for the whole process as on a phone: the core names each key at
+/// random, so clients over different stores never meet in it.
+pub fn keys() -> Arc<MemoryKeyVault> {
+    static KEYS: std::sync::LazyLock<Arc<MemoryKeyVault>> = std::sync::LazyLock::new(Arc::default);
+    KEYS.clone()
+}
+
 pub fn client(base_url: &str, store: &Path, tokens: Arc<MemoryTokens>) -> Arc<HealthBookClient> {
     HealthBookClient::new(
         ClientConfig {
@@ -42,6 +50,7 @@ pub fn client(base_url: &str, store: &Path, tokens: Arc<MemoryTokens>) -> Arc<He
             device_name: Some("Rust test phone".to_owned()),
         },
         tokens,
+        keys(),
     )
     .unwrap()
 }

@@ -12,6 +12,7 @@ import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.launch
+import vn.healthbook.app.platform.KeystoreKeyVault
 import vn.healthbook.app.platform.KeystoreTokenStore
 import vn.healthbook.core.ClientConfig
 import vn.healthbook.core.HealthBookClient
@@ -40,6 +41,8 @@ class HealthBookApplication : Application() {
                 deviceName = "${Build.MANUFACTURER} ${Build.MODEL}",
             ),
             KeystoreTokenStore(this),
+            // The store's data key: the file itself holds only ciphertext.
+            KeystoreKeyVault(this),
         )
         pinTrustListKey()
         syncWhenOnline()
