@@ -1,11 +1,15 @@
 //! What every handler may reach: cheap to clone, built once at start.
 
+use crate::auth::actor::Actor;
 use crate::auth::registry::PopulationRegistry;
+use crate::authz::{Action, Relationship, Resource};
 use crate::cache::Cache;
 use crate::clock::SharedClock;
 use crate::config::Config;
+use crate::error::ApiError;
 use crate::mail::Mailer;
 use metrics_exporter_prometheus::PrometheusHandle;
+use sea_orm::ConnectionTrait;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use webauthn_rs::prelude::Webauthn;
@@ -25,6 +29,33 @@ pub struct AppState {
     pub certificates: Arc<crate::certificates::CertificateService>,
     /// Seals the session snapshots the cache holds.
     pub snapshot_key: Arc<crate::auth::session::SnapshotKey>,
+}
+
+impl AppState {
+    /// The one way a handler asks whether `actor` may do `action` to `resource`. The day is
+    /// Việt Nam's calendar date, read once from the clock here, as the phone's core reads it:
+    /// ages and guardianships (which end on the 18th birthday) turn at local midnight on both.
+    /// What must happen on every access (the access-log entry, consent) is added here.
+    pub async fn authorize(
+        &self,
+        actor: &Actor,
+        action: Action,
+        resource: Resource,
+    ) -> Result<Relationship, ApiError> {
+        self.authorize_in(&self.db, actor, action, resource).await
+    }
+
+    /// As [`AppState::authorize`], inside the caller's transaction, for a decision that must
+    /// hold for what the transaction then writes.
+    pub async fn authorize_in(
+        &self,
+        db: &impl ConnectionTrait,
+        actor: &Actor,
+        action: Action,
+        resource: Resource,
+    ) -> Result<Relationship, ApiError> {
+        crate::authz::authorize(db, actor, action, resource, self.clock.today()).await
+    }
 }
 
 impl std::fmt::Debug for AppState {

@@ -1557,3 +1557,62 @@ async fn a_co_guardian_cannot_end_or_grant_the_other_guardian() {
         assert!(theirs.json[0]["guardianship_ends_on"].is_string());
     }
 }
+
+#[tokio::test]
+async fn phone_and_server_agree_on_the_date_at_half_past_midnight_of_an_eighteenth_birthday() {
+    use chrono::{Duration, TimeZone, Utc};
+    let app = TestApp::spawn().await.unwrap();
+    let parent = app.citizen("midnight").await.unwrap();
+    #[allow(clippy::disallowed_methods)] // the test must agree with the server's wall clock
+    let real_now = Utc::now();
+    // Tomorrow in Việt Nam: the child turns 18 then.
+    let birthday = healthbook_domain::booking::time::local_date(real_now) + Duration::days(1);
+    let born = birthday.with_year(birthday.year() - 18).unwrap();
+    let kid = child("Phạm Quốc Bảo", born);
+    app.post_as(&parent.token, "/v1/me/dependents", &kid)
+        .await
+        .unwrap()
+        .expect(201);
+
+    // 00:30 in Việt Nam on the birthday is 17:30 UTC the day before.
+    let half_past_midnight =
+        Utc.from_utc_datetime(&birthday.and_hms_opt(0, 30, 0).unwrap()) - Duration::hours(7);
+    let at_half_past = TestApp::builder()
+        .sharing_with(&app)
+        .env(
+            "HEALTHBOOK_CLOCK_OFFSET",
+            (half_past_midnight - real_now).num_seconds().to_string(),
+        )
+        .spawn()
+        .await
+        .unwrap();
+
+    // The phone's core counts the day in Việt Nam: the child is an adult now.
+    let phone_today = (half_past_midnight + Duration::hours(7)).date_naive();
+    assert_eq!(phone_today, birthday);
+    let as_the_phone_sees_it: healthbook_domain::account::AddDependentRequest =
+        serde_json::from_value(child("Phạm Quốc Bảo", born)).unwrap();
+    assert!(
+        as_the_phone_sees_it.parse(phone_today).is_err(),
+        "an adult is no dependent"
+    );
+
+    // The server agrees: the guardianship has ended, and an adult cannot be added.
+    assert_eq!(
+        at_half_past
+            .get_as(&parent.token, "/v1/me/dependents")
+            .await
+            .unwrap()
+            .json,
+        json!([])
+    );
+    at_half_past
+        .post_as(
+            &parent.token,
+            "/v1/me/dependents",
+            &child("Phạm Quốc Huy", born),
+        )
+        .await
+        .unwrap()
+        .expect(422);
+}

@@ -9,7 +9,7 @@ use super::users::{self, CreateStaffRequest};
 use crate::auth::actor::Actor;
 use crate::auth::audit::{self, Event, Record};
 use crate::auth::staff;
-use crate::authz::{Action, Resource, authorize};
+use crate::authz::{Action, Resource};
 use crate::error::{ApiError, ApiResult, Text};
 use crate::state::AppState;
 use axum::Json;
@@ -238,16 +238,11 @@ pub async fn request(
     view(row, now)
 }
 
-async fn support(state: &AppState, actor: &Actor, now: DateTime<Utc>) -> Result<(), ApiError> {
-    authorize(
-        &state.db,
-        actor,
-        Action::Support,
-        Resource::Platform,
-        now.date_naive(),
-    )
-    .await
-    .map(|_| ())
+async fn support(state: &AppState, actor: &Actor) -> Result<(), ApiError> {
+    state
+        .authorize(actor, Action::Support, Resource::Platform)
+        .await
+        .map(|_| ())
 }
 
 /// Requests waiting for a second officer, oldest first (at most 100).
@@ -262,7 +257,7 @@ pub async fn list_approvals(
     actor: Actor,
 ) -> ApiResult<Json<Vec<Approval>>> {
     let now = state.clock.now();
-    support(&state, &actor, now).await?;
+    support(&state, &actor).await?;
     let rows = approval::Entity::find()
         .filter(approval::Column::Status.eq("pending"))
         .filter(approval::Column::ExpiresAt.gt(now))
@@ -286,7 +281,7 @@ async fn decide(
     approve: bool,
     now: DateTime<Utc>,
 ) -> Result<approval::Model, ApiError> {
-    support(state, actor, now).await?;
+    support(state, actor).await?;
     let row = approval::Entity::find_by_id(id)
         .one(&state.db)
         .await?
@@ -295,16 +290,15 @@ async fn decide(
         return Err(not_pending());
     }
     if approve {
-        authorize(
-            &state.db,
-            actor,
-            Action::ApproveRequest {
-                requested_by: row.requested_by,
-            },
-            Resource::Platform,
-            now.date_naive(),
-        )
-        .await?;
+        state
+            .authorize(
+                actor,
+                Action::ApproveRequest {
+                    requested_by: row.requested_by,
+                },
+                Resource::Platform,
+            )
+            .await?;
     }
     let txn = state.db.begin().await?;
     // The decision is taken by the update that finds the row still pending: of two

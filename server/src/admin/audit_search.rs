@@ -3,7 +3,7 @@
 use crate::auth::actor::Actor;
 use crate::auth::entities::auth_event;
 use crate::auth::me::AuthEventView;
-use crate::authz::{Action, Resource, authorize};
+use crate::authz::{Action, Resource};
 use crate::error::ApiResult;
 use crate::http::{ValidQuery, cursor};
 use crate::state::AppState;
@@ -57,14 +57,9 @@ pub async fn search(
     actor: Actor,
     ValidQuery(query): ValidQuery<AuditQuery>,
 ) -> ApiResult<Json<Page<AuditEntry>>> {
-    authorize(
-        &state.db,
-        &actor,
-        Action::Support,
-        Resource::Platform,
-        state.clock.now().date_naive(),
-    )
-    .await?;
+    state
+        .authorize(&actor, Action::Support, Resource::Platform)
+        .await?;
     let limit = page_size(query.limit);
     // Ids are UUIDv7, so ordering by id is ordering by time, with no ties.
     let mut select = auth_event::Entity::find()

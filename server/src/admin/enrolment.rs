@@ -6,7 +6,7 @@ use crate::auth::actor::Actor;
 use crate::auth::audit::{self, Event, Record};
 use crate::auth::codes::{self, Purpose};
 use crate::auth::entities::account;
-use crate::authz::{Action, Resource, authorize};
+use crate::authz::{Action, Resource};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -32,14 +32,9 @@ pub async fn reissue(
     actor: Actor,
     Path(uid): Path<Uuid>,
 ) -> ApiResult<StatusCode> {
-    authorize(
-        &state.db,
-        &actor,
-        Action::Support,
-        Resource::Platform,
-        state.clock.today(),
-    )
-    .await?;
+    state
+        .authorize(&actor, Action::Support, Resource::Platform)
+        .await?;
     let now = state.clock.now();
     let staff = account::Entity::find_by_id(uid)
         .one(&state.db)

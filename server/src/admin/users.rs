@@ -9,7 +9,7 @@ use crate::auth::codes::{self, Purpose};
 use crate::auth::entities::{account, citizen};
 use crate::auth::session;
 use crate::auth::staff::{self, NewStaff};
-use crate::authz::{Action, Resource, authorize, needs_second_officer};
+use crate::authz::{Action, Resource, needs_second_officer};
 use crate::error::{ApiError, ApiResult, FieldError, Text};
 use crate::http::ValidJson;
 use crate::state::AppState;
@@ -61,15 +61,10 @@ async fn summary(state: &AppState, account: account::Model) -> Result<UserSummar
 }
 
 async fn support(state: &AppState, actor: &Actor) -> Result<(), ApiError> {
-    authorize(
-        &state.db,
-        actor,
-        Action::Support,
-        Resource::Platform,
-        state.clock.now().date_naive(),
-    )
-    .await
-    .map(|_| ())
+    state
+        .authorize(actor, Action::Support, Resource::Platform)
+        .await
+        .map(|_| ())
 }
 
 async fn load(state: &AppState, uid: Uuid) -> Result<account::Model, ApiError> {
@@ -138,14 +133,7 @@ pub async fn create_user(
         role: request.role,
         facility: request.facility_id,
     };
-    authorize(
-        &state.db,
-        &actor,
-        action,
-        Resource::Platform,
-        now.date_naive(),
-    )
-    .await?;
+    state.authorize(&actor, action, Resource::Platform).await?;
     let staff = new_staff(&request)?;
     if needs_second_officer(action) {
         let checked = CreateStaffRequest {
@@ -259,14 +247,7 @@ pub async fn lock_user(
     load(&state, uid).await?;
     let now = state.clock.now();
     let action = Action::lock_account(&session::roles_of(&state.db, uid).await?);
-    authorize(
-        &state.db,
-        &actor,
-        action,
-        Resource::Platform,
-        now.date_naive(),
-    )
-    .await?;
+    state.authorize(&actor, action, Resource::Platform).await?;
     if needs_second_officer(action) {
         let pending = approvals::request(&state, &actor, Pending::LockAccount(uid), now).await?;
         return Ok((StatusCode::ACCEPTED, Json(pending)).into_response());

@@ -10,7 +10,7 @@ use super::mails;
 use super::me::profile;
 use super::register::{invalid, lang_of, verification_str};
 use super::registry::RegistryAnswer;
-use crate::authz::{Action, Resource, authorize, is_guardian};
+use crate::authz::{Action, Resource, is_guardian};
 use crate::error::{ApiError, ApiResult};
 use crate::http::ValidJson;
 use crate::http::idempotency::{self, IdempotencyKey};
@@ -115,14 +115,9 @@ pub async fn add_dependent(
 ) -> ApiResult<Response> {
     let now = state.clock.now();
     let today = state.clock.today();
-    authorize(
-        &state.db,
-        &actor,
-        Action::ManageDependents,
-        Resource::OwnAccount,
-        today,
-    )
-    .await?;
+    state
+        .authorize(&actor, Action::ManageDependents, Resource::OwnAccount)
+        .await?;
     let guardian = own_citizen(&actor)?;
     let child = request.parse(today).map_err(invalid)?;
     let verification = match state
@@ -256,15 +251,10 @@ pub async fn list_dependents(
     State(state): State<AppState>,
     actor: Actor,
 ) -> ApiResult<Json<Vec<Dependent>>> {
-    let today = state.clock.now().date_naive();
-    authorize(
-        &state.db,
-        &actor,
-        Action::ReadOwnAccount,
-        Resource::OwnAccount,
-        today,
-    )
-    .await?;
+    let today = state.clock.today();
+    state
+        .authorize(&actor, Action::ReadOwnAccount, Resource::OwnAccount)
+        .await?;
     let Some(guardian) = actor.citizen_id else {
         return Ok(Json(Vec::new()));
     };
@@ -295,15 +285,9 @@ pub async fn invite_guardian(
     ValidJson(request): ValidJson<InviteGuardian>,
 ) -> ApiResult<StatusCode> {
     let now = state.clock.now();
-    let today = now.date_naive();
-    authorize(
-        &state.db,
-        &actor,
-        Action::InviteGuardian,
-        Resource::Citizen(cid),
-        today,
-    )
-    .await?;
+    state
+        .authorize(&actor, Action::InviteGuardian, Resource::Citizen(cid))
+        .await?;
     let txn = state.db.begin().await?;
     let guardians = guardianship::Entity::find()
         .filter(guardianship::Column::DependentId.eq(cid))
@@ -386,15 +370,9 @@ pub async fn list_invitations(
     State(state): State<AppState>,
     actor: Actor,
 ) -> ApiResult<Json<Vec<Dependent>>> {
-    let today = state.clock.now().date_naive();
-    authorize(
-        &state.db,
-        &actor,
-        Action::ReadOwnAccount,
-        Resource::OwnAccount,
-        today,
-    )
-    .await?;
+    state
+        .authorize(&actor, Action::ReadOwnAccount, Resource::OwnAccount)
+        .await?;
     let Some(me) = actor.citizen_id else {
         return Ok(Json(Vec::new()));
     };
@@ -431,15 +409,9 @@ pub async fn accept_invitation(
     Path(cid): Path<Uuid>,
 ) -> ApiResult<Json<Dependent>> {
     let now = state.clock.now();
-    let today = now.date_naive();
-    authorize(
-        &state.db,
-        &actor,
-        Action::ManageDependents,
-        Resource::OwnAccount,
-        today,
-    )
-    .await?;
+    state
+        .authorize(&actor, Action::ManageDependents, Resource::OwnAccount)
+        .await?;
     let me = own_citizen(&actor)?;
     let txn = state.db.begin().await?;
     let accepted = guardianship::Entity::update_many()
@@ -488,15 +460,10 @@ pub async fn list_guardians(
     State(state): State<AppState>,
     actor: Actor,
 ) -> ApiResult<Json<Vec<GuardianView>>> {
-    let today = state.clock.now().date_naive();
-    authorize(
-        &state.db,
-        &actor,
-        Action::ReadOwnAccount,
-        Resource::OwnAccount,
-        today,
-    )
-    .await?;
+    let today = state.clock.today();
+    state
+        .authorize(&actor, Action::ReadOwnAccount, Resource::OwnAccount)
+        .await?;
     let me = own_citizen(&actor)?;
     let links = guardianship::Entity::find()
         .filter(guardianship::Column::DependentId.eq(me))
@@ -562,15 +529,9 @@ async fn set_guardian(
     gid: Uuid,
     grant: bool,
 ) -> ApiResult<StatusCode> {
-    let now = state.clock.now();
-    authorize(
-        &state.db,
-        actor,
-        Action::ManageOwnGuardians,
-        Resource::OwnAccount,
-        now.date_naive(),
-    )
-    .await?;
+    state
+        .authorize(actor, Action::ManageOwnGuardians, Resource::OwnAccount)
+        .await?;
     let me = own_citizen(actor)?;
     let mut update = guardianship::Entity::update_many()
         .filter(guardianship::Column::GuardianId.eq(gid))
@@ -588,7 +549,7 @@ async fn set_guardian(
             .col_expr(guardianship::Column::Status, Expr::value("ended"))
             .col_expr(
                 guardianship::Column::EndsOn,
-                Expr::value(Some(now.date_naive())),
+                Expr::value(Some(state.clock.today())),
             )
     };
     if update.exec(&state.db).await?.rows_affected != 1 {

@@ -4,7 +4,7 @@ use super::actor::Actor;
 use super::audit::{self, Event, Record};
 use super::entities::{account, auth_event, citizen, passkey, session};
 use super::session as sessions;
-use crate::authz::{Action, Resource, authorize};
+use crate::authz::{Action, Resource};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::Json;
@@ -88,14 +88,9 @@ pub async fn build_me(
     ))]
 pub async fn me(State(state): State<AppState>, actor: Actor) -> ApiResult<Json<Me>> {
     let (now, today) = (state.clock.now(), state.clock.today());
-    authorize(
-        &state.db,
-        &actor,
-        Action::ReadOwnAccount,
-        Resource::OwnAccount,
-        today,
-    )
-    .await?;
+    state
+        .authorize(&actor, Action::ReadOwnAccount, Resource::OwnAccount)
+        .await?;
     build_me(&state.db, &actor, now, today)
         .await?
         .map(Json)
@@ -110,14 +105,9 @@ pub async fn list_sessions(
     actor: Actor,
 ) -> ApiResult<Json<Vec<SessionInfo>>> {
     let now = state.clock.now();
-    authorize(
-        &state.db,
-        &actor,
-        Action::ReadOwnAccount,
-        Resource::OwnAccount,
-        now.date_naive(),
-    )
-    .await?;
+    state
+        .authorize(&actor, Action::ReadOwnAccount, Resource::OwnAccount)
+        .await?;
     let rows = session::Entity::find()
         .filter(session::Column::AccountId.eq(actor.account_id))
         .filter(session::Column::RevokedAt.is_null())
@@ -154,14 +144,9 @@ pub async fn revoke_session(
     Path(sid): Path<Uuid>,
 ) -> ApiResult<StatusCode> {
     let now = state.clock.now();
-    authorize(
-        &state.db,
-        &actor,
-        Action::ManageOwnSessions,
-        Resource::OwnAccount,
-        now.date_naive(),
-    )
-    .await?;
+    state
+        .authorize(&actor, Action::ManageOwnSessions, Resource::OwnAccount)
+        .await?;
     let revoked = sessions::revoke_where(&state, actor.account_id, Some(sid), None).await?;
     if revoked.is_empty() {
         return Err(ApiError::not_found());
@@ -244,14 +229,9 @@ pub async fn auth_events(
     State(state): State<AppState>,
     actor: Actor,
 ) -> ApiResult<Json<Vec<AuthEventView>>> {
-    authorize(
-        &state.db,
-        &actor,
-        Action::ReadOwnAccount,
-        Resource::OwnAccount,
-        state.clock.now().date_naive(),
-    )
-    .await?;
+    state
+        .authorize(&actor, Action::ReadOwnAccount, Resource::OwnAccount)
+        .await?;
     let rows = auth_event::Entity::find()
         .filter(auth_event::Column::AccountId.eq(actor.account_id))
         .order_by_desc(auth_event::Column::At)

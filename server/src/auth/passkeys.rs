@@ -12,7 +12,7 @@ use super::entities::{account, ceremony, passkey};
 use super::error::AuthError;
 use super::register::lang_of;
 use super::{limits, mails, session};
-use crate::authz::{Action, Resource, authorize};
+use crate::authz::{Action, Resource};
 use crate::error::{ApiError, ApiResult};
 use crate::http::ValidJson;
 use crate::mail;
@@ -178,16 +178,15 @@ pub async fn register_start(
 ) -> ApiResult<Json<CeremonyOptions>> {
     let now = state.clock.now();
     let existing = passkeys_of(&state.db, actor.account_id).await?;
-    authorize(
-        &state.db,
-        &actor,
-        Action::EnrolPasskey {
-            first: existing.is_empty(),
-        },
-        Resource::OwnAccount,
-        now.date_naive(),
-    )
-    .await?;
+    state
+        .authorize(
+            &actor,
+            Action::EnrolPasskey {
+                first: existing.is_empty(),
+            },
+            Resource::OwnAccount,
+        )
+        .await?;
     if actor.kind == AccountKind::Citizen && !actor.email_verified {
         return Err(AuthError::EmailNotVerified.into());
     }
@@ -284,14 +283,14 @@ pub async fn register_finish(
         .count(&txn)
         .await?
         == 0;
-    authorize(
-        &txn,
-        &actor,
-        Action::EnrolPasskey { first },
-        Resource::OwnAccount,
-        now.date_naive(),
-    )
-    .await?;
+    state
+        .authorize_in(
+            &txn,
+            &actor,
+            Action::EnrolPasskey { first },
+            Resource::OwnAccount,
+        )
+        .await?;
     let key = state
         .webauthn
         .finish_passkey_registration(&credential, &registration)
@@ -519,14 +518,9 @@ pub async fn list(
     State(state): State<AppState>,
     actor: Actor,
 ) -> ApiResult<Json<Vec<PasskeyInfo>>> {
-    authorize(
-        &state.db,
-        &actor,
-        Action::ReadOwnAccount,
-        Resource::OwnAccount,
-        state.clock.now().date_naive(),
-    )
-    .await?;
+    state
+        .authorize(&actor, Action::ReadOwnAccount, Resource::OwnAccount)
+        .await?;
     let rows = passkey::Entity::find()
         .filter(passkey::Column::AccountId.eq(actor.account_id))
         .order_by_asc(passkey::Column::CreatedAt)
@@ -550,14 +544,9 @@ pub async fn rename(
     ValidJson(request): ValidJson<PasskeyRename>,
 ) -> ApiResult<Json<PasskeyInfo>> {
     let now = state.clock.now();
-    authorize(
-        &state.db,
-        &actor,
-        Action::ManagePasskeys,
-        Resource::OwnAccount,
-        now.date_naive(),
-    )
-    .await?;
+    state
+        .authorize(&actor, Action::ManagePasskeys, Resource::OwnAccount)
+        .await?;
     let updated = passkey::Entity::update_many()
         .col_expr(
             passkey::Column::Name,
@@ -600,14 +589,9 @@ pub async fn remove(
     Path(pkid): Path<Uuid>,
 ) -> ApiResult<StatusCode> {
     let now = state.clock.now();
-    authorize(
-        &state.db,
-        &actor,
-        Action::ManagePasskeys,
-        Resource::OwnAccount,
-        now.date_naive(),
-    )
-    .await?;
+    state
+        .authorize(&actor, Action::ManagePasskeys, Resource::OwnAccount)
+        .await?;
     let txn = state.db.begin().await?;
     let Some(removed) = passkey::Entity::find()
         .filter(passkey::Column::Id.eq(pkid))

@@ -18,7 +18,7 @@ use super::register::lang_of;
 use super::registry::RegistryAnswer;
 use super::secrets::{hash_token, new_session_token, same};
 use super::{limits, lockout, mails, session};
-use crate::authz::{Action, Resource, authorize};
+use crate::authz::{Action, Resource};
 use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::http::ValidJson;
@@ -365,14 +365,9 @@ pub async fn complete(
     ))]
 pub async fn cancel(State(state): State<AppState>, actor: Actor) -> ApiResult<StatusCode> {
     let now = state.clock.now();
-    authorize(
-        &state.db,
-        &actor,
-        Action::ManagePasskeys,
-        Resource::OwnAccount,
-        state.clock.today(),
-    )
-    .await?;
+    state
+        .authorize(&actor, Action::ManagePasskeys, Resource::OwnAccount)
+        .await?;
     let txn = state.db.begin().await?;
     let cancelled = account_recovery::Entity::update_many()
         .col_expr(account_recovery::Column::CancelledAt, Expr::value(now))

@@ -169,7 +169,8 @@ fn second_officer_required() -> ApiError {
     )
 }
 
-pub async fn authorize(
+/// Reached through [`crate::state::AppState::authorize`], which supplies the Việt Nam date.
+pub(crate) async fn authorize(
     db: &impl ConnectionTrait,
     actor: &Actor,
     action: Action,

@@ -8,7 +8,7 @@ use super::entities::{
 use super::error::{BookingError, on_unique};
 use super::facilities::facility_views;
 use crate::auth::actor::Actor;
-use crate::authz::{Action, PractitionerScope, Resource, authorize, practitioner_scope};
+use crate::authz::{Action, PractitionerScope, Resource, practitioner_scope};
 use crate::error::{ApiError, ApiResult};
 use crate::http::ValidJson;
 use crate::state::AppState;
@@ -204,14 +204,9 @@ pub async fn create_facility(
     ValidJson(request): ValidJson<CreateFacilityRequest>,
 ) -> ApiResult<(StatusCode, Json<FacilityAdminView>)> {
     let now = state.clock.now();
-    authorize(
-        &state.db,
-        &actor,
-        Action::Support,
-        Resource::Platform,
-        now.date_naive(),
-    )
-    .await?;
+    state
+        .authorize(&actor, Action::Support, Resource::Platform)
+        .await?;
     let fields = request.parse().map_err(BookingError::from)?;
     let (Some(code), Some(commune), Some(province)) =
         (fields.code, fields.commune_code, fields.province_code)
@@ -261,15 +256,9 @@ pub async fn get_facility_admin(
     actor: Actor,
     Path(fid): Path<Uuid>,
 ) -> ApiResult<Json<FacilityAdminView>> {
-    let now = state.clock.now();
-    authorize(
-        &state.db,
-        &actor,
-        Action::ManageFacility,
-        Resource::Facility(fid),
-        now.date_naive(),
-    )
-    .await?;
+    state
+        .authorize(&actor, Action::ManageFacility, Resource::Facility(fid))
+        .await?;
     Ok(Json(admin_view(&state.db, fid).await?))
 }
 
@@ -289,14 +278,9 @@ pub async fn update_facility(
     ValidJson(request): ValidJson<UpdateFacilityRequest>,
 ) -> ApiResult<Json<FacilityAdminView>> {
     let now = state.clock.now();
-    authorize(
-        &state.db,
-        &actor,
-        Action::ManageFacility,
-        Resource::Facility(fid),
-        now.date_naive(),
-    )
-    .await?;
+    state
+        .authorize(&actor, Action::ManageFacility, Resource::Facility(fid))
+        .await?;
     let fields = request.parse().map_err(BookingError::from)?;
     let txn = state.db.begin().await?;
     facility::Entity::find_by_id(fid)

@@ -9,7 +9,7 @@ use crate::auth::actor::Actor;
 use crate::auth::dependents::dependents_of;
 use crate::auth::entities::{account, citizen};
 use crate::auth::register::lang_of;
-use crate::authz::{Action, Relationship, Resource, appointment_scope, authorize};
+use crate::authz::{Action, Relationship, Resource, appointment_scope};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{ValidQuery, cursor};
 use crate::state::AppState;
@@ -194,9 +194,8 @@ pub async fn load_for(
     actor: &Actor,
     aid: Uuid,
     action: Action,
-    now: DateTime<Utc>,
 ) -> Result<(appointment::Model, Relationship), ApiError> {
-    let scope = appointment_scope(actor, action, now.date_naive())?;
+    let scope = appointment_scope(actor, action, state.clock.today())?;
     let row = appointment::Entity::find_by_id(aid)
         .filter(scope.condition())
         .one(&state.db)
@@ -221,7 +220,7 @@ pub async fn get_appointment(
     Path(aid): Path<Uuid>,
 ) -> ApiResult<Json<Appointment>> {
     let now = state.clock.now();
-    let (row, _) = load_for(&state, &actor, aid, Action::BookFor, now).await?;
+    let (row, _) = load_for(&state, &actor, aid, Action::BookFor).await?;
     let policy = settings::current(&state.db, now).await?;
     let mut out = views(&state.db, std::slice::from_ref(&row), &policy).await?;
     out.pop().map(Json).ok_or_else(ApiError::not_found)
@@ -241,8 +240,7 @@ pub async fn appointment_qr(
     actor: Actor,
     Path(aid): Path<Uuid>,
 ) -> ApiResult<Response> {
-    let now = state.clock.now();
-    let (row, _) = load_for(&state, &actor, aid, Action::BookFor, now).await?;
+    let (row, _) = load_for(&state, &actor, aid, Action::BookFor).await?;
     let code = AppointmentCode::parse(&row.code).map_err(ApiError::internal)?;
     let svg = crate::certificates::qr::svg(&code.qr_text(), 8).map_err(ApiError::internal)?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
@@ -281,28 +279,18 @@ pub async fn list_appointments(
     ValidQuery(query): ValidQuery<MyAppointmentsQuery>,
 ) -> ApiResult<Json<Page<Appointment>>> {
     let now = state.clock.now();
-    let today = now.date_naive();
+    let today = state.clock.today();
     let citizens: Vec<Uuid> = match query.citizen_id {
         Some(cid) => {
-            authorize(
-                &state.db,
-                &actor,
-                Action::BookFor,
-                Resource::Citizen(cid),
-                today,
-            )
-            .await?;
+            state
+                .authorize(&actor, Action::BookFor, Resource::Citizen(cid))
+                .await?;
             vec![cid]
         }
         None => {
-            authorize(
-                &state.db,
-                &actor,
-                Action::ReadOwnAccount,
-                Resource::OwnAccount,
-                today,
-            )
-            .await?;
+            state
+                .authorize(&actor, Action::ReadOwnAccount, Resource::OwnAccount)
+                .await?;
             let Some(me) = actor.citizen_id else {
                 return Ok(Json(Page {
                     items: Vec::new(),

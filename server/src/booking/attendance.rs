@@ -25,7 +25,7 @@ async fn attend(
     outcome: AppointmentStatus,
     now: DateTime<Utc>,
 ) -> ApiResult<Json<Appointment>> {
-    let (row, _) = load_for(state, actor, aid, Action::WorkAtFacility, now).await?;
+    let (row, _) = load_for(state, actor, aid, Action::WorkAtFacility).await?;
     let check = match outcome {
         AppointmentStatus::CheckedIn => check_check_in(row.starts_at, now),
         _ => check_no_show(row.starts_at, now),

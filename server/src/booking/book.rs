@@ -33,7 +33,7 @@ use super::settings;
 use super::slots::refusal;
 use crate::auth::actor::Actor;
 use crate::auth::entities::{account, citizen};
-use crate::authz::{Action, Resource, authorize};
+use crate::authz::{Action, Resource};
 use crate::error::{ApiError, ApiResult};
 use crate::http::ValidJson;
 use crate::http::idempotency::{self, IdempotencyKey};
@@ -448,14 +448,9 @@ pub async fn book_appointment(
         .citizen_id
         .or(actor.citizen_id)
         .ok_or_else(ApiError::not_found)?;
-    authorize(
-        &state.db,
-        &actor,
-        Action::BookFor,
-        Resource::Citizen(citizen_id),
-        now.date_naive(),
-    )
-    .await?;
+    state
+        .authorize(&actor, Action::BookFor, Resource::Citizen(citizen_id))
+        .await?;
     let policy = settings::current(&state.db, now).await?;
     let booking = NewBooking {
         citizen_id,

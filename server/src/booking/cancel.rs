@@ -89,7 +89,7 @@ pub async fn cancel_appointment(
     ValidJson(request): ValidJson<CancelAppointmentRequest>,
 ) -> ApiResult<Json<Appointment>> {
     let now = state.clock.now();
-    let (row, _) = load_for(&state, &actor, aid, Action::BookFor, now).await?;
+    let (row, _) = load_for(&state, &actor, aid, Action::BookFor).await?;
     let appointment = Resource::Appointment {
         citizen: row.citizen_id,
         facility: row.facility_id,

@@ -10,7 +10,7 @@ use super::error::BookingError;
 use super::mails;
 use super::slots::closure_window;
 use crate::auth::actor::Actor;
-use crate::authz::{Action, Resource, authorize};
+use crate::authz::{Action, Resource};
 use crate::error::{ApiError, ApiResult};
 use crate::http::ValidJson;
 use crate::mail;
@@ -69,14 +69,9 @@ pub async fn create_closure(
     ValidJson(request): ValidJson<CreateClosureRequest>,
 ) -> ApiResult<(StatusCode, Json<Closure>)> {
     let now = state.clock.now();
-    authorize(
-        &state.db,
-        &actor,
-        Action::ManageFacility,
-        Resource::Facility(fid),
-        now.date_naive(),
-    )
-    .await?;
+    state
+        .authorize(&actor, Action::ManageFacility, Resource::Facility(fid))
+        .await?;
     let spec: ClosureSpec = request.parse().map_err(BookingError::from)?;
     let organizer = organizer_email(&state);
     let txn = state.db.begin().await?;

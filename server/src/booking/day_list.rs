@@ -5,7 +5,7 @@ use super::appointments::views;
 use super::entities::appointment;
 use super::settings;
 use crate::auth::actor::Actor;
-use crate::authz::{Action, Resource, authorize};
+use crate::authz::{Action, Resource};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::{ValidQuery, cursor};
 use crate::state::AppState;
@@ -58,14 +58,9 @@ pub async fn day_list(
     ValidQuery(query): ValidQuery<DayListQuery>,
 ) -> ApiResult<Json<Page<Appointment>>> {
     let now = state.clock.now();
-    authorize(
-        &state.db,
-        &actor,
-        Action::WorkAtFacility,
-        Resource::Facility(fid),
-        now.date_naive(),
-    )
-    .await?;
+    state
+        .authorize(&actor, Action::WorkAtFacility, Resource::Facility(fid))
+        .await?;
     let limit = page_size(query.limit);
     let mut select = appointment::Entity::find()
         .filter(appointment::Column::FacilityId.eq(fid))

@@ -48,7 +48,7 @@ pub async fn reschedule_appointment(
     ValidJson(request): ValidJson<RescheduleAppointmentRequest>,
 ) -> ApiResult<Response> {
     let now = state.clock.now();
-    let (row, _) = load_for(&state, &actor, aid, Action::BookFor, now).await?;
+    let (row, _) = load_for(&state, &actor, aid, Action::BookFor).await?;
     let may_override_cut_off = allows(
         &actor,
         Action::OverrideCutOff,

@@ -9,7 +9,7 @@ use super::error::BookingError;
 use super::settings;
 use super::slots::{materialise, template_of};
 use crate::auth::actor::Actor;
-use crate::authz::{Action, Resource, authorize};
+use crate::authz::{Action, Resource};
 use crate::error::{ApiError, ApiResult};
 use crate::http::ValidJson;
 use crate::state::AppState;
@@ -204,14 +204,9 @@ pub async fn create_schedule(
     ValidJson(request): ValidJson<CreateScheduleRequest>,
 ) -> ApiResult<(StatusCode, Json<Schedule>)> {
     let now = state.clock.now();
-    authorize(
-        &state.db,
-        &actor,
-        Action::ManageFacility,
-        Resource::Facility(fid),
-        now.date_naive(),
-    )
-    .await?;
+    state
+        .authorize(&actor, Action::ManageFacility, Resource::Facility(fid))
+        .await?;
     let spec = request.parse().map_err(BookingError::from)?;
     let policy = settings::current(&state.db, now).await?;
     let txn = state.db.begin().await?;
@@ -282,14 +277,9 @@ pub async fn retire_schedule(
     Path((fid, sid)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Json<Schedule>> {
     let now = state.clock.now();
-    authorize(
-        &state.db,
-        &actor,
-        Action::ManageFacility,
-        Resource::Facility(fid),
-        now.date_naive(),
-    )
-    .await?;
+    state
+        .authorize(&actor, Action::ManageFacility, Resource::Facility(fid))
+        .await?;
     let txn = state.db.begin().await?;
     let row = schedule::Entity::find_by_id(sid)
         .one(&txn)

@@ -8,7 +8,7 @@
 
 use super::entities::booking_settings;
 use crate::auth::actor::Actor;
-use crate::authz::{Action, Resource, authorize};
+use crate::authz::{Action, Resource};
 use crate::error::ApiResult;
 use crate::http::ValidJson;
 use crate::state::AppState;
@@ -74,15 +74,9 @@ pub async fn get_settings(
     State(state): State<AppState>,
     actor: Actor,
 ) -> ApiResult<Json<BookingSettings>> {
-    let now = state.clock.now();
-    authorize(
-        &state.db,
-        &actor,
-        Action::Support,
-        Resource::Platform,
-        now.date_naive(),
-    )
-    .await?;
+    state
+        .authorize(&actor, Action::Support, Resource::Platform)
+        .await?;
     Ok(Json(load(&state.db).await?.into()))
 }
 
@@ -100,14 +94,9 @@ pub async fn put_settings(
     ValidJson(settings): ValidJson<BookingSettings>,
 ) -> ApiResult<Json<BookingSettings>> {
     let now = state.clock.now();
-    authorize(
-        &state.db,
-        &actor,
-        Action::Support,
-        Resource::Platform,
-        now.date_naive(),
-    )
-    .await?;
+    state
+        .authorize(&actor, Action::Support, Resource::Platform)
+        .await?;
     let as_i32 = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
     booking_settings::Entity::insert(booking_settings::ActiveModel {
         id: Set(ROW),
