@@ -86,6 +86,35 @@ impl StaffRole {
             StaffRole::Doctor | StaffRole::Vaccinator | StaffRole::FacilityAdmin
         )
     }
+
+    /// Where a grant of this role applies: a facility for the roles that work at one, an
+    /// administrative unit (a current one; a former code is read as its successor) for an
+    /// authority, nothing for support. Returns the unit to store, in its current code.
+    pub fn scope(
+        self,
+        facility: Option<uuid::Uuid>,
+        admin_unit: Option<&str>,
+    ) -> Result<Option<crate::admin::AdminUnit>, StaffScopeError> {
+        match (self.needs_facility(), self, facility, admin_unit) {
+            (true, _, Some(_), None) => Ok(None),
+            (false, StaffRole::Authority, None, Some(code)) => crate::admin::AdminUnit::parse(code)
+                .map(Some)
+                .map_err(|_| StaffScopeError::UnknownUnit),
+            (false, StaffRole::Support, None, None) => Ok(None),
+            _ => Err(StaffScopeError::Mismatch),
+        }
+    }
+}
+
+/// Why a staff grant's facility or unit does not fit its role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum StaffScopeError {
+    #[error(
+        "doctors, vaccinators and facility admins name a facility; authorities a unit; support neither"
+    )]
+    Mismatch,
+    #[error("no current administrative unit has this code")]
+    UnknownUnit,
 }
 
 /// Whether the population registry confirmed the citizen's number, name and date of birth.
@@ -612,6 +641,36 @@ pub struct LogoutRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_staff_role_has_its_own_scope() {
+        let facility = Some(Uuid::from_u128(7));
+        assert_eq!(StaffRole::Doctor.scope(facility, None), Ok(None));
+        assert_eq!(
+            StaffRole::Doctor.scope(None, None),
+            Err(StaffScopeError::Mismatch)
+        );
+        assert_eq!(StaffRole::Support.scope(None, None), Ok(None));
+        assert_eq!(
+            StaffRole::Support.scope(facility, None),
+            Err(StaffScopeError::Mismatch)
+        );
+        // An authority of a former province is one of its successor.
+        assert_eq!(
+            StaffRole::Authority
+                .scope(None, Some("02"))
+                .map(|u| u.map(|u| u.code())),
+            Ok(Some("08".to_owned()))
+        );
+        assert_eq!(
+            StaffRole::Authority.scope(None, Some("99")),
+            Err(StaffScopeError::UnknownUnit)
+        );
+        assert_eq!(
+            StaffRole::Authority.scope(facility, Some("01")),
+            Err(StaffScopeError::Mismatch)
+        );
+    }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

@@ -8,6 +8,7 @@
 mod codes;
 mod conversion;
 mod data;
+mod scope;
 mod search;
 mod units;
 
@@ -16,6 +17,7 @@ pub use conversion::{
     CommuneConversion, FormerCommune, MergeKind, conversions, convert_former_commune,
     convert_former_province,
 };
+pub use scope::{AdminUnit, AdminUnitError};
 pub use search::{search_communes, search_provinces};
 pub use units::{
     Commune, CommuneKind, FormerProvince, Province, ProvinceKind, commune, communes, communes_of,

@@ -70,16 +70,11 @@ async fn create_account(
     granted_by: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<Uuid, ApiError> {
-    let scope_ok = match staff.role {
-        StaffRole::Doctor | StaffRole::Vaccinator | StaffRole::FacilityAdmin => {
-            staff.facility_id.is_some() && staff.admin_unit.is_none()
-        }
-        StaffRole::Authority => staff.admin_unit.is_some() && staff.facility_id.is_none(),
-        StaffRole::Support => staff.facility_id.is_none() && staff.admin_unit.is_none(),
-    };
-    if !scope_ok {
-        return Err(role_scope_error());
-    }
+    // A former unit's code is stored as its successor's, so that every query by unit agrees.
+    let unit = staff
+        .role
+        .scope(staff.facility_id, staff.admin_unit.as_deref())
+        .map_err(|_| role_scope_error())?;
     let email_key = staff.email.as_str().to_lowercase();
     if account::Entity::find()
         .filter(account::Column::EmailKey.eq(&email_key))
@@ -113,7 +108,7 @@ async fn create_account(
         account_id: Set(id),
         role: Set(staff.role.as_str().to_owned()),
         facility_id: Set(staff.facility_id),
-        admin_unit: Set(staff.admin_unit.clone()),
+        admin_unit: Set(unit.map(|u| u.code())),
         granted_by: Set(granted_by),
         created_at: Set(now),
     })

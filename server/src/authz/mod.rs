@@ -24,6 +24,7 @@ use crate::error::{ApiError, Text};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use healthbook_domain::account::{Assurance, RoleGrant, StaffRole};
+use healthbook_domain::admin::AdminUnit;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -129,6 +130,8 @@ pub enum Resource {
     Platform,
     /// An appointment the caller may already act on: its citizen's, and its facility's.
     Appointment { citizen: Uuid, facility: Uuid },
+    /// A province or commune, for what concerns everyone in it (statistics).
+    Unit(AdminUnit),
 }
 
 /// Why access was granted: the access log records everything but `Own`.
@@ -190,6 +193,22 @@ pub(crate) async fn authorize(
         // Appointments are looked up through their scope ([`appointment_scope`]).
         Resource::Appointment { .. } => Err(ApiError::not_found()),
         Resource::Platform => platform_access(actor, action),
+        Resource::Unit(unit) => unit_access(actor, action, unit),
+    }
+}
+
+/// An authority reads the figures of its own unit and of the units within it, never the
+/// whole platform's or a neighbour's.
+fn unit_access(actor: &Actor, action: Action, unit: AdminUnit) -> Result<Relationship, ApiError> {
+    let covers = actor
+        .roles
+        .iter()
+        .filter(|grant| grant.role == StaffRole::Authority)
+        .filter_map(|grant| AdminUnit::parse(grant.admin_unit.as_deref()?).ok())
+        .any(|mine| mine.contains(unit));
+    match action {
+        Action::ReadStatistics if covers => Ok(Relationship::Staff(StaffRole::Authority)),
+        _ => Err(AuthError::Forbidden.into()),
     }
 }
 
@@ -221,9 +240,6 @@ fn platform_access(actor: &Actor, action: Action) -> Result<Relationship, ApiErr
             }
         }
         Action::CreateStaff { role, facility } => create_staff_access(actor, role, facility),
-        Action::ReadStatistics if actor.has_role(StaffRole::Authority) => {
-            Ok(Relationship::Staff(StaffRole::Authority))
-        }
         _ => Err(AuthError::Forbidden.into()),
     }
 }
@@ -400,6 +416,43 @@ pub(crate) mod tests {
         ] {
             assert!(action.needs_passkey(&staff), "{action:?}");
         }
+    }
+
+    #[test]
+    fn authorities_read_their_own_unit_and_what_lies_within_it_only() {
+        let unit = |code: &str| AdminUnit::parse(code).unwrap();
+        let ha_noi = actor(
+            AccountKind::Staff,
+            Assurance::Passkey,
+            vec![RoleGrant {
+                role: StaffRole::Authority,
+                facility_id: None,
+                admin_unit: Some("01".to_owned()),
+            }],
+        );
+        let read = |who: &Actor, resource| match resource {
+            Resource::Unit(unit) => unit_access(who, Action::ReadStatistics, unit),
+            _ => platform_access(who, Action::ReadStatistics),
+        };
+        assert!(read(&ha_noi, Resource::Unit(unit("01"))).is_ok());
+        assert!(
+            read(&ha_noi, Resource::Unit(unit("00004"))).is_ok(),
+            "a commune of Hà Nội"
+        );
+        assert!(
+            read(&ha_noi, Resource::Unit(unit("79"))).is_err(),
+            "another province"
+        );
+        assert!(
+            read(&ha_noi, Resource::Platform).is_err(),
+            "never the whole platform"
+        );
+        let support = actor(
+            AccountKind::Staff,
+            Assurance::Passkey,
+            vec![grant(StaffRole::Support, None)],
+        );
+        assert!(read(&support, Resource::Unit(unit("01"))).is_err());
     }
 
     #[test]
