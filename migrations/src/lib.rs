@@ -16,6 +16,7 @@ mod m20261205_000005_outbox_composed_mail;
 mod m20261205_000006_book_slot_function;
 mod m20261206_000007_appointments_fewer_indexes;
 mod m20261206_000008_hardening;
+mod m20261207_000009_vaccine_catalogue_compiled_in;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000006_book_slot_function::Migration),
             Box::new(m20261206_000007_appointments_fewer_indexes::Migration),
             Box::new(m20261206_000008_hardening::Migration),
+            Box::new(m20261207_000009_vaccine_catalogue_compiled_in::Migration),
         ]
     }
 }

@@ -45,7 +45,7 @@ impl Programme {
     }
 }
 
-/// A catalogue entry as the API lists it.
+// A catalogue entry as the API lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Vaccine {
