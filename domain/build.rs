@@ -1,5 +1,6 @@
 //! Compiles the administrative-unit lists in `data/vn-admin/` into static arrays
-//! (`$OUT_DIR/admin_data.rs`, included by `src/admin/data.rs`).
+//! (`$OUT_DIR/admin_data.rs`, included by `src/admin/data.rs`), and the immunization data in
+//! `data/immunization/` into the vaccine catalogue (`build/vaccines.rs`).
 //!
 //! Doing the work here means the running program never parses a CSV, so it has no data error
 //! to handle: a malformed or self-contradicting file fails the build instead, with a message
@@ -16,6 +17,13 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::{env, fs};
 
+#[allow(dead_code)] // only `Span` and its parser are needed here
+#[path = "src/vaccine/span.rs"]
+mod span;
+
+#[path = "build/vaccines.rs"]
+mod vaccines;
+
 use text::fold_words;
 
 type BuildResult<T> = Result<T, Box<dyn Error>>;
@@ -25,6 +33,9 @@ const DATA_DIR: &str = "data/vn-admin";
 fn main() -> BuildResult<()> {
     println!("cargo::rerun-if-changed={DATA_DIR}");
     println!("cargo::rerun-if-changed=src/text.rs");
+    println!("cargo::rerun-if-changed={}", vaccines::DATA_DIR);
+    println!("cargo::rerun-if-changed=build/vaccines.rs");
+    println!("cargo::rerun-if-changed=src/vaccine/span.rs");
     let data = Path::new(DATA_DIR);
 
     let provinces = read_provinces(&data.join("provinces-2025.csv"))?;
@@ -43,8 +54,9 @@ fn main() -> BuildResult<()> {
     write_former_provinces(&mut code, &former_provinces, &conversions)?;
     write_conversions(&mut code, &conversions)?;
 
-    let out = PathBuf::from(env::var("OUT_DIR")?).join("admin_data.rs");
-    fs::write(out, code)?;
+    let out = PathBuf::from(env::var("OUT_DIR")?);
+    fs::write(out.join("admin_data.rs"), code)?;
+    fs::write(out.join("vaccine_data.rs"), vaccines::generate()?)?;
     Ok(())
 }
 

@@ -17,6 +17,7 @@ mod m20261205_000006_book_slot_function;
 mod m20261206_000007_appointments_fewer_indexes;
 mod m20261206_000008_hardening;
 mod m20261206_000009_approvals;
+mod m20261206_000010_vaccine_catalogue_compiled_in;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000007_appointments_fewer_indexes::Migration),
             Box::new(m20261206_000008_hardening::Migration),
             Box::new(m20261206_000009_approvals::Migration),
+            Box::new(m20261206_000010_vaccine_catalogue_compiled_in::Migration),
         ]
     }
 }

@@ -8,9 +8,10 @@
 //! the same steps, in the same order and with the same locks, inside the database: one
 //! statement, which is a transaction of its own, or a part of the caller's.
 //!
-//! The server's step-by-step path (`server/src/booking/book.rs`) stays the one SQLite runs and
-//! the definition of the rules; this function mirrors it, and the booking tests run against
-//! both. A change to one is a change to the other.
+//! The server's step-by-step path (`server/src/booking/book.rs`) stays the one SQLite runs;
+//! this function mirrors it. Its refusals and their order are those of
+//! `healthbook_domain::booking::refusal`, which the step-by-step path calls and PL/pgSQL cannot:
+//! a booking test runs both paths over every reason. A change to one is a change to the other.
 //!
 //! Every statement of a PL/pgSQL function takes a fresh snapshot under READ COMMITTED, so
 //! the count after the citizen's lock sees whatever a concurrent booking of the same citizen

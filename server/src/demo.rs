@@ -1,29 +1,23 @@
 //! `healthbook seed-demo`: a living demo data set, loaded idempotently.
 //!
 //! Facilities at every level in real communes of the 2025 model, with facility codes in the
-//! real 5-digit format (the codes themselves are demo values), practitioners, and the
-//! vaccine catalogue from the national schedule data in `domain/data/immunization/`.
-//! Every row has a fixed natural key (facility code, licence number, vaccine code), and
-//! a row whose key exists is left alone, so running the seed twice changes nothing.
+//! real 5-digit format (the codes themselves are demo values), practitioners and their weekly
+//! schedules. (The vaccine catalogue needs no seed: it is compiled into `healthbook-domain`.)
+//! Every row has a fixed natural key (facility code, licence number), and a row whose key
+//! exists is left alone, so running the seed twice changes nothing.
 
 use crate::booking::entities::{
     facility, facility_service, facility_specialty, practitioner, practitioner_facility,
     practitioner_specialty,
 };
-use crate::vaccination::catalogue::entity as vaccine;
 use chrono::{DateTime, Utc};
 use healthbook_domain::facility::{FacilityLevel, ServiceType};
 use healthbook_domain::text::fold;
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, TransactionTrait,
 };
-use std::collections::BTreeMap;
 use uuid::Uuid;
-
-const TCMR_SCHEDULE: &str = include_str!("../../domain/data/immunization/tcmr-schedule.csv");
-const SERVICE_VACCINES: &str = include_str!("../../domain/data/immunization/service-vaccines.csv");
 
 struct DemoFacility {
     code: &'static str,
@@ -301,7 +295,6 @@ const PRACTITIONERS: &[DemoPractitioner] = &[
 pub struct SeedReport {
     pub facilities_added: usize,
     pub practitioners_added: usize,
-    pub vaccines_added: usize,
 }
 
 /// Seeds only when the database holds no facility: what `serve --demo` runs on start.
@@ -330,17 +323,6 @@ pub async fn seed(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<SeedRep
         }
     }
     crate::booking::demo::seed_schedules(&txn, now).await?;
-    for row in vaccine_catalogue()? {
-        let inserted = vaccine::Entity::insert(row)
-            .on_conflict(
-                OnConflict::column(vaccine::Column::Code)
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .exec_without_returning(&txn)
-            .await?;
-        report.vaccines_added += usize::try_from(inserted).unwrap_or(0);
-    }
     txn.commit().await?;
     Ok(report)
 }
@@ -443,81 +425,9 @@ async fn seed_practitioner(
     Ok(true)
 }
 
-/// The catalogue: one vaccine per antigen series of the national schedule (its rows are
-/// `antigen_dose`), plus the common paid vaccines.
-fn vaccine_catalogue() -> Result<Vec<vaccine::ActiveModel>, DbErr> {
-    let bad = |e: csv::Error| DbErr::Custom(format!("vaccine data: {e}"));
-    let mut series: BTreeMap<String, (csv::StringRecord, u32)> = BTreeMap::new();
-    let mut reader = csv::Reader::from_reader(TCMR_SCHEDULE.as_bytes());
-    for record in reader.records() {
-        let record = record.map_err(bad)?;
-        let id = record.get(0).unwrap_or_default();
-        let code = series_code(id);
-        series
-            .entry(code)
-            .and_modify(|(_, doses)| *doses += 1)
-            .or_insert((record, 1));
-    }
-    let mut rows: Vec<vaccine::ActiveModel> = series
-        .into_iter()
-        .map(|(code, (record, doses))| vaccine::ActiveModel {
-            code: Set(code),
-            name_vi: Set(record.get(1).unwrap_or_default().to_owned()),
-            name_en: Set(record.get(2).unwrap_or_default().to_owned()),
-            programme: Set("expanded".to_owned()),
-            products: Set(record.get(3).unwrap_or_default().to_owned()),
-            schedule_note: Set(record.get(5).unwrap_or_default().to_owned()),
-            doses: Set(i32::try_from(doses).unwrap_or(1)),
-        })
-        .collect();
-    let mut reader = csv::Reader::from_reader(SERVICE_VACCINES.as_bytes());
-    for record in reader.records() {
-        let record = record.map_err(bad)?;
-        rows.push(vaccine::ActiveModel {
-            code: Set(record.get(0).unwrap_or_default().to_owned()),
-            name_vi: Set(record.get(1).unwrap_or_default().to_owned()),
-            name_en: Set(record.get(2).unwrap_or_default().to_owned()),
-            programme: Set("service".to_owned()),
-            products: Set(record.get(3).unwrap_or_default().to_owned()),
-            schedule_note: Set(record.get(4).unwrap_or_default().to_owned()),
-            doses: Set(1),
-        });
-    }
-    Ok(rows)
-}
-
-/// `penta_2` → `penta`; ids without a dose number (`bcg`, `dpt_booster`) stay as they are.
-fn series_code(id: &str) -> String {
-    match id.rsplit_once('_') {
-        Some((series, dose)) if dose.chars().all(|c| c.is_ascii_digit()) => series.to_owned(),
-        _ => id.to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn catalogue_groups_schedule_rows_into_series() {
-        let rows = vaccine_catalogue().unwrap();
-        let codes: Vec<String> = rows
-            .iter()
-            .map(|r| match &r.code {
-                sea_orm::ActiveValue::Set(c) => c.clone(),
-                _ => String::new(),
-            })
-            .collect();
-        assert!(codes.contains(&"penta".to_owned()));
-        assert!(codes.contains(&"tt_preg".to_owned()));
-        assert!(codes.contains(&"hexa".to_owned()));
-        assert!(!codes.contains(&"penta_2".to_owned()));
-        let penta = rows
-            .iter()
-            .find(|r| matches!(&r.code, sea_orm::ActiveValue::Set(c) if c == "penta"))
-            .unwrap();
-        assert_eq!(penta.doses, Set(3));
-    }
 
     #[test]
     fn demo_facilities_have_valid_codes_and_communes() {

@@ -108,7 +108,6 @@ async fn seed_demo(config: Config) -> anyhow::Result<()> {
     tracing::info!(
         demo.facilities = report.facilities_added,
         demo.practitioners = report.practitioners_added,
-        demo.vaccines = report.vaccines_added,
         "demo data loaded"
     );
     Ok(())

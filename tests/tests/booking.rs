@@ -6,6 +6,9 @@ mod booking_support;
 
 use booking_support::*;
 use chrono::Duration;
+use healthbook_domain::booking::Policy;
+use healthbook_domain::facility::ServiceType;
+use healthbook_tests::TestApp;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -1045,4 +1048,397 @@ async fn a_foreign_appointment_answers_as_fast_as_a_missing_one() {
         extra < missing_ms * 0.05 + 0.2,
         "a foreign appointment takes {extra:.3} ms longer to refuse than a missing one ({missing_ms:.3} ms)"
     );
+}
+
+/// One case of the refusal table: the slot asked for (or none), what the citizen already
+/// holds, and the code both paths must answer (`None`: booked).
+struct RefusalCase {
+    name: &'static str,
+    slot: Option<CaseSlot>,
+    /// The citizen holds a place in the slot asked for (counted in its `booked`).
+    held: bool,
+    /// The citizen's appointments to come in other slots.
+    others: u32,
+    asks_for: ServiceType,
+    expect: Option<&'static str>,
+}
+
+#[derive(Clone, Copy)]
+struct CaseSlot {
+    service: ServiceType,
+    open: bool,
+    starts_in: Duration,
+    capacity: i32,
+    booked: i32,
+}
+
+const CAP: u32 = 2;
+
+fn refusal_cases() -> Vec<RefusalCase> {
+    use ServiceType::{Examination as Exam, Vaccination as Vacc};
+    let room = CaseSlot {
+        service: Exam,
+        open: true,
+        starts_in: Duration::days(1),
+        capacity: 2,
+        booked: 0,
+    };
+    let case = |name, slot: Option<CaseSlot>, held, others, asks_for, expect| RefusalCase {
+        name,
+        slot,
+        held,
+        others,
+        asks_for,
+        expect,
+    };
+    let worst = CaseSlot {
+        service: Vacc,
+        open: false,
+        starts_in: -Duration::hours(1),
+        capacity: 1,
+        booked: 1,
+    };
+    vec![
+        case("bookable", Some(room), false, 1, Exam, None),
+        case("no such slot", None, false, 0, Exam, Some("slot_not_found")),
+        case(
+            "another service",
+            Some(room),
+            false,
+            0,
+            Vacc,
+            Some("wrong_service"),
+        ),
+        case(
+            "closed",
+            Some(CaseSlot {
+                open: false,
+                ..room
+            }),
+            false,
+            0,
+            Exam,
+            Some("slot_closed"),
+        ),
+        case(
+            "started",
+            Some(CaseSlot {
+                starts_in: -Duration::minutes(1),
+                ..room
+            }),
+            false,
+            0,
+            Exam,
+            Some("slot_in_past"),
+        ),
+        case(
+            "starts now",
+            Some(CaseSlot {
+                starts_in: Duration::zero(),
+                ..room
+            }),
+            false,
+            0,
+            Exam,
+            Some("slot_in_past"),
+        ),
+        case(
+            "full",
+            Some(CaseSlot {
+                capacity: 1,
+                booked: 1,
+                ..room
+            }),
+            false,
+            0,
+            Exam,
+            Some("slot_full"),
+        ),
+        case(
+            "full, one place the citizen's",
+            Some(CaseSlot {
+                capacity: 1,
+                booked: 1,
+                ..room
+            }),
+            true,
+            0,
+            Exam,
+            Some("already_booked"),
+        ),
+        case(
+            "room, one place the citizen's",
+            Some(CaseSlot { booked: 1, ..room }),
+            true,
+            0,
+            Exam,
+            Some("already_booked"),
+        ),
+        case(
+            "at the cap",
+            Some(room),
+            false,
+            CAP,
+            Exam,
+            Some("too_many_appointments"),
+        ),
+        // The order of the checks: the first failing one answers.
+        case(
+            "another service before closed",
+            Some(worst),
+            true,
+            CAP,
+            Exam,
+            Some("wrong_service"),
+        ),
+        case(
+            "closed before started",
+            Some(CaseSlot {
+                service: Exam,
+                ..worst
+            }),
+            true,
+            CAP,
+            Exam,
+            Some("slot_closed"),
+        ),
+        case(
+            "started before full",
+            Some(CaseSlot {
+                service: Exam,
+                open: true,
+                ..worst
+            }),
+            true,
+            CAP,
+            Exam,
+            Some("slot_in_past"),
+        ),
+        case(
+            "full before the cap",
+            Some(CaseSlot {
+                capacity: 1,
+                booked: 1,
+                ..room
+            }),
+            false,
+            CAP,
+            Exam,
+            Some("slot_full"),
+        ),
+        case(
+            "held before the cap",
+            Some(CaseSlot { booked: 1, ..room }),
+            true,
+            CAP,
+            Exam,
+            Some("already_booked"),
+        ),
+    ]
+}
+
+/// The rows a case needs, written in `txn`: the slot asked for (its id, or a fresh one when
+/// the case has none) and the citizen's appointments.
+async fn arrange(
+    txn: &impl sea_orm::ConnectionTrait,
+    case: &RefusalCase,
+    world: &RefusalWorld,
+) -> uuid::Uuid {
+    use healthbook_server::booking::active_key;
+    use healthbook_server::booking::entities::{appointment, slot};
+    use sea_orm::EntityTrait;
+    use uuid::Uuid;
+
+    let insert_slot = |spec: CaseSlot| {
+        let starts_at = world.now + spec.starts_in;
+        slot::Model {
+            id: Uuid::now_v7(),
+            schedule_id: world.schedule,
+            facility_id: world.facility,
+            service: spec.service.as_str().to_owned(),
+            specialty: None,
+            practitioner_id: None,
+            room: None,
+            queue: "refusals".to_owned(),
+            local_date: (starts_at + Duration::hours(7)).date_naive(),
+            starts_at,
+            ends_at: starts_at + Duration::minutes(30),
+            capacity: spec.capacity,
+            booked: spec.booked,
+            status: if spec.open { "open" } else { "closed" }.to_owned(),
+            closed_reason: None,
+        }
+    };
+    let hold = |slot: &slot::Model| appointment::Model {
+        id: Uuid::now_v7(),
+        code: format!("{:016}", slot.id.as_u128() % 10u128.pow(16)),
+        slot_id: slot.id,
+        facility_id: slot.facility_id,
+        citizen_id: world.citizen,
+        booked_by: world.account,
+        service: slot.service.clone(),
+        specialty: None,
+        practitioner_id: None,
+        room: None,
+        queue: slot.queue.clone(),
+        local_date: slot.local_date,
+        starts_at: slot.starts_at,
+        ends_at: slot.ends_at,
+        queue_number: 1,
+        status: "booked".to_owned(),
+        active_key: Some(active_key(world.citizen, slot.id)),
+        revision: 0,
+        reminder_due_at: None,
+        reminder_sent_at: None,
+        created_at: world.now,
+        updated_at: world.now,
+        cancelled_at: None,
+        cancelled_by: None,
+        cancel_reason: None,
+        checked_in_at: None,
+        no_show_at: None,
+        attended_by: None,
+    };
+    let mut slots = Vec::new();
+    let mut holds = Vec::new();
+    let asked = case.slot.map(insert_slot);
+    if let Some(asked) = &asked {
+        slots.push(asked.clone());
+        if case.held {
+            holds.push(hold(asked));
+        }
+    }
+    for day in 0..case.others {
+        let other = insert_slot(CaseSlot {
+            service: ServiceType::Examination,
+            open: true,
+            starts_in: Duration::days(2 + i64::from(day)),
+            capacity: 5,
+            booked: 1,
+        });
+        holds.push(hold(&other));
+        slots.push(other);
+    }
+    for row in slots {
+        slot::Entity::insert(slot::ActiveModel::from(row))
+            .exec_without_returning(txn)
+            .await
+            .unwrap();
+    }
+    for row in holds {
+        appointment::Entity::insert(appointment::ActiveModel::from(row))
+            .exec_without_returning(txn)
+            .await
+            .unwrap();
+    }
+    asked.map_or_else(Uuid::now_v7, |s| s.id)
+}
+
+/// What every case shares: a facility with one schedule, a citizen booking for themself.
+struct RefusalWorld {
+    now: chrono::DateTime<chrono::Utc>,
+    facility: uuid::Uuid,
+    schedule: uuid::Uuid,
+    citizen: uuid::Uuid,
+    account: uuid::Uuid,
+}
+
+/// Runs one case along one path in a transaction that is rolled back; the refusal's code.
+async fn book_case(
+    db: &sea_orm::DatabaseConnection,
+    path: healthbook_server::booking::BookingPath,
+    case: &RefusalCase,
+    world: &RefusalWorld,
+) -> Option<&'static str> {
+    use healthbook_server::booking::{NewBooking, book_along};
+    use sea_orm::TransactionTrait;
+
+    let txn = db.begin().await.unwrap();
+    let slot_id = arrange(&txn, case, world).await;
+    let booking = NewBooking {
+        citizen_id: world.citizen,
+        booked_by: world.account,
+        slot_id,
+        service: case.asks_for,
+    };
+    let policy = Policy {
+        max_future_appointments: CAP,
+        ..Policy::default()
+    };
+    let result = book_along(path, &txn, &booking, &policy, world.now, 7).await;
+    txn.rollback().await.unwrap();
+    result
+        .err()
+        .map(|e| healthbook_server::error::ApiError::from(e).code)
+}
+
+#[tokio::test]
+async fn the_step_by_step_path_and_book_slot_refuse_every_case_alike() {
+    use healthbook_server::booking::BookingPath;
+    use healthbook_server::booking::entities::{facility, schedule};
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    use uuid::Uuid;
+
+    let app = TestApp::spawn().await.unwrap();
+    let db = app.database().await.unwrap();
+    let citizen = crowd(&app, 1, "refusals").await.remove(0);
+    // Far ahead of the wall clock, and fixed: each case places its slot relative to it.
+    let now = "2031-06-02T03:00:00Z".parse().unwrap();
+    let world = RefusalWorld {
+        now,
+        facility: Uuid::now_v7(),
+        schedule: Uuid::now_v7(),
+        citizen: citizen.citizen_id.unwrap().parse().unwrap(),
+        account: citizen.account_id.parse().unwrap(),
+    };
+    facility::Entity::insert(facility::ActiveModel {
+        id: Set(world.facility),
+        code: Set("99001".to_owned()),
+        name: Set("Trạm Y tế Thử".to_owned()),
+        name_folded: Set("tram y te thu".to_owned()),
+        level: Set("commune_station".to_owned()),
+        province_code: Set("01".to_owned()),
+        commune_code: Set("00226".to_owned()),
+        address: Set("Phường Kim Liên, Hà Nội".to_owned()),
+        phone: Set(None),
+        opening_hours: Set(String::new()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(&db)
+    .await
+    .unwrap();
+    // Inactive, without sessions: the slot job leaves it alone.
+    schedule::Entity::insert(schedule::ActiveModel {
+        id: Set(world.schedule),
+        facility_id: Set(world.facility),
+        service: Set("examination".to_owned()),
+        specialty: Set(None),
+        practitioner_id: Set(None),
+        room: Set(None),
+        queue: Set("refusals".to_owned()),
+        slot_minutes: Set(30),
+        capacity: Set(2),
+        valid_from: Set(now.date_naive()),
+        valid_until: Set(None),
+        open_on_holidays: Set(true),
+        active: Set(false),
+        generated_until: Set(None),
+        created_by: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(&db)
+    .await
+    .unwrap();
+
+    let postgres = app.backend().is_postgres();
+    for case in refusal_cases() {
+        let steps = book_case(&db, BookingPath::StepByStep, &case, &world).await;
+        assert_eq!(steps, case.expect, "step by step: {}", case.name);
+        if postgres {
+            let one_call = book_case(&db, BookingPath::OneCall, &case, &world).await;
+            assert_eq!(one_call, steps, "book_slot: {}", case.name);
+        }
+    }
 }

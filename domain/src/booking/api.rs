@@ -438,6 +438,12 @@ impl SlotStatus {
             SlotStatus::Closed => "closed",
         }
     }
+
+    pub fn parse(value: &str) -> Option<SlotStatus> {
+        [SlotStatus::Open, SlotStatus::Closed]
+            .into_iter()
+            .find(|s| s.as_str() == value)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
 //! Booking: weekly schedules and the slots they produce, public holidays (Tết by the lunar
-//! calendar), the time rules of an appointment, appointment codes, calendar files, and the
-//! request and response shapes of the booking API.
+//! calendar), the time rules of an appointment, why a booking is refused, appointment codes,
+//! calendar files, and the request and response shapes of the booking API.
 //!
 //! Every service a citizen books (examination, vaccination, teleconsultation) uses the same
 //! schedules, slots and appointments; the service is an attribute of the schedule.
@@ -12,6 +12,7 @@ pub mod holidays;
 pub mod ics;
 pub mod issue;
 pub mod lunar;
+pub mod refusal;
 pub mod rules;
 pub mod schedule;
 pub mod time;
@@ -28,5 +29,6 @@ pub use api::{
 pub use code::AppointmentCode;
 pub use holidays::{Holiday, HolidayCalendar};
 pub use issue::Issue;
+pub use refusal::{BookingAttempt, BookingSnapshot, Refusal, SlotSnapshot, refusal, slot_refusal};
 pub use rules::{Policy, TimeRule};
 pub use schedule::{DayOfWeek, SlotTime, WeeklyTemplate, generate_slots};

@@ -4,7 +4,7 @@
 //! is read and checked without a lock (service, open, not started, not visibly full: a slot
 //! seen full is refused before any write), together with who the booking is about; then:
 //! 1. the citizen's lock row is taken, so that the citizen's concurrent bookings queue and
-//!    the cap on future appointments holds;
+//!    the cap on future appointments holds, and the citizen's appointments are counted;
 //! 2. `UPDATE slots SET booked = booked + 1 WHERE id = ? AND booked < capacity … RETURNING`
 //!    takes a place or finds none: the database, not this code, decides, and it decides the
 //!    same way across every process;
@@ -13,9 +13,13 @@
 //! 4. the appointment is inserted (its unique `active_key` backs the one-booking-per-slot
 //!    rule), and its confirmation is queued in the outbox, to be composed when it is sent.
 //!
-//! SQLite runs these steps one statement at a time ([`prepare`], [`precheck`],
-//! [`step_by_step`]); PostgreSQL runs them in one call of `book_slot` ([`book_slot`]), which
-//! is the whole transaction when the request carries no `Idempotency-Key`. A refusal after
+//! Every refusal is decided by `healthbook_domain::booking::refusal`, before the lock on what
+//! was read and again under it with the count, so each reason and the order of the checks
+//! are defined once. SQLite runs these steps one statement at a time ([`prepare`],
+//! [`precheck`], [`step_by_step`]); PostgreSQL runs them in one call of `book_slot`
+//! ([`book_slot`]), which is the whole transaction when the request carries no
+//! `Idempotency-Key`, and which repeats the domain's checks in PL/pgSQL: the booking tests
+//! run both paths over every refusal ([`BookingPath`]). A refusal after
 //! the lock (already booked, too many appointments, the last place taken meanwhile) has then
 //! committed the one write made before it, the citizen's lock row (created or its
 //! `touched_at` moved), which nothing reads.
@@ -30,7 +34,7 @@ use super::entities::{appointment, citizen_lock, facility, queue_counter, slot};
 use super::error::{BookingError, on_unique};
 use super::mails::MailContext;
 use super::settings;
-use super::slots::refusal;
+use super::slots::snapshot;
 use crate::auth::actor::Actor;
 use crate::auth::entities::{account, citizen};
 use crate::authz::{Action, Resource};
@@ -45,9 +49,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use healthbook_domain::Lang;
-use healthbook_domain::booking::rules::{check_bookable, reminder_due_at};
+use healthbook_domain::booking::rules::reminder_due_at;
 use healthbook_domain::booking::{
-    Appointment, AppointmentCode, AppointmentStatus, BookAppointmentRequest, Policy, SlotStatus,
+    Appointment, AppointmentCode, AppointmentStatus, BookAppointmentRequest, BookingAttempt,
+    BookingSnapshot, Policy, Refusal, SlotSnapshot, SlotStatus, refusal, slot_refusal,
 };
 use healthbook_domain::facility::ServiceType;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
@@ -64,6 +69,16 @@ pub struct NewBooking {
     pub booked_by: Uuid,
     pub slot_id: Uuid,
     pub service: ServiceType,
+}
+
+impl NewBooking {
+    /// What the booking rules hold this booking to.
+    pub fn attempt(&self, policy: &Policy) -> BookingAttempt {
+        BookingAttempt {
+            service: self.service,
+            max_future_appointments: policy.max_future_appointments,
+        }
+    }
 }
 
 /// The key that makes "one active booking per citizen and slot" a unique constraint.
@@ -91,21 +106,13 @@ async fn lock_citizen(
     .map(|_| ())
 }
 
-/// Why a full slot cannot be booked: the citizen may be the one holding a place in it.
-async fn full_or_held(
-    txn: &impl ConnectionTrait,
-    citizen: Uuid,
-    slot: Uuid,
-) -> Result<BookingError, DbErr> {
+/// Whether the citizen holds an active booking of the slot.
+async fn holds_place(txn: &impl ConnectionTrait, citizen: Uuid, slot: Uuid) -> Result<bool, DbErr> {
     let held = appointment::Entity::find()
         .filter(appointment::Column::ActiveKey.eq(active_key(citizen, slot)))
         .one(txn)
         .await?;
-    Ok(if held.is_some() {
-        BookingError::AlreadyBooked
-    } else {
-        BookingError::SlotFull
-    })
+    Ok(held.is_some())
 }
 
 /// Takes one place in the slot, or says why there is none.
@@ -129,7 +136,11 @@ pub async fn take_place(
         .one(txn)
         .await?
         .ok_or(BookingError::SlotNotFound)?;
-    Err(refusal(&row, now))
+    // The update re-checked the slot atomically. A slot that has a place again by now had
+    // none then: full.
+    Err(slot_refusal(&snapshot(&row), now)
+        .unwrap_or(Refusal::SlotFull)
+        .into())
 }
 
 /// Gives a place back (cancellation, the old slot of a reschedule).
@@ -206,9 +217,10 @@ impl Parties {
     }
 }
 
-/// What the step-by-step path reads first, in one statement: the slot (for the checks that
-/// need no lock) and the [`Parties`]. Only refusals are decided on it: a place is taken by
-/// the conditional update, which re-checks the slot atomically.
+/// What the step-by-step path reads first, in one statement: the slot and whether the
+/// citizen holds a place in it (for the checks that need no lock), and the [`Parties`]. Only
+/// refusals are decided on it: a place is taken by the conditional update, which re-checks
+/// the slot atomically.
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct Prepared {
     pub slot_service: String,
@@ -216,15 +228,36 @@ pub struct Prepared {
     pub slot_starts_at: DateTime<Utc>,
     pub slot_capacity: i32,
     pub slot_booked: i32,
+    pub slot_held: bool,
     #[sea_orm(nested)]
     pub parties: Parties,
 }
 
-/// Reads what the step-by-step booking needs.
+impl Prepared {
+    fn slot(&self) -> SlotSnapshot {
+        SlotSnapshot::stored(
+            &self.slot_service,
+            &self.slot_status,
+            self.slot_starts_at,
+            self.slot_capacity,
+            self.slot_booked,
+        )
+    }
+}
+
+/// Reads what the step-by-step booking needs; `None` when there is no such slot.
 async fn prepare(
     db: &impl ConnectionTrait,
     booking: &NewBooking,
-) -> Result<Prepared, BookingError> {
+) -> Result<Option<Prepared>, DbErr> {
+    let held = Query::select()
+        .expr(Expr::val(1))
+        .from(appointment::Entity)
+        .and_where(
+            Expr::col((appointment::Entity, appointment::Column::ActiveKey))
+                .eq(active_key(booking.citizen_id, booking.slot_id)),
+        )
+        .to_owned();
     let mut select = Query::select();
     select
         .expr_as(
@@ -247,6 +280,7 @@ async fn prepare(
             Expr::col((slot::Entity, slot::Column::Booked)),
             "slot_booked",
         )
+        .expr_as(Expr::exists(held), "slot_held")
         .expr_as(
             Expr::col((facility::Entity, facility::Column::Name)),
             "facility_name",
@@ -289,33 +323,37 @@ async fn prepare(
     let statement = db.get_database_backend().build(&select);
     // The citizen and the account exist (the caller was authorised for them), so no row
     // means no such slot.
-    Prepared::find_by_statement(statement)
-        .one(db)
-        .await?
-        .ok_or(BookingError::SlotNotFound)
+    Prepared::find_by_statement(statement).one(db).await
 }
 
-/// The checks that need no lock: service, open, not started, not visibly full. A slot
-/// already seen full is refused without taking any lock; the conditional update in
-/// [`take_place`] is what guarantees capacity, this only spares the database the losers'
-/// writes.
-async fn precheck(
-    db: &impl ConnectionTrait,
-    booking: &NewBooking,
-    prepared: &Prepared,
+/// The checks that need no lock (1–5 of `booking::refusal`): found, service, open, not
+/// started, not visibly full. A slot already seen full is refused without taking any lock;
+/// the conditional update in [`take_place`] is what guarantees capacity, this only spares
+/// the database the losers' writes.
+fn precheck(
+    prepared: Option<&Prepared>,
+    attempt: &BookingAttempt,
     now: DateTime<Utc>,
 ) -> Result<(), BookingError> {
-    if prepared.slot_service != booking.service.as_str() {
-        return Err(BookingError::WrongService);
+    let seen = BookingSnapshot {
+        slot: prepared.map(Prepared::slot),
+        holds_place: prepared.is_some_and(|p| p.slot_held),
+        upcoming: None,
+    };
+    match refusal(&seen, attempt, now) {
+        Some(refused) => Err(refused.into()),
+        None => Ok(()),
     }
-    if prepared.slot_status != SlotStatus::Open.as_str() {
-        return Err(BookingError::SlotClosed);
-    }
-    check_bookable(prepared.slot_starts_at, now)?;
-    if prepared.slot_booked >= prepared.slot_capacity {
-        return Err(full_or_held(db, booking.citizen_id, booking.slot_id).await?);
-    }
-    Ok(())
+}
+
+/// The two ways a booking runs. [`book`] takes the one call on PostgreSQL and the steps
+/// elsewhere; [`book_along`] lets a test hold both to the same refusals on PostgreSQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookingPath {
+    /// One statement at a time: the path SQLite runs, on any backend.
+    StepByStep,
+    /// `book_slot(…)` in one round trip: PostgreSQL only.
+    OneCall,
 }
 
 /// Books, with the confirmation mail queued, inside the caller's transaction (on
@@ -328,15 +366,35 @@ pub async fn book(
     now: DateTime<Utc>,
     code_bits: u64,
 ) -> Result<(appointment::Model, Parties), BookingError> {
+    let path = if txn.get_database_backend() == DbBackend::Postgres {
+        BookingPath::OneCall
+    } else {
+        BookingPath::StepByStep
+    };
+    book_along(path, txn, booking, policy, now, code_bits).await
+}
+
+/// [`book`] along the given path.
+pub async fn book_along(
+    path: BookingPath,
+    txn: &impl ConnectionTrait,
+    booking: &NewBooking,
+    policy: &Policy,
+    now: DateTime<Utc>,
+    code_bits: u64,
+) -> Result<(appointment::Model, Parties), BookingError> {
     // Stored instants have microseconds; the answer must read the same as a later GET.
     let now = now.trunc_subsecs(6);
     let code = AppointmentCode::from_random(code_bits);
-    if txn.get_database_backend() == DbBackend::Postgres {
+    if path == BookingPath::OneCall {
         return book_slot::in_one_call(txn, booking, policy, now, code.as_str()).await;
     }
+    let attempt = booking.attempt(policy);
     let prepared = prepare(txn, booking).await?;
-    precheck(txn, booking, &prepared, now).await?;
-    let row = step_by_step(txn, booking, policy, now, code.as_str()).await?;
+    precheck(prepared.as_ref(), &attempt, now)?;
+    let prepared = prepared.ok_or(BookingError::SlotNotFound)?;
+    let seen = prepared.slot();
+    let row = step_by_step(txn, booking, &seen, &attempt, policy, now, code.as_str()).await?;
     Ok((row, prepared.parties))
 }
 
@@ -345,6 +403,8 @@ pub async fn book(
 async fn step_by_step(
     txn: &impl ConnectionTrait,
     booking: &NewBooking,
+    seen: &SlotSnapshot,
+    attempt: &BookingAttempt,
     policy: &Policy,
     now: DateTime<Utc>,
     code: &str,
@@ -359,17 +419,16 @@ async fn step_by_step(
         .into_tuple()
         .all(txn)
         .await?;
-    if upcoming.contains(&booking.slot_id) {
-        return Err(BookingError::AlreadyBooked);
-    }
-    let limit = policy.max_future_appointments;
-    if upcoming.len() >= usize::try_from(limit).unwrap_or(usize::MAX) {
-        return Err(BookingError::TooManyAppointments { limit });
+    let locked = BookingSnapshot {
+        slot: Some(*seen),
+        holds_place: upcoming.contains(&booking.slot_id),
+        upcoming: Some(u32::try_from(upcoming.len()).unwrap_or(u32::MAX)),
+    };
+    if let Some(refused) = refusal(&locked, attempt, now) {
+        return Err(refused.into());
     }
     let slot = match take_place(txn, booking.slot_id, now).await {
-        Err(BookingError::SlotFull) => {
-            return Err(full_or_held(txn, booking.citizen_id, booking.slot_id).await?);
-        }
+        Err(BookingError::SlotFull) => return Err(why_no_place(txn, booking, attempt, now).await?),
         other => other?,
     };
     let number = next_queue_number(txn, slot.facility_id, &slot.queue, slot.local_date).await?;
@@ -411,20 +470,24 @@ async fn step_by_step(
     Ok(row)
 }
 
-/// Why a slot had no place for this booking, once the conditional update found none.
+/// Why a slot had no place for this booking, once the conditional update found none: the
+/// slot and the citizen's hold read again and decided on.
 pub(super) async fn why_no_place(
     txn: &impl ConnectionTrait,
     booking: &NewBooking,
+    attempt: &BookingAttempt,
     now: DateTime<Utc>,
-) -> Result<BookingError, BookingError> {
-    let row = slot::Entity::find_by_id(booking.slot_id)
-        .one(txn)
-        .await?
-        .ok_or(BookingError::SlotNotFound)?;
-    match refusal(&row, now) {
-        BookingError::SlotFull => Ok(full_or_held(txn, booking.citizen_id, booking.slot_id).await?),
-        other => Ok(other),
-    }
+) -> Result<BookingError, DbErr> {
+    let row = slot::Entity::find_by_id(booking.slot_id).one(txn).await?;
+    let seen = BookingSnapshot {
+        slot: row.as_ref().map(snapshot),
+        holds_place: holds_place(txn, booking.citizen_id, booking.slot_id).await?,
+        upcoming: None,
+    };
+    // A slot that has a place again by now had none a moment ago: full.
+    Ok(refusal(&seen, attempt, now)
+        .unwrap_or(Refusal::SlotFull)
+        .into())
 }
 
 /// Books a slot for the caller or one of their dependents.

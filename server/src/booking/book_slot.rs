@@ -1,13 +1,15 @@
 //! PostgreSQL's booking path: the steps of `book::book` on SQLite (read, check, then
 //! `step_by_step`) in one call of the database function `book_slot` (migration 6), with the
 //! parties of the answer joined to it: one round trip where the steps take seven. Same locks,
-//! same order, same refusals, same confirmation row; the booking tests run against both.
+//! same order, same confirmation row. PL/pgSQL cannot call `booking::refusal`, so the function
+//! repeats its checks in its order and returns the same codes (`Refusal::from_code` reads
+//! them); `tests/tests/booking.rs` runs both paths over every refusal to keep them in step.
 
 use super::book::{NewBooking, Parties, why_no_place};
 use super::entities::appointment;
 use super::error::{BookingError, on_unique};
 use chrono::{DateTime, Utc};
-use healthbook_domain::booking::{Policy, TimeRule};
+use healthbook_domain::booking::{Policy, Refusal};
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
 use uuid::Uuid;
 
@@ -53,21 +55,19 @@ pub async fn in_one_call(
         .map_err(|e| on_unique(e, "active_key", BookingError::AlreadyBooked))?
         .ok_or_else(|| DbErr::Custom("book_slot returned no row".to_owned()))?;
     let refusal: Option<String> = row.try_get("", "refusal")?;
+    let attempt = booking.attempt(policy);
     match refusal.as_deref() {
         None => Ok((
             appointment::Model::from_query_result(&row, "")?,
             Parties::from_query_result(&row, "")?,
         )),
-        Some("slot_not_found") => Err(BookingError::SlotNotFound),
-        Some("wrong_service") => Err(BookingError::WrongService),
-        Some("slot_closed") => Err(BookingError::SlotClosed),
-        Some("slot_in_past") => Err(TimeRule::SlotInPast.into()),
-        Some("slot_full") => Err(BookingError::SlotFull),
-        Some("already_booked") => Err(BookingError::AlreadyBooked),
-        Some("too_many_appointments") => Err(BookingError::TooManyAppointments { limit }),
-        Some("no_place") => Err(why_no_place(txn, booking, now).await?),
-        Some(other) => Err(BookingError::Db(DbErr::Custom(format!(
-            "book_slot refused with an unknown reason: {other}"
-        )))),
+        Some("no_place") => Err(why_no_place(txn, booking, &attempt, now).await?),
+        Some(code) => Err(Refusal::from_code(code, &attempt)
+            .map(BookingError::from)
+            .unwrap_or_else(|| {
+                BookingError::Db(DbErr::Custom(format!(
+                    "book_slot refused with an unknown reason: {code}"
+                )))
+            })),
     }
 }

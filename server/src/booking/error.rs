@@ -3,7 +3,7 @@
 use crate::error::{ApiError, FieldError, Text};
 use axum::http::StatusCode;
 use healthbook_domain::Localized;
-use healthbook_domain::booking::{Issue, TimeRule};
+use healthbook_domain::booking::{Issue, Refusal, TimeRule};
 use sea_orm::{DbErr, SqlErr};
 
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +51,20 @@ pub enum BookingError {
 impl From<TimeRule> for BookingError {
     fn from(rule: TimeRule) -> BookingError {
         BookingError::Time(rule)
+    }
+}
+
+impl From<Refusal> for BookingError {
+    fn from(refusal: Refusal) -> BookingError {
+        match refusal {
+            Refusal::SlotNotFound => BookingError::SlotNotFound,
+            Refusal::WrongService => BookingError::WrongService,
+            Refusal::SlotClosed => BookingError::SlotClosed,
+            Refusal::SlotInPast => BookingError::Time(TimeRule::SlotInPast),
+            Refusal::SlotFull => BookingError::SlotFull,
+            Refusal::AlreadyBooked => BookingError::AlreadyBooked,
+            Refusal::TooManyAppointments { limit } => BookingError::TooManyAppointments { limit },
+        }
     }
 }
 

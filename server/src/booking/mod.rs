@@ -30,6 +30,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use appointments::organizer_of;
+pub use book::{BookingPath, NewBooking, Parties, active_key, book_along};
 pub use facilities::facility_views;
 
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -8,6 +8,7 @@ use super::entities::{appointment, slot};
 use super::error::{BookingError, on_unique};
 use super::mails::{self, Kind};
 use super::settings;
+use super::slots::snapshot;
 use crate::auth::actor::Actor;
 use crate::authz::{Action, Resource, allows};
 use crate::error::ApiResult;
@@ -19,8 +20,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use healthbook_domain::booking::rules::{check_bookable, check_cancellable, reminder_due_at};
-use healthbook_domain::booking::{AppointmentStatus, RescheduleAppointmentRequest, SlotStatus};
+use healthbook_domain::booking::rules::{check_cancellable, reminder_due_at};
+use healthbook_domain::booking::{AppointmentStatus, RescheduleAppointmentRequest, slot_refusal};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use uuid::Uuid;
@@ -93,10 +94,11 @@ pub async fn reschedule_appointment(
     if target.service != current.service {
         return Err(BookingError::WrongService.into());
     }
-    if target.status != SlotStatus::Open.as_str() {
-        return Err(BookingError::SlotClosed.into());
+    // Closed, started or visibly full: refused before a place moves (the conditional update
+    // of `take_place` still decides capacity).
+    if let Some(refused) = slot_refusal(&snapshot(&target), now) {
+        return Err(BookingError::from(refused).into());
     }
-    check_bookable(target.starts_at, now).map_err(BookingError::from)?;
     // Slots are locked in id order whichever way the move goes.
     let target = if target.id < current.slot_id {
         let taken = take_place(&txn, target.id, now).await?;

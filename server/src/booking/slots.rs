@@ -20,7 +20,7 @@ use healthbook_domain::booking::time::{
     format_time, local_date, parse_date, time_of_minute, to_local,
 };
 use healthbook_domain::booking::{
-    DayOfWeek, HolidayCalendar, Slot, SlotStatus, WeeklyTemplate, generate_slots,
+    DayOfWeek, HolidayCalendar, Slot, SlotSnapshot, SlotStatus, WeeklyTemplate, generate_slots,
 };
 use healthbook_domain::facility::ServiceType;
 use healthbook_domain::page::{Page, page_size};
@@ -347,14 +347,13 @@ pub async fn list_slots(
     }))
 }
 
-/// Used by the error of a failed conditional update: why the slot could not be taken.
-pub fn refusal(row: &slot::Model, now: DateTime<Utc>) -> super::error::BookingError {
-    use super::error::BookingError;
-    if row.status != SlotStatus::Open.as_str() {
-        BookingError::SlotClosed
-    } else if row.starts_at <= now {
-        healthbook_domain::booking::TimeRule::SlotInPast.into()
-    } else {
-        BookingError::SlotFull
-    }
+/// A stored slot as the booking rules read it (`booking::refusal`).
+pub fn snapshot(row: &slot::Model) -> SlotSnapshot {
+    SlotSnapshot::stored(
+        &row.service,
+        &row.status,
+        row.starts_at,
+        row.capacity,
+        row.booked,
+    )
 }

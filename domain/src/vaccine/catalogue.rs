@@ -1,0 +1,163 @@
+//! The catalogue: one entry per series of the national programme (its doses) and per paid
+//! vaccine (its products and their courses).
+
+use super::data::CATALOGUE;
+use super::schedule::ScheduleDose;
+use super::{Programme, Span};
+use crate::certificate::routine::{TargetDisease, targets_for_schedule_id};
+use chrono::{Days, Months, NaiveDate};
+
+/// How sure the reference data is of a value (`data/README.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Confidence {
+    /// An official list, machine-extracted or long-standing.
+    High,
+    /// Official facts transcribed from secondary sources (a label as a formulary publishes it).
+    Medium,
+    /// A summary still to check against the source.
+    Low,
+}
+
+impl Confidence {
+    /// Only a value of high confidence may refuse something; the others may only warn.
+    pub fn may_refuse(self) -> bool {
+        self == Confidence::High
+    }
+}
+
+/// A vaccine of the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CatalogueEntry {
+    /// The stable code records and the API use (`hexa`, `penta`, `bcg`).
+    pub code: &'static str,
+    pub name_vi: &'static str,
+    pub name_en: &'static str,
+    pub programme: Programme,
+    /// The products used in Việt Nam, as the data names them.
+    pub product_names: &'static str,
+    /// The usual schedule in words (for the programme, its first dose's recommended age).
+    pub schedule_note: &'static str,
+    /// The youngest age at which the first dose may be given, where one is stated.
+    pub min_age: Option<Span>,
+    pub note: &'static str,
+    /// The programme's doses of this series, in order; empty for a paid vaccine.
+    pub schedule: &'static [&'static ScheduleDose],
+    /// The paid vaccine's products; empty for the programme.
+    pub products: &'static [VaccineProduct],
+}
+
+impl CatalogueEntry {
+    /// Doses of a full course: the programme's doses of the series, or the longest course of
+    /// the products (so a reminder list never stops a course early).
+    pub fn doses(&self) -> u32 {
+        match self.programme {
+            Programme::Expanded => u32::try_from(self.schedule.len()).unwrap_or(u32::MAX),
+            Programme::Service => self
+                .products
+                .iter()
+                .flat_map(|p| p.courses)
+                .map(Course::doses)
+                .max()
+                .unwrap_or(1),
+        }
+    }
+
+    /// The diseases it protects against (its antigens), as certificates name them.
+    pub fn antigens(&self) -> &'static [TargetDisease] {
+        let id = self.schedule.first().map_or(self.code, |dose| dose.id);
+        targets_for_schedule_id(id).unwrap_or_default()
+    }
+
+    pub fn product(&self, name: &str) -> Option<&'static VaccineProduct> {
+        self.products.iter().find(|p| p.name == name)
+    }
+}
+
+/// A product on the Vietnamese market with its courses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VaccineProduct {
+    /// The trade name (`Hexaxim`).
+    pub name: &'static str,
+    /// Its courses: several where the label's course depends on age (HPV, varicella) or on
+    /// the circumstances (rabies before or after exposure).
+    pub courses: &'static [Course],
+}
+
+impl VaccineProduct {
+    /// The courses someone born on `birth` may start on `first_dose_on`.
+    pub fn courses_open_to(
+        &self,
+        birth: NaiveDate,
+        first_dose_on: NaiveDate,
+    ) -> impl Iterator<Item = &'static Course> + use<> {
+        self.courses
+            .iter()
+            .filter(move |c| c.open_to(birth, first_dose_on))
+    }
+}
+
+/// One course of a product, as its label states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Course {
+    /// What tells it from the product's other courses (`9-14 years`, `post-exposure (Essen)`);
+    /// empty for a product with one course.
+    pub label: &'static str,
+    /// The youngest age for the first dose.
+    pub min_age: Option<Span>,
+    /// The first dose is given before this age (a label's "9 through 14 years" is before 15).
+    pub first_dose_before: Option<Span>,
+    /// The last dose is given before this age (rotavirus vaccines).
+    pub last_dose_before: Option<Span>,
+    /// The shortest time between each dose and the next: one fewer than the doses.
+    pub min_intervals: &'static [Span],
+    /// Where the values come from.
+    pub source: &'static str,
+    pub confidence: Confidence,
+}
+
+impl Course {
+    pub fn doses(&self) -> u32 {
+        u32::try_from(self.min_intervals.len())
+            .unwrap_or(u32::MAX)
+            .saturating_add(1)
+    }
+
+    /// Whether someone born on `birth` may start this course on `first_dose_on`.
+    pub fn open_to(&self, birth: NaiveDate, first_dose_on: NaiveDate) -> bool {
+        let old_enough = self
+            .min_age
+            .is_none_or(|age| age.after(birth).is_some_and(|day| day <= first_dose_on));
+        let young_enough = self
+            .first_dose_before
+            .is_none_or(|age| age.after(birth).is_none_or(|day| first_dose_on < day));
+        old_enough && young_enough
+    }
+
+    /// The shortest time before dose `number` (counted from 1) after the one before it.
+    pub fn min_interval_before(&self, number: usize) -> Option<Span> {
+        self.min_intervals.get(number.checked_sub(2)?).copied()
+    }
+}
+
+impl Span {
+    /// The day this span after `start`, on the calendar: a month after 31 January is the
+    /// last day of February, a year after 29 February is 28 February. `None` past the
+    /// calendar's end.
+    pub fn after(self, start: NaiveDate) -> Option<NaiveDate> {
+        match self {
+            Span::Days(n) => start.checked_add_days(Days::new(n.into())),
+            Span::Weeks(n) => start.checked_add_days(Days::new(u64::from(n) * 7)),
+            Span::Months(n) => start.checked_add_months(Months::new(n.into())),
+            Span::Years(n) => start.checked_add_months(Months::new(u32::from(n) * 12)),
+        }
+    }
+}
+
+/// The whole catalogue: the programme's series, then the paid vaccines, each by code.
+pub fn catalogue() -> &'static [CatalogueEntry] {
+    &CATALOGUE
+}
+
+pub fn entry(code: &str) -> Option<&'static CatalogueEntry> {
+    CATALOGUE.iter().find(|e| e.code == code)
+}
