@@ -12,7 +12,7 @@ use healthbook_server::auth::session;
 use healthbook_server::cli::Cli;
 use healthbook_server::config::Config;
 use healthbook_server::state::AppState;
-use sea_orm::{ActiveValue::Set, EntityTrait};
+use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
 use std::time::{Duration, Instant};
 
 const WARM_UP: usize = 1_000;
@@ -86,7 +86,9 @@ async fn token_for(state: &AppState) -> anyhow::Result<String> {
     })
     .exec_without_returning(&state.db)
     .await?;
-    let grant = session::open(&state.db, &model, Assurance::Passkey, None, None, now).await?;
+    let txn = state.db.begin().await?;
+    let grant = session::open(&txn, &model, Assurance::Passkey, None, None, now).await?;
+    txn.commit().await?;
     Ok(grant.token.expose().clone())
 }
 

@@ -219,6 +219,19 @@ impl From<sea_orm::DbErr> for ApiError {
     fn from(error: sea_orm::DbErr) -> ApiError {
         if is_unreachable(&error) {
             ApiError::unavailable("database", error)
+        } else if matches!(
+            error.sql_err(),
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+        ) {
+            // Two requests raced for one unique value and the database chose: the loser may
+            // retry (registration does, once, to be answered like any late-comer).
+            ApiError::conflict(
+                "unique_violation",
+                Text::new(
+                    "Yêu cầu khác vừa ghi cùng dữ liệu này. Vui lòng thử lại.",
+                    "Another request just wrote the same data. Please try again.",
+                ),
+            )
         } else {
             ApiError::internal(error)
         }

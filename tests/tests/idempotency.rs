@@ -4,8 +4,8 @@
 
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
-use healthbook_server::http::idempotency::{self, IdempotencyKey, RETENTION};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use healthbook_server::http::idempotency::{self, IdempotencyKey, NextAction, RETENTION};
+use sea_orm::DatabaseConnection;
 
 async fn database(dir: &tempfile::TempDir) -> DatabaseConnection {
     healthbook_tests::migrated_database(dir.path())
@@ -22,16 +22,12 @@ async fn act(
     at: DateTime<Utc>,
 ) -> Result<Option<String>, String> {
     let key = IdempotencyKey(Some("0e5d-retry-key".to_owned()));
-    let txn = db.begin().await.unwrap();
-    match idempotency::claim(&txn, "account-1", &key, hash, at).await {
-        Ok(Ok(claim)) => {
-            idempotency::save(claim, &txn, StatusCode::CREATED, &answer)
-                .await
-                .unwrap();
-            txn.commit().await.unwrap();
+    match idempotency::begin(db, "account-1", &key, hash, at).await {
+        Ok(NextAction::Proceed(pending)) => {
+            pending.finish(StatusCode::CREATED, &answer).await.unwrap();
             Ok(Some(answer.to_owned()))
         }
-        Ok(Err(_replay)) => Ok(None),
+        Ok(NextAction::Replay(_replay)) => Ok(None),
         Err(error) => Err(error.code.to_string()),
     }
 }
@@ -113,11 +109,12 @@ async fn the_sweep_forgets_expired_records_in_batches_and_keeps_live_ones() {
     );
     // A live record still replays.
     let key = IdempotencyKey(Some("new-0".to_owned()));
-    let txn = db.begin().await.unwrap();
-    let claimed = idempotency::claim(&txn, "account-1", &key, "hash", now)
+    let next = idempotency::begin(&db, "account-1", &key, "hash", now)
         .await
         .unwrap();
-    assert!(claimed.is_err(), "a live record must be replayed");
-    txn.rollback().await.unwrap();
+    assert!(
+        matches!(next, NextAction::Replay(_)),
+        "a live record must be replayed"
+    );
     assert_eq!(idempotency::forget_expired(&db, now).await.unwrap(), 0);
 }

@@ -17,7 +17,7 @@ use axum::extract::{Path, State};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, TransactionTrait,
 };
 use serde::Serialize;
@@ -144,7 +144,7 @@ fn step(row: &approval::Model, event: Event, by: Uuid) -> Record {
 
 /// Carries out an approved request in `txn`, by `officer`; returns the account concerned.
 async fn execute(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     row: &approval::Model,
     officer: Uuid,
     now: DateTime<Utc>,

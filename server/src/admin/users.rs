@@ -22,7 +22,9 @@ use healthbook_domain::account::{RoleGrant, StaffRole, check_full_name, mask_nat
 use healthbook_domain::ids::{EmailAddress, NationalId};
 use healthbook_domain::{Lang, Sensitive};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -267,7 +269,7 @@ pub async fn lock_user(
 
 /// Locks `uid` in `txn`, recording `record`.
 pub async fn lock_in(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     uid: Uuid,
     record: Record,
     now: DateTime<Utc>,
@@ -343,7 +345,7 @@ pub async fn revoke_user_sessions(
     support(&state, &actor).await?;
     load(&state, uid).await?;
     let revoked = session::revoke_where(&state, uid, None, None).await?;
-    audit::record(
+    audit::record_alone(
         &state.db,
         Record::of(uid, Event::SessionsRevokedBySupport)
             .by(actor.account_id)
@@ -409,7 +411,7 @@ pub async fn verify_for_recovery(
 ) -> ApiResult<StatusCode> {
     support(&state, &actor).await?;
     load(&state, uid).await?;
-    audit::record(
+    audit::record_alone(
         &state.db,
         Record::of(uid, Event::RecoveryVerifiedBySupport)
             .by(actor.account_id)

@@ -3,7 +3,9 @@
 
 use super::entities::auth_event;
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
+use sea_orm::{
+    ActiveValue::Set, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
+};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -121,7 +123,27 @@ impl Record {
     }
 }
 
+/// Records `record` in the transaction of the change it reports: the change and its trail
+/// commit together or not at all.
 pub async fn record(
+    txn: &DatabaseTransaction,
+    record: Record,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    insert(txn, record, now).await
+}
+
+/// Records an event that goes with no other write (a sign-in attempt that failed, a
+/// passkey renamed): one statement, atomic by itself.
+pub async fn record_alone(
+    db: &DatabaseConnection,
+    record: Record,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    insert(db, record, now).await
+}
+
+async fn insert(
     db: &impl ConnectionTrait,
     record: Record,
     now: DateTime<Utc>,

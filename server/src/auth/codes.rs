@@ -17,8 +17,8 @@ use healthbook_domain::Sensitive;
 use healthbook_domain::account::{EMAIL_CODE_MAX_ATTEMPTS, EMAIL_CODE_MINUTES};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -76,7 +76,7 @@ pub fn usable(row: &email_code::Model, now: DateTime<Utc>) -> bool {
 /// previous code, writes an unarmed row and the outbox row that will arm and carry it. The
 /// caller commits and wakes the mailer.
 pub async fn send(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     account_id: Uuid,
     purpose: Purpose,
     now: DateTime<Utc>,
@@ -86,7 +86,7 @@ pub async fn send(
 
 /// As [`send`], with a lifetime other than the purpose's own (a re-issued enrolment code).
 pub async fn send_valid_for(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     account_id: Uuid,
     purpose: Purpose,
     lifetime: Duration,
@@ -100,7 +100,7 @@ pub async fn send_valid_for(
 /// Creates an armed code and returns it, for the command line, which shows it to the operator
 /// and mails it directly: it never passes through the outbox.
 pub async fn issue_now(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     account_id: Uuid,
     purpose: Purpose,
     now: DateTime<Utc>,
@@ -113,7 +113,7 @@ pub async fn issue_now(
 }
 
 async fn insert(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     account_id: Uuid,
     purpose: Purpose,
     code_hash: String,
@@ -126,7 +126,7 @@ async fn insert(
 }
 
 async fn insert_with_id(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     id: Uuid,
     account_id: Uuid,
     purpose: Purpose,

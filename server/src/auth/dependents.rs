@@ -13,7 +13,7 @@ use super::registry::RegistryAnswer;
 use crate::authz::{Action, Resource, is_guardian};
 use crate::error::{ApiError, ApiResult};
 use crate::http::ValidJson;
-use crate::http::idempotency::{self, IdempotencyKey};
+use crate::http::idempotency::{self, IdempotencyKey, NextAction};
 use crate::mail;
 use crate::state::AppState;
 use axum::Json;
@@ -27,8 +27,8 @@ use healthbook_domain::account::{
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -68,7 +68,7 @@ pub async fn dependents_of(
 }
 
 async fn insert_child(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     child: &healthbook_domain::account::NewDependent,
     verification: Verification,
     id: Uuid,
@@ -89,8 +89,7 @@ async fn insert_child(
         updated_at: Set(now),
     })
     .exec_without_returning(txn)
-    .await
-    .map_err(super::register::unique_violation)?;
+    .await?;
     Ok(id)
 }
 
@@ -134,20 +133,25 @@ pub async fn add_dependent(
         }
     };
     let fingerprint = idempotency::fingerprint("add-dependent", &request);
-    let txn = state.db.begin().await?;
-    let claim =
-        match idempotency::claim(&txn, &actor.account_id.to_string(), &key, &fingerprint, now)
-            .await?
-        {
-            Ok(claim) => claim,
-            Err(replay) => return Ok(replay),
-        };
+    let pending = match idempotency::begin(
+        &state.db,
+        &actor.account_id.to_string(),
+        &key,
+        &fingerprint,
+        now,
+    )
+    .await?
+    {
+        NextAction::Proceed(pending) => pending,
+        NextAction::Replay(replay) => return Ok(replay),
+    };
+    let txn = pending.txn();
     let ends_on = birthday(child.date_of_birth, ADULT_AGE);
     if let Some(row) = citizen::Entity::find()
         .filter(citizen::Column::NationalId.eq(child.national_id.as_str()))
-        .one(&txn)
+        .one(txn)
         .await?
-        && is_guardian(&txn, guardian, row.id, today).await?
+        && is_guardian(txn, guardian, row.id, today).await?
     {
         let dependent = Dependent {
             citizen: profile(&row),
@@ -162,56 +166,49 @@ pub async fn add_dependent(
         registry_confirmed: verification == Verification::Verified,
     };
     let new_id = Uuid::now_v7();
-    let child_id = match holders::holder_of(
-        &txn,
-        child.national_id.as_str(),
-        &claim_of_number,
-        today,
-    )
-    .await?
-    {
-        Holder::Claimable(row) => row.id,
-        Holder::Free => insert_child(&txn, &child, verification, new_id, now).await?,
-        Holder::Displaceable(row) => {
-            holders::displace(&txn, &row, actor.account_id, now).await?;
-            insert_child(&txn, &child, verification, new_id, now).await?
-        }
-        Holder::Held(row) => {
-            // The answer a new child gets; the caller and the holder learn by mail.
-            holders::tell_holder_of_attempt(&txn, &row, today, now).await?;
-            if let Some(caller) = account::Entity::find_by_id(actor.account_id)
-                .one(&txn)
-                .await?
-            {
-                mail::enqueue(
-                    &txn,
-                    mails::dependent_not_added(
-                        &caller.email,
-                        &caller.display_name,
-                        &child.full_name,
-                        lang_of(&caller),
-                    ),
-                    now,
-                )
-                .await?;
+    let child_id =
+        match holders::holder_of(txn, child.national_id.as_str(), &claim_of_number, today).await? {
+            Holder::Claimable(row) => row.id,
+            Holder::Free => insert_child(txn, &child, verification, new_id, now).await?,
+            Holder::Displaceable(row) => {
+                holders::displace(txn, &row, actor.account_id, now).await?;
+                insert_child(txn, &child, verification, new_id, now).await?
             }
-            let dependent = Dependent {
-                citizen: CitizenProfile {
-                    citizen_id: new_id,
-                    full_name: child.full_name.clone(),
-                    date_of_birth: child.date_of_birth,
-                    sex: child.sex,
-                    national_id_masked: mask_national_id(child.national_id.as_str()),
-                    verification,
-                },
-                guardianship_ends_on: Some(ends_on),
-            };
-            idempotency::save(claim, &txn, StatusCode::CREATED, &dependent).await?;
-            txn.commit().await?;
-            state.mailer.wake();
-            return Ok((StatusCode::CREATED, Json(dependent)).into_response());
-        }
-    };
+            Holder::Held(row) => {
+                // The answer a new child gets; the caller and the holder learn by mail.
+                holders::tell_holder_of_attempt(txn, &row, today, now).await?;
+                if let Some(caller) = account::Entity::find_by_id(actor.account_id)
+                    .one(txn)
+                    .await?
+                {
+                    mail::enqueue(
+                        txn,
+                        mails::dependent_not_added(
+                            &caller.email,
+                            &caller.display_name,
+                            &child.full_name,
+                            lang_of(&caller),
+                        ),
+                        now,
+                    )
+                    .await?;
+                }
+                let dependent = Dependent {
+                    citizen: CitizenProfile {
+                        citizen_id: new_id,
+                        full_name: child.full_name.clone(),
+                        date_of_birth: child.date_of_birth,
+                        sex: child.sex,
+                        national_id_masked: mask_national_id(child.national_id.as_str()),
+                        verification,
+                    },
+                    guardianship_ends_on: Some(ends_on),
+                };
+                pending.finish(StatusCode::CREATED, &dependent).await?;
+                state.mailer.wake();
+                return Ok((StatusCode::CREATED, Json(dependent)).into_response());
+            }
+        };
     guardianship::Entity::insert(guardianship::ActiveModel {
         guardian_id: Set(guardian),
         dependent_id: Set(child_id),
@@ -222,25 +219,24 @@ pub async fn add_dependent(
         created_at: Set(now),
         accepted_at: Set(Some(now)),
     })
-    .exec_without_returning(&txn)
+    .exec_without_returning(txn)
     .await?;
     audit::record(
-        &txn,
+        txn,
         Record::of(actor.account_id, Event::DependentAdded)
             .with(serde_json::json!({ "citizen_id": child_id })),
         now,
     )
     .await?;
     let row = citizen::Entity::find_by_id(child_id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(ApiError::not_found)?;
     let dependent = Dependent {
         citizen: profile(&row),
         guardianship_ends_on: Some(ends_on),
     };
-    idempotency::save(claim, &txn, StatusCode::CREATED, &dependent).await?;
-    txn.commit().await?;
+    pending.finish(StatusCode::CREATED, &dependent).await?;
     Ok((StatusCode::CREATED, Json(dependent)).into_response())
 }
 

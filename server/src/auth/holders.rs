@@ -22,7 +22,8 @@ use rand::Rng;
 use rand::distr::Alphanumeric;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr,
+    EntityTrait, QueryFilter,
 };
 use uuid::Uuid;
 
@@ -117,7 +118,7 @@ pub async fn holder_of(
 /// everything else under a placeholder that is no number (a `~` and eleven letters), the
 /// old number is kept for support, and the holder's account is told.
 pub async fn displace(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     row: &citizen::Model,
     by: Uuid,
     now: DateTime<Utc>,
@@ -167,7 +168,7 @@ pub async fn displace(
 /// Tells the holder of a number (the account of the record, else its guardians) that
 /// someone asked for it, and records it in their trail.
 pub async fn tell_holder_of_attempt(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     row: &citizen::Model,
     today: NaiveDate,
     now: DateTime<Utc>,
@@ -207,7 +208,7 @@ pub async fn tell_holder_of_attempt(
 
 /// Tells the guardians of a record that its person, now an adult, holds it.
 pub async fn tell_guardians_of_claim(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     row: &citizen::Model,
     today: NaiveDate,
     now: DateTime<Utc>,

@@ -151,7 +151,7 @@ pub async fn revoke_session(
     if revoked.is_empty() {
         return Err(ApiError::not_found());
     }
-    audit::record(
+    audit::record_alone(
         &state.db,
         Record::of(actor.account_id, Event::SessionRevoked)
             .with(serde_json::json!({ "session_id": sid })),
@@ -188,7 +188,7 @@ pub async fn logout(
     } else {
         Event::SessionRevoked
     };
-    audit::record(
+    audit::record_alone(
         &state.db,
         Record::of(actor.account_id, event)
             .with(serde_json::json!({ "session_id": actor.session_id })),

@@ -458,7 +458,7 @@ pub async fn login_finish(
     let result = match verified {
         Ok(result) => result,
         Err(error) => {
-            audit::record(
+            audit::record_alone(
                 &state.db,
                 Record::of(account.id, Event::SignInFailed)
                     .from_ip(&ip)
@@ -547,6 +547,7 @@ pub async fn rename(
     state
         .authorize(&actor, Action::ManagePasskeys, Resource::OwnAccount)
         .await?;
+    let txn = state.db.begin().await?;
     let updated = passkey::Entity::update_many()
         .col_expr(
             passkey::Column::Name,
@@ -554,18 +555,19 @@ pub async fn rename(
         )
         .filter(passkey::Column::Id.eq(pkid))
         .filter(passkey::Column::AccountId.eq(actor.account_id))
-        .exec(&state.db)
+        .exec(&txn)
         .await?;
     if updated.rows_affected != 1 {
         return Err(ApiError::not_found());
     }
     audit::record(
-        &state.db,
+        &txn,
         Record::of(actor.account_id, Event::PasskeyRenamed)
             .with(serde_json::json!({ "passkey_id": pkid })),
         now,
     )
     .await?;
+    txn.commit().await?;
     let row = passkey::Entity::find_by_id(pkid)
         .one(&state.db)
         .await?

@@ -10,7 +10,7 @@ use super::registry::RegistryAnswer;
 use super::{limits, mails};
 use crate::error::{ApiError, ApiResult, FieldError, Text};
 use crate::http::ValidJson;
-use crate::http::idempotency::{self, IdempotencyKey};
+use crate::http::idempotency::{self, IdempotencyKey, NextAction};
 use crate::mail;
 use crate::state::AppState;
 use axum::Json;
@@ -23,10 +23,7 @@ use healthbook_domain::account::{
     FieldIssue, RegisterRequest, RegisterResponse, Registration, Verification,
 };
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, SqlErr,
-    TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 /// Field issues from the domain checks, as a 422.
@@ -98,27 +95,24 @@ pub async fn register(
     let mut attempts_left = 2;
     loop {
         attempts_left -= 1;
-        let txn = state.db.begin().await?;
-        let claim = match idempotency::claim(&txn, "public", &key, &fingerprint, now).await? {
-            Ok(claim) => claim,
-            Err(replay) => return Ok(replay),
+        let pending = match idempotency::begin(&state.db, "public", &key, &fingerprint, now).await?
+        {
+            NextAction::Proceed(pending) => pending,
+            NextAction::Replay(replay) => return Ok(replay),
         };
-        let written = async {
-            let response = create(&txn, &registration, verification, &ip, today, now).await?;
-            idempotency::save(claim, &txn, StatusCode::CREATED, &response).await?;
-            Ok::<_, ApiError>(response)
-        }
-        .await;
+        let written =
+            match create(pending.txn(), &registration, verification, &ip, today, now).await {
+                Ok(response) => pending
+                    .finish(StatusCode::CREATED, &response)
+                    .await
+                    .map(|()| response),
+                Err(error) => Err(error),
+            };
         let response = match written {
             Ok(response) => response,
             Err(error) if attempts_left > 0 && error.code == "unique_violation" => continue,
             Err(error) => return Err(error),
         };
-        match txn.commit().await {
-            Ok(()) => {}
-            Err(error) if attempts_left > 0 && is_unique_violation(&error) => continue,
-            Err(error) => return Err(error.into()),
-        }
         state.mailer.wake();
         tracing::info!(verification = ?response.verification, "registration answered");
         return Ok((StatusCode::CREATED, Json(response)).into_response());
@@ -128,7 +122,7 @@ pub async fn register(
 /// Opens the account and its record, or refuses without saying so: the mails written here
 /// tell the registrant and the holder what happened.
 async fn create(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     registration: &Registration,
     verification: Verification,
     ip: &str,
@@ -193,8 +187,7 @@ async fn create(
         updated_at: Set(now),
     })
     .exec_without_returning(txn)
-    .await
-    .map_err(unique_violation)?;
+    .await?;
 
     let verified = verification == Verification::Verified;
     let citizen_id = match holder {
@@ -260,7 +253,7 @@ async fn create(
 }
 
 async fn insert_citizen(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     registration: &Registration,
     account_id: Option<Uuid>,
     verification: Verification,
@@ -282,8 +275,7 @@ async fn insert_citizen(
         updated_at: Set(now),
     })
     .exec_without_returning(txn)
-    .await
-    .map_err(unique_violation)?;
+    .await?;
     Ok(id)
 }
 
@@ -299,25 +291,5 @@ pub fn lang_of(account: &account::Model) -> Lang {
         Lang::En
     } else {
         Lang::Vi
-    }
-}
-
-fn is_unique_violation(error: &DbErr) -> bool {
-    matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
-}
-
-/// A write that lost a race for a unique number or address. Registration goes round again
-/// and refuses like any late-comer; elsewhere it is a plain conflict.
-pub fn unique_violation(error: DbErr) -> ApiError {
-    if is_unique_violation(&error) {
-        ApiError::conflict(
-            "unique_violation",
-            Text::new(
-                "Thông tin này vừa được đăng ký. Vui lòng thử lại.",
-                "This was just registered. Please try again.",
-            ),
-        )
-    } else {
-        error.into()
     }
 }

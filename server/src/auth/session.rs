@@ -23,7 +23,10 @@ use healthbook_domain::Lang;
 use healthbook_domain::account::{Assurance, RoleGrant, SessionGrant, StaffRole};
 use ring::hmac;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter,
+};
 use uuid::Uuid;
 
 /// How long a session may stay unused, and live at most.
@@ -118,7 +121,7 @@ enum Cached {
 
 /// Opens a session inside the caller's transaction; the caller commits.
 pub async fn open(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     account: &account::Model,
     assurance: Assurance,
     passkey: Option<Uuid>,

@@ -22,7 +22,7 @@ use healthbook_domain::account::{Assurance, SessionGrant, StaffRole};
 use healthbook_domain::ids::EmailAddress;
 use healthbook_domain::{Lang, Sensitive};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -53,7 +53,7 @@ pub fn role_scope_error() -> ApiError {
 /// Creates the account and its role inside the caller's transaction, and queues the
 /// enrolment mail, whose code is drawn when it is sent. Returns the account id.
 pub async fn create(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     staff: &NewStaff,
     granted_by: Option<Uuid>,
     now: DateTime<Utc>,
@@ -65,7 +65,7 @@ pub async fn create(
 
 /// The account and its role, without an enrolment code.
 async fn create_account(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     staff: &NewStaff,
     granted_by: Option<Uuid>,
     now: DateTime<Utc>,
@@ -101,8 +101,7 @@ async fn create_account(
         updated_at: Set(now),
     })
     .exec_without_returning(txn)
-    .await
-    .map_err(super::register::unique_violation)?;
+    .await?;
     staff_role::Entity::insert(staff_role::ActiveModel {
         id: Set(Uuid::now_v7()),
         account_id: Set(id),

@@ -40,7 +40,7 @@ use crate::auth::entities::{account, citizen};
 use crate::authz::{Action, Resource};
 use crate::error::{ApiError, ApiResult};
 use crate::http::ValidJson;
-use crate::http::idempotency::{self, IdempotencyKey};
+use crate::http::idempotency::{self, IdempotencyKey, NextAction};
 use crate::mail;
 use crate::state::AppState;
 use axum::Json;
@@ -57,8 +57,8 @@ use healthbook_domain::booking::{
 use healthbook_domain::facility::ServiceType;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, QuerySelect, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -88,7 +88,7 @@ pub fn active_key(citizen: Uuid, slot: Uuid) -> String {
 
 /// Takes the citizen's lock row for the rest of the transaction.
 async fn lock_citizen(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     citizen: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
@@ -117,7 +117,7 @@ async fn holds_place(txn: &impl ConnectionTrait, citizen: Uuid, slot: Uuid) -> R
 
 /// Takes one place in the slot, or says why there is none.
 pub async fn take_place(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     slot_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<slot::Model, BookingError> {
@@ -144,7 +144,7 @@ pub async fn take_place(
 }
 
 /// Gives a place back (cancellation, the old slot of a reschedule).
-pub async fn release_place(txn: &impl ConnectionTrait, slot_id: Uuid) -> Result<(), DbErr> {
+pub async fn release_place(txn: &DatabaseTransaction, slot_id: Uuid) -> Result<(), DbErr> {
     slot::Entity::update_many()
         .col_expr(slot::Column::Booked, Expr::col(slot::Column::Booked).sub(1))
         .filter(slot::Column::Id.eq(slot_id))
@@ -157,7 +157,7 @@ pub async fn release_place(txn: &impl ConnectionTrait, slot_id: Uuid) -> Result<
 /// The next number of a queue on a day: unique and gapless, because the counter row is
 /// incremented in the booking's own transaction and rolls back with it.
 pub async fn next_queue_number(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     facility: Uuid,
     queue: &str,
     day: NaiveDate,
@@ -356,11 +356,24 @@ pub enum BookingPath {
     OneCall,
 }
 
-/// Books, with the confirmation mail queued, inside the caller's transaction (on
-/// PostgreSQL also alone, as one statement); the appointment and who it is about.
-/// `code_bits` are 60 random bits for the appointment code.
+/// Books alone on PostgreSQL: `book_slot` is one statement, a transaction of its own, so
+/// the appointment and its confirmation commit together or not at all without a `BEGIN`.
+pub async fn book_alone(
+    db: &DatabaseConnection,
+    booking: &NewBooking,
+    policy: &Policy,
+    now: DateTime<Utc>,
+    code_bits: u64,
+) -> Result<(appointment::Model, Parties), BookingError> {
+    let now = now.trunc_subsecs(6);
+    let code = AppointmentCode::from_random(code_bits);
+    book_slot::in_one_call(db, booking, policy, now, code.as_str()).await
+}
+
+/// Books, with the confirmation mail queued, inside the caller's transaction; the
+/// appointment and who it is about. `code_bits` are 60 random bits for the appointment code.
 pub async fn book(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     booking: &NewBooking,
     policy: &Policy,
     now: DateTime<Utc>,
@@ -377,7 +390,7 @@ pub async fn book(
 /// [`book`] along the given path.
 pub async fn book_along(
     path: BookingPath,
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     booking: &NewBooking,
     policy: &Policy,
     now: DateTime<Utc>,
@@ -401,7 +414,7 @@ pub async fn book_along(
 /// The booking's steps one statement at a time: the definition of the rules, and the path
 /// SQLite runs. PostgreSQL runs the same steps in `book_slot` (see [`book_slot`]).
 async fn step_by_step(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     booking: &NewBooking,
     seen: &SlotSnapshot,
     attempt: &BookingAttempt,
@@ -524,25 +537,28 @@ pub async fn book_appointment(
     if key.0.is_none() && state.db.get_database_backend() == DbBackend::Postgres {
         // One statement, a transaction of its own: the appointment and its confirmation
         // commit together or not at all.
-        let (row, parties) = book(&state.db, &booking, &policy, now, rand::random()).await?;
+        let (row, parties) = book_alone(&state.db, &booking, &policy, now, rand::random()).await?;
         state.mailer.wake();
         return Ok(answer(&state, &actor, &row, &parties, &policy).1);
     }
     // With a key, the key is claimed first: a retry of a booking that filled the slot must
     // get its appointment back, not `slot_full`.
     let fingerprint = idempotency::fingerprint("book-appointment", &request);
-    let txn = state.db.begin().await?;
-    let claim =
-        match idempotency::claim(&txn, &actor.account_id.to_string(), &key, &fingerprint, now)
-            .await?
-        {
-            Ok(claim) => claim,
-            Err(replay) => return Ok(replay),
-        };
-    let (row, parties) = book(&txn, &booking, &policy, now, rand::random()).await?;
+    let pending = match idempotency::begin(
+        &state.db,
+        &actor.account_id.to_string(),
+        &key,
+        &fingerprint,
+        now,
+    )
+    .await?
+    {
+        NextAction::Proceed(pending) => pending,
+        NextAction::Replay(replay) => return Ok(replay),
+    };
+    let (row, parties) = book(pending.txn(), &booking, &policy, now, rand::random()).await?;
     let (appointment, response) = answer(&state, &actor, &row, &parties, &policy);
-    idempotency::save(claim, &txn, StatusCode::CREATED, &appointment).await?;
-    txn.commit().await?;
+    pending.finish(StatusCode::CREATED, &appointment).await?;
     state.mailer.wake();
     Ok(response)
 }

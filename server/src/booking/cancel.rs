@@ -22,13 +22,15 @@ use healthbook_domain::booking::{
     Appointment, AppointmentStatus, CancelAppointmentRequest, CancelledBy,
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, TransactionTrait,
+};
 use uuid::Uuid;
 
 /// Cancels `row` if it is still booked in the same slot, and gives its place back.
 /// `None` when it is not (cancelled, moved, attended meanwhile).
 pub async fn cancel_in(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     row: &appointment::Model,
     by: CancelledBy,
     reason: Option<&str>,

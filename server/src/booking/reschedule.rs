@@ -13,7 +13,7 @@ use crate::auth::actor::Actor;
 use crate::authz::{Action, Resource, allows};
 use crate::error::ApiResult;
 use crate::http::ValidJson;
-use crate::http::idempotency::{self, IdempotencyKey};
+use crate::http::idempotency::{self, IdempotencyKey, NextAction};
 use crate::mail;
 use crate::state::AppState;
 use axum::Json;
@@ -23,7 +23,7 @@ use axum::response::{IntoResponse, Response};
 use healthbook_domain::booking::rules::{check_cancellable, reminder_due_at};
 use healthbook_domain::booking::{AppointmentStatus, RescheduleAppointmentRequest, slot_refusal};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 /// Moves an appointment to another slot. Its id and code stay; it takes a new queue number.
@@ -61,20 +61,25 @@ pub async fn reschedule_appointment(
     let policy = settings::current(&state.db, now).await?;
     let organizer = organizer_email(&state);
     let fingerprint = idempotency::fingerprint(&format!("reschedule:{aid}"), &request);
-    let txn = state.db.begin().await?;
-    let claim =
-        match idempotency::claim(&txn, &actor.account_id.to_string(), &key, &fingerprint, now)
-            .await?
-        {
-            Ok(claim) => claim,
-            Err(replay) => return Ok(replay),
-        };
+    let pending = match idempotency::begin(
+        &state.db,
+        &actor.account_id.to_string(),
+        &key,
+        &fingerprint,
+        now,
+    )
+    .await?
+    {
+        NextAction::Proceed(pending) => pending,
+        NextAction::Replay(replay) => return Ok(replay),
+    };
+    let txn = pending.txn();
     // Lock the appointment first (as cancellation does), so that the checks below hold.
     let locked = appointment::Entity::update_many()
         .col_expr(appointment::Column::UpdatedAt, Expr::value(now))
         .filter(appointment::Column::Id.eq(row.id))
         .filter(appointment::Column::Status.eq(AppointmentStatus::Booked.as_str()))
-        .exec_with_returning(&txn)
+        .exec_with_returning(txn)
         .await?;
     let current = locked.into_iter().next().ok_or(BookingError::NotActive)?;
     if !may_override_cut_off {
@@ -82,7 +87,7 @@ pub async fn reschedule_appointment(
             .map_err(BookingError::from)?;
     }
     let target = slot::Entity::find_by_id(request.slot_id)
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or(BookingError::SlotNotFound)?;
     if target.id == current.slot_id {
@@ -101,15 +106,15 @@ pub async fn reschedule_appointment(
     }
     // Slots are locked in id order whichever way the move goes.
     let target = if target.id < current.slot_id {
-        let taken = take_place(&txn, target.id, now).await?;
-        release_place(&txn, current.slot_id).await?;
+        let taken = take_place(txn, target.id, now).await?;
+        release_place(txn, current.slot_id).await?;
         taken
     } else {
-        release_place(&txn, current.slot_id).await?;
-        take_place(&txn, target.id, now).await?
+        release_place(txn, current.slot_id).await?;
+        take_place(txn, target.id, now).await?
     };
     let number =
-        next_queue_number(&txn, target.facility_id, &target.queue, target.local_date).await?;
+        next_queue_number(txn, target.facility_id, &target.queue, target.local_date).await?;
     let moved = appointment::Entity::update_many()
         .col_expr(appointment::Column::SlotId, Expr::value(target.id))
         .col_expr(
@@ -149,22 +154,21 @@ pub async fn reschedule_appointment(
             Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
         )
         .filter(appointment::Column::Id.eq(current.id))
-        .exec_with_returning(&txn)
+        .exec_with_returning(txn)
         .await
         .map_err(|e| on_unique(e, "active_key", BookingError::AlreadyBooked))?
         .into_iter()
         .next()
         .ok_or(BookingError::NotActive)?;
-    let ctx = context(&txn, &moved, &organizer).await?;
+    let ctx = context(txn, &moved, &organizer).await?;
     mail::enqueue(
-        &txn,
+        txn,
         mails::appointment_mail(Kind::Rescheduled, &ctx, &moved, &policy, now),
         now,
     )
     .await?;
     let appointment = view(&moved, &ctx, &policy);
-    idempotency::save(claim, &txn, StatusCode::OK, &appointment).await?;
-    txn.commit().await?;
+    pending.finish(StatusCode::OK, &appointment).await?;
     state.mailer.wake();
     Ok((StatusCode::OK, Json(appointment)).into_response())
 }

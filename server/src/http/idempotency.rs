@@ -15,7 +15,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, QueryFilter, TransactionTrait,
+};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -60,24 +63,72 @@ pub fn fingerprint(route: &str, body: &impl Serialize) -> String {
     hex::encode(hasher.finalize())
 }
 
-/// A claimed key, to be completed with [`Claim::save`] before the transaction commits.
+/// What to do with a request that may carry an `Idempotency-Key`.
+pub enum NextAction {
+    /// Do the action in this transaction, then [`Pending::finish`] it with the answer.
+    Proceed(Pending),
+    /// The key's first request was answered: send that answer again.
+    Replay(Response),
+}
+
+/// A transaction begun for an action, holding its key's claim when the request has one.
+pub struct Pending {
+    txn: DatabaseTransaction,
+    claim: Option<Claim>,
+}
+
 #[derive(Debug)]
-pub struct Claim {
+struct Claim {
     scope: String,
     key: String,
 }
 
-/// Claims `key` for this request, or returns the response saved for it. `None` key: the
-/// client did not ask for idempotency, and the action simply runs.
-pub async fn claim(
-    txn: &impl ConnectionTrait,
+/// Begins the action's transaction and claims `key` in it; or, for a key already answered,
+/// returns that answer to replay. Without a key the action simply proceeds.
+pub async fn begin(
+    db: &DatabaseConnection,
     scope: &str,
     key: &IdempotencyKey,
     request_hash: &str,
     now: DateTime<Utc>,
-) -> Result<Result<Option<Claim>, Response>, ApiError> {
+) -> Result<NextAction, ApiError> {
+    let txn = db.begin().await?;
+    match claim(&txn, scope, key, request_hash, now).await? {
+        Claimed::Proceed(claim) => Ok(NextAction::Proceed(Pending { txn, claim })),
+        Claimed::Replay(response) => Ok(NextAction::Replay(response)),
+    }
+}
+
+impl Pending {
+    /// The transaction the action writes in.
+    pub fn txn(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+
+    /// Saves the answer under the key (if any) and commits the action with it.
+    pub async fn finish(self, status: StatusCode, body: &impl Serialize) -> Result<(), ApiError> {
+        if let Some(claim) = self.claim {
+            claim.save(&self.txn, status, body).await?;
+        }
+        self.txn.commit().await?;
+        Ok(())
+    }
+}
+
+enum Claimed {
+    Proceed(Option<Claim>),
+    Replay(Response),
+}
+
+async fn claim(
+    txn: &DatabaseTransaction,
+    scope: &str,
+    key: &IdempotencyKey,
+    request_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Claimed, ApiError> {
     let Some(key) = &key.0 else {
-        return Ok(Ok(None));
+        return Ok(Claimed::Proceed(None));
     };
     // One statement claims a new key or takes over an expired record of it; a live record
     // makes it change nothing, and is then read for the replay.
@@ -112,7 +163,7 @@ pub async fn claim(
     .exec_without_returning(txn)
     .await?;
     if inserted == 1 {
-        return Ok(Ok(Some(Claim {
+        return Ok(Claimed::Proceed(Some(Claim {
             scope: scope.to_owned(),
             key: key.clone(),
         })));
@@ -133,7 +184,7 @@ pub async fn claim(
             ),
         ));
     }
-    Ok(Err(replay(&existing)))
+    Ok(Claimed::Replay(replay(&existing)))
 }
 
 fn replay(record: &idempotency_record::Model) -> Response {
@@ -153,9 +204,9 @@ fn replay(record: &idempotency_record::Model) -> Response {
 
 impl Claim {
     /// Saves the response inside the action's transaction.
-    pub async fn save(
+    async fn save(
         self,
-        txn: &impl ConnectionTrait,
+        txn: &DatabaseTransaction,
         status: StatusCode,
         body: &impl Serialize,
     ) -> Result<(), ApiError> {
@@ -174,19 +225,6 @@ impl Claim {
             .exec(txn)
             .await?;
         Ok(())
-    }
-}
-
-/// Saves the response if a key was claimed.
-pub async fn save(
-    claim: Option<Claim>,
-    txn: &impl ConnectionTrait,
-    status: StatusCode,
-    body: &impl Serialize,
-) -> Result<(), ApiError> {
-    match claim {
-        Some(claim) => claim.save(txn, status, body).await,
-        None => Ok(()),
     }
 }
 

@@ -4,8 +4,8 @@ use super::entity::{ActiveModel, Column, Entity, Model};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -30,7 +30,7 @@ pub struct OutgoingEmail {
 
 /// Adds the email to the outbox inside the caller's transaction; the caller commits.
 pub async fn enqueue(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     email: OutgoingEmail,
     now: DateTime<Utc>,
 ) -> Result<Uuid, DbErr> {
@@ -77,7 +77,7 @@ fn due(id: Uuid, now: DateTime<Utc>) -> ActiveModel {
 /// Adds a mail that the worker composes when it sends it, with the [`super::Composer`]
 /// registered for `template`, from the row `about` as it is then.
 pub async fn enqueue_composed(
-    txn: &impl ConnectionTrait,
+    txn: &DatabaseTransaction,
     template: &str,
     about: Uuid,
     now: DateTime<Utc>,
