@@ -4,6 +4,7 @@
 use crate::Sensitive;
 use crate::i18n::{Lang, Localized};
 use crate::ids::{EmailAddress, NationalId, PhoneNumber, Sex};
+pub use crate::issue::FieldIssue;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -129,26 +130,6 @@ pub struct Registration {
     pub email: EmailAddress,
     pub phone: PhoneNumber,
     pub lang: Lang,
-}
-
-/// One invalid field, with its stable code and message in both languages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldIssue {
-    pub field: &'static str,
-    pub code: &'static str,
-    pub message_vi: String,
-    pub message_en: String,
-}
-
-impl FieldIssue {
-    pub fn of(field: &'static str, error: &dyn Localized) -> FieldIssue {
-        FieldIssue {
-            field,
-            code: error.code(),
-            message_vi: error.message(Lang::Vi),
-            message_en: error.message(Lang::En),
-        }
-    }
 }
 
 /// A full name as people write it: 1 to 100 characters, at least one letter, no control
@@ -645,7 +626,7 @@ mod tests {
         bad.phone = "12".into();
         bad.full_name = " ".into();
         let issues = bad.parse(date(2026, 11, 23)).unwrap_err();
-        let fields: Vec<_> = issues.iter().map(|i| i.field).collect();
+        let fields: Vec<_> = issues.iter().map(|i| i.field.as_str()).collect();
         assert_eq!(fields, ["national_id", "full_name", "email", "phone"]);
     }
 

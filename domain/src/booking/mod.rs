@@ -10,12 +10,13 @@ pub mod api;
 pub mod code;
 pub mod holidays;
 pub mod ics;
-pub mod issue;
 pub mod lunar;
 pub mod rules;
 pub mod schedule;
 pub mod time;
 
+/// The one field-issue type under the name the booking checks used first.
+pub use crate::issue::FieldIssue as Issue;
 pub use admin_api::{
     CreateFacilityRequest, CreatePractitionerRequest, FacilityAdminView, Practitioner, Room,
     UpdateFacilityRequest, UpdatePractitionerRequest,
@@ -27,6 +28,5 @@ pub use api::{
 };
 pub use code::AppointmentCode;
 pub use holidays::{Holiday, HolidayCalendar};
-pub use issue::Issue;
 pub use rules::{Policy, TimeRule};
 pub use schedule::{DayOfWeek, SlotTime, WeeklyTemplate, generate_slots};
