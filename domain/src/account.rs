@@ -307,6 +307,16 @@ pub const EMAIL_CODE_MINUTES: i64 = 10;
 /// Wrong guesses allowed on one code before it is void.
 pub const EMAIL_CODE_MAX_ATTEMPTS: i32 = 5;
 
+/// What a code field keeps of what is typed or pasted ("123 456"): its ASCII digits, at most
+/// [`EMAIL_CODE_DIGITS`] of them.
+pub fn code_digits_typed(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(EMAIL_CODE_DIGITS)
+        .collect()
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, validator::Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerifyEmailRequest {
@@ -671,6 +681,13 @@ mod tests {
             issues.iter().any(|i| i.code == "dependent_not_a_minor"),
             "{issues:?}"
         );
+    }
+
+    #[test]
+    fn a_code_field_keeps_six_digits() {
+        assert_eq!(code_digits_typed(" 123 456 "), "123456");
+        assert_eq!(code_digits_typed("1234567"), "123456");
+        assert_eq!(code_digits_typed("12a3"), "123");
     }
 
     #[test]

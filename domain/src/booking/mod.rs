@@ -13,6 +13,7 @@ pub mod ics;
 pub mod lunar;
 pub mod rules;
 pub mod schedule;
+pub mod slot_query;
 pub mod time;
 
 /// The one field-issue type under the name the booking checks used first.
@@ -30,3 +31,4 @@ pub use code::AppointmentCode;
 pub use holidays::{Holiday, HolidayCalendar};
 pub use rules::{Policy, TimeRule};
 pub use schedule::{DayOfWeek, SlotTime, WeeklyTemplate, generate_slots};
+pub use slot_query::SlotQuery;
