@@ -55,7 +55,8 @@ pub fn client(base_url: &str, store: &Path, tokens: Arc<MemoryTokens>) -> Arc<He
     .unwrap()
 }
 
-/// Each code is read once: the next call waits for a mail not seen before.
+/// Each code is read once: the next call waits for a mail with a code not seen before (mails
+/// without one, such as "someone registered with your address", are passed over).
 pub struct Codes(Mutex<HashSet<String>>);
 
 impl Codes {
@@ -66,11 +67,12 @@ impl Codes {
     pub async fn next(&self, app: &TestApp, to: &str) -> String {
         let mail = app
             .wait_for_mail(to, |m| {
-                !self
-                    .0
-                    .lock()
-                    .unwrap()
-                    .contains(m.message_id.as_deref().unwrap_or(""))
+                m.code(6).is_some()
+                    && !self
+                        .0
+                        .lock()
+                        .unwrap()
+                        .contains(m.message_id.as_deref().unwrap_or(""))
             })
             .await
             .unwrap();
