@@ -290,9 +290,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let keys = Arc::new(MemoryKeyVault::default());
         let now = store_tests::at("2026-11-23T08:00:00Z");
-        let tokens = Arc::new(MemoryTokens::default());
-        tokens.save(session_tests::grant(now + Duration::hours(1)));
-        let account = tokens.load().unwrap().account_id;
+        let grant = session_tests::grant(now + Duration::hours(1));
+        let tokens = Arc::new(MemoryTokens::holding(&grant));
+        let account = grant.account_id;
         let store = phone_with_a_person(dir.path(), keys.clone(), account, now);
         let clock = Arc::new(MovingClock(std::sync::Mutex::new(now)));
         let client = HealthBookClient::assemble(config(), tokens, store, clock.clone()).unwrap();

@@ -14,19 +14,17 @@ use support::{MemoryTokens, Scripted, client, scripted_server};
 use uuid::Uuid;
 
 fn signed_in() -> Arc<MemoryTokens> {
-    let tokens = Arc::new(MemoryTokens::default());
     // A session far in the future of any clock this test could run on.
     let expires_at = "2999-01-01T00:00:00Z"
         .parse::<chrono::DateTime<Utc>>()
         .unwrap();
-    *tokens.0.lock().unwrap() = Some(SessionGrant {
+    Arc::new(MemoryTokens::holding(&SessionGrant {
         token: Sensitive::new("opaque-token".to_owned()),
         session_id: Uuid::new_v4(),
         account_id: Uuid::new_v4(),
         assurance: Assurance::Basic,
         expires_at,
-    });
-    tokens
+    }))
 }
 
 #[tokio::test]
