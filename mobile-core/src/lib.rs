@@ -22,6 +22,7 @@ mod client;
 pub mod clock;
 mod error;
 mod http;
+mod input;
 mod offline;
 mod passkey;
 mod qr;
@@ -43,6 +44,7 @@ pub use certificates::{
 };
 pub use client::{ClientConfig, ClientError, HealthBookClient, core_version};
 pub use error::FieldProblem;
+pub use input::{InputError, code_digits, code_length, national_id_digits, parse_date};
 pub use offline::{
     ActionResult, OfflineAction, OfflineClient, OfflineError, PendingAction, SyncOutcome,
     SyncReport,
