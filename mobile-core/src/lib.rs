@@ -20,12 +20,14 @@ mod booking;
 mod certificates;
 mod client;
 pub mod clock;
+mod context;
 mod error;
 mod http;
 mod input;
 mod offline;
 mod passkey;
 mod qr;
+mod queue;
 mod session;
 pub mod store;
 #[cfg(feature = "test-authenticator")]
@@ -35,22 +37,19 @@ pub use account::{AccountClient, AccountError, DependentOutcome};
 pub use admin::{AdminUnit, AdminUnitKind, SpecialtyInfo, communes, provinces, specialties};
 pub use auth::{AuthClient, AuthError};
 pub use booking::{
-    BookingClient, BookingError, BookingOutcome, FacilityPage, FacilitySearch, SlotPage,
-    SlotSearch, appointment_qr,
+    BookingClient, BookingError, BookingOutcome, FacilityPage, SlotPage, appointment_qr,
 };
 pub use certificates::{
     CertificateCheck, CertificateDetails, CertificateError, CertificatesClient, ListsStatus,
     RefreshReport, SavedCertificate, VerificationOutcome,
 };
 pub use client::{ClientConfig, ClientError, HealthBookClient, core_version};
-pub use error::FieldProblem;
+pub use error::CommonError;
 pub use input::{InputError, code_digits, code_length, national_id_digits, parse_date};
-pub use offline::{
-    ActionResult, OfflineAction, OfflineClient, OfflineError, PendingAction, SyncOutcome,
-    SyncReport,
-};
+pub use offline::{OfflineClient, OfflineError, SyncOutcome, SyncReport};
 pub use passkey::{PasskeyCreation, PasskeyRequest, PlatformAssertion, PlatformRegistration};
 pub use qr::{QrError, QrMatrix, qr_code};
+pub use queue::{ActionResult, OfflineAction, PendingAction};
 pub use session::TokenStore;
 pub use store::{KeyVault, KeyVaultError};
 #[cfg(feature = "test-authenticator")]

@@ -6,7 +6,7 @@ mod support;
 
 use chrono::Utc;
 use healthbook_core::store::Store;
-use healthbook_core::{AccountError, AuthError};
+use healthbook_core::{AccountError, AuthError, CommonError};
 use healthbook_domain::account::{Assurance, Me, SessionGrant};
 use healthbook_domain::{Lang, Sensitive};
 use std::sync::Arc;
@@ -97,8 +97,10 @@ async fn a_long_rate_limit_is_handed_to_the_app_with_its_delay() {
     assert!(
         matches!(
             error,
-            AuthError::RateLimited {
-                retry_after_seconds: Some(120)
+            AuthError::Common {
+                error: CommonError::RateLimited {
+                    retry_after_seconds: Some(120)
+                }
             }
         ),
         "{error:?}"
@@ -119,7 +121,15 @@ async fn a_rejected_token_is_forgotten_and_reported_as_signed_out() {
     assert!(client.is_signed_in());
 
     let error = client.account().me().await.unwrap_err();
-    assert!(matches!(error, AccountError::NotSignedIn), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            AccountError::Common {
+                error: CommonError::NotSignedIn
+            }
+        ),
+        "{error:?}"
+    );
     assert_eq!(
         received.lock().unwrap()[0].header("authorization"),
         Some("Bearer opaque-token")
@@ -178,7 +188,15 @@ async fn health_data_without_a_passkey_session_asks_for_a_step_up() {
     let dir = tempfile::tempdir().unwrap();
     let client = client(&base, dir.path(), signed_in());
     let error = client.account().sessions().await.unwrap_err();
-    assert!(matches!(error, AccountError::StepUpRequired), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            AccountError::Common {
+                error: CommonError::StepUpRequired
+            }
+        ),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -191,7 +209,15 @@ async fn calls_that_need_a_session_fail_locally_without_one() {
         Arc::new(MemoryTokens::default()),
     );
     let error = client.account().me().await.unwrap_err();
-    assert!(matches!(error, AccountError::NotSignedIn), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            AccountError::Common {
+                error: CommonError::NotSignedIn
+            }
+        ),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -207,5 +233,13 @@ async fn an_unreachable_server_is_reported_as_offline() {
         .start_email_sign_in("lan@example.vn".to_owned())
         .await
         .unwrap_err();
-    assert!(matches!(error, AuthError::Offline), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            AuthError::Common {
+                error: CommonError::Offline
+            }
+        ),
+        "{error:?}"
+    );
 }

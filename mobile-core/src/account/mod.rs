@@ -5,10 +5,11 @@ mod error;
 
 pub use error::AccountError;
 
-use crate::client::Core;
-use crate::error::{CoreError, FieldProblem};
+use crate::context::Core;
+use crate::error::{CommonError, CoreError};
 use crate::http::{Auth, decode};
-use crate::offline::{OfflineAction, PendingAction};
+use crate::queue::{ActionResult, Deliver, OfflineAction, PendingAction, Sent, send_or_queue};
+use healthbook_domain::FieldIssue;
 use healthbook_domain::account::{
     AddDependentRequest, Dependent, Me, PasskeyInfo, PasskeyRename, SessionInfo,
 };
@@ -32,7 +33,7 @@ pub enum DependentOutcome {
 }
 
 /// Reads `/v1/me` and caches it.
-pub(crate) async fn refresh_me(core: &Arc<Core>) -> Result<Me, CoreError> {
+pub(crate) async fn refresh_me(core: &Core) -> Result<Me, CoreError> {
     let me: Me = core.api.get("/v1/me", Auth::Bearer).await?;
     let now = core.clock.now();
     let cached = me.clone();
@@ -41,7 +42,7 @@ pub(crate) async fn refresh_me(core: &Arc<Core>) -> Result<Me, CoreError> {
 }
 
 /// Reads `/v1/me/dependents` and caches them.
-pub(crate) async fn refresh_dependents(core: &Arc<Core>) -> Result<Vec<Dependent>, CoreError> {
+async fn refresh_dependents(core: &Core) -> Result<Vec<Dependent>, CoreError> {
     let account_id = core
         .session
         .grant()
@@ -53,6 +54,38 @@ pub(crate) async fn refresh_dependents(core: &Arc<Core>) -> Result<Vec<Dependent
     core.store(move |store| store.save_dependents(account_id, &cached, now))
         .await?;
     Ok(dependents)
+}
+
+/// Adding a dependent, which a phone may do offline.
+impl Deliver for AddDependentRequest {
+    type Delivered = Dependent;
+
+    async fn deliver(&self, core: &Core, key: Uuid) -> Result<Dependent, CoreError> {
+        let account_id = core.account_id()?;
+        let body = core
+            .api
+            .post_raw("/v1/me/dependents", self, Auth::Bearer, key)
+            .await?;
+        let dependent: Dependent = decode(&body)?;
+        let now = core.clock.now();
+        let added = dependent.clone();
+        core.store(move |store| {
+            let mut cached = store.dependents(account_id)?;
+            cached.retain(|d| d.citizen.citizen_id != added.citizen.citizen_id);
+            cached.push(added);
+            store.save_dependents(account_id, &cached, now)
+        })
+        .await?;
+        Ok(dependent)
+    }
+
+    fn applied(_: Dependent) -> ActionResult {
+        ActionResult::Applied
+    }
+
+    fn queued(self) -> OfflineAction {
+        OfflineAction::AddDependent { request: self }
+    }
 }
 
 impl AccountClient {
@@ -74,14 +107,11 @@ impl AccountClient {
     }
 
     /// The add-dependent form's problems, by the server's rules; empty when it may be sent.
-    pub fn validate_dependent(&self, request: AddDependentRequest) -> Vec<FieldProblem> {
-        match request.parse(self.core.clock.today()) {
-            Ok(_) => Vec::new(),
-            Err(issues) => issues
-                .iter()
-                .map(|issue| FieldProblem::from_issue(issue, self.core.lang))
-                .collect(),
-        }
+    pub fn validate_dependent(&self, request: AddDependentRequest) -> Vec<FieldIssue> {
+        request
+            .parse(self.core.clock.today())
+            .err()
+            .unwrap_or_default()
     }
 
     /// Adds a dependent (a child under 18). Without network the request is queued, with the
@@ -93,43 +123,12 @@ impl AccountClient {
     ) -> Result<DependentOutcome, AccountError> {
         let issues = self.validate_dependent(request.clone());
         if !issues.is_empty() {
-            return Err(AccountError::InvalidInput { issues });
+            return Err(CommonError::InvalidInput { issues }.into());
         }
-        let account_id = self
-            .core
-            .session
-            .grant()
-            .filter(|_| self.core.session.token().is_some())
-            .ok_or(AccountError::NotSignedIn)?
-            .account_id;
-        let key = Uuid::new_v4();
-        match self
-            .core
-            .api
-            .post_raw("/v1/me/dependents", &request, Auth::Bearer, key)
-            .await
-        {
-            Ok(body) => {
-                let dependent: Dependent = decode(&body)?;
-                let now = self.core.clock.now();
-                let added = dependent.clone();
-                self.core
-                    .store(move |store| {
-                        let mut cached = store.dependents(account_id)?;
-                        cached.retain(|d| d.citizen.citizen_id != added.citizen.citizen_id);
-                        cached.push(added);
-                        store.save_dependents(account_id, &cached, now)
-                    })
-                    .await?;
-                Ok(DependentOutcome::Added { dependent })
-            }
-            Err(CoreError::Network(_)) => {
-                let action = OfflineAction::AddDependent { request };
-                let pending = crate::offline::enqueue(&self.core, account_id, action, key).await?;
-                Ok(DependentOutcome::Queued { action: pending })
-            }
-            Err(other) => Err(other.into()),
-        }
+        Ok(match send_or_queue(&self.core, request).await? {
+            Sent::Now(dependent) => DependentOutcome::Added { dependent },
+            Sent::Queued(action) => DependentOutcome::Queued { action },
+        })
     }
 
     /// Every session of the account, the current one marked.
