@@ -243,3 +243,85 @@ async fn an_unreachable_server_is_reported_as_offline() {
         "{error:?}"
     );
 }
+
+/// The account `signed_in()` holds, as `GET /v1/me` describes it.
+fn me_of(tokens: &MemoryTokens, recovery_pending_until: Option<chrono::DateTime<Utc>>) -> Me {
+    let grant = tokens.saved().unwrap();
+    Me {
+        account_id: grant.account_id,
+        email: "lan@example.vn".to_owned(),
+        email_verified: true,
+        lang: Lang::Vi,
+        assurance: Assurance::Passkey,
+        session_id: grant.session_id,
+        citizen: None,
+        roles: Vec::new(),
+        dependents: Vec::new(),
+        passkeys: 1,
+        recovery_pending_until,
+    }
+}
+
+#[tokio::test]
+async fn a_waiting_recovery_is_cancelled_and_its_warning_leaves_the_cache() {
+    let tokens = signed_in();
+    let opens_at = "2026-11-24T08:00:00Z".parse().unwrap();
+    let fresh = serde_json::to_string(&me_of(&tokens, None)).unwrap();
+    let (base, received) = scripted_server(vec![
+        Scripted::Reply(204, vec![], ""),
+        Scripted::Reply(200, vec![], Box::leak(fresh.into_boxed_str())),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    Store::open(&dir.path().join("healthbook.sqlite"), support::keys())
+        .unwrap()
+        .save_me(&me_of(&tokens, Some(opens_at)), opens_at)
+        .unwrap();
+    let client = client(&base, dir.path(), tokens.clone());
+    let cached = client.offline().me().await.unwrap().unwrap();
+    assert_eq!(cached.recovery_pending_until, Some(opens_at));
+
+    client.account().cancel_recovery().await.unwrap();
+
+    let received = received.lock().unwrap().clone();
+    assert!(
+        received[0]
+            .request_line
+            .starts_with("POST /v1/me/recovery/cancel "),
+        "{received:?}"
+    );
+    assert_eq!(
+        received[0].header("authorization"),
+        Some("Bearer opaque-token")
+    );
+    assert!(received[0].header("idempotency-key").is_some());
+    assert!(received[1].request_line.starts_with("GET /v1/me "));
+    let cached = client.offline().me().await.unwrap().unwrap();
+    assert_eq!(cached.recovery_pending_until, None);
+}
+
+#[tokio::test]
+async fn cancelling_when_no_recovery_waits_is_not_found() {
+    let (base, _) = scripted_server(vec![Scripted::Reply(
+        404,
+        vec![],
+        r#"{"code":"not_found","detail":"none","status":404}"#,
+    )])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(&base, dir.path(), signed_in());
+    let error = client.account().cancel_recovery().await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            AccountError::Common {
+                error: CommonError::NotFound
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.user_message(Lang::En),
+        "The requested resource was not found."
+    );
+}

@@ -30,6 +30,14 @@ import vn.healthbook.domain.Verification
  * with it, lose the network, keep reading, act offline, and see the action synced.
  */
 class CitizenFlow(private val server: Server, private val work: File, private val report: Report) {
+    companion object {
+        /** The population registry the flow's server asks: it knows the citizen. */
+        fun registry(work: File): File = File(work, "registry.csv").apply {
+            writeText("national_id,full_name,date_of_birth\n001190000001,Trần Thị Lan,1990-05-17\n")
+        }
+    }
+
+
     private val email = "lan.tran@example.vn"
     private val tokens = MemoryTokenStore()
     private val keys = MemoryKeyVault()
@@ -175,6 +183,28 @@ class CitizenFlow(private val server: Server, private val work: File, private va
             val sessions = client.account().sessions()
             val current = sessions.singleOrNull { it.current } ?: throw CheckFailed("no current session in $sessions")
             expectEqual("JVM test phone", current.deviceName, "device name")
+        }
+        report.check("a_waiting_recovery_is_shown_and_cancelled_from_this_phone") {
+            // Someone with the mailbox and the public facts asks, on another device, to
+            // recover the account: it waits a day, and the owner sees it.
+            mailbox.skipExisting()
+            val (started, _) = server.post("/v1/auth/recovery/start", """{"email":"$email"}""")
+            expectEqual(202, started, "recovery started")
+            val code = mailbox.nextCode(email)
+            val (status, body) = server.post(
+                "/v1/auth/recovery/finish",
+                """{"email":"$email","code":"$code","national_id":"${citizen.nationalId}",""" +
+                    """"full_name":"${citizen.fullName}","date_of_birth":"${citizen.dateOfBirth}"}""",
+            )
+            expectEqual(202, status, "recovery asked ($body)")
+            val opensAt = client.account().me().recoveryPendingUntil ?: throw CheckFailed("no waiting recovery in me()")
+            expect(opensAt.isAfter(java.time.Instant.now().plusSeconds(20 * 3600))) { "opens at $opensAt" }
+            expectEqual(opensAt, client.offline().me()?.recoveryPendingUntil, "the warning, offline")
+            // Not the owner: this phone's passkey session stops it.
+            client.account().cancelRecovery()
+            expectEqual(null, client.account().me().recoveryPendingUntil, "waiting recovery after cancel")
+            expectEqual(null, client.offline().me()?.recoveryPendingUntil, "the warning offline after cancel")
+            expectCommon<CommonError.NotFound>("nothing left to cancel") { client.account().cancelRecovery() }
         }
         report.check("profile_and_dependents_are_read_offline") {
             server.stop()

@@ -1,5 +1,6 @@
-//! The signed-in account: who they are, their dependents, their sessions and passkeys.
-//! Every successful read refreshes the offline store.
+//! The signed-in account: who they are, their dependents, their sessions and passkeys, and a
+//! recovery that someone else may have asked for. Every successful read refreshes the offline
+//! store.
 
 mod error;
 
@@ -96,7 +97,9 @@ impl AccountClient {
 
 #[uniffi::export(async_runtime = "tokio")]
 impl AccountClient {
-    /// Who is signed in, fresh from the server (and now cached for offline use).
+    /// Who is signed in, fresh from the server (and now cached for offline use). While
+    /// `recovery_pending_until` is set, someone asked to recover the account: the home screen
+    /// says so, with [`Self::cancel_recovery`].
     pub async fn me(&self) -> Result<Me, AccountError> {
         Ok(refresh_me(&self.core).await?)
     }
@@ -167,5 +170,26 @@ impl AccountClient {
             .api
             .delete(&format!("/v1/me/passkeys/{passkey_id}"))
             .await?)
+    }
+
+    /// Stops a recovery of this account that someone asked for and that still waits
+    /// (`Me.recovery_pending_until`). Needs a passkey session (`StepUpRequired` otherwise);
+    /// `NotFound` when none waits. The cached profile is read again, so that the warning
+    /// goes from the offline home screen too.
+    pub async fn cancel_recovery(&self) -> Result<(), AccountError> {
+        self.core
+            .api
+            .post::<_, ()>(
+                "/v1/me/recovery/cancel",
+                &serde_json::json!({}),
+                Auth::Bearer,
+            )
+            .await?;
+        // Cancelled on the server whatever happens next; a cache left stale is refreshed by
+        // the next `me()`.
+        if let Err(error) = refresh_me(&self.core).await {
+            tracing::info!(error = %error, "refreshing the profile after a cancelled recovery failed");
+        }
+        Ok(())
     }
 }
