@@ -3,8 +3,9 @@
 //! One root object, [`HealthBookClient`], hands out a sub-client per area — [`AuthClient`]
 //! (`auth()`), [`AccountClient`] (`account()`), [`BookingClient`] (`booking()`),
 //! [`CertificatesClient`] (`certificates()`), [`OfflineClient`] (`offline()`) — and each area
-//! has one error enum that a mobile developer can `when`/`switch` on. Data crosses the boundary
-//! as the shared `domain` records; nothing is declared twice.
+//! has one error enum that a mobile developer can `when`/`switch` on: the area's few own
+//! variants and [`CommonError`] for what all share, each saying what to tell the person.
+//! Data crosses the boundary as the shared `domain` records; nothing is declared twice.
 //!
 //! Architecture invariants: the core never depends on `server`; every call that does I/O is
 //! `async` (uniffi on tokio) so no app ever blocks its UI thread; the platform supplies what
