@@ -4,6 +4,7 @@
 use crate::Sensitive;
 use crate::i18n::{Lang, Localized};
 use crate::ids::{EmailAddress, NationalId, PhoneNumber, Sex};
+pub use crate::issue::FieldIssue;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -158,26 +159,6 @@ pub struct Registration {
     pub email: EmailAddress,
     pub phone: PhoneNumber,
     pub lang: Lang,
-}
-
-/// One invalid field, with its stable code and message in both languages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldIssue {
-    pub field: &'static str,
-    pub code: &'static str,
-    pub message_vi: String,
-    pub message_en: String,
-}
-
-impl FieldIssue {
-    pub fn of(field: &'static str, error: &dyn Localized) -> FieldIssue {
-        FieldIssue {
-            field,
-            code: error.code(),
-            message_vi: error.message(Lang::Vi),
-            message_en: error.message(Lang::En),
-        }
-    }
 }
 
 /// A full name as people write it: 1 to 100 characters, at least one letter, no control
@@ -354,6 +335,16 @@ pub const EMAIL_CODE_DIGITS: usize = 6;
 pub const EMAIL_CODE_MINUTES: i64 = 10;
 /// Wrong guesses allowed on one code before it is void.
 pub const EMAIL_CODE_MAX_ATTEMPTS: i32 = 5;
+
+/// What a code field keeps of what is typed or pasted ("123 456"): its ASCII digits, at most
+/// [`EMAIL_CODE_DIGITS`] of them.
+pub fn code_digits_typed(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(EMAIL_CODE_DIGITS)
+        .collect()
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize, validator::Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -704,7 +695,7 @@ mod tests {
         bad.phone = "12".into();
         bad.full_name = " ".into();
         let issues = bad.parse(date(2026, 11, 23)).unwrap_err();
-        let fields: Vec<_> = issues.iter().map(|i| i.field).collect();
+        let fields: Vec<_> = issues.iter().map(|i| i.field.as_str()).collect();
         assert_eq!(fields, ["national_id", "full_name", "email", "phone"]);
     }
 
@@ -749,6 +740,13 @@ mod tests {
             issues.iter().any(|i| i.code == "dependent_not_a_minor"),
             "{issues:?}"
         );
+    }
+
+    #[test]
+    fn a_code_field_keeps_six_digits() {
+        assert_eq!(code_digits_typed(" 123 456 "), "123456");
+        assert_eq!(code_digits_typed("1234567"), "123456");
+        assert_eq!(code_digits_typed("12a3"), "123");
     }
 
     #[test]

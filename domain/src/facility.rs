@@ -189,3 +189,43 @@ pub struct Facility {
     pub services: Vec<ServiceType>,
     pub specialties: Vec<String>,
 }
+
+/// What to look for in `GET /v1/facilities`; every filter is optional. The server reads it
+/// from the query string, the mobile core writes it there.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, validator::Validate)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct FacilityQuery {
+    /// Text to find in the name; accents and `đ` are ignored ("bach mai" finds "Bạch Mai").
+    #[validate(length(max = 100))]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub q: Option<String>,
+    /// 2-digit province code (2025 model).
+    #[validate(length(equal = 2))]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub province: Option<String>,
+    /// 5-digit commune code (2025 model).
+    #[validate(length(equal = 5))]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub commune: Option<String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub service: Option<ServiceType>,
+    #[validate(length(max = 32))]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub specialty: Option<String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub level: Option<FacilityLevel>,
+    /// Only facilities with a free place in an open slot ahead (of `service`, when given).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub bookable: bool,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub cursor: Option<String>,
+    #[validate(range(min = 1, max = 100))]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub limit: Option<u64>,
+}

@@ -12,12 +12,16 @@ pub mod facility;
 mod ffi;
 pub mod i18n;
 pub mod ids;
+pub mod issue;
 pub mod page;
+pub mod problem;
 pub mod sensitive;
 pub mod text;
 pub mod vaccine;
 
 pub use i18n::{Lang, Localized};
+pub use issue::FieldIssue;
+pub use problem::ProblemCode;
 pub use sensitive::Sensitive;
 
 #[cfg(feature = "uniffi")]

@@ -24,7 +24,7 @@ final class AppModel: ObservableObject {
         let config = ClientConfig(
             baseUrl: baseURL,
             storePath: store.path,
-            lang: Locale.current.language.languageCode?.identifier == "en" ? .en : .vi,
+            lang: appLang,
             deviceName: UIDeviceName.current
         )
         let keys = KeychainKeyVault()

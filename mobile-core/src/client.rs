@@ -5,6 +5,7 @@ use crate::auth::AuthClient;
 use crate::booking::BookingClient;
 use crate::certificates::CertificatesClient;
 use crate::clock::{Clock, SystemClock};
+use crate::context::Core;
 use crate::http::{Api, RetryPolicy};
 use crate::offline::OfflineClient;
 use crate::session::{Session, TokenStore};
@@ -40,39 +41,6 @@ pub enum ClientError {
     InsecureBaseUrl,
     #[error("the offline store cannot be opened: {detail}")]
     Storage { detail: String },
-}
-
-/// What every sub-client shares.
-pub(crate) struct Core {
-    pub api: Api,
-    pub session: Arc<Session>,
-    pub store: Arc<Store>,
-    pub clock: Arc<dyn Clock>,
-    pub lang: Lang,
-    pub device_name: Option<String>,
-}
-
-impl Core {
-    /// Runs store work on tokio's blocking pool: the future may be polled on the app's
-    /// UI thread, which must never wait for the disk. A session that lapsed since the last
-    /// store work has its cached data forgotten first, so nothing reads it afterwards.
-    pub async fn store<T: Send + 'static>(
-        &self,
-        work: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
-    ) -> Result<T, StoreError> {
-        let store = self.store.clone();
-        let session = self.session.clone();
-        let lapsed = session.take_lapsed();
-        tokio::task::spawn_blocking(move || {
-            if lapsed && let Err(error) = store.end_session() {
-                session.note_lapsed();
-                return Err(error);
-            }
-            work(&store)
-        })
-        .await
-        .map_err(|_| StoreError::Task)?
-    }
 }
 
 /// The one object an app creates: it holds the session and the offline store and hands out
@@ -290,9 +258,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let keys = Arc::new(MemoryKeyVault::default());
         let now = store_tests::at("2026-11-23T08:00:00Z");
-        let tokens = Arc::new(MemoryTokens::default());
-        tokens.save(session_tests::grant(now + Duration::hours(1)));
-        let account = tokens.load().unwrap().account_id;
+        let grant = session_tests::grant(now + Duration::hours(1));
+        let tokens = Arc::new(MemoryTokens::holding(&grant));
+        let account = grant.account_id;
         let store = phone_with_a_person(dir.path(), keys.clone(), account, now);
         let clock = Arc::new(MovingClock(std::sync::Mutex::new(now)));
         let client = HealthBookClient::assemble(config(), tokens, store, clock.clone()).unwrap();

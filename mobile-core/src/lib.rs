@@ -3,8 +3,9 @@
 //! One root object, [`HealthBookClient`], hands out a sub-client per area — [`AuthClient`]
 //! (`auth()`), [`AccountClient`] (`account()`), [`BookingClient`] (`booking()`),
 //! [`CertificatesClient`] (`certificates()`), [`OfflineClient`] (`offline()`) — and each area
-//! has one error enum that a mobile developer can `when`/`switch` on. Data crosses the boundary
-//! as the shared `domain` records; nothing is declared twice.
+//! has one error enum that a mobile developer can `when`/`switch` on: the area's few own
+//! variants and [`CommonError`] for what all share, each saying what to tell the person.
+//! Data crosses the boundary as the shared `domain` records; nothing is declared twice.
 //!
 //! Architecture invariants: the core never depends on `server`; every call that does I/O is
 //! `async` (uniffi on tokio) so no app ever blocks its UI thread; the platform supplies what
@@ -20,11 +21,14 @@ mod booking;
 mod certificates;
 mod client;
 pub mod clock;
+mod context;
 mod error;
 mod http;
+mod input;
 mod offline;
 mod passkey;
 mod qr;
+mod queue;
 mod session;
 pub mod store;
 #[cfg(feature = "test-authenticator")]
@@ -34,21 +38,19 @@ pub use account::{AccountClient, AccountError, DependentOutcome};
 pub use admin::{AdminUnit, AdminUnitKind, SpecialtyInfo, communes, provinces, specialties};
 pub use auth::{AuthClient, AuthError};
 pub use booking::{
-    BookingClient, BookingError, BookingOutcome, FacilityPage, FacilitySearch, SlotPage,
-    SlotSearch, appointment_qr,
+    BookingClient, BookingError, BookingOutcome, FacilityPage, SlotPage, appointment_qr,
 };
 pub use certificates::{
     CertificateCheck, CertificateDetails, CertificateError, CertificatesClient, ListsStatus,
     RefreshReport, SavedCertificate, VerificationOutcome,
 };
 pub use client::{ClientConfig, ClientError, HealthBookClient, core_version};
-pub use error::FieldProblem;
-pub use offline::{
-    ActionResult, OfflineAction, OfflineClient, OfflineError, PendingAction, SyncOutcome,
-    SyncReport,
-};
+pub use error::CommonError;
+pub use input::{InputError, code_digits, code_length, national_id_digits, parse_date};
+pub use offline::{OfflineClient, OfflineError, SyncOutcome, SyncReport};
 pub use passkey::{PasskeyCreation, PasskeyRequest, PlatformAssertion, PlatformRegistration};
 pub use qr::{QrError, QrMatrix, qr_code};
+pub use queue::{ActionResult, OfflineAction, PendingAction};
 pub use session::TokenStore;
 pub use store::{KeyVault, KeyVaultError};
 #[cfg(feature = "test-authenticator")]

@@ -2,22 +2,51 @@
 //! and in memory for the life of the client.
 
 use crate::clock::Clock;
+use healthbook_domain::Sensitive;
 use healthbook_domain::account::SessionGrant;
+use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// Implemented by the app over Android Keystore (e.g. EncryptedSharedPreferences) or the iOS
-/// Keychain. The core calls it when a session starts and ends; it never writes the token
-/// anywhere else. Calls are short and synchronous, and must not call back into the core:
-/// the session is locked while they run, so that a start and an end never interleave.
+/// Implemented by the app over Android Keystore or the iOS Keychain. The core calls it when a
+/// session starts and ends, and hands it the session already encoded: the app keeps the text
+/// as it is (sealed by the keystore), never reads it, and never writes it anywhere else, so
+/// that both apps save the same thing and only the core knows its shape. Calls are short and
+/// synchronous, and must not call back into the core: the session is locked while they run,
+/// so that a start and an end never interleave.
 #[uniffi::export(foreign)]
 pub trait TokenStore: Send + Sync {
-    /// The session saved last, if any.
-    fn load(&self) -> Option<SessionGrant>;
-    /// Replaces the saved session.
-    fn save(&self, grant: SessionGrant);
+    /// The text saved last, if any.
+    fn load(&self) -> Option<Sensitive<String>>;
+    /// Replaces the saved text.
+    fn save(&self, session: Sensitive<String>);
     /// Forgets the saved session (sign-out, expiry, revocation).
     fn clear(&self);
+}
+
+/// The session as the core saves it through [`TokenStore`]. `version` lets a later core read
+/// what an earlier one wrote; text it cannot read is a session lost, not an error.
+#[derive(Serialize, Deserialize)]
+struct Saved {
+    version: u32,
+    grant: SessionGrant,
+}
+
+const SAVED_VERSION: u32 = 1;
+
+fn encode(grant: &SessionGrant) -> Option<Sensitive<String>> {
+    let saved = Saved {
+        version: SAVED_VERSION,
+        grant: grant.clone(),
+    };
+    serde_json::to_string(&saved).ok().map(Sensitive::new)
+}
+
+fn decode(text: &Sensitive<String>) -> Option<SessionGrant> {
+    serde_json::from_str::<Saved>(text.expose())
+        .ok()
+        .filter(|saved| saved.version == SAVED_VERSION)
+        .map(|saved| saved.grant)
 }
 
 pub struct Session {
@@ -31,7 +60,13 @@ pub struct Session {
 
 impl Session {
     pub fn load(store: Arc<dyn TokenStore>, clock: Arc<dyn Clock>) -> Session {
-        let saved = store.load();
+        let text = store.load();
+        let saved = text.as_ref().and_then(decode);
+        if text.is_some() && saved.is_none() {
+            // Written by another version in a shape this one cannot read: sign in again.
+            tracing::info!("the saved session could not be read and is forgotten");
+            store.clear();
+        }
         Session {
             store,
             clock,
@@ -54,7 +89,11 @@ impl Session {
 
     pub fn start(&self, grant: SessionGrant) {
         self.with(|current| {
-            self.store.save(grant.clone());
+            match encode(&grant) {
+                Some(text) => self.store.save(text),
+                // Kept for this run only: the next start asks to sign in again.
+                None => self.store.clear(),
+            }
             *current = Some(grant);
         });
     }
@@ -121,18 +160,26 @@ pub(crate) mod tests {
     use healthbook_domain::account::Assurance;
     use uuid::Uuid;
 
+    /// The keystore as the apps keep it: the core's text, as it is.
     #[derive(Default)]
-    pub struct MemoryTokens(pub Mutex<Option<SessionGrant>>);
+    pub struct MemoryTokens(pub Mutex<Option<Sensitive<String>>>);
 
     impl TokenStore for MemoryTokens {
-        fn load(&self) -> Option<SessionGrant> {
+        fn load(&self) -> Option<Sensitive<String>> {
             self.0.lock().unwrap().clone()
         }
-        fn save(&self, grant: SessionGrant) {
-            *self.0.lock().unwrap() = Some(grant);
+        fn save(&self, session: Sensitive<String>) {
+            *self.0.lock().unwrap() = Some(session);
         }
         fn clear(&self) {
             *self.0.lock().unwrap() = None;
+        }
+    }
+
+    impl MemoryTokens {
+        /// A session saved as the core saves it.
+        pub fn holding(grant: &SessionGrant) -> MemoryTokens {
+            MemoryTokens(Mutex::new(encode(grant)))
         }
     }
 
@@ -151,8 +198,7 @@ pub(crate) mod tests {
         let now = DateTime::parse_from_rfc3339("2026-11-23T08:00:00Z")
             .unwrap()
             .with_timezone(&Utc);
-        let tokens = Arc::new(MemoryTokens::default());
-        tokens.save(grant(now - Duration::minutes(1)));
+        let tokens = Arc::new(MemoryTokens::holding(&grant(now - Duration::minutes(1))));
         let session = Session::load(tokens.clone(), Arc::new(FixedClock(now)));
         assert_eq!(session.token(), None);
         assert!(tokens.load().is_none());
@@ -184,8 +230,7 @@ pub(crate) mod tests {
         let now = DateTime::parse_from_rfc3339("2026-11-23T08:00:00Z")
             .unwrap()
             .with_timezone(&Utc);
-        let tokens = Arc::new(MemoryTokens::default());
-        tokens.save(grant(now - Duration::minutes(1)));
+        let tokens = Arc::new(MemoryTokens::holding(&grant(now - Duration::minutes(1))));
         let session = Session::load(tokens, Arc::new(FixedClock(now)));
         assert_eq!(session.token(), None);
         session.clear();
@@ -197,9 +242,43 @@ pub(crate) mod tests {
         let now = DateTime::parse_from_rfc3339("2026-11-23T08:00:00Z")
             .unwrap()
             .with_timezone(&Utc);
-        let tokens = Arc::new(MemoryTokens::default());
-        tokens.save(grant(now + Duration::hours(1)));
+        let tokens = Arc::new(MemoryTokens::holding(&grant(now + Duration::hours(1))));
         let session = Session::load(tokens, Arc::new(FixedClock(now)));
         assert_eq!(session.token().as_deref(), Some("token"));
+    }
+
+    #[test]
+    fn the_keystore_holds_the_session_as_the_core_wrote_it() {
+        let now = DateTime::parse_from_rfc3339("2026-11-23T08:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let tokens = Arc::new(MemoryTokens::default());
+        let session = Session::load(tokens.clone(), Arc::new(FixedClock(now)));
+        let mut started = grant(now + Duration::hours(1));
+        started.assurance = Assurance::Passkey;
+        session.start(started);
+
+        let text = tokens.load().unwrap();
+        let saved: serde_json::Value = serde_json::from_str(text.expose()).unwrap();
+        assert_eq!(saved["version"], 1);
+        assert_eq!(saved["grant"]["assurance"], "passkey");
+        assert_eq!(saved["grant"]["expires_at"], "2026-11-23T09:00:00Z");
+        let restored = Session::load(tokens, Arc::new(FixedClock(now)));
+        assert_eq!(restored.grant().unwrap().assurance, Assurance::Passkey);
+        assert_eq!(restored.token().as_deref(), Some("token"));
+    }
+
+    #[test]
+    fn a_saved_session_the_core_cannot_read_is_forgotten() {
+        let now = DateTime::parse_from_rfc3339("2026-11-23T08:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        // What an app wrote itself before the core encoded the session.
+        let tokens = Arc::new(MemoryTokens(Mutex::new(Some(Sensitive::new(
+            r#"{"token":"t","session_id":"x","assurance":"BASIC"}"#.to_owned(),
+        )))));
+        let session = Session::load(tokens.clone(), Arc::new(FixedClock(now)));
+        assert_eq!(session.token(), None);
+        assert!(tokens.load().is_none(), "the unreadable text was kept");
     }
 }

@@ -8,12 +8,12 @@ mod support;
 use chrono::NaiveDate;
 use healthbook_core::clock::{Clock, SystemClock};
 use healthbook_core::{
-    ActionResult, BookingError, BookingOutcome, DependentOutcome, FacilitySearch, HealthBookClient,
-    OfflineAction, SlotSearch, appointment_qr, provinces,
+    ActionResult, BookingError, BookingOutcome, CommonError, DependentOutcome, HealthBookClient,
+    OfflineAction, appointment_qr, provinces,
 };
 use healthbook_domain::account::{AddDependentRequest, RegisterRequest};
-use healthbook_domain::booking::{AppointmentStatus, Slot};
-use healthbook_domain::facility::{Facility, ServiceType};
+use healthbook_domain::booking::{AppointmentStatus, Slot, SlotQuery};
+use healthbook_domain::facility::{Facility, FacilityQuery, ServiceType};
 use healthbook_domain::ids::Sex;
 use healthbook_domain::{Lang, Sensitive};
 use healthbook_tests::TestApp;
@@ -78,11 +78,11 @@ async fn bach_mai(client: &HealthBookClient) -> Facility {
     let hanoi = provinces("ha noi".to_owned()).remove(0);
     let page = client
         .booking()
-        .search_facilities(FacilitySearch {
-            text: Some("bach mai".to_owned()),
-            province_code: Some(hanoi.code),
+        .search_facilities(FacilityQuery {
+            q: Some("bach mai".to_owned()),
+            province: Some(hanoi.code),
             service: Some(ServiceType::Examination),
-            ..FacilitySearch::default()
+            ..FacilityQuery::default()
         })
         .await
         .unwrap();
@@ -98,11 +98,11 @@ async fn free_slots(client: &HealthBookClient, facility: &Facility) -> Vec<Slot>
         .booking()
         .slots(
             facility.id,
-            SlotSearch {
+            SlotQuery {
                 service: Some(ServiceType::Examination),
-                available_only: true,
+                available: true,
                 limit: Some(100),
-                ..SlotSearch::default()
+                ..SlotQuery::default()
             },
         )
         .await
@@ -187,7 +187,7 @@ async fn a_citizen_finds_a_slot_books_for_herself_and_her_son_cancels_and_resche
     assert_eq!((moved.id, moved.slot_id), (rebooked.id, slots[1].id));
     let same = lan.booking().reschedule(moved.id, slots[1].clone()).await;
     assert!(
-        matches!(&same, Err(BookingError::Refused { code, .. }) if code == "same_slot"),
+        matches!(&same, Err(BookingError::Common { error: CommonError::Refused { code, .. } }) if code == "same_slot"),
         "{same:?}"
     );
     let cached = lan.offline().appointments().await.unwrap();
@@ -202,7 +202,15 @@ async fn a_citizen_finds_a_slot_books_for_herself_and_her_son_cancels_and_resche
             .any(|a| a.id == mine.id && a.status == AppointmentStatus::Cancelled)
     );
     let nobody = lan.booking().appointment(Uuid::new_v4()).await;
-    assert!(matches!(nobody, Err(BookingError::NotFound)), "{nobody:?}");
+    assert!(
+        matches!(
+            nobody,
+            Err(BookingError::Common {
+                error: CommonError::NotFound
+            })
+        ),
+        "{nobody:?}"
+    );
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 
 mod support;
 
-use healthbook_core::{CertificateError, VerificationOutcome};
+use healthbook_core::{CertificateError, CommonError, VerificationOutcome};
 use healthbook_tests::TestApp;
 use std::path::Path;
 use std::process::Command;
@@ -101,7 +101,9 @@ async fn certificates_of_the_server_verify_offline_once_its_lists_are_held() {
     app.terminate().await.unwrap();
     assert!(matches!(
         certificates.refresh().await,
-        Err(CertificateError::Offline)
+        Err(CertificateError::Common {
+            error: CommonError::Offline
+        })
     ));
 
     let valid = certificates.verify(ours.clone()).await.unwrap();

@@ -6,7 +6,7 @@ mod support;
 
 use chrono::Utc;
 use healthbook_core::store::Store;
-use healthbook_core::{AccountError, AuthError};
+use healthbook_core::{AccountError, AuthError, CommonError};
 use healthbook_domain::account::{Assurance, Me, SessionGrant};
 use healthbook_domain::{Lang, Sensitive};
 use std::sync::Arc;
@@ -14,19 +14,17 @@ use support::{MemoryTokens, Scripted, client, scripted_server};
 use uuid::Uuid;
 
 fn signed_in() -> Arc<MemoryTokens> {
-    let tokens = Arc::new(MemoryTokens::default());
     // A session far in the future of any clock this test could run on.
     let expires_at = "2999-01-01T00:00:00Z"
         .parse::<chrono::DateTime<Utc>>()
         .unwrap();
-    *tokens.0.lock().unwrap() = Some(SessionGrant {
+    Arc::new(MemoryTokens::holding(&SessionGrant {
         token: Sensitive::new("opaque-token".to_owned()),
         session_id: Uuid::new_v4(),
         account_id: Uuid::new_v4(),
         assurance: Assurance::Basic,
         expires_at,
-    });
-    tokens
+    }))
 }
 
 #[tokio::test]
@@ -99,8 +97,10 @@ async fn a_long_rate_limit_is_handed_to_the_app_with_its_delay() {
     assert!(
         matches!(
             error,
-            AuthError::RateLimited {
-                retry_after_seconds: Some(120)
+            AuthError::Common {
+                error: CommonError::RateLimited {
+                    retry_after_seconds: Some(120)
+                }
             }
         ),
         "{error:?}"
@@ -121,7 +121,15 @@ async fn a_rejected_token_is_forgotten_and_reported_as_signed_out() {
     assert!(client.is_signed_in());
 
     let error = client.account().me().await.unwrap_err();
-    assert!(matches!(error, AccountError::NotSignedIn), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            AccountError::Common {
+                error: CommonError::NotSignedIn
+            }
+        ),
+        "{error:?}"
+    );
     assert_eq!(
         received.lock().unwrap()[0].header("authorization"),
         Some("Bearer opaque-token")
@@ -180,7 +188,15 @@ async fn health_data_without_a_passkey_session_asks_for_a_step_up() {
     let dir = tempfile::tempdir().unwrap();
     let client = client(&base, dir.path(), signed_in());
     let error = client.account().sessions().await.unwrap_err();
-    assert!(matches!(error, AccountError::StepUpRequired), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            AccountError::Common {
+                error: CommonError::StepUpRequired
+            }
+        ),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -193,7 +209,15 @@ async fn calls_that_need_a_session_fail_locally_without_one() {
         Arc::new(MemoryTokens::default()),
     );
     let error = client.account().me().await.unwrap_err();
-    assert!(matches!(error, AccountError::NotSignedIn), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            AccountError::Common {
+                error: CommonError::NotSignedIn
+            }
+        ),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -209,5 +233,95 @@ async fn an_unreachable_server_is_reported_as_offline() {
         .start_email_sign_in("lan@example.vn".to_owned())
         .await
         .unwrap_err();
-    assert!(matches!(error, AuthError::Offline), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            AuthError::Common {
+                error: CommonError::Offline
+            }
+        ),
+        "{error:?}"
+    );
+}
+
+/// The account `signed_in()` holds, as `GET /v1/me` describes it.
+fn me_of(tokens: &MemoryTokens, recovery_pending_until: Option<chrono::DateTime<Utc>>) -> Me {
+    let grant = tokens.saved().unwrap();
+    Me {
+        account_id: grant.account_id,
+        email: "lan@example.vn".to_owned(),
+        email_verified: true,
+        lang: Lang::Vi,
+        assurance: Assurance::Passkey,
+        session_id: grant.session_id,
+        citizen: None,
+        roles: Vec::new(),
+        dependents: Vec::new(),
+        passkeys: 1,
+        recovery_pending_until,
+    }
+}
+
+#[tokio::test]
+async fn a_waiting_recovery_is_cancelled_and_its_warning_leaves_the_cache() {
+    let tokens = signed_in();
+    let opens_at = "2026-11-24T08:00:00Z".parse().unwrap();
+    let fresh = serde_json::to_string(&me_of(&tokens, None)).unwrap();
+    let (base, received) = scripted_server(vec![
+        Scripted::Reply(204, vec![], ""),
+        Scripted::Reply(200, vec![], Box::leak(fresh.into_boxed_str())),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    Store::open(&dir.path().join("healthbook.sqlite"), support::keys())
+        .unwrap()
+        .save_me(&me_of(&tokens, Some(opens_at)), opens_at)
+        .unwrap();
+    let client = client(&base, dir.path(), tokens.clone());
+    let cached = client.offline().me().await.unwrap().unwrap();
+    assert_eq!(cached.recovery_pending_until, Some(opens_at));
+
+    client.account().cancel_recovery().await.unwrap();
+
+    let received = received.lock().unwrap().clone();
+    assert!(
+        received[0]
+            .request_line
+            .starts_with("POST /v1/me/recovery/cancel "),
+        "{received:?}"
+    );
+    assert_eq!(
+        received[0].header("authorization"),
+        Some("Bearer opaque-token")
+    );
+    assert!(received[0].header("idempotency-key").is_some());
+    assert!(received[1].request_line.starts_with("GET /v1/me "));
+    let cached = client.offline().me().await.unwrap().unwrap();
+    assert_eq!(cached.recovery_pending_until, None);
+}
+
+#[tokio::test]
+async fn cancelling_when_no_recovery_waits_is_not_found() {
+    let (base, _) = scripted_server(vec![Scripted::Reply(
+        404,
+        vec![],
+        r#"{"code":"not_found","detail":"none","status":404}"#,
+    )])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(&base, dir.path(), signed_in());
+    let error = client.account().cancel_recovery().await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            AccountError::Common {
+                error: CommonError::NotFound
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.user_message(Lang::En),
+        "The requested resource was not found."
+    );
 }

@@ -1,10 +1,10 @@
 //! Shapes of the facility and practitioner administration API (support and facility admins).
 
 use super::api::check_specialty;
-use super::issue::{Issue, Issues};
 use crate::admin::{CommuneCode, commune};
 use crate::facility::{Facility, FacilityLevel, ServiceType};
 use crate::ids::{FacilityCode, PhoneNumber};
+use crate::issue::{FieldIssue, Issues};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -78,7 +78,7 @@ fn check_commune(code: &str, issues: &mut Issues) -> Option<(String, String)> {
     match commune(parsed) {
         Some(unit) => Some((parsed.to_string(), unit.province_code.to_string())),
         None => {
-            issues.push(Issue::new(
+            issues.push(FieldIssue::new(
                 "commune_code",
                 "unknown_commune",
                 "Không có xã, phường này trong danh mục đơn vị hành chính 2025.",
@@ -111,14 +111,14 @@ fn check_rooms(rooms: &[Room], issues: &mut Issues) -> Vec<Room> {
             || name.is_empty()
             || name.chars().count() > 100
         {
-            issues.push(Issue::new(
+            issues.push(FieldIssue::new(
                 format!("rooms[{i}]"),
                 "invalid_room",
                 "Phòng cần mã (tối đa 32 ký tự) và tên (tối đa 100 ký tự).",
                 "A room needs a code (at most 32 characters) and a name (at most 100).",
             ));
         } else if !seen.insert(code.to_owned()) {
-            issues.push(Issue::new(
+            issues.push(FieldIssue::new(
                 format!("rooms[{i}].code"),
                 "duplicate_room",
                 "Mã phòng bị trùng.",
@@ -141,7 +141,7 @@ fn check_phone(phone: &str, issues: &mut Issues) -> Option<String> {
 }
 
 impl CreateFacilityRequest {
-    pub fn parse(&self) -> Result<FacilityFields, Vec<Issue>> {
+    pub fn parse(&self) -> Result<FacilityFields, Vec<FieldIssue>> {
         let mut issues = Issues::default();
         let code = issues.check("code", FacilityCode::parse(&self.code));
         let unit = check_commune(&self.commune_code, &mut issues);
@@ -166,7 +166,7 @@ impl CreateFacilityRequest {
 }
 
 impl UpdateFacilityRequest {
-    pub fn parse(&self) -> Result<FacilityFields, Vec<Issue>> {
+    pub fn parse(&self) -> Result<FacilityFields, Vec<FieldIssue>> {
         let mut issues = Issues::default();
         let mut fields = FacilityFields::default();
         if let Some(code) = &self.commune_code
@@ -243,7 +243,7 @@ pub struct UpdatePractitionerRequest {
 }
 
 /// A licence number: letters, digits, `/`, `-` and `.`, as the issuing authority writes it.
-pub fn check_licence(licence: &str) -> Result<String, Vec<Issue>> {
+pub fn check_licence(licence: &str) -> Result<String, Vec<FieldIssue>> {
     let trimmed = licence.trim().to_uppercase();
     if trimmed.len() >= 3
         && trimmed
@@ -252,7 +252,7 @@ pub fn check_licence(licence: &str) -> Result<String, Vec<Issue>> {
     {
         Ok(trimmed)
     } else {
-        Err(vec![Issue::new(
+        Err(vec![FieldIssue::new(
             "licence_number",
             "invalid_licence_number",
             "Số chứng chỉ hành nghề chỉ gồm chữ, số, '/', '-' và '.'.",
@@ -261,7 +261,7 @@ pub fn check_licence(licence: &str) -> Result<String, Vec<Issue>> {
     }
 }
 
-pub fn check_specialty_list(list: &[String]) -> Result<Vec<String>, Vec<Issue>> {
+pub fn check_specialty_list(list: &[String]) -> Result<Vec<String>, Vec<FieldIssue>> {
     let mut issues = Issues::default();
     let out = check_specialties(list, &mut issues);
     issues.into_result(Some(out))

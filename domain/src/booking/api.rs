@@ -2,10 +2,10 @@
 //! Dates and times of day are local (Asia/Ho_Chi_Minh) and travel as text (`YYYY-MM-DD`,
 //! `HH:MM`) so that a malformed or ambiguous one gets its own error code; instants are UTC.
 
-use super::issue::{Issue, Issues};
 use super::schedule::{DayOfWeek, Session, WeeklyTemplate, first_overlap};
 use super::time::{parse_date, parse_time};
 use crate::facility::{ServiceType, specialty};
+use crate::issue::{FieldIssue, Issues};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -83,7 +83,7 @@ fn label(field: &str, value: Option<&str>, issues: &mut Issues) -> Option<String
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.'));
     if !valid {
-        issues.push(Issue::new(
+        issues.push(FieldIssue::new(
             field,
             "invalid_label",
             "Tối đa 32 ký tự gồm chữ, số, khoảng trắng, '-', '_' hoặc '.'.",
@@ -99,7 +99,7 @@ pub fn check_specialty(field: &str, code: &str, issues: &mut Issues) -> Option<S
     if specialty(code).is_some() {
         Some(code.to_owned())
     } else {
-        issues.push(Issue::new(
+        issues.push(FieldIssue::new(
             field,
             "unknown_specialty",
             "Chuyên khoa không có trong danh mục.",
@@ -114,7 +114,7 @@ fn session(index: usize, times: &SessionTimes, issues: &mut Issues) -> Option<Se
     let end = issues.check(format!("sessions[{index}].end"), parse_time(&times.end));
     let (start, end) = (start?, end?);
     if end <= start {
-        issues.push(Issue::new(
+        issues.push(FieldIssue::new(
             format!("sessions[{index}].end"),
             "session_ends_before_start",
             "Giờ kết thúc phải sau giờ bắt đầu.",
@@ -130,7 +130,7 @@ fn session(index: usize, times: &SessionTimes, issues: &mut Issues) -> Option<Se
 }
 
 impl CreateScheduleRequest {
-    pub fn parse(&self) -> Result<ScheduleSpec, Vec<Issue>> {
+    pub fn parse(&self) -> Result<ScheduleSpec, Vec<FieldIssue>> {
         let mut issues = Issues::default();
         let specialty = match &self.specialty {
             Some(code) => check_specialty("specialty", code, &mut issues),
@@ -139,7 +139,7 @@ impl CreateScheduleRequest {
         let room = label("room", self.room.as_deref(), &mut issues);
         let queue = label("queue", self.queue.as_deref(), &mut issues);
         if !(5..=240).contains(&self.slot_minutes) {
-            issues.push(Issue::new(
+            issues.push(FieldIssue::new(
                 "slot_minutes",
                 "range",
                 "Độ dài khung giờ từ 5 đến 240 phút.",
@@ -147,7 +147,7 @@ impl CreateScheduleRequest {
             ));
         }
         if !(1..=500).contains(&self.capacity) {
-            issues.push(Issue::new(
+            issues.push(FieldIssue::new(
                 "capacity",
                 "range",
                 "Số chỗ mỗi khung giờ từ 1 đến 500.",
@@ -162,7 +162,7 @@ impl CreateScheduleRequest {
         if let (Some(from), Some(until)) = (valid_from, valid_until)
             && until < from
         {
-            issues.push(Issue::new(
+            issues.push(FieldIssue::new(
                 "valid_until",
                 "date_range_reversed",
                 "Ngày kết thúc phải từ ngày bắt đầu trở đi.",
@@ -170,7 +170,7 @@ impl CreateScheduleRequest {
             ));
         }
         if self.sessions.is_empty() || self.sessions.len() > MAX_SESSIONS {
-            issues.push(Issue::new(
+            issues.push(FieldIssue::new(
                 "sessions",
                 "length",
                 "Cần từ 1 đến 28 buổi trong tuần.",
@@ -187,7 +187,7 @@ impl CreateScheduleRequest {
             if let Some(s) = s
                 && (s.end - s.start).num_minutes() < i64::from(self.slot_minutes)
             {
-                issues.push(Issue::new(
+                issues.push(FieldIssue::new(
                     format!("sessions[{i}].end"),
                     "session_shorter_than_slot",
                     "Buổi ngắn hơn một khung giờ.",
@@ -199,7 +199,7 @@ impl CreateScheduleRequest {
         if sessions.len() == self.sessions.len()
             && let Some((_, second)) = first_overlap(&sessions)
         {
-            issues.push(Issue::new(
+            issues.push(FieldIssue::new(
                 format!("sessions[{second}]"),
                 "schedule_overlap",
                 "Buổi này trùng giờ với một buổi khác trong cùng ngày.",
@@ -334,14 +334,14 @@ pub struct ClosureSpec {
 pub const MAX_CLOSURE_DAYS: i64 = 366;
 
 impl CreateClosureRequest {
-    pub fn parse(&self) -> Result<ClosureSpec, Vec<Issue>> {
+    pub fn parse(&self) -> Result<ClosureSpec, Vec<FieldIssue>> {
         let mut issues = Issues::default();
         let from = issues.check("from", parse_date(&self.from));
         let until = issues.check("until", parse_date(&self.until));
         if let (Some(from), Some(until)) = (from, until)
             && (until < from || (until - from).num_days() >= MAX_CLOSURE_DAYS)
         {
-            issues.push(Issue::new(
+            issues.push(FieldIssue::new(
                 "until",
                 "date_range_invalid",
                 "Khoảng ngày phải từ ngày bắt đầu trở đi và không quá một năm.",
@@ -356,7 +356,7 @@ impl CreateClosureRequest {
                 match (start, end) {
                     (Some(start), Some(end)) if end > start => Some((start, end)),
                     (Some(_), Some(_)) => {
-                        issues.push(Issue::new(
+                        issues.push(FieldIssue::new(
                             "end",
                             "session_ends_before_start",
                             "Giờ kết thúc phải sau giờ bắt đầu.",
@@ -368,7 +368,7 @@ impl CreateClosureRequest {
                 }
             }
             _ => {
-                issues.push(Issue::new(
+                issues.push(FieldIssue::new(
                     "end",
                     "window_incomplete",
                     "Cần cả giờ bắt đầu và giờ kết thúc, hoặc không có cả hai.",
@@ -378,7 +378,7 @@ impl CreateClosureRequest {
             }
         };
         if self.kind == ClosureKind::Leave && self.practitioner_id.is_none() {
-            issues.push(Issue::new(
+            issues.push(FieldIssue::new(
                 "practitioner_id",
                 "required",
                 "Nghỉ phép cần chỉ rõ người hành nghề.",
@@ -690,7 +690,7 @@ mod tests {
         bad.specialty = Some("astrology".into());
         bad.sessions[0].end = "06:00".into();
         let issues = bad.parse().unwrap_err();
-        let codes: Vec<&str> = issues.iter().map(|i| i.code).collect();
+        let codes: Vec<&str> = issues.iter().map(|i| i.code.as_str()).collect();
         for code in [
             "date_ambiguous",
             "range",
@@ -714,14 +714,14 @@ mod tests {
             reason: "Nghỉ phép".into(),
             cancel_appointments: false,
         };
-        let codes: Vec<&str> = closure
+        let codes: Vec<String> = closure
             .parse()
             .unwrap_err()
-            .iter()
+            .into_iter()
             .map(|i| i.code)
             .collect();
         assert!(
-            codes.contains(&"required") && codes.contains(&"window_incomplete"),
+            codes.iter().any(|c| c == "required") && codes.iter().any(|c| c == "window_incomplete"),
             "{codes:?}"
         );
     }

@@ -10,13 +10,15 @@ pub mod api;
 pub mod code;
 pub mod holidays;
 pub mod ics;
-pub mod issue;
 pub mod lunar;
 pub mod refusal;
 pub mod rules;
 pub mod schedule;
+pub mod slot_query;
 pub mod time;
 
+/// The one field-issue type under the name the booking checks used first.
+pub use crate::issue::FieldIssue as Issue;
 pub use admin_api::{
     CreateFacilityRequest, CreatePractitionerRequest, FacilityAdminView, Practitioner, Room,
     UpdateFacilityRequest, UpdatePractitionerRequest,
@@ -28,7 +30,7 @@ pub use api::{
 };
 pub use code::AppointmentCode;
 pub use holidays::{Holiday, HolidayCalendar};
-pub use issue::Issue;
 pub use refusal::{BookingAttempt, BookingSnapshot, Refusal, SlotSnapshot, refusal, slot_refusal};
 pub use rules::{Policy, TimeRule};
 pub use schedule::{DayOfWeek, SlotTime, WeeklyTemplate, generate_slots};
+pub use slot_query::SlotQuery;

@@ -3,6 +3,7 @@
 
 use super::time::local_date;
 use crate::i18n::{Lang, Localized};
+use crate::problem::ProblemCode;
 use chrono::{DateTime, Duration, Utc};
 
 /// The booking policy of the platform: stored in the database so that every process of a
@@ -42,37 +43,25 @@ pub enum TimeRule {
     NoShowTooEarly,
 }
 
+impl TimeRule {
+    /// The problem a broken rule is answered with.
+    pub fn problem(self) -> ProblemCode {
+        match self {
+            TimeRule::SlotInPast => ProblemCode::SlotInPast,
+            TimeRule::CancellationTooLate => ProblemCode::CancellationTooLate,
+            TimeRule::CheckInNotToday => ProblemCode::CheckInNotToday,
+            TimeRule::NoShowTooEarly => ProblemCode::NoShowTooEarly,
+        }
+    }
+}
+
 impl Localized for TimeRule {
     fn code(&self) -> &'static str {
-        match self {
-            TimeRule::SlotInPast => "slot_in_past",
-            TimeRule::CancellationTooLate => "cancellation_too_late",
-            TimeRule::CheckInNotToday => "check_in_not_today",
-            TimeRule::NoShowTooEarly => "no_show_too_early",
-        }
+        self.problem().as_str()
     }
 
     fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (TimeRule::SlotInPast, Lang::Vi) => "Khung giờ này đã qua.".into(),
-            (TimeRule::SlotInPast, Lang::En) => "This slot is in the past.".into(),
-            (TimeRule::CancellationTooLate, Lang::Vi) => {
-                "Đã quá thời hạn hủy hoặc đổi lịch hẹn này.".into()
-            }
-            (TimeRule::CancellationTooLate, Lang::En) => {
-                "It is too late to cancel or reschedule this appointment.".into()
-            }
-            (TimeRule::CheckInNotToday, Lang::Vi) => {
-                "Chỉ có thể tiếp đón vào đúng ngày hẹn.".into()
-            }
-            (TimeRule::CheckInNotToday, Lang::En) => {
-                "Check-in is only possible on the day of the appointment.".into()
-            }
-            (TimeRule::NoShowTooEarly, Lang::Vi) => "Chỉ ghi nhận vắng mặt sau giờ hẹn.".into(),
-            (TimeRule::NoShowTooEarly, Lang::En) => {
-                "A no-show can only be recorded after the appointment time.".into()
-            }
-        }
+        self.problem().message(lang).to_owned()
     }
 }
 

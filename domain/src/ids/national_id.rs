@@ -49,6 +49,13 @@ impl NationalId {
         &self.0
     }
 
+    /// What a number field keeps of what is typed or pasted ("001 190 000 001"): the ASCII
+    /// digits, in order. The rest is layout, not part of the number; [`NationalId::parse`]
+    /// then judges the digits.
+    pub fn digits_typed(typed: &str) -> String {
+        typed.chars().filter(char::is_ascii_digit).collect()
+    }
+
     /// The first three digits: `0` + the code of the province that registered the birth.
     pub fn birth_registration_prefix(&self) -> &str {
         self.0.get(..3).unwrap_or_default()
@@ -298,6 +305,18 @@ impl AsRef<str> for NationalId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_field_keeps_the_digits_typed() {
+        assert_eq!(
+            NationalId::digits_typed(" 001 190.000-001 "),
+            "001190000001"
+        );
+        assert_eq!(NationalId::digits_typed("abc"), "");
+        // Other scripts' digits are not the number's: the parser would refuse them.
+        assert_eq!(NationalId::digits_typed("٠٠١"), "");
+        assert!(NationalId::parse(&NationalId::digits_typed("0011 9000 0001")).is_ok());
+    }
 
     fn date(year: i32, month: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(year, month, day).unwrap()

@@ -48,7 +48,7 @@ final class BookingModel: ObservableObject {
             do {
                 self.appointments = try await app.core.booking().appointments()
                 self.offline = false
-            } catch BookingError.Offline {
+            } catch let error as BookingError where isOffline(error) {
                 self.appointments = try await app.core.offline().appointments()
                 self.offline = true
             }
@@ -69,10 +69,10 @@ final class BookingModel: ObservableObject {
 
     func search(_ app: AppModel, more: Bool = false) async {
         await run(app) {
-            let page = try await app.core.booking().searchFacilities(search: FacilitySearch(
-                text: self.text.isEmpty ? nil : self.text,
-                provinceCode: self.province?.code,
-                communeCode: self.commune?.code,
+            let page = try await app.core.booking().searchFacilities(query: FacilityQuery(
+                q: self.text.isEmpty ? nil : self.text,
+                province: self.province?.code,
+                commune: self.commune?.code,
                 service: self.service,
                 bookable: true,
                 cursor: more ? self.nextCursor : nil
@@ -88,7 +88,7 @@ final class BookingModel: ObservableObject {
         await run(app) {
             let page = try await app.core.booking().slots(
                 facilityId: facility.id,
-                search: SlotSearch(service: self.service, availableOnly: true, limit: 100)
+                query: SlotQuery(service: self.service, available: true, limit: 100)
             )
             self.slots = page.items
         }

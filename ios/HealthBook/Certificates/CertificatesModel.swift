@@ -29,7 +29,7 @@ final class CertificatesModel: ObservableObject {
             do {
                 _ = try await app.core.certificates().refresh()
                 self.offline = false
-            } catch CertificateError.Offline {
+            } catch let error as CertificateError where isOffline(error) {
                 self.offline = true
             }
         }

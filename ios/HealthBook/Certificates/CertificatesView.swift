@@ -73,7 +73,8 @@ private struct ListsLine: View {
     var body: some View {
         VStack(alignment: .leading) {
             if !lists.pinned {
-                Text("error.no_trust_key").foregroundStyle(.red)
+                // The core's words for the refusal that follows: nothing to verify against.
+                Text(CertificateError.NoPinnedKey.userMessage(lang: appLang)).foregroundStyle(.red)
             } else if lists.trustListVersion == nil {
                 Text("certificates.no_list").foregroundStyle(.red)
             } else if lists.stale {

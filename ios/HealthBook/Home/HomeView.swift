@@ -15,6 +15,9 @@ final class HomeModel: ObservableObject {
     /// A basic session without any passkey: offer one before health data is needed.
     var offerPasskey: Bool { me.map { $0.passkeys == 0 && $0.assurance != .passkey } ?? false }
 
+    /// When a recovery that someone asked for opens, while it waits: the owner may stop it.
+    var recoveryOpensAt: Date? { me?.recoveryPendingUntil }
+
     /// What the phone holds, at once and without network; then the fresh account.
     func load(_ app: AppModel) async {
         let offline = app.core.offline()
@@ -35,24 +38,36 @@ final class HomeModel: ObservableObject {
                 case let .conflict(_, detail), let .refused(_, detail):
                     notice = String(format: String(localized: "sync.conflict"), detail)
                 case let .invalid(issues):
-                    notice = String(format: String(localized: "sync.conflict"), issues.map(\.detail).joined(separator: ", "))
+                    notice = String(format: String(localized: "sync.conflict"), issues.map { $0.message(lang: appLang) }.joined(separator: ", "))
                 }
             }
             me = try await app.core.account().me()
             syncedAt = try await app.core.offline().syncedAt()
             pending = Int(report.remaining)
             offline = false
-        } catch AccountError.Offline {
-            offline = true
         } catch {
-            if endsSession(error) { app.signedOut() } else { notice = message(for: error) }
+            if isOffline(error) {
+                offline = true
+            } else if endsSession(error) {
+                app.signedOut()
+            } else {
+                notice = message(for: error)
+            }
         }
     }
 
     func addDependent(_ app: AppModel, nationalId: String, fullName: String, dateOfBirth: String, sex: Sex) async {
+        let date: String
+        do {
+            date = try parseDate(field: "date_of_birth", typed: dateOfBirth)
+        } catch let InputError.Invalid(issue) {
+            dependentProblems = problemsByField([issue])
+            return
+        } catch {
+            return
+        }
         let request = AddDependentRequest(
-            nationalId: nationalId.filter(\.isNumber), fullName: fullName,
-            dateOfBirth: dateOfBirth.trimmingCharacters(in: .whitespaces), sex: sex
+            nationalId: nationalIdDigits(typed: nationalId), fullName: fullName, dateOfBirth: date, sex: sex
         )
         dependentProblems = problemsByField(app.core.account().validateDependent(request: request))
         guard dependentProblems.isEmpty else { return }
@@ -71,6 +86,20 @@ final class HomeModel: ObservableObject {
         } catch {
             notice = message(for: error)
             dependentProblems = fieldProblems(of: error)
+        }
+    }
+
+    /// Stops a recovery of the account that someone else asked for. It needs a passkey
+    /// session: with an email-code session the core says so (sign in with the passkey first).
+    func cancelRecovery(_ app: AppModel) async {
+        busy = true
+        defer { busy = false }
+        do {
+            try await app.core.account().cancelRecovery()
+            notice = String(localized: "recovery.cancelled")
+            await refresh(app)
+        } catch {
+            notice = message(for: error)
         }
     }
 
@@ -106,6 +135,18 @@ struct HomeView: View {
                     Text(String(format: String(localized: "home.pending"), model.pending)).font(.footnote)
                 }
                 if let notice = model.notice { Text(notice).foregroundStyle(.tint) }
+            }
+            if let opensAt = model.recoveryOpensAt {
+                Section {
+                    VStack(alignment: .leading, spacing: 8) {
+                        Text("recovery.title").font(.headline)
+                        Text(String(format: String(localized: "recovery.body"), opensAt.formatted(date: .abbreviated, time: .shortened)))
+                        Button("recovery.cancel", role: .destructive) { Task { await model.cancelRecovery(app) } }
+                            .buttonStyle(.borderedProminent)
+                            .disabled(model.busy)
+                    }
+                    .foregroundStyle(.red)
+                }
             }
             if model.offerPasskey {
                 Section("passkey.setup_title") {

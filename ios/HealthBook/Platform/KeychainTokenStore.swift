@@ -2,24 +2,25 @@ import Foundation
 import HealthBookCore
 import Security
 
-/// The session token in the Keychain, readable only on this device and after the first
-/// unlock; never backed up or synced to another device.
+/// The session in the Keychain, readable only on this device and after the first unlock;
+/// never backed up or synced to another device. The text is the core's: this class keeps it
+/// and never reads it.
 final class KeychainTokenStore: TokenStore, @unchecked Sendable {
     private let service = "vn.healthbook.session"
     private let account = "session"
 
-    func load() -> SessionGrant? {
+    func load() -> String? {
         var query = baseQuery()
         query[kSecReturnData as String] = true
         query[kSecMatchLimit as String] = kSecMatchLimitOne
         var item: CFTypeRef?
         guard SecItemCopyMatching(query as CFDictionary, &item) == errSecSuccess,
               let data = item as? Data else { return nil }
-        return try? JSONDecoder().decode(SessionGrant.self, from: data)
+        return String(data: data, encoding: .utf8)
     }
 
-    func save(grant: SessionGrant) {
-        guard let data = try? JSONEncoder().encode(grant) else { return }
+    func save(session: String) {
+        let data = Data(session.utf8)
         SecItemDelete(baseQuery() as CFDictionary)
         var query = baseQuery()
         query[kSecValueData as String] = data

@@ -15,19 +15,24 @@ final class RegisterModel: ObservableObject {
     @Published var registeredEmail: String?
 
     func submit(_ app: AppModel) async {
+        let date: String
+        do {
+            date = try parseDate(field: "date_of_birth", typed: dateOfBirth)
+        } catch let InputError.Invalid(issue) {
+            problems = problemsByField([issue])
+            return
+        } catch {
+            return
+        }
         let request = RegisterRequest(
-            nationalId: nationalId.filter(\.isNumber),
+            nationalId: nationalIdDigits(typed: nationalId),
             fullName: fullName,
-            dateOfBirth: dateOfBirth.trimmingCharacters(in: .whitespaces),
+            dateOfBirth: date,
             sex: sex,
             email: email.trimmingCharacters(in: .whitespaces),
             phone: phone,
-            lang: Locale.current.language.languageCode?.identifier == "en" ? .en : .vi
+            lang: appLang
         )
-        guard isIsoDate(request.dateOfBirth) else {
-            problems = ["date_of_birth": "YYYY-MM-DD"]
-            return
-        }
         // The same rules as the server, at once and offline: every field's problem together.
         problems = problemsByField(app.core.auth().validateRegistration(request: request))
         guard problems.isEmpty else { return }
@@ -41,14 +46,6 @@ final class RegisterModel: ObservableObject {
             self.error = message(for: error)
             problems = fieldProblems(of: error)
         }
-    }
-
-    private func isIsoDate(_ text: String) -> Bool {
-        let formatter = DateFormatter()
-        formatter.calendar = Calendar(identifier: .gregorian)
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.date(from: text) != nil
     }
 }
 
@@ -84,7 +81,9 @@ struct RegisterView: View {
 
 @MainActor
 final class VerifyEmailModel: ObservableObject {
-    @Published var code = ""
+    @Published var code = "" {
+        didSet { if code != codeDigits(typed: code) { code = codeDigits(typed: code) } }
+    }
     @Published var busy = false
     @Published var error: String?
 
@@ -112,7 +111,7 @@ struct VerifyEmailView: View {
             FormField(label: "code.label", text: $model.code, keyboard: .numberPad)
             if let error = model.error { Text(error).foregroundStyle(.red) }
             Button("verify.submit") { Task { await model.verify(app, email: email) } }
-                .disabled(model.busy || model.code.count != 6)
+                .disabled(model.busy || model.code.count != Int(codeLength()))
         }
         .navigationTitle("verify.title")
     }

@@ -4,7 +4,9 @@ import SwiftUI
 @MainActor
 final class SignInModel: ObservableObject {
     @Published var email = ""
-    @Published var code = ""
+    @Published var code = "" {
+        didSet { if code != codeDigits(typed: code) { code = codeDigits(typed: code) } }
+    }
     @Published var codeSentMinutes: Int?
     @Published var busy = false
     @Published var error: String?
@@ -62,7 +64,7 @@ struct SignInView: View {
                     Text(String(format: String(localized: "code.sent"), model.email, minutes))
                     FormField(label: "code.label", text: $model.code, keyboard: .numberPad)
                     Button("sign_in") { Task { await model.signInWithCode(app) } }
-                        .disabled(model.busy || model.code.count != 6)
+                        .disabled(model.busy || model.code.count != Int(codeLength()))
                 } else {
                     Button("send_code") { Task { await model.sendCode(app) } }
                         .disabled(model.busy || model.email.isEmpty)

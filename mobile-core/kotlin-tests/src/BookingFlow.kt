@@ -8,11 +8,10 @@ import vn.healthbook.core.ActionResult
 import vn.healthbook.core.BookingException
 import vn.healthbook.core.BookingOutcome
 import vn.healthbook.core.ClientConfig
+import vn.healthbook.core.CommonError
 import vn.healthbook.core.DependentOutcome
-import vn.healthbook.core.FacilitySearch
 import vn.healthbook.core.HealthBookClient
 import vn.healthbook.core.OfflineAction
-import vn.healthbook.core.SlotSearch
 import vn.healthbook.core.appointmentQr
 import vn.healthbook.core.communes
 import vn.healthbook.core.provinces
@@ -20,11 +19,13 @@ import vn.healthbook.domain.AddDependentRequest
 import vn.healthbook.domain.Appointment
 import vn.healthbook.domain.AppointmentStatus
 import vn.healthbook.domain.Facility
+import vn.healthbook.domain.FacilityQuery
 import vn.healthbook.domain.Lang
 import vn.healthbook.domain.RegisterRequest
 import vn.healthbook.domain.ServiceType
 import vn.healthbook.domain.Sex
 import vn.healthbook.domain.Slot
+import vn.healthbook.domain.SlotQuery
 
 /**
  * A mother books examinations at a demo hospital through the bindings: finds it with the
@@ -65,7 +66,7 @@ class BookingFlow(private val server: Server, private val work: File, private va
 
     /** Free examination slots of the coming week that can still be cancelled (2 h cut-off). */
     private suspend fun freeSlots(client: HealthBookClient): List<Slot> {
-        val page = client.booking().slots(facility.id, SlotSearch(service = ServiceType.EXAMINATION, availableOnly = true, limit = 100u))
+        val page = client.booking().slots(facility.id, SlotQuery(service = ServiceType.EXAMINATION, available = true, limit = 100uL))
         val soonest = Instant.now().plusSeconds(3 * 3600)
         return page.items.filter { it.startsAt.isAfter(soonest) }
     }
@@ -82,7 +83,7 @@ class BookingFlow(private val server: Server, private val work: File, private va
             expectEqual("Phường Bạch Mai", ward.name, "commune")
         }
         report.check("an_unaccented_search_finds_the_demo_hospital") {
-            val page = lan.booking().searchFacilities(FacilitySearch(text = "bach mai", provinceCode = "01", service = ServiceType.EXAMINATION))
+            val page = lan.booking().searchFacilities(FacilityQuery(q = "bach mai", province = "01", service = ServiceType.EXAMINATION))
             facility = page.items.firstOrNull { it.name.contains("Bạch Mai") } ?: throw CheckFailed("found ${page.items.map { it.name }}")
             expect(ServiceType.EXAMINATION in facility.services) { "services ${facility.services}" }
         }
@@ -117,7 +118,9 @@ class BookingFlow(private val server: Server, private val work: File, private va
             val again = booked(lan.booking().book(slots[0], null))
             val moved = lan.booking().reschedule(again.id, slots[1])
             expectEqual(again.id to slots[1].id, moved.id to moved.slotId, "moved appointment")
-            expectThrows<BookingException.Refused>("moving to the slot it holds") { lan.booking().reschedule(moved.id, slots[1]) }
+            val refused = expectCommon<CommonError.Refused>("moving to the slot it holds") { lan.booking().reschedule(moved.id, slots[1]) }
+            expectEqual("same_slot", refused.code, "refusal")
+            expectEqual("The appointment is already in this slot.", refused.userMessage(Lang.EN), "message")
         }
         lateinit var contested: Slot
         lateinit var free: Slot
@@ -132,7 +135,7 @@ class BookingFlow(private val server: Server, private val work: File, private va
             lan.booking().book(free, son) as? BookingOutcome.Queued ?: throw CheckFailed("not queued")
             expectEqual(2, lan.offline().pending().size, "pending")
             expectEqual(2u, lan.offline().sync().remaining, "still queued while offline")
-            expectThrows<BookingException.Offline>("a search while offline") { lan.booking().searchFacilities(FacilitySearch()) }
+            expectCommon<CommonError.Offline>("a search while offline") { lan.booking().searchFacilities(FacilityQuery()) }
         }
         report.check("after_a_restart_the_queue_settles_as_slot_full_and_booked") {
             server.start()

@@ -7,15 +7,20 @@ import kotlinx.coroutines.runBlocking
 /**
  * `java … vn.healthbook.jvmtest.MainKt flow|certificates|booking <healthbook binary> <work dir>`
  * runs the citizen, certificate or booking flow against a server it starts itself (the
- * booking one with the demo data set); `bench <work dir>` measures the FFI call overhead.
+ * citizen one with a population registry that knows the citizen, the booking one with the
+ * demo data set); `bench <work dir>` measures the FFI call overhead.
  */
 fun main(args: Array<String>) {
     when (args.firstOrNull()) {
         "flow", "certificates", "booking" -> {
             val (binary, workPath) = args.drop(1).takeIf { it.size == 2 } ?: usage()
             val work = File(workPath).apply { mkdirs() }
-            val demo = if (args[0] == "booking") listOf("--demo") else emptyList()
-            val server = Server(binary, File(work, "server"), origin = "http://localhost:8080", extraArgs = demo)
+            val extra = when (args[0]) {
+                "booking" -> listOf("--demo")
+                "flow" -> listOf("--registry-csv", CitizenFlow.registry(work).path)
+                else -> emptyList()
+            }
+            val server = Server(binary, File(work, "server"), origin = "http://localhost:8080", extraArgs = extra)
             val report = Report()
             try {
                 server.start()

@@ -1,5 +1,12 @@
 package vn.healthbook.jvmtest
 
+import vn.healthbook.core.AccountException
+import vn.healthbook.core.AuthException
+import vn.healthbook.core.BookingException
+import vn.healthbook.core.CertificateException
+import vn.healthbook.core.CommonError
+import vn.healthbook.core.OfflineException
+
 /**
  * Checks that run in order, each named by the behaviour it proves. The flow stops at the
  * first failure (later steps build on earlier ones); the summary line has libtest's shape so
@@ -64,4 +71,26 @@ suspend inline fun <reified E : Throwable> expectThrows(what: String, body: () -
         throw CheckFailed("$what: expected ${E::class.simpleName}, got ${e::class.qualifiedName}: ${e.message}")
     }
     throw CheckFailed("$what: expected ${E::class.simpleName}, nothing was thrown")
+}
+
+/** The shared failure an area's error holds, whatever the area; null for the area's own. */
+fun Throwable.common(): CommonError? = when (this) {
+    is AuthException.Common -> error
+    is AccountException.Common -> error
+    is BookingException.Common -> error
+    is CertificateException.Common -> error
+    is OfflineException.Common -> error
+    else -> null
+}
+
+/** Runs [body] and returns the shared failure of type [C] it threw. */
+suspend inline fun <reified C : CommonError> expectCommon(what: String, body: () -> Unit): C {
+    try {
+        body()
+    } catch (e: Throwable) {
+        val common = e.common()
+        if (common is C) return common
+        throw CheckFailed("$what: expected ${C::class.simpleName}, got ${e::class.qualifiedName}: ${e.message}")
+    }
+    throw CheckFailed("$what: expected ${C::class.simpleName}, nothing was thrown")
 }

@@ -2,6 +2,10 @@ package vn.healthbook.jvmtest
 
 import java.io.File
 import java.net.ServerSocket
+import java.net.URI
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
 import java.util.concurrent.CountDownLatch
 import java.util.concurrent.TimeUnit
 
@@ -78,6 +82,19 @@ class Server(
             throw IllegalStateException("healthbook ${args.first()} failed: ${stderr.takeLast(2000)}")
         }
         return output
+    }
+
+    /**
+     * A JSON POST straight to the API, for what a test does as someone other than the phone
+     * (another device asking to recover the account); returns the status and the body.
+     */
+    fun post(path: String, json: String): Pair<Int, String> {
+        val request = HttpRequest.newBuilder(URI.create("$baseUrl$path"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build()
+        val response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString())
+        return response.statusCode() to response.body()
     }
 
     fun stop() {

@@ -3,17 +3,19 @@ package vn.healthbook.jvmtest
 import java.util.concurrent.ConcurrentHashMap
 import vn.healthbook.core.KeyVault
 import vn.healthbook.core.TokenStore
-import vn.healthbook.domain.SessionGrant
 
-/** What the apps do over Android Keystore / the iOS Keychain, here in memory. */
+/**
+ * What the apps do over Android Keystore / the iOS Keychain, here in memory: keep the text the
+ * core hands over, as it is.
+ */
 class MemoryTokenStore : TokenStore {
-    @Volatile var saved: SessionGrant? = null
+    @Volatile var saved: String? = null
     @Volatile var saves = 0
 
-    override fun load(): SessionGrant? = saved
+    override fun load(): String? = saved
 
-    override fun save(grant: SessionGrant) {
-        saved = grant
+    override fun save(session: String) {
+        saved = session
         saves++
     }
 

@@ -1,14 +1,16 @@
-//! The signed-in account: who they are, their dependents, their sessions and passkeys.
-//! Every successful read refreshes the offline store.
+//! The signed-in account: who they are, their dependents, their sessions and passkeys, and a
+//! recovery that someone else may have asked for. Every successful read refreshes the offline
+//! store.
 
 mod error;
 
 pub use error::AccountError;
 
-use crate::client::Core;
-use crate::error::{CoreError, FieldProblem};
+use crate::context::Core;
+use crate::error::{CommonError, CoreError};
 use crate::http::{Auth, decode};
-use crate::offline::{OfflineAction, PendingAction};
+use crate::queue::{ActionResult, Deliver, OfflineAction, PendingAction, Sent, send_or_queue};
+use healthbook_domain::FieldIssue;
 use healthbook_domain::account::{
     AddDependentRequest, Dependent, Me, PasskeyInfo, PasskeyRename, SessionInfo,
 };
@@ -32,7 +34,7 @@ pub enum DependentOutcome {
 }
 
 /// Reads `/v1/me` and caches it.
-pub(crate) async fn refresh_me(core: &Arc<Core>) -> Result<Me, CoreError> {
+pub(crate) async fn refresh_me(core: &Core) -> Result<Me, CoreError> {
     let me: Me = core.api.get("/v1/me", Auth::Bearer).await?;
     let now = core.clock.now();
     let cached = me.clone();
@@ -41,7 +43,7 @@ pub(crate) async fn refresh_me(core: &Arc<Core>) -> Result<Me, CoreError> {
 }
 
 /// Reads `/v1/me/dependents` and caches them.
-pub(crate) async fn refresh_dependents(core: &Arc<Core>) -> Result<Vec<Dependent>, CoreError> {
+async fn refresh_dependents(core: &Core) -> Result<Vec<Dependent>, CoreError> {
     let account_id = core
         .session
         .grant()
@@ -55,6 +57,38 @@ pub(crate) async fn refresh_dependents(core: &Arc<Core>) -> Result<Vec<Dependent
     Ok(dependents)
 }
 
+/// Adding a dependent, which a phone may do offline.
+impl Deliver for AddDependentRequest {
+    type Delivered = Dependent;
+
+    async fn deliver(&self, core: &Core, key: Uuid) -> Result<Dependent, CoreError> {
+        let account_id = core.account_id()?;
+        let body = core
+            .api
+            .post_raw("/v1/me/dependents", self, Auth::Bearer, key)
+            .await?;
+        let dependent: Dependent = decode(&body)?;
+        let now = core.clock.now();
+        let added = dependent.clone();
+        core.store(move |store| {
+            let mut cached = store.dependents(account_id)?;
+            cached.retain(|d| d.citizen.citizen_id != added.citizen.citizen_id);
+            cached.push(added);
+            store.save_dependents(account_id, &cached, now)
+        })
+        .await?;
+        Ok(dependent)
+    }
+
+    fn applied(_: Dependent) -> ActionResult {
+        ActionResult::Applied
+    }
+
+    fn queued(self) -> OfflineAction {
+        OfflineAction::AddDependent { request: self }
+    }
+}
+
 impl AccountClient {
     pub(crate) fn new(core: Arc<Core>) -> AccountClient {
         AccountClient { core }
@@ -63,7 +97,9 @@ impl AccountClient {
 
 #[uniffi::export(async_runtime = "tokio")]
 impl AccountClient {
-    /// Who is signed in, fresh from the server (and now cached for offline use).
+    /// Who is signed in, fresh from the server (and now cached for offline use). While
+    /// `recovery_pending_until` is set, someone asked to recover the account: the home screen
+    /// says so, with [`Self::cancel_recovery`].
     pub async fn me(&self) -> Result<Me, AccountError> {
         Ok(refresh_me(&self.core).await?)
     }
@@ -74,14 +110,11 @@ impl AccountClient {
     }
 
     /// The add-dependent form's problems, by the server's rules; empty when it may be sent.
-    pub fn validate_dependent(&self, request: AddDependentRequest) -> Vec<FieldProblem> {
-        match request.parse(self.core.clock.today()) {
-            Ok(_) => Vec::new(),
-            Err(issues) => issues
-                .iter()
-                .map(|issue| FieldProblem::from_issue(issue, self.core.lang))
-                .collect(),
-        }
+    pub fn validate_dependent(&self, request: AddDependentRequest) -> Vec<FieldIssue> {
+        request
+            .parse(self.core.clock.today())
+            .err()
+            .unwrap_or_default()
     }
 
     /// Adds a dependent (a child under 18). Without network the request is queued, with the
@@ -93,43 +126,12 @@ impl AccountClient {
     ) -> Result<DependentOutcome, AccountError> {
         let issues = self.validate_dependent(request.clone());
         if !issues.is_empty() {
-            return Err(AccountError::InvalidInput { issues });
+            return Err(CommonError::InvalidInput { issues }.into());
         }
-        let account_id = self
-            .core
-            .session
-            .grant()
-            .filter(|_| self.core.session.token().is_some())
-            .ok_or(AccountError::NotSignedIn)?
-            .account_id;
-        let key = Uuid::new_v4();
-        match self
-            .core
-            .api
-            .post_raw("/v1/me/dependents", &request, Auth::Bearer, key)
-            .await
-        {
-            Ok(body) => {
-                let dependent: Dependent = decode(&body)?;
-                let now = self.core.clock.now();
-                let added = dependent.clone();
-                self.core
-                    .store(move |store| {
-                        let mut cached = store.dependents(account_id)?;
-                        cached.retain(|d| d.citizen.citizen_id != added.citizen.citizen_id);
-                        cached.push(added);
-                        store.save_dependents(account_id, &cached, now)
-                    })
-                    .await?;
-                Ok(DependentOutcome::Added { dependent })
-            }
-            Err(CoreError::Network(_)) => {
-                let action = OfflineAction::AddDependent { request };
-                let pending = crate::offline::enqueue(&self.core, account_id, action, key).await?;
-                Ok(DependentOutcome::Queued { action: pending })
-            }
-            Err(other) => Err(other.into()),
-        }
+        Ok(match send_or_queue(&self.core, request).await? {
+            Sent::Now(dependent) => DependentOutcome::Added { dependent },
+            Sent::Queued(action) => DependentOutcome::Queued { action },
+        })
     }
 
     /// Every session of the account, the current one marked.
@@ -168,5 +170,26 @@ impl AccountClient {
             .api
             .delete(&format!("/v1/me/passkeys/{passkey_id}"))
             .await?)
+    }
+
+    /// Stops a recovery of this account that someone asked for and that still waits
+    /// (`Me.recovery_pending_until`). Needs a passkey session (`StepUpRequired` otherwise);
+    /// `NotFound` when none waits. The cached profile is read again, so that the warning
+    /// goes from the offline home screen too.
+    pub async fn cancel_recovery(&self) -> Result<(), AccountError> {
+        self.core
+            .api
+            .post::<_, ()>(
+                "/v1/me/recovery/cancel",
+                &serde_json::json!({}),
+                Auth::Bearer,
+            )
+            .await?;
+        // Cancelled on the server whatever happens next; a cache left stale is refreshed by
+        // the next `me()`.
+        if let Err(error) = refresh_me(&self.core).await {
+            tracing::info!(error = %error, "refreshing the profile after a cancelled recovery failed");
+        }
+        Ok(())
     }
 }

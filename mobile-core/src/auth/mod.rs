@@ -4,16 +4,16 @@ mod error;
 
 pub use error::AuthError;
 
-use crate::client::Core;
-use crate::error::{CoreError, FieldProblem};
+use crate::context::Core;
+use crate::error::{CommonError, CoreError};
 use crate::http::Auth;
 use crate::passkey::{PasskeyCreation, PasskeyRequest, PlatformAssertion, PlatformRegistration};
-use healthbook_domain::Sensitive;
 use healthbook_domain::account::{
     Assurance, CeremonyOptions, CodeSent, LogoutRequest, Me, OtpFinishRequest, OtpStartRequest,
     PasskeyInfo, PasskeyLoginFinish, PasskeyLoginStart, PasskeyRegisterFinish,
     PasskeyRegisterStart, RegisterRequest, RegisterResponse, SessionGrant, VerifyEmailRequest,
 };
+use healthbook_domain::{FieldIssue, Sensitive};
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -47,21 +47,18 @@ impl AuthClient {
 impl AuthClient {
     /// The registration form's problems, by the same rules the server applies; empty when
     /// the form may be sent.
-    pub fn validate_registration(&self, request: RegisterRequest) -> Vec<FieldProblem> {
-        match request.parse(self.core.clock.today()) {
-            Ok(_) => Vec::new(),
-            Err(issues) => issues
-                .iter()
-                .map(|issue| FieldProblem::from_issue(issue, self.core.lang))
-                .collect(),
-        }
+    pub fn validate_registration(&self, request: RegisterRequest) -> Vec<FieldIssue> {
+        request
+            .parse(self.core.clock.today())
+            .err()
+            .unwrap_or_default()
     }
 
     /// Creates the account; a 6-digit code goes to the email address, for [`Self::verify_email`].
     pub async fn register(&self, request: RegisterRequest) -> Result<RegisterResponse, AuthError> {
         let issues = self.validate_registration(request.clone());
         if !issues.is_empty() {
-            return Err(AuthError::InvalidInput { issues });
+            return Err(CommonError::InvalidInput { issues }.into());
         }
         Ok(self
             .core

@@ -1,16 +1,12 @@
-use crate::error::{Common, CoreError, FieldProblem};
+use crate::error::{CommonError, CoreError};
+use healthbook_domain::{Lang, ProblemCode};
 
-/// Why a booking call failed. Each variant is a different thing for the screen to say; the
-/// server's stable problem codes decide which.
+/// Why a booking call failed: the refusals a booking screen acts on, and the rest in
+/// `Common` (`NotFound` for a facility, slot or appointment this account may not see).
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum BookingError {
-    #[error("the input is not valid")]
-    InvalidInput { issues: Vec<FieldProblem> },
-    #[error("no one is signed in")]
-    NotSignedIn,
-    /// No such facility, slot or appointment — or not one this account may see.
-    #[error("not found")]
-    NotFound,
+    #[error(transparent)]
+    Common { error: CommonError },
     /// Every place of the slot is taken: pick another (`slot_full`).
     #[error("the slot is full")]
     SlotFull,
@@ -33,104 +29,52 @@ pub enum BookingError {
     /// Cancelled, checked in or missed already (`appointment_not_active`).
     #[error("the appointment is no longer active")]
     NotActive,
-    /// Another refusal of the request's content (`wrong_service`, `wrong_facility`,
-    /// `same_slot`…) or state; `code` says which, `detail` in the client's language.
-    #[error("refused: {code}")]
-    Refused { code: String, detail: String },
-    #[error("the account is locked")]
-    AccountLocked,
-    #[error("too many requests; try again later")]
-    RateLimited { retry_after_seconds: Option<u64> },
-    #[error("the server cannot be reached")]
-    Offline,
-    #[error("the service is temporarily unavailable")]
-    Unavailable,
-    #[error("local storage failed: {detail}")]
-    Storage { detail: String },
-    #[error("unexpected answer ({status} {code}): {detail}")]
-    Unexpected {
-        status: u16,
-        code: String,
-        detail: String,
-    },
 }
 
 impl From<CoreError> for BookingError {
     fn from(error: CoreError) -> BookingError {
-        if let CoreError::Problem(problem) = &error {
-            let specific = match problem.code.as_str() {
-                "slot_full" => Some(BookingError::SlotFull),
-                "slot_closed" => Some(BookingError::SlotClosed),
-                "slot_in_past" => Some(BookingError::SlotInPast),
-                "already_booked" => Some(BookingError::AlreadyBooked),
-                "too_many_appointments" => Some(BookingError::TooManyAppointments {
-                    detail: problem.detail.clone(),
-                }),
-                "cancellation_too_late" => Some(BookingError::CancellationTooLate),
-                "appointment_not_active" => Some(BookingError::NotActive),
-                _ => None,
-            };
-            if let Some(specific) = specific {
-                return specific;
-            }
-            match (problem.status, problem.code.as_str()) {
-                (404, _) => return BookingError::NotFound,
-                (422, "validation_failed") | (401, _) | (429, _) | (502..=504, _) => {}
-                (_, "account_locked") => {}
-                (403 | 409 | 422, code) => {
-                    return BookingError::Refused {
-                        code: code.to_owned(),
-                        detail: problem.detail.clone(),
-                    };
-                }
-                _ => {}
-            }
-        }
-        match Common::of(error) {
-            Common::Invalid(issues) => BookingError::InvalidInput { issues },
-            Common::NotSignedIn => BookingError::NotSignedIn,
-            Common::AccountLocked => BookingError::AccountLocked,
-            Common::RateLimited(retry_after_seconds) => BookingError::RateLimited {
-                retry_after_seconds,
+        match error.problem() {
+            Some(ProblemCode::SlotFull) => BookingError::SlotFull,
+            Some(ProblemCode::SlotClosed) => BookingError::SlotClosed,
+            Some(ProblemCode::SlotInPast) => BookingError::SlotInPast,
+            Some(ProblemCode::AlreadyBooked) => BookingError::AlreadyBooked,
+            Some(ProblemCode::TooManyAppointments) => BookingError::TooManyAppointments {
+                detail: error.detail(),
             },
-            Common::Offline => BookingError::Offline,
-            Common::Unavailable => BookingError::Unavailable,
-            Common::Storage(detail) => BookingError::Storage { detail },
-            Common::Unexpected {
-                status,
-                code,
-                detail,
-            } => BookingError::Unexpected {
-                status,
-                code,
-                detail,
+            Some(ProblemCode::CancellationTooLate) => BookingError::CancellationTooLate,
+            Some(ProblemCode::AppointmentNotActive) => BookingError::NotActive,
+            _ => BookingError::Common {
+                error: error.into(),
             },
         }
     }
 }
 
-impl From<crate::store::StoreError> for BookingError {
-    fn from(error: crate::store::StoreError) -> BookingError {
-        BookingError::Storage {
-            detail: error.to_string(),
-        }
+#[uniffi::export]
+impl BookingError {
+    /// What to tell the person, in their language.
+    pub fn user_message(&self, lang: Lang) -> String {
+        let code = match self {
+            BookingError::Common { error } => return error.user_message(lang),
+            BookingError::TooManyAppointments { detail } if !detail.trim().is_empty() => {
+                return detail.clone();
+            }
+            BookingError::SlotFull => ProblemCode::SlotFull,
+            BookingError::SlotClosed => ProblemCode::SlotClosed,
+            BookingError::SlotInPast => ProblemCode::SlotInPast,
+            BookingError::AlreadyBooked => ProblemCode::AlreadyBooked,
+            BookingError::TooManyAppointments { .. } => ProblemCode::TooManyAppointments,
+            BookingError::CancellationTooLate => ProblemCode::CancellationTooLate,
+            BookingError::NotActive => ProblemCode::AppointmentNotActive,
+        };
+        code.message(lang).to_owned()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::Problem;
-
-    fn problem(status: u16, code: &str) -> CoreError {
-        CoreError::Problem(Problem {
-            status,
-            code: code.to_owned(),
-            detail: "why".to_owned(),
-            errors: Vec::new(),
-            retry_after_seconds: None,
-        })
-    }
+    use crate::error::tests::problem;
 
     #[test]
     fn booking_codes_become_their_own_variants() {
@@ -146,21 +90,35 @@ mod tests {
             problem(409, "too_many_appointments").into(),
             BookingError::TooManyAppointments { detail } if detail == "why"
         ));
+    }
+
+    #[test]
+    fn the_rest_is_the_shared_vocabulary() {
+        let common = |status, code| match BookingError::from(problem(status, code)) {
+            BookingError::Common { error } => error,
+            other => panic!("{other:?}"),
+        };
         assert!(matches!(
-            problem(422, "same_slot").into(),
-            BookingError::Refused { code, .. } if code == "same_slot"
+            common(422, "same_slot"),
+            CommonError::Refused { code, .. } if code == "same_slot"
         ));
-        assert!(matches!(
-            problem(404, "slot_not_found").into(),
-            BookingError::NotFound
-        ));
-        assert!(matches!(
-            problem(503, "service_unavailable").into(),
-            BookingError::Unavailable
-        ));
-        assert!(matches!(
-            problem(401, "unauthenticated").into(),
-            BookingError::NotSignedIn
-        ));
+        assert_eq!(common(404, "slot_not_found"), CommonError::NotFound);
+        assert_eq!(common(503, "service_unavailable"), CommonError::Unavailable);
+        assert_eq!(common(401, "unauthenticated"), CommonError::NotSignedIn);
+    }
+
+    #[test]
+    fn the_cap_is_named_when_the_server_named_it() {
+        let capped = BookingError::TooManyAppointments {
+            detail: "Mỗi người được giữ tối đa 5 lịch hẹn sắp tới.".into(),
+        };
+        assert_eq!(
+            capped.user_message(Lang::Vi),
+            "Mỗi người được giữ tối đa 5 lịch hẹn sắp tới."
+        );
+        assert_eq!(
+            BookingError::SlotFull.user_message(Lang::En),
+            ProblemCode::SlotFull.message(Lang::En)
+        );
     }
 }

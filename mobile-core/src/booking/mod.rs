@@ -11,78 +11,23 @@ mod error;
 
 pub use error::BookingError;
 
-use crate::client::Core;
+use crate::context::Core;
 use crate::error::CoreError;
-use crate::http::{Auth, decode, query_string};
-use crate::offline::{OfflineAction, PendingAction};
+use crate::http::{Auth, decode, query_of, query_string};
 use crate::qr::{QrError, QrMatrix, qr_code};
+use crate::queue::{ActionResult, Deliver, OfflineAction, PendingAction, Sent, send_or_queue};
 use crate::store::CachedEntry;
-use chrono::NaiveDate;
 use healthbook_domain::booking::{
     Appointment, AppointmentCode, BookAppointmentRequest, CancelAppointmentRequest,
-    RescheduleAppointmentRequest, Slot,
+    RescheduleAppointmentRequest, Slot, SlotQuery,
 };
-use healthbook_domain::facility::{Facility, FacilityLevel, ServiceType};
+use healthbook_domain::facility::{Facility, FacilityQuery};
 use healthbook_domain::page::Page;
 use std::sync::Arc;
 use uuid::Uuid;
 
 /// The kind under which appointments are cached in the store's entries.
 pub(crate) const APPOINTMENT: &str = "appointment";
-
-/// What to look for in `GET /v1/facilities`. Every filter is optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
-pub struct FacilitySearch {
-    /// Part of the name; accents are optional ("bach mai" finds "Bạch Mai").
-    #[uniffi(default)]
-    pub text: Option<String>,
-    /// A province's 2-digit code, from `provinces()`.
-    #[uniffi(default)]
-    pub province_code: Option<String>,
-    /// A commune's 5-digit code, from `communes()`.
-    #[uniffi(default)]
-    pub commune_code: Option<String>,
-    #[uniffi(default)]
-    pub service: Option<ServiceType>,
-    /// A specialty code, from `specialties()`.
-    #[uniffi(default)]
-    pub specialty: Option<String>,
-    #[uniffi(default)]
-    pub level: Option<FacilityLevel>,
-    /// Only facilities with a free place ahead (of `service`, when given).
-    #[uniffi(default)]
-    pub bookable: bool,
-    /// The `next_cursor` of the previous page.
-    #[uniffi(default)]
-    pub cursor: Option<String>,
-    /// 1–100; 20 when absent.
-    #[uniffi(default)]
-    pub limit: Option<u32>,
-}
-
-/// What to look for in `GET /v1/facilities/{fid}/slots`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
-pub struct SlotSearch {
-    /// First local date; today when absent.
-    #[uniffi(default)]
-    pub from: Option<NaiveDate>,
-    /// Last local date (inclusive); a week after `from` when absent; at most 31 days on.
-    #[uniffi(default)]
-    pub to: Option<NaiveDate>,
-    #[uniffi(default)]
-    pub service: Option<ServiceType>,
-    #[uniffi(default)]
-    pub specialty: Option<String>,
-    #[uniffi(default)]
-    pub practitioner_id: Option<Uuid>,
-    /// Only open slots with a free place that have not started.
-    #[uniffi(default)]
-    pub available_only: bool,
-    #[uniffi(default)]
-    pub cursor: Option<String>,
-    #[uniffi(default)]
-    pub limit: Option<u32>,
-}
 
 /// One page of facilities.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -115,20 +60,42 @@ impl BookingClient {
     pub(crate) fn new(core: Arc<Core>) -> BookingClient {
         BookingClient { core }
     }
+}
 
-    fn account_id(&self) -> Result<Uuid, BookingError> {
-        Ok(self
-            .core
-            .session
-            .grant()
-            .filter(|_| self.core.session.token().is_some())
-            .ok_or(BookingError::NotSignedIn)?
-            .account_id)
+/// A booking, which a phone may make offline; `slot` as it was listed, for the "waiting to
+/// be sent" line.
+pub(crate) struct SlotBooking {
+    pub request: BookAppointmentRequest,
+    pub slot: Slot,
+}
+
+impl Deliver for SlotBooking {
+    type Delivered = Appointment;
+
+    async fn deliver(&self, core: &Core, key: Uuid) -> Result<Appointment, CoreError> {
+        let body = core
+            .api
+            .post_raw("/v1/appointments", &self.request, Auth::Bearer, key)
+            .await?;
+        let appointment: Appointment = decode(&body)?;
+        remember(core, &appointment).await?;
+        Ok(appointment)
+    }
+
+    fn applied(appointment: Appointment) -> ActionResult {
+        ActionResult::Booked { appointment }
+    }
+
+    fn queued(self) -> OfflineAction {
+        OfflineAction::BookAppointment {
+            request: self.request,
+            slot: self.slot,
+        }
     }
 }
 
 /// Caches one appointment as the server last described it.
-pub(crate) async fn remember(core: &Arc<Core>, appointment: &Appointment) -> Result<(), CoreError> {
+async fn remember(core: &Core, appointment: &Appointment) -> Result<(), CoreError> {
     let entry = entry_of(appointment, core.clock.now())?;
     core.store(move |store| store.put_entry(&entry)).await?;
     Ok(())
@@ -167,22 +134,10 @@ impl BookingClient {
     /// time, ordered by name.
     pub async fn search_facilities(
         &self,
-        search: FacilitySearch,
+        mut query: FacilityQuery,
     ) -> Result<FacilityPage, BookingError> {
-        let path = format!(
-            "/v1/facilities{}",
-            query_string(&[
-                ("q", search.text.filter(|t| !t.trim().is_empty())),
-                ("province", search.province_code),
-                ("commune", search.commune_code),
-                ("service", search.service.map(|s| s.as_str().to_owned())),
-                ("specialty", search.specialty),
-                ("level", search.level.map(|l| l.as_str().to_owned())),
-                ("bookable", search.bookable.then(|| "true".to_owned())),
-                ("cursor", search.cursor),
-                ("limit", search.limit.map(|l| l.to_string())),
-            ])
-        );
+        query.q = query.q.filter(|text| !text.trim().is_empty());
+        let path = format!("/v1/facilities{}", query_of(&query)?);
         let page: Page<Facility> = self.core.api.get(&path, Auth::Public).await?;
         Ok(FacilityPage {
             items: page.items,
@@ -202,28 +157,9 @@ impl BookingClient {
     pub async fn slots(
         &self,
         facility_id: Uuid,
-        search: SlotSearch,
+        query: SlotQuery,
     ) -> Result<SlotPage, BookingError> {
-        let date = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
-        let path = format!(
-            "/v1/facilities/{facility_id}/slots{}",
-            query_string(&[
-                ("from", date(search.from)),
-                ("to", date(search.to)),
-                ("service", search.service.map(|s| s.as_str().to_owned())),
-                ("specialty", search.specialty),
-                (
-                    "practitioner_id",
-                    search.practitioner_id.map(|p| p.to_string())
-                ),
-                (
-                    "available",
-                    search.available_only.then(|| "true".to_owned())
-                ),
-                ("cursor", search.cursor),
-                ("limit", search.limit.map(|l| l.to_string())),
-            ])
-        );
+        let path = format!("/v1/facilities/{facility_id}/slots{}", query_of(&query)?);
         let page: Page<Slot> = self.core.api.get(&path, Auth::Public).await?;
         Ok(SlotPage {
             items: page.items,
@@ -240,31 +176,17 @@ impl BookingClient {
         slot: Slot,
         citizen_id: Option<Uuid>,
     ) -> Result<BookingOutcome, BookingError> {
-        let account_id = self.account_id()?;
         let request = BookAppointmentRequest {
             slot_id: slot.id,
             service: slot.service,
             citizen_id,
         };
-        let key = Uuid::new_v4();
-        match self
-            .core
-            .api
-            .post_raw("/v1/appointments", &request, Auth::Bearer, key)
-            .await
-        {
-            Ok(body) => {
-                let appointment: Appointment = decode(&body)?;
-                remember(&self.core, &appointment).await?;
-                Ok(BookingOutcome::Booked { appointment })
-            }
-            Err(CoreError::Network(_)) => {
-                let action = OfflineAction::BookAppointment { request, slot };
-                let pending = crate::offline::enqueue(&self.core, account_id, action, key).await?;
-                Ok(BookingOutcome::Queued { action: pending })
-            }
-            Err(other) => Err(other.into()),
-        }
+        Ok(
+            match send_or_queue(&self.core, SlotBooking { request, slot }).await? {
+                Sent::Now(appointment) => BookingOutcome::Booked { appointment },
+                Sent::Queued(action) => BookingOutcome::Queued { action },
+            },
+        )
     }
 
     /// Cancels an appointment (until the cut-off the appointment states).
@@ -309,7 +231,7 @@ impl BookingClient {
     /// The citizen's appointments and their dependents', past and upcoming, in time order,
     /// fresh from the server; the cache (`offline().appointments()`) now holds them.
     pub async fn appointments(&self) -> Result<Vec<Appointment>, BookingError> {
-        self.account_id()?;
+        self.core.account_id()?;
         let mut all: Vec<Appointment> = Vec::new();
         let mut cursor: Option<String> = None;
         for _ in 0..MAX_PAGES {

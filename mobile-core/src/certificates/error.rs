@@ -1,11 +1,14 @@
 use super::pin::PinError;
-use crate::error::{Common, CoreError};
+use crate::error::{CommonError, CoreError, Own};
+use healthbook_domain::Lang;
 use healthbook_domain::certificate::EnvelopeError;
 
 /// Why a certificates call failed. A certificate that does not verify is not an error: it is
 /// a [`super::VerificationOutcome`].
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum CertificateError {
+    #[error(transparent)]
+    Common { error: CommonError },
     /// No trust-list key is pinned yet: the app sets the one it ships with
     /// `setTrustListKey` before the first refresh.
     #[error("no trust-list key is pinned")]
@@ -18,25 +21,10 @@ pub enum CertificateError {
     /// malformed (`list_malformed`). The lists held before are kept.
     #[error("the {list} was refused ({code})")]
     ListRejected { list: String, code: String },
-    /// The text is not a health certificate at all, so there is nothing to keep.
+    /// The text is not a health certificate at all, so there is nothing to keep; `detail`
+    /// says why, in the client's language.
     #[error("not a health certificate ({code})")]
     NotACertificate { code: String, detail: String },
-    #[error("no saved certificate has this id")]
-    NotFound,
-    #[error("too many requests; try again later")]
-    RateLimited { retry_after_seconds: Option<u64> },
-    #[error("the server cannot be reached")]
-    Offline,
-    #[error("the service is temporarily unavailable")]
-    Unavailable,
-    #[error("local storage failed: {detail}")]
-    Storage { detail: String },
-    #[error("unexpected answer ({status} {code}): {detail}")]
-    Unexpected {
-        status: u16,
-        code: String,
-        detail: String,
-    },
 }
 
 impl CertificateError {
@@ -63,38 +51,29 @@ impl From<PinError> for CertificateError {
 
 impl From<CoreError> for CertificateError {
     fn from(error: CoreError) -> CertificateError {
-        match Common::of(error) {
-            Common::RateLimited(retry_after_seconds) => CertificateError::RateLimited {
-                retry_after_seconds,
-            },
-            Common::Offline => CertificateError::Offline,
-            Common::Unavailable => CertificateError::Unavailable,
-            Common::Storage(detail) => CertificateError::Storage { detail },
-            Common::Unexpected {
-                status,
-                code,
-                detail,
-            } => CertificateError::Unexpected {
-                status,
-                code,
-                detail,
-            },
-            // The lists are public: no session, no lock and no form is involved.
-            Common::Invalid(_) | Common::NotSignedIn | Common::AccountLocked => {
-                CertificateError::Unexpected {
-                    status: 0,
-                    code: "unexpected".to_owned(),
-                    detail: String::new(),
-                }
-            }
+        CertificateError::Common {
+            error: error.into(),
         }
     }
 }
 
-impl From<crate::store::StoreError> for CertificateError {
-    fn from(error: crate::store::StoreError) -> CertificateError {
-        CertificateError::Storage {
-            detail: error.to_string(),
+impl From<CommonError> for CertificateError {
+    fn from(error: CommonError) -> CertificateError {
+        CertificateError::Common { error }
+    }
+}
+
+#[uniffi::export]
+impl CertificateError {
+    /// What to tell the person, in their language.
+    pub fn user_message(&self, lang: Lang) -> String {
+        match self {
+            CertificateError::Common { error } => error.user_message(lang),
+            CertificateError::NoPinnedKey | CertificateError::InvalidKey { .. } => {
+                Own::NoTrustListKey.message(lang)
+            }
+            CertificateError::ListRejected { .. } => Own::ListRejected.message(lang),
+            CertificateError::NotACertificate { detail, .. } => detail.clone(),
         }
     }
 }

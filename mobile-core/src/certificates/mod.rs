@@ -11,7 +11,8 @@ mod trust;
 pub use error::CertificateError;
 
 use crate::Timestamp;
-use crate::client::Core;
+use crate::context::Core;
+use crate::error::CommonError;
 use crate::http::{Auth, Fetched};
 use crate::store::{ListKind, SavedHc1, StoredList};
 use healthbook_domain::certificate::{
@@ -345,7 +346,7 @@ impl CertificatesClient {
         if removed {
             Ok(())
         } else {
-            Err(CertificateError::NotFound)
+            Err(CommonError::NotFound.into())
         }
     }
 }

@@ -454,7 +454,9 @@ async fn pinning_another_key_drops_the_lists_of_the_old_one() {
     ));
     assert!(matches!(
         client.certificates().refresh().await,
-        Err(CertificateError::Offline)
+        Err(CertificateError::Common {
+            error: CommonError::Offline
+        })
     ));
 }
 
@@ -495,7 +497,9 @@ async fn saved_certificates_are_verified_as_they_are_read_and_forgotten_on_sign_
     );
     assert!(matches!(
         certificates.remove(saved.id).await,
-        Err(CertificateError::NotFound)
+        Err(CertificateError::Common {
+            error: CommonError::NotFound
+        })
     ));
 }
 

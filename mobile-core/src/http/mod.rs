@@ -268,6 +268,28 @@ pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, CoreError> {
     serde_json::from_slice(body).map_err(|e| CoreError::Decode(e.to_string()))
 }
 
+/// The query string of a query record (the shared `domain` types): its fields that have a
+/// value, by their names in the API.
+pub fn query_of<Q: Serialize>(query: &Q) -> Result<String, CoreError> {
+    let serde_json::Value::Object(fields) =
+        serde_json::to_value(query).map_err(|e| CoreError::Decode(e.to_string()))?
+    else {
+        return Err(CoreError::Decode("a query is not a record".to_owned()));
+    };
+    let pairs: Vec<(&str, Option<String>)> = fields
+        .iter()
+        .map(|(name, value)| {
+            let text = match value {
+                serde_json::Value::Null => None,
+                serde_json::Value::String(text) => Some(text.clone()),
+                other => Some(other.to_string()),
+            };
+            (name.as_str(), text)
+        })
+        .collect();
+    Ok(query_string(&pairs))
+}
+
 /// `?name=value&…` for the pairs that have a value, percent-encoded (RFC 3986 unreserved
 /// characters stay as they are); empty when none has.
 pub fn query_string(pairs: &[(&str, Option<String>)]) -> String {
@@ -313,5 +335,22 @@ mod tests {
             ]),
             "?q=b%E1%BA%A1ch%20mai%20%26%20co&limit=20"
         );
+    }
+
+    #[test]
+    fn a_query_record_is_written_as_the_server_reads_it() {
+        use healthbook_domain::facility::{FacilityQuery, ServiceType};
+        let query = FacilityQuery {
+            q: Some("bach mai".to_owned()),
+            province: Some("01".to_owned()),
+            service: Some(ServiceType::Vaccination),
+            limit: Some(20),
+            ..FacilityQuery::default()
+        };
+        assert_eq!(
+            query_of(&query).unwrap(),
+            "?limit=20&province=01&q=bach%20mai&service=vaccination"
+        );
+        assert_eq!(query_of(&FacilityQuery::default()).unwrap(), "");
     }
 }

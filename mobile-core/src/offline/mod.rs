@@ -1,122 +1,45 @@
-//! What works without network: the cached profile and dependents, the queue of actions taken
-//! offline, and the sync that sends them when the network is back.
+//! What works without network: the cached profile, dependents and appointments, the queue of
+//! actions taken offline, and the sync that sends them when the network is back.
 
 mod sync;
 
-pub use sync::{ActionResult, SyncOutcome, SyncReport};
+pub use sync::{SyncOutcome, SyncReport};
 
 use crate::Timestamp;
-use crate::client::Core;
-use crate::error::{Common, CoreError};
-use crate::store::{QueuedAction, StoreError};
-use healthbook_domain::account::{AddDependentRequest, Dependent, Me};
-use healthbook_domain::booking::{Appointment, BookAppointmentRequest, Slot};
-use serde::{Deserialize, Serialize};
+use crate::context::Core;
+use crate::error::{CommonError, CoreError};
+use crate::queue::{OfflineAction, PendingAction};
+use healthbook_domain::Lang;
+use healthbook_domain::account::{Dependent, Me};
+use healthbook_domain::booking::Appointment;
 use std::sync::Arc;
 use uuid::Uuid;
 
-/// An action taken while offline. Stored as JSON in the outbox: a variant's shape may grow
-/// optional fields only, since a phone may hold actions queued by an older app version.
-#[derive(Debug, Clone, Serialize, Deserialize, uniffi::Enum)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum OfflineAction {
-    AddDependent {
-        request: AddDependentRequest,
-    },
-    /// A booking; `slot` is the slot as it was listed, for the "waiting to be sent" line.
-    BookAppointment {
-        request: BookAppointmentRequest,
-        slot: Slot,
-    },
-}
-
-/// A queued action, as the app lists it ("waiting to be sent").
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct PendingAction {
-    pub id: Uuid,
-    pub action: OfflineAction,
-    pub queued_at: Timestamp,
-    /// Attempts that failed for a reason that may pass (server busy); 0 while simply offline.
-    pub attempts: u32,
-    /// The problem code of the last such failure.
-    pub last_error: Option<String>,
-}
-
-impl From<QueuedAction<OfflineAction>> for PendingAction {
-    fn from(queued: QueuedAction<OfflineAction>) -> PendingAction {
-        PendingAction {
-            id: queued.id,
-            action: queued.action,
-            queued_at: queued.queued_at,
-            attempts: queued.attempts,
-            last_error: queued.last_error,
-        }
-    }
-}
-
 /// Why an offline read or a sync failed. Being offline during a sync is not an error: the
-/// report says what is left.
+/// report says what is left. A signed-out phone keeps its queue for the next sign-in
+/// (`NotSignedIn`).
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum OfflineError {
-    /// The queue is kept; it is sent after the next sign-in.
-    #[error("no one is signed in")]
-    NotSignedIn,
-    #[error("local storage failed: {detail}")]
-    Storage { detail: String },
-    #[error("unexpected failure ({code}): {detail}")]
-    Unexpected { code: String, detail: String },
-}
-
-impl From<StoreError> for OfflineError {
-    fn from(error: StoreError) -> OfflineError {
-        OfflineError::Storage {
-            detail: error.to_string(),
-        }
-    }
+    #[error(transparent)]
+    Common { error: CommonError },
 }
 
 impl From<CoreError> for OfflineError {
     fn from(error: CoreError) -> OfflineError {
-        match Common::of(error) {
-            Common::NotSignedIn => OfflineError::NotSignedIn,
-            Common::Storage(detail) => OfflineError::Storage { detail },
-            Common::Unexpected { code, detail, .. } => OfflineError::Unexpected { code, detail },
-            Common::Invalid(_) => OfflineError::Unexpected {
-                code: "validation_failed".to_owned(),
-                detail: String::new(),
-            },
-            Common::AccountLocked => OfflineError::Unexpected {
-                code: "account_locked".to_owned(),
-                detail: String::new(),
-            },
-            Common::RateLimited(_) | Common::Offline | Common::Unavailable => {
-                OfflineError::Unexpected {
-                    code: "unavailable".to_owned(),
-                    detail: String::new(),
-                }
-            }
+        OfflineError::Common {
+            error: error.into(),
         }
     }
 }
 
-pub(crate) async fn enqueue(
-    core: &Arc<Core>,
-    account_id: Uuid,
-    action: OfflineAction,
-    idempotency_key: Uuid,
-) -> Result<PendingAction, StoreError> {
-    let queued_at = core.clock.now();
-    let stored = action.clone();
-    let id = core
-        .store(move |store| store.enqueue(account_id, &stored, idempotency_key, queued_at))
-        .await?;
-    Ok(PendingAction {
-        id,
-        action,
-        queued_at,
-        attempts: 0,
-        last_error: None,
-    })
+#[uniffi::export]
+impl OfflineError {
+    /// What to tell the person, in their language.
+    pub fn user_message(&self, lang: Lang) -> String {
+        match self {
+            OfflineError::Common { error } => error.user_message(lang),
+        }
+    }
 }
 
 #[derive(uniffi::Object)]
@@ -129,6 +52,7 @@ impl OfflineClient {
         OfflineClient { core }
     }
 
+    /// The account whose data the phone holds: the session's, else the cached profile's.
     async fn account_id(&self) -> Result<Option<Uuid>, OfflineError> {
         if let Some(grant) = self.core.session.grant() {
             return Ok(Some(grant.account_id));
@@ -184,6 +108,6 @@ impl OfflineClient {
     /// Sends the queued actions in the order they were taken. Call it when the platform
     /// reports the network back and when the app comes to the foreground.
     pub async fn sync(&self) -> Result<SyncReport, OfflineError> {
-        sync::run(&self.core).await
+        Ok(sync::run(&self.core).await?)
     }
 }

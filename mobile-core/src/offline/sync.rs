@@ -1,50 +1,18 @@
-//! Sends the outbox, oldest first, each action with its own idempotency key.
+//! Sends the outbox, oldest first, each action with its own idempotency key, through the
+//! send its area supplies.
 //!
 //! An action the server settles — applied, or refused for good — leaves the queue and is
 //! reported. A failure that may pass (no network, server busy) stops the run and keeps the
 //! rest in order: a later action may depend on an earlier one.
 
-use super::{OfflineAction, OfflineError, PendingAction};
-use crate::client::Core;
-use crate::error::{CoreError, FieldProblem};
-use crate::http::Auth;
-use crate::http::decode;
+use crate::booking::SlotBooking;
+use crate::context::Core;
+use crate::error::CoreError;
+use crate::queue::{ActionResult, Deliver, OfflineAction, PendingAction};
 use crate::store::QueuedAction;
-use healthbook_domain::booking::Appointment;
-use std::sync::Arc;
-
-/// How the server settled one action.
-#[allow(
-    clippy::large_enum_variant,
-    reason = "a value handed across the FFI boundary once, never kept in bulk; uniffi records cannot be boxed"
-)]
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum ActionResult {
-    Applied,
-    /// A queued booking went through: here is the appointment (now cached too).
-    Booked {
-        appointment: Appointment,
-    },
-    /// A queued booking found its slot full meanwhile: the citizen picks another.
-    SlotFull {
-        detail: String,
-    },
-    /// The account changed meanwhile (the dependent was added elsewhere, the slot closed or
-    /// started, the person already holds that slot…); `code` says how.
-    Conflict {
-        code: String,
-        detail: String,
-    },
-    /// The action broke a rule that changed since it was queued.
-    Invalid {
-        issues: Vec<FieldProblem>,
-    },
-    /// Refused for another reason (a passkey session needed, not allowed).
-    Refused {
-        code: String,
-        detail: String,
-    },
-}
+use healthbook_domain::ProblemCode;
+use healthbook_domain::account::AddDependentRequest;
+use uuid::Uuid;
 
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct SyncOutcome {
@@ -72,20 +40,15 @@ enum Step {
     },
 }
 
-pub(super) async fn run(core: &Arc<Core>) -> Result<SyncReport, OfflineError> {
-    let account_id = core
-        .session
-        .grant()
-        .filter(|_| core.session.token().is_some())
-        .ok_or(OfflineError::NotSignedIn)?
-        .account_id;
+pub(super) async fn run(core: &Core) -> Result<SyncReport, CoreError> {
+    let account_id = core.account_id()?;
     let queue = core
         .store(move |store| store.queued::<OfflineAction>(account_id))
         .await?;
     let total = queue.len();
     let mut outcomes = Vec::new();
     for queued in queue {
-        match send(core, &queued).await? {
+        match step(core, &queued).await? {
             Step::Settled(result) => {
                 let id = queued.id;
                 core.store(move |store| store.settle(id)).await?;
@@ -125,57 +88,47 @@ pub(super) async fn run(core: &Arc<Core>) -> Result<SyncReport, OfflineError> {
     })
 }
 
-async fn send(
-    core: &Arc<Core>,
-    queued: &QueuedAction<OfflineAction>,
-) -> Result<Step, OfflineError> {
-    let outcome = match &queued.action {
-        OfflineAction::AddDependent { request } => core
-            .api
-            .post_raw(
-                "/v1/me/dependents",
-                request,
-                Auth::Bearer,
-                queued.idempotency_key,
-            )
+/// Sends one queued action through its area's [`Deliver`].
+async fn deliver(
+    core: &Core,
+    action: &OfflineAction,
+    key: Uuid,
+) -> Result<ActionResult, CoreError> {
+    match action {
+        OfflineAction::AddDependent { request } => request
+            .deliver(core, key)
             .await
-            .map(|_| ActionResult::Applied),
-        OfflineAction::BookAppointment { request, .. } => {
-            match core
-                .api
-                .post_raw(
-                    "/v1/appointments",
-                    request,
-                    Auth::Bearer,
-                    queued.idempotency_key,
-                )
-                .await
-            {
-                Ok(body) => {
-                    let appointment: Appointment = decode(&body)?;
-                    crate::booking::remember(core, &appointment).await?;
-                    Ok(ActionResult::Booked { appointment })
-                }
-                Err(error) => Err(error),
-            }
+            .map(AddDependentRequest::applied),
+        OfflineAction::BookAppointment { request, slot } => {
+            let booking = SlotBooking {
+                request: request.clone(),
+                slot: slot.clone(),
+            };
+            booking.deliver(core, key).await.map(SlotBooking::applied)
         }
-    };
-    match outcome {
+    }
+}
+
+async fn step(core: &Core, queued: &QueuedAction<OfflineAction>) -> Result<Step, CoreError> {
+    match deliver(core, &queued.action, queued.idempotency_key).await {
         Ok(result) => Ok(Step::Settled(result)),
         Err(CoreError::Network(_)) => Ok(Step::Later { reason: None }),
-        Err(CoreError::NotSignedIn) => Err(OfflineError::NotSignedIn),
         Err(CoreError::Problem(problem)) => Ok(match problem.status {
-            401 => return Err(OfflineError::NotSignedIn),
-            409 if problem.code == "slot_full" => Step::Settled(ActionResult::SlotFull {
-                detail: problem.detail,
-            }),
+            401 => return Err(CoreError::Problem(problem)),
+            409 if problem.known() == Some(ProblemCode::SlotFull) => {
+                Step::Settled(ActionResult::SlotFull {
+                    detail: problem.detail,
+                })
+            }
             409 => Step::Settled(ActionResult::Conflict {
                 code: problem.code,
                 detail: problem.detail,
             }),
-            422 if problem.code == "validation_failed" => Step::Settled(ActionResult::Invalid {
-                issues: problem.errors,
-            }),
+            422 if problem.known() == Some(ProblemCode::ValidationFailed) => {
+                Step::Settled(ActionResult::Invalid {
+                    issues: problem.errors,
+                })
+            }
             429 | 500..=599 => Step::Later {
                 reason: Some(problem.code),
             },
@@ -184,6 +137,6 @@ async fn send(
                 detail: problem.detail,
             }),
         }),
-        Err(other) => Err(other.into()),
+        Err(other) => Err(other),
     }
 }

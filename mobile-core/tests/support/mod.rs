@@ -4,8 +4,8 @@
 
 use healthbook_core::store::MemoryKeyVault;
 use healthbook_core::{ClientConfig, HealthBookClient, TokenStore};
-use healthbook_domain::Lang;
 use healthbook_domain::account::SessionGrant;
+use healthbook_domain::{Lang, Sensitive};
 use healthbook_tests::TestApp;
 use std::collections::HashSet;
 use std::path::Path;
@@ -13,15 +13,16 @@ use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
+/// The keystore as the apps keep it: the core's text, as it is.
 #[derive(Default)]
-pub struct MemoryTokens(pub Mutex<Option<SessionGrant>>);
+pub struct MemoryTokens(pub Mutex<Option<Sensitive<String>>>);
 
 impl TokenStore for MemoryTokens {
-    fn load(&self) -> Option<SessionGrant> {
+    fn load(&self) -> Option<Sensitive<String>> {
         self.0.lock().unwrap().clone()
     }
-    fn save(&self, grant: SessionGrant) {
-        *self.0.lock().unwrap() = Some(grant);
+    fn save(&self, session: Sensitive<String>) {
+        *self.0.lock().unwrap() = Some(session);
     }
     fn clear(&self) {
         *self.0.lock().unwrap() = None;
@@ -29,8 +30,17 @@ impl TokenStore for MemoryTokens {
 }
 
 impl MemoryTokens {
+    /// A session saved as the core saves it.
+    pub fn holding(grant: &SessionGrant) -> MemoryTokens {
+        let text = serde_json::json!({ "version": 1, "grant": grant }).to_string();
+        MemoryTokens(Mutex::new(Some(Sensitive::new(text))))
+    }
+
+    /// The session saved, read back.
     pub fn saved(&self) -> Option<SessionGrant> {
-        self.0.lock().unwrap().clone()
+        let text = self.load()?;
+        let saved: serde_json::Value = serde_json::from_str(text.expose()).unwrap();
+        Some(serde_json::from_value(saved["grant"].clone()).unwrap())
     }
 }
 
@@ -55,8 +65,8 @@ pub fn client(base_url: &str, store: &Path, tokens: Arc<MemoryTokens>) -> Arc<He
     .unwrap()
 }
 
-/// Each code is read once: the next call waits for a mail with a code not seen before (other
-/// mail, such as a notice, is passed over).
+/// Each code is read once: the next call waits for a mail with a code not seen before (mails
+/// without one, such as "someone registered with your address", are passed over).
 pub struct Codes(Mutex<HashSet<String>>);
 
 impl Codes {

@@ -7,16 +7,15 @@ import android.net.NetworkCapabilities
 import android.net.NetworkRequest
 import android.os.Build
 import java.io.File
-import java.util.Locale
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.launch
 import vn.healthbook.app.platform.KeystoreKeyVault
 import vn.healthbook.app.platform.KeystoreTokenStore
+import vn.healthbook.app.ui.common.appLang
 import vn.healthbook.core.ClientConfig
 import vn.healthbook.core.HealthBookClient
-import vn.healthbook.domain.Lang
 
 /**
  * Holds the one [HealthBookClient] of the process. Everything but the screens lives in the
@@ -37,7 +36,7 @@ class HealthBookApplication : Application() {
                 baseUrl = BuildConfig.API_BASE_URL,
                 // noBackupFilesDir: never copied to the cloud or to another phone.
                 storePath = File(noBackupFilesDir, "healthbook/store.sqlite").path,
-                lang = if (Locale.getDefault().language == "en") Lang.EN else Lang.VI,
+                lang = appLang(),
                 deviceName = "${Build.MANUFACTURER} ${Build.MODEL}",
             ),
             KeystoreTokenStore(this),

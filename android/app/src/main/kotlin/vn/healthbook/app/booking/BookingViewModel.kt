@@ -10,21 +10,22 @@ import kotlinx.coroutines.launch
 import vn.healthbook.app.R
 import vn.healthbook.app.ui.common.UiMessage
 import vn.healthbook.app.ui.common.endsSession
+import vn.healthbook.app.ui.common.isOffline
 import vn.healthbook.app.ui.common.toUiMessage
 import vn.healthbook.core.AdminUnit
 import vn.healthbook.core.BookingException
 import vn.healthbook.core.BookingOutcome
-import vn.healthbook.core.FacilitySearch
 import vn.healthbook.core.HealthBookClient
-import vn.healthbook.core.SlotSearch
 import vn.healthbook.core.communes
 import vn.healthbook.core.provinces
 import vn.healthbook.domain.Appointment
 import vn.healthbook.domain.AppointmentStatus
 import vn.healthbook.domain.Dependent
 import vn.healthbook.domain.Facility
+import vn.healthbook.domain.FacilityQuery
 import vn.healthbook.domain.ServiceType
 import vn.healthbook.domain.Slot
+import vn.healthbook.domain.SlotQuery
 
 data class BookingState(
     // Search: the pickers are the core's, offline and accent-blind.
@@ -94,10 +95,10 @@ class BookingViewModel(private val core: HealthBookClient) : ViewModel() {
     fun search(more: Boolean = false) = run {
         val current = mutable.value
         val page = core.booking().searchFacilities(
-            FacilitySearch(
-                text = current.text.ifBlank { null },
-                provinceCode = current.province?.code,
-                communeCode = current.commune?.code,
+            FacilityQuery(
+                q = current.text.ifBlank { null },
+                province = current.province?.code,
+                commune = current.commune?.code,
                 service = current.service,
                 bookable = true,
                 cursor = if (more) current.nextCursor else null,
@@ -116,7 +117,7 @@ class BookingViewModel(private val core: HealthBookClient) : ViewModel() {
 
     fun loadSlots() = run {
         val facility = mutable.value.facility ?: return@run
-        val page = core.booking().slots(facility.id, SlotSearch(service = mutable.value.service, availableOnly = true, limit = 100u))
+        val page = core.booking().slots(facility.id, SlotQuery(service = mutable.value.service, available = true, limit = 100uL))
         mutable.update { it.copy(slots = page.items) }
     }
 
@@ -164,7 +165,8 @@ class BookingViewModel(private val core: HealthBookClient) : ViewModel() {
             core.offline().sync()
             val fresh = core.booking().appointments()
             mutable.update { it.copy(appointments = fresh, offline = false) }
-        } catch (e: BookingException.Offline) {
+        } catch (e: BookingException) {
+            if (!e.isOffline()) throw e
             mutable.update { it.copy(appointments = core.offline().appointments(), offline = true) }
         }
     }

@@ -34,9 +34,11 @@ import java.time.format.FormatStyle
 import vn.healthbook.app.R
 import vn.healthbook.app.platform.GmsQrScanner
 import vn.healthbook.app.ui.common.QrImage
+import vn.healthbook.app.ui.common.appLang
 import vn.healthbook.app.ui.common.messageString
 import vn.healthbook.core.CertificateCheck
 import vn.healthbook.core.CertificateDetails
+import vn.healthbook.core.CertificateException
 import vn.healthbook.core.HealthBookClient
 import vn.healthbook.core.ListsStatus
 import vn.healthbook.core.SavedCertificate
@@ -110,7 +112,8 @@ fun CertificatesScreen(core: HealthBookClient) {
 @Composable
 private fun ListsLine(lists: ListsStatus, offline: Boolean) {
     val text = when {
-        !lists.pinned -> stringResource(R.string.error_no_trust_key)
+        // The core's words for the refusal that follows: nothing to verify against.
+        !lists.pinned -> CertificateException.NoPinnedKey().userMessage(appLang())
         lists.trustListVersion == null -> stringResource(R.string.certificates_no_list)
         lists.stale -> stringResource(R.string.certificates_lists_stale)
         else -> stringResource(R.string.certificates_lists_ok, lists.fetchedAt?.let(dates::format).orEmpty())

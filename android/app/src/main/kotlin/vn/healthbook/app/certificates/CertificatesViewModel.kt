@@ -8,6 +8,7 @@ import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 import vn.healthbook.app.platform.QrScanner
 import vn.healthbook.app.ui.common.UiMessage
+import vn.healthbook.app.ui.common.isOffline
 import vn.healthbook.app.ui.common.toUiMessage
 import vn.healthbook.core.CertificateException
 import vn.healthbook.core.CertificateCheck
@@ -51,7 +52,8 @@ class CertificatesViewModel(private val core: HealthBookClient, private val scan
         try {
             core.certificates().refresh()
             mutable.update { it.copy(offline = false) }
-        } catch (e: CertificateException.Offline) {
+        } catch (e: CertificateException) {
+            if (!e.isOffline()) throw e
             mutable.update { it.copy(offline = true) }
         }
         reload()

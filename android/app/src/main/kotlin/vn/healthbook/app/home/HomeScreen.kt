@@ -10,6 +10,7 @@ import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
 import androidx.compose.material3.AlertDialog
 import androidx.compose.material3.Button
+import androidx.compose.material3.ButtonDefaults
 import androidx.compose.material3.Card
 import androidx.compose.material3.CardDefaults
 import androidx.compose.material3.FilterChip
@@ -72,6 +73,9 @@ fun HomeScreen(core: HealthBookClient, passkeys: CredentialManagerPasskeys, onSi
                 state.message?.let { Text(messageString(it), color = MaterialTheme.colorScheme.primary) }
             }
         }
+        state.recoveryOpensAt?.let { opensAt ->
+            item { RecoveryWarning(instants.format(opensAt), busy = state.busy, onCancel = model::cancelRecovery) }
+        }
         if (state.offerPasskey) {
             item {
                 Card(colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.primaryContainer)) {
@@ -103,6 +107,31 @@ fun HomeScreen(core: HealthBookClient, passkeys: CredentialManagerPasskeys, onSi
             onDismiss = { model.openDependentDialog(false) },
             onSave = model::addDependent,
         )
+    }
+}
+
+/**
+ * Someone asked to recover the account: shown above everything while the recovery waits,
+ * with the one action that stops it.
+ */
+@Composable
+private fun RecoveryWarning(opensAt: String, busy: Boolean, onCancel: () -> Unit) {
+    Card(colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.errorContainer)) {
+        Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+            Text(
+                stringResource(R.string.recovery_title),
+                style = MaterialTheme.typography.titleMedium,
+                color = MaterialTheme.colorScheme.onErrorContainer,
+            )
+            Text(stringResource(R.string.recovery_body, opensAt), color = MaterialTheme.colorScheme.onErrorContainer)
+            Button(
+                onClick = onCancel,
+                enabled = !busy,
+                colors = ButtonDefaults.buttonColors(containerColor = MaterialTheme.colorScheme.error),
+            ) {
+                Text(stringResource(R.string.recovery_cancel))
+            }
+        }
     }
 }
 

@@ -4,7 +4,6 @@ import android.os.Build
 import androidx.lifecycle.ViewModel
 import androidx.lifecycle.viewModelScope
 import java.time.Instant
-import java.time.LocalDate
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.update
@@ -12,13 +11,18 @@ import kotlinx.coroutines.launch
 import vn.healthbook.app.R
 import vn.healthbook.app.platform.CredentialManagerPasskeys
 import vn.healthbook.app.ui.common.UiMessage
+import vn.healthbook.app.ui.common.appLang
 import vn.healthbook.app.ui.common.endsSession
 import vn.healthbook.app.ui.common.fieldProblems
+import vn.healthbook.app.ui.common.isOffline
+import vn.healthbook.app.ui.common.problemsByField
 import vn.healthbook.app.ui.common.toUiMessage
-import vn.healthbook.core.AccountException
 import vn.healthbook.core.ActionResult
 import vn.healthbook.core.DependentOutcome
 import vn.healthbook.core.HealthBookClient
+import vn.healthbook.core.InputException
+import vn.healthbook.core.nationalIdDigits
+import vn.healthbook.core.parseDate
 import vn.healthbook.domain.AddDependentRequest
 import vn.healthbook.domain.Assurance
 import vn.healthbook.domain.Me
@@ -37,6 +41,9 @@ data class HomeState(
 ) {
     /** A basic session without any passkey: offer one before health data is needed. */
     val offerPasskey get() = me != null && me.passkeys == 0u && me.assurance != Assurance.PASSKEY
+
+    /** When a recovery that someone asked for opens, while it waits: the owner may stop it. */
+    val recoveryOpensAt: Instant? get() = me?.recoveryPendingUntil
 }
 
 class HomeViewModel(private val core: HealthBookClient) : ViewModel() {
@@ -67,7 +74,7 @@ class HomeViewModel(private val core: HealthBookClient) : ViewModel() {
                     when (val result = outcome.result) {
                         is ActionResult.Conflict -> result.detail
                         is ActionResult.Refused -> result.detail
-                        is ActionResult.Invalid -> result.issues.joinToString { it.detail }
+                        is ActionResult.Invalid -> result.issues.joinToString { it.message(appLang()) }
                         is ActionResult.SlotFull -> result.detail
                         is ActionResult.Booked, ActionResult.Applied -> null
                     }
@@ -82,11 +89,12 @@ class HomeViewModel(private val core: HealthBookClient) : ViewModel() {
                         message = conflict?.let { detail -> UiMessage(R.string.sync_conflict, listOf(detail)) },
                     )
                 }
-            } catch (e: AccountException.Offline) {
-                mutable.update { it.copy(offline = true) }
             } catch (e: Exception) {
-                if (e.endsSession()) mutable.update { it.copy(signedOut = true) }
-                else mutable.update { it.copy(message = e.toUiMessage()) }
+                when {
+                    e.isOffline() -> mutable.update { it.copy(offline = true) }
+                    e.endsSession() -> mutable.update { it.copy(signedOut = true) }
+                    else -> mutable.update { it.copy(message = e.toUiMessage()) }
+                }
             }
         }
     }
@@ -94,15 +102,16 @@ class HomeViewModel(private val core: HealthBookClient) : ViewModel() {
     fun openDependentDialog(open: Boolean) = mutable.update { it.copy(dependentDialogOpen = open, dependentProblems = emptyMap()) }
 
     fun addDependent(nationalId: String, fullName: String, dateOfBirth: String, sex: Sex) {
-        val date = runCatching { LocalDate.parse(dateOfBirth.trim()) }.getOrNull()
-        if (date == null) {
-            mutable.update { it.copy(dependentProblems = mapOf("date_of_birth" to "YYYY-MM-DD")) }
+        val date = try {
+            parseDate("date_of_birth", dateOfBirth)
+        } catch (e: InputException.Invalid) {
+            mutable.update { it.copy(dependentProblems = problemsByField(listOf(e.issue))) }
             return
         }
-        val request = AddDependentRequest(nationalId.filter(Char::isDigit), fullName, date, sex)
+        val request = AddDependentRequest(nationalIdDigits(nationalId), fullName, date, sex)
         val problems = core.account().validateDependent(request)
         if (problems.isNotEmpty()) {
-            mutable.update { state -> state.copy(dependentProblems = problems.associate { it.field to it.detail }) }
+            mutable.update { it.copy(dependentProblems = problemsByField(problems)) }
             return
         }
         mutable.update { it.copy(busy = true) }
@@ -116,6 +125,25 @@ class HomeViewModel(private val core: HealthBookClient) : ViewModel() {
                 mutable.update { it.copy(message = message, dependentDialogOpen = false) }
             } catch (e: Exception) {
                 mutable.update { it.copy(message = e.toUiMessage(), dependentProblems = e.fieldProblems()) }
+            } finally {
+                mutable.update { it.copy(busy = false) }
+            }
+        }
+    }
+
+    /**
+     * Stops a recovery of the account that someone else asked for. It needs a passkey session:
+     * with an email-code session the core says so (sign in with the passkey first).
+     */
+    fun cancelRecovery() {
+        mutable.update { it.copy(busy = true) }
+        viewModelScope.launch {
+            try {
+                core.account().cancelRecovery()
+                mutable.update { it.copy(message = UiMessage(R.string.recovery_cancelled)) }
+                refresh()
+            } catch (e: Exception) {
+                mutable.update { it.copy(message = e.toUiMessage()) }
             } finally {
                 mutable.update { it.copy(busy = false) }
             }

@@ -5,56 +5,37 @@ import android.security.keystore.KeyGenParameterSpec
 import android.security.keystore.KeyProperties
 import android.util.Base64
 import java.security.KeyStore
-import java.time.Instant
-import java.util.UUID
 import javax.crypto.Cipher
 import javax.crypto.KeyGenerator
 import javax.crypto.SecretKey
 import javax.crypto.spec.GCMParameterSpec
-import org.json.JSONObject
 import vn.healthbook.core.TokenStore
-import vn.healthbook.domain.Assurance
-import vn.healthbook.domain.SessionGrant
 
 /**
- * The session token, encrypted with an AES key that never leaves Android Keystore (hardware-
- * backed where the phone has it). The ciphertext sits in private preferences that are
- * excluded from backups (see data_extraction_rules.xml).
+ * The session, encrypted with an AES key that never leaves Android Keystore (hardware-backed
+ * where the phone has it). The ciphertext sits in private preferences that are excluded from
+ * backups (see data_extraction_rules.xml). The text itself is the core's: this class seals it
+ * and never reads it.
  */
 class KeystoreTokenStore(context: Context) : TokenStore {
     private val prefs = context.getSharedPreferences("healthbook.session", Context.MODE_PRIVATE)
 
-    override fun load(): SessionGrant? {
+    override fun load(): String? {
         val sealed = prefs.getString(KEY_SESSION, null) ?: return null
-        return runCatching { decode(JSONObject(open(sealed))) }.getOrElse {
+        return runCatching { open(sealed) }.getOrElse {
             // A key invalidated by a lock-screen change cannot open the old session: sign in again.
             clear()
             null
         }
     }
 
-    override fun save(grant: SessionGrant) {
-        prefs.edit().putString(KEY_SESSION, seal(encode(grant).toString())).apply()
+    override fun save(session: String) {
+        prefs.edit().putString(KEY_SESSION, seal(session)).apply()
     }
 
     override fun clear() {
         prefs.edit().remove(KEY_SESSION).apply()
     }
-
-    private fun encode(grant: SessionGrant) = JSONObject()
-        .put("token", grant.token)
-        .put("session_id", grant.sessionId.toString())
-        .put("account_id", grant.accountId.toString())
-        .put("assurance", grant.assurance.name)
-        .put("expires_at", grant.expiresAt.toString())
-
-    private fun decode(json: JSONObject) = SessionGrant(
-        token = json.getString("token"),
-        sessionId = UUID.fromString(json.getString("session_id")),
-        accountId = UUID.fromString(json.getString("account_id")),
-        assurance = Assurance.valueOf(json.getString("assurance")),
-        expiresAt = Instant.parse(json.getString("expires_at")),
-    )
 
     private fun seal(plain: String): String {
         val cipher = Cipher.getInstance(TRANSFORMATION)

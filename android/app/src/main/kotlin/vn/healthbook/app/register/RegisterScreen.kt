@@ -22,18 +22,17 @@ import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import androidx.lifecycle.viewmodel.compose.viewModel
-import java.util.Locale
 import vn.healthbook.app.R
 import vn.healthbook.app.ui.common.FormField
 import vn.healthbook.app.ui.common.MessageText
+import vn.healthbook.app.ui.common.appLang
 import vn.healthbook.core.HealthBookClient
-import vn.healthbook.domain.Lang
+import vn.healthbook.core.codeLength
 import vn.healthbook.domain.Sex
 
 @Composable
 fun RegisterScreen(core: HealthBookClient, onRegistered: (String) -> Unit, onBack: () -> Unit) {
-    val lang = if (Locale.getDefault().language == "en") Lang.EN else Lang.VI
-    val model = viewModel { RegisterViewModel(core, lang) }
+    val model = viewModel { RegisterViewModel(core, appLang()) }
     val state by model.state.collectAsStateWithLifecycle()
     LaunchedEffect(state.registeredEmail) { state.registeredEmail?.let(onRegistered) }
     val form = state.form
@@ -77,7 +76,7 @@ fun VerifyEmailScreen(core: HealthBookClient, email: String, onVerified: () -> U
         Text(stringResource(R.string.verify_body, email))
         FormField(state.code, model::onCode, stringResource(R.string.code_label), null, KeyboardType.NumberPassword)
         MessageText(state.message)
-        Button(onClick = model::verify, enabled = !state.busy && state.code.length == 6, modifier = Modifier.fillMaxWidth()) {
+        Button(onClick = model::verify, enabled = !state.busy && state.code.length == codeLength().toInt(), modifier = Modifier.fillMaxWidth()) {
             Text(stringResource(R.string.verify_submit))
         }
     }

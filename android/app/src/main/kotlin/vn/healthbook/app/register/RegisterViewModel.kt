@@ -2,16 +2,19 @@ package vn.healthbook.app.register
 
 import androidx.lifecycle.ViewModel
 import androidx.lifecycle.viewModelScope
-import java.time.LocalDate
-import java.time.format.DateTimeParseException
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.update
 import kotlinx.coroutines.launch
 import vn.healthbook.app.ui.common.UiMessage
 import vn.healthbook.app.ui.common.fieldProblems
+import vn.healthbook.app.ui.common.problemsByField
 import vn.healthbook.app.ui.common.toUiMessage
 import vn.healthbook.core.HealthBookClient
+import vn.healthbook.core.InputException
+import vn.healthbook.core.codeDigits
+import vn.healthbook.core.nationalIdDigits
+import vn.healthbook.core.parseDate
 import vn.healthbook.domain.Lang
 import vn.healthbook.domain.RegisterRequest
 import vn.healthbook.domain.Sex
@@ -44,16 +47,13 @@ class RegisterViewModel(private val core: HealthBookClient, private val lang: La
     fun submit() {
         val form = state.value.form
         val date = try {
-            LocalDate.parse(form.dateOfBirth.trim())
-        } catch (_: DateTimeParseException) {
-            null
-        }
-        if (date == null) {
-            mutable.update { it.copy(problems = mapOf("date_of_birth" to "YYYY-MM-DD")) }
+            parseDate("date_of_birth", form.dateOfBirth)
+        } catch (e: InputException.Invalid) {
+            mutable.update { it.copy(problems = problemsByField(listOf(e.issue))) }
             return
         }
         val request = RegisterRequest(
-            nationalId = form.nationalId.filter(Char::isDigit),
+            nationalId = nationalIdDigits(form.nationalId),
             fullName = form.fullName,
             dateOfBirth = date,
             sex = form.sex,
@@ -64,7 +64,7 @@ class RegisterViewModel(private val core: HealthBookClient, private val lang: La
         // The same rules as the server, at once and offline: every field's problem together.
         val problems = core.auth().validateRegistration(request)
         if (problems.isNotEmpty()) {
-            mutable.update { state -> state.copy(problems = problems.groupBy { it.field }.mapValues { (_, p) -> p.joinToString("\n") { it.detail } }) }
+            mutable.update { it.copy(problems = problemsByField(problems)) }
             return
         }
         mutable.update { it.copy(busy = true, problems = emptyMap(), message = null) }
@@ -87,7 +87,7 @@ class VerifyEmailViewModel(private val core: HealthBookClient, private val email
     private val mutable = MutableStateFlow(VerifyState())
     val state: StateFlow<VerifyState> = mutable
 
-    fun onCode(value: String) = mutable.update { it.copy(code = value.filter(Char::isDigit).take(6), message = null) }
+    fun onCode(value: String) = mutable.update { it.copy(code = codeDigits(value), message = null) }
 
     fun verify() {
         mutable.update { it.copy(busy = true, message = null) }

@@ -30,6 +30,7 @@ import vn.healthbook.app.platform.CredentialManagerPasskeys
 import vn.healthbook.app.ui.common.FormField
 import vn.healthbook.app.ui.common.MessageText
 import vn.healthbook.core.HealthBookClient
+import vn.healthbook.core.codeLength
 
 @Composable
 fun SignInScreen(
@@ -67,7 +68,7 @@ fun SignInScreen(
         } else {
             Text(stringResource(R.string.code_sent, state.email, minutes))
             FormField(state.code, model::onCode, stringResource(R.string.code_label), null, KeyboardType.NumberPassword)
-            Button(onClick = model::signInWithCode, enabled = !state.busy && state.code.length == 6, modifier = Modifier.fillMaxWidth()) {
+            Button(onClick = model::signInWithCode, enabled = !state.busy && state.code.length == codeLength().toInt(), modifier = Modifier.fillMaxWidth()) {
                 Text(stringResource(R.string.sign_in))
             }
         }

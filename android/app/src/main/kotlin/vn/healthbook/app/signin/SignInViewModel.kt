@@ -10,6 +10,7 @@ import vn.healthbook.app.platform.CredentialManagerPasskeys
 import vn.healthbook.app.ui.common.UiMessage
 import vn.healthbook.app.ui.common.toUiMessage
 import vn.healthbook.core.HealthBookClient
+import vn.healthbook.core.codeDigits
 
 data class SignInState(
     val email: String = "",
@@ -26,7 +27,7 @@ class SignInViewModel(private val core: HealthBookClient) : ViewModel() {
     val state: StateFlow<SignInState> = mutable
 
     fun onEmail(value: String) = mutable.update { it.copy(email = value.trim(), message = null) }
-    fun onCode(value: String) = mutable.update { it.copy(code = value.filter(Char::isDigit).take(6), message = null) }
+    fun onCode(value: String) = mutable.update { it.copy(code = codeDigits(value), message = null) }
 
     /** A discoverable sign-in: the platform offers the passkeys it holds for HealthBook. */
     fun signInWithPasskey(passkeys: CredentialManagerPasskeys) = run {

@@ -37,14 +37,17 @@ fun FormField(
 fun MessageText(message: UiMessage?) {
     if (message == null) return
     Text(
-        text = stringResource(message.text, *message.args.toTypedArray()),
+        text = messageString(message),
         color = MaterialTheme.colorScheme.error,
         style = MaterialTheme.typography.bodyMedium,
     )
 }
 
 @Composable
-fun messageString(message: UiMessage): String = stringResource(message.text, *message.args.toTypedArray())
+fun messageString(message: UiMessage): String = when (message) {
+    is UiMessage.Text -> message.text
+    is UiMessage.Resource -> stringResource(message.text, *message.args.toTypedArray())
+}
 
 @Composable
 fun pendingString(count: Int): String = pluralStringResource(vn.healthbook.app.R.plurals.home_pending, count, count)

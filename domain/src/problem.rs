@@ -1,0 +1,339 @@
+//! The vocabulary of problems: every stable `code` the server puts in an
+//! `application/problem+json` body, each with what to tell a person in either language.
+//!
+//! The codes are defined here once. The server renders them; the mobile core matches on them
+//! and hands the apps the message, so no app carries a sentence of its own for a code. A code
+//! never changes meaning once published: apps switch on it. Codes of single fields (the
+//! `errors[].code` of a 422, such as `national_id_invalid`) belong to the rule that checks the
+//! field, through [`crate::Localized`].
+
+use crate::i18n::{Lang, Localized};
+use std::fmt;
+
+/// Declares the codes in one table, so that the code, its variant and its messages cannot
+/// drift apart.
+macro_rules! problem_codes {
+    ($( $(#[$doc:meta])* $variant:ident = $code:literal, vi: $vi:literal, en: $en:literal; )*) => {
+        /// A stable problem code. [`ProblemCode::as_str`] is what travels; [`ProblemCode::parse`]
+        /// reads it back (a code this build does not know is `None`, never an error: servers
+        /// are newer than apps).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ProblemCode {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl ProblemCode {
+            /// Every code, in the order of the table.
+            pub const ALL: &'static [ProblemCode] = &[ $( ProblemCode::$variant, )* ];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( ProblemCode::$variant => $code, )*
+                }
+            }
+
+            /// What to tell a person, in their language.
+            pub fn message(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $(
+                        (ProblemCode::$variant, Lang::Vi) => $vi,
+                        (ProblemCode::$variant, Lang::En) => $en,
+                    )*
+                }
+            }
+        }
+    };
+}
+
+problem_codes! {
+    // The request as a whole, whatever the route.
+    BadRequest = "bad_request",
+        vi: "Yêu cầu không hợp lệ.",
+        en: "The request is not valid.";
+    /// A 422 whose `errors` name each invalid field.
+    ValidationFailed = "validation_failed",
+        vi: "Dữ liệu gửi lên không hợp lệ. Xem chi tiết từng trường.",
+        en: "The request is not valid. See the errors of each field.";
+    /// The body is not JSON; the server's detail names the line and column.
+    MalformedJson = "malformed_json",
+        vi: "JSON không hợp lệ.",
+        en: "Malformed JSON.";
+    /// Also the answer for what the caller may not see: it must not learn that it exists.
+    NotFound = "not_found",
+        vi: "Không tìm thấy tài nguyên được yêu cầu.",
+        en: "The requested resource was not found.";
+    MethodNotAllowed = "method_not_allowed",
+        vi: "Phương thức HTTP này không được hỗ trợ tại địa chỉ này.",
+        en: "This HTTP method is not allowed here.";
+    PayloadTooLarge = "payload_too_large",
+        vi: "Nội dung yêu cầu quá lớn.",
+        en: "The request body is too large.";
+    RequestTimeout = "request_timeout",
+        vi: "Yêu cầu xử lý quá lâu và đã bị dừng.",
+        en: "The request took too long and was stopped.";
+    UnsupportedMediaType = "unsupported_media_type",
+        vi: "Kiểu nội dung không được hỗ trợ; hãy gửi application/json.",
+        en: "Unsupported content type; send application/json.";
+    IdempotencyKeyReused = "idempotency_key_reused",
+        vi: "Idempotency-Key này đã được dùng cho một yêu cầu khác.",
+        en: "This Idempotency-Key was already used for a different request.";
+    /// A write lost a race for a unique number or address.
+    UniqueViolation = "unique_violation",
+        vi: "Thông tin này vừa được đăng ký. Vui lòng thử lại.",
+        en: "This was just registered. Please try again.";
+    InternalError = "internal_error",
+        vi: "Đã có lỗi ngoài dự kiến. Vui lòng thử lại sau.",
+        en: "Something went wrong on our side. Please try again later.";
+    /// The database, the cache or the registry cannot be reached; see
+    /// [`service_unavailable_message`] for the form that names which.
+    ServiceUnavailable = "service_unavailable",
+        vi: "Dịch vụ tạm thời không sẵn sàng. Vui lòng thử lại sau.",
+        en: "The service is temporarily unavailable. Please try again later.";
+    /// `/ready`: a dependency of the process is down.
+    NotReady = "not_ready",
+        vi: "Dịch vụ chưa sẵn sàng.",
+        en: "The service is not ready.";
+
+    // Identity and access.
+    Unauthenticated = "unauthenticated",
+        vi: "Phiên đăng nhập không hợp lệ hoặc đã hết hạn. Vui lòng đăng nhập lại.",
+        en: "Your session is missing, expired or revoked. Please sign in again.";
+    /// Health data and staff actions need a session opened with a passkey.
+    StepUpRequired = "step_up_required",
+        vi: "Thao tác này cần đăng nhập bằng khóa truy cập (passkey).",
+        en: "This needs a session opened with a passkey.";
+    Forbidden = "forbidden",
+        vi: "Bạn không có quyền thực hiện thao tác này.",
+        en: "You are not allowed to do this.";
+    /// Wrong, expired, used or exhausted: one answer for all, on purpose.
+    InvalidCode = "invalid_code",
+        vi: "Mã không đúng, đã hết hạn hoặc đã được dùng. Hãy yêu cầu mã mới.",
+        en: "The code is wrong, expired or already used. Ask for a new one.";
+    AccountLocked = "account_locked",
+        vi: "Tài khoản đang bị khóa. Vui lòng thử lại sau hoặc liên hệ bộ phận hỗ trợ.",
+        en: "The account is locked. Try again later or contact support.";
+    PasskeyRejected = "passkey_rejected",
+        vi: "Không xác thực được khóa truy cập. Vui lòng thử lại.",
+        en: "The passkey could not be verified. Please try again.";
+    /// Staff administration only: a citizen's registration never says an address is taken.
+    EmailAlreadyRegistered = "email_already_registered",
+        vi: "Địa chỉ email này đã được dùng cho một tài khoản khác.",
+        en: "This email address is already used by another account.";
+    EmailNotVerified = "email_not_verified",
+        vi: "Hãy xác minh địa chỉ email trước.",
+        en: "Verify your email address first.";
+    LastPasskey = "last_passkey",
+        vi: "Không thể xóa khóa truy cập cuối cùng. Hãy thêm khóa khác trước.",
+        en: "The last passkey cannot be removed. Add another one first.";
+    RateLimited = "rate_limited",
+        vi: "Bạn đã thử quá nhiều lần. Vui lòng đợi rồi thử lại.",
+        en: "Too many attempts. Please wait and try again.";
+    RegistryMismatch = "registry_mismatch",
+        vi: "Thông tin không khớp với Cơ sở dữ liệu quốc gia về dân cư.",
+        en: "The details do not match the national population database.";
+    RegistryUnavailable = "registry_unavailable",
+        vi: "Không kết nối được Cơ sở dữ liệu quốc gia về dân cư. Vui lòng thử lại sau.",
+        en: "The national population database cannot be reached. Please try again later.";
+    TooManyGuardians = "too_many_guardians",
+        vi: "Một trẻ có tối đa hai người giám hộ.",
+        en: "A child can have at most two guardians.";
+    RecoveryNotReady = "recovery_not_ready",
+        vi: "Yêu cầu khôi phục đang trong thời gian chờ để chủ tài khoản có thể hủy nếu không phải họ. Vui lòng thử lại sau.",
+        en: "The recovery is waiting, so that the owner can cancel it if it was not them. Try again later.";
+    RecoveryInvalid = "recovery_invalid",
+        vi: "Yêu cầu khôi phục không tồn tại, đã bị hủy, đã hết hạn hoặc đã được dùng.",
+        en: "The recovery is unknown, cancelled, expired or already completed.";
+
+    // Support staff.
+    SecondOfficerRequired = "second_officer_required",
+        vi: "Yêu cầu này cần một cán bộ hỗ trợ khác phê duyệt.",
+        en: "Another support officer must approve this request.";
+    ApprovalNotPending = "approval_not_pending",
+        vi: "Yêu cầu này đã được xử lý hoặc đã hết hạn.",
+        en: "This request was already decided or has expired.";
+    AlreadyVerified = "already_verified",
+        vi: "Địa chỉ email này đã được xác minh.",
+        en: "This address is already verified.";
+
+    // Booking.
+    SlotNotFound = "slot_not_found",
+        vi: "Không tìm thấy khung giờ này.",
+        en: "There is no such slot.";
+    SlotFull = "slot_full",
+        vi: "Khung giờ này đã hết chỗ. Hãy chọn khung giờ khác.",
+        en: "This slot is full. Please choose another one.";
+    SlotClosed = "slot_closed",
+        vi: "Khung giờ này đã đóng (ngày nghỉ hoặc cơ sở tạm ngừng).",
+        en: "This slot is closed (a holiday or a closure).";
+    SlotInPast = "slot_in_past",
+        vi: "Khung giờ này đã qua.",
+        en: "This slot is in the past.";
+    WrongService = "wrong_service",
+        vi: "Khung giờ này thuộc dịch vụ khác.",
+        en: "This slot is for another service.";
+    WrongFacility = "wrong_facility",
+        vi: "Chỉ đổi lịch sang khung giờ cùng cơ sở.",
+        en: "An appointment can only move to a slot of the same facility.";
+    SameSlot = "same_slot",
+        vi: "Lịch hẹn đã ở khung giờ này.",
+        en: "The appointment is already in this slot.";
+    AlreadyBooked = "already_booked",
+        vi: "Người này đã đặt khung giờ này rồi.",
+        en: "This person already holds a booking in this slot.";
+    /// See [`too_many_appointments_message`] for the form that names the cap.
+    TooManyAppointments = "too_many_appointments",
+        vi: "Người này đã giữ số lịch hẹn sắp tới tối đa.",
+        en: "This person already holds the most upcoming appointments allowed.";
+    AppointmentNotActive = "appointment_not_active",
+        vi: "Lịch hẹn này không còn hiệu lực (đã hủy, đã tiếp đón hoặc vắng mặt).",
+        en: "This appointment is no longer active (cancelled, checked in or missed).";
+    CancellationTooLate = "cancellation_too_late",
+        vi: "Đã quá thời hạn hủy hoặc đổi lịch hẹn này.",
+        en: "It is too late to cancel or reschedule this appointment.";
+    CheckInNotToday = "check_in_not_today",
+        vi: "Chỉ có thể tiếp đón vào đúng ngày hẹn.",
+        en: "Check-in is only possible on the day of the appointment.";
+    NoShowTooEarly = "no_show_too_early",
+        vi: "Chỉ ghi nhận vắng mặt sau giờ hẹn.",
+        en: "A no-show can only be recorded after the appointment time.";
+    ScheduleConflict = "schedule_conflict",
+        vi: "Lịch trùng giờ với một lịch khác của cùng phòng hoặc cùng người hành nghề.",
+        en: "The schedule overlaps another schedule of the same room or practitioner.";
+    /// Sessions of one schedule overlap each other; the `errors` name them.
+    ScheduleOverlap = "schedule_overlap",
+        vi: "Các buổi trong lịch bị trùng giờ nhau.",
+        en: "Sessions of the schedule overlap.";
+    ServiceNotOffered = "service_not_offered",
+        vi: "Cơ sở không cung cấp dịch vụ này.",
+        en: "The facility does not offer this service.";
+    UnknownPractitioner = "unknown_practitioner",
+        vi: "Người hành nghề không làm việc tại cơ sở này.",
+        en: "The practitioner does not work at this facility.";
+    UnknownRoom = "unknown_room",
+        vi: "Cơ sở không có phòng này.",
+        en: "The facility has no such room.";
+    UnknownSchedule = "unknown_schedule",
+        vi: "Cơ sở không có lịch này.",
+        en: "The facility has no such schedule.";
+    FacilityCodeTaken = "facility_code_taken",
+        vi: "Mã cơ sở này đã được dùng.",
+        en: "This facility code is already in use.";
+    LicenceNumberTaken = "licence_number_taken",
+        vi: "Số chứng chỉ hành nghề này đã có.",
+        en: "This licence number is already registered.";
+
+    // Certificates.
+    CertificateOutlivesSigner = "certificate_outlives_signer",
+        vi: "Chứng nhận không thể có hiệu lực lâu hơn chứng thư của khóa ký.",
+        en: "A certificate cannot stay valid longer than its signer's certificate.";
+    CertificateTypeNotAllowed = "certificate_type_not_allowed",
+        vi: "Khóa ký hiện tại không được phép ký loại chứng nhận này.",
+        en: "The current signing key may not sign this type of certificate.";
+    CertificateSchemaViolation = "certificate_schema_violation",
+        vi: "Dữ liệu chứng nhận không theo đúng lược đồ DCC.",
+        en: "The certificate's data does not follow the DCC schema.";
+}
+
+impl ProblemCode {
+    /// The code of a problem body; `None` for one this build does not know.
+    pub fn parse(code: &str) -> Option<ProblemCode> {
+        ProblemCode::ALL
+            .iter()
+            .copied()
+            .find(|known| known.as_str() == code)
+    }
+}
+
+impl fmt::Display for ProblemCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Localized for ProblemCode {
+    fn code(&self) -> &'static str {
+        self.as_str()
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        ProblemCode::message(*self, lang).to_owned()
+    }
+}
+
+/// `too_many_appointments` naming the cap the booking policy sets.
+pub fn too_many_appointments_message(limit: u32, lang: Lang) -> String {
+    match lang {
+        Lang::Vi => format!("Mỗi người được giữ tối đa {limit} lịch hẹn sắp tới."),
+        Lang::En => format!("A person may hold at most {limit} upcoming appointments."),
+    }
+}
+
+/// `service_unavailable` naming what cannot be reached (`database`, `cache`).
+pub fn service_unavailable_message(what: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Vi => format!("Dịch vụ tạm thời không sẵn sàng ({what}). Vui lòng thử lại sau."),
+        Lang::En => {
+            format!("The service is temporarily unavailable ({what}). Please try again later.")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_code_reads_back_as_itself() {
+        for &code in ProblemCode::ALL {
+            assert_eq!(ProblemCode::parse(code.as_str()), Some(code), "{code:?}");
+            assert_eq!(code.to_string(), code.as_str());
+        }
+    }
+
+    #[test]
+    fn no_two_codes_share_a_string() {
+        let strings: HashSet<&str> = ProblemCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(strings.len(), ProblemCode::ALL.len());
+    }
+
+    #[test]
+    fn codes_are_snake_case() {
+        for &code in ProblemCode::ALL {
+            let text = code.as_str();
+            assert!(
+                !text.is_empty()
+                    && !text.starts_with('_')
+                    && !text.ends_with('_')
+                    && text.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_code_has_a_message_in_both_languages() {
+        for &code in ProblemCode::ALL {
+            let (vi, en) = (code.message(Lang::Vi), code.message(Lang::En));
+            assert!(!vi.is_empty() && !en.is_empty(), "{code}");
+            assert_ne!(vi, en, "{code} is not translated");
+        }
+    }
+
+    #[test]
+    fn an_unknown_code_is_none_not_a_guess() {
+        assert_eq!(ProblemCode::parse("slot_full"), Some(ProblemCode::SlotFull));
+        assert_eq!(ProblemCode::parse("SLOT_FULL"), None);
+        assert_eq!(ProblemCode::parse("something_newer"), None);
+        assert_eq!(ProblemCode::parse(""), None);
+    }
+
+    #[test]
+    fn the_particular_forms_name_what_they_are_given() {
+        assert_eq!(
+            too_many_appointments_message(5, Lang::Vi),
+            "Mỗi người được giữ tối đa 5 lịch hẹn sắp tới."
+        );
+        assert!(service_unavailable_message("database", Lang::En).contains("(database)"));
+    }
+}

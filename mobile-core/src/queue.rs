@@ -1,0 +1,151 @@
+//! Actions a phone may take without network: each is sent at once when it can be, and
+//! otherwise kept, with the idempotency key its first attempt carried, for `offline().sync()`.
+//!
+//! Each area supplies how its action is sent ([`Deliver`]); [`send_or_queue`] is the one
+//! first attempt, and the sync sends what was kept through the same [`Deliver`], so every
+//! request is written once, in its area.
+
+use crate::Timestamp;
+use crate::context::Core;
+use crate::error::CoreError;
+use crate::store::QueuedAction;
+use healthbook_domain::account::AddDependentRequest;
+use healthbook_domain::booking::{Appointment, BookAppointmentRequest, Slot};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// An action taken while offline. Stored as JSON in the outbox: a variant's shape may grow
+/// optional fields only, since a phone may hold actions queued by an older app version.
+#[derive(Debug, Clone, Serialize, Deserialize, uniffi::Enum)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OfflineAction {
+    AddDependent {
+        request: AddDependentRequest,
+    },
+    /// A booking; `slot` is the slot as it was listed, for the "waiting to be sent" line.
+    BookAppointment {
+        request: BookAppointmentRequest,
+        slot: Slot,
+    },
+}
+
+/// A queued action, as the app lists it ("waiting to be sent").
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct PendingAction {
+    pub id: Uuid,
+    pub action: OfflineAction,
+    pub queued_at: Timestamp,
+    /// Attempts that failed for a reason that may pass (server busy); 0 while simply offline.
+    pub attempts: u32,
+    /// The problem code of the last such failure.
+    pub last_error: Option<String>,
+}
+
+impl From<QueuedAction<OfflineAction>> for PendingAction {
+    fn from(queued: QueuedAction<OfflineAction>) -> PendingAction {
+        PendingAction {
+            id: queued.id,
+            action: queued.action,
+            queued_at: queued.queued_at,
+            attempts: queued.attempts,
+            last_error: queued.last_error,
+        }
+    }
+}
+
+/// How the server settled one action.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a value handed across the FFI boundary once, never kept in bulk; uniffi records cannot be boxed"
+)]
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum ActionResult {
+    Applied,
+    /// A queued booking went through: here is the appointment (now cached too).
+    Booked {
+        appointment: Appointment,
+    },
+    /// A queued booking found its slot full meanwhile: the citizen picks another.
+    SlotFull {
+        detail: String,
+    },
+    /// The account changed meanwhile (the dependent was added elsewhere, the slot closed or
+    /// started, the person already holds that slot…); `code` says how.
+    Conflict {
+        code: String,
+        detail: String,
+    },
+    /// The action broke a rule that changed since it was queued.
+    Invalid {
+        issues: Vec<healthbook_domain::FieldIssue>,
+    },
+    /// Refused for another reason (a passkey session needed, not allowed).
+    Refused {
+        code: String,
+        detail: String,
+    },
+}
+
+/// An area's action: how it is sent and what its answer means.
+pub(crate) trait Deliver {
+    /// What the area makes of the server's answer (cached by `deliver` already).
+    type Delivered;
+
+    /// Sends the action with `key`, the idempotency key it keeps for life, so that a replay
+    /// returns the first answer instead of acting twice; caches what the answer holds.
+    async fn deliver(&self, core: &Core, key: Uuid) -> Result<Self::Delivered, CoreError>;
+
+    /// What a sync reports once the action went through.
+    fn applied(delivered: Self::Delivered) -> ActionResult;
+
+    /// The action as the queue keeps it.
+    fn queued(self) -> OfflineAction;
+}
+
+/// What became of an action: sent now, or kept until the network is back.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "returned once per call and turned at once into the area's outcome"
+)]
+pub(crate) enum Sent<T> {
+    Now(T),
+    Queued(PendingAction),
+}
+
+/// Sends `action` now; when the network fails (after the retries), keeps it with the key the
+/// attempt carried: if that attempt did reach the server, the replay cannot act twice.
+pub(crate) async fn send_or_queue<A: Deliver>(
+    core: &Core,
+    action: A,
+) -> Result<Sent<A::Delivered>, CoreError> {
+    let account_id = core.account_id()?;
+    let key = Uuid::new_v4();
+    match action.deliver(core, key).await {
+        Ok(delivered) => Ok(Sent::Now(delivered)),
+        Err(CoreError::Network(_)) => {
+            let pending = enqueue(core, account_id, action.queued(), key).await?;
+            Ok(Sent::Queued(pending))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+async fn enqueue(
+    core: &Core,
+    account_id: Uuid,
+    action: OfflineAction,
+    idempotency_key: Uuid,
+) -> Result<PendingAction, CoreError> {
+    let queued_at = core.clock.now();
+    let stored = action.clone();
+    let id = core
+        .store(move |store| store.enqueue(account_id, &stored, idempotency_key, queued_at))
+        .await?;
+    Ok(PendingAction {
+        id,
+        action,
+        queued_at,
+        attempts: 0,
+        last_error: None,
+    })
+}
