@@ -79,8 +79,8 @@ problem_codes! {
         en: "This Idempotency-Key was already used for a different request.";
     /// A write lost a race for a unique number or address.
     UniqueViolation = "unique_violation",
-        vi: "Thông tin này vừa được đăng ký. Vui lòng thử lại.",
-        en: "This was just registered. Please try again.";
+        vi: "Yêu cầu khác vừa ghi cùng dữ liệu này. Vui lòng thử lại.",
+        en: "Another request just wrote the same data. Please try again.";
     InternalError = "internal_error",
         vi: "Đã có lỗi ngoài dự kiến. Vui lòng thử lại sau.",
         en: "Something went wrong on our side. Please try again later.";

@@ -8,7 +8,7 @@
 //! the first time it answers.
 
 use crate::db;
-use crate::error::{ApiError, Text};
+use crate::error::ApiError;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -84,16 +84,9 @@ fn needs_database(path: &str) -> bool {
 /// found the database unreachable.
 pub async fn guard(State(circuit): State<Circuit>, request: Request, next: Next) -> Response {
     if circuit.is_open() && needs_database(request.uri().path()) {
-        return ApiError::new(
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            "service_unavailable",
-            Text::new(
-                "Dịch vụ tạm thời không sẵn sàng (database). Vui lòng thử lại sau.",
-                "The service is temporarily unavailable (database). Please try again later.",
-            ),
-        )
-        .with_retry_after(PROBE_EVERY)
-        .into_response();
+        return ApiError::unavailable_now("database")
+            .with_retry_after(PROBE_EVERY)
+            .into_response();
     }
     let response = next.run(request).await;
     if response.extensions().get::<DatabaseUnreachable>().is_some() {

@@ -9,6 +9,7 @@ use crate::db_circuit::{DatabaseUnreachable, is_unreachable};
 use crate::http::field_text::{ECHO_LIMIT, capped};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use healthbook_domain::problem::{ProblemCode, service_unavailable_message};
 use healthbook_domain::{Lang, Localized};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -66,8 +67,23 @@ impl FieldError {
         }
     }
 
+    /// Every field issue a domain check found, as one 422.
+    pub fn all(issues: Vec<healthbook_domain::FieldIssue>) -> Vec<FieldError> {
+        issues.into_iter().map(FieldError::from).collect()
+    }
+
     pub fn from_localized(field: impl Into<String>, error: &dyn Localized) -> FieldError {
         FieldError::new(field, error.code(), Text::of(error))
+    }
+}
+
+impl From<healthbook_domain::FieldIssue> for FieldError {
+    fn from(issue: healthbook_domain::FieldIssue) -> FieldError {
+        FieldError::new(
+            issue.field,
+            issue.code,
+            Text::new(issue.message_vi, issue.message_en),
+        )
     }
 }
 
@@ -83,10 +99,17 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, detail: Text) -> ApiError {
+    /// The problem `code` with the message the vocabulary gives it (`domain::problem`).
+    pub fn new(status: StatusCode, code: ProblemCode) -> ApiError {
+        ApiError::with_detail(status, code, Text::of(&code))
+    }
+
+    /// The problem `code` with a message that names a particular (what is unavailable, the
+    /// limit that was reached).
+    pub fn with_detail(status: StatusCode, code: ProblemCode, detail: Text) -> ApiError {
         ApiError {
             status,
-            code,
+            code: code.as_str(),
             detail,
             fields: Vec::new(),
             retry_after: None,
@@ -113,48 +136,37 @@ impl ApiError {
     pub fn internal(source: impl Into<anyhow::Error>) -> ApiError {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
-            Text::new(
-                "Đã có lỗi ngoài dự kiến. Vui lòng thử lại sau.",
-                "Something went wrong on our side. Please try again later.",
-            ),
+            ProblemCode::InternalError,
         )
         .with_source(source)
     }
 
     pub fn unavailable(what: &str, source: impl Into<anyhow::Error>) -> ApiError {
-        ApiError::new(
+        ApiError::unavailable_now(what).with_source(source)
+    }
+
+    /// `what` cannot be reached; the client may retry shortly.
+    pub fn unavailable_now(what: &str) -> ApiError {
+        ApiError::with_detail(
             StatusCode::SERVICE_UNAVAILABLE,
-            "service_unavailable",
+            ProblemCode::ServiceUnavailable,
             Text::new(
-                format!("Dịch vụ tạm thời không sẵn sàng ({what}). Vui lòng thử lại sau."),
-                format!("The service is temporarily unavailable ({what}). Please try again later."),
+                service_unavailable_message(what, Lang::Vi),
+                service_unavailable_message(what, Lang::En),
             ),
         )
-        .with_source(source)
         .with_retry_after(Duration::from_secs(5))
     }
 
     /// Also what a caller gets for an id it may not see: it must not learn that the id exists.
     pub fn not_found() -> ApiError {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            Text::new(
-                "Không tìm thấy tài nguyên được yêu cầu.",
-                "The requested resource was not found.",
-            ),
-        )
+        ApiError::new(StatusCode::NOT_FOUND, ProblemCode::NotFound)
     }
 
     pub fn validation(fields: Vec<FieldError>) -> ApiError {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            Text::new(
-                "Dữ liệu gửi lên không hợp lệ. Xem chi tiết từng trường.",
-                "The request is not valid. See the errors of each field.",
-            ),
+            ProblemCode::ValidationFailed,
         )
         .with_fields(fields)
     }
@@ -163,55 +175,28 @@ impl ApiError {
         ApiError::validation(vec![FieldError::from_localized(field, error)])
     }
 
-    pub fn bad_request(code: &'static str, detail: Text) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, code, detail)
+    pub fn bad_request(code: ProblemCode) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, code)
     }
 
-    pub fn conflict(code: &'static str, detail: Text) -> ApiError {
-        ApiError::new(StatusCode::CONFLICT, code, detail)
+    pub fn conflict(code: ProblemCode) -> ApiError {
+        ApiError::new(StatusCode::CONFLICT, code)
     }
 
     /// The problem for a bare error status produced by a layer (timeout, body limit, routing).
     pub fn from_status(status: StatusCode) -> ApiError {
-        let (code, detail) = match status {
+        let code = match status {
             StatusCode::NOT_FOUND => return ApiError::not_found(),
-            StatusCode::METHOD_NOT_ALLOWED => (
-                "method_not_allowed",
-                Text::new(
-                    "Phương thức HTTP này không được hỗ trợ tại địa chỉ này.",
-                    "This HTTP method is not allowed here.",
-                ),
-            ),
-            StatusCode::PAYLOAD_TOO_LARGE => (
-                "payload_too_large",
-                Text::new(
-                    "Nội dung yêu cầu quá lớn.",
-                    "The request body is too large.",
-                ),
-            ),
-            StatusCode::REQUEST_TIMEOUT => (
-                "request_timeout",
-                Text::new(
-                    "Yêu cầu xử lý quá lâu và đã bị dừng.",
-                    "The request took too long and was stopped.",
-                ),
-            ),
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => (
-                "unsupported_media_type",
-                Text::new(
-                    "Kiểu nội dung không được hỗ trợ; hãy gửi application/json.",
-                    "Unsupported content type; send application/json.",
-                ),
-            ),
+            StatusCode::METHOD_NOT_ALLOWED => ProblemCode::MethodNotAllowed,
+            StatusCode::PAYLOAD_TOO_LARGE => ProblemCode::PayloadTooLarge,
+            StatusCode::REQUEST_TIMEOUT => ProblemCode::RequestTimeout,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ProblemCode::UnsupportedMediaType,
             status if status.is_server_error() => {
                 return ApiError::internal(anyhow::anyhow!("{status}"));
             }
-            _ => (
-                "bad_request",
-                Text::new("Yêu cầu không hợp lệ.", "The request is not valid."),
-            ),
+            _ => ProblemCode::BadRequest,
         };
-        ApiError::new(status, code, detail)
+        ApiError::new(status, code)
     }
 }
 
@@ -225,13 +210,7 @@ impl From<sea_orm::DbErr> for ApiError {
         ) {
             // Two requests raced for one unique value and the database chose: the loser may
             // retry (registration does, once, to be answered like any late-comer).
-            ApiError::conflict(
-                "unique_violation",
-                Text::new(
-                    "Yêu cầu khác vừa ghi cùng dữ liệu này. Vui lòng thử lại.",
-                    "Another request just wrote the same data. Please try again.",
-                ),
-            )
+            ApiError::conflict(ProblemCode::UniqueViolation)
         } else {
             ApiError::internal(error)
         }

@@ -10,11 +10,12 @@ use crate::auth::actor::Actor;
 use crate::auth::audit::{self, Event, Record};
 use crate::auth::staff;
 use crate::authz::{Action, Resource};
-use crate::error::{ApiError, ApiResult, Text};
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use chrono::{DateTime, Duration, Utc};
+use healthbook_domain::problem::ProblemCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
@@ -88,13 +89,7 @@ pub struct Approval {
 }
 
 fn not_pending() -> ApiError {
-    ApiError::conflict(
-        "approval_not_pending",
-        Text::new(
-            "Yêu cầu này đã được xử lý hoặc đã hết hạn.",
-            "This request was already decided or has expired.",
-        ),
-    )
+    ApiError::conflict(ProblemCode::ApprovalNotPending)
 }
 
 fn view(row: approval::Model, now: DateTime<Utc>) -> Result<Approval, ApiError> {

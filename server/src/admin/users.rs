@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use healthbook_domain::account::{RoleGrant, StaffRole, check_full_name, mask_national_id};
 use healthbook_domain::ids::{EmailAddress, NationalId};
+use healthbook_domain::problem::ProblemCode;
 use healthbook_domain::{Lang, Sensitive};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -368,13 +369,7 @@ pub async fn resend_verification(
     support(&state, &actor).await?;
     let account = load(&state, uid).await?;
     if account.email_verified_at.is_some() || account.kind != "citizen" {
-        return Err(ApiError::conflict(
-            "already_verified",
-            Text::new(
-                "Địa chỉ email này đã được xác minh.",
-                "This address is already verified.",
-            ),
-        ));
+        return Err(ApiError::conflict(ProblemCode::AlreadyVerified));
     }
     let now = state.clock.now();
     let txn = state.db.begin().await?;

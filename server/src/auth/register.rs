@@ -8,7 +8,7 @@ use super::error::AuthError;
 use super::holders::{self, Claim, Claimant, Holder};
 use super::registry::RegistryAnswer;
 use super::{limits, mails};
-use crate::error::{ApiError, ApiResult, FieldError, Text};
+use crate::error::{ApiError, ApiResult, FieldError};
 use crate::http::ValidJson;
 use crate::http::idempotency::{self, IdempotencyKey, NextAction};
 use crate::mail;
@@ -28,18 +28,7 @@ use uuid::Uuid;
 
 /// Field issues from the domain checks, as a 422.
 pub fn invalid(issues: Vec<FieldIssue>) -> ApiError {
-    ApiError::validation(
-        issues
-            .into_iter()
-            .map(|issue| {
-                FieldError::new(
-                    issue.field,
-                    issue.code,
-                    Text::new(issue.message_vi, issue.message_en),
-                )
-            })
-            .collect(),
-    )
+    ApiError::validation(FieldError::all(issues))
 }
 
 /// Registers a citizen: one account per identification number. The population registry

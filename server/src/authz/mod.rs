@@ -20,11 +20,12 @@ pub mod scope;
 use crate::auth::actor::{AccountKind, Actor};
 use crate::auth::entities::guardianship;
 use crate::auth::error::AuthError;
-use crate::error::{ApiError, Text};
+use crate::error::ApiError;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use healthbook_domain::account::{Assurance, RoleGrant, StaffRole};
 use healthbook_domain::admin::AdminUnit;
+use healthbook_domain::problem::ProblemCode;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -162,14 +163,7 @@ fn gate(actor: &Actor, action: Action) -> Result<(), ApiError> {
 
 /// What a support officer gets for approving their own request.
 fn second_officer_required() -> ApiError {
-    ApiError::new(
-        StatusCode::FORBIDDEN,
-        "second_officer_required",
-        Text::new(
-            "Yêu cầu này cần một cán bộ hỗ trợ khác phê duyệt.",
-            "Another support officer must approve this request.",
-        ),
-    )
+    ApiError::new(StatusCode::FORBIDDEN, ProblemCode::SecondOfficerRequired)
 }
 
 /// Reached through [`crate::state::AppState::authorize`], which supplies the Việt Nam date.

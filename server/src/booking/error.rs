@@ -2,8 +2,9 @@
 
 use crate::error::{ApiError, FieldError, Text};
 use axum::http::StatusCode;
-use healthbook_domain::Localized;
+use healthbook_domain::Lang;
 use healthbook_domain::booking::{Issue, Refusal, TimeRule};
+use healthbook_domain::problem::{ProblemCode, too_many_appointments_message};
 use sea_orm::{DbErr, SqlErr};
 
 #[derive(Debug, thiserror::Error)]
@@ -86,16 +87,7 @@ pub fn on_unique(error: DbErr, constraint_hint: &str, instead: BookingError) -> 
 }
 
 fn fields(issues: Vec<Issue>) -> Vec<FieldError> {
-    issues
-        .into_iter()
-        .map(|issue| {
-            FieldError::new(
-                issue.field,
-                issue.code,
-                Text::new(issue.message_vi, issue.message_en),
-            )
-        })
-        .collect()
+    FieldError::all(issues)
 }
 
 fn invalid_request(issues: Vec<Issue>) -> ApiError {
@@ -103,11 +95,7 @@ fn invalid_request(issues: Vec<Issue>) -> ApiError {
     if issues.iter().any(|i| i.code == "schedule_overlap") {
         return ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "schedule_overlap",
-            Text::new(
-                "Các buổi trong lịch bị trùng giờ nhau.",
-                "Sessions of the schedule overlap.",
-            ),
+            ProblemCode::ScheduleOverlap,
         )
         .with_fields(fields(issues));
     }
@@ -125,134 +113,35 @@ impl From<BookingError> for ApiError {
             other => other,
         };
         let (status, code, text) = match &error {
-            SlotNotFound => (
-                StatusCode::NOT_FOUND,
-                "slot_not_found",
-                Text::new("Không tìm thấy khung giờ này.", "There is no such slot."),
-            ),
-            SlotFull => (
-                conflict,
-                "slot_full",
-                Text::new(
-                    "Khung giờ này đã hết chỗ. Hãy chọn khung giờ khác.",
-                    "This slot is full. Please choose another one.",
-                ),
-            ),
-            SlotClosed => (
-                conflict,
-                "slot_closed",
-                Text::new(
-                    "Khung giờ này đã đóng (ngày nghỉ hoặc cơ sở tạm ngừng).",
-                    "This slot is closed (a holiday or a closure).",
-                ),
-            ),
-            WrongService => (
-                invalid,
-                "wrong_service",
-                Text::new(
-                    "Khung giờ này thuộc dịch vụ khác.",
-                    "This slot is for another service.",
-                ),
-            ),
-            WrongFacility => (
-                invalid,
-                "wrong_facility",
-                Text::new(
-                    "Chỉ đổi lịch sang khung giờ cùng cơ sở.",
-                    "An appointment can only move to a slot of the same facility.",
-                ),
-            ),
-            SameSlot => (
-                invalid,
-                "same_slot",
-                Text::new(
-                    "Lịch hẹn đã ở khung giờ này.",
-                    "The appointment is already in this slot.",
-                ),
-            ),
-            AlreadyBooked => (
-                conflict,
-                "already_booked",
-                Text::new(
-                    "Người này đã đặt khung giờ này rồi.",
-                    "This person already holds a booking in this slot.",
-                ),
-            ),
+            SlotNotFound => (StatusCode::NOT_FOUND, ProblemCode::SlotNotFound, None),
+            SlotFull => (conflict, ProblemCode::SlotFull, None),
+            SlotClosed => (conflict, ProblemCode::SlotClosed, None),
+            WrongService => (invalid, ProblemCode::WrongService, None),
+            WrongFacility => (invalid, ProblemCode::WrongFacility, None),
+            SameSlot => (invalid, ProblemCode::SameSlot, None),
+            AlreadyBooked => (conflict, ProblemCode::AlreadyBooked, None),
             TooManyAppointments { limit } => (
                 conflict,
-                "too_many_appointments",
-                Text::new(
-                    format!("Mỗi người được giữ tối đa {limit} lịch hẹn sắp tới."),
-                    format!("A person may hold at most {limit} upcoming appointments."),
-                ),
+                ProblemCode::TooManyAppointments,
+                Some(Text::new(
+                    too_many_appointments_message(*limit, Lang::Vi),
+                    too_many_appointments_message(*limit, Lang::En),
+                )),
             ),
-            NotActive => (
-                conflict,
-                "appointment_not_active",
-                Text::new(
-                    "Lịch hẹn này không còn hiệu lực (đã hủy, đã tiếp đón hoặc vắng mặt).",
-                    "This appointment is no longer active (cancelled, checked in or missed).",
-                ),
-            ),
-            Time(rule) => (conflict, rule.code(), Text::of(rule)),
-            ScheduleConflict => (
-                conflict,
-                "schedule_conflict",
-                Text::new(
-                    "Lịch trùng giờ với một lịch khác của cùng phòng hoặc cùng người hành nghề.",
-                    "The schedule overlaps another schedule of the same room or practitioner.",
-                ),
-            ),
-            ServiceNotOffered => (
-                invalid,
-                "service_not_offered",
-                Text::new(
-                    "Cơ sở không cung cấp dịch vụ này.",
-                    "The facility does not offer this service.",
-                ),
-            ),
-            UnknownPractitioner => (
-                invalid,
-                "unknown_practitioner",
-                Text::new(
-                    "Người hành nghề không làm việc tại cơ sở này.",
-                    "The practitioner does not work at this facility.",
-                ),
-            ),
-            UnknownRoom => (
-                invalid,
-                "unknown_room",
-                Text::new(
-                    "Cơ sở không có phòng này.",
-                    "The facility has no such room.",
-                ),
-            ),
-            UnknownSchedule => (
-                invalid,
-                "unknown_schedule",
-                Text::new(
-                    "Cơ sở không có lịch này.",
-                    "The facility has no such schedule.",
-                ),
-            ),
-            FacilityCodeTaken => (
-                conflict,
-                "facility_code_taken",
-                Text::new(
-                    "Mã cơ sở này đã được dùng.",
-                    "This facility code is already in use.",
-                ),
-            ),
-            LicenceTaken => (
-                conflict,
-                "licence_number_taken",
-                Text::new(
-                    "Số chứng chỉ hành nghề này đã có.",
-                    "This licence number is already registered.",
-                ),
-            ),
+            NotActive => (conflict, ProblemCode::AppointmentNotActive, None),
+            Time(rule) => (conflict, rule.problem(), None),
+            ScheduleConflict => (conflict, ProblemCode::ScheduleConflict, None),
+            ServiceNotOffered => (invalid, ProblemCode::ServiceNotOffered, None),
+            UnknownPractitioner => (invalid, ProblemCode::UnknownPractitioner, None),
+            UnknownRoom => (invalid, ProblemCode::UnknownRoom, None),
+            UnknownSchedule => (invalid, ProblemCode::UnknownSchedule, None),
+            FacilityCodeTaken => (conflict, ProblemCode::FacilityCodeTaken, None),
+            LicenceTaken => (conflict, ProblemCode::LicenceNumberTaken, None),
             Db(_) | Invalid(_) => return ApiError::internal(error),
         };
-        ApiError::new(status, code, text)
+        match text {
+            Some(text) => ApiError::with_detail(status, code, text),
+            None => ApiError::new(status, code),
+        }
     }
 }

@@ -16,31 +16,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use uuid::Uuid;
-use validator::Validate;
 
-#[derive(Debug, Deserialize, Validate, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct FacilityQuery {
-    /// Text to find in the name; accents and `đ` are ignored ("bach mai" finds "Bạch Mai").
-    #[validate(length(max = 100))]
-    pub q: Option<String>,
-    /// 2-digit province code (2025 model).
-    #[validate(length(equal = 2))]
-    pub province: Option<String>,
-    /// 5-digit commune code (2025 model).
-    #[validate(length(equal = 5))]
-    pub commune: Option<String>,
-    pub service: Option<ServiceType>,
-    #[validate(length(max = 32))]
-    pub specialty: Option<String>,
-    pub level: Option<FacilityLevel>,
-    /// Only facilities with a free place in an open slot ahead (of `service`, when given).
-    #[serde(default)]
-    pub bookable: bool,
-    pub cursor: Option<String>,
-    #[validate(range(min = 1, max = 100))]
-    pub limit: Option<u64>,
-}
+pub use healthbook_domain::facility::FacilityQuery;
 
 #[derive(Serialize, Deserialize)]
 struct FacilityCursor {

@@ -31,7 +31,6 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use validator::Validate;
 
 /// Rows per insert statement: well under SQLite's limit on bound parameters.
 const INSERT_CHUNK: usize = 400;
@@ -222,24 +221,7 @@ pub async fn extend_horizon(
     Ok(created)
 }
 
-#[derive(Debug, Deserialize, Validate, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct SlotQuery {
-    /// First local date, `YYYY-MM-DD`; today when absent.
-    pub from: Option<String>,
-    /// Last local date (inclusive); a week after `from` when absent; at most 31 days on.
-    pub to: Option<String>,
-    pub service: Option<ServiceType>,
-    #[validate(length(max = 32))]
-    pub specialty: Option<String>,
-    pub practitioner_id: Option<Uuid>,
-    /// Only open slots with a free place.
-    #[serde(default)]
-    pub available: bool,
-    pub cursor: Option<String>,
-    #[validate(range(min = 1, max = 100))]
-    pub limit: Option<u64>,
-}
+pub use healthbook_domain::booking::SlotQuery;
 
 #[derive(Serialize, Deserialize)]
 struct SlotCursor {

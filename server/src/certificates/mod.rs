@@ -17,11 +17,12 @@ pub mod trust_list;
 pub mod verify;
 
 use crate::config::Config;
-use crate::error::{ApiError, Text};
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use healthbook_domain::certificate::{CertificateType, EncodeError, KeyId, SignError};
+use healthbook_domain::problem::ProblemCode;
 use keyring::{KeyAction, KeyChange, KeySource, Keyring};
 use keys::Role;
 use sea_orm::{DatabaseConnection, DbErr};
@@ -79,29 +80,17 @@ impl From<CertificateError> for ApiError {
             CertificateError::Db(error) => ApiError::from(error),
             CertificateError::Issue(IssueError::OutlivesSigner { .. }) => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "certificate_outlives_signer",
-                Text::new(
-                    "Chứng nhận không thể có hiệu lực lâu hơn chứng thư của khóa ký.",
-                    "A certificate cannot stay valid longer than its signer's certificate.",
-                ),
+                ProblemCode::CertificateOutlivesSigner,
             )
             .with_source(error),
             CertificateError::Issue(IssueError::KeyUsage { .. }) => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "certificate_type_not_allowed",
-                Text::new(
-                    "Khóa ký hiện tại không được phép ký loại chứng nhận này.",
-                    "The current signing key may not sign this type of certificate.",
-                ),
+                ProblemCode::CertificateTypeNotAllowed,
             )
             .with_source(error),
             CertificateError::Issue(IssueError::Encode(EncodeError::Schema(_))) => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "certificate_schema_violation",
-                Text::new(
-                    "Dữ liệu chứng nhận không theo đúng lược đồ DCC.",
-                    "The certificate's data does not follow the DCC schema.",
-                ),
+                ProblemCode::CertificateSchemaViolation,
             )
             .with_source(error),
             other => ApiError::internal(other),

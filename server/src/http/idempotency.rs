@@ -14,6 +14,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
+use healthbook_domain::problem::ProblemCode;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
@@ -177,11 +178,7 @@ async fn claim(
     if existing.request_hash != request_hash {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "idempotency_key_reused",
-            Text::new(
-                "Idempotency-Key này đã được dùng cho một yêu cầu khác.",
-                "This Idempotency-Key was already used for a different request.",
-            ),
+            ProblemCode::IdempotencyKeyReused,
         ));
     }
     Ok(Claimed::Replay(replay(&existing)))

@@ -7,6 +7,7 @@ use crate::error::{ApiError, FieldError, Text};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
+use healthbook_domain::problem::ProblemCode;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
@@ -95,8 +96,9 @@ fn typed<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 }
 
 fn malformed(error: &serde_json::Error) -> ApiError {
-    ApiError::bad_request(
-        "malformed_json",
+    ApiError::with_detail(
+        StatusCode::BAD_REQUEST,
+        ProblemCode::MalformedJson,
         Text::new(
             format!(
                 "JSON không hợp lệ ở dòng {}, cột {}.",
