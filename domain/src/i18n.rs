@@ -44,6 +44,15 @@ impl Lang {
             Lang::En => "en",
         }
     }
+
+    /// Reads a stored language code; anything but `en` is Vietnamese, the default.
+    pub fn from_code(code: &str) -> Lang {
+        if code == Lang::En.code() {
+            Lang::En
+        } else {
+            Lang::Vi
+        }
+    }
 }
 
 /// An error a person may read: a stable machine code plus a message in their language.

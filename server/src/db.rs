@@ -4,7 +4,10 @@ use crate::config::{Config, redact_url};
 use healthbook_migrations::{Migrator, MigratorTrait};
 use sea_orm::sea_query::LikeExpr;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -23,6 +26,23 @@ pub enum DbStartError {
     },
     #[error("migrating the database failed: {0}")]
     Migrate(sea_orm::DbErr),
+}
+
+/// How every transaction here begins. On SQLite a deferred transaction that reads first and
+/// writes later fails at once with SQLITE_BUSY when another process wrote in between (a busy
+/// timeout cannot revive a stale snapshot); taking the write lock at BEGIN makes it wait its
+/// turn instead. PostgreSQL ignores the mode.
+pub trait BeginWrite {
+    fn begin_write(&self) -> impl Future<Output = Result<DatabaseTransaction, DbErr>> + Send;
+}
+
+impl BeginWrite for DatabaseConnection {
+    fn begin_write(&self) -> impl Future<Output = Result<DatabaseTransaction, DbErr>> + Send {
+        self.begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+    }
 }
 
 /// Connects, retrying with exponential backoff until `db_connect_timeout`: in a deployment

@@ -10,12 +10,13 @@ use crate::booking::entities::{
     facility, facility_service, facility_specialty, practitioner, practitioner_facility,
     practitioner_specialty,
 };
+use crate::db::BeginWrite;
 use chrono::{DateTime, Utc};
 use healthbook_domain::facility::{FacilityLevel, ServiceType};
 use healthbook_domain::text::fold;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, TransactionTrait,
+    QueryFilter,
 };
 use uuid::Uuid;
 
@@ -310,7 +311,7 @@ pub async fn seed_if_empty(
 }
 
 pub async fn seed(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<SeedReport, DbErr> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let mut report = SeedReport::default();
     for demo in FACILITIES {
         if seed_facility(&txn, demo, now).await? {

@@ -20,6 +20,13 @@ const MAX_LABEL_LENGTH: usize = 63;
 pub struct EmailAddress(String);
 
 impl EmailAddress {
+    /// The key an account is found by: the address as typed, trimmed and lower-cased, so that
+    /// `Lan@Example.VN` and `lan@example.vn ` find the same account. Also for text that is
+    /// not a valid address (a sign-in form), which then finds nothing.
+    pub fn lookup_key(input: &str) -> String {
+        input.trim().to_lowercase()
+    }
+
     pub fn parse(input: &str) -> Result<EmailAddress, EmailAddressError> {
         let trimmed = input.trim();
         if trimmed.is_empty() {

@@ -10,6 +10,7 @@ use crate::auth::actor::Actor;
 use crate::auth::audit::{self, Event, Record};
 use crate::auth::staff;
 use crate::authz::{Action, Resource};
+use crate::db::BeginWrite;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::Json;
@@ -203,7 +204,7 @@ pub async fn request(
         decided_by: None,
         decided_at: None,
     };
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     // A rehearsal in a savepoint that is rolled back: it leaves nothing behind.
     let rehearsal = txn.begin().await?;
     execute(&rehearsal, &row, actor.account_id, now).await?;
@@ -295,7 +296,7 @@ async fn decide(
             )
             .await?;
     }
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     // The decision is taken by the update that finds the row still pending: of two
     // officers deciding at once, one does.
     let mut decided = approval::Entity::update_many()

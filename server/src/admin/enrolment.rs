@@ -7,13 +7,14 @@ use crate::auth::audit::{self, Event, Record};
 use crate::auth::codes::{self, Purpose};
 use crate::auth::entities::account;
 use crate::authz::{Action, Resource};
+use crate::db::BeginWrite;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::Duration;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 /// How long a re-issued code stands: shorter than the first, whose recipient may be new.
@@ -39,9 +40,9 @@ pub async fn reissue(
     let staff = account::Entity::find_by_id(uid)
         .one(&state.db)
         .await?
-        .filter(|a| a.kind == "staff")
+        .filter(account::Model::is_staff)
         .ok_or_else(ApiError::not_found)?;
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     // A lockout from wrong guesses at the old code ends with it.
     account::Entity::update_many()
         .col_expr(

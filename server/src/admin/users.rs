@@ -10,6 +10,7 @@ use crate::auth::entities::{account, citizen};
 use crate::auth::session;
 use crate::auth::staff::{self, NewStaff};
 use crate::authz::{Action, Resource, needs_second_officer};
+use crate::db::BeginWrite;
 use crate::error::{ApiError, ApiResult, FieldError, Text};
 use crate::http::ValidJson;
 use crate::state::AppState;
@@ -18,14 +19,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use healthbook_domain::account::AccountStatus;
 use healthbook_domain::account::{RoleGrant, StaffRole, check_full_name, mask_national_id};
 use healthbook_domain::ids::{EmailAddress, NationalId};
 use healthbook_domain::problem::ProblemCode;
 use healthbook_domain::{Lang, Sensitive};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -149,7 +149,7 @@ pub async fn create_user(
             approvals::request(&state, &actor, Pending::CreateStaff(checked), now).await?;
         return Ok((StatusCode::ACCEPTED, Json(pending)).into_response());
     }
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     let id = staff::create(&txn, &staff, Some(actor.account_id), now).await?;
     txn.commit().await.map_err(|e| match e.sql_err() {
         Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => {
@@ -255,7 +255,7 @@ pub async fn lock_user(
         let pending = approvals::request(&state, &actor, Pending::LockAccount(uid), now).await?;
         return Ok((StatusCode::ACCEPTED, Json(pending)).into_response());
     }
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     lock_in(
         &txn,
         uid,
@@ -275,7 +275,7 @@ pub async fn lock_in(
     record: Record,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    set_status_in(txn, uid, "locked", now).await?;
+    set_status_in(txn, uid, AccountStatus::Locked, now).await?;
     audit::record(txn, record, now).await?;
     Ok(())
 }
@@ -298,8 +298,8 @@ pub async fn unlock_user(
 ) -> ApiResult<Json<UserSummary>> {
     support(&state, &actor).await?;
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
-    set_status_in(&txn, uid, "active", now).await?;
+    let txn = state.db.begin_write().await?;
+    set_status_in(&txn, uid, AccountStatus::Active, now).await?;
     audit::record(
         &txn,
         Record::of(uid, Event::AccountUnlocked).by(actor.account_id),
@@ -315,11 +315,11 @@ pub async fn unlock_user(
 async fn set_status_in(
     txn: &impl ConnectionTrait,
     uid: Uuid,
-    status: &str,
+    status: AccountStatus,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let updated = account::Entity::update_many()
-        .col_expr(account::Column::Status, Expr::value(status))
+        .col_expr(account::Column::Status, Expr::value(status.as_str()))
         .col_expr(
             account::Column::LockedUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
@@ -368,11 +368,11 @@ pub async fn resend_verification(
 ) -> ApiResult<StatusCode> {
     support(&state, &actor).await?;
     let account = load(&state, uid).await?;
-    if account.email_verified_at.is_some() || account.kind != "citizen" {
+    if account.email_verified_at.is_some() || !account.is_citizen() {
         return Err(ApiError::conflict(ProblemCode::AlreadyVerified));
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     codes::send(&txn, uid, Purpose::VerifyEmail, now).await?;
     audit::record(
         &txn,

@@ -15,29 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AccountKind {
-    Citizen,
-    Staff,
-}
-
-impl AccountKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AccountKind::Citizen => "citizen",
-            AccountKind::Staff => "staff",
-        }
-    }
-
-    pub fn parse(value: &str) -> AccountKind {
-        if value == "staff" {
-            AccountKind::Staff
-        } else {
-            AccountKind::Citizen
-        }
-    }
-}
+pub use healthbook_domain::account::AccountKind;
 
 /// Who is calling, from a valid session. This snapshot is what the session cache holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

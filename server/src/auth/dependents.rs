@@ -11,6 +11,7 @@ use super::me::profile;
 use super::register::{invalid, lang_of, verification_str};
 use super::registry::RegistryAnswer;
 use crate::authz::{Action, Resource, is_guardian};
+use crate::db::BeginWrite;
 use crate::error::{ApiError, ApiResult};
 use crate::http::ValidJson;
 use crate::http::idempotency::{self, IdempotencyKey, NextAction};
@@ -25,10 +26,12 @@ use healthbook_domain::account::{
     ADULT_AGE, AddDependentRequest, CitizenProfile, Dependent, Verification, birthday,
     mask_national_id,
 };
+use healthbook_domain::account::{AccountKind, GuardianshipStatus, MAX_GUARDIANS};
+use healthbook_domain::ids::EmailAddress;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -41,7 +44,7 @@ pub async fn dependents_of(
 ) -> Result<Vec<Dependent>, DbErr> {
     let links = guardianship::Entity::find()
         .filter(guardianship::Column::GuardianId.eq(guardian))
-        .filter(guardianship::Column::Status.eq("active"))
+        .filter(guardianship::Column::Status.eq(GuardianshipStatus::Active.as_str()))
         .filter(
             Condition::any()
                 .add(guardianship::Column::EndsOn.is_null())
@@ -212,7 +215,7 @@ pub async fn add_dependent(
     guardianship::Entity::insert(guardianship::ActiveModel {
         guardian_id: Set(guardian),
         dependent_id: Set(child_id),
-        status: Set("active".to_owned()),
+        status: Set(GuardianshipStatus::Active.as_str().to_owned()),
         invited_by: Set(None),
         invite_email_key: Set(None),
         ends_on: Set(Some(ends_on)),
@@ -284,19 +287,19 @@ pub async fn invite_guardian(
     state
         .authorize(&actor, Action::InviteGuardian, Resource::Citizen(cid))
         .await?;
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     let guardians = guardianship::Entity::find()
         .filter(guardianship::Column::DependentId.eq(cid))
-        .filter(guardianship::Column::Status.ne("ended"))
+        .filter(guardianship::Column::Status.ne(GuardianshipStatus::Ended.as_str()))
         .count(&txn)
         .await?;
-    if guardians >= 2 {
+    if guardians >= MAX_GUARDIANS {
         return Err(AuthError::TooManyGuardians.into());
     }
-    let email_key = request.email.trim().to_lowercase();
+    let email_key = EmailAddress::lookup_key(&request.email);
     let invitee = account::Entity::find()
         .filter(account::Column::EmailKey.eq(&email_key))
-        .filter(account::Column::Kind.eq("citizen"))
+        .filter(account::Column::Kind.eq(AccountKind::Citizen.as_str()))
         .one(&txn)
         .await?;
     let invitee_citizen = match &invitee {
@@ -319,7 +322,7 @@ pub async fn invite_guardian(
         guardianship::Entity::insert(guardianship::ActiveModel {
             guardian_id: Set(person.id),
             dependent_id: Set(cid),
-            status: Set("invited".to_owned()),
+            status: Set(GuardianshipStatus::Invited.as_str().to_owned()),
             invited_by: Set(actor.citizen_id),
             invite_email_key: Set(Some(email_key)),
             ends_on: Set(Some(birthday(child.date_of_birth, ADULT_AGE))),
@@ -374,7 +377,7 @@ pub async fn list_invitations(
     };
     let links = guardianship::Entity::find()
         .filter(guardianship::Column::GuardianId.eq(me))
-        .filter(guardianship::Column::Status.eq("invited"))
+        .filter(guardianship::Column::Status.eq(GuardianshipStatus::Invited.as_str()))
         .all(&state.db)
         .await?;
     let mut out = Vec::new();
@@ -409,13 +412,16 @@ pub async fn accept_invitation(
         .authorize(&actor, Action::ManageDependents, Resource::OwnAccount)
         .await?;
     let me = own_citizen(&actor)?;
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     let accepted = guardianship::Entity::update_many()
-        .col_expr(guardianship::Column::Status, Expr::value("active"))
+        .col_expr(
+            guardianship::Column::Status,
+            Expr::value(GuardianshipStatus::Active.as_str()),
+        )
         .col_expr(guardianship::Column::AcceptedAt, Expr::value(now))
         .filter(guardianship::Column::GuardianId.eq(me))
         .filter(guardianship::Column::DependentId.eq(cid))
-        .filter(guardianship::Column::Status.eq("invited"))
+        .filter(guardianship::Column::Status.eq(GuardianshipStatus::Invited.as_str()))
         .exec(&txn)
         .await?;
     if accepted.rows_affected != 1 {
@@ -476,7 +482,7 @@ pub async fn list_guardians(
                 guardian_id: guardian.id,
                 full_name: guardian.full_name,
                 status: if ended {
-                    "ended".to_owned()
+                    GuardianshipStatus::Ended.as_str().to_owned()
                 } else {
                     link.status
                 },
@@ -532,17 +538,23 @@ async fn set_guardian(
     let mut update = guardianship::Entity::update_many()
         .filter(guardianship::Column::GuardianId.eq(gid))
         .filter(guardianship::Column::DependentId.eq(me))
-        .filter(guardianship::Column::Status.ne("invited"));
+        .filter(guardianship::Column::Status.ne(GuardianshipStatus::Invited.as_str()));
     update = if grant {
         update
-            .col_expr(guardianship::Column::Status, Expr::value("active"))
+            .col_expr(
+                guardianship::Column::Status,
+                Expr::value(GuardianshipStatus::Active.as_str()),
+            )
             .col_expr(
                 guardianship::Column::EndsOn,
                 Expr::value(Option::<NaiveDate>::None),
             )
     } else {
         update
-            .col_expr(guardianship::Column::Status, Expr::value("ended"))
+            .col_expr(
+                guardianship::Column::Status,
+                Expr::value(GuardianshipStatus::Ended.as_str()),
+            )
             .col_expr(
                 guardianship::Column::EndsOn,
                 Expr::value(Some(state.clock.today())),

@@ -3,12 +3,13 @@
 //! A code proves control of the mailbox, nothing more: the session it opens is *basic*
 //! (account, dependents, bookings, enrolling the first passkey). Health data needs a passkey.
 
-use super::actor::{AccountKind, ClientIp};
+use super::actor::ClientIp;
 use super::audit::{self, Event, Record};
 use super::codes::{self, Purpose};
 use super::entities::account;
 use super::error::AuthError;
 use super::{limits, lockout, session};
+use crate::db::BeginWrite;
 use crate::error::ApiResult;
 use crate::http::ValidJson;
 use crate::state::AppState;
@@ -19,15 +20,16 @@ use healthbook_domain::account::{
     Assurance, CodeSent, EMAIL_CODE_MINUTES, OtpFinishRequest, OtpStartRequest, SessionGrant,
     VerifyEmailRequest,
 };
+use healthbook_domain::ids::EmailAddress;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 pub async fn find_by_email(
     db: &impl ConnectionTrait,
     email: &str,
 ) -> Result<Option<account::Model>, DbErr> {
     account::Entity::find()
-        .filter(account::Column::EmailKey.eq(email.trim().to_lowercase()))
+        .filter(account::Column::EmailKey.eq(EmailAddress::lookup_key(email)))
         .one(db)
         .await
 }
@@ -110,12 +112,10 @@ async fn send_code(state: &AppState, email: &str) -> Result<(), DbErr> {
     let Some(account) = find_by_email(&state.db, email).await? else {
         return Ok(());
     };
-    if AccountKind::parse(&account.kind) != AccountKind::Citizen
-        || session::locked_at(&account, now)
-    {
+    if !account.is_citizen() || session::locked_at(&account, now) {
         return Ok(());
     }
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     // An address never verified gets its verification code again: the same code then
     // both verifies it and signs in.
     let purpose = if account.email_verified_at.is_none() {
@@ -176,7 +176,7 @@ async fn sign_in_with_code(
     // accounts. The owner of a locked account was told by mail when it locked.
     let Some(account) = find_by_email(&state.db, email)
         .await?
-        .filter(|a| AccountKind::parse(&a.kind) == AccountKind::Citizen)
+        .filter(|a| a.is_citizen())
         .filter(|a| !session::locked_at(a, now))
     else {
         return Err(AuthError::InvalidCode.into());
@@ -187,7 +187,7 @@ async fn sign_in_with_code(
         Purpose::SignIn
     };
     lockout::redeem(state, &account, purpose, code, ip).await?;
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     if purpose == Purpose::VerifyEmail {
         account::Entity::update_many()
             .col_expr(account::Column::EmailVerifiedAt, Expr::value(now))

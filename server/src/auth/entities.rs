@@ -32,6 +32,26 @@ pub mod account {
     }
 
     no_relations!();
+
+    impl Model {
+        /// What kind of account this is; a row of no known kind is neither, and gets nothing.
+        pub fn kind(&self) -> Option<healthbook_domain::account::AccountKind> {
+            healthbook_domain::account::AccountKind::parse(&self.kind)
+        }
+
+        pub fn is_citizen(&self) -> bool {
+            self.kind() == Some(healthbook_domain::account::AccountKind::Citizen)
+        }
+
+        pub fn is_staff(&self) -> bool {
+            self.kind() == Some(healthbook_domain::account::AccountKind::Staff)
+        }
+
+        /// Not locked by support (a temporary lockout is `locked_until`, checked apart).
+        pub fn is_active(&self) -> bool {
+            self.status == healthbook_domain::account::AccountStatus::Active.as_str()
+        }
+    }
 }
 
 pub mod citizen {

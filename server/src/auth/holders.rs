@@ -17,6 +17,7 @@ use super::mails;
 use super::register::lang_of;
 use crate::mail;
 use chrono::{DateTime, NaiveDate, Utc};
+use healthbook_domain::account::GuardianshipStatus;
 use healthbook_domain::account::{ADULT_AGE, age_on};
 use rand::Rng;
 use rand::distr::Alphanumeric;
@@ -72,7 +73,7 @@ pub async fn active_guardianships(
 ) -> Result<Vec<guardianship::Model>, DbErr> {
     guardianship::Entity::find()
         .filter(guardianship::Column::DependentId.eq(dependent))
-        .filter(guardianship::Column::Status.eq("active"))
+        .filter(guardianship::Column::Status.eq(GuardianshipStatus::Active.as_str()))
         .filter(
             Condition::any()
                 .add(guardianship::Column::EndsOn.is_null())

@@ -9,6 +9,7 @@ use super::error::AuthError;
 use crate::error::ApiError;
 use crate::http::client_addr::limit_subject;
 use crate::state::AppState;
+use healthbook_domain::ids::EmailAddress;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy)]
@@ -108,7 +109,7 @@ pub fn minutes(duration: Duration) -> i64 {
 /// The per-account key of an address that may have no account: the lower-cased address,
 /// hashed so that the cache never holds it in clear.
 pub fn email_subject(email: &str) -> String {
-    hashed(&email.trim().to_lowercase())
+    hashed(&EmailAddress::lookup_key(email))
 }
 
 /// A limit's subject that should not appear in clear in the cache.

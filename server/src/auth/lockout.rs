@@ -6,12 +6,13 @@ use super::entities::account;
 use super::error::AuthError;
 use super::limits;
 use super::mails;
+use crate::db::BeginWrite;
 use crate::error::ApiError;
 use crate::mail;
 use crate::state::AppState;
 use chrono::Duration;
 use healthbook_domain::Lang;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
 
 /// Records a failed sign-in on `account`; the tenth within the window locks it.
 pub async fn on_failure(
@@ -21,7 +22,7 @@ pub async fn on_failure(
 ) -> Result<(), ApiError> {
     let now = state.clock.now();
     let crossed = limits::failure(state, account.id).await?;
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     audit::record(
         &txn,
         Record::of(account.id, Event::SignInFailed).from_ip(ip),
@@ -40,11 +41,7 @@ pub async fn on_failure(
             now,
         )
         .await?;
-        let lang = if account.lang == "en" {
-            Lang::En
-        } else {
-            Lang::Vi
-        };
+        let lang = Lang::from_code(&account.lang);
         mail::enqueue(
             &txn,
             mails::locked_out(
@@ -74,7 +71,7 @@ pub async fn redeem(
     code: &str,
     ip: &str,
 ) -> Result<(), ApiError> {
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     match codes::consume(&txn, account.id, purpose, code, state.clock.now()).await {
         Ok(()) => {
             txn.commit().await?;

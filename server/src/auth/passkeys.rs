@@ -13,6 +13,7 @@ use super::error::AuthError;
 use super::register::lang_of;
 use super::{limits, mails, session};
 use crate::authz::{Action, Resource};
+use crate::db::BeginWrite;
 use crate::error::{ApiError, ApiResult};
 use crate::http::ValidJson;
 use crate::mail;
@@ -30,7 +31,7 @@ use healthbook_domain::account::{
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    QueryFilter, QueryOrder,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -270,7 +271,7 @@ pub async fn register_finish(
         .and_then(serde_json::Value::as_bool);
     let credential: RegisterPublicKeyCredential = serde_json::from_value(request.credential)
         .map_err(|e| rejected(format!("malformed credential: {e}")))?;
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     let (row, registration): (_, PasskeyRegistration) =
         take_ceremony(&txn, request.ceremony_id, &["register"], now).await?;
     if row.account_id != Some(actor.account_id) || row.session_id != Some(actor.session_id) {
@@ -419,7 +420,7 @@ pub async fn login_finish(
     )
     .await?;
 
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     let (_row, state_json): (_, serde_json::Value) =
         take_ceremony(&txn, request.ceremony_id, &["discoverable_login"], now).await?;
     txn.commit().await?;
@@ -475,7 +476,7 @@ pub async fn login_finish(
     }
     key.update_credential(&result);
 
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     passkey::Entity::update_many()
         .col_expr(
             passkey::Column::Credential,
@@ -547,7 +548,7 @@ pub async fn rename(
     state
         .authorize(&actor, Action::ManagePasskeys, Resource::OwnAccount)
         .await?;
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     let updated = passkey::Entity::update_many()
         .col_expr(
             passkey::Column::Name,
@@ -594,7 +595,7 @@ pub async fn remove(
     state
         .authorize(&actor, Action::ManagePasskeys, Resource::OwnAccount)
         .await?;
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     let Some(removed) = passkey::Entity::find()
         .filter(passkey::Column::Id.eq(pkid))
         .filter(passkey::Column::AccountId.eq(actor.account_id))

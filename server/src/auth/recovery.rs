@@ -9,7 +9,7 @@
 //! ends, every old passkey is removed and listed in a mail, and an enrolment session registers
 //! the new passkey.
 
-use super::actor::{AccountKind, Actor, ClientIp};
+use super::actor::{Actor, ClientIp};
 use super::audit::{self, Event, Record};
 use super::codes::{self, Purpose};
 use super::entities::{account, account_recovery, auth_event, citizen, passkey};
@@ -19,6 +19,7 @@ use super::registry::RegistryAnswer;
 use super::secrets::{hash_token, new_session_token, same};
 use super::{limits, lockout, mails, session};
 use crate::authz::{Action, Resource};
+use crate::db::BeginWrite;
 use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::http::ValidJson;
@@ -33,7 +34,7 @@ use healthbook_domain::account::{Assurance, CodeSent, EMAIL_CODE_MINUTES, Sessio
 use healthbook_domain::ids::NationalId;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -123,10 +124,10 @@ async fn mail_recovery_code(state: &AppState, email: &str, ip: &str) -> Result<(
     let Some(account) = super::email::find_by_email(&state.db, email).await? else {
         return Ok(());
     };
-    if AccountKind::parse(&account.kind) != AccountKind::Citizen || account.status != "active" {
+    if !account.is_citizen() || !account.is_active() {
         return Ok(());
     }
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     codes::send(&txn, account.id, Purpose::Recovery, now).await?;
     audit::record(
         &txn,
@@ -165,9 +166,7 @@ pub async fn finish(
     let Some(account) = super::email::find_by_email(&state.db, &request.email).await? else {
         return Err(AuthError::InvalidCode.into());
     };
-    if AccountKind::parse(&account.kind) != AccountKind::Citizen
-        || session::locked_at(&account, now)
-    {
+    if !account.is_citizen() || session::locked_at(&account, now) {
         return Err(AuthError::InvalidCode.into());
     }
     lockout::redeem(
@@ -207,7 +206,7 @@ pub async fn finish(
 
     let (secret, secret_hash) = new_session_token();
     let ready_at = now + state.config.recovery_delay;
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     let recovery_id = Uuid::now_v7();
     account_recovery::Entity::insert(account_recovery::ActiveModel {
         id: Set(recovery_id),
@@ -291,10 +290,10 @@ pub async fn complete(
     let account = account::Entity::find_by_id(recovery.account_id)
         .one(&state.db)
         .await?
-        .filter(|a| a.status == "active")
+        .filter(account::Model::is_active)
         .ok_or(AuthError::RecoveryInvalid)?;
 
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     // Conditional: of two completions racing, one wins; a cancellation that came first wins.
     let taken = account_recovery::Entity::update_many()
         .col_expr(account_recovery::Column::CompletedAt, Expr::value(now))
@@ -368,7 +367,7 @@ pub async fn cancel(State(state): State<AppState>, actor: Actor) -> ApiResult<St
     state
         .authorize(&actor, Action::ManagePasskeys, Resource::OwnAccount)
         .await?;
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     let cancelled = account_recovery::Entity::update_many()
         .col_expr(account_recovery::Column::CancelledAt, Expr::value(now))
         .col_expr(

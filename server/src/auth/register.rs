@@ -19,9 +19,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use healthbook_domain::Lang;
+use healthbook_domain::account::{AccountKind, AccountStatus};
 use healthbook_domain::account::{
     FieldIssue, RegisterRequest, RegisterResponse, Registration, Verification,
 };
+use healthbook_domain::ids::EmailAddress;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -118,7 +120,7 @@ async fn create(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<RegisterResponse, ApiError> {
-    let email_key = registration.email.as_str().to_lowercase();
+    let email_key = EmailAddress::lookup_key(registration.email.as_str());
     let answer = RegisterResponse {
         account_id: Uuid::now_v7(),
         citizen_id: Uuid::now_v7(),
@@ -163,14 +165,14 @@ async fn create(
     let account_id = answer.account_id;
     account::Entity::insert(account::ActiveModel {
         id: Set(account_id),
-        kind: Set("citizen".to_owned()),
+        kind: Set(AccountKind::Citizen.as_str().to_owned()),
         email: Set(registration.email.as_str().to_owned()),
         email_key: Set(email_key),
         email_verified_at: Set(None),
         display_name: Set(registration.full_name.clone()),
         phone: Set(Some(registration.phone.e164().to_owned())),
         lang: Set(registration.lang.code().to_owned()),
-        status: Set("active".to_owned()),
+        status: Set(AccountStatus::Active.as_str().to_owned()),
         locked_until: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
@@ -276,9 +278,5 @@ pub fn verification_str(verification: Verification) -> &'static str {
 }
 
 pub fn lang_of(account: &account::Model) -> Lang {
-    if account.lang == "en" {
-        Lang::En
-    } else {
-        Lang::Vi
-    }
+    Lang::from_code(&account.lang)
 }

@@ -129,7 +129,8 @@ pub async fn open(
     now: DateTime<Utc>,
 ) -> Result<SessionGrant, DbErr> {
     let (token, token_hash) = new_session_token();
-    let life = lifetime(AccountKind::parse(&account.kind), assurance);
+    // A row of no known kind gets the shorter, staff life.
+    let life = lifetime(account.kind().unwrap_or(AccountKind::Staff), assurance);
     let id = Uuid::now_v7();
     let expires_at = now + life.absolute;
     session::Entity::insert(session::ActiveModel {
@@ -247,9 +248,9 @@ async fn load(db: &impl ConnectionTrait, token_hash: &str) -> Result<Option<Acto
     let Some(account) = account::Entity::find_by_id(row.account_id).one(db).await? else {
         return Ok(None);
     };
-    if account.status != "active" {
+    let (Some(kind), true) = (account.kind(), account.is_active()) else {
         return Ok(None);
-    }
+    };
     let Some(assurance) = Assurance::parse(&row.assurance) else {
         return Ok(None);
     };
@@ -261,16 +262,12 @@ async fn load(db: &impl ConnectionTrait, token_hash: &str) -> Result<Option<Acto
     Ok(Some(Actor {
         session_id: row.id,
         account_id: account.id,
-        kind: AccountKind::parse(&account.kind),
+        kind,
         assurance,
         citizen_id,
         roles: roles_of(db, account.id).await?,
         email_verified: account.email_verified_at.is_some(),
-        lang: if account.lang == "en" {
-            Lang::En
-        } else {
-            Lang::Vi
-        },
+        lang: Lang::from_code(&account.lang),
         last_seen_at: row.last_seen_at,
         idle_expires_at: row.idle_expires_at,
         absolute_expires_at: row.absolute_expires_at,
@@ -376,7 +373,7 @@ async fn forget(state: &AppState, token_hash: &str, revoked: bool) {
 
 /// Whether `until` still locks the account at `now`.
 pub fn locked_at(account: &account::Model, now: DateTime<Utc>) -> bool {
-    account.status != "active" || account.locked_until.is_some_and(|until| until > now)
+    !account.is_active() || account.locked_until.is_some_and(|until| until > now)
 }
 
 #[cfg(test)]

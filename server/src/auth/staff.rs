@@ -12,18 +12,18 @@ use super::{limits, lockout, mails, session};
 use crate::booking::entities::facility;
 use crate::cli::CreateStaffArgs;
 use crate::config::Config;
+use crate::db::BeginWrite;
 use crate::error::{ApiError, ApiResult, FieldError, Text};
 use crate::http::ValidJson;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
+use healthbook_domain::account::{AccountKind, AccountStatus};
 use healthbook_domain::account::{Assurance, SessionGrant, StaffRole};
 use healthbook_domain::ids::EmailAddress;
 use healthbook_domain::{Lang, Sensitive};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use uuid::Uuid;
@@ -75,7 +75,7 @@ async fn create_account(
         .role
         .scope(staff.facility_id, staff.admin_unit.as_deref())
         .map_err(|_| role_scope_error())?;
-    let email_key = staff.email.as_str().to_lowercase();
+    let email_key = EmailAddress::lookup_key(staff.email.as_str());
     if account::Entity::find()
         .filter(account::Column::EmailKey.eq(&email_key))
         .one(txn)
@@ -87,7 +87,7 @@ async fn create_account(
     let id = Uuid::now_v7();
     account::Entity::insert(account::ActiveModel {
         id: Set(id),
-        kind: Set("staff".to_owned()),
+        kind: Set(AccountKind::Staff.as_str().to_owned()),
         email: Set(staff.email.as_str().to_owned()),
         email_key: Set(email_key),
         // The enrolment code proves the mailbox.
@@ -95,7 +95,7 @@ async fn create_account(
         display_name: Set(staff.full_name.clone()),
         phone: Set(None),
         lang: Set(staff.lang.code().to_owned()),
-        status: Set("active".to_owned()),
+        status: Set(AccountStatus::Active.as_str().to_owned()),
         locked_until: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
@@ -153,7 +153,7 @@ pub async fn create_staff_command(config: Config, args: CreateStaffArgs) -> anyh
         admin_unit: args.admin_unit.clone(),
         lang: Lang::Vi,
     };
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     let id = create_account(&txn, &staff, None, now)
         .await
         .map_err(|e| anyhow::anyhow!("{}: {}", e.code, e.detail.en))?;
@@ -226,7 +226,7 @@ pub async fn enrol(
     // Unknown, citizen and locked accounts hear the same "invalid code".
     let Some(account) = super::email::find_by_email(&state.db, &request.email)
         .await?
-        .filter(|a| a.kind == "staff")
+        .filter(account::Model::is_staff)
         .filter(|a| !session::locked_at(a, now))
     else {
         return Err(AuthError::InvalidCode.into());
@@ -239,7 +239,7 @@ pub async fn enrol(
         &ip,
     )
     .await?;
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     account::Entity::update_many()
         .col_expr(
             account::Column::EmailVerifiedAt,

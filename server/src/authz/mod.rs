@@ -23,6 +23,7 @@ use crate::auth::error::AuthError;
 use crate::error::ApiError;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
+use healthbook_domain::account::GuardianshipStatus;
 use healthbook_domain::account::{Assurance, RoleGrant, StaffRole};
 use healthbook_domain::admin::AdminUnit;
 use healthbook_domain::problem::ProblemCode;
@@ -294,7 +295,7 @@ async fn citizen_access(
 pub fn acting_guardianships(guardian: Uuid, today: NaiveDate) -> Condition {
     Condition::all()
         .add(guardianship::Column::GuardianId.eq(guardian))
-        .add(guardianship::Column::Status.eq("active"))
+        .add(guardianship::Column::Status.eq(GuardianshipStatus::Active.as_str()))
         .add(
             Condition::any()
                 .add(guardianship::Column::EndsOn.is_null())

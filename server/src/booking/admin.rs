@@ -9,6 +9,7 @@ use super::error::{BookingError, on_unique};
 use super::facilities::facility_views;
 use crate::auth::actor::Actor;
 use crate::authz::{Action, PractitionerScope, Resource, practitioner_scope};
+use crate::db::BeginWrite;
 use crate::error::{ApiError, ApiResult};
 use crate::http::ValidJson;
 use crate::state::AppState;
@@ -26,7 +27,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -217,7 +218,7 @@ pub async fn create_facility(
     };
     let id = Uuid::now_v7();
     let name = request.name.trim().to_owned();
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     facility::Entity::insert(facility::ActiveModel {
         id: Set(id),
         code: Set(code.as_str().to_owned()),
@@ -282,7 +283,7 @@ pub async fn update_facility(
         .authorize(&actor, Action::ManageFacility, Resource::Facility(fid))
         .await?;
     let fields = request.parse().map_err(BookingError::from)?;
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     facility::Entity::find_by_id(fid)
         .one(&txn)
         .await?
@@ -417,7 +418,7 @@ pub async fn create_practitioner(
     let licence = check_licence(&request.licence_number).map_err(BookingError::from)?;
     let specialties = check_specialty_list(&request.specialties).map_err(BookingError::from)?;
     let id = Uuid::now_v7();
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     practitioner::Entity::insert(practitioner::ActiveModel {
         id: Set(id),
         licence_number: Set(licence),
@@ -477,7 +478,7 @@ pub async fn update_practitioner(
         Some(list) => Some(check_specialty_list(list).map_err(BookingError::from)?),
         None => None,
     };
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     let mut update = practitioner::Entity::update_many().filter(practitioner::Column::Id.eq(pid));
     let mut changed = false;
     if let Some(name) = &request.full_name {

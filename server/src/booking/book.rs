@@ -203,11 +203,7 @@ impl Parties {
         MailContext {
             booker_email: self.booker_email.clone(),
             booker_name: self.booker_name.clone(),
-            lang: if self.booker_lang == "en" {
-                Lang::En
-            } else {
-                Lang::Vi
-            },
+            lang: Lang::from_code(&self.booker_lang),
             citizen_name: self.citizen_name.clone(),
             for_dependent: self.citizen_account != Some(booker),
             facility_name: self.facility_name.clone(),

@@ -10,6 +10,7 @@ use super::mails;
 use super::settings;
 use crate::auth::actor::Actor;
 use crate::authz::{Action, Resource, allows};
+use crate::db::BeginWrite;
 use crate::error::ApiResult;
 use crate::http::ValidJson;
 use crate::mail;
@@ -22,9 +23,7 @@ use healthbook_domain::booking::{
     Appointment, AppointmentStatus, CancelAppointmentRequest, CancelledBy,
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 /// Cancels `row` if it is still booked in the same slot, and gives its place back.
@@ -103,7 +102,7 @@ pub async fn cancel_appointment(
     };
     let policy = settings::current(&state.db, now).await?;
     let organizer = organizer_email(&state);
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     let row = appointment::Entity::find_by_id(row.id)
         .one(&txn)
         .await?

@@ -11,6 +11,7 @@ use super::mails;
 use super::slots::closure_window;
 use crate::auth::actor::Actor;
 use crate::authz::{Action, Resource};
+use crate::db::BeginWrite;
 use crate::error::{ApiError, ApiResult};
 use crate::http::ValidJson;
 use crate::mail;
@@ -24,9 +25,7 @@ use healthbook_domain::booking::{
     AppointmentStatus, CancelledBy, Closure, ClosureKind, CreateClosureRequest, SlotStatus,
 };
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 const CHUNK: usize = 500;
@@ -74,7 +73,7 @@ pub async fn create_closure(
         .await?;
     let spec: ClosureSpec = request.parse().map_err(BookingError::from)?;
     let organizer = organizer_email(&state);
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     facility::Entity::find_by_id(fid)
         .one(&txn)
         .await?

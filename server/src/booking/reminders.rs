@@ -11,13 +11,14 @@ use super::entities::appointment;
 use super::mails::{self, Kind};
 use super::settings;
 use super::slots::extend_horizon;
+use crate::db::BeginWrite;
 use crate::error::ApiError;
 use crate::mail;
 use crate::state::AppState;
 use chrono::{DateTime, Duration, Utc};
 use healthbook_domain::booking::AppointmentStatus;
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Query};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use tokio::sync::watch;
 
 /// How often the job looks for due reminders.
@@ -45,7 +46,7 @@ pub async fn send_due_reminders(state: &AppState, now: DateTime<Utc>) -> Result<
     let organizer = organizer_email(state);
     let mut total = 0;
     loop {
-        let txn = state.db.begin().await?;
+        let txn = state.db.begin_write().await?;
         let mut due = Query::select();
         due.column(appointment::Column::Id)
             .from(appointment::Entity)

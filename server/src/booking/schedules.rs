@@ -10,6 +10,7 @@ use super::settings;
 use super::slots::{materialise, template_of};
 use crate::auth::actor::Actor;
 use crate::authz::{Action, Resource};
+use crate::db::BeginWrite;
 use crate::error::{ApiError, ApiResult};
 use crate::http::ValidJson;
 use crate::state::AppState;
@@ -26,7 +27,7 @@ use healthbook_domain::facility::ServiceType;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    QueryFilter, QueryOrder,
 };
 use uuid::Uuid;
 
@@ -209,7 +210,7 @@ pub async fn create_schedule(
         .await?;
     let spec = request.parse().map_err(BookingError::from)?;
     let policy = settings::current(&state.db, now).await?;
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     facility::Entity::find_by_id(fid)
         .one(&txn)
         .await?
@@ -280,7 +281,7 @@ pub async fn retire_schedule(
     state
         .authorize(&actor, Action::ManageFacility, Resource::Facility(fid))
         .await?;
-    let txn = state.db.begin().await?;
+    let txn = state.db.begin_write().await?;
     let row = schedule::Entity::find_by_id(sid)
         .one(&txn)
         .await?

@@ -9,6 +9,7 @@
 //! processes extending at once produce each slot once.
 
 use super::entities::{closure, facility, schedule, schedule_session, slot};
+use crate::db::BeginWrite;
 use crate::error::{ApiError, ApiResult, FieldError, Text};
 use crate::http::{ValidQuery, cursor};
 use crate::state::AppState;
@@ -194,7 +195,6 @@ pub async fn extend_horizon(
     now: DateTime<Utc>,
     horizon_days: u32,
 ) -> Result<u64, DbErr> {
-    use sea_orm::TransactionTrait;
     let today = local_date(now);
     let until = today + Duration::days(i64::from(horizon_days));
     let due = schedule::Entity::find()
@@ -213,7 +213,7 @@ pub async fn extend_horizon(
                 .map_or(today, |done| done + Duration::days(1)),
             today,
         );
-        let txn = db.begin().await?;
+        let txn = db.begin_write().await?;
         let template = template_of(&txn, &row).await?;
         created += materialise(&txn, &row, &template, from, until).await?;
         txn.commit().await?;

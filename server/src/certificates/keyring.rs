@@ -10,11 +10,12 @@ use super::CertificateError;
 use super::keys::{self, KeyDir, KeyMaterial, Role};
 use super::signing::DocumentSigner;
 use super::store::{self, KeyRow, NewKey};
+use crate::db::BeginWrite;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
 use healthbook_domain::certificate::{CertificateType, KeyId, Signer, TrustEntry};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -448,7 +449,7 @@ async fn register_new(
     dir.write(role, material)?;
     let result = async {
         let row = new_key(role, &material.certificate_der, issuer, true, "generated")?;
-        let txn = db.begin().await?;
+        let txn = db.begin_write().await?;
         if let Some(old) = replaces
             && !store::retire(&txn, &old.kid, now).await?
         {
@@ -621,7 +622,7 @@ async fn make_active(
                 action: KeyAction::Kept,
             }]);
         }
-        let txn = db.begin().await?;
+        let txn = db.begin_write().await?;
         if let Some(old) = &active
             && !store::retire(&txn, &old.kid, now).await?
         {

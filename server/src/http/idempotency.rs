@@ -8,6 +8,7 @@
 //! saved answer commit or vanish together.
 
 use crate::auth::entities::idempotency_record;
+use crate::db::BeginWrite;
 use crate::error::{ApiError, FieldError, Text};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -18,7 +19,7 @@ use healthbook_domain::problem::ProblemCode;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
-    EntityTrait, QueryFilter, TransactionTrait,
+    EntityTrait, QueryFilter,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -93,7 +94,7 @@ pub async fn begin(
     request_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<NextAction, ApiError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     match claim(&txn, scope, key, request_hash, now).await? {
         Claimed::Proceed(claim) => Ok(NextAction::Proceed(Pending { txn, claim })),
         Claimed::Replay(response) => Ok(NextAction::Replay(response)),

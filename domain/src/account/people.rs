@@ -1,0 +1,137 @@
+//! Citizens as their apps show them, dependents and the rules of guardianship: a child is
+//! a dependent until the 18th birthday, on the Việt Nam date.
+
+use crate::Sensitive;
+use crate::i18n::{Lang, Localized};
+use crate::ids::{NationalId, Sex};
+use crate::issue::FieldIssue;
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::registration::{Verification, check_date_of_birth, check_full_name};
+
+/// Age in whole years on `on`.
+pub fn age_on(date_of_birth: NaiveDate, on: NaiveDate) -> u32 {
+    let mut years = on.year() - date_of_birth.year();
+    if (on.month(), on.day()) < (date_of_birth.month(), date_of_birth.day()) {
+        years -= 1;
+    }
+    u32::try_from(years).unwrap_or(0)
+}
+
+/// The day a person turns `years` old (29 February births turn on 1 March in common years).
+pub fn birthday(date_of_birth: NaiveDate, years: u32) -> NaiveDate {
+    let year = date_of_birth.year() + i32::try_from(years).unwrap_or(0);
+    NaiveDate::from_ymd_opt(year, date_of_birth.month(), date_of_birth.day())
+        .or_else(|| NaiveDate::from_ymd_opt(year, 3, 1))
+        .unwrap_or(date_of_birth)
+}
+
+/// Age of majority in Việt Nam: guardianship of a dependent ends on this birthday.
+pub const ADULT_AGE: u32 = 18;
+
+/// A citizen as their own app (or a guardian's) shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct CitizenProfile {
+    pub citizen_id: Uuid,
+    pub full_name: String,
+    pub date_of_birth: NaiveDate,
+    pub sex: Sex,
+    /// Masked except for its last three digits: the full number is never sent back.
+    pub national_id_masked: String,
+    pub verification: Verification,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Dependent {
+    pub citizen: CitizenProfile,
+    /// Guardianship ends on this date (the 18th birthday) unless the adult grants it again.
+    pub guardianship_ends_on: Option<NaiveDate>,
+}
+
+/// Hides all but the last three digits of an identification number.
+pub fn mask_national_id(id: &str) -> String {
+    let count = id.chars().count();
+    id.chars()
+        .enumerate()
+        .map(|(i, c)| if i + 3 < count { '•' } else { c })
+        .collect()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, validator::Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct AddDependentRequest {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "001224000123"))]
+    pub national_id: Sensitive<String>,
+    pub full_name: String,
+    pub date_of_birth: NaiveDate,
+    pub sex: Sex,
+}
+
+/// A dependent whose every field is valid, and who is a minor today.
+#[derive(Debug, Clone)]
+pub struct NewDependent {
+    pub national_id: NationalId,
+    pub full_name: String,
+    pub date_of_birth: NaiveDate,
+    pub sex: Sex,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a dependent must be under 18")]
+pub struct NotAMinor;
+
+impl Localized for NotAMinor {
+    fn code(&self) -> &'static str {
+        "dependent_not_a_minor"
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Vi => "Người phụ thuộc phải dưới 18 tuổi.".into(),
+            Lang::En => "A dependent must be under 18.".into(),
+        }
+    }
+}
+
+impl AddDependentRequest {
+    pub fn parse(&self, today: NaiveDate) -> Result<NewDependent, Vec<FieldIssue>> {
+        let mut issues = Vec::new();
+        let national_id = NationalId::parse(self.national_id.expose())
+            .map_err(|e| issues.push(FieldIssue::of("national_id", &e)))
+            .ok();
+        let full_name = check_full_name(&self.full_name)
+            .map_err(|e| issues.push(FieldIssue::of("full_name", &e)))
+            .ok();
+        let date_of_birth = check_date_of_birth(self.date_of_birth, today)
+            .map_err(|e| issues.push(FieldIssue::of("date_of_birth", &e)))
+            .ok();
+        if let Some(dob) = date_of_birth
+            && age_on(dob, today) >= ADULT_AGE
+        {
+            issues.push(FieldIssue::of("date_of_birth", &NotAMinor));
+        }
+        if let (Some(id), Some(dob)) = (&national_id, date_of_birth)
+            && let Err(mismatch) = id.check_against(dob, self.sex)
+        {
+            issues.push(FieldIssue::of("national_id", &mismatch));
+        }
+        match (national_id, full_name, date_of_birth) {
+            (Some(national_id), Some(full_name), Some(date_of_birth)) if issues.is_empty() => {
+                Ok(NewDependent {
+                    national_id,
+                    full_name,
+                    date_of_birth,
+                    sex: self.sex,
+                })
+            }
+            _ => Err(issues),
+        }
+    }
+}
