@@ -171,6 +171,11 @@ impl ApiError {
         .with_fields(fields)
     }
 
+    /// The domain's checks of a request, as one 422 naming every field at fault.
+    pub fn invalid(issues: Vec<healthbook_domain::FieldIssue>) -> ApiError {
+        ApiError::validation(FieldError::all(issues))
+    }
+
     pub fn field(field: &str, error: &dyn Localized) -> ApiError {
         ApiError::validation(vec![FieldError::from_localized(field, error)])
     }

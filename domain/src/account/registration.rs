@@ -19,6 +19,25 @@ pub enum Verification {
     Unverified,
 }
 
+impl Verification {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verification::Verified => "verified",
+            Verification::Unverified => "unverified",
+        }
+    }
+
+    /// A stored value; anything but "verified" is unverified, so a damaged row never grants
+    /// what only the registry's confirmation may.
+    pub fn from_stored(value: &str) -> Verification {
+        if value == Verification::Verified.as_str() {
+            Verification::Verified
+        } else {
+            Verification::Unverified
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Registration
 

@@ -19,6 +19,13 @@ impl Sex {
         }
     }
 
+    /// A stored value, as written by `as_str`.
+    pub fn from_stored(value: &str) -> Option<Sex> {
+        [Sex::Male, Sex::Female]
+            .into_iter()
+            .find(|sex| sex.as_str() == value)
+    }
+
     /// "nam" / "nữ", for messages in Vietnamese.
     pub(crate) fn vietnamese(self) -> &'static str {
         match self {
@@ -37,5 +44,7 @@ mod tests {
         assert_eq!(serde_json::to_string(&Sex::Female).unwrap(), "\"female\"");
         assert_eq!(serde_json::from_str::<Sex>("\"male\"").unwrap(), Sex::Male);
         assert!(serde_json::from_str::<Sex>("\"Male\"").is_err());
+        assert_eq!(Sex::from_stored("female"), Some(Sex::Female));
+        assert_eq!(Sex::from_stored("Female"), None);
     }
 }

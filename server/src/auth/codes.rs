@@ -9,7 +9,7 @@
 use super::entities::{account, email_code};
 use super::error::AuthError;
 use super::mails;
-use super::register::lang_of;
+use super::people::lang_of;
 use super::secrets::{hash_code, new_email_code, same};
 use crate::mail::{self, Composed, Composer};
 use chrono::{DateTime, Duration, Utc};

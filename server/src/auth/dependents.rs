@@ -7,8 +7,7 @@ use super::entities::{account, citizen, guardianship};
 use super::error::AuthError;
 use super::holders::{self, Claim, Claimant, Holder};
 use super::mails;
-use super::me::profile;
-use super::register::{invalid, lang_of, verification_str};
+use super::people::{dependents_of, lang_of, profile};
 use super::registry::RegistryAnswer;
 use crate::authz::{Action, Resource, is_guardian};
 use crate::db::BeginWrite;
@@ -30,45 +29,10 @@ use healthbook_domain::account::{AccountKind, GuardianshipStatus, MAX_GUARDIANS}
 use healthbook_domain::ids::EmailAddress;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-
-/// The children a citizen is guardian of today.
-pub async fn dependents_of(
-    db: &impl ConnectionTrait,
-    guardian: Uuid,
-    today: NaiveDate,
-) -> Result<Vec<Dependent>, DbErr> {
-    let links = guardianship::Entity::find()
-        .filter(guardianship::Column::GuardianId.eq(guardian))
-        .filter(guardianship::Column::Status.eq(GuardianshipStatus::Active.as_str()))
-        .filter(
-            Condition::any()
-                .add(guardianship::Column::EndsOn.is_null())
-                .add(guardianship::Column::EndsOn.gt(today)),
-        )
-        .all(db)
-        .await?;
-    let ids: Vec<Uuid> = links.iter().map(|l| l.dependent_id).collect();
-    let mut children = citizen::Entity::find()
-        .filter(citizen::Column::Id.is_in(ids))
-        .all(db)
-        .await?;
-    children.sort_by_key(|c| c.date_of_birth);
-    Ok(children
-        .iter()
-        .map(|child| Dependent {
-            citizen: profile(child),
-            guardianship_ends_on: links
-                .iter()
-                .find(|l| l.dependent_id == child.id)
-                .and_then(|l| l.ends_on),
-        })
-        .collect())
-}
 
 async fn insert_child(
     txn: &DatabaseTransaction,
@@ -85,7 +49,7 @@ async fn insert_child(
         full_name: Set(child.full_name.clone()),
         date_of_birth: Set(child.date_of_birth),
         sex: Set(child.sex.as_str().to_owned()),
-        verification: Set(verification_str(verification).to_owned()),
+        verification: Set(verification.as_str().to_owned()),
         verified_at: Set(verified.then_some(now)),
         verified_by: Set(verified.then(|| "registry".to_owned())),
         created_at: Set(now),
@@ -121,7 +85,7 @@ pub async fn add_dependent(
         .authorize(&actor, Action::ManageDependents, Resource::OwnAccount)
         .await?;
     let guardian = own_citizen(&actor)?;
-    let child = request.parse(today).map_err(invalid)?;
+    let child = request.parse(today).map_err(ApiError::invalid)?;
     let verification = match state
         .registry
         .check(&child.national_id, &child.full_name, child.date_of_birth)

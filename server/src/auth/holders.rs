@@ -14,7 +14,7 @@
 use super::audit::{self, Event, Record};
 use super::entities::{account, citizen, guardianship, national_id_displacement};
 use super::mails;
-use super::register::lang_of;
+use super::people::lang_of;
 use crate::mail;
 use chrono::{DateTime, NaiveDate, Utc};
 use healthbook_domain::account::GuardianshipStatus;

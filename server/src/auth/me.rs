@@ -3,6 +3,7 @@
 use super::actor::Actor;
 use super::audit::{self, Event, Record};
 use super::entities::{account, auth_event, citizen, passkey, session};
+use super::people::profile;
 use super::session as sessions;
 use crate::authz::{Action, Resource};
 use crate::error::{ApiError, ApiResult};
@@ -11,35 +12,13 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
-use healthbook_domain::account::{
-    Assurance, CitizenProfile, LogoutRequest, Me, SessionInfo, Verification, mask_national_id,
-};
-use healthbook_domain::ids::Sex;
+use healthbook_domain::account::{Assurance, LogoutRequest, Me, SessionInfo};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
 use serde::Serialize;
 use uuid::Uuid;
-
-pub fn profile(row: &citizen::Model) -> CitizenProfile {
-    CitizenProfile {
-        citizen_id: row.id,
-        full_name: row.full_name.clone(),
-        date_of_birth: row.date_of_birth,
-        sex: if row.sex == "female" {
-            Sex::Female
-        } else {
-            Sex::Male
-        },
-        national_id_masked: mask_national_id(&row.national_id),
-        verification: if row.verification == "verified" {
-            Verification::Verified
-        } else {
-            Verification::Unverified
-        },
-    }
-}
 
 pub async fn build_me(
     db: &impl ConnectionTrait,
@@ -58,7 +37,7 @@ pub async fn build_me(
         None => None,
     };
     let dependents = match &citizen {
-        Some(c) => super::dependents::dependents_of(db, c.id, today).await?,
+        Some(c) => super::people::dependents_of(db, c.id, today).await?,
         None => Vec::new(),
     };
     let passkeys = passkey::Entity::find()

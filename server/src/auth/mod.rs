@@ -13,6 +13,7 @@ pub mod lockout;
 pub mod mails;
 pub mod me;
 pub mod passkeys;
+pub mod people;
 pub mod recovery;
 pub mod register;
 pub mod registry;

@@ -10,7 +10,7 @@ use super::actor::{AccountKind, Actor, ClientIp};
 use super::audit::{self, Event, Record};
 use super::entities::{account, ceremony, passkey};
 use super::error::AuthError;
-use super::register::lang_of;
+use super::people::lang_of;
 use super::{limits, mails, session};
 use crate::authz::{Action, Resource};
 use crate::db::BeginWrite;

@@ -14,7 +14,7 @@ use super::audit::{self, Event, Record};
 use super::codes::{self, Purpose};
 use super::entities::{account, account_recovery, auth_event, citizen, passkey};
 use super::error::AuthError;
-use super::register::lang_of;
+use super::people::lang_of;
 use super::registry::RegistryAnswer;
 use super::secrets::{hash_token, new_session_token, same};
 use super::{limits, lockout, mails, session};

@@ -6,9 +6,10 @@ use super::codes::{self, Purpose};
 use super::entities::{account, citizen};
 use super::error::AuthError;
 use super::holders::{self, Claim, Claimant, Holder};
+use super::people::lang_of;
 use super::registry::RegistryAnswer;
 use super::{limits, mails};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult};
 use crate::http::ValidJson;
 use crate::http::idempotency::{self, IdempotencyKey, NextAction};
 use crate::mail;
@@ -18,20 +19,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
-use healthbook_domain::Lang;
 use healthbook_domain::account::{AccountKind, AccountStatus};
-use healthbook_domain::account::{
-    FieldIssue, RegisterRequest, RegisterResponse, Registration, Verification,
-};
+use healthbook_domain::account::{RegisterRequest, RegisterResponse, Registration, Verification};
 use healthbook_domain::ids::EmailAddress;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use uuid::Uuid;
-
-/// Field issues from the domain checks, as a 422.
-pub fn invalid(issues: Vec<FieldIssue>) -> ApiError {
-    ApiError::validation(FieldError::all(issues))
-}
 
 /// Registers a citizen: one account per identification number. The population registry
 /// is asked whether number, name and date of birth belong together: a mismatch creates
@@ -59,7 +52,7 @@ pub async fn register(
     limits::check(&state, limits::REGISTER_PER_IP, &ip).await?;
     let now = state.clock.now();
     let today = state.clock.today();
-    let registration = request.parse(today).map_err(invalid)?;
+    let registration = request.parse(today).map_err(ApiError::invalid)?;
     let fingerprint = idempotency::fingerprint("register", &request);
 
     // Asked before the transaction: a slow registry must not hold database locks.
@@ -187,7 +180,7 @@ async fn create(
                 .col_expr(citizen::Column::AccountId, Expr::value(account_id))
                 .col_expr(
                     citizen::Column::Verification,
-                    Expr::value(verification_str(verification)),
+                    Expr::value(verification.as_str()),
                 )
                 .col_expr(
                     citizen::Column::VerifiedAt,
@@ -259,7 +252,7 @@ async fn insert_citizen(
         full_name: Set(registration.full_name.clone()),
         date_of_birth: Set(registration.date_of_birth),
         sex: Set(registration.sex.as_str().to_owned()),
-        verification: Set(verification_str(verification).to_owned()),
+        verification: Set(verification.as_str().to_owned()),
         verified_at: Set(verified.then_some(now)),
         verified_by: Set(verified.then(|| "registry".to_owned())),
         created_at: Set(now),
@@ -268,15 +261,4 @@ async fn insert_citizen(
     .exec_without_returning(txn)
     .await?;
     Ok(id)
-}
-
-pub fn verification_str(verification: Verification) -> &'static str {
-    match verification {
-        Verification::Verified => "verified",
-        Verification::Unverified => "unverified",
-    }
-}
-
-pub fn lang_of(account: &account::Model) -> Lang {
-    Lang::from_code(&account.lang)
 }
