@@ -5,9 +5,9 @@
 //! repeats its checks in its order and returns the same codes (`Refusal::from_code` reads
 //! them); `tests/tests/booking.rs` runs both paths over every refusal to keep them in step.
 
-use super::book::{NewBooking, Parties, why_no_place};
 use super::entities::appointment;
 use super::error::{BookingError, on_unique};
+use super::places::{NewBooking, Parties, why_no_place};
 use chrono::{DateTime, Utc};
 use healthbook_domain::booking::{Policy, Refusal};
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};

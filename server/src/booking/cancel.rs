@@ -3,10 +3,10 @@
 //! cancellation notice (with a calendar file that removes the event) goes into the outbox.
 
 use super::appointments::{context, load_for, organizer_email, view};
-use super::book::release_place;
 use super::entities::appointment;
 use super::error::BookingError;
 use super::mails;
+use super::places::release_place;
 use super::settings;
 use crate::auth::actor::Actor;
 use crate::authz::{Action, Resource, allows};

@@ -19,6 +19,7 @@ pub mod entities;
 pub mod error;
 mod facilities;
 mod mails;
+mod places;
 pub mod reminders;
 mod reschedule;
 mod schedules;
@@ -30,8 +31,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub use appointments::organizer_of;
-pub use book::{BookingPath, NewBooking, Parties, active_key, book_along};
+pub use book::{BookingPath, book_along};
 pub use facilities::facility_views;
+pub use places::{NewBooking, Parties, active_key};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

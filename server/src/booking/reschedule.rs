@@ -3,10 +3,10 @@
 //! full nothing changes and the old booking stays.
 
 use super::appointments::{context, load_for, organizer_email, view};
-use super::book::{active_key, next_queue_number, release_place, take_place};
 use super::entities::{appointment, slot};
 use super::error::{BookingError, on_unique};
 use super::mails::{self, Kind};
+use super::places::{active_key, next_queue_number, release_place, take_place};
 use super::settings;
 use super::slots::snapshot;
 use crate::auth::actor::Actor;
