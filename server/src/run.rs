@@ -155,8 +155,13 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     )?);
     let registry = auth::registry::from_config(&config)?;
     tracing::info!(registry = %registry.describe(), webauthn.rp_id = %config.webauthn_rp_id, "identity ready");
-    let certificates =
-        crate::certificates::CertificateService::start(&config, &db, clock.now()).await?;
+    let certificates = crate::certificates::CertificateService::start(
+        &config.certificates,
+        &config.keys_dir(),
+        &db,
+        clock.now(),
+    )
+    .await?;
     let snapshot_key = Arc::new(auth::session::SnapshotKey::load(&db, clock.now()).await?);
     Ok(AppState {
         circuit: crate::db_circuit::Circuit::new(db.clone()),

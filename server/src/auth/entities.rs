@@ -224,25 +224,6 @@ pub mod auth_event {
     no_relations!();
 }
 
-pub mod idempotency_record {
-    use sea_orm::entity::prelude::*;
-
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "idempotency_records")]
-    pub struct Model {
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub scope: String,
-        #[sea_orm(primary_key, auto_increment = false)]
-        pub key: String,
-        pub request_hash: String,
-        pub status: i32,
-        pub body: String,
-        pub created_at: DateTimeUtc,
-    }
-
-    no_relations!();
-}
-
 pub mod server_secret {
     use sea_orm::entity::prelude::*;
 

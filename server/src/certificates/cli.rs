@@ -154,16 +154,27 @@ pub async fn run_keys(config: Config, args: KeysArgs) -> anyhow::Result<()> {
     let now = now(&config);
     match args.command {
         KeysCommand::Init(init) => {
-            let (_, changes) =
-                CertificateService::open(&config, &db, &certificate_types(&init.uses), now).await?;
+            let (_, changes) = CertificateService::open(
+                &config.certificates,
+                &config.keys_dir(),
+                &db,
+                &certificate_types(&init.uses),
+                now,
+            )
+            .await?;
             log_changes(&changes);
             out(&describe(&changes))
         }
         KeysCommand::Rotate(rotate) => {
             // Make sure there is something to rotate (a no-op when keys exist).
-            let (service, _) =
-                CertificateService::open(&config, &db, &[CertificateType::Vaccination], now)
-                    .await?;
+            let (service, _) = CertificateService::open(
+                &config.certificates,
+                &config.keys_dir(),
+                &db,
+                &[CertificateType::Vaccination],
+                now,
+            )
+            .await?;
             let uses = rotate.uses.as_deref().map(certificate_types);
             let changes = keyring::rotate(
                 &db,
@@ -178,9 +189,14 @@ pub async fn run_keys(config: Config, args: KeysArgs) -> anyhow::Result<()> {
             out(&describe(&changes))
         }
         KeysCommand::Show => {
-            let (service, _) =
-                CertificateService::open(&config, &db, &[CertificateType::Vaccination], now)
-                    .await?;
+            let (service, _) = CertificateService::open(
+                &config.certificates,
+                &config.keys_dir(),
+                &db,
+                &[CertificateType::Vaccination],
+                now,
+            )
+            .await?;
             let mut text = String::new();
             if let KeySource::Generated(dir) = service.key_source() {
                 text.push_str(&format!("key directory: {}\n", dir.path().display()));
@@ -248,7 +264,8 @@ async fn sign_command(config: &Config, args: SignArgs) -> anyhow::Result<()> {
     let dcc = Dcc::from_json(json).context("the payload is not a DCC")?;
     let db = database(config).await?;
     let now = now(config);
-    let service = CertificateService::start(config, &db, now).await?;
+    let service =
+        CertificateService::start(&config.certificates, &config.keys_dir(), &db, now).await?;
     let signer = service.document_signer(&db).await?;
     let expires_at = match (args.expires_at, args.valid_days) {
         (Some(at), _) => at,

@@ -3,7 +3,7 @@
 
 use super::keyring::{ConfiguredKeys, KeySource};
 use super::keys::KeyDir;
-use crate::config::ConfigError;
+use crate::config::error::ConfigError;
 use clap::Args;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};

@@ -16,7 +16,6 @@ mod store;
 pub mod trust_list;
 pub mod verify;
 
-use crate::config::Config;
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::http::StatusCode;
@@ -27,6 +26,7 @@ use keyring::{KeyAction, KeyChange, KeySource, Keyring};
 use keys::Role;
 use sea_orm::{DatabaseConnection, DbErr};
 use signing::{DocumentSigner, IssueError};
+use std::path::Path;
 use std::sync::Arc;
 use thiserror::Error;
 use utoipa_axum::router::OpenApiRouter;
@@ -110,25 +110,32 @@ impl CertificateService {
     /// Opens the keys, generating (or, past a DSC's key usage period, rotating) generated
     /// keys as needed: what `serve` runs at start.
     pub async fn start(
-        config: &Config,
+        certificates: &CertificateConfig,
+        keys_dir: &Path,
         db: &DatabaseConnection,
         now: DateTime<Utc>,
     ) -> Result<Arc<CertificateService>, CertificateError> {
-        let (service, changes) =
-            CertificateService::open(config, db, &[CertificateType::Vaccination], now).await?;
+        let (service, changes) = CertificateService::open(
+            certificates,
+            keys_dir,
+            db,
+            &[CertificateType::Vaccination],
+            now,
+        )
+        .await?;
         log_changes(&changes);
         Ok(Arc::new(service))
     }
 
     /// As [`CertificateService::start`], with the key usages of a DSC generated now.
     pub async fn open(
-        config: &Config,
+        certificates: &CertificateConfig,
+        keys_dir: &Path,
         db: &DatabaseConnection,
         uses: &[CertificateType],
         now: DateTime<Utc>,
     ) -> Result<(CertificateService, Vec<KeyChange>), CertificateError> {
-        let certificates = &config.certificates;
-        let source = certificates.key_source(&config.keys_dir());
+        let source = certificates.key_source(keys_dir);
         let (keyring, changes) =
             Keyring::open(db, source, &certificates.country, uses, now).await?;
         Ok((

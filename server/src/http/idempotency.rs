@@ -7,7 +7,6 @@
 //! first rolled back, the retry runs the action itself. So the key, the action and the
 //! saved answer commit or vanish together.
 
-use crate::auth::entities::idempotency_record;
 use crate::db::BeginWrite;
 use crate::error::{ApiError, FieldError, Text};
 use axum::extract::FromRequestParts;
@@ -258,4 +257,27 @@ pub async fn forget_expired(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Re
             return Ok(forgotten);
         }
     }
+}
+
+/// The stored answers, keyed by (caller scope, key).
+pub mod idempotency_record {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "idempotency_records")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub scope: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key: String,
+        pub request_hash: String,
+        pub status: i32,
+        pub body: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
 }

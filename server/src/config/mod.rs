@@ -1,5 +1,8 @@
 //! The resolved configuration: command line and environment over the TOML file over defaults.
 
+pub mod error;
+pub use error::ConfigError;
+
 use crate::cli::{LogFormat, Options};
 use crate::http::client_addr::TrustedProxies;
 use serde::Deserialize;
@@ -83,22 +86,6 @@ struct FileOptions {
     certificates: Option<crate::certificates::CertificateFileOptions>,
     mail_retention_days: Option<u32>,
     recovery_delay_hours: Option<u32>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("cannot read configuration file {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("invalid configuration file {path}: {message}")]
-    Parse { path: String, message: String },
-    #[error("invalid value for {option}: {message}")]
-    Invalid {
-        option: &'static str,
-        message: String,
-    },
 }
 
 impl Config {
