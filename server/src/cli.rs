@@ -38,9 +38,9 @@ pub enum Command {
     /// Create a staff account and mail (and print) its passkey enrolment code.
     CreateStaff(CreateStaffArgs),
     /// Certificate signing keys: init, rotate, show.
-    Keys(crate::certificates::cli::KeysArgs),
+    Keys(crate::commands::certificates::KeysArgs),
     /// Health certificates: sign, verify, render as QR code.
-    Certs(crate::certificates::cli::CertsArgs),
+    Certs(crate::commands::certificates::CertsArgs),
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@ pub mod cache;
 pub mod certificates;
 pub mod cli;
 pub mod clock;
+pub mod commands;
 pub mod config;
 pub mod db;
 pub mod db_circuit;

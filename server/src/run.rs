@@ -1,116 +1,28 @@
-//! What each subcommand does, from resolved configuration to exit code.
+//! `healthbook serve`: the state every request shares, the HTTP and metrics listeners, the
+//! background work, and a graceful stop.
 
 use crate::cache::{Cache, MemoryCache, RedisCache};
-use crate::cli::{Cli, Command, ServeArgs};
+use crate::cli::ServeArgs;
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::{Config, redact_url};
 use crate::mail::{Mailer, RetryPolicy, build_transport};
 use crate::state::AppState;
-use crate::{app, auth, db, demo, http, telemetry};
-use clap::Parser;
-use clap::error::ErrorKind;
+use crate::{app, auth, db, demo, http};
 use sea_orm::DatabaseConnection;
-use std::process::ExitCode;
 use std::sync::Arc;
 use tokio::sync::watch;
 
-/// Exit code for bad usage or configuration, as for a bad command-line option.
-const EXIT_USAGE: u8 = 2;
-const EXIT_FAILURE: u8 = 1;
-
-/// Parses the command line and runs the command: the whole of `healthbook`'s `main`.
-pub async fn cli_main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(error) => {
-            if matches!(
-                error.kind(),
-                ErrorKind::DisplayHelp
-                    | ErrorKind::DisplayVersion
-                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
-            ) {
-                let _ = error.print();
-                return ExitCode::SUCCESS;
-            }
-            // One line that names the offending option; the full usage is one --help away.
-            let rendered = error.render().to_string();
-            let first = rendered
-                .lines()
-                .next()
-                .unwrap_or("error: invalid arguments");
-            eprintln!("{first} (see healthbook --help)");
-            return ExitCode::from(2);
-        }
-    };
-    main(cli).await
-}
-
-pub async fn main(cli: Cli) -> ExitCode {
-    let config = match Config::resolve(cli.options) {
-        Ok(config) => config,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(EXIT_USAGE);
-        }
-    };
-    let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
-    if let Command::Serve(args) = &command
-        && config.production
-    {
-        let refusals = config.production_refusals(args.demo);
-        if !refusals.is_empty() {
-            eprintln!(
-                "error: production mode refuses to start: {}",
-                refusals.join("; ")
-            );
-            return ExitCode::from(EXIT_USAGE);
-        }
-    }
-    telemetry::init(config.log_format, &config.log);
-    let result = match command {
-        Command::Serve(args) => serve(config, args).await,
-        Command::Migrate => migrate(config).await,
-        Command::SeedDemo => seed_demo(config).await,
-        Command::CreateStaff(args) => auth::staff::create_staff_command(config, args).await,
-        Command::Keys(args) => crate::certificates::cli::run_keys(config, args).await,
-        Command::Certs(args) => crate::certificates::cli::run_certs(config, args).await,
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            tracing::error!(error = %format!("{error:#}"), "healthbook stopped with an error");
-            eprintln!("error: {error:#}");
-            ExitCode::from(EXIT_FAILURE)
-        }
-    }
-}
-
-fn clock(config: &Config) -> SharedClock {
+pub(crate) fn clock(config: &Config) -> SharedClock {
     Arc::new(SystemClock {
         offset: config.clock_offset,
     })
 }
 
-async fn open_database(config: &Config) -> anyhow::Result<DatabaseConnection> {
+pub(crate) async fn open_database(config: &Config) -> anyhow::Result<DatabaseConnection> {
     let db = db::connect(config).await?;
     db::migrate(&db).await?;
     tracing::info!(db.url = %redact_url(&config.database_url), db.backend = db::backend_name(&db), "database ready");
     Ok(db)
-}
-
-async fn migrate(config: Config) -> anyhow::Result<()> {
-    open_database(&config).await.map(|_| ())
-}
-
-async fn seed_demo(config: Config) -> anyhow::Result<()> {
-    let db = open_database(&config).await?;
-    let report = demo::seed(&db, clock(&config).now()).await?;
-    tracing::info!(
-        demo.facilities = report.facilities_added,
-        demo.practitioners = report.practitioners_added,
-        "demo data loaded"
-    );
-    Ok(())
 }
 
 fn build_cache(config: &Config) -> anyhow::Result<Cache> {
@@ -178,7 +90,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     })
 }
 
-async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
+pub(crate) async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
     let listen = config.listen;
     let grace = config.shutdown_grace;
     let state = build_state(config).await?;

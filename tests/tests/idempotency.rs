@@ -69,7 +69,7 @@ async fn a_key_replays_while_its_record_lives_and_is_free_once_it_expired() {
 
 #[tokio::test]
 async fn the_sweep_forgets_expired_records_in_batches_and_keeps_live_ones() {
-    use healthbook_server::auth::entities::idempotency_record;
+    use healthbook_server::http::idempotency::idempotency_record;
     use sea_orm::{ActiveValue::Set, EntityTrait, PaginatorTrait};
 
     let dir = tempfile::tempdir().unwrap();

@@ -4,7 +4,6 @@
 //! The codec itself lives once, in `healthbook_domain::certificate`; this module owns the
 //! keys, the database rows that say which key is active, and the HTTP side.
 
-pub mod cli;
 pub mod config;
 pub mod keyring;
 pub mod keys;
@@ -12,9 +11,8 @@ pub mod lists;
 pub mod qr;
 pub mod revocations;
 pub mod signing;
-mod store;
+pub(crate) mod store;
 pub mod trust_list;
-pub mod verify;
 
 use crate::error::ApiError;
 use crate::state::AppState;

@@ -10,5 +10,5 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    healthbook_server::run::cli_main().await
+    healthbook_server::commands::cli_main().await
 }

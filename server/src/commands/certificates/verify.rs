@@ -1,10 +1,10 @@
 //! `healthbook certs verify`: an `HC1:` text (or its QR code) checked against a trust list,
 //! with a report of what the certificate says and why it is or is not valid.
 
-use super::cli::{now, out, read_input};
-use super::keyring;
-use super::qr;
-use super::trust_list::TrustListSigningKey;
+use super::{now, out, read_input};
+use crate::certificates::keyring;
+use crate::certificates::qr;
+use crate::certificates::trust_list::TrustListSigningKey;
 use crate::config::Config;
 use anyhow::{Context, anyhow, bail};
 use chrono::{DateTime, Utc};
@@ -154,7 +154,7 @@ fn pinned_key(path: &Path) -> anyhow::Result<VerifyingKey> {
             .verifying_key()
             .ok_or_else(|| anyhow!("{}: not a P-256 public key", path.display()));
     }
-    let der = super::keys::read_certificate_pem(path)?;
+    let der = crate::certificates::keys::read_certificate_pem(path)?;
     Ok(VerifyingKey::from_certificate_der(&der)?)
 }
 

@@ -1,8 +1,10 @@
 //! `healthbook keys …` (signing keys) and `healthbook certs …` (sign, verify, QR): the
 //! arguments and what each command does. Results go to stdout, logs to stderr.
 
-use super::keyring::{self, KeyChange, KeySource};
-use super::{CertificateService, log_changes, qr, store};
+mod verify;
+
+use crate::certificates::keyring::{self, KeyChange, KeySource};
+use crate::certificates::{CertificateService, log_changes, qr, store};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use anyhow::{Context, bail};
@@ -82,7 +84,7 @@ pub enum CertsCommand {
     /// print the HC1: text.
     Sign(SignArgs),
     /// Decode an HC1: text (or a QR code image) and verify it against a trust list.
-    Verify(super::verify::VerifyArgs),
+    Verify(verify::VerifyArgs),
     /// Render an HC1: text as a QR code (PNG and/or SVG, error correction level Q).
     Qr(QrArgs),
 }
@@ -114,7 +116,7 @@ pub struct QrArgs {
     pub module_size: u32,
 }
 
-pub(super) fn now(config: &Config) -> DateTime<Utc> {
+pub(crate) fn now(config: &Config) -> DateTime<Utc> {
     SystemClock {
         offset: config.clock_offset,
     }
@@ -240,7 +242,7 @@ pub async fn run_keys(config: Config, args: KeysArgs) -> anyhow::Result<()> {
 pub async fn run_certs(config: Config, args: CertsArgs) -> anyhow::Result<()> {
     match args.command {
         CertsCommand::Sign(sign) => sign_command(&config, sign).await,
-        CertsCommand::Verify(verify) => super::verify::run(&config, verify).await,
+        CertsCommand::Verify(verify) => verify::run(&config, verify).await,
         CertsCommand::Qr(qr_args) => qr_command(qr_args),
     }
 }
@@ -286,7 +288,7 @@ async fn sign_command(config: &Config, args: SignArgs) -> anyhow::Result<()> {
     };
     let text = signer
         .issue(&claims, now)
-        .map_err(super::CertificateError::from)?;
+        .map_err(crate::certificates::CertificateError::from)?;
     tracing::info!(certificate.kid = %signer.kid(), certificate.expires_at = %expires_at, "certificate signed");
     out(&format!("{text}\n"))
 }
