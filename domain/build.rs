@@ -1,5 +1,5 @@
 //! Compiles the administrative-unit lists in `data/vn-admin/` into static arrays
-//! (`$OUT_DIR/admin_data.rs`, included by `src/admin/data.rs`), and the immunization data in
+//! (`$OUT_DIR/admin_data.rs`, included by `src/units/data.rs`), and the immunization data in
 //! `data/immunization/` into the vaccine catalogue (`build/vaccines.rs`).
 //!
 //! Doing the work here means the running program never parses a CSV, so it has no data error

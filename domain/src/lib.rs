@@ -4,7 +4,6 @@
 //! sea-orm, axum or uniffi's runtime. Everything here is a value or a pure function.
 
 pub mod account;
-pub mod admin;
 pub mod booking;
 pub mod certificate;
 pub mod facility;
@@ -17,6 +16,7 @@ pub mod page;
 pub mod problem;
 pub mod sensitive;
 pub mod text;
+pub mod units;
 pub mod vaccine;
 
 pub use i18n::{Lang, Localized};

@@ -15,7 +15,6 @@
 uniffi::setup_scaffolding!();
 
 mod account;
-mod admin;
 mod auth;
 mod booking;
 mod certificates;
@@ -33,9 +32,9 @@ mod session;
 pub mod store;
 #[cfg(feature = "test-authenticator")]
 mod testing;
+mod units;
 
 pub use account::{AccountClient, AccountError, DependentOutcome};
-pub use admin::{AdminUnit, AdminUnitKind, SpecialtyInfo, communes, provinces, specialties};
 pub use auth::{AuthClient, AuthError};
 pub use booking::{
     BookingClient, BookingError, BookingOutcome, FacilityPage, SlotPage, appointment_qr,
@@ -55,6 +54,7 @@ pub use session::TokenStore;
 pub use store::{KeyVault, KeyVaultError};
 #[cfg(feature = "test-authenticator")]
 pub use testing::{SoftPasskey, SoftPasskeyError};
+pub use units::{AdminUnit, AdminUnitKind, SpecialtyInfo, communes, provinces, specialties};
 
 // The domain's remote types used directly in this crate's own records and signatures:
 // their conversions are registered once, in `healthbook_domain`, and borrowed here.

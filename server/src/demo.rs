@@ -439,9 +439,9 @@ mod tests {
                 "{}",
                 demo.code
             );
-            let commune = healthbook_domain::admin::CommuneCode::parse(demo.commune_code)
+            let commune = healthbook_domain::units::CommuneCode::parse(demo.commune_code)
                 .ok()
-                .and_then(healthbook_domain::admin::commune)
+                .and_then(healthbook_domain::units::commune)
                 .unwrap_or_else(|| panic!("unknown commune {}", demo.commune_code));
             assert_eq!(
                 commune.province_code.to_string(),

@@ -55,10 +55,10 @@ impl StaffRole {
         self,
         facility: Option<uuid::Uuid>,
         admin_unit: Option<&str>,
-    ) -> Result<Option<crate::admin::AdminUnit>, StaffScopeError> {
+    ) -> Result<Option<crate::units::AdminUnit>, StaffScopeError> {
         match (self.needs_facility(), self, facility, admin_unit) {
             (true, _, Some(_), None) => Ok(None),
-            (false, StaffRole::Authority, None, Some(code)) => crate::admin::AdminUnit::parse(code)
+            (false, StaffRole::Authority, None, Some(code)) => crate::units::AdminUnit::parse(code)
                 .map(Some)
                 .map_err(|_| StaffScopeError::UnknownUnit),
             (false, StaffRole::Support, None, None) => Ok(None),

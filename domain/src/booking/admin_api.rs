@@ -1,10 +1,10 @@
 //! Shapes of the facility and practitioner administration API (support and facility admins).
 
 use super::api::check_specialty;
-use crate::admin::{CommuneCode, commune};
 use crate::facility::{Facility, FacilityLevel, ServiceType};
 use crate::ids::{FacilityCode, PhoneNumber};
 use crate::issue::{FieldIssue, Issues};
+use crate::units::{CommuneCode, commune};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 

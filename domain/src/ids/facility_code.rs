@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-use crate::admin::{FormerProvince, ProvinceCode, former_province};
 use crate::i18n::{Lang, Localized};
+use crate::units::{FormerProvince, ProvinceCode, former_province};
 
 const LENGTH: usize = 5;
 

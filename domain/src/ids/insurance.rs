@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-use crate::admin::ProvinceCode;
 use crate::i18n::{Lang, Localized};
+use crate::units::ProvinceCode;
 
 const CARD_LENGTH: usize = 15;
 const SOCIAL_INSURANCE_NUMBER_LENGTH: usize = 10;

@@ -13,8 +13,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::sex::Sex;
-use crate::admin::{FormerProvince, ProvinceCode, former_province};
 use crate::i18n::{Lang, Localized};
+use crate::units::{FormerProvince, ProvinceCode, former_province};
 
 const LENGTH: usize = 12;
 /// The old identity card (CMND) number, which people still type out of habit.

@@ -7,11 +7,13 @@ pub mod dependents;
 pub mod email;
 pub mod entities;
 pub mod error;
+pub mod guardians;
 pub mod holders;
 pub mod limits;
 pub mod lockout;
 pub mod mails;
 pub mod me;
+pub mod my_passkeys;
 pub mod passkeys;
 pub mod people;
 pub mod recovery;
@@ -47,18 +49,18 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(me::list_sessions))
         .routes(routes!(me::revoke_session))
         .routes(routes!(me::auth_events))
-        .routes(routes!(passkeys::list))
-        .routes(routes!(passkeys::rename, passkeys::remove))
+        .routes(routes!(my_passkeys::list))
+        .routes(routes!(my_passkeys::rename, my_passkeys::remove))
         .routes(routes!(
             dependents::add_dependent,
             dependents::list_dependents
         ))
-        .routes(routes!(dependents::invite_guardian))
-        .routes(routes!(dependents::list_invitations))
-        .routes(routes!(dependents::accept_invitation))
-        .routes(routes!(dependents::list_guardians))
-        .routes(routes!(dependents::grant_guardian))
-        .routes(routes!(dependents::end_guardian))
+        .routes(routes!(guardians::invite_guardian))
+        .routes(routes!(guardians::list_invitations))
+        .routes(routes!(guardians::accept_invitation))
+        .routes(routes!(guardians::list_guardians))
+        .routes(routes!(guardians::grant_guardian))
+        .routes(routes!(guardians::end_guardian))
 }
 
 /// Routes at the root (`/.well-known/…`).

@@ -25,8 +25,8 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use healthbook_domain::account::GuardianshipStatus;
 use healthbook_domain::account::{Assurance, RoleGrant, StaffRole};
-use healthbook_domain::admin::AdminUnit;
 use healthbook_domain::problem::ProblemCode;
+use healthbook_domain::units::AdminUnit;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 

@@ -6,11 +6,11 @@ use crate::http::{ValidQuery, cursor};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use healthbook_domain::admin;
 use healthbook_domain::booking::SlotStatus;
 use healthbook_domain::facility::{Facility, FacilityLevel, ServiceType};
 use healthbook_domain::page::{Page, page_size};
 use healthbook_domain::text::fold;
+use healthbook_domain::units;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
@@ -189,17 +189,17 @@ pub async fn facility_views(
 }
 
 fn province_name(code: &str) -> String {
-    admin::ProvinceCode::parse(code)
+    units::ProvinceCode::parse(code)
         .ok()
-        .and_then(admin::province)
+        .and_then(units::province)
         .map(|p| p.name.to_owned())
         .unwrap_or_default()
 }
 
 fn commune_name(code: &str) -> String {
-    admin::CommuneCode::parse(code)
+    units::CommuneCode::parse(code)
         .ok()
-        .and_then(admin::commune)
+        .and_then(units::commune)
         .map(|c| c.name.to_owned())
         .unwrap_or_default()
 }

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::codes::{CommuneCode, ProvinceCode};
 use super::data::CONVERSIONS;
-use super::units::{Commune, former_province};
+use super::lists::{Commune, former_province};
 
 /// A commune as it was before 1 July 2025, under its district.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

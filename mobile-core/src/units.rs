@@ -5,8 +5,8 @@
 //! name and a kind, so they cross the boundary as one small record of their own.
 
 use healthbook_domain::Lang;
-use healthbook_domain::admin::{self, Commune, CommuneKind, Province, ProvinceCode, ProvinceKind};
 use healthbook_domain::facility::SPECIALTIES;
+use healthbook_domain::units::{self, Commune, CommuneKind, Province, ProvinceCode, ProvinceKind};
 
 /// What kind of unit a picker row is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -74,9 +74,9 @@ impl From<&Commune> for AdminUnit {
 #[uniffi::export]
 pub fn provinces(query: String) -> Vec<AdminUnit> {
     if query.trim().is_empty() {
-        return admin::provinces().iter().map(AdminUnit::from).collect();
+        return units::provinces().iter().map(AdminUnit::from).collect();
     }
-    admin::search_provinces(&query)
+    units::search_provinces(&query)
         .into_iter()
         .map(AdminUnit::from)
         .collect()
@@ -95,14 +95,14 @@ pub fn communes(province_code: Option<String>, query: String, limit: u32) -> Vec
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     if query.trim().is_empty() {
         return province
-            .map(admin::communes_of)
+            .map(units::communes_of)
             .unwrap_or_default()
             .iter()
             .take(limit)
             .map(AdminUnit::from)
             .collect();
     }
-    admin::search_communes(&query, province)
+    units::search_communes(&query, province)
         .into_iter()
         .take(limit)
         .map(AdminUnit::from)

@@ -2,6 +2,6 @@
 
 use super::codes::{CommuneCode, ProvinceCode};
 use super::conversion::{CommuneConversion, FormerCommune, MergeKind};
-use super::units::{Commune, CommuneKind, FormerProvince, Province, ProvinceKind};
+use super::lists::{Commune, CommuneKind, FormerProvince, Province, ProvinceKind};
 
 include!(concat!(env!("OUT_DIR"), "/admin_data.rs"));

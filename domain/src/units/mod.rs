@@ -8,18 +8,18 @@
 mod codes;
 mod conversion;
 mod data;
+mod lists;
 mod scope;
 mod search;
-mod units;
 
 pub use codes::{CommuneCode, CommuneCodeError, ProvinceCode, ProvinceCodeError};
 pub use conversion::{
     CommuneConversion, FormerCommune, MergeKind, conversions, convert_former_commune,
     convert_former_province,
 };
-pub use scope::{AdminUnit, AdminUnitError};
-pub use search::{search_communes, search_provinces};
-pub use units::{
+pub use lists::{
     Commune, CommuneKind, FormerProvince, Province, ProvinceKind, commune, communes, communes_of,
     former_province, former_provinces, province, provinces,
 };
+pub use scope::{AdminUnit, AdminUnitError};
+pub use search::{search_communes, search_provinces};

@@ -7,13 +7,13 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use healthbook_domain::admin::{
+use healthbook_domain::ids::{NationalId, Sex};
+use healthbook_domain::text::fold;
+use healthbook_domain::units::{
     self, CommuneCode, CommuneKind, MergeKind, ProvinceCode, ProvinceKind, commune, communes,
     communes_of, conversions, convert_former_commune, convert_former_province, former_province,
     former_provinces, province, provinces, search_communes, search_provinces,
 };
-use healthbook_domain::ids::{NationalId, Sex};
-use healthbook_domain::text::fold;
 
 fn province_code(code: &str) -> ProvinceCode {
     ProvinceCode::parse(code).unwrap()
@@ -294,7 +294,7 @@ fn kept_codes_match_the_former_list() {
         let kept = fields[4] == "yes";
         assert_eq!(province(code).is_some(), kept, "{line}");
         assert_eq!(
-            admin::former_province(code).map(|p| p.name),
+            units::former_province(code).map(|p| p.name),
             Some(fields[1])
         );
     }

@@ -4,7 +4,7 @@
 
 use super::codes::{CommuneCode, ProvinceCode};
 use super::conversion::{convert_former_commune, convert_former_province};
-use super::units::{commune, province};
+use super::lists::{commune, province};
 
 /// A current province, or a current commune.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -93,7 +93,7 @@ mod tests {
         assert!(ha_noi.contains(ha_noi));
         assert!(!ba_dinh.contains(ha_noi));
         assert!(ba_dinh.contains(ba_dinh));
-        let elsewhere = crate::admin::communes_of(ProvinceCode::parse("79").unwrap())[0].code;
+        let elsewhere = crate::units::communes_of(ProvinceCode::parse("79").unwrap())[0].code;
         assert!(!ha_noi.contains(AdminUnit::Commune(elsewhere)));
     }
 
@@ -104,7 +104,7 @@ mod tests {
             unit("02"),
             AdminUnit::Province(ProvinceCode::parse("08").unwrap())
         );
-        let whole = crate::admin::conversions()
+        let whole = crate::units::conversions()
             .iter()
             .find(|c| {
                 convert_former_commune(c.former.code).len() == 1 && commune(c.former.code).is_none()

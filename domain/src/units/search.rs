@@ -3,7 +3,7 @@
 
 use super::codes::ProvinceCode;
 use super::data::{COMMUNES, PROVINCES};
-use super::units::{Commune, Province, communes_of};
+use super::lists::{Commune, Province, communes_of};
 use crate::text::fold_words;
 
 /// Unit words that may open a name or a query, folded, longest first so that "thi xa" is not
