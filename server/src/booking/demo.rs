@@ -2,10 +2,10 @@
 //! slots from the first start. A facility that already has a schedule is left alone, so
 //! seeding twice changes nothing.
 
-use super::admin::replace_rooms;
 use super::entities::{
     facility, facility_room, facility_service, facility_specialty, practitioner_facility, schedule,
 };
+use super::facility_admin::replace_rooms;
 use super::schedules::create_in;
 use super::settings;
 use chrono::{DateTime, Utc};

@@ -5,7 +5,6 @@
 //! name the same service. Capacity, "one active booking per citizen and slot" and queue
 //! numbers are enforced by the database inside one transaction per use case (see `book.rs`).
 
-mod admin;
 mod appointments;
 mod attendance;
 mod book;
@@ -18,8 +17,10 @@ pub mod demo;
 pub mod entities;
 pub mod error;
 mod facilities;
+mod facility_admin;
 mod mails;
 mod places;
+mod practitioners;
 pub mod reminders;
 mod reschedule;
 mod schedules;
@@ -39,7 +40,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(facilities::list_facilities))
         .routes(routes!(facilities::get_facility))
-        .routes(routes!(admin::list_facility_practitioners))
+        .routes(routes!(practitioners::list_facility_practitioners))
         .routes(routes!(slots::list_slots))
         .routes(routes!(
             schedules::create_schedule,
@@ -58,12 +59,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reschedule::reschedule_appointment))
         .routes(routes!(attendance::check_in))
         .routes(routes!(attendance::no_show))
-        .routes(routes!(admin::create_facility))
-        .routes(routes!(admin::get_facility_admin, admin::update_facility))
+        .routes(routes!(facility_admin::create_facility))
         .routes(routes!(
-            admin::create_practitioner,
-            admin::list_practitioners
+            facility_admin::get_facility_admin,
+            facility_admin::update_facility
         ))
-        .routes(routes!(admin::update_practitioner))
+        .routes(routes!(
+            practitioners::create_practitioner,
+            practitioners::list_practitioners
+        ))
+        .routes(routes!(practitioners::update_practitioner))
         .routes(routes!(settings::get_settings, settings::put_settings))
 }
