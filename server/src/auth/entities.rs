@@ -79,6 +79,7 @@ pub mod citizen {
 }
 
 pub mod guardianship {
+    use sea_orm::Condition;
     use sea_orm::entity::prelude::*;
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -97,6 +98,18 @@ pub mod guardianship {
     }
 
     no_relations!();
+
+    /// Guardianships in force on `today`: active, and not ended (one ends on the dependent's
+    /// 18th birthday unless the adult granted it again, which clears `ends_on`).
+    pub fn in_force(today: Date) -> Condition {
+        Condition::all()
+            .add(Column::Status.eq(healthbook_domain::account::GuardianshipStatus::Active.as_str()))
+            .add(
+                Condition::any()
+                    .add(Column::EndsOn.is_null())
+                    .add(Column::EndsOn.gt(today)),
+            )
+    }
 }
 
 pub mod staff_role {

@@ -17,14 +17,13 @@ use super::mails;
 use super::people::lang_of;
 use crate::mail;
 use chrono::{DateTime, NaiveDate, Utc};
-use healthbook_domain::account::GuardianshipStatus;
 use healthbook_domain::account::{ADULT_AGE, age_on};
 use rand::Rng;
 use rand::distr::Alphanumeric;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbErr,
-    EntityTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter,
 };
 use uuid::Uuid;
 
@@ -73,12 +72,7 @@ pub async fn active_guardianships(
 ) -> Result<Vec<guardianship::Model>, DbErr> {
     guardianship::Entity::find()
         .filter(guardianship::Column::DependentId.eq(dependent))
-        .filter(guardianship::Column::Status.eq(GuardianshipStatus::Active.as_str()))
-        .filter(
-            Condition::any()
-                .add(guardianship::Column::EndsOn.is_null())
-                .add(guardianship::Column::EndsOn.gt(today)),
-        )
+        .filter(guardianship::in_force(today))
         .all(db)
         .await
 }

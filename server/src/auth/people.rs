@@ -4,12 +4,10 @@
 
 use super::entities::{account, citizen, guardianship};
 use chrono::NaiveDate;
-use healthbook_domain::account::{
-    CitizenProfile, Dependent, GuardianshipStatus, Verification, mask_national_id,
-};
+use healthbook_domain::account::{CitizenProfile, Dependent, Verification, mask_national_id};
 use healthbook_domain::i18n::Lang;
 use healthbook_domain::ids::Sex;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 pub fn profile(row: &citizen::Model) -> CitizenProfile {
@@ -32,12 +30,7 @@ pub async fn dependents_of(
 ) -> Result<Vec<Dependent>, DbErr> {
     let links = guardianship::Entity::find()
         .filter(guardianship::Column::GuardianId.eq(guardian))
-        .filter(guardianship::Column::Status.eq(GuardianshipStatus::Active.as_str()))
-        .filter(
-            Condition::any()
-                .add(guardianship::Column::EndsOn.is_null())
-                .add(guardianship::Column::EndsOn.gt(today)),
-        )
+        .filter(guardianship::in_force(today))
         .all(db)
         .await?;
     let ids: Vec<Uuid> = links.iter().map(|l| l.dependent_id).collect();

@@ -23,7 +23,6 @@ use crate::auth::error::AuthError;
 use crate::error::ApiError;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use healthbook_domain::account::GuardianshipStatus;
 use healthbook_domain::account::{Assurance, RoleGrant, StaffRole};
 use healthbook_domain::problem::ProblemCode;
 use healthbook_domain::units::AdminUnit;
@@ -289,18 +288,12 @@ async fn citizen_access(
     Err(ApiError::not_found())
 }
 
-/// The guardianships through which `guardian` acts today: active, and not ended (it ends
-/// on the dependent's 18th birthday unless the adult granted it again, which clears
-/// `ends_on`). One rule for single checks and for scoped lookups.
+/// The guardianships through which `guardian` acts today. One rule for single checks and
+/// for scoped lookups.
 pub fn acting_guardianships(guardian: Uuid, today: NaiveDate) -> Condition {
     Condition::all()
         .add(guardianship::Column::GuardianId.eq(guardian))
-        .add(guardianship::Column::Status.eq(GuardianshipStatus::Active.as_str()))
-        .add(
-            Condition::any()
-                .add(guardianship::Column::EndsOn.is_null())
-                .add(guardianship::Column::EndsOn.gt(today)),
-        )
+        .add(guardianship::in_force(today))
 }
 
 /// Whether `guardian` acts for `dependent` today.
