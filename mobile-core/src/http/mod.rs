@@ -69,6 +69,9 @@ impl Api {
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(30))
             .user_agent(concat!("healthbook-core/", env!("CARGO_PKG_VERSION")))
+            // The API never redirects; following one could carry a body of health data (or,
+            // to the same host, the bearer token) from https to http or to another host.
+            .redirect(reqwest::redirect::Policy::none())
             .build()?;
         Ok(Api {
             http,
@@ -323,6 +326,11 @@ fn percent_encode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::FixedClock;
+    use crate::session::tests::MemoryTokens;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
 
     #[test]
     fn query_strings_skip_absent_values_and_encode_the_rest() {
@@ -352,5 +360,64 @@ mod tests {
             "?limit=20&province=01&q=bach%20mai&service=vaccination"
         );
         assert_eq!(query_of(&FacilityQuery::default()).unwrap(), "");
+    }
+
+    /// Answers every request on `listener` with `head` (status line and headers), counting
+    /// the connections.
+    async fn answer_with(listener: TcpListener, head: String, seen: Arc<AtomicUsize>) {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            seen.fetch_add(1, Ordering::SeqCst);
+            let mut request = Vec::new();
+            let mut chunk = [0u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match socket.read(&mut chunk).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(read) => request.extend_from_slice(&chunk[..read]),
+                }
+            }
+            let _ = socket.write_all(head.as_bytes()).await;
+            let _ = socket.shutdown().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_redirect_is_never_followed() {
+        let elsewhere = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let elsewhere_url = format!("http://{}/v1/collect", elsewhere.local_addr().unwrap());
+        let reached_elsewhere = Arc::new(AtomicUsize::new(0));
+        tokio::spawn(answer_with(
+            elsewhere,
+            "HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n".to_owned(),
+            reached_elsewhere.clone(),
+        ));
+        let server = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base_url = format!("http://{}", server.local_addr().unwrap());
+        tokio::spawn(answer_with(
+            server,
+            format!(
+                "HTTP/1.1 307 Temporary Redirect\r\nlocation: {elsewhere_url}\r\n\
+                 content-length: 0\r\nconnection: close\r\n\r\n"
+            ),
+            Arc::new(AtomicUsize::new(0)),
+        ));
+        let session = Arc::new(Session::load(
+            Arc::new(MemoryTokens::default()),
+            Arc::new(FixedClock(chrono::DateTime::UNIX_EPOCH)),
+        ));
+        let api = Api::new(&base_url, Lang::Vi, session, RetryPolicy::default()).unwrap();
+
+        let sent = api
+            .post::<_, ()>(
+                "/v1/me/dependents",
+                &serde_json::json!({ "full_name": "Nguyễn Văn An" }),
+                Auth::Public,
+            )
+            .await;
+
+        assert!(
+            matches!(&sent, Err(CoreError::Problem(problem)) if problem.status == 307),
+            "{sent:?}"
+        );
+        assert_eq!(reached_elsewhere.load(Ordering::SeqCst), 0);
     }
 }

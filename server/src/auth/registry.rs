@@ -145,6 +145,9 @@ impl HttpRegistry {
         let client = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
+            // Identification numbers go only to the configured address, never where a
+            // redirect points.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| RegistryError::Transport(e.to_string()))?;
         Ok(HttpRegistry {
