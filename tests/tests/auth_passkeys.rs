@@ -568,3 +568,44 @@ async fn a_ceremony_begun_before_the_first_passkey_cannot_add_a_second_from_a_ba
         .unwrap()
         .expect(401);
 }
+
+#[tokio::test]
+async fn two_first_passkeys_finished_at_once_from_a_basic_session_add_one() {
+    let app = TestApp::spawn().await.unwrap();
+    for round in 0..4 {
+        let citizen = app.citizen(&format!("twin{round}")).await.unwrap();
+        let mut begun = Vec::new();
+        for _ in 0..2 {
+            let start = app
+                .post_as(
+                    &citizen.token,
+                    "/v1/auth/passkeys/register/start",
+                    &json!({ "name": "Phone" }),
+                )
+                .await
+                .unwrap();
+            start.expect(200);
+            begun.push(start);
+        }
+        let finishes = begun.iter().map(|start| {
+            let mut phone = SoftAuthenticator::new(ORIGIN);
+            let credential = phone.register(&start.json["options"]).unwrap();
+            let body =
+                json!({ "ceremony_id": start.json["ceremony_id"], "credential": credential });
+            let app = &app;
+            let token = citizen.token.clone();
+            async move {
+                app.post_as(&token, "/v1/auth/passkeys/register/finish", &body)
+                    .await
+                    .unwrap()
+            }
+        });
+        let mut statuses: Vec<u16> = futures::future::join_all(finishes)
+            .await
+            .iter()
+            .map(|answer| answer.status.as_u16())
+            .collect();
+        statuses.sort_unstable();
+        assert_eq!(statuses, [201, 403], "round {round}");
+    }
+}

@@ -31,7 +31,7 @@ use healthbook_domain::account::{
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -268,7 +268,13 @@ pub async fn register_finish(
         return Err(rejected("ceremony of another session"));
     }
     // Decided again here, in the transaction that adds the passkey: a ceremony a basic
-    // session started while the account had none must not add a second one.
+    // session started while the account had none must not add a second one. The account's
+    // row is locked first, so that two finishes at once cannot both count none (SQLite's
+    // single writer already serialises them).
+    account::Entity::find_by_id(actor.account_id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?;
     let first = passkey::Entity::find()
         .filter(passkey::Column::AccountId.eq(actor.account_id))
         .count(&txn)
