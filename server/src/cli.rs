@@ -65,7 +65,11 @@ pub struct CreateStaffArgs {
 #[derive(Debug, Args, Default)]
 pub struct ServeArgs {
     /// Seed the demo data set when the database is empty, so a newcomer sees a living system.
-    #[arg(long, env = "HEALTHBOOK_DEMO")]
+    #[arg(
+        long,
+        env = "HEALTHBOOK_DEMO",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     pub demo: bool,
 }
 

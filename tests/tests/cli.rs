@@ -299,6 +299,9 @@ fn production_refuses_what_is_meant_for_a_developers_machine() {
             "public URL",
         ),
         (&[], &["--demo"], "demo"),
+        // A switch in the environment reads as the other switches do.
+        (&[("HEALTHBOOK_DEMO", "1")], &[], "demo"),
+        (&[("HEALTHBOOK_DEMO", "yes")], &[], "demo"),
     ] {
         let output = production_with(changes, args);
         let text = stderr(&output);
