@@ -5,13 +5,13 @@
 #
 # Usage: .ci/fuzz-api.sh DATABASE_URL
 # DATABASE_URL names a fresh, empty PostgreSQL database; the caller creates and drops it.
-# FUZZ_EXAMPLES (default 25) bounds the generated requests per operation and phase.
+# FUZZ_EXAMPLES (default 50) bounds the generated requests per operation and phase.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 DATABASE=${1:?usage: .ci/fuzz-api.sh DATABASE_URL}
-EXAMPLES=${FUZZ_EXAMPLES:-25}
+EXAMPLES=${FUZZ_EXAMPLES:-50}
 VENV="$ROOT/target/fuzz-venv"
 BINARY="$ROOT/target/debug/healthbook-under-test"
 WORK=$(mktemp -d "$ROOT/target/fuzz.XXXXXX")
