@@ -79,6 +79,9 @@ if grep -q '"level":"ERROR"' "$WORK/server.log"; then
   echo "== the server logged errors:"
   grep '"level":"ERROR"' "$WORK/server.log" | head -n 20
   status=1
+elif [ "$status" -ne 0 ]; then
+  echo "== the end of the server's log:"
+  tail -n 40 "$WORK/server.log"
 fi
 echo "== done in ${SECONDS} s"
 exit "$status"
