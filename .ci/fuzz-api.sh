@@ -58,7 +58,8 @@ TOKEN=$(python3 .ci/fuzz_citizen.py "$BASE" "$WORK/mail")
 fuzz() {
   local name=$1; shift
   echo "== schemathesis: $name (at ${SECONDS} s)"
-  "$VENV/bin/st" run "$BASE/openapi.json" \
+  # From the scratch directory, where its example and crash caches stay.
+  (cd "$WORK" && "$VENV/bin/st" run "$BASE/openapi.json" \
     --checks not_a_server_error,status_code_conformance \
     --max-examples "$EXAMPLES" \
     --seed 1 \
@@ -66,7 +67,7 @@ fuzz() {
     --request-timeout 20 \
     --suppress-health-check all \
     --warnings off \
-    "$@"
+    "$@")
 }
 
 status=0

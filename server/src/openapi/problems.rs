@@ -8,7 +8,9 @@
 
 use crate::db_circuit::needs_database;
 use crate::error::{PROBLEM_JSON, ProblemBody};
+use utoipa::openapi::header::Header;
 use utoipa::openapi::path::{Operation, Parameter, ParameterIn, PathItem};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::{Content, OpenApi, Ref, RefOr, Response};
 use utoipa::{Modify, PartialSchema, ToSchema};
 
@@ -138,6 +140,12 @@ fn declare(path: &str, operation: &mut Operation) {
     for (status, response) in operation.responses.responses.iter_mut() {
         let is_error = status.starts_with('4') || status.starts_with('5');
         if let (true, RefOr::T(response)) = (is_error, response) {
+            if matches!(status.as_str(), "429" | "503") {
+                response
+                    .headers
+                    .entry("Retry-After".to_owned())
+                    .or_insert_with(retry_after);
+            }
             response.content.insert(
                 PROBLEM_JSON.to_owned(),
                 RefOr::T(Content::new(Some(Ref::from_schema_name(
@@ -146,4 +154,14 @@ fn declare(path: &str, operation: &mut Operation) {
             );
         }
     }
+}
+
+fn retry_after() -> RefOr<Header> {
+    let mut header = Header::new(
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(1)),
+    );
+    header.description = Some("Seconds to wait before trying again".to_owned());
+    RefOr::T(header)
 }
