@@ -202,19 +202,23 @@ pub struct Facility {
 pub struct FacilityQuery {
     /// Text to find in the name; accents and `đ` are ignored ("bach mai" finds "Bạch Mai").
     #[validate(length(max = 100))]
+    #[cfg_attr(feature = "openapi", param(max_length = 100))]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub q: Option<String>,
     /// 2-digit province code (2025 model).
     #[validate(length(equal = 2))]
+    #[cfg_attr(feature = "openapi", param(min_length = 2, max_length = 2))]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub province: Option<String>,
     /// 5-digit commune code (2025 model).
     #[validate(length(equal = 5))]
+    #[cfg_attr(feature = "openapi", param(min_length = 5, max_length = 5))]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub commune: Option<String>,
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub service: Option<ServiceType>,
     #[validate(length(max = 32))]
+    #[cfg_attr(feature = "openapi", param(max_length = 32))]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub specialty: Option<String>,
     #[cfg_attr(feature = "uniffi", uniffi(default))]
@@ -226,6 +230,7 @@ pub struct FacilityQuery {
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub cursor: Option<String>,
     #[validate(range(min = 1, max = 100))]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub limit: Option<u64>,
 }

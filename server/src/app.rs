@@ -1,7 +1,7 @@
 //! Builds the router: every capability's routes, the plumbing layers, the docs.
 
 use crate::http::{headers, metrics as http_metrics, problem, unread_body};
-use crate::openapi::ApiDoc;
+use crate::openapi::{ApiDoc, ProblemResponses};
 use crate::state::AppState;
 use crate::{admin, auth, booking, db_circuit, ops, vaccination};
 use axum::Router;
@@ -17,7 +17,7 @@ use tower_http::request_id::{
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
-use utoipa::OpenApi;
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use utoipa_swagger_ui::SwaggerUi;
@@ -45,11 +45,14 @@ fn v1_routes() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document alone, for `/openapi.json` and for the snapshot test.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_routes().into_openapi()
+    let mut api = api_routes().into_openapi();
+    ProblemResponses.modify(&mut api);
+    api
 }
 
 pub fn build(state: AppState) -> Router {
-    let (router, api) = api_routes().split_for_parts();
+    let (router, mut api) = api_routes().split_for_parts();
+    ProblemResponses.modify(&mut api);
     let config = state.config.clone();
     let circuit = state.circuit.clone();
     let router = router

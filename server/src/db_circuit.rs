@@ -74,7 +74,7 @@ impl Circuit {
 
 /// Routes that never touch the database: they keep answering during an outage (`/ready`
 /// answers from the circuit itself).
-fn needs_database(path: &str) -> bool {
+pub fn needs_database(path: &str) -> bool {
     !(matches!(path, "/health" | "/ready" | "/metrics" | "/openapi.json")
         || path.starts_with("/docs")
         || path.starts_with("/.well-known/"))

@@ -228,22 +228,37 @@ impl From<crate::cache::CacheError> for ApiError {
     }
 }
 
-#[derive(Serialize)]
-struct ProblemBody<'a> {
+/// An RFC 9457 problem: every error response of the API has this body.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Problem)]
+pub struct ProblemBody<'a> {
+    /// `https://healthbook.vn/problems/<code>`.
     #[serde(rename = "type")]
     kind: String,
+    /// The status's reason phrase.
     title: &'a str,
     status: u16,
+    /// The stable machine code (`validation_failed`, `unauthenticated`, `slot_full`…); apps
+    /// switch on it.
     code: &'a str,
+    /// What to tell a person, in the language of `Accept-Language`.
     detail: &'a str,
+    /// One entry per invalid field, on a 422.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false)]
     errors: Vec<FieldBody<'a>>,
 }
 
-#[derive(Serialize)]
-struct FieldBody<'a> {
+/// One invalid field of a request.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ProblemField)]
+pub struct FieldBody<'a> {
+    /// Dotted path of the field (`dependents[0].date_of_birth`, `limit`, `Idempotency-Key`).
+    #[schema(value_type = String)]
     field: Cow<'a, str>,
+    #[schema(value_type = String)]
     code: Cow<'a, str>,
+    #[schema(value_type = String)]
     detail: Cow<'a, str>,
 }
 

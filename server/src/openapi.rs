@@ -1,5 +1,9 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations.
 
+mod problems;
+
+pub use problems::ProblemResponses;
+
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 

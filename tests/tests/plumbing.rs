@@ -3,7 +3,7 @@
 
 use healthbook_tests::{TestApp, workspace_root};
 use reqwest::Method;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn health_is_ok_and_ready_names_the_database() {
@@ -219,6 +219,72 @@ async fn openapi_snapshot_matches_the_committed_document() {
         committed == pretty,
         "docs/openapi.json is out of date: run UPDATE_SNAPSHOTS=1 cargo test -p healthbook-tests --test plumbing"
     );
+}
+
+#[tokio::test]
+async fn the_document_declares_what_the_plumbing_answers() {
+    // A client generated from the document must know every status the server can give it:
+    // the session check, the body and query extractors, the limiter and the database circuit
+    // answer on every route they guard, whatever the handler's own annotation says.
+    let app = TestApp::spawn().await.unwrap();
+    let document: Value = app.get("/openapi.json").await.unwrap().json;
+    let problem = json!({ "$ref": "#/components/schemas/Problem" });
+    assert!(document["components"]["schemas"]["Problem"]["required"].is_array());
+    let mut checked = 0;
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let what = format!("{method} {path}");
+            let responses = operation["responses"].as_object().unwrap();
+            let declares = |status: &str| responses.contains_key(status);
+            let params = operation["parameters"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let has_param = |place: &str| params.iter().any(|p| p["in"] == place);
+            if operation["security"].is_array() {
+                assert!(declares("401") && declares("403"), "{what}");
+            }
+            if operation["requestBody"].is_object() {
+                for status in ["400", "413", "415", "422"] {
+                    assert!(declares(status), "{what} {status}");
+                }
+            }
+            if has_param("query") {
+                assert!(declares("422"), "{what}");
+            }
+            if has_param("path") {
+                assert!(declares("400") && declares("404"), "{what}");
+            }
+            if path.starts_with("/v1/") {
+                assert!(declares("503"), "{what}");
+            }
+            for (status, response) in responses {
+                if status.starts_with('4') || status.starts_with('5') {
+                    assert_eq!(
+                        response["content"]["application/problem+json"]["schema"], problem,
+                        "{what} {status}"
+                    );
+                }
+            }
+            for param in params.iter().filter(|p| p["name"] == "limit") {
+                assert_eq!(param["schema"]["minimum"], 1, "{what}");
+                assert_eq!(param["schema"]["maximum"], 100, "{what}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 70, "{checked} operations");
+    // The open sign-in routes are rate-limited, and say so.
+    for path in [
+        "/v1/auth/otp/start",
+        "/v1/auth/register",
+        "/v1/auth/passkeys/login/start",
+    ] {
+        assert!(
+            document["paths"][path]["post"]["responses"]["429"].is_object(),
+            "{path}"
+        );
+    }
 }
 
 /// Sends `otp/start` as if through our proxy: `spoofed` is what the client wrote, `hop` what
@@ -571,7 +637,6 @@ async fn smtp_refusals_are_kept_and_logged_without_addresses() {
 #[tokio::test]
 async fn control_characters_are_refused_at_the_edge_naming_the_field() {
     use healthbook_tests::people::Person;
-    use serde_json::json;
     let app = TestApp::spawn().await.unwrap();
     let session = app.citizen("control").await.unwrap();
     let nul = "lan\u{0}@example.vn";

@@ -67,8 +67,9 @@ pub fn mask_national_id(id: &str) -> String {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AddDependentRequest {
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "001224000123"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "001224000123", pattern = r"^\s*[0-9]{12}\s*$"))]
     pub national_id: Sensitive<String>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub full_name: String,
     pub date_of_birth: NaiveDate,
     pub sex: Sex,

@@ -46,13 +46,16 @@ impl Verification {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct RegisterRequest {
     /// The 12-digit personal identification number (CCCD).
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "001090000001"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "001090000001", pattern = r"^\s*[0-9]{12}\s*$"))]
     pub national_id: Sensitive<String>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub full_name: String,
     /// `YYYY-MM-DD`.
     pub date_of_birth: NaiveDate,
     pub sex: Sex,
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(example = "0912345678"))]
     pub phone: String,
     /// Language of the mails the account receives; Vietnamese when absent.
     #[serde(default)]

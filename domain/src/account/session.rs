@@ -61,11 +61,13 @@ pub fn code_digits_typed(typed: &str) -> String {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerifyEmailRequest {
     #[validate(length(min = 3, max = 254))]
+    #[cfg_attr(feature = "openapi", schema(format = Email, min_length = 3, max_length = 254))]
     pub email: String,
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "123456"))]
     pub code: Sensitive<String>,
     /// Shown in the list of sessions ("Pixel 8", "iPhone của Lan").
     #[validate(length(max = 100))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     #[serde(default)]
     pub device_name: Option<String>,
 }
@@ -74,6 +76,7 @@ pub struct VerifyEmailRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OtpStartRequest {
     #[validate(length(min = 3, max = 254))]
+    #[cfg_attr(feature = "openapi", schema(format = Email, min_length = 3, max_length = 254))]
     pub email: String,
 }
 
@@ -81,10 +84,12 @@ pub struct OtpStartRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OtpFinishRequest {
     #[validate(length(min = 3, max = 254))]
+    #[cfg_attr(feature = "openapi", schema(format = Email, min_length = 3, max_length = 254))]
     pub email: String,
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "123456"))]
     pub code: Sensitive<String>,
     #[validate(length(max = 100))]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     #[serde(default)]
     pub device_name: Option<String>,
 }

@@ -21,13 +21,19 @@ pub struct Room {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateFacilityRequest {
     /// The 5-digit facility code (mã cơ sở KCB).
-    #[cfg_attr(feature = "openapi", schema(example = "01929"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "01929", pattern = r"^\s*[0-9]{5}\s*$")
+    )]
     pub code: String,
     #[validate(length(min = 2, max = 200))]
     pub name: String,
     pub level: FacilityLevel,
     /// 5-digit commune code of the 2025 model; the province follows from it.
-    #[cfg_attr(feature = "openapi", schema(example = "00277"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "00277", pattern = r"^\s*[0-9]{5}\s*$")
+    )]
     pub commune_code: String,
     #[validate(length(min = 2, max = 300))]
     pub address: String,

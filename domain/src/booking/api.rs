@@ -46,13 +46,16 @@ pub struct CreateScheduleRequest {
     #[serde(default)]
     pub queue: Option<String>,
     /// Minutes per slot, 5–240.
+    #[cfg_attr(feature = "openapi", schema(minimum = 5, maximum = 240))]
     pub slot_minutes: u32,
     /// Bookings per slot, 1–500.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 500))]
     pub capacity: u32,
     /// First local date the schedule applies, `YYYY-MM-DD`.
-    #[cfg_attr(feature = "openapi", schema(example = "2026-12-01"))]
+    #[cfg_attr(feature = "openapi", schema(example = "2026-12-01", format = Date))]
     pub valid_from: String,
     /// Last local date it applies, if it ends.
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     #[serde(default)]
     pub valid_until: Option<String>,
     /// Holds sessions on public holidays too (Tết included).
@@ -296,8 +299,10 @@ impl ClosureKind {
 pub struct CreateClosureRequest {
     pub kind: ClosureKind,
     /// First local date closed, `YYYY-MM-DD`.
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub from: String,
     /// Last local date closed (inclusive).
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub until: String,
     /// With `end`: only this window of each day (`HH:MM`); the whole day when absent.
     #[serde(default)]

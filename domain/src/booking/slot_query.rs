@@ -16,14 +16,17 @@ use uuid::Uuid;
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SlotQuery {
     /// First local date, `YYYY-MM-DD`; today when absent.
+    #[cfg_attr(feature = "openapi", param(format = Date))]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub from: Option<String>,
     /// Last local date (inclusive); a week after `from` when absent; at most 31 days on.
+    #[cfg_attr(feature = "openapi", param(format = Date))]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub to: Option<String>,
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub service: Option<ServiceType>,
     #[validate(length(max = 32))]
+    #[cfg_attr(feature = "openapi", param(max_length = 32))]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub specialty: Option<String>,
     #[cfg_attr(feature = "uniffi", uniffi(default))]
@@ -35,6 +38,7 @@ pub struct SlotQuery {
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub cursor: Option<String>,
     #[validate(range(min = 1, max = 100))]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 100))]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub limit: Option<u64>,
 }

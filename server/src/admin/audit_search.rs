@@ -23,6 +23,7 @@ pub struct AuditQuery {
     pub account: Option<Uuid>,
     /// Only events of this kind (`sign_in_failed`, `lockout`, `passkey_added`…).
     #[validate(length(max = 48))]
+    #[param(max_length = 48)]
     pub kind: Option<String>,
     /// From this instant (inclusive), RFC 3339.
     pub from: Option<DateTime<Utc>>,
@@ -30,6 +31,7 @@ pub struct AuditQuery {
     pub to: Option<DateTime<Utc>>,
     pub cursor: Option<String>,
     #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
 }
 

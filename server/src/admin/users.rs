@@ -170,10 +170,11 @@ pub async fn create_user(
 /// URL or a log line.
 #[derive(Debug, Deserialize, Serialize, validator::Validate, utoipa::ToSchema)]
 pub struct UserSearch {
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = r"^\s*[0-9]{12}\s*$")]
     #[serde(default)]
     pub national_id: Option<Sensitive<String>>,
     #[validate(length(min = 3, max = 254))]
+    #[schema(format = Email, min_length = 3, max_length = 254)]
     #[serde(default)]
     pub email: Option<String>,
 }

@@ -44,25 +44,29 @@ pub const SUPPORT_VERIFICATION_VALID: Duration = Duration::hours(24);
 #[derive(Debug, Clone, Serialize, Deserialize, validator::Validate, utoipa::ToSchema)]
 pub struct RecoveryStart {
     #[validate(length(min = 3, max = 254))]
+    #[schema(format = Email, min_length = 3, max_length = 254)]
     pub email: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, validator::Validate, utoipa::ToSchema)]
 pub struct RecoveryFinish {
     #[validate(length(min = 3, max = 254))]
+    #[schema(format = Email, min_length = 3, max_length = 254)]
     pub email: String,
     #[schema(value_type = String)]
     pub code: Sensitive<String>,
     /// The second proof, checked against the population registry. Leave out only when a
     /// support officer has verified the person.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = r"^\s*[0-9]{12}\s*$")]
     #[serde(default)]
     pub national_id: Option<Sensitive<String>>,
+    #[schema(max_length = 100)]
     #[serde(default)]
     pub full_name: Option<String>,
     #[serde(default)]
     pub date_of_birth: Option<NaiveDate>,
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     #[serde(default)]
     pub device_name: Option<String>,
 }
@@ -87,6 +91,7 @@ pub struct RecoveryComplete {
     #[schema(value_type = String)]
     pub secret: Sensitive<String>,
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     #[serde(default)]
     pub device_name: Option<String>,
 }

@@ -121,10 +121,12 @@ pub(crate) async fn create_account(
 #[derive(Debug, Clone, Serialize, Deserialize, validator::Validate, utoipa::ToSchema)]
 pub struct StaffEnrolRequest {
     #[validate(length(min = 3, max = 254))]
+    #[schema(format = Email, min_length = 3, max_length = 254)]
     pub email: String,
     #[schema(value_type = String)]
     pub code: Sensitive<String>,
     #[validate(length(max = 100))]
+    #[schema(max_length = 100)]
     #[serde(default)]
     pub device_name: Option<String>,
 }

@@ -257,6 +257,7 @@ pub struct MyAppointmentsQuery {
     pub upcoming: bool,
     pub cursor: Option<String>,
     #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
 }
 

@@ -24,16 +24,20 @@ use validator::Validate;
 #[into_params(parameter_in = Query)]
 pub struct DayListQuery {
     /// Local date, `YYYY-MM-DD`; today when absent.
+    #[param(format = Date)]
     pub date: Option<String>,
     /// Only this queue (a room, or a service).
     #[validate(length(max = 64))]
+    #[param(max_length = 64)]
     pub queue: Option<String>,
     pub status: Option<AppointmentStatus>,
     /// The code the citizen shows (typed or scanned): finds that appointment, any day.
     #[validate(length(max = 40))]
+    #[param(max_length = 40)]
     pub code: Option<String>,
     pub cursor: Option<String>,
     #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
 }
 
