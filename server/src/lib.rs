@@ -17,6 +17,7 @@ pub mod demo;
 pub mod error;
 pub mod housekeeping;
 pub mod http;
+pub mod jobs;
 pub mod mail;
 pub mod openapi;
 pub mod ops;
