@@ -26,3 +26,5 @@ pub mod run;
 pub mod state;
 pub mod telemetry;
 pub mod vaccination;
+#[cfg(test)]
+mod wording_snapshots;

@@ -18,7 +18,7 @@ pub mod demo;
 pub mod entities;
 pub mod error;
 mod facilities;
-mod mails;
+pub(crate) mod mails;
 pub mod reminders;
 mod reschedule;
 mod schedules;
