@@ -288,11 +288,12 @@ async fn sigterm_stops_and_awaits_every_background_job_promptly() {
     // waited for, and none had to be left behind.
     assert_eq!(stopped, expected, "{logs}");
     assert!(!logs.contains("did not stop in time"), "{logs}");
-    let last_job = logs
-        .rfind("background job stopped")
-        .expect("jobs stopped");
+    let last_job = logs.rfind("background job stopped").expect("jobs stopped");
     let exit = logs.rfind(r#""message":"stopped""#).expect("exit logged");
-    assert!(last_job < exit, "the process exited before its jobs: {logs}");
+    assert!(
+        last_job < exit,
+        "the process exited before its jobs: {logs}"
+    );
 }
 
 #[tokio::test]
