@@ -5,11 +5,10 @@
 //! Redis GET measured in the same run. Goals: under 50 µs in-process, under 2× a Redis round
 //! trip with Redis.
 
-use clap::Parser;
 use healthbook_domain::account::Assurance;
 use healthbook_server::auth::entities::account;
 use healthbook_server::auth::session;
-use healthbook_server::cli::Cli;
+use healthbook_server::cli::Options;
 use healthbook_server::config::Config;
 use healthbook_server::state::AppState;
 use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
@@ -33,24 +32,23 @@ fn figures(mut samples: Vec<Duration>) -> Figures {
     }
 }
 
+/// The state under test, from these options alone. Not through the command-line parser: it
+/// reads the environment, so a `REDIS_URL` exported for the Redis row would put Redis under
+/// the in-process row too.
 async fn state(data_dir: &std::path::Path, redis: Option<&str>) -> anyhow::Result<AppState> {
-    let mut args = vec![
-        "healthbook".to_owned(),
-        "--data-dir".to_owned(),
-        data_dir.display().to_string(),
-    ];
-    if let Some(url) = redis {
-        args.extend([
-            "--redis-url".to_owned(),
-            url.to_owned(),
-            "--redis-prefix".to_owned(),
-            format!("hbbench{}:", std::process::id()),
-        ]);
-    }
-    let cli = Cli::try_parse_from(args)?;
-    let mut config = Config::resolve(cli.options)?;
-    // Benchmarks must not depend on a developer's `DATABASE_URL`.
-    config.database_url = format!("sqlite://{}/bench.db?mode=rwc", data_dir.display());
+    let options = Options {
+        data_dir: Some(data_dir.to_path_buf()),
+        // Nor a developer's `DATABASE_URL`.
+        database_url: Some(format!("sqlite://{}/bench.db?mode=rwc", data_dir.display())),
+        redis_url: redis.map(str::to_owned),
+        redis_prefix: redis.map(|_| format!("hbbench{}:", std::process::id())),
+        ..Options::default()
+    };
+    let config = Config::resolve(options)?;
+    anyhow::ensure!(
+        config.redis_url.as_deref() == redis,
+        "the state must use Redis exactly when asked"
+    );
     healthbook_server::run::build_state(config).await
 }
 

@@ -4,11 +4,12 @@
 //! its 503, so an outage holds every client, and every server task, for five seconds a
 //! request. Once a request has found the database unreachable the circuit opens: requests
 //! that need the database are answered 503 at once, `/ready` says `database: down` at once,
-//! and a background probe tries the database every second and closes the circuit by itself
-//! the first time it answers.
+//! and a background probe (a job of `serve`) tries the database every second and closes the
+//! circuit by itself the first time it answers.
 
 use crate::db;
 use crate::error::ApiError;
+use crate::jobs::Shutdown;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -16,6 +17,7 @@ use sea_orm::{DatabaseConnection, DbErr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+use tokio::sync::Notify;
 
 const PROBE_EVERY: Duration = Duration::from_secs(1);
 const PROBE_TIMEOUT: Duration = Duration::from_secs(1);
@@ -35,6 +37,8 @@ pub struct Circuit(Arc<Inner>);
 
 struct Inner {
     open: AtomicBool,
+    /// Wakes the probe when the circuit opens.
+    tripped: Notify,
     db: DatabaseConnection,
 }
 
@@ -42,6 +46,7 @@ impl Circuit {
     pub fn new(db: DatabaseConnection) -> Circuit {
         Circuit(Arc::new(Inner {
             open: AtomicBool::new(false),
+            tripped: Notify::new(),
             db,
         }))
     }
@@ -50,7 +55,7 @@ impl Circuit {
         self.0.open.load(Ordering::Acquire)
     }
 
-    /// Opens the circuit (once, however many requests failed together) and starts the probe
+    /// Opens the circuit (once, however many requests failed together) and wakes the probe
     /// that will close it.
     pub fn trip(&self) {
         if self.0.open.swap(true, Ordering::AcqRel) {
@@ -58,15 +63,27 @@ impl Circuit {
         }
         tracing::warn!("database unreachable: answering 503 at once until it is back");
         metrics::counter!("db_circuit_opened_total").increment(1);
-        tokio::spawn(self.clone().probe());
+        self.0.tripped.notify_one();
     }
 
-    async fn probe(self) {
-        while self.is_open() {
-            tokio::time::sleep(PROBE_EVERY).await;
-            if let Ok(Ok(())) = tokio::time::timeout(PROBE_TIMEOUT, db::ping(&self.0.db)).await {
-                self.0.open.store(false, Ordering::Release);
-                tracing::info!("database reachable again");
+    /// The probe: sleeps until the circuit opens, then pings the database every second
+    /// until it answers, and again; until shutdown.
+    pub async fn probe(self, mut shutdown: Shutdown) {
+        loop {
+            tokio::select! {
+                () = self.0.tripped.notified() => {}
+                _ = shutdown.wait_for(|stop| *stop) => return,
+            }
+            while self.is_open() {
+                tokio::select! {
+                    () = tokio::time::sleep(PROBE_EVERY) => {}
+                    _ = shutdown.wait_for(|stop| *stop) => return,
+                }
+                if let Ok(Ok(())) = tokio::time::timeout(PROBE_TIMEOUT, db::ping(&self.0.db)).await
+                {
+                    self.0.open.store(false, Ordering::Release);
+                    tracing::info!("database reachable again");
+                }
             }
         }
     }

@@ -18,6 +18,7 @@ pub mod demo;
 pub mod error;
 pub mod housekeeping;
 pub mod http;
+pub mod jobs;
 pub mod mail;
 pub mod openapi;
 pub mod ops;
@@ -26,3 +27,5 @@ pub mod run;
 pub mod state;
 pub mod telemetry;
 pub mod vaccination;
+#[cfg(test)]
+mod wording_snapshots;

@@ -5,12 +5,12 @@ use crate::cache::{Cache, MemoryCache, RedisCache};
 use crate::cli::ServeArgs;
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::{Config, redact_url};
+use crate::jobs::{Jobs, Shutdown};
 use crate::mail::{Mailer, RetryPolicy, build_transport};
 use crate::state::AppState;
 use crate::{app, auth, db, demo, http};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
-use tokio::sync::watch;
 
 pub(crate) fn clock(config: &Config) -> SharedClock {
     Arc::new(SystemClock {
@@ -110,20 +110,32 @@ pub(crate) async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()>
         Some(crate::processes::register(&state.db, shared_cache, state.clock.now()).await?)
     };
 
-    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let mut jobs = Jobs::new();
     if let Some(id) = process {
-        tokio::spawn(heartbeat(state.clone(), id, shutdown_rx.clone()));
+        let state = state.clone();
+        jobs.spawn("process heartbeat", move |stop| heartbeat(state, id, stop));
     }
-    let mail_worker = tokio::spawn(state.mailer.clone().run(shutdown_rx.clone()));
-    tokio::spawn(crate::booking::reminders::run(
-        state.clone(),
-        shutdown_rx.clone(),
-    ));
-    tokio::spawn(crate::housekeeping::run(state.clone(), shutdown_rx.clone()));
-
+    let mailer = state.mailer.clone();
+    jobs.spawn("mail worker", move |stop| mailer.run(stop));
+    let booking = state.clone();
+    jobs.spawn("booking reminders", move |stop| {
+        crate::booking::reminders::run(booking, stop)
+    });
+    let sweeper = state.clone();
+    jobs.spawn("housekeeping", move |stop| {
+        crate::housekeeping::run(sweeper, stop)
+    });
+    let circuit = state.circuit.clone();
+    jobs.spawn("database probe", move |stop| circuit.probe(stop));
     if let Some(metrics_listen) = state.config.metrics_listen {
-        serve_metrics(metrics_listen, state.clone(), shutdown_rx.clone()).await?;
+        let listener = bind_metrics(metrics_listen).await?;
+        let state = state.clone();
+        jobs.spawn("metrics listener", move |stop| {
+            serve_metrics(listener, state, stop)
+        });
     }
+
+    let signalled = shutdown_signal();
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
@@ -132,15 +144,16 @@ pub(crate) async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()>
 
     let state_db = state.db.clone();
     let router = app::build(state);
-    let mut draining = shutdown_rx.clone();
+    let stop = jobs.stopper();
+    let mut draining = jobs.shutdown();
     let server = axum::serve(
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(async move {
-        shutdown_signal().await;
+        signalled.await;
         tracing::info!("shutting down: no new connections, finishing requests in flight");
-        let _ = shutdown_tx.send(true);
+        stop.signal();
     });
     // In-flight requests get `grace` to finish after the signal; then we stop regardless.
     let grace_timer = async move {
@@ -151,9 +164,8 @@ pub(crate) async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()>
         result = server => result?,
         () = grace_timer => tracing::warn!("grace period over; closing remaining connections"),
     }
-    if mail_worker.await.is_err() {
-        tracing::warn!("mail worker ended abnormally");
-    }
+    // The jobs were signalled with the listener and have been finishing meanwhile.
+    jobs.stop(grace).await;
     if let Some(id) = process
         && let Err(error) = crate::processes::leave(&state_db, id).await
     {
@@ -164,11 +176,11 @@ pub(crate) async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()>
 }
 
 /// Tells the other processes this one is alive, until shutdown.
-async fn heartbeat(state: AppState, id: uuid::Uuid, mut shutdown: watch::Receiver<bool>) {
+async fn heartbeat(state: AppState, id: uuid::Uuid, mut shutdown: Shutdown) {
     loop {
         tokio::select! {
             _ = tokio::time::sleep(crate::processes::HEARTBEAT) => {}
-            _ = shutdown.changed() => break,
+            _ = shutdown.wait_for(|stop| *stop) => break,
         }
         if let Err(error) = crate::processes::heartbeat(&state.db, id, state.clock.now()).await {
             tracing::warn!(error = %error, "cannot record this process's heartbeat");
@@ -176,47 +188,54 @@ async fn heartbeat(state: AppState, id: uuid::Uuid, mut shutdown: watch::Receive
     }
 }
 
-/// `/metrics` on an address of its own (a port the scraper reaches and the internet does not),
-/// until shutdown.
-async fn serve_metrics(
-    addr: std::net::SocketAddr,
-    state: AppState,
-    mut shutdown: watch::Receiver<bool>,
-) -> anyhow::Result<()> {
+/// The address of `/metrics` alone (a port the scraper reaches and the internet does not),
+/// bound before the start is announced so that a taken port stops it.
+async fn bind_metrics(addr: std::net::SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr} for metrics: {e}"))?;
     tracing::info!(metrics.addr = %listener.local_addr()?, "serving metrics");
+    Ok(listener)
+}
+
+/// Serves `/metrics` until shutdown.
+async fn serve_metrics(listener: tokio::net::TcpListener, state: AppState, mut shutdown: Shutdown) {
     let stopped = async move {
         let _ = shutdown.wait_for(|stop| *stop).await;
     };
     let server =
         axum::serve(listener, crate::ops::metrics_router(state)).with_graceful_shutdown(stopped);
-    tokio::spawn(async move {
-        if let Err(error) = server.await {
-            tracing::warn!(error = %error, "metrics listener stopped");
-        }
-    });
-    Ok(())
+    if let Err(error) = server.await {
+        tracing::warn!(error = %error, "metrics listener stopped");
+    }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Takes over SIGTERM and SIGINT now, and returns what completes at the first of them. The
+/// handlers are installed before the address is announced: a signal that arrives before the
+/// server is first polled is then a graceful stop, not the default abrupt one.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let terminate = signal(SignalKind::terminate());
+        let interrupt = signal(SignalKind::interrupt());
+        async move {
+            let first = |signal: std::io::Result<tokio::signal::unix::Signal>| async move {
+                match signal {
+                    Ok(mut signal) => {
+                        signal.recv().await;
+                    }
+                    Err(_) => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = first(terminate) => {}
+                () = first(interrupt) => {}
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
+    }
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
+    async {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }

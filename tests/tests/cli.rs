@@ -225,6 +225,77 @@ async fn sigterm_finishes_in_flight_requests_then_exits_cleanly() {
     assert!(logs.contains(r#""message":"stopped""#), "{logs}");
 }
 
+/// The `job.name` of every log event with this message, in order.
+fn jobs_logged(logs: &str, message: &str) -> Vec<String> {
+    logs.lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|event| event["message"] == message)
+        .filter_map(|event| event["job.name"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn sigterm_stops_and_awaits_every_background_job_promptly() {
+    let mut app = TestApp::builder()
+        .arg("--metrics-listen")
+        .arg("127.0.0.1:0")
+        .spawn()
+        .await
+        .unwrap();
+    // A scraper's kept-alive connection must not hold the metrics listener open.
+    let logs = app.logs();
+    let metrics = logs
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .find(|event| event["message"] == "serving metrics")
+        .and_then(|event| event["metrics.addr"].as_str().map(str::to_owned))
+        .expect("the metrics address is logged");
+    let scraper = reqwest::Client::new();
+    let scraped = scraper
+        .get(format!("http://{metrics}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scraped.status(), 200);
+
+    let signalled = std::time::Instant::now();
+    let status = app.terminate().await.unwrap();
+    let took = signalled.elapsed();
+    assert!(status.success(), "exit status {status}");
+    // Housekeeping sleeps ten minutes between sweeps and the booking job ten seconds: a job
+    // that waited out its sleep instead of the signal would show here.
+    assert!(took < Duration::from_secs(5), "stopping took {took:?}");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let logs = app.logs();
+
+    let mut started = jobs_logged(&logs, "background job started");
+    let mut stopped = jobs_logged(&logs, "background job stopped");
+    started.sort();
+    stopped.sort();
+    let mut expected = vec![
+        "booking reminders",
+        "database probe",
+        "housekeeping",
+        "mail worker",
+        "metrics listener",
+    ];
+    if app.backend().is_postgres() {
+        expected.push("process heartbeat");
+        expected.sort();
+    }
+    assert_eq!(started, expected, "{logs}");
+    // Logged by the registry once it has awaited the job's task: every job that started was
+    // waited for, and none had to be left behind.
+    assert_eq!(stopped, expected, "{logs}");
+    assert!(!logs.contains("did not stop in time"), "{logs}");
+    let last_job = logs.rfind("background job stopped").expect("jobs stopped");
+    let exit = logs.rfind(r#""message":"stopped""#).expect("exit logged");
+    assert!(
+        last_job < exit,
+        "the process exited before its jobs: {logs}"
+    );
+}
+
 #[tokio::test]
 async fn two_processes_share_one_database() {
     let first = TestApp::builder().arg("--demo").spawn().await.unwrap();

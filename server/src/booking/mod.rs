@@ -18,7 +18,7 @@ pub mod entities;
 pub mod error;
 mod facilities;
 mod facility_admin;
-mod mails;
+pub(crate) mod mails;
 mod places;
 mod practitioners;
 pub mod reminders;

@@ -13,13 +13,13 @@ use super::settings;
 use super::slots::extend_horizon;
 use crate::db::BeginWrite;
 use crate::error::ApiError;
+use crate::jobs::Shutdown;
 use crate::mail;
 use crate::state::AppState;
 use chrono::{DateTime, Duration, Utc};
 use healthbook_domain::booking::AppointmentStatus;
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use tokio::sync::watch;
 
 /// How often the job looks for due reminders.
 const POLL: std::time::Duration = std::time::Duration::from_secs(10);
@@ -83,7 +83,7 @@ pub async fn send_due_reminders(state: &AppState, now: DateTime<Utc>) -> Result<
 }
 
 /// Runs until `shutdown` turns true.
-pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
+pub async fn run(state: AppState, mut shutdown: Shutdown) {
     let mut extended_at: Option<DateTime<Utc>> = None;
     loop {
         if *shutdown.borrow() {

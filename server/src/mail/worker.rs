@@ -5,6 +5,7 @@ use super::entity::Model;
 use super::outbox::{Attachment, OutgoingEmail, claim_due, mark_failed, mark_sent, release};
 use super::transport::{MailTransport, without_addresses};
 use crate::clock::SharedClock;
+use crate::jobs::Shutdown;
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use futures::StreamExt;
@@ -14,7 +15,7 @@ use lettre::message::{Mailbox, MultiPart, SinglePart};
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::sync::Arc;
-use tokio::sync::{Notify, watch};
+use tokio::sync::Notify;
 use uuid::Uuid;
 
 /// How failed deliveries are retried: exponential from `base`, capped at `max`.
@@ -144,7 +145,7 @@ impl Mailer {
 
     /// Drains the outbox until `shutdown` turns true. A batch being sent when shutdown
     /// arrives is finished first: stopping mid-send could deliver mail without recording it.
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+    pub async fn run(self, mut shutdown: Shutdown) {
         tracing::info!(mail.transport = %self.transport.describe(), "mail worker started");
         loop {
             if *shutdown.borrow() {
