@@ -28,9 +28,14 @@ const EXTEND_EVERY: Duration = Duration::hours(1);
 /// Reminders claimed per transaction.
 const BATCH: u64 = 100;
 
-/// Claims due reminders and writes their mails, one batch per transaction. Returns how many
-/// were claimed.
-pub async fn send_due_reminders(state: &AppState, now: DateTime<Utc>) -> Result<usize, ApiError> {
+/// Claims due reminders and writes their mails, one batch per transaction, until none is due
+/// or a stop is asked for (a large backlog must not outlast the shutdown's grace; the rest
+/// waits for the next start). Returns how many were claimed.
+pub async fn send_due_reminders(
+    state: &AppState,
+    now: DateTime<Utc>,
+    shutdown: &Shutdown,
+) -> Result<usize, ApiError> {
     // Look before claiming: the claim is a write, and most polls find nothing due.
     let any_due = appointment::Entity::find()
         .filter(appointment::Column::Status.eq(AppointmentStatus::Booked.as_str()))
@@ -76,7 +81,7 @@ pub async fn send_due_reminders(state: &AppState, now: DateTime<Utc>) -> Result<
         }
         txn.commit().await?;
         total += claimed.len();
-        if (claimed.len() as u64) < BATCH {
+        if (claimed.len() as u64) < BATCH || *shutdown.borrow() {
             return Ok(total);
         }
     }
@@ -90,7 +95,7 @@ pub async fn run(state: AppState, mut shutdown: Shutdown) {
             break;
         }
         let now = state.clock.now();
-        match send_due_reminders(&state, now).await {
+        match send_due_reminders(&state, now, &shutdown).await {
             Ok(0) => {}
             Ok(sent) => {
                 state.mailer.wake();
