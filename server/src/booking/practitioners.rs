@@ -68,6 +68,21 @@ pub async fn practitioner_views(
         .collect())
 }
 
+/// One practitioner as the API shows it, read in the transaction that just changed it.
+async fn practitioner_view(
+    db: &impl ConnectionTrait,
+    pid: Uuid,
+) -> Result<Practitioner, ApiError> {
+    let row = practitioner::Entity::find_by_id(pid)
+        .one(db)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    practitioner_views(db, vec![row])
+        .await?
+        .pop()
+        .ok_or_else(ApiError::not_found)
+}
+
 pub(super) async fn practitioners_at(
     db: &impl ConnectionTrait,
     fid: Uuid,
@@ -185,14 +200,7 @@ pub async fn create_practitioner(
     .await
     .map_err(|e| on_unique(e, "licence_number", BookingError::LicenceTaken))?;
     link_practitioner(&txn, id, Some(&specialties), Some(&request.facility_ids)).await?;
-    let row = practitioner::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let view = practitioner_views(&txn, vec![row])
-        .await?
-        .pop()
-        .ok_or_else(ApiError::not_found)?;
+    let view = practitioner_view(&txn, id).await?;
     txn.commit().await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -254,14 +262,7 @@ pub async fn update_practitioner(
         request.facility_ids.as_deref(),
     )
     .await?;
-    let row = practitioner::Entity::find_by_id(pid)
-        .one(&txn)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let view = practitioner_views(&txn, vec![row])
-        .await?
-        .pop()
-        .ok_or_else(ApiError::not_found)?;
+    let view = practitioner_view(&txn, pid).await?;
     txn.commit().await?;
     Ok(Json(view))
 }

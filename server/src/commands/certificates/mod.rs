@@ -151,32 +151,30 @@ fn describe(changes: &[KeyChange]) -> String {
         .collect()
 }
 
+/// The certificate service as `serve` opens it, for a command.
+async fn open_service(
+    config: &Config,
+    db: &DatabaseConnection,
+    uses: &[CertificateType],
+    now: DateTime<Utc>,
+) -> Result<(CertificateService, Vec<KeyChange>), crate::certificates::CertificateError> {
+    CertificateService::open(&config.certificates, &config.keys_dir(), db, uses, now).await
+}
+
 pub async fn run_keys(config: Config, args: KeysArgs) -> anyhow::Result<()> {
     let db = database(&config).await?;
     let now = now(&config);
     match args.command {
         KeysCommand::Init(init) => {
-            let (_, changes) = CertificateService::open(
-                &config.certificates,
-                &config.keys_dir(),
-                &db,
-                &certificate_types(&init.uses),
-                now,
-            )
-            .await?;
+            let (_, changes) =
+                open_service(&config, &db, &certificate_types(&init.uses), now).await?;
             log_changes(&changes);
             out(&describe(&changes))
         }
         KeysCommand::Rotate(rotate) => {
             // Make sure there is something to rotate (a no-op when keys exist).
-            let (service, _) = CertificateService::open(
-                &config.certificates,
-                &config.keys_dir(),
-                &db,
-                &[CertificateType::Vaccination],
-                now,
-            )
-            .await?;
+            let (service, _) =
+                open_service(&config, &db, &[CertificateType::Vaccination], now).await?;
             let uses = rotate.uses.as_deref().map(certificate_types);
             let changes = keyring::rotate(
                 &db,
@@ -191,14 +189,8 @@ pub async fn run_keys(config: Config, args: KeysArgs) -> anyhow::Result<()> {
             out(&describe(&changes))
         }
         KeysCommand::Show => {
-            let (service, _) = CertificateService::open(
-                &config.certificates,
-                &config.keys_dir(),
-                &db,
-                &[CertificateType::Vaccination],
-                now,
-            )
-            .await?;
+            let (service, _) =
+                open_service(&config, &db, &[CertificateType::Vaccination], now).await?;
             let mut text = String::new();
             if let KeySource::Generated(dir) = service.key_source() {
                 text.push_str(&format!("key directory: {}\n", dir.path().display()));
