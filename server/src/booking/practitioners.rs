@@ -69,10 +69,7 @@ pub async fn practitioner_views(
 }
 
 /// One practitioner as the API shows it, read in the transaction that just changed it.
-async fn practitioner_view(
-    db: &impl ConnectionTrait,
-    pid: Uuid,
-) -> Result<Practitioner, ApiError> {
+async fn practitioner_view(db: &impl ConnectionTrait, pid: Uuid) -> Result<Practitioner, ApiError> {
     let row = practitioner::Entity::find_by_id(pid)
         .one(db)
         .await?
