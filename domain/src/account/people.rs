@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::registration::{Verification, check_date_of_birth, check_full_name};
+use super::registration::{Verification, check_identity, check_number_matches};
 
 /// Age in whole years on `on`.
 pub fn age_on(date_of_birth: NaiveDate, on: NaiveDate) -> u32 {
@@ -104,25 +104,19 @@ impl Localized for NotAMinor {
 impl AddDependentRequest {
     pub fn parse(&self, today: NaiveDate) -> Result<NewDependent, Vec<FieldIssue>> {
         let mut issues = Vec::new();
-        let national_id = NationalId::parse(self.national_id.expose())
-            .map_err(|e| issues.push(FieldIssue::of("national_id", &e)))
-            .ok();
-        let full_name = check_full_name(&self.full_name)
-            .map_err(|e| issues.push(FieldIssue::of("full_name", &e)))
-            .ok();
-        let date_of_birth = check_date_of_birth(self.date_of_birth, today)
-            .map_err(|e| issues.push(FieldIssue::of("date_of_birth", &e)))
-            .ok();
+        let (national_id, full_name, date_of_birth) = check_identity(
+            self.national_id.expose(),
+            &self.full_name,
+            self.date_of_birth,
+            today,
+            &mut issues,
+        );
         if let Some(dob) = date_of_birth
             && age_on(dob, today) >= ADULT_AGE
         {
             issues.push(FieldIssue::of("date_of_birth", &NotAMinor));
         }
-        if let (Some(id), Some(dob)) = (&national_id, date_of_birth)
-            && let Err(mismatch) = id.check_against(dob, self.sex)
-        {
-            issues.push(FieldIssue::of("national_id", &mismatch));
-        }
+        check_number_matches(national_id.as_ref(), date_of_birth, self.sex, &mut issues);
         match (national_id, full_name, date_of_birth) {
             (Some(national_id), Some(full_name), Some(date_of_birth)) if issues.is_empty() => {
                 Ok(NewDependent {

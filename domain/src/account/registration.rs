@@ -164,30 +164,59 @@ pub fn check_date_of_birth(date: NaiveDate, today: NaiveDate) -> Result<NaiveDat
     Ok(date)
 }
 
+/// The three facts that name a person (number, name, date of birth), each checked, every
+/// issue collected: what a registration and a dependent share.
+pub(super) fn check_identity(
+    national_id: &str,
+    full_name: &str,
+    date_of_birth: NaiveDate,
+    today: NaiveDate,
+    issues: &mut Vec<FieldIssue>,
+) -> (Option<NationalId>, Option<String>, Option<NaiveDate>) {
+    let national_id = NationalId::parse(national_id)
+        .map_err(|e| issues.push(FieldIssue::of("national_id", &e)))
+        .ok();
+    let full_name = check_full_name(full_name)
+        .map_err(|e| issues.push(FieldIssue::of("full_name", &e)))
+        .ok();
+    let date_of_birth = check_date_of_birth(date_of_birth, today)
+        .map_err(|e| issues.push(FieldIssue::of("date_of_birth", &e)))
+        .ok();
+    (national_id, full_name, date_of_birth)
+}
+
+/// A number that encodes another birth year or sex than the form says is at fault.
+pub(super) fn check_number_matches(
+    national_id: Option<&NationalId>,
+    date_of_birth: Option<NaiveDate>,
+    sex: Sex,
+    issues: &mut Vec<FieldIssue>,
+) {
+    if let (Some(id), Some(dob)) = (national_id, date_of_birth)
+        && let Err(mismatch) = id.check_against(dob, sex)
+    {
+        issues.push(FieldIssue::of("national_id", &mismatch));
+    }
+}
+
 impl RegisterRequest {
     /// Checks every field and returns all problems at once, so the form can show them all.
     pub fn parse(&self, today: NaiveDate) -> Result<Registration, Vec<FieldIssue>> {
         let mut issues = Vec::new();
-        let national_id = NationalId::parse(self.national_id.expose())
-            .map_err(|e| issues.push(FieldIssue::of("national_id", &e)))
-            .ok();
-        let full_name = check_full_name(&self.full_name)
-            .map_err(|e| issues.push(FieldIssue::of("full_name", &e)))
-            .ok();
-        let date_of_birth = check_date_of_birth(self.date_of_birth, today)
-            .map_err(|e| issues.push(FieldIssue::of("date_of_birth", &e)))
-            .ok();
+        let (national_id, full_name, date_of_birth) = check_identity(
+            self.national_id.expose(),
+            &self.full_name,
+            self.date_of_birth,
+            today,
+            &mut issues,
+        );
         let email = EmailAddress::parse(&self.email)
             .map_err(|e| issues.push(FieldIssue::of("email", &e)))
             .ok();
         let phone = PhoneNumber::parse(&self.phone)
             .map_err(|e| issues.push(FieldIssue::of("phone", &e)))
             .ok();
-        if let (Some(id), Some(dob)) = (&national_id, date_of_birth)
-            && let Err(mismatch) = id.check_against(dob, self.sex)
-        {
-            issues.push(FieldIssue::of("national_id", &mismatch));
-        }
+        check_number_matches(national_id.as_ref(), date_of_birth, self.sex, &mut issues);
         match (national_id, full_name, date_of_birth, email, phone) {
             (Some(national_id), Some(full_name), Some(date_of_birth), Some(email), Some(phone))
                 if issues.is_empty() =>
