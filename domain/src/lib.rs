@@ -4,6 +4,7 @@
 //! sea-orm, axum or uniffi's runtime. Everything here is a value or a pure function.
 
 pub mod account;
+pub mod book;
 pub mod booking;
 pub mod certificate;
 pub mod facility;

@@ -1,0 +1,113 @@
+//! Section I: who the citizen is, beyond the identity the registry vouches for.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// ABO group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum Abo {
+    O,
+    A,
+    B,
+    AB,
+}
+
+/// Rhesus factor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum Rh {
+    Positive,
+    Negative,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct BloodGroup {
+    pub abo: Abo,
+    pub rh: Rh,
+}
+
+/// Highest level of education completed, as the 831 form asks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum Education {
+    None,
+    Primary,
+    LowerSecondary,
+    UpperSecondary,
+    Vocational,
+    University,
+    Postgraduate,
+}
+
+/// An address in the 2025 administrative units: the commune's 5-digit code and the street
+/// part in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Address {
+    pub commune_code: String,
+    /// House number, street, hamlet.
+    pub line: String,
+}
+
+/// How a contact or a parent is related to the citizen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum Kinship {
+    Mother,
+    Father,
+    Spouse,
+    Child,
+    Sibling,
+    Grandparent,
+    LegalRepresentative,
+    Other,
+}
+
+/// Someone to call: an emergency contact, a parent, the legal representative.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Contact {
+    pub name: String,
+    pub kinship: Kinship,
+    pub phone: Option<String>,
+}
+
+/// Section I of QĐ 831. Every field is optional: the book starts empty and is filled in.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Administrative {
+    pub blood_group: Option<BloodGroup>,
+    /// One of the 54 ethnic groups, by name.
+    pub ethnicity: Option<String>,
+    /// ISO 3166-1 alpha-2 (`VN`).
+    pub nationality: Option<String>,
+    pub occupation: Option<String>,
+    pub education: Option<Education>,
+    /// The health-insurance card number (10 digits, or the legacy 15 characters).
+    pub insurance_number: Option<String>,
+    pub household_code: Option<String>,
+    /// Relation to the head of the household ("chủ hộ", "con", …).
+    pub relation_to_head: Option<String>,
+    pub permanent_address: Option<Address>,
+    pub current_address: Option<Address>,
+    pub phone: Option<String>,
+    pub emergency_contacts: Vec<Contact>,
+    /// Parents or the legal representative (for a child, or an adult under guardianship).
+    pub parents: Vec<Contact>,
+    /// When the citizen last reviewed this section (the app asks once a year).
+    pub reviewed_on: Option<NaiveDate>,
+}
