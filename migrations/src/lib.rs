@@ -18,6 +18,7 @@ mod m20261206_000007_appointments_fewer_indexes;
 mod m20261206_000008_hardening;
 mod m20261206_000009_approvals;
 mod m20261206_000010_vaccine_catalogue_compiled_in;
+mod m20261206_000011_health_book;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000008_hardening::Migration),
             Box::new(m20261206_000009_approvals::Migration),
             Box::new(m20261206_000010_vaccine_catalogue_compiled_in::Migration),
+            Box::new(m20261206_000011_health_book::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::mail::Mailer;
+use healthbook_domain::book::AccessAction;
 use metrics_exporter_prometheus::PrometheusHandle;
 use sea_orm::ConnectionTrait;
 use sea_orm::DatabaseConnection;
@@ -54,7 +55,19 @@ impl AppState {
         action: Action,
         resource: Resource,
     ) -> Result<Relationship, ApiError> {
-        crate::authz::authorize(db, actor, action, resource, self.clock.today()).await
+        let now = self.clock.now();
+        let today = healthbook_domain::booking::time::local_date(now);
+        let relationship = crate::authz::authorize(db, actor, action, resource, now, today).await?;
+        if let (Resource::Record { citizen, .. }, Relationship::Record(grant)) =
+            (resource, relationship)
+        {
+            let logged = match action {
+                Action::WriteHealthRecord => AccessAction::Write,
+                _ => AccessAction::Read,
+            };
+            crate::authz::record::log_access(db, actor, citizen, &grant, logged, now).await?;
+        }
+        Ok(relationship)
     }
 }
 

@@ -105,33 +105,33 @@ impl EntryKind {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum EntryBody {
-    Administrative { value: Administrative },
-    RiskFactors { value: RiskFactors },
-    Allergy { value: Allergy },
-    Disability { value: Disability },
-    PastDisease { value: PastDisease },
-    Surgery { value: Surgery },
-    FamilyHistory { value: FamilyHistory },
-    Reproductive { value: Reproductive },
-    Immunization { value: Immunization },
-    Encounter { value: Encounter },
-    Observation { value: Observation },
+    Administrative(Administrative),
+    RiskFactors(RiskFactors),
+    Allergy(Allergy),
+    Disability(Disability),
+    PastDisease(PastDisease),
+    Surgery(Surgery),
+    FamilyHistory(FamilyHistory),
+    Reproductive(Reproductive),
+    Immunization(Immunization),
+    Encounter(Encounter),
+    Observation(Observation),
 }
 
 impl EntryBody {
     pub fn kind(&self) -> EntryKind {
         match self {
-            EntryBody::Administrative { .. } => EntryKind::Administrative,
-            EntryBody::RiskFactors { .. } => EntryKind::RiskFactors,
-            EntryBody::Allergy { .. } => EntryKind::Allergy,
-            EntryBody::Disability { .. } => EntryKind::Disability,
-            EntryBody::PastDisease { .. } => EntryKind::PastDisease,
-            EntryBody::Surgery { .. } => EntryKind::Surgery,
-            EntryBody::FamilyHistory { .. } => EntryKind::FamilyHistory,
-            EntryBody::Reproductive { .. } => EntryKind::Reproductive,
-            EntryBody::Immunization { .. } => EntryKind::Immunization,
-            EntryBody::Encounter { .. } => EntryKind::Encounter,
-            EntryBody::Observation { .. } => EntryKind::Observation,
+            EntryBody::Administrative(_) => EntryKind::Administrative,
+            EntryBody::RiskFactors(_) => EntryKind::RiskFactors,
+            EntryBody::Allergy(_) => EntryKind::Allergy,
+            EntryBody::Disability(_) => EntryKind::Disability,
+            EntryBody::PastDisease(_) => EntryKind::PastDisease,
+            EntryBody::Surgery(_) => EntryKind::Surgery,
+            EntryBody::FamilyHistory(_) => EntryKind::FamilyHistory,
+            EntryBody::Reproductive(_) => EntryKind::Reproductive,
+            EntryBody::Immunization(_) => EntryKind::Immunization,
+            EntryBody::Encounter(_) => EntryKind::Encounter,
+            EntryBody::Observation(_) => EntryKind::Observation,
         }
     }
 }

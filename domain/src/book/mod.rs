@@ -4,6 +4,7 @@
 //! The server stores and serves what is described here, the mobile core caches it, and both
 //! validate with the same checks ([`check`]).
 
+pub mod access;
 pub mod access_log;
 pub mod administrative;
 pub mod api;

@@ -15,6 +15,7 @@
 //!    caller may see, so that a foreign id costs the same query as a missing one and gets
 //!    the same 404.
 
+pub mod record;
 pub mod scope;
 
 use crate::auth::actor::{AccountKind, Actor};
@@ -22,13 +23,15 @@ use crate::auth::entities::guardianship;
 use crate::auth::error::AuthError;
 use crate::error::ApiError;
 use axum::http::StatusCode;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use healthbook_domain::account::{Assurance, RoleGrant, StaffRole};
+use healthbook_domain::book::Sections;
 use healthbook_domain::problem::ProblemCode;
 use healthbook_domain::units::AdminUnit;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
+pub use record::{Basis, RecordGrant};
 pub use scope::{AppointmentScope, PractitionerScope, appointment_scope, practitioner_scope};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,6 +136,8 @@ pub enum Resource {
     Appointment { citizen: Uuid, facility: Uuid },
     /// A province or commune, for what concerns everyone in it (statistics).
     Unit(AdminUnit),
+    /// Sections of a citizen's health book.
+    Record { citizen: Uuid, sections: Sections },
 }
 
 /// Why access was granted: the access log records everything but `Own`.
@@ -141,6 +146,18 @@ pub enum Relationship {
     Own,
     Guardian,
     Staff(StaffRole),
+    /// Access to a health book: what it opens and on what basis.
+    Record(RecordGrant),
+}
+
+impl Relationship {
+    /// The grant of a [`Resource::Record`] decision.
+    pub fn record(self) -> Result<RecordGrant, ApiError> {
+        match self {
+            Relationship::Record(grant) => Ok(grant),
+            _ => Err(ApiError::not_found()),
+        }
+    }
 }
 
 /// The roles that work at a facility, the strongest first.
@@ -172,6 +189,7 @@ pub(crate) async fn authorize(
     actor: &Actor,
     action: Action,
     resource: Resource,
+    now: DateTime<Utc>,
     today: NaiveDate,
 ) -> Result<Relationship, ApiError> {
     gate(actor, action)?;
@@ -188,6 +206,11 @@ pub(crate) async fn authorize(
         Resource::Appointment { .. } => Err(ApiError::not_found()),
         Resource::Platform => platform_access(actor, action),
         Resource::Unit(unit) => unit_access(actor, action, unit),
+        Resource::Record { citizen, sections } => {
+            record::record_access(db, actor, action, citizen, sections, now, today)
+                .await
+                .map(Relationship::Record)
+        }
     }
 }
 

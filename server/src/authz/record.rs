@@ -1,0 +1,302 @@
+//! Access to a citizen's health book by anyone: the citizen, a guardian, or a professional
+//! through one of the three relationships the law allows — care (checked in at their
+//! facility today), a consent that names their facility, or a break-glass opening — and the
+//! access-log entry every access but the citizen's own leaves.
+//!
+//! A caller with no relationship gets the same 404 as for an id that does not exist, after
+//! the same queries, so a refusal tells nothing about whether the citizen exists.
+
+use super::{Action, Relationship, is_guardian};
+use crate::auth::actor::{AccountKind, Actor};
+use crate::book::entities::{access_log, break_glass, consent};
+use crate::booking::entities::appointment;
+use crate::error::ApiError;
+use chrono::{DateTime, NaiveDate, Utc};
+use healthbook_domain::account::StaffRole;
+use healthbook_domain::book::access::{CARE_ROLES, care_sections};
+use healthbook_domain::book::{AccessAction, AccessBasis, Categories, Sections};
+use healthbook_domain::booking::AppointmentStatus;
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+/// What a caller may see of one book, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordGrant {
+    pub basis: Basis,
+    /// The sections asked for that the basis opens; never empty.
+    pub sections: Sections,
+    /// The sensitive categories the basis opens.
+    pub categories: Categories,
+}
+
+/// The relationship that opened the book.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    Own,
+    Guardian,
+    Care {
+        facility: Uuid,
+        role: StaffRole,
+        appointment: Uuid,
+    },
+    Consent {
+        facility: Uuid,
+        role: StaffRole,
+        consent: Uuid,
+    },
+    BreakGlass {
+        facility: Uuid,
+        opening: Uuid,
+    },
+}
+
+impl Basis {
+    /// The professional role and facility behind the access, for staff bases.
+    pub fn staff(self) -> Option<(StaffRole, Uuid)> {
+        match self {
+            Basis::Care { facility, role, .. } | Basis::Consent { facility, role, .. } => {
+                Some((role, facility))
+            }
+            Basis::BreakGlass { facility, .. } => Some((StaffRole::Doctor, facility)),
+            Basis::Own | Basis::Guardian => None,
+        }
+    }
+
+    fn logged(self) -> Option<(AccessBasis, Option<Uuid>)> {
+        match self {
+            Basis::Own => None,
+            Basis::Guardian => Some((AccessBasis::Guardian, None)),
+            Basis::Care { appointment, .. } => Some((AccessBasis::Care, Some(appointment))),
+            Basis::Consent { consent, .. } => Some((AccessBasis::Consent, Some(consent))),
+            Basis::BreakGlass { opening, .. } => Some((AccessBasis::BreakGlass, Some(opening))),
+        }
+    }
+}
+
+/// Decides access to the sections `wanted` of `cid`'s book. Reads may be partial (the book
+/// shows what the basis opens); a write needs every section it touches. Consent opens
+/// reading only: writing needs the patient in front of the professional, or an emergency.
+pub(crate) async fn record_access(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    action: Action,
+    cid: Uuid,
+    wanted: Sections,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> Result<RecordGrant, ApiError> {
+    let write = match action {
+        Action::ReadHealthRecord => false,
+        Action::WriteHealthRecord => true,
+        _ => return Err(ApiError::not_found()),
+    };
+    if actor.citizen_id == Some(cid) {
+        return Ok(full(Basis::Own, wanted));
+    }
+    if let Some(guardian) = actor.citizen_id
+        && is_guardian(db, guardian, cid, today).await?
+    {
+        return Ok(full(Basis::Guardian, wanted));
+    }
+    if actor.kind != AccountKind::Staff {
+        return Err(ApiError::not_found());
+    }
+    let candidates = staff_bases(db, actor, cid, now, today, write).await?;
+    let best = candidates
+        .into_iter()
+        .map(|(basis, sections, categories)| RecordGrant {
+            basis,
+            sections: sections.intersect(wanted),
+            categories,
+        })
+        .filter(|grant| !grant.sections.is_empty())
+        .filter(|grant| !write || grant.sections == wanted)
+        // The basis that opens most of what was asked; on a tie the earlier (care first).
+        .fold(None::<RecordGrant>, |best, grant| match best {
+            Some(b) if b.sections.list().len() >= grant.sections.list().len() => Some(b),
+            _ => Some(grant),
+        });
+    best.ok_or_else(ApiError::not_found)
+}
+
+fn full(basis: Basis, wanted: Sections) -> RecordGrant {
+    RecordGrant {
+        basis,
+        sections: wanted,
+        categories: Categories::ALL,
+    }
+}
+
+/// The facilities where the caller treats patients, with the role they hold there.
+fn care_facilities(actor: &Actor) -> Vec<(Uuid, StaffRole)> {
+    let mut facilities: Vec<(Uuid, StaffRole)> = Vec::new();
+    for role in CARE_ROLES {
+        for facility in actor.facilities_with(role) {
+            if !facilities.iter().any(|(f, _)| *f == facility) {
+                facilities.push((facility, role));
+            }
+        }
+    }
+    facilities
+}
+
+/// Every relationship a professional holds with `cid` right now, care first. The three
+/// queries run whatever the outcome, so that a refusal costs what an acceptance does.
+async fn staff_bases(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    cid: Uuid,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    write: bool,
+) -> Result<Vec<(Basis, Sections, Categories)>, ApiError> {
+    let facilities = care_facilities(actor);
+    let ids: Vec<Uuid> = facilities.iter().map(|(f, _)| *f).collect();
+    let role_at = |facility: Uuid| {
+        facilities
+            .iter()
+            .find(|(f, _)| *f == facility)
+            .map(|(_, role)| *role)
+    };
+    let mut bases = Vec::new();
+
+    let checked_in = appointment::Entity::find()
+        .filter(appointment::Column::CitizenId.eq(cid))
+        .filter(appointment::Column::FacilityId.is_in(ids.clone()))
+        .filter(appointment::Column::LocalDate.eq(today))
+        .filter(appointment::Column::Status.eq(AppointmentStatus::CheckedIn.as_str()))
+        .all(db)
+        .await?;
+    for visit in checked_in {
+        if let Some(role) = role_at(visit.facility_id) {
+            bases.push((
+                Basis::Care {
+                    facility: visit.facility_id,
+                    role,
+                    appointment: visit.id,
+                },
+                care_sections(role),
+                Categories::NONE,
+            ));
+        }
+    }
+
+    let consents = consent::Entity::find()
+        .filter(consent::Column::CitizenId.eq(cid))
+        .filter(consent::Column::FacilityId.is_in(ids.clone()))
+        .filter(consent::Column::WithdrawnAt.is_null())
+        .filter(consent::Column::ValidFrom.lte(now))
+        .filter(consent::Column::ValidUntil.gte(today))
+        .all(db)
+        .await?;
+    if !write {
+        for given in consents {
+            if let Some(role) = role_at(given.facility_id) {
+                bases.push((
+                    Basis::Consent {
+                        facility: given.facility_id,
+                        role,
+                        consent: given.id,
+                    },
+                    Sections::from_stored(&given.sections),
+                    Categories::from_stored(&given.categories),
+                ));
+            }
+        }
+    }
+
+    let doctor_at: Vec<Uuid> = actor.facilities_with(StaffRole::Doctor).collect();
+    let openings = break_glass::Entity::find()
+        .filter(break_glass::Column::CitizenId.eq(cid))
+        .filter(break_glass::Column::AccountId.eq(actor.account_id))
+        .filter(break_glass::Column::FacilityId.is_in(doctor_at))
+        .filter(break_glass::Column::ExpiresAt.gt(now))
+        .all(db)
+        .await?;
+    for opening in openings {
+        bases.push((
+            Basis::BreakGlass {
+                facility: opening.facility_id,
+                opening: opening.id,
+            },
+            // An emergency opens the book, but not the sensitive categories: those only
+            // ever open under a consent that names them.
+            Sections::ALL,
+            Categories::NONE,
+        ));
+    }
+    Ok(bases)
+}
+
+/// Writes the access-log entry for `grant`, unless it is the citizen's own access. On a
+/// write, `db` is the writing transaction, so the entry and the write stand or fall together;
+/// on a read, a failure here refuses the read.
+pub(crate) async fn log_access(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    cid: Uuid,
+    grant: &RecordGrant,
+    action: AccessAction,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let Some((basis, basis_id)) = grant.basis.logged() else {
+        return Ok(());
+    };
+    let (role, facility) = match grant.basis.staff() {
+        Some((role, facility)) => (role.as_str(), Some(facility)),
+        None => ("guardian", None),
+    };
+    insert(
+        db,
+        LogLine {
+            citizen: cid,
+            actor: actor.account_id,
+            role,
+            facility,
+            basis,
+            basis_id,
+            basis_ref: None,
+            action,
+            sections: grant.sections,
+        },
+        now,
+    )
+    .await
+}
+
+/// One line of the access log.
+pub(crate) struct LogLine<'a> {
+    pub citizen: Uuid,
+    pub actor: Uuid,
+    pub role: &'a str,
+    pub facility: Option<Uuid>,
+    pub basis: AccessBasis,
+    pub basis_id: Option<Uuid>,
+    /// How a lookup found the citizen (`appointment_code`, `national_id`, …).
+    pub basis_ref: Option<&'a str>,
+    pub action: AccessAction,
+    pub sections: Sections,
+}
+
+pub(crate) async fn insert(
+    db: &impl ConnectionTrait,
+    line: LogLine<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    access_log::Entity::insert(access_log::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        citizen_id: Set(line.citizen),
+        at: Set(now),
+        actor_account_id: Set(line.actor),
+        actor_role: Set(line.role.to_owned()),
+        facility_id: Set(line.facility),
+        basis: Set(line.basis.as_str().to_owned()),
+        basis_id: Set(line.basis_id),
+        basis_ref: Set(line.basis_ref.map(str::to_owned)),
+        action: Set(line.action.as_str().to_owned()),
+        sections: Set(line.sections.to_stored()),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
