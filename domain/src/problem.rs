@@ -232,6 +232,28 @@ problem_codes! {
     CertificateSchemaViolation = "certificate_schema_violation",
         vi: "Dữ liệu chứng nhận không theo đúng lược đồ DCC.",
         en: "The certificate's data does not follow the DCC schema.";
+
+    // The health book.
+    /// The entry or section changed since the version the change was made on.
+    VersionConflict = "version_conflict",
+        vi: "Mục này vừa được cập nhật ở nơi khác. Hãy tải lại rồi sửa trên phiên bản mới nhất.",
+        en: "This entry was changed elsewhere. Reload it and make the change on the latest version.";
+    /// A kind the book holds once (administrative data, risk factors) already has an entry.
+    EntryExists = "entry_exists",
+        vi: "Sổ đã có mục này; hãy sửa mục hiện có.",
+        en: "The book already has this entry; correct the existing one.";
+    /// Only its author's side may correct an entry: the citizen their own, a facility its own.
+    NotTheAuthor = "not_the_author",
+        vi: "Chỉ nơi đã ghi mục này mới được sửa nó. Bạn có thể gửi yêu cầu sửa tới cơ sở đó.",
+        en: "Only whoever wrote this entry may correct it. You can send a correction request to that facility.";
+    /// The consent was already withdrawn or has ended.
+    ConsentNotActive = "consent_not_active",
+        vi: "Sự đồng ý này đã được rút lại hoặc đã hết hạn.",
+        en: "This consent was already withdrawn or has ended.";
+    /// The break-glass opening was already reviewed.
+    AlreadyReviewed = "already_reviewed",
+        vi: "Lần truy cập khẩn cấp này đã được xem xét.",
+        en: "This emergency access was already reviewed.";
 }
 
 impl ProblemCode {

@@ -3,7 +3,7 @@
 use crate::http::{headers, metrics as http_metrics, problem, unread_body};
 use crate::openapi::{ApiDoc, ProblemResponses};
 use crate::state::AppState;
-use crate::{admin, auth, booking, db_circuit, ops, vaccination};
+use crate::{admin, auth, book, booking, db_circuit, ops, vaccination};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
@@ -38,6 +38,7 @@ fn v1_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(auth::routes())
         .merge(admin::routes())
+        .merge(book::routes())
         .merge(booking::routes())
         .merge(crate::certificates::routes())
         .merge(vaccination::routes())

@@ -21,7 +21,7 @@ pub struct Book {
 }
 
 /// A new entry (a history item, a visit, a reading), written as it is.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, validator::Validate)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewEntryRequest {
@@ -29,7 +29,7 @@ pub struct NewEntryRequest {
 }
 
 /// A correction: the whole new body, the version it corrects, and why.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, validator::Validate)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CorrectEntryRequest {
@@ -39,7 +39,7 @@ pub struct CorrectEntryRequest {
 }
 
 /// Marks an entry as recorded by mistake.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, validator::Validate)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnteredInErrorRequest {
@@ -49,7 +49,7 @@ pub struct EnteredInErrorRequest {
 
 /// A change to section I as a JSON merge patch (RFC 7396) of [`super::Administrative`]:
 /// a field sent replaces, a field sent as `null` clears, a field left out stays.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, validator::Validate)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PatchProfileRequest {
@@ -62,7 +62,7 @@ pub struct PatchProfileRequest {
 }
 
 /// A doctor opening a record in an emergency.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, validator::Validate)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BreakGlassRequest {
@@ -87,7 +87,7 @@ pub struct BreakGlass {
     pub review_note: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, validator::Validate)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewBreakGlassRequest {
@@ -97,7 +97,7 @@ pub struct ReviewBreakGlassRequest {
 }
 
 /// How staff find a patient: exactly one of the three, in a body (never a URL).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, validator::Validate)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FindPatientRequest {

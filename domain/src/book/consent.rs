@@ -71,7 +71,7 @@ pub enum ConsentStatus {
 /// A consent as asked for. Nothing is assumed: `agreed` must be sent as `true`, the
 /// sections and categories are named one by one, and `text_version` is the version of the
 /// text the person read (from `GET /v1/consent-text`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, validator::Validate)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]

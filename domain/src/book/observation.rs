@@ -56,7 +56,7 @@ impl ObservationKind {
 
 /// One reading. Units are UCUM codes (`mm[Hg]`, `/min`, `Cel`, `%`, `mmol/L`, `mg/dL`, `kg`,
 /// `cm`), the same the FHIR export carries.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, validator::Validate)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]

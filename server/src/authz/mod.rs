@@ -56,6 +56,9 @@ pub enum Action {
     OverrideCutOff,
     /// Read a citizen's health book, certificates, consultation notes.
     ReadHealthRecord,
+    /// Grant, list and withdraw consents, read the access log: the citizen's and their
+    /// guardians' alone.
+    ManageConsents,
     /// Change a citizen's profile or health record.
     WriteHealthRecord,
     /// Support: users, locks, sessions, audit search, recovery verification.
@@ -75,6 +78,8 @@ pub enum Action {
     ManagePractitioners,
     /// Staff work at a facility: check-in, doses, consultations.
     WorkAtFacility,
+    /// A doctor of the facility opening a book in an emergency (break-glass).
+    OpenInEmergency,
     /// Read statistics of an administrative unit.
     ReadStatistics,
 }
@@ -294,6 +299,7 @@ async fn citizen_access(
         Action::BookFor
             | Action::ReadHealthRecord
             | Action::WriteHealthRecord
+            | Action::ManageConsents
             | Action::ManageDependents
             | Action::InviteGuardian
     );
@@ -338,6 +344,7 @@ fn facility_access(actor: &Actor, action: Action, fid: Uuid) -> Result<Relations
     let roles: &[StaffRole] = match action {
         Action::ManageFacility => &[StaffRole::FacilityAdmin],
         Action::WorkAtFacility => &FACILITY_WORK,
+        Action::OpenInEmergency => &[StaffRole::Doctor],
         _ => &[],
     };
     if let Some(role) = roles

@@ -6,7 +6,7 @@
 //! A caller with no relationship gets the same 404 as for an id that does not exist, after
 //! the same queries, so a refusal tells nothing about whether the citizen exists.
 
-use super::{Action, Relationship, is_guardian};
+use super::{Action, is_guardian};
 use crate::auth::actor::{AccountKind, Actor};
 use crate::book::entities::{access_log, break_glass, consent};
 use crate::booking::entities::appointment;
@@ -299,4 +299,33 @@ pub(crate) async fn insert(
     .exec_without_returning(db)
     .await?;
     Ok(())
+}
+
+/// Writes the trace of a professional finding `cid` (by `method`): the citizen sees who
+/// looked them up, even when nothing of the book was read afterwards.
+pub(crate) async fn log_lookup(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    cid: Uuid,
+    role: StaffRole,
+    facility: Uuid,
+    method: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    insert(
+        db,
+        LogLine {
+            citizen: cid,
+            actor: actor.account_id,
+            role: role.as_str(),
+            facility: Some(facility),
+            basis: AccessBasis::Lookup,
+            basis_id: None,
+            basis_ref: Some(method),
+            action: AccessAction::Find,
+            sections: Sections::NONE,
+        },
+        now,
+    )
+    .await
 }

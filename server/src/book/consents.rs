@@ -1,0 +1,305 @@
+//! Consents: the citizen (or a guardian) lets a facility read named sections and categories
+//! of the book for a purpose, until a date; withdrawn at once when asked. Each consent keeps
+//! the exact text that was shown, its template version and language, and the channel.
+
+use super::entities::consent;
+use crate::auth::actor::Actor;
+use crate::auth::entities::{account, citizen};
+use crate::authz::{Action, Relationship, Resource};
+use crate::booking::entities::facility;
+use crate::error::{ApiError, ApiResult};
+use crate::http::ValidJson;
+use crate::http::idempotency::{self, IdempotencyKey, NextAction};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use healthbook_domain::account::age_on;
+use healthbook_domain::book::consent::{CURRENT_TEXT_VERSION, check_grant, render, template};
+use healthbook_domain::book::{
+    Categories, Channel, Consent, ConsentStatus, ConsentTerms, ConsentTextVersion,
+    GrantConsentRequest, Purpose, Sections,
+};
+use healthbook_domain::{FieldIssue, Lang, ProblemCode};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+use serde::Deserialize;
+use uuid::Uuid;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ConsentTextQuery {
+    /// `vi` (default) or `en`.
+    pub lang: Option<Lang>,
+}
+
+/// The consent text the app shows before asking, with its version: the app renders it with
+/// the terms chosen and sends the version back with the consent.
+#[utoipa::path(get, path = "/consent-text", tag = "book",
+    params(ConsentTextQuery),
+    responses((status = 200, description = "The current consent template", body = ConsentTextVersion)))]
+pub async fn consent_text(
+    axum::extract::Query(query): axum::extract::Query<ConsentTextQuery>,
+) -> ApiResult<Json<ConsentTextVersion>> {
+    let lang = query.lang.unwrap_or(Lang::Vi);
+    let text = template(CURRENT_TEXT_VERSION, lang)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no current consent template")))?;
+    Ok(Json(ConsentTextVersion {
+        version: CURRENT_TEXT_VERSION.to_owned(),
+        lang: lang.code().to_owned(),
+        template: text.to_owned(),
+    }))
+}
+
+fn status_of(row: &consent::Model, today: NaiveDate) -> ConsentStatus {
+    if row.withdrawn_at.is_some() {
+        ConsentStatus::Withdrawn
+    } else if row.valid_until < today {
+        ConsentStatus::Expired
+    } else {
+        ConsentStatus::Active
+    }
+}
+
+fn view(row: consent::Model, facility_name: String, today: NaiveDate) -> Result<Consent, ApiError> {
+    let unknown = || ApiError::internal(anyhow::anyhow!("consent with an unknown code"));
+    Ok(Consent {
+        id: row.id,
+        citizen_id: row.citizen_id,
+        facility_id: row.facility_id,
+        facility_name,
+        purpose: Purpose::parse(&row.purpose).ok_or_else(unknown)?,
+        sections: Sections::from_stored(&row.sections).list(),
+        categories: Categories::from_stored(&row.categories).list(),
+        valid_from: row.valid_from,
+        valid_until: row.valid_until,
+        status: status_of(&row, today),
+        channel: Channel::parse(&row.channel).ok_or_else(unknown)?,
+        text_version: row.text_version,
+        text_lang: row.text_lang,
+        text: row.text,
+        granted_by_name: row.granted_by_name,
+        granted_by_guardian: row.granted_by_guardian,
+        child_assent: row.child_assent,
+        withdrawn_at: row.withdrawn_at,
+    })
+}
+
+/// Consents are the citizen's own business: only they and their guardians list, grant and
+/// withdraw them; anyone else gets the 404 of a citizen that does not exist.
+async fn as_owner(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    cid: Uuid,
+) -> Result<Relationship, ApiError> {
+    state
+        .authorize_in(db, actor, Action::ManageConsents, Resource::Citizen(cid))
+        .await
+}
+
+/// Every consent of the citizen, newest first, with its status.
+#[utoipa::path(get, path = "/citizens/{cid}/consents", tag = "book", security(("bearer" = [])),
+    params(("cid" = Uuid, Path, description = "Citizen id")),
+    responses(
+        (status = 200, description = "The consents", body = Vec<Consent>),
+        (status = 404, description = "No such citizen, or not yours", content_type = "application/problem+json"),
+    ))]
+pub async fn list_consents(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(cid): Path<Uuid>,
+) -> ApiResult<Json<Vec<Consent>>> {
+    as_owner(&state, &state.db, &actor, cid).await?;
+    let today = state.clock.today();
+    let rows = consent::Entity::find()
+        .filter(consent::Column::CitizenId.eq(cid))
+        .order_by_desc(consent::Column::ValidFrom)
+        .all(&state.db)
+        .await?;
+    let names = super::store::facility_names(&state.db, rows.iter().map(|r| r.facility_id)).await?;
+    rows.into_iter()
+        .map(|row| {
+            let name = names.get(&row.facility_id).cloned().unwrap_or_default();
+            view(row, name, today)
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Json)
+}
+
+/// Grants a facility access to named sections and categories for a purpose. The consent
+/// records the exact text shown, rendered from the version the app used.
+#[utoipa::path(post, path = "/citizens/{cid}/consents", tag = "book", security(("bearer" = [])),
+    params(("cid" = Uuid, Path, description = "Citizen id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key returns the same consent")),
+    request_body = GrantConsentRequest,
+    responses(
+        (status = 201, description = "The consent as recorded", body = Consent),
+        (status = 404, description = "No such citizen, or not yours", content_type = "application/problem+json"),
+        (status = 422, description = "`consent_not_agreed`, `child_assent_required`, `unknown_facility` and other field problems", content_type = "application/problem+json"),
+    ))]
+pub async fn grant_consent(
+    State(state): State<AppState>,
+    actor: Actor,
+    key: IdempotencyKey,
+    Path(cid): Path<Uuid>,
+    ValidJson(request): ValidJson<GrantConsentRequest>,
+) -> ApiResult<Response> {
+    let now = state.clock.now();
+    let today = state.clock.today();
+    let fingerprint = idempotency::fingerprint("grant-consent", &request);
+    let pending = match idempotency::begin(
+        &state.db,
+        &actor.account_id.to_string(),
+        &key,
+        &fingerprint,
+        now,
+    )
+    .await?
+    {
+        NextAction::Proceed(pending) => pending,
+        NextAction::Replay(replay) => return Ok(replay),
+    };
+    let txn = pending.txn();
+    let relationship = as_owner(&state, txn, &actor, cid).await?;
+    let person = citizen::Entity::find_by_id(cid)
+        .one(txn)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let by_guardian = relationship == Relationship::Guardian;
+    let child_age = by_guardian.then(|| age_on(person.date_of_birth, today));
+    let mut issues = match check_grant(&request, today, child_age) {
+        Ok(()) => Vec::new(),
+        Err(issues) => issues,
+    };
+    let place = facility::Entity::find_by_id(request.facility_id)
+        .one(txn)
+        .await?;
+    if place.is_none() {
+        issues.push(FieldIssue::new(
+            "facility_id",
+            "unknown_facility",
+            "Không có cơ sở y tế này.",
+            "There is no such facility.",
+        ));
+    }
+    let Some(place) = place.filter(|_| issues.is_empty()) else {
+        return Err(ApiError::invalid(issues));
+    };
+    let granter = account::Entity::find_by_id(actor.account_id)
+        .one(txn)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let lang = crate::auth::people::lang_of(&granter);
+    let sections = Sections::of(&request.sections);
+    let categories = Categories::of(&request.categories);
+    let terms = ConsentTerms {
+        citizen_name: &person.full_name,
+        facility_name: &place.name,
+        purpose: request.purpose,
+        sections: &sections.list(),
+        categories: &categories.list(),
+        valid_until: request.valid_until,
+    };
+    let text = render(&request.text_version, lang, &terms).ok_or_else(|| {
+        ApiError::invalid(vec![FieldIssue::new(
+            "text_version",
+            "unknown_text_version",
+            "Phiên bản văn bản đồng ý không tồn tại.",
+            "There is no such version of the consent text.",
+        )])
+    })?;
+    let row = consent::Model {
+        id: Uuid::now_v7(),
+        citizen_id: cid,
+        facility_id: place.id,
+        purpose: request.purpose.as_str().to_owned(),
+        sections: sections.to_stored(),
+        categories: categories.to_stored(),
+        valid_from: now,
+        valid_until: request.valid_until,
+        text,
+        text_version: request.text_version.clone(),
+        text_lang: lang.code().to_owned(),
+        channel: request.channel.as_str().to_owned(),
+        granted_by: actor.account_id,
+        granted_by_name: granter.display_name.clone(),
+        granted_by_guardian: by_guardian,
+        child_assent: request.child_assent,
+        withdrawn_at: None,
+        withdrawn_by: None,
+    };
+    consent::Entity::insert(consent::ActiveModel {
+        id: Set(row.id),
+        citizen_id: Set(row.citizen_id),
+        facility_id: Set(row.facility_id),
+        purpose: Set(row.purpose.clone()),
+        sections: Set(row.sections.clone()),
+        categories: Set(row.categories.clone()),
+        valid_from: Set(row.valid_from),
+        valid_until: Set(row.valid_until),
+        text: Set(row.text.clone()),
+        text_version: Set(row.text_version.clone()),
+        text_lang: Set(row.text_lang.clone()),
+        channel: Set(row.channel.clone()),
+        granted_by: Set(row.granted_by),
+        granted_by_name: Set(row.granted_by_name.clone()),
+        granted_by_guardian: Set(row.granted_by_guardian),
+        child_assent: Set(row.child_assent),
+        withdrawn_at: Set(None),
+        withdrawn_by: Set(None),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    let granted = view(row, place.name, today)?;
+    pending.finish(StatusCode::CREATED, &granted).await?;
+    Ok((StatusCode::CREATED, Json(granted)).into_response())
+}
+
+/// Withdraws a consent at once: the facility's next read is refused.
+#[utoipa::path(delete, path = "/citizens/{cid}/consents/{consent_id}", tag = "book", security(("bearer" = [])),
+    params(("cid" = Uuid, Path, description = "Citizen id"), ("consent_id" = Uuid, Path, description = "Consent id")),
+    responses(
+        (status = 200, description = "The consent, withdrawn", body = Consent),
+        (status = 404, description = "No such consent, or not yours", content_type = "application/problem+json"),
+        (status = 409, description = "`consent_not_active`: already withdrawn or ended", content_type = "application/problem+json"),
+    ))]
+pub async fn withdraw_consent(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((cid, consent_id)): Path<(Uuid, Uuid)>,
+) -> ApiResult<Json<Consent>> {
+    use crate::db::BeginWrite;
+    let now = state.clock.now();
+    let today = state.clock.today();
+    let txn = state.db.begin_write().await?;
+    as_owner(&state, &txn, &actor, cid).await?;
+    let withdrawn = consent::Entity::update_many()
+        .col_expr(consent::Column::WithdrawnAt, Expr::value(now))
+        .col_expr(consent::Column::WithdrawnBy, Expr::value(actor.account_id))
+        .filter(consent::Column::Id.eq(consent_id))
+        .filter(consent::Column::CitizenId.eq(cid))
+        .filter(consent::Column::WithdrawnAt.is_null())
+        .filter(consent::Column::ValidUntil.gte(today))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    let row = consent::Entity::find_by_id(consent_id)
+        .filter(consent::Column::CitizenId.eq(cid))
+        .one(&txn)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if withdrawn == 0 {
+        return Err(ApiError::conflict(ProblemCode::ConsentNotActive));
+    }
+    let name = super::store::facility_names(&txn, [row.facility_id])
+        .await?
+        .remove(&row.facility_id)
+        .unwrap_or_default();
+    txn.commit().await?;
+    Ok(Json(view(row, name, today)?))
+}
