@@ -11,6 +11,7 @@ pub mod consent;
 pub mod encounter;
 pub mod entry;
 pub mod history;
+pub mod icd10;
 pub mod immunization;
 pub mod observation;
 pub mod section;
