@@ -96,7 +96,12 @@ fn read_who(path: &Path) -> BuildResult<BTreeMap<String, CodeRow>> {
     }
     for (code, row) in &codes {
         if shape(code) == Some(Shape::Subcategory) && !codes.contains_key(&row.parent) {
-            return Err(format!("{}: {code}'s parent {} is not listed", path.display(), row.parent).into());
+            return Err(format!(
+                "{}: {code}'s parent {} is not listed",
+                path.display(),
+                row.parent
+            )
+            .into());
         }
     }
     Ok(codes)
@@ -177,9 +182,7 @@ fn day(record: &Record, column: &str) -> BuildResult<Day> {
         _ => None,
     };
     match parsed {
-        Some(d) if (1..=12).contains(&d.month) && (1..=days_in_month(d)).contains(&d.day) => {
-            Ok(d)
-        }
+        Some(d) if (1..=12).contains(&d.month) && (1..=days_in_month(d)).contains(&d.day) => Ok(d),
         _ => Err(record.error(format!("{column} {value:?} is not a day YYYY-MM-DD"))),
     }
 }

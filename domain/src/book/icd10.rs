@@ -165,9 +165,9 @@ impl Rule {
                 .is_some_and(|category| (*first..=*last).contains(&category)),
             // `Z21` covers `Z21.0` (not a `Z210` that cannot exist); `O98.7` would cover a
             // fifth character.
-            Rule::Code(code) => canonical.strip_prefix(code).is_some_and(|rest| {
-                rest.is_empty() || rest.starts_with('.') || code.contains('.')
-            }),
+            Rule::Code(code) => canonical
+                .strip_prefix(code)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || code.contains('.')),
         }
     }
 }
@@ -197,7 +197,11 @@ mod tests {
         assert!(codes.windows(2).all(|w| w[0].code < w[1].code));
         // 2,050 categories + 10,196 subcategories − 30 emergency placeholders.
         assert_eq!(codes.len(), 2_050 + 10_196 - 30);
-        assert!(codes.iter().all(|c| normalise(c.code).as_deref() == Some(c.code)));
+        assert!(
+            codes
+                .iter()
+                .all(|c| normalise(c.code).as_deref() == Some(c.code))
+        );
         assert!(find("XXII").is_none());
         assert!(find("A00-A09").is_none());
         assert!(find("U08.3").is_none(), "a reserved placeholder");
@@ -218,7 +222,9 @@ mod tests {
         }
         assert_eq!(lookup("B1800", today).unwrap().code, "B18.00");
         assert_eq!(lookup("I10", today).unwrap().code, "I10");
-        for wrong in ["", "J06.", "J0", "J06.999", "J06,9", "0J6.9", "J06.A", "Z99.99"] {
+        for wrong in [
+            "", "J06.", "J0", "J06.999", "J06,9", "0J6.9", "J06.A", "Z99.99",
+        ] {
             assert!(lookup(wrong, today).is_none(), "{wrong:?}");
         }
     }
@@ -293,7 +299,10 @@ mod tests {
         for (rule, _) in RULES {
             let name = match rule {
                 Rule::Categories(first, last) => {
-                    assert!(find(first).is_some() && find(last).is_some(), "{first}–{last}");
+                    assert!(
+                        find(first).is_some() && find(last).is_some(),
+                        "{first}–{last}"
+                    );
                     continue;
                 }
                 Rule::Code(code) => code,

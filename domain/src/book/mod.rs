@@ -7,6 +7,7 @@
 pub mod access_log;
 pub mod administrative;
 pub mod api;
+pub mod check;
 pub mod consent;
 pub mod encounter;
 pub mod entry;
