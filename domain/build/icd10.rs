@@ -188,7 +188,8 @@ fn day(record: &Record, column: &str) -> BuildResult<Day> {
 }
 
 fn days_in_month(d: Day) -> u8 {
-    let leap = d.year % 4 == 0 && (d.year % 100 != 0 || d.year % 400 == 0);
+    let leap =
+        d.year.is_multiple_of(4) && (!d.year.is_multiple_of(100) || d.year.is_multiple_of(400));
     match d.month {
         2 if leap => 29,
         2 => 28,

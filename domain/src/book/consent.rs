@@ -279,7 +279,7 @@ pub fn purpose_words(purpose: Purpose, lang: Lang) -> &'static str {
         (Purpose::Treatment, Lang::Vi) => "khám và chữa bệnh",
         (Purpose::Treatment, Lang::En) => "treatment",
         (Purpose::Referral, Lang::Vi) => "chuyển tuyến",
-        (Purpose::Referral, Lang::En) => "a referral",
+        (Purpose::Referral, Lang::En) => "referral",
         (Purpose::FollowUp, Lang::Vi) => "theo dõi sau khám",
         (Purpose::FollowUp, Lang::En) => "follow-up care",
     }
