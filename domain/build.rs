@@ -1,6 +1,7 @@
 //! Compiles the administrative-unit lists in `data/vn-admin/` into static arrays
 //! (`$OUT_DIR/admin_data.rs`, included by `src/units/data.rs`), and the immunization data in
-//! `data/immunization/` into the vaccine catalogue (`build/vaccines.rs`).
+//! `data/immunization/` into the vaccine catalogue (`build/vaccines.rs`), and the ICD-10 code
+//! list in `data/icd10/` into a sorted code table (`build/icd10.rs`).
 //!
 //! Doing the work here means the running program never parses a CSV, so it has no data error
 //! to handle: a malformed or self-contradicting file fails the build instead, with a message
@@ -24,6 +25,9 @@ mod span;
 #[path = "build/vaccines.rs"]
 mod vaccines;
 
+#[path = "build/icd10.rs"]
+mod icd10;
+
 use text::fold_words;
 
 type BuildResult<T> = Result<T, Box<dyn Error>>;
@@ -36,6 +40,8 @@ fn main() -> BuildResult<()> {
     println!("cargo::rerun-if-changed={}", vaccines::DATA_DIR);
     println!("cargo::rerun-if-changed=build/vaccines.rs");
     println!("cargo::rerun-if-changed=src/vaccine/span.rs");
+    println!("cargo::rerun-if-changed={}", icd10::DATA_DIR);
+    println!("cargo::rerun-if-changed=build/icd10.rs");
     let data = Path::new(DATA_DIR);
 
     let provinces = read_provinces(&data.join("provinces-2025.csv"))?;
@@ -57,6 +63,7 @@ fn main() -> BuildResult<()> {
     let out = PathBuf::from(env::var("OUT_DIR")?);
     fs::write(out.join("admin_data.rs"), code)?;
     fs::write(out.join("vaccine_data.rs"), vaccines::generate()?)?;
+    fs::write(out.join("icd10_data.rs"), icd10::generate()?)?;
     Ok(())
 }
 

@@ -8,26 +8,31 @@ pub mod access;
 pub mod access_log;
 pub mod administrative;
 pub mod api;
+pub mod check;
 pub mod consent;
 pub mod encounter;
 pub mod entry;
 pub mod history;
+pub mod icd10;
 pub mod immunization;
 pub mod observation;
 pub mod section;
 
-pub use access_log::{AccessAction, AccessBasis, AccessLogEntry};
+pub use access_log::{AccessAction, AccessBasis, AccessLogEntry, describe};
 pub use administrative::Administrative;
 pub use api::{
     Book, BreakGlass, BreakGlassRequest, CorrectEntryRequest, EnteredInErrorRequest,
     FindPatientRequest, FoundPatient, NewEntryRequest, PatchProfileRequest,
     ReviewBreakGlassRequest,
 };
+pub use check::{category_of, check_entry, check_reason, merge_patch};
 pub use consent::{
-    Channel, Consent, ConsentStatus, ConsentTerms, ConsentTextVersion, GrantConsentRequest, Purpose,
+    CURRENT_TEXT_VERSION, Channel, Consent, ConsentStatus, ConsentTerms, ConsentTextVersion,
+    GrantConsentRequest, Purpose, check_grant,
 };
 pub use encounter::{Encounter, EncounterKind};
 pub use entry::{AuthorRole, BookEntry, EntryBody, EntryKind, EntryStatus, Provenance, Source};
+pub use icd10::{Icd10Code, category_of_code};
 pub use immunization::Immunization;
 pub use observation::{Observation, ObservationKind};
 pub use section::{Categories, Category, Section, Sections};
