@@ -89,7 +89,7 @@ pub struct AccessLogEntry {
     pub facility_name: Option<String>,
     pub basis: AccessBasis,
     /// What the basis was: the appointment code, the consent's purpose, the break-glass
-    /// reason's id.
+    /// reason as the doctor wrote it, how a lookup searched.
     pub basis_ref: Option<String>,
     pub action: AccessAction,
     pub sections: Vec<Section>,

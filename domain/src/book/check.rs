@@ -51,17 +51,17 @@ pub const MAX_ITEMS: usize = 50;
 pub fn check_entry(body: &mut EntryBody, now: DateTime<Utc>) -> Result<(), Vec<FieldIssue>> {
     let mut check = Check::new(now);
     match body {
-        EntryBody::Administrative { value } => administrative::check(&mut check, value),
-        EntryBody::RiskFactors { value } => check.risk_factors(value),
-        EntryBody::Allergy { value } => check.allergy(value),
-        EntryBody::Disability { value } => check.disability(value),
-        EntryBody::PastDisease { value } => check.past_disease(value),
-        EntryBody::Surgery { value } => check.surgery(value),
-        EntryBody::FamilyHistory { value } => check.family_history(value),
-        EntryBody::Reproductive { value } => check.reproductive(value),
-        EntryBody::Immunization { value } => check.immunization(value),
-        EntryBody::Encounter { value } => check.encounter(value),
-        EntryBody::Observation { value } => measures::observation(&mut check, value),
+        EntryBody::Administrative(value) => administrative::check(&mut check, value),
+        EntryBody::RiskFactors(value) => check.risk_factors(value),
+        EntryBody::Allergy(value) => check.allergy(value),
+        EntryBody::Disability(value) => check.disability(value),
+        EntryBody::PastDisease(value) => check.past_disease(value),
+        EntryBody::Surgery(value) => check.surgery(value),
+        EntryBody::FamilyHistory(value) => check.family_history(value),
+        EntryBody::Reproductive(value) => check.reproductive(value),
+        EntryBody::Immunization(value) => check.immunization(value),
+        EntryBody::Encounter(value) => check.encounter(value),
+        EntryBody::Observation(value) => measures::observation(&mut check, value),
     }
     check.into_result()
 }
@@ -71,17 +71,15 @@ pub fn check_entry(body: &mut EntryBody, now: DateTime<Utc>) -> Result<(), Vec<F
 /// item; any drug use; reproductive health always. Other kinds carry none.
 pub fn category_of(body: &EntryBody) -> Option<Category> {
     match body {
-        EntryBody::Encounter { value } => value.category.or_else(|| {
+        EntryBody::Encounter(value) => value.category.or_else(|| {
             value
                 .diagnoses
                 .iter()
                 .find_map(|d| icd10::category_of_code(&d.icd10))
         }),
-        EntryBody::PastDisease { value } => disease_category(value.icd10.as_deref(), value.disease),
-        EntryBody::FamilyHistory { value } => {
-            disease_category(value.icd10.as_deref(), value.disease)
-        }
-        EntryBody::RiskFactors { value } => value
+        EntryBody::PastDisease(value) => disease_category(value.icd10.as_deref(), value.disease),
+        EntryBody::FamilyHistory(value) => disease_category(value.icd10.as_deref(), value.disease),
+        EntryBody::RiskFactors(value) => value
             .drugs
             .is_some_and(|use_status| use_status.ever())
             .then_some(Category::SubstanceUse),

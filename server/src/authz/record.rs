@@ -111,12 +111,17 @@ pub(crate) async fn record_access(
         })
         .filter(|grant| !grant.sections.is_empty())
         .filter(|grant| !write || grant.sections == wanted)
-        // The basis that opens most of what was asked; on a tie the earlier (care first).
+        // The basis that opens most of what was asked, then most categories; on a tie the
+        // earlier (care first).
         .fold(None::<RecordGrant>, |best, grant| match best {
-            Some(b) if b.sections.list().len() >= grant.sections.list().len() => Some(b),
+            Some(b) if breadth(&b) >= breadth(&grant) => Some(b),
             _ => Some(grant),
         });
     best.ok_or_else(ApiError::not_found)
+}
+
+fn breadth(grant: &RecordGrant) -> (usize, usize) {
+    (grant.sections.list().len(), grant.categories.list().len())
 }
 
 fn full(basis: Basis, wanted: Sections) -> RecordGrant {

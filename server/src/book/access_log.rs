@@ -72,8 +72,12 @@ pub async fn get_access_log(
     let mut rows = select.all(&state.db).await?;
     let next_cursor = (rows.len() as u64 > limit).then(|| {
         rows.truncate(usize::try_from(limit).unwrap_or(20));
-        rows.last()
-            .map(|last| cursor::encode(&LogCursor { at: last.at, id: last.id }))
+        rows.last().map(|last| {
+            cursor::encode(&LogCursor {
+                at: last.at,
+                id: last.id,
+            })
+        })
     });
     let items = views(&state.db, rows).await?;
     Ok(Json(Page {
@@ -100,7 +104,8 @@ pub async fn views(
         .into_iter()
         .map(|a| (a.id, a.display_name))
         .collect();
-    let places = super::store::facility_names(db, rows.iter().filter_map(|r| r.facility_id)).await?;
+    let places =
+        super::store::facility_names(db, rows.iter().filter_map(|r| r.facility_id)).await?;
     let codes: HashMap<Uuid, String> = appointment::Entity::find()
         .filter(appointment::Column::Id.is_in(ids_of(AccessBasis::Care)))
         .all(db)
@@ -129,7 +134,8 @@ pub async fn views(
         .collect();
     rows.into_iter()
         .map(|row| {
-            let unknown = || ApiError::internal(anyhow::anyhow!("access-log line with an unknown code"));
+            let unknown =
+                || ApiError::internal(anyhow::anyhow!("access-log line with an unknown code"));
             let basis = AccessBasis::parse(&row.basis).ok_or_else(unknown)?;
             let basis_ref = match (basis, row.basis_id) {
                 (AccessBasis::Care, Some(id)) => codes.get(&id).cloned(),
@@ -143,7 +149,10 @@ pub async fn views(
             Ok(AccessLogEntry {
                 id: row.id,
                 at: row.at,
-                actor_name: names.get(&row.actor_account_id).cloned().unwrap_or_default(),
+                actor_name: names
+                    .get(&row.actor_account_id)
+                    .cloned()
+                    .unwrap_or_default(),
                 actor_role: row.actor_role,
                 facility_name: row.facility_id.and_then(|f| places.get(&f).cloned()),
                 facility_id: row.facility_id,

@@ -59,7 +59,11 @@ pub async fn open_break_glass(
     ValidJson(request): ValidJson<BreakGlassRequest>,
 ) -> ApiResult<(StatusCode, Json<BreakGlass>)> {
     state
-        .authorize(&actor, Action::OpenInEmergency, Resource::Facility(request.facility_id))
+        .authorize(
+            &actor,
+            Action::OpenInEmergency,
+            Resource::Facility(request.facility_id),
+        )
         .await?;
     let reason =
         check_reason("reason", &request.reason).map_err(|issue| ApiError::invalid(vec![issue]))?;
@@ -109,7 +113,14 @@ pub async fn open_break_glass(
     .await?;
     for reader in told_of(&txn, &person, state.clock.today()).await? {
         let lang = lang_of(&reader);
-        let mail = opened_mail(&reader, &person, &doctor.display_name, &facility.name, now, lang);
+        let mail = opened_mail(
+            &reader,
+            &person,
+            &doctor.display_name,
+            &facility.name,
+            now,
+            lang,
+        );
         mail::enqueue(&txn, mail, now).await?;
     }
     txn.commit().await?;
@@ -163,7 +174,11 @@ fn opened_mail(
     lang: Lang,
 ) -> OutgoingEmail {
     let local = to_local(at);
-    let when = format!("{} {}", format_time(local.time()), local.date().format("%d/%m/%Y"));
+    let when = format!(
+        "{} {}",
+        format_time(local.time()),
+        local.date().format("%d/%m/%Y")
+    );
     let whose = &person.full_name;
     let (subject, body) = match lang {
         Lang::Vi => (
@@ -251,8 +266,14 @@ pub async fn review_break_glass(
     let txn = state.db.begin_write().await?;
     let reviewed = break_glass::Entity::update_many()
         .col_expr(break_glass::Column::ReviewedAt, Expr::value(now))
-        .col_expr(break_glass::Column::ReviewedBy, Expr::value(actor.account_id))
-        .col_expr(break_glass::Column::Justified, Expr::value(request.justified))
+        .col_expr(
+            break_glass::Column::ReviewedBy,
+            Expr::value(actor.account_id),
+        )
+        .col_expr(
+            break_glass::Column::Justified,
+            Expr::value(request.justified),
+        )
         .col_expr(break_glass::Column::ReviewNote, Expr::value(note))
         .filter(break_glass::Column::Id.eq(bid))
         .filter(break_glass::Column::FacilityId.eq(fid))

@@ -88,7 +88,11 @@ pub async fn find_patient(
     ValidJson(request): ValidJson<FindPatientRequest>,
 ) -> ApiResult<Json<FoundPatient>> {
     let relationship = state
-        .authorize(&actor, Action::WorkAtFacility, Resource::Facility(request.facility_id))
+        .authorize(
+            &actor,
+            Action::WorkAtFacility,
+            Resource::Facility(request.facility_id),
+        )
         .await?;
     let Relationship::Staff(role) = relationship else {
         return Err(ApiError::not_found());

@@ -40,10 +40,7 @@ pub async fn open_for_reading(
         .record()
 }
 
-pub async fn citizen_row(
-    db: &impl ConnectionTrait,
-    cid: Uuid,
-) -> Result<citizen::Model, ApiError> {
+pub async fn citizen_row(db: &impl ConnectionTrait, cid: Uuid) -> Result<citizen::Model, ApiError> {
     citizen::Entity::find_by_id(cid)
         .one(db)
         .await?

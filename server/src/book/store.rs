@@ -63,22 +63,37 @@ impl Author {
     }
 }
 
-/// What a new version does to an entry.
+/// What a new version does to an entry. A corrected body is [`check`]ed by the caller.
 #[derive(Debug, Clone)]
 pub enum Revision {
     Correct { body: EntryBody, reason: String },
     EnteredInError { reason: String },
 }
 
-/// Checks `body` with the domain's rules and appends it as a new entry of `cid`'s book.
+/// Checks `body` with the domain's rules, naming each field under `prefix` (where the body
+/// sits in the request: `body.data.` for a generic entry, nothing for a typed route).
+pub fn check(body: &mut EntryBody, now: DateTime<Utc>, prefix: &str) -> Result<(), ApiError> {
+    check_entry(body, now).map_err(|issues| {
+        ApiError::invalid(
+            issues
+                .into_iter()
+                .map(|issue| healthbook_domain::FieldIssue {
+                    field: format!("{prefix}{}", issue.field),
+                    ..issue
+                })
+                .collect(),
+        )
+    })
+}
+
+/// Appends `body`, already [`check`]ed, as a new entry of `cid`'s book.
 pub async fn append(
     db: &impl ConnectionTrait,
     cid: Uuid,
     author: &Author,
-    mut body: EntryBody,
+    body: EntryBody,
     now: DateTime<Utc>,
 ) -> Result<BookEntry, ApiError> {
-    check_entry(&mut body, now).map_err(ApiError::invalid)?;
     if body.kind().is_singular() && latest_of_kind(db, cid, body.kind()).await?.is_some() {
         return Err(ApiError::conflict(ProblemCode::EntryExists));
     }
@@ -122,10 +137,15 @@ pub async fn revise(
     let may_revise = if author.self_reporting() {
         latest.self_reported
     } else {
-        !latest.self_reported && latest.facility_id.is_some() && latest.facility_id == author.facility
+        !latest.self_reported
+            && latest.facility_id.is_some()
+            && latest.facility_id == author.facility
     };
     if !may_revise {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, ProblemCode::NotTheAuthor));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            ProblemCode::NotTheAuthor,
+        ));
     }
     if i64::from(base_version) != i64::from(latest.version)
         || latest.status == EntryStatus::EnteredInError.as_str()
@@ -134,7 +154,7 @@ pub async fn revise(
     }
     let stored: EntryBody = serde_json::from_str(&latest.body).map_err(ApiError::internal)?;
     let (status, body, reason) = match revision {
-        Revision::Correct { mut body, reason } => {
+        Revision::Correct { body, reason } => {
             if body.kind() != stored.kind() {
                 return Err(ApiError::invalid(vec![healthbook_domain::FieldIssue::new(
                     "body.kind",
@@ -143,7 +163,6 @@ pub async fn revise(
                     "A correction cannot change the kind of an entry.",
                 )]));
             }
-            check_entry(&mut body, now).map_err(ApiError::invalid)?;
             (EntryStatus::Corrected, body, reason)
         }
         Revision::EnteredInError { reason } => (EntryStatus::EnteredInError, stored, reason),

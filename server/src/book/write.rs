@@ -36,6 +36,7 @@ async fn open_for_writing(
     actor: &Actor,
     cid: Uuid,
     kind: EntryKind,
+    revision: bool,
 ) -> Result<(RecordGrant, Author), ApiError> {
     let grant = state
         .authorize_in(
@@ -49,9 +50,12 @@ async fn open_for_writing(
         )
         .await?
         .record()?;
-    let allowed = match grant.basis.staff() {
-        Some((role, _)) => staff_may_write(role, kind),
-        None => kind.citizen_may_write(),
+    // A revision's author side is checked against the entry itself (`store::revise`): a
+    // citizen asking to change a clinical entry learns it is not theirs to change.
+    let allowed = match (grant.basis.staff(), revision) {
+        (Some((role, _)), _) => staff_may_write(role, kind),
+        (None, true) => true,
+        (None, false) => kind.citizen_may_write(),
     };
     if !allowed {
         return Err(crate::auth::error::AuthError::Forbidden.into());
@@ -106,16 +110,20 @@ fn stamp(body: &mut EntryBody, grant: &RecordGrant) {
     }
 }
 
+/// Where a request holds the entry's fields, for the names of fields at fault.
+const GENERIC_BODY: &str = "body.data.";
+
 async fn append_entry(
     state: &AppState,
     txn: &sea_orm::DatabaseTransaction,
     actor: &Actor,
     cid: Uuid,
-    mut body: EntryBody,
+    (mut body, prefix): (EntryBody, &str),
     now: DateTime<Utc>,
 ) -> Result<BookEntry, ApiError> {
-    let (grant, author) = open_for_writing(state, txn, actor, cid, body.kind()).await?;
+    let (grant, author) = open_for_writing(state, txn, actor, cid, body.kind(), false).await?;
     stamp(&mut body, &grant);
+    store::check(&mut body, now, prefix)?;
     store::append(txn, cid, &author, body, now).await
 }
 
@@ -140,9 +148,15 @@ pub async fn create_entry(
     ValidJson(request): ValidJson<NewEntryRequest>,
 ) -> ApiResult<Response> {
     let body = request.body.clone();
-    keyed(&state, &actor, &key, "book-entry", &request, StatusCode::CREATED, async |txn, now| {
-        append_entry(&state, txn, &actor, cid, body, now).await
-    })
+    keyed(
+        &state,
+        &actor,
+        &key,
+        "book-entry",
+        &request,
+        StatusCode::CREATED,
+        async |txn, now| append_entry(&state, txn, &actor, cid, (body, GENERIC_BODY), now).await,
+    )
     .await
 }
 
@@ -154,7 +168,7 @@ pub async fn create_entry(
     responses(
         (status = 201, description = "The reading as recorded", body = BookEntry),
         (status = 404, description = "No such citizen, or not yours", content_type = "application/problem+json"),
-        (status = 422, description = "`value_out_of_range`, `unit_invalid` and other field problems", content_type = "application/problem+json"),
+        (status = 422, description = "`out_of_range`, `unit_invalid` and other field problems, each named", content_type = "application/problem+json"),
     ))]
 pub async fn create_observation(
     State(state): State<AppState>,
@@ -164,9 +178,15 @@ pub async fn create_observation(
     ValidJson(reading): ValidJson<Observation>,
 ) -> ApiResult<Response> {
     let body = EntryBody::Observation(reading.clone());
-    keyed(&state, &actor, &key, "book-observation", &reading, StatusCode::CREATED, async |txn, now| {
-        append_entry(&state, txn, &actor, cid, body, now).await
-    })
+    keyed(
+        &state,
+        &actor,
+        &key,
+        "book-observation",
+        &reading,
+        StatusCode::CREATED,
+        async |txn, now| append_entry(&state, txn, &actor, cid, (body, ""), now).await,
+    )
     .await
 }
 
@@ -190,9 +210,15 @@ pub async fn create_encounter(
     ValidJson(visit): ValidJson<Encounter>,
 ) -> ApiResult<Response> {
     let body = EntryBody::Encounter(visit.clone());
-    keyed(&state, &actor, &key, "book-encounter", &visit, StatusCode::CREATED, async |txn, now| {
-        append_entry(&state, txn, &actor, cid, body, now).await
-    })
+    keyed(
+        &state,
+        &actor,
+        &key,
+        "book-encounter",
+        &visit,
+        StatusCode::CREATED,
+        async |txn, now| append_entry(&state, txn, &actor, cid, (body, ""), now).await,
+    )
     .await
 }
 
@@ -235,15 +261,23 @@ pub async fn correct_entry(
 ) -> ApiResult<Response> {
     let reason = check_reason("reason", &request.reason).map_err(|i| ApiError::invalid(vec![i]))?;
     let fingerprint_of = request.clone();
-    keyed(&state, &actor, &key, "book-correction", &fingerprint_of, StatusCode::OK, async |txn, now| {
-        let kind = kind_of(txn, cid, eid).await?;
-        let (_, author) = open_for_writing(&state, txn, &actor, cid, kind).await?;
-        let revision = Revision::Correct {
-            body: request.body,
-            reason,
-        };
-        store::revise(txn, cid, eid, request.base_version, &author, revision, now).await
-    })
+    keyed(
+        &state,
+        &actor,
+        &key,
+        "book-correction",
+        &fingerprint_of,
+        StatusCode::OK,
+        async |txn, now| {
+            let kind = kind_of(txn, cid, eid).await?;
+            let (grant, author) = open_for_writing(&state, txn, &actor, cid, kind, true).await?;
+            let mut body = request.body;
+            stamp(&mut body, &grant);
+            store::check(&mut body, now, GENERIC_BODY)?;
+            let revision = Revision::Correct { body, reason };
+            store::revise(txn, cid, eid, request.base_version, &author, revision, now).await
+        },
+    )
     .await
 }
 
@@ -268,12 +302,20 @@ pub async fn mark_entered_in_error(
     ValidJson(request): ValidJson<EnteredInErrorRequest>,
 ) -> ApiResult<Response> {
     let reason = check_reason("reason", &request.reason).map_err(|i| ApiError::invalid(vec![i]))?;
-    keyed(&state, &actor, &key, "book-entered-in-error", &request, StatusCode::OK, async |txn, now| {
-        let kind = kind_of(txn, cid, eid).await?;
-        let (_, author) = open_for_writing(&state, txn, &actor, cid, kind).await?;
-        let revision = Revision::EnteredInError { reason };
-        store::revise(txn, cid, eid, request.base_version, &author, revision, now).await
-    })
+    keyed(
+        &state,
+        &actor,
+        &key,
+        "book-entered-in-error",
+        &request,
+        StatusCode::OK,
+        async |txn, now| {
+            let kind = kind_of(txn, cid, eid).await?;
+            let (_, author) = open_for_writing(&state, txn, &actor, cid, kind, true).await?;
+            let revision = Revision::EnteredInError { reason };
+            store::revise(txn, cid, eid, request.base_version, &author, revision, now).await
+        },
+    )
     .await
 }
 
@@ -304,39 +346,60 @@ pub async fn patch_profile(
         )]));
     }
     let fingerprint_of = request.clone();
-    keyed(&state, &actor, &key, "book-profile", &fingerprint_of, StatusCode::OK, async |txn, now| {
-        let (_, author) = open_for_writing(&state, txn, &actor, cid, EntryKind::Administrative).await?;
-        let current = store::latest_of_kind(txn, cid, EntryKind::Administrative).await?;
-        let (mut document, base) = match &current {
-            Some(row) => {
-                let stored: EntryBody = serde_json::from_str(&row.body).map_err(ApiError::internal)?;
-                let EntryBody::Administrative(section) = stored else {
-                    return Err(ApiError::internal(anyhow::anyhow!("section I holds another kind")));
-                };
-                (serde_json::to_value(section).map_err(ApiError::internal)?, Some(row))
+    keyed(
+        &state,
+        &actor,
+        &key,
+        "book-profile",
+        &fingerprint_of,
+        StatusCode::OK,
+        async |txn, now| {
+            let (_, author) =
+                open_for_writing(&state, txn, &actor, cid, EntryKind::Administrative, false)
+                    .await?;
+            let current = store::latest_of_kind(txn, cid, EntryKind::Administrative).await?;
+            let (mut document, base) = match &current {
+                Some(row) => {
+                    let stored: EntryBody =
+                        serde_json::from_str(&row.body).map_err(ApiError::internal)?;
+                    let EntryBody::Administrative(section) = stored else {
+                        return Err(ApiError::internal(anyhow::anyhow!(
+                            "section I holds another kind"
+                        )));
+                    };
+                    (
+                        serde_json::to_value(section).map_err(ApiError::internal)?,
+                        Some(row),
+                    )
+                }
+                None => (serde_json::json!({}), None),
+            };
+            if request.base_version != base.map(|row| u32::try_from(row.version).unwrap_or(0)) {
+                return Err(ApiError::conflict(
+                    healthbook_domain::ProblemCode::VersionConflict,
+                ));
             }
-            None => (serde_json::json!({}), None),
-        };
-        if request.base_version != base.map(|row| u32::try_from(row.version).unwrap_or(0)) {
-            return Err(ApiError::conflict(healthbook_domain::ProblemCode::VersionConflict));
-        }
-        merge_patch(&mut document, &request.changes);
-        let section: Administrative =
-            serde_path_to_error::deserialize(document).map_err(wrong_type)?;
-        let entry = match base {
-            None => store::append(txn, cid, &author, EntryBody::Administrative(section), now).await?,
-            Some(row) => {
-                let revision = Revision::Correct {
-                    body: EntryBody::Administrative(section),
-                    reason: "Cập nhật thông tin hành chính / Administrative data updated".to_owned(),
-                };
-                let version = u32::try_from(row.version).unwrap_or(0);
-                store::revise(txn, cid, row.entry_id, version, &author, revision, now).await?
-            }
-        };
-        keep_insurance_card(txn, cid, &entry).await?;
-        Ok(entry)
-    })
+            merge_patch(&mut document, &request.changes);
+            let section: Administrative =
+                serde_path_to_error::deserialize(document).map_err(wrong_type)?;
+            let mut body = EntryBody::Administrative(section);
+            store::check(&mut body, now, "changes.")?;
+            let entry = match base {
+                None => store::append(txn, cid, &author, body, now).await?,
+                Some(row) => {
+                    let revision = Revision::Correct {
+                        body,
+                        reason: "Cập nhật thông tin hành chính / Administrative data updated"
+                            .to_owned(),
+                    };
+                    let version = u32::try_from(row.version).unwrap_or(0);
+                    store::revise(txn, cid, row.entry_id, version, &author, revision, now).await?
+                }
+            };
+            keep_insurance_card(txn, cid, &entry).await?;
+            Ok(entry)
+        },
+    )
     .await
 }
 
@@ -346,7 +409,7 @@ fn wrong_type(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
     let field = if path.is_empty() || path == "." {
         "changes".to_owned()
     } else {
-        path
+        format!("changes.{path}")
     };
     ApiError::invalid(vec![FieldIssue::new(
         field,

@@ -11,7 +11,15 @@ use serde_json::Value;
 
 /// Body fields whose text may span lines. Everything else is one line: an identifier, a code,
 /// a name, an address.
-const FREE_TEXT_FIELDS: &[&str] = &["reason", "opening_hours"];
+const FREE_TEXT_FIELDS: &[&str] = &[
+    "reason",
+    "opening_hours",
+    // The health book's clinical free text.
+    "findings",
+    "treatment",
+    "advice",
+    "note",
+];
 
 fn refused(c: char, free_text: bool) -> bool {
     match c {

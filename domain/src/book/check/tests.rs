@@ -65,7 +65,7 @@ fn visit() -> Encounter {
 }
 
 fn encounter(value: Encounter) -> EntryBody {
-    EntryBody::Encounter { value }
+    EntryBody::Encounter(value)
 }
 
 fn reading(kind: ObservationKind, value: f64, second: Option<f64>, unit: &str) -> EntryBody {
@@ -83,7 +83,7 @@ fn reading(kind: ObservationKind, value: f64, second: Option<f64>, unit: &str) -
 
 #[test]
 fn a_visit_is_normalised_with_canonical_codes_and_titles() {
-    let EntryBody::Encounter { value } = accepted(encounter(visit())) else {
+    let EntryBody::Encounter(value) = accepted(encounter(visit())) else {
         unreachable!()
     };
     assert_eq!(value.reason, "Sốt, ho");
@@ -216,13 +216,13 @@ fn vital_signs_within_possible_values_and_bmi_computed() {
         waist_cm: Some(70.0),
         bmi: Some(99.0),
     };
-    let EntryBody::Encounter { value } = accepted(encounter(v.clone())) else {
+    let EntryBody::Encounter(value) = accepted(encounter(v.clone())) else {
         unreachable!()
     };
     assert_eq!(value.vital_signs.bmi, Some(21.5));
 
     v.vital_signs.height_cm = None;
-    let EntryBody::Encounter { value } = accepted(encounter(v.clone())) else {
+    let EntryBody::Encounter(value) = accepted(encounter(v.clone())) else {
         unreachable!()
     };
     assert_eq!(value.vital_signs.bmi, None, "a BMI sent is never kept");
@@ -347,7 +347,7 @@ fn blood_pressure_needs_its_diastolic_and_only_it_has_one() {
 }
 
 fn admin(value: Administrative) -> EntryBody {
-    EntryBody::Administrative { value }
+    EntryBody::Administrative(value)
 }
 
 #[test]
@@ -367,7 +367,7 @@ fn administrative_identifiers_are_stored_canonical() {
         }],
         ..Administrative::default()
     };
-    let EntryBody::Administrative { value } = accepted(admin(value)) else {
+    let EntryBody::Administrative(value) = accepted(admin(value)) else {
         unreachable!()
     };
     assert_eq!(value.nationality.as_deref(), Some("VN"));
@@ -449,7 +449,7 @@ fn history_codes_are_checked_against_today_and_years_against_this_year() {
             note: None,
         },
     };
-    let EntryBody::PastDisease { value } = accepted(disease(Some("i10"), Some(2026))) else {
+    let EntryBody::PastDisease(value) = accepted(disease(Some("i10"), Some(2026))) else {
         unreachable!()
     };
     assert_eq!(value.icd10.as_deref(), Some("I10"));
