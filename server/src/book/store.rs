@@ -66,8 +66,13 @@ impl Author {
 /// What a new version does to an entry. A corrected body is [`check`]ed by the caller.
 #[derive(Debug, Clone)]
 pub enum Revision {
-    Correct { body: EntryBody, reason: String },
-    EnteredInError { reason: String },
+    Correct {
+        body: Box<EntryBody>,
+        reason: String,
+    },
+    EnteredInError {
+        reason: String,
+    },
 }
 
 /// Checks `body` with the domain's rules, naming each field under `prefix` (where the body
@@ -163,7 +168,7 @@ pub async fn revise(
                     "A correction cannot change the kind of an entry.",
                 )]));
             }
-            (EntryStatus::Corrected, body, reason)
+            (EntryStatus::Corrected, *body, reason)
         }
         Revision::EnteredInError { reason } => (EntryStatus::EnteredInError, stored, reason),
     };

@@ -274,7 +274,10 @@ pub async fn correct_entry(
             let mut body = request.body;
             stamp(&mut body, &grant);
             store::check(&mut body, now, GENERIC_BODY)?;
-            let revision = Revision::Correct { body, reason };
+            let revision = Revision::Correct {
+                body: Box::new(body),
+                reason,
+            };
             store::revise(txn, cid, eid, request.base_version, &author, revision, now).await
         },
     )
@@ -388,7 +391,7 @@ pub async fn patch_profile(
                 None => store::append(txn, cid, &author, body, now).await?,
                 Some(row) => {
                     let revision = Revision::Correct {
-                        body,
+                        body: Box::new(body),
                         reason: "Cập nhật thông tin hành chính / Administrative data updated"
                             .to_owned(),
                     };

@@ -16,7 +16,6 @@ use serde_json::{Value, json};
 pub struct Clinic {
     pub app: TestApp,
     pub on_the_day: TestApp,
-    pub admin: Session,
     pub fid: String,
     pub patient: Session,
     pub cid: String,
@@ -37,7 +36,6 @@ impl Clinic {
         Clinic {
             app,
             on_the_day,
-            admin,
             fid,
             patient,
             cid,

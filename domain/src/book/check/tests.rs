@@ -69,16 +69,14 @@ fn encounter(value: Encounter) -> EntryBody {
 }
 
 fn reading(kind: ObservationKind, value: f64, second: Option<f64>, unit: &str) -> EntryBody {
-    EntryBody::Observation {
-        value: Observation {
-            kind,
-            value,
-            second_value: second,
-            unit: unit.into(),
-            taken_at: now(),
-            note: None,
-        },
-    }
+    EntryBody::Observation(Observation {
+        kind,
+        value,
+        second_value: second,
+        unit: unit.into(),
+        taken_at: now(),
+        note: None,
+    })
 }
 
 #[test]
@@ -441,13 +439,13 @@ fn administrative_mistakes_are_named_by_field() {
 
 #[test]
 fn history_codes_are_checked_against_today_and_years_against_this_year() {
-    let disease = |icd10: Option<&str>, since: Option<i32>| EntryBody::PastDisease {
-        value: PastDisease {
+    let disease = |icd10: Option<&str>, since: Option<i32>| {
+        EntryBody::PastDisease(PastDisease {
             disease: ChecklistDisease::Hypertension,
             icd10: icd10.map(Into::into),
             since_year: since,
             note: None,
-        },
+        })
     };
     let EntryBody::PastDisease(value) = accepted(disease(Some("i10"), Some(2026))) else {
         unreachable!()
@@ -457,21 +455,19 @@ fn history_codes_are_checked_against_today_and_years_against_this_year() {
     refused(disease(Some("I1O"), None), "icd10", "icd10_unknown");
     refused(disease(None, Some(2027)), "since_year", "year_out_of_range");
     refused(disease(None, Some(1899)), "since_year", "year_out_of_range");
-    let family = EntryBody::FamilyHistory {
-        value: FamilyHistory {
-            relative: Relative::Father,
-            disease: ChecklistDisease::Diabetes,
-            icd10: Some("E11".into()),
-            note: None,
-        },
-    };
+    let family = EntryBody::FamilyHistory(FamilyHistory {
+        relative: Relative::Father,
+        disease: ChecklistDisease::Diabetes,
+        icd10: Some("E11".into()),
+        note: None,
+    });
     accepted(family);
 }
 
 #[test]
 fn birth_and_reproductive_numbers_are_sane() {
-    let birth = |weight: u32, weeks: u32| EntryBody::RiskFactors {
-        value: RiskFactors {
+    let birth = |weight: u32, weeks: u32| {
+        EntryBody::RiskFactors(RiskFactors {
             condition_at_birth: Some(BirthCondition {
                 delivery: None,
                 weight_grams: Some(weight),
@@ -481,7 +477,7 @@ fn birth_and_reproductive_numbers_are_sane() {
                 birth_defects: None,
             }),
             ..RiskFactors::default()
-        },
+        })
     };
     accepted(birth(300, 20));
     accepted(birth(7_000, 45));
@@ -505,11 +501,11 @@ fn birth_and_reproductive_numbers_are_sane() {
         "condition_at_birth.gestational_weeks",
         "out_of_range",
     );
-    let counts = |n: u32| EntryBody::Reproductive {
-        value: Reproductive {
+    let counts = |n: u32| {
+        EntryBody::Reproductive(Reproductive {
             pregnancies: Some(n),
             ..Reproductive::default()
-        },
+        })
     };
     accepted(counts(30));
     refused(counts(31), "pregnancies", "out_of_range");
@@ -517,8 +513,8 @@ fn birth_and_reproductive_numbers_are_sane() {
 
 #[test]
 fn an_immunization_names_its_product_antigens_and_a_past_day() {
-    let dose = |antigens: Vec<&str>, on: NaiveDate| EntryBody::Immunization {
-        value: Immunization {
+    let dose = |antigens: Vec<&str>, on: NaiveDate| {
+        EntryBody::Immunization(Immunization {
             product: "Hexaxim".into(),
             antigens: antigens.into_iter().map(Into::into).collect(),
             dose_number: 1,
@@ -528,7 +524,7 @@ fn an_immunization_names_its_product_antigens_and_a_past_day() {
             site: None,
             route: None,
             note: None,
-        },
+        })
     };
     accepted(dose(vec!["diphtheria"], date(2026, 12, 6)));
     refused(dose(vec![], date(2026, 12, 6)), "antigens", "required");
@@ -547,26 +543,22 @@ fn an_immunization_names_its_product_antigens_and_a_past_day() {
 #[test]
 fn other_kinds_require_their_words() {
     refused(
-        EntryBody::Allergy {
-            value: Allergy {
-                kind: crate::book::history::AllergyKind::Drug,
-                substance: "\t".into(),
-                reaction: None,
-                severity: None,
-            },
-        },
+        EntryBody::Allergy(Allergy {
+            kind: crate::book::history::AllergyKind::Drug,
+            substance: "\t".into(),
+            reaction: None,
+            severity: None,
+        }),
         "substance",
         "required",
     );
     refused(
-        EntryBody::Surgery {
-            value: Surgery {
-                procedure: "Mổ ruột thừa".into(),
-                year: Some(1850),
-                facility: None,
-                note: None,
-            },
-        },
+        EntryBody::Surgery(Surgery {
+            procedure: "Mổ ruột thừa".into(),
+            year: Some(1850),
+            facility: None,
+            note: None,
+        }),
         "year",
         "year_out_of_range",
     );
@@ -586,13 +578,13 @@ fn the_category_of_an_entry() {
     v.category = Some(Category::MentalHealth);
     assert_eq!(category_of(&encounter(v)), Some(Category::MentalHealth));
 
-    let past = |disease, icd10: Option<&str>| EntryBody::PastDisease {
-        value: PastDisease {
+    let past = |disease, icd10: Option<&str>| {
+        EntryBody::PastDisease(PastDisease {
             disease,
             icd10: icd10.map(Into::into),
             since_year: None,
             note: None,
-        },
+        })
     };
     assert_eq!(
         category_of(&past(ChecklistDisease::MentalIllness, None)),
@@ -607,22 +599,20 @@ fn the_category_of_an_entry() {
         Some(Category::SubstanceUse)
     );
     assert_eq!(category_of(&past(ChecklistDisease::Diabetes, None)), None);
-    let family = EntryBody::FamilyHistory {
-        value: FamilyHistory {
-            relative: Relative::Mother,
-            disease: ChecklistDisease::MentalIllness,
-            icd10: None,
-            note: None,
-        },
-    };
+    let family = EntryBody::FamilyHistory(FamilyHistory {
+        relative: Relative::Mother,
+        disease: ChecklistDisease::MentalIllness,
+        icd10: None,
+        note: None,
+    });
     assert_eq!(category_of(&family), Some(Category::MentalHealth));
 
-    let risks = |drugs| EntryBody::RiskFactors {
-        value: RiskFactors {
+    let risks = |drugs| {
+        EntryBody::RiskFactors(RiskFactors {
             drugs,
             smoking: Some(UseStatus::Regular),
             ..RiskFactors::default()
-        },
+        })
     };
     assert_eq!(category_of(&risks(None)), None);
     assert_eq!(category_of(&risks(Some(UseStatus::Never))), None);
@@ -631,9 +621,7 @@ fn the_category_of_an_entry() {
         Some(Category::SubstanceUse)
     );
     assert_eq!(
-        category_of(&EntryBody::Reproductive {
-            value: Reproductive::default()
-        }),
+        category_of(&EntryBody::Reproductive(Reproductive::default())),
         Some(Category::SexualReproductive)
     );
     assert_eq!(
