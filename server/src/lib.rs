@@ -5,6 +5,7 @@ pub mod admin;
 pub mod app;
 pub mod auth;
 pub mod authz;
+pub mod book;
 pub mod booking;
 pub mod cache;
 pub mod certificates;
