@@ -134,13 +134,13 @@ impl Flow {
         }
     }
 
-    fn width_of(&self, text: &str, style: Style) -> f32 {
+    pub(super) fn width_of(&self, text: &str, style: Style) -> f32 {
         self.font(style.weight).width(text, style.size)
     }
 
     /// Breaks text into lines no wider than `width`: at spaces, and inside a word only when
     /// the word alone is wider than the line. Line breaks in the text are kept.
-    fn wrap(&self, text: &str, style: Style, width: f32) -> Vec<String> {
+    pub(super) fn wrap(&self, text: &str, style: Style, width: f32) -> Vec<String> {
         let mut lines = Vec::new();
         for paragraph in clean(text).split('\n') {
             let mut line = String::new();
