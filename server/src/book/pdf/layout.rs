@@ -100,6 +100,13 @@ pub(super) struct Column {
     pub share: f32,
 }
 
+/// Where a table runs across the page.
+#[derive(Clone, Copy)]
+struct Span {
+    x: f32,
+    width: f32,
+}
+
 /// The document being laid out, page by page.
 pub(super) struct Flow {
     regular: Font,
@@ -277,9 +284,14 @@ impl Flow {
         self.top -= 4.0;
     }
 
-    /// A table; its header is drawn again at the top of each page it continues on.
-    pub fn table(&mut self, columns: &[Column], rows: &[Vec<Cell>]) {
-        let widths: Vec<f32> = columns.iter().map(|c| c.share * CONTENT_WIDTH).collect();
+    /// A table at `indent` from the left margin; its header is drawn again at the top of
+    /// each page it continues on.
+    pub fn table(&mut self, indent: f32, columns: &[Column], rows: &[Vec<Cell>]) {
+        let table = Span {
+            x: MARGIN_X + indent,
+            width: CONTENT_WIDTH - indent,
+        };
+        let widths: Vec<f32> = columns.iter().map(|c| c.share * table.width).collect();
         let header: Vec<Cell> = columns
             .iter()
             .map(|c| Cell {
@@ -292,14 +304,14 @@ impl Flow {
             .first()
             .map_or(0.0, |row| self.row_height(row, &widths));
         self.ensure(header_height + first_row);
-        self.row(&header, &widths, header_height, true);
+        self.row(table, &header, &widths, header_height, true);
         for cells in rows {
             let height = self.row_height(cells, &widths);
             if self.top - height < MARGIN_BOTTOM {
                 self.new_page();
-                self.row(&header, &widths, header_height, true);
+                self.row(table, &header, &widths, header_height, true);
             }
-            self.row(cells, &widths, height, false);
+            self.row(table, cells, &widths, height, false);
         }
     }
 
@@ -329,14 +341,14 @@ impl Flow {
             + 2.0 * CELL_PADDING
     }
 
-    fn row(&mut self, cells: &[Cell], widths: &[f32], height: f32, header: bool) {
+    fn row(&mut self, table: Span, cells: &[Cell], widths: &[f32], height: f32, header: bool) {
         if header && let Some(content) = self.pages.last_mut() {
             content
                 .set_fill_gray(0.9)
-                .rect(MARGIN_X, self.top - height, CONTENT_WIDTH, height)
+                .rect(table.x, self.top - height, table.width, height)
                 .fill_nonzero();
         }
-        let mut x = MARGIN_X;
+        let mut x = table.x;
         for (cell, width) in cells.iter().zip(widths) {
             let mut top = self.top - CELL_PADDING;
             for (line, style) in self.cell_lines(cell, *width) {
@@ -348,7 +360,7 @@ impl Flow {
             x += width;
         }
         self.top -= height;
-        self.horizontal_line(MARGIN_X, self.top, CONTENT_WIDTH, 0.75);
+        self.horizontal_line(table.x, self.top, table.width, 0.75);
     }
 
     /// Adds the footer to every page (`left` on each, and the page's number of `count`

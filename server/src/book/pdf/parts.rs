@@ -116,6 +116,15 @@ pub(super) fn mark_lines(entry: &BookEntry, lang: Lang) -> Vec<(String, Style)> 
 
 /// "Ghi nhận: Trần Văn Bình (bác sĩ) · Trạm y tế … · 23/11/2026 08:15".
 pub(super) fn provenance(entry: &BookEntry, lang: Lang) -> String {
+    format!(
+        "{}: {}",
+        pick(lang, "Ghi nhận", "Recorded by"),
+        recorded_by(entry, lang)
+    )
+}
+
+/// The provenance without its label, for a column that already says what it holds.
+pub(super) fn recorded_by(entry: &BookEntry, lang: Lang) -> String {
     let p = &entry.provenance;
     let role = author_role(p.author_role, lang);
     let mut parts = vec![match p.author_name.as_deref().map(str::trim) {
@@ -131,11 +140,7 @@ pub(super) fn provenance(entry: &BookEntry, lang: Lang) -> String {
     if let Some(source) = unusual_source(p.source, lang) {
         parts.push(source.to_owned());
     }
-    format!(
-        "{}: {}",
-        pick(lang, "Ghi nhận", "Recorded by"),
-        parts.join(" · ")
-    )
+    parts.join(" · ")
 }
 
 /// One item of a list (an allergy, a surgery…): its text, its marks, its provenance;

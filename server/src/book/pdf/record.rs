@@ -5,7 +5,7 @@
 use super::PdfError;
 use super::format::{address, date, instant, number};
 use super::layout::{Cell, Column, Flow, Style};
-use super::parts::{self, ENTRY_INDENT, item, mark_lines, marks, provenance};
+use super::parts::{self, ENTRY_INDENT, item, mark_lines, marks, provenance, recorded_by};
 use super::visit::encounter;
 use super::words::{self, pick};
 use super::writer::Metadata;
@@ -396,7 +396,7 @@ fn recorded_cell(entry: &BookEntry, lang: Lang) -> Cell {
         .into_iter()
         .map(|(text, style)| (text, style.sized(Style::TABLE.size)))
         .collect();
-    parts.push((provenance(entry, lang), Style::SMALL));
+    parts.push((recorded_by(entry, lang), Style::SMALL));
     Cell {
         parts,
         struck: false,
@@ -448,7 +448,7 @@ fn immunizations_section(flow: &mut Flow, entries: &[&BookEntry], lang: Lang) {
         rows.push(row);
     }
     if !rows.is_empty() {
-        flow.table(&columns, &rows);
+        flow.table(0.0, &columns, &rows);
     }
 }
 
@@ -490,6 +490,6 @@ fn readings_section(flow: &mut Flow, entries: &[&BookEntry], lang: Lang) {
         rows.push(row);
     }
     if !rows.is_empty() {
-        flow.table(&columns, &rows);
+        flow.table(0.0, &columns, &rows);
     }
 }

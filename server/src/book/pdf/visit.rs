@@ -264,6 +264,6 @@ fn prescriptions(flow: &mut Flow, list: &[Prescription], lang: Lang) {
             ]
         })
         .collect();
-    flow.table(&columns, &rows);
+    flow.table(ENTRY_INDENT, &columns, &rows);
     flow.gap(4.0);
 }
