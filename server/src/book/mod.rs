@@ -5,8 +5,10 @@
 pub mod access_log;
 pub mod break_glass;
 pub mod consents;
+pub mod documents;
 pub mod entities;
 pub mod find;
+pub mod pdf;
 pub mod read;
 pub mod store;
 pub mod write;
@@ -18,6 +20,8 @@ use utoipa_axum::routes;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(read::get_book))
+        .routes(routes!(documents::book_pdf))
+        .routes(routes!(documents::visit_pdf))
         .routes(routes!(read::list_encounters, write::create_encounter))
         .routes(routes!(read::list_observations, write::create_observation))
         .routes(routes!(write::create_entry))

@@ -357,8 +357,34 @@ async fn care_then_consent_then_break_glass_each_open_the_book_and_each_access_i
     assert_eq!(log[0]["action"], "write");
     assert_eq!(log[0]["sections"], json!(["visits"]));
 
-    // The citizen cannot rewrite the doctor's entry; they can ask the facility to.
+    // The citizen downloads the visit as a document; the doctor may too, and it is logged.
     let eid = recorded.json["entry_id"].as_str().unwrap();
+    let document = day_app
+        .get_as(patient, &clinic.path(&format!("encounters/{eid}/pdf")))
+        .await
+        .unwrap();
+    document.expect(200);
+    assert_eq!(document.header("content-type"), Some("application/pdf"));
+    assert!(document.text.starts_with("%PDF-"));
+    day_app
+        .get_as(
+            &doctor.token,
+            &clinic.path(&format!("encounters/{eid}/pdf")),
+        )
+        .await
+        .unwrap()
+        .expect(200);
+    day_app
+        .get_as(
+            patient,
+            &clinic.path(&format!("encounters/{}/pdf", uuid::Uuid::now_v7())),
+        )
+        .await
+        .unwrap()
+        .expect_problem(404, "not_found");
+    assert_eq!(clinic.log().await.len(), 3);
+
+    // The citizen cannot rewrite the doctor's entry; they can ask the facility to.
     day_app
         .post_as(
             patient,
@@ -409,7 +435,7 @@ async fn care_then_consent_then_break_glass_each_open_the_book_and_each_access_i
     assert_eq!(entries_of(&through_consent.json, "allergy").len(), 0);
     assert_eq!(entries_of(&through_consent.json, "encounter").len(), 1);
     let log = clinic.log().await;
-    assert_eq!(log.len(), 3);
+    assert_eq!(log.len(), 4);
     assert_eq!(log[0]["basis"], "consent");
     assert_eq!(log[0]["sections"], json!(["visits"]));
     // Consent opens reading, not writing.
@@ -451,7 +477,7 @@ async fn care_then_consent_then_break_glass_each_open_the_book_and_each_access_i
         .await
         .unwrap()
         .expect_problem(422, "validation_failed");
-    assert_eq!(clinic.log().await.len(), 3);
+    assert_eq!(clinic.log().await.len(), 4);
     let mails_before = day_app.mail_count(&clinic.patient.email);
     let opened = day_app
         .post_as(
@@ -469,7 +495,7 @@ async fn care_then_consent_then_break_glass_each_open_the_book_and_each_access_i
     glass.expect(200);
     assert_eq!(entries_of(&glass.json, "allergy").len(), 1);
     let log = clinic.log().await;
-    assert_eq!(log.len(), 4);
+    assert_eq!(log.len(), 5);
     assert_eq!(log[0]["basis"], "break_glass");
     assert_eq!(
         log[0]["basis_ref"],
