@@ -58,7 +58,7 @@ pub(super) fn render(
             Section::Immunizations => immunizations_section(&mut flow, &entries, lang),
             Section::Visits => {
                 for entry in &entries {
-                    if let EntryBody::Encounter { value } = &entry.body {
+                    if let EntryBody::Encounter(value) = &entry.body {
                         encounter(&mut flow, entry, value, None, lang);
                     }
                 }
@@ -95,7 +95,7 @@ fn section_title(section: Section, lang: Lang) -> &'static str {
 
 fn administrative_section(flow: &mut Flow, entries: &[&BookEntry], lang: Lang) {
     for entry in entries {
-        if let EntryBody::Administrative { value } = &entry.body {
+        if let EntryBody::Administrative(value) = &entry.body {
             marks(flow, 0.0, entry, lang);
             flow.strike(entry.status == EntryStatus::EnteredInError);
             administrative(flow, value, lang);
@@ -228,13 +228,13 @@ fn history_section(flow: &mut Flow, entries: &[&BookEntry], lang: Lang) {
 fn history_entry(flow: &mut Flow, entry: &BookEntry, lang: Lang) {
     let joined = |parts: Vec<String>| parts.join("; ");
     match &entry.body {
-        EntryBody::RiskFactors { value } => fielded(flow, entry, lang, |flow| {
+        EntryBody::RiskFactors(value) => fielded(flow, entry, lang, |flow| {
             risk_factors(flow, value, lang);
         }),
-        EntryBody::Reproductive { value } => fielded(flow, entry, lang, |flow| {
+        EntryBody::Reproductive(value) => fielded(flow, entry, lang, |flow| {
             reproductive(flow, value, lang);
         }),
-        EntryBody::Allergy { value } => {
+        EntryBody::Allergy(value) => {
             let mut parts = vec![format!(
                 "{}: {}",
                 words::allergy_kind(value.kind, lang),
@@ -255,12 +255,12 @@ fn history_entry(flow: &mut Flow, entry: &BookEntry, lang: Lang) {
             }
             item(flow, &joined(parts), entry, lang);
         }
-        EntryBody::Disability { value } => {
+        EntryBody::Disability(value) => {
             let mut parts = vec![words::disability_kind(value.kind, lang).to_owned()];
             parts.extend(value.detail.clone());
             item(flow, &joined(parts), entry, lang);
         }
-        EntryBody::PastDisease { value } => {
+        EntryBody::PastDisease(value) => {
             let mut head = words::disease(value.disease, lang).to_owned();
             if let Some(code) = &value.icd10 {
                 head = format!("{head} ({code})");
@@ -272,7 +272,7 @@ fn history_entry(flow: &mut Flow, entry: &BookEntry, lang: Lang) {
             parts.extend(value.note.clone());
             item(flow, &joined(parts), entry, lang);
         }
-        EntryBody::Surgery { value } => {
+        EntryBody::Surgery(value) => {
             let mut parts = vec![value.procedure.clone()];
             if let Some(year) = value.year {
                 parts.push(format!("{} {year}", pick(lang, "năm", "in")));
@@ -281,7 +281,7 @@ fn history_entry(flow: &mut Flow, entry: &BookEntry, lang: Lang) {
             parts.extend(value.note.clone());
             item(flow, &joined(parts), entry, lang);
         }
-        EntryBody::FamilyHistory { value } => {
+        EntryBody::FamilyHistory(value) => {
             let mut head = format!(
                 "{}: {}",
                 words::relative(value.relative, lang),
@@ -418,7 +418,7 @@ fn immunizations_section(flow: &mut Flow, entries: &[&BookEntry], lang: Lang) {
     });
     let mut rows = Vec::new();
     for entry in entries {
-        let EntryBody::Immunization { value } = &entry.body else {
+        let EntryBody::Immunization(value) = &entry.body else {
             continue;
         };
         let struck = entry.status == EntryStatus::EnteredInError;
@@ -466,7 +466,7 @@ fn readings_section(flow: &mut Flow, entries: &[&BookEntry], lang: Lang) {
     });
     let mut rows = Vec::new();
     for entry in entries {
-        let EntryBody::Observation { value } = &entry.body else {
+        let EntryBody::Observation(value) = &entry.body else {
             continue;
         };
         let struck = entry.status == EntryStatus::EnteredInError;

@@ -153,66 +153,60 @@ fn rich_book(sections: Vec<Section>) -> Book {
         entry(
             10,
             by_citizen(at(2025, 1, 5, 3)),
-            EntryBody::Administrative {
-                value: Administrative {
-                    blood_group: Some(BloodGroup {
-                        abo: Abo::AB,
-                        rh: Rh::Positive,
-                    }),
-                    ethnicity: Some("Kinh".into()),
-                    nationality: Some("VN".into()),
-                    occupation: Some("Giáo viên".into()),
-                    education: Some(Education::University),
-                    insurance_number: Some("7912345678".into()),
-                    household_code: Some("HGĐ-0042".into()),
-                    relation_to_head: Some("Chủ hộ".into()),
-                    permanent_address: Some(Address {
-                        commune_code: "26743".into(),
-                        line: "12 Lê Lợi".into(),
-                    }),
-                    current_address: None,
-                    phone: Some("0912 345 678".into()),
-                    emergency_contacts: vec![Contact {
-                        name: "Lê Văn Đức".into(),
-                        kinship: Kinship::Spouse,
-                        phone: Some("0987 654 321".into()),
-                    }],
-                    parents: vec![],
-                    reviewed_on: Some(day(2025, 1, 5)),
-                },
-            },
+            EntryBody::Administrative(Administrative {
+                blood_group: Some(BloodGroup {
+                    abo: Abo::AB,
+                    rh: Rh::Positive,
+                }),
+                ethnicity: Some("Kinh".into()),
+                nationality: Some("VN".into()),
+                occupation: Some("Giáo viên".into()),
+                education: Some(Education::University),
+                insurance_number: Some("7912345678".into()),
+                household_code: Some("HGĐ-0042".into()),
+                relation_to_head: Some("Chủ hộ".into()),
+                permanent_address: Some(Address {
+                    commune_code: "26743".into(),
+                    line: "12 Lê Lợi".into(),
+                }),
+                current_address: None,
+                phone: Some("0912 345 678".into()),
+                emergency_contacts: vec![Contact {
+                    name: "Lê Văn Đức".into(),
+                    kinship: Kinship::Spouse,
+                    phone: Some("0987 654 321".into()),
+                }],
+                parents: vec![],
+                reviewed_on: Some(day(2025, 1, 5)),
+            }),
         ),
         entry(
             11,
             by_citizen(at(2025, 1, 5, 3)),
-            EntryBody::RiskFactors {
-                value: RiskFactors {
-                    condition_at_birth: Some(BirthCondition {
-                        delivery: Some(Delivery::Vaginal),
-                        weight_grams: Some(3100),
-                        length_cm: Some(49),
-                        gestational_weeks: Some(39),
-                        asphyxia: Some(false),
-                        birth_defects: None,
-                    }),
-                    smoking: Some(UseStatus::Never),
-                    alcohol: Some(UseStatus::Occasional),
-                    drugs: None,
-                    physical_activity: Some(ActivityLevel::Moderate),
-                },
-            },
+            EntryBody::RiskFactors(RiskFactors {
+                condition_at_birth: Some(BirthCondition {
+                    delivery: Some(Delivery::Vaginal),
+                    weight_grams: Some(3100),
+                    length_cm: Some(49),
+                    gestational_weeks: Some(39),
+                    asphyxia: Some(false),
+                    birth_defects: None,
+                }),
+                smoking: Some(UseStatus::Never),
+                alcohol: Some(UseStatus::Occasional),
+                drugs: None,
+                physical_activity: Some(ActivityLevel::Moderate),
+            }),
         ),
         entry(
             12,
             by_doctor(at(2024, 6, 2, 2)),
-            EntryBody::Allergy {
-                value: Allergy {
-                    kind: AllergyKind::Drug,
-                    substance: "Penicillin".into(),
-                    reaction: Some("Nổi mề đay toàn thân".into()),
-                    severity: Some(Severity::Severe),
-                },
-            },
+            EntryBody::Allergy(Allergy {
+                kind: AllergyKind::Drug,
+                substance: "Penicillin".into(),
+                reaction: Some("Nổi mề đay toàn thân".into()),
+                severity: Some(Severity::Severe),
+            }),
         ),
         BookEntry {
             status: EntryStatus::EnteredInError,
@@ -221,25 +215,21 @@ fn rich_book(sections: Vec<Section>) -> Book {
             ..entry(
                 13,
                 by_doctor(at(2024, 6, 2, 3)),
-                EntryBody::Allergy {
-                    value: Allergy {
-                        kind: AllergyKind::Food,
-                        substance: "Tôm cua biển".into(),
-                        reaction: None,
-                        severity: Some(Severity::Mild),
-                    },
-                },
+                EntryBody::Allergy(Allergy {
+                    kind: AllergyKind::Food,
+                    substance: "Tôm cua biển".into(),
+                    reaction: None,
+                    severity: Some(Severity::Mild),
+                }),
             )
         },
         entry(
             14,
             by_citizen(at(2024, 2, 1, 3)),
-            EntryBody::Disability {
-                value: Disability {
-                    kind: DisabilityKind::Vision,
-                    detail: Some("Cận thị nặng mắt trái".into()),
-                },
-            },
+            EntryBody::Disability(Disability {
+                kind: DisabilityKind::Vision,
+                detail: Some("Cận thị nặng mắt trái".into()),
+            }),
         ),
         BookEntry {
             status: EntryStatus::Corrected,
@@ -248,53 +238,45 @@ fn rich_book(sections: Vec<Section>) -> Book {
             ..entry(
                 15,
                 by_doctor(at(2023, 9, 9, 2)),
-                EntryBody::PastDisease {
-                    value: PastDisease {
-                        disease: ChecklistDisease::Diabetes,
-                        icd10: Some("E11".into()),
-                        since_year: Some(2019),
-                        note: Some("Đang dùng Metformin".into()),
-                    },
-                },
+                EntryBody::PastDisease(PastDisease {
+                    disease: ChecklistDisease::Diabetes,
+                    icd10: Some("E11".into()),
+                    since_year: Some(2019),
+                    note: Some("Đang dùng Metformin".into()),
+                }),
             )
         },
         entry(
             16,
             by_citizen(at(2023, 9, 9, 2)),
-            EntryBody::Surgery {
-                value: Surgery {
-                    procedure: "Cắt ruột thừa nội soi".into(),
-                    year: Some(2010),
-                    // Written decomposed (NFD), as some keyboards send it.
-                    facility: Some("Bệnh viện Chợ Rẫy".nfd().collect()),
-                    note: None,
-                },
-            },
+            EntryBody::Surgery(Surgery {
+                procedure: "Cắt ruột thừa nội soi".into(),
+                year: Some(2010),
+                // Written decomposed (NFD), as some keyboards send it.
+                facility: Some("Bệnh viện Chợ Rẫy".nfd().collect()),
+                note: None,
+            }),
         ),
         entry(
             17,
             by_citizen(at(2023, 9, 9, 2)),
-            EntryBody::FamilyHistory {
-                value: FamilyHistory {
-                    relative: Relative::Mother,
-                    disease: ChecklistDisease::Hypertension,
-                    icd10: Some("I10".into()),
-                    note: None,
-                },
-            },
+            EntryBody::FamilyHistory(FamilyHistory {
+                relative: Relative::Mother,
+                disease: ChecklistDisease::Hypertension,
+                icd10: Some("I10".into()),
+                note: None,
+            }),
         ),
         entry(
             18,
             by_doctor(at(2023, 9, 9, 2)),
-            EntryBody::Reproductive {
-                value: Reproductive {
-                    contraception: Some(Contraception::Iud),
-                    pregnancies: Some(3),
-                    births: Some(2),
-                    miscarriages: Some(1),
-                    note: None,
-                },
-            },
+            EntryBody::Reproductive(Reproductive {
+                contraception: Some(Contraception::Iud),
+                pregnancies: Some(3),
+                births: Some(2),
+                miscarriages: Some(1),
+                note: None,
+            }),
         ),
         entry(
             19,
@@ -303,56 +285,48 @@ fn rich_book(sections: Vec<Section>) -> Book {
                 author_name: Some("Phạm Thu Hà".into()),
                 ..by_doctor(at(2021, 8, 20, 2))
             },
-            EntryBody::Immunization {
-                value: Immunization {
-                    product: "Vaxzevria (AstraZeneca)".into(),
-                    antigens: vec!["covid19".into()],
-                    dose_number: 1,
-                    administered_on: day(2021, 8, 20),
-                    lot: Some("NJ0285".into()),
-                    facility_id: Some(Uuid::from_u128(9)),
-                    site: Some("Cánh tay trái".into()),
-                    route: Some("Tiêm bắp".into()),
-                    note: None,
-                },
-            },
+            EntryBody::Immunization(Immunization {
+                product: "Vaxzevria (AstraZeneca)".into(),
+                antigens: vec!["covid19".into()],
+                dose_number: 1,
+                administered_on: day(2021, 8, 20),
+                lot: Some("NJ0285".into()),
+                facility_id: Some(Uuid::from_u128(9)),
+                site: Some("Cánh tay trái".into()),
+                route: Some("Tiêm bắp".into()),
+                note: None,
+            }),
         ),
         entry(
             20,
             by_citizen(at(2025, 3, 1, 0)),
-            EntryBody::Observation {
-                value: Observation {
-                    kind: ObservationKind::BloodPressure,
-                    value: 135.0,
-                    second_value: Some(88.0),
-                    unit: "mm[Hg]".into(),
-                    taken_at: at(2025, 3, 1, 0),
-                    note: Some("Đo buổi sáng, sau khi ngủ dậy".into()),
-                },
-            },
+            EntryBody::Observation(Observation {
+                kind: ObservationKind::BloodPressure,
+                value: 135.0,
+                second_value: Some(88.0),
+                unit: "mm[Hg]".into(),
+                taken_at: at(2025, 3, 1, 0),
+                note: Some("Đo buổi sáng, sau khi ngủ dậy".into()),
+            }),
         ),
         entry(
             21,
             by_citizen(at(2025, 3, 2, 0)),
-            EntryBody::Observation {
-                value: Observation {
-                    kind: ObservationKind::BloodGlucose,
-                    value: 6.8,
-                    second_value: None,
-                    unit: "mmol/L".into(),
-                    taken_at: at(2025, 3, 2, 0),
-                    note: None,
-                },
-            },
+            EntryBody::Observation(Observation {
+                kind: ObservationKind::BloodGlucose,
+                value: 6.8,
+                second_value: None,
+                unit: "mmol/L".into(),
+                taken_at: at(2025, 3, 2, 0),
+                note: None,
+            }),
         ),
     ];
     for n in 0..14 {
         entries.push(entry(
             100 + u128::from(n),
             by_doctor(at(2025, 1 + n % 12, 1 + n % 27, 3)),
-            EntryBody::Encounter {
-                value: pneumonia_visit(n),
-            },
+            EntryBody::Encounter(pneumonia_visit(n)),
         ));
     }
     Book {
@@ -551,9 +525,7 @@ fn one_visit_prints_in_full_on_its_own() {
     let visit = entry(
         7,
         by_doctor(at(2026, 11, 20, 2)),
-        EntryBody::Encounter {
-            value: pneumonia_visit(3),
-        },
+        EntryBody::Encounter(pneumonia_visit(3)),
     );
     let pdf = visit_pdf(
         &citizen(),

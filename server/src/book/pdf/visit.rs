@@ -37,7 +37,7 @@ pub(super) fn render(
         generated_at,
     );
     match &visit.body {
-        EntryBody::Encounter { value } => encounter(&mut flow, visit, value, facility_name, lang),
+        EntryBody::Encounter(value) => encounter(&mut flow, visit, value, facility_name, lang),
         _ => flow.paragraph(
             0.0,
             pick(
