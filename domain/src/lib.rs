@@ -10,6 +10,7 @@ pub mod certificate;
 pub mod facility;
 #[cfg(feature = "uniffi")]
 mod ffi;
+pub mod fhir;
 pub mod i18n;
 pub mod ids;
 pub mod issue;
