@@ -136,19 +136,19 @@ fn entry_resources(context: &mut Context, entry: &BookEntry) -> Vec<Value> {
         EntryBody::Administrative { .. }
         | EntryBody::RiskFactors { .. }
         | EntryBody::Reproductive { .. } => Vec::new(),
-        EntryBody::Allergy { value } => vec![history::allergy(context, entry, value)],
-        EntryBody::Disability { value } => vec![history::disability(context, entry, value)],
-        EntryBody::PastDisease { value } => vec![history::past_disease(context, entry, value)],
-        EntryBody::Surgery { value } => vec![history::surgery(context, entry, value)],
-        EntryBody::FamilyHistory { value } => {
+        EntryBody::Allergy(value) => vec![history::allergy(context, entry, value)],
+        EntryBody::Disability(value) => vec![history::disability(context, entry, value)],
+        EntryBody::PastDisease(value) => vec![history::past_disease(context, entry, value)],
+        EntryBody::Surgery(value) => vec![history::surgery(context, entry, value)],
+        EntryBody::FamilyHistory(value) => {
             vec![history::family_history(context, entry, value)]
         }
-        EntryBody::Immunization { value } => vec![history::immunization(context, entry, value)],
-        EntryBody::Encounter { value } => clinical::encounter(context, entry, value),
-        EntryBody::Observation { value } => vec![clinical::reading(context, entry, value)],
+        EntryBody::Immunization(value) => vec![history::immunization(context, entry, value)],
+        EntryBody::Encounter(value) => clinical::encounter(context, entry, value),
+        EntryBody::Observation(value) => vec![clinical::reading(context, entry, value)],
     };
     let category = match &entry.body {
-        EntryBody::Encounter { value } => entry.category.or(value.category),
+        EntryBody::Encounter(value) => entry.category.or(value.category),
         _ => entry.category,
     };
     for resource in &mut made {

@@ -197,14 +197,12 @@ fn entries() -> Vec<BookEntry> {
     use EntryStatus::*;
     let mut hiv = entry(
         30,
-        EntryBody::PastDisease {
-            value: PastDisease {
-                disease: ChecklistDisease::Other,
-                icd10: Some("B24".into()),
-                since_year: Some(2020),
-                note: None,
-            },
-        },
+        EntryBody::PastDisease(PastDisease {
+            disease: ChecklistDisease::Other,
+            icd10: Some("B24".into()),
+            since_year: Some(2020),
+            note: None,
+        }),
         Doctor,
         at(3, 1),
         Recorded,
@@ -248,48 +246,36 @@ fn entries() -> Vec<BookEntry> {
             note: Some("written twice".into()),
         },
     ];
-    let mut mental = entry(
-        43,
-        EntryBody::Encounter { value: home },
-        Doctor,
-        at(12, 1),
-        Recorded,
-    );
+    let mut mental = entry(43, EntryBody::Encounter(home), Doctor, at(12, 1), Recorded);
     mental.category = Some(Category::MentalHealth);
     vec![
         entry(
             10,
-            EntryBody::Administrative {
-                value: patient().administrative.unwrap(),
-            },
+            EntryBody::Administrative(patient().administrative.unwrap()),
             Guardian,
             at(1, 1),
             Recorded,
         ),
         entry(
             20,
-            EntryBody::Allergy {
-                value: Allergy {
-                    kind: AllergyKind::Drug,
-                    substance: "Penicillin".into(),
-                    reaction: Some("Nổi mề đay".into()),
-                    severity: Some(Severity::Severe),
-                },
-            },
+            EntryBody::Allergy(Allergy {
+                kind: AllergyKind::Drug,
+                substance: "Penicillin".into(),
+                reaction: Some("Nổi mề đay".into()),
+                severity: Some(Severity::Severe),
+            }),
             Doctor,
             at(2, 1),
             Recorded,
         ),
         entry(
             21,
-            EntryBody::Allergy {
-                value: Allergy {
-                    kind: AllergyKind::Food,
-                    substance: "Tôm".into(),
-                    reaction: None,
-                    severity: None,
-                },
-            },
+            EntryBody::Allergy(Allergy {
+                kind: AllergyKind::Food,
+                substance: "Tôm".into(),
+                reaction: None,
+                severity: None,
+            }),
             Guardian,
             at(2, 2),
             EnteredInError,
@@ -297,108 +283,96 @@ fn entries() -> Vec<BookEntry> {
         hiv,
         entry(
             31,
-            EntryBody::Disability {
-                value: Disability {
-                    kind: DisabilityKind::Hearing,
-                    detail: Some("Tai trái".into()),
-                },
-            },
+            EntryBody::Disability(Disability {
+                kind: DisabilityKind::Hearing,
+                detail: Some("Tai trái".into()),
+            }),
             Guardian,
             at(3, 2),
             Corrected,
         ),
         entry(
             32,
-            EntryBody::Surgery {
-                value: Surgery {
-                    procedure: "Cắt amidan".into(),
-                    year: Some(2019),
-                    facility: Some("Bệnh viện Tai Mũi Họng".into()),
-                    note: None,
-                },
-            },
+            EntryBody::Surgery(Surgery {
+                procedure: "Cắt amidan".into(),
+                year: Some(2019),
+                facility: Some("Bệnh viện Tai Mũi Họng".into()),
+                note: None,
+            }),
             Guardian,
             at(3, 3),
             Recorded,
         ),
         entry(
             33,
-            EntryBody::FamilyHistory {
-                value: FamilyHistory {
-                    relative: Relative::Grandparent,
-                    disease: ChecklistDisease::Diabetes,
-                    icd10: Some("E11".into()),
-                    note: None,
-                },
-            },
+            EntryBody::FamilyHistory(FamilyHistory {
+                relative: Relative::Grandparent,
+                disease: ChecklistDisease::Diabetes,
+                icd10: Some("E11".into()),
+                note: None,
+            }),
             Guardian,
             at(3, 4),
             Recorded,
         ),
         entry(
             34,
-            EntryBody::RiskFactors {
-                value: Default::default(),
-            },
+            EntryBody::RiskFactors(Default::default()),
             Guardian,
             at(3, 5),
             Recorded,
         ),
         entry(
             35,
-            EntryBody::Immunization {
-                value: Immunization {
-                    product: "MMR-II".into(),
-                    antigens: vec!["measles".into(), "mumps".into(), "rubella".into()],
-                    dose_number: 2,
-                    administered_on: NaiveDate::from_ymd_opt(2018, 3, 9).unwrap(),
-                    lot: Some("X123".into()),
-                    facility_id: Some(id(CLINIC)),
-                    site: Some("cánh tay trái".into()),
-                    route: Some("tiêm dưới da".into()),
-                    note: None,
-                },
-            },
+            EntryBody::Immunization(Immunization {
+                product: "MMR-II".into(),
+                antigens: vec!["measles".into(), "mumps".into(), "rubella".into()],
+                dose_number: 2,
+                administered_on: NaiveDate::from_ymd_opt(2018, 3, 9).unwrap(),
+                lot: Some("X123".into()),
+                facility_id: Some(id(CLINIC)),
+                site: Some("cánh tay trái".into()),
+                route: Some("tiêm dưới da".into()),
+                note: None,
+            }),
             Vaccinator,
             at(4, 1),
             Recorded,
         ),
         entry(
             36,
-            EntryBody::Immunization {
-                value: Immunization {
-                    product: "BCG".into(),
-                    antigens: vec![],
-                    dose_number: 1,
-                    administered_on: NaiveDate::from_ymd_opt(2014, 3, 10).unwrap(),
-                    lot: None,
-                    facility_id: None,
-                    site: None,
-                    route: None,
-                    note: None,
-                },
-            },
+            EntryBody::Immunization(Immunization {
+                product: "BCG".into(),
+                antigens: vec![],
+                dose_number: 1,
+                administered_on: NaiveDate::from_ymd_opt(2014, 3, 10).unwrap(),
+                lot: None,
+                facility_id: None,
+                site: None,
+                route: None,
+                note: None,
+            }),
             FacilitySystem,
             at(4, 2),
             EnteredInError,
         ),
         entry(
             40,
-            EntryBody::Encounter { value: visit() },
+            EntryBody::Encounter(visit()),
             Doctor,
             at(10, 4),
             Recorded,
         ),
         entry(
             41,
-            EntryBody::Encounter { value: tb_visit },
+            EntryBody::Encounter(tb_visit),
             Doctor,
             at(11, 1),
             Corrected,
         ),
         entry(
             42,
-            EntryBody::Encounter { value: tele },
+            EntryBody::Encounter(tele),
             Doctor,
             at(11, 2),
             EnteredInError,
@@ -432,16 +406,14 @@ fn reading(
 ) -> BookEntry {
     entry(
         n,
-        EntryBody::Observation {
-            value: Observation {
-                kind,
-                value,
-                second_value: second,
-                unit: unit.into(),
-                taken_at: at(20, (n % 20) as u32),
-                note: None,
-            },
-        },
+        EntryBody::Observation(Observation {
+            kind,
+            value,
+            second_value: second,
+            unit: unit.into(),
+            taken_at: at(20, (n % 20) as u32),
+            note: None,
+        }),
         AuthorRole::Citizen,
         at(20, (n % 20) as u32),
         EntryStatus::Recorded,

@@ -115,20 +115,27 @@ pub async fn list_consents(
     Path(cid): Path<Uuid>,
 ) -> ApiResult<Json<Vec<Consent>>> {
     as_owner(&state, &state.db, &actor, cid).await?;
-    let today = state.clock.today();
+    Ok(Json(of_citizen(&state.db, cid, state.clock.today()).await?))
+}
+
+/// Every consent of `cid`, newest first.
+pub async fn of_citizen(
+    db: &impl ConnectionTrait,
+    cid: Uuid,
+    today: NaiveDate,
+) -> Result<Vec<Consent>, ApiError> {
     let rows = consent::Entity::find()
         .filter(consent::Column::CitizenId.eq(cid))
         .order_by_desc(consent::Column::ValidFrom)
-        .all(&state.db)
+        .all(db)
         .await?;
-    let names = super::store::facility_names(&state.db, rows.iter().map(|r| r.facility_id)).await?;
+    let names = super::store::facility_names(db, rows.iter().map(|r| r.facility_id)).await?;
     rows.into_iter()
         .map(|row| {
             let name = names.get(&row.facility_id).cloned().unwrap_or_default();
             view(row, name, today)
         })
-        .collect::<Result<Vec<_>, _>>()
-        .map(Json)
+        .collect()
 }
 
 /// Grants a facility access to named sections and categories for a purpose. The consent

@@ -7,6 +7,7 @@ pub mod break_glass;
 pub mod consents;
 pub mod documents;
 pub mod entities;
+pub mod fhir;
 pub mod find;
 pub mod pdf;
 pub mod read;
@@ -20,6 +21,7 @@ use utoipa_axum::routes;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(read::get_book))
+        .routes(routes!(fhir::get_fhir))
         .routes(routes!(documents::book_pdf))
         .routes(routes!(documents::visit_pdf))
         .routes(routes!(read::list_encounters, write::create_encounter))

@@ -945,3 +945,161 @@ async fn two_corrections_of_one_version_at_once_make_one_version() {
     statuses.sort();
     assert_eq!(statuses, [200, 409]);
 }
+
+/// Keeps a bundle for `.ci/validate-fhir.sh` when the run asks for samples.
+fn keep_sample(name: &str, bundle: &Value) {
+    if let Ok(dir) = std::env::var("FHIR_SAMPLES_DIR") {
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = std::path::Path::new(&dir).join(format!("{name}.json"));
+        std::fs::write(path, serde_json::to_vec_pretty(bundle).unwrap()).unwrap();
+    }
+}
+
+fn resources<'a>(bundle: &'a Value, kind: &str) -> Vec<&'a Value> {
+    bundle["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["resource"])
+        .filter(|r| r["resourceType"] == kind)
+        .collect()
+}
+
+#[tokio::test]
+async fn the_fhir_bundle_holds_what_the_caller_may_see_and_reads_incrementally() {
+    let clinic = Clinic::open().await;
+    let day_app = &clinic.on_the_day;
+    let patient = clinic.patient.token.as_str();
+    day_app
+        .call(
+            Method::PATCH,
+            &clinic.path("profile"),
+            Some(patient),
+            Some(&json!({ "changes": {
+                "blood_group": { "abo": "A", "rh": "positive" },
+                "insurance_number": "DN4010123456781",
+                "emergency_contacts": [{ "name": "Trần Thị Mai", "kinship": "spouse", "phone": "0987654321" }],
+            }})),
+        )
+        .await
+        .unwrap()
+        .expect(200);
+    day_app
+        .post_as(patient, &clinic.path("entries"), &allergy("Penicillin"))
+        .await
+        .unwrap()
+        .expect(201);
+    day_app
+        .post_as(
+            patient,
+            &clinic.path("observations"),
+            &blood_pressure(131.0, 84.0),
+        )
+        .await
+        .unwrap()
+        .expect(201);
+    let doctor = clinic.doctor().await;
+    clinic.check_in(&doctor).await;
+    day_app
+        .post_as(
+            &doctor.token,
+            &clinic.path("encounters"),
+            &visit(&clinic, "E11.9"),
+        )
+        .await
+        .unwrap()
+        .expect(201);
+    let text = day_app.get("/v1/consent-text").await.unwrap();
+    let other_fid = facility(day_app, "nhi trung uong").await;
+    day_app
+        .post_as(
+            patient,
+            &clinic.path("consents"),
+            &json!({
+                "facility_id": other_fid, "purpose": "follow_up", "sections": ["visits", "readings"],
+                "valid_until": day(60), "text_version": text.json["version"],
+                "channel": "app", "agreed": true,
+            }),
+        )
+        .await
+        .unwrap()
+        .expect(201);
+
+    let own = day_app.get_as(patient, &clinic.path("fhir")).await.unwrap();
+    own.expect(200);
+    assert_eq!(own.header("content-type"), Some("application/fhir+json"));
+    let bundle = &own.json;
+    keep_sample("server-own", bundle);
+    assert_eq!(bundle["resourceType"], "Bundle");
+    let patients = resources(bundle, "Patient");
+    assert_eq!(patients.len(), 1);
+    assert!(
+        patients[0]["identifier"]
+            .to_string()
+            .contains("DN4010123456781")
+    );
+    for kind in [
+        "Encounter",
+        "Condition",
+        "AllergyIntolerance",
+        "Observation",
+        "MedicationRequest",
+        "Consent",
+        "Provenance",
+        "AuditEvent",
+    ] {
+        assert!(
+            !resources(bundle, kind).is_empty(),
+            "no {kind}: {}",
+            own.text
+        );
+    }
+
+    // The doctor in care sees the clinical record, not the citizen's consents and log; the
+    // read is logged like any other.
+    let before = clinic.log().await.len();
+    let by_doctor = day_app
+        .get_as(&doctor.token, &clinic.path("fhir"))
+        .await
+        .unwrap();
+    by_doctor.expect(200);
+    keep_sample("server-care", &by_doctor.json);
+    assert!(resources(&by_doctor.json, "Consent").is_empty());
+    assert!(resources(&by_doctor.json, "AuditEvent").is_empty());
+    assert!(!resources(&by_doctor.json, "Encounter").is_empty());
+    assert_eq!(clinic.log().await.len(), before + 1);
+
+    // Incremental: only what was recorded after the instant.
+    // The instant as the server's clock read it, which runs on the appointment's day.
+    let since = own.json["timestamp"].as_str().unwrap().to_owned();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    day_app
+        .post_as(
+            patient,
+            &clinic.path("observations"),
+            &reading("heart_rate", 72.0, "/min"),
+        )
+        .await
+        .unwrap()
+        .expect(201);
+    let later = day_app
+        .get_as(
+            patient,
+            &clinic.path(&format!("fhir?_since={}", since.replace('+', "%2B"))),
+        )
+        .await
+        .unwrap();
+    later.expect(200);
+    keep_sample("server-since", &later.json);
+    assert!(
+        resources(&later.json, "Encounter").is_empty(),
+        "{}",
+        later.text
+    );
+    assert_eq!(
+        resources(&later.json, "Observation").len(),
+        1,
+        "{}",
+        later.text
+    );
+}
