@@ -193,6 +193,17 @@ fn mails(lang: Lang) -> Vec<(&'static str, OutgoingEmail)> {
             auth_mails::verify_email(to, name, &code, lang),
         ),
         (
+            "record_opened_in_emergency",
+            crate::book::break_glass::opened_mail(
+                (to, name),
+                "Trần Minh An",
+                "Lê Văn Hùng",
+                "Bệnh viện Bạch Mai",
+                stamp,
+                lang,
+            ),
+        ),
+        (
             "sign_in_code",
             auth_mails::sign_in_code(to, name, &code, lang),
         ),

@@ -114,8 +114,8 @@ pub async fn open_break_glass(
     for reader in told_of(&txn, &person, state.clock.today()).await? {
         let lang = lang_of(&reader);
         let mail = opened_mail(
-            &reader,
-            &person,
+            (&reader.email, &reader.display_name),
+            &person.full_name,
             &doctor.display_name,
             &facility.name,
             now,
@@ -165,39 +165,39 @@ async fn told_of(
 
 /// The mail names who opened the book and where, never why: the reason may hold health
 /// details, and the app shows it behind the citizen's passkey.
-fn opened_mail(
-    to: &account::Model,
-    person: &citizen::Model,
+pub fn opened_mail(
+    to: (&str, &str),
+    whose: &str,
     doctor: &str,
     facility: &str,
     at: DateTime<Utc>,
     lang: Lang,
 ) -> OutgoingEmail {
+    let (to_email, to_name) = to;
     let local = to_local(at);
     let when = format!(
         "{} {}",
         format_time(local.time()),
         local.date().format("%d/%m/%Y")
     );
-    let whose = &person.full_name;
     let (subject, body) = match lang {
         Lang::Vi => (
             "Hồ sơ sức khỏe vừa được mở trong tình huống khẩn cấp".to_owned(),
             format!(
                 "Xin chào {},\n\nLúc {when}, bác sĩ {doctor} ({facility}) đã mở sổ sức khỏe của {whose} trong tình huống khẩn cấp. Quyền truy cập này tự hết hạn sau {BREAK_GLASS_HOURS} giờ và sẽ được cơ sở y tế xem xét lại.\n\nBạn xem lý do và mọi lần truy cập trong mục \"Nhật ký truy cập\" của ứng dụng. Nếu có điều gì không đúng, hãy liên hệ bộ phận hỗ trợ.\n\n—\nSổ sức khỏe điện tử HealthBook",
-                to.display_name
+                to_name
             ),
         ),
         Lang::En => (
             "A health record was opened in an emergency".to_owned(),
             format!(
                 "Hello {},\n\nAt {when}, doctor {doctor} ({facility}) opened the health book of {whose} in an emergency. This access ends by itself after {BREAK_GLASS_HOURS} hours and will be reviewed by the facility.\n\nThe reason and every access are in the app's \"Access log\". If anything looks wrong, contact support.\n\n—\nHealthBook electronic health book",
-                to.display_name
+                to_name
             ),
         ),
     };
     OutgoingEmail {
-        recipient: Sensitive::new(to.email.clone()),
+        recipient: Sensitive::new(to_email.to_owned()),
         subject,
         body_text: body,
         body_html: None,
