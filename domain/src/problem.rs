@@ -250,6 +250,10 @@ problem_codes! {
     ConsentNotActive = "consent_not_active",
         vi: "Sự đồng ý này đã được rút lại hoặc đã hết hạn.",
         en: "This consent was already withdrawn or has ended.";
+    /// A request about one's data was already answered (or, to acknowledge, acknowledged).
+    RequestClosed = "request_closed",
+        vi: "Yêu cầu này đã được xử lý.",
+        en: "This request was already handled.";
     /// The break-glass opening was already reviewed.
     AlreadyReviewed = "already_reviewed",
         vi: "Lần truy cập khẩn cấp này đã được xem xét.",

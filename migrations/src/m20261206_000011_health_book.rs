@@ -1,5 +1,5 @@
 //! The health book: versioned entries with their provenance, consents, break-glass openings,
-//! the insurance numbers staff may search by, and the access log.
+//! the insurance numbers staff may search by, the access log, and requests about one's data.
 //!
 //! `book_entries` and `access_log` are append-only, and the database says so: triggers
 //! refuse every UPDATE and DELETE (and TRUNCATE on PostgreSQL), so no code path — ours, a
@@ -242,6 +242,50 @@ impl MigrationTrait for Migration {
             "access_log_citizen_at",
             "access_log",
             &["citizen_id", "at"],
+            false,
+        )
+        .await?;
+
+        // Requests about one's data, with their statutory clocks.
+        manager
+            .create_table(
+                Table::create()
+                    .table("data_requests")
+                    .if_not_exists()
+                    .col(pk_uuid("id"))
+                    .col(uuid("citizen_id"))
+                    .col(string_len("kind", 16))
+                    .col(string_len("status", 24))
+                    .col(uuid_null("entry_id"))
+                    .col(uuid_null("facility_id"))
+                    .col(text("details"))
+                    .col(uuid("requested_by"))
+                    .col(timestamp_with_time_zone("received_at"))
+                    .col(date("acknowledge_by"))
+                    .col(date("answer_by"))
+                    .col(timestamp_with_time_zone_null("acknowledged_at"))
+                    .col(timestamp_with_time_zone_null("closed_at"))
+                    .col(uuid_null("closed_by"))
+                    .col(text_null("outcome"))
+                    .foreign_key(&mut fk("data_requests", "citizen_id", "citizens"))
+                    .foreign_key(&mut fk("data_requests", "facility_id", "facilities"))
+                    .foreign_key(&mut fk("data_requests", "requested_by", "accounts"))
+                    .to_owned(),
+            )
+            .await?;
+        index(
+            manager,
+            "data_requests_citizen",
+            "data_requests",
+            &["citizen_id", "received_at"],
+            false,
+        )
+        .await?;
+        index(
+            manager,
+            "data_requests_open",
+            "data_requests",
+            &["status", "answer_by"],
             false,
         )
         .await?;

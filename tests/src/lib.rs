@@ -235,13 +235,21 @@ impl TestAppBuilder {
         for (key, value) in &self.env {
             command.env(key, value);
         }
-        TestApp::start(command, shared).await
+        let mut app = TestApp::start(command, shared).await?;
+        app.clock_offset = self
+            .env
+            .iter()
+            .find(|(key, _)| key == CLOCK_OFFSET)
+            .map(|(_, value)| value.clone());
+        Ok(app)
     }
 }
 
 fn redis_url() -> Option<String> {
     std::env::var("REDIS_URL").ok().filter(|u| !u.is_empty())
 }
+
+const CLOCK_OFFSET: &str = "HEALTHBOOK_CLOCK_OFFSET";
 
 /// A running `healthbook serve` process and an HTTP client for it.
 pub struct TestApp {
@@ -250,6 +258,8 @@ pub struct TestApp {
     child: Child,
     logs: Arc<Mutex<Vec<String>>>,
     shared: Shared,
+    /// The process's clock offset, which the commands run for it (`create-staff`) share.
+    clock_offset: Option<String>,
 }
 
 impl std::fmt::Debug for TestApp {
@@ -311,11 +321,19 @@ impl TestApp {
             child,
             logs,
             shared,
+            clock_offset: None,
         })
     }
 
     pub fn data_dir(&self) -> &Path {
         self.shared.data_dir.path()
+    }
+
+    /// The clock offset the process runs with, for a command that must share its time.
+    pub fn clock_offset(&self) -> Option<(&'static str, &str)> {
+        self.clock_offset
+            .as_deref()
+            .map(|offset| (CLOCK_OFFSET, offset))
     }
 
     pub fn backend(&self) -> &Backend {

@@ -269,6 +269,10 @@ impl TestApp {
         if let Some(code) = facility_code {
             command.args(["--facility", code]);
         }
+        // The code's 72 hours run on the clock of the process that will take it.
+        if let Some((key, offset)) = self.clock_offset() {
+            command.env(key, offset);
+        }
         let output = command.output()?;
         if !output.status.success() {
             return Err(anyhow!(

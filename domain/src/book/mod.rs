@@ -16,6 +16,7 @@ pub mod history;
 pub mod icd10;
 pub mod immunization;
 pub mod observation;
+pub mod requests;
 pub mod section;
 
 pub use access_log::{AccessAction, AccessBasis, AccessLogEntry, describe};

@@ -205,7 +205,7 @@ pub fn opened_mail(
     }
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Deserialize, validator::Validate, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct BreakGlassQuery {
     /// Only openings not reviewed yet.
@@ -224,7 +224,7 @@ pub async fn list_break_glass(
     State(state): State<AppState>,
     actor: Actor,
     Path(fid): Path<Uuid>,
-    axum::extract::Query(query): axum::extract::Query<BreakGlassQuery>,
+    crate::http::ValidQuery(query): crate::http::ValidQuery<BreakGlassQuery>,
 ) -> ApiResult<Json<Vec<BreakGlass>>> {
     state
         .authorize(&actor, Action::ManageFacility, Resource::Facility(fid))

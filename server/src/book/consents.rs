@@ -17,7 +17,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use healthbook_domain::account::age_on;
-use healthbook_domain::book::consent::{CURRENT_TEXT_VERSION, check_grant, render, template};
+use healthbook_domain::book::consent::{check_grant, current_text, render};
 use healthbook_domain::book::{
     Categories, Channel, Consent, ConsentStatus, ConsentTerms, ConsentTextVersion,
     GrantConsentRequest, Purpose, Sections,
@@ -30,7 +30,7 @@ use sea_orm::{
 use serde::Deserialize;
 use uuid::Uuid;
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Deserialize, validator::Validate, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ConsentTextQuery {
     /// `vi` (default) or `en`.
@@ -43,16 +43,9 @@ pub struct ConsentTextQuery {
     params(ConsentTextQuery),
     responses((status = 200, description = "The current consent template", body = ConsentTextVersion)))]
 pub async fn consent_text(
-    axum::extract::Query(query): axum::extract::Query<ConsentTextQuery>,
-) -> ApiResult<Json<ConsentTextVersion>> {
-    let lang = query.lang.unwrap_or(Lang::Vi);
-    let text = template(CURRENT_TEXT_VERSION, lang)
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no current consent template")))?;
-    Ok(Json(ConsentTextVersion {
-        version: CURRENT_TEXT_VERSION.to_owned(),
-        lang: lang.code().to_owned(),
-        template: text.to_owned(),
-    }))
+    crate::http::ValidQuery(query): crate::http::ValidQuery<ConsentTextQuery>,
+) -> Json<ConsentTextVersion> {
+    Json(current_text(query.lang.unwrap_or(Lang::Vi)))
 }
 
 fn status_of(row: &consent::Model, today: NaiveDate) -> ConsentStatus {

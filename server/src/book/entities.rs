@@ -130,3 +130,30 @@ pub mod access_log {
 
     no_relations!();
 }
+
+pub mod data_request {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "data_requests")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub citizen_id: Uuid,
+        pub kind: String,
+        pub status: String,
+        pub entry_id: Option<Uuid>,
+        pub facility_id: Option<Uuid>,
+        pub details: String,
+        pub requested_by: Uuid,
+        pub received_at: DateTimeUtc,
+        pub acknowledge_by: Date,
+        pub answer_by: Date,
+        pub acknowledged_at: Option<DateTimeUtc>,
+        pub closed_at: Option<DateTimeUtc>,
+        pub closed_by: Option<Uuid>,
+        pub outcome: Option<String>,
+    }
+
+    no_relations!();
+}

@@ -11,6 +11,7 @@ pub mod fhir;
 pub mod find;
 pub mod pdf;
 pub mod read;
+pub mod requests;
 pub mod store;
 pub mod write;
 
@@ -38,4 +39,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(break_glass::review_break_glass))
         .routes(routes!(find::find_patient))
         .routes(routes!(access_log::get_access_log))
+        .routes(routes!(requests::list_requests, requests::file_request))
+        .routes(routes!(requests::queue))
+        .routes(routes!(requests::acknowledge))
+        .routes(routes!(requests::close))
+        .routes(routes!(requests::facility_corrections))
 }

@@ -1103,3 +1103,135 @@ async fn the_fhir_bundle_holds_what_the_caller_may_see_and_reads_incrementally()
         later.text
     );
 }
+
+#[tokio::test]
+async fn requests_about_ones_data_run_on_their_clocks_and_corrections_reach_the_writer() {
+    let clinic = Clinic::open().await;
+    let day_app = &clinic.on_the_day;
+    let patient = clinic.patient.token.as_str();
+    let doctor = clinic.doctor().await;
+    clinic.check_in(&doctor).await;
+    let own_entry = day_app
+        .post_as(patient, &clinic.path("entries"), &allergy("Penicillin"))
+        .await
+        .unwrap();
+    let visit_entry = day_app
+        .post_as(
+            &doctor.token,
+            &clinic.path("encounters"),
+            &visit(&clinic, "E11.9"),
+        )
+        .await
+        .unwrap();
+    let requests = clinic.path("requests");
+    let requests = requests.as_str();
+    let file =
+        |body: Value| async move { day_app.post_as(patient, requests, &body).await.unwrap() };
+
+    let access = file(json!({ "kind": "access", "details": "Tôi cần bản sao toàn bộ sổ" })).await;
+    access.expect(201);
+    assert_eq!(access.json["status"], "completed");
+    assert!(access.json["outcome"].as_str().unwrap().contains("/fhir"));
+
+    let mine = file(
+        json!({ "kind": "correction", "entry_id": own_entry.json["entry_id"],
+                            "details": "Tên thuốc bị ghi sai" }),
+    )
+    .await;
+    mine.expect_problem(422, "validation_failed");
+    assert!(mine.text.contains("entry_self_reported"), "{}", mine.text);
+    let correction = file(
+        json!({ "kind": "correction", "entry_id": visit_entry.json["entry_id"],
+                                  "details": "Chẩn đoán không đúng, tôi không bị tiểu đường" }),
+    )
+    .await;
+    correction.expect(201);
+    assert_eq!(correction.json["status"], "received");
+    assert_eq!(correction.json["facility_id"], clinic.fid.as_str());
+    let deletion =
+        file(json!({ "kind": "deletion", "details": "Xin xóa toàn bộ dữ liệu của tôi" })).await;
+    deletion.expect(201);
+    assert_eq!(deletion.json["status"], "restricted_instead");
+    assert!(
+        deletion.json["outcome"]
+            .as_str()
+            .unwrap()
+            .contains("lưu trữ")
+    );
+
+    // The facility that wrote the entry sees the correction; another does not.
+    let routed = day_app
+        .get_as(
+            &doctor.token,
+            &format!("/v1/facilities/{}/correction-requests", clinic.fid),
+        )
+        .await
+        .unwrap();
+    routed.expect(200);
+    assert_eq!(routed.json.as_array().unwrap().len(), 1);
+    let other_fid = facility(day_app, "nhi trung uong").await;
+    day_app
+        .get_as(
+            &doctor.token,
+            &format!("/v1/facilities/{other_fid}/correction-requests"),
+        )
+        .await
+        .unwrap()
+        .expect_problem(403, "forbidden");
+    // Nobody else reads a citizen's requests.
+    let (stranger, _) = day_app.citizen_with_passkey("stranger").await.unwrap();
+    day_app
+        .get_as(&stranger.token, &clinic.path("requests"))
+        .await
+        .unwrap()
+        .expect_problem(404, "not_found");
+
+    // Support's queue: on time today, overdue a fortnight later.
+    let (support, _) = day_app.staff("support", None).await.unwrap();
+    let queue = day_app
+        .get_as(&support.token, "/v1/admin/data-requests")
+        .await
+        .unwrap();
+    queue.expect(200);
+    assert_eq!(queue.json.as_array().unwrap().len(), 1);
+    assert_eq!(queue.json[0]["overdue"], false);
+    let later = process_at(
+        &clinic.app,
+        instant(&clinic.appointment["starts_at"]) + Duration::days(14),
+    )
+    .await;
+    let (late_support, _) = later.staff("support", None).await.unwrap();
+    let overdue = later
+        .get_as(&late_support.token, "/v1/admin/data-requests?overdue=true")
+        .await
+        .unwrap();
+    overdue.expect(200);
+    assert_eq!(overdue.json.as_array().unwrap().len(), 1);
+    let rid = overdue.json[0]["id"].as_str().unwrap();
+    let acknowledge = format!("/v1/admin/data-requests/{rid}/acknowledge");
+    later
+        .post_as(&late_support.token, &acknowledge, &json!({}))
+        .await
+        .unwrap()
+        .expect(200);
+    later
+        .post_as(&late_support.token, &acknowledge, &json!({}))
+        .await
+        .unwrap()
+        .expect_problem(409, "request_closed");
+    let closed = later
+        .post_as(
+            &late_support.token,
+            &format!("/v1/admin/data-requests/{rid}/close"),
+            &json!({ "status": "completed", "outcome": "Cơ sở đã sửa chẩn đoán theo yêu cầu" }),
+        )
+        .await
+        .unwrap();
+    closed.expect(200);
+    assert_eq!(closed.json["status"], "completed");
+    later
+        .get_as(&doctor.token, "/v1/admin/data-requests")
+        .await
+        .unwrap()
+        .expect(401);
+}
