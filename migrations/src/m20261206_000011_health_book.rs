@@ -1,5 +1,6 @@
 //! The health book: versioned entries with their provenance, consents, break-glass openings,
-//! the insurance numbers staff may search by, the access log, and requests about one's data.
+//! episodes of care, the insurance numbers staff may search by, the access log, and requests
+//! about one's data.
 //!
 //! `book_entries` and `access_log` are append-only, and the database says so: triggers
 //! refuse every UPDATE and DELETE (and TRUNCATE on PostgreSQL), so no code path — ours, a
@@ -242,6 +243,35 @@ impl MigrationTrait for Migration {
             "access_log_citizen_at",
             "access_log",
             &["citizen_id", "at"],
+            false,
+        )
+        .await?;
+
+        // Episodes of care other than a check-in, opened by the capability doing the work
+        // (a vaccination, a teleconsultation, a home visit) for its length.
+        manager
+            .create_table(
+                Table::create()
+                    .table("care_episodes")
+                    .if_not_exists()
+                    .col(pk_uuid("id"))
+                    .col(uuid("citizen_id"))
+                    .col(uuid("facility_id"))
+                    .col(string_len("kind", 24))
+                    .col(timestamp_with_time_zone("opened_at"))
+                    .col(timestamp_with_time_zone("ends_at"))
+                    .col(timestamp_with_time_zone_null("closed_at"))
+                    .col(uuid_null("opened_by"))
+                    .foreign_key(&mut fk("care_episodes", "citizen_id", "citizens"))
+                    .foreign_key(&mut fk("care_episodes", "facility_id", "facilities"))
+                    .to_owned(),
+            )
+            .await?;
+        index(
+            manager,
+            "care_episodes_citizen_facility",
+            "care_episodes",
+            &["citizen_id", "facility_id", "ends_at"],
             false,
         )
         .await?;

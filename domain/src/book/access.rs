@@ -72,3 +72,46 @@ mod tests {
         ));
     }
 }
+
+/// An open episode of care that is not a check-in: what a capability opens for the length of
+/// its work (a vaccination session's dose, a teleconsultation, a home visit), and what of the
+/// book that work needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EpisodeKind {
+    Vaccination,
+    Teleconsultation,
+    HomeVisit,
+}
+
+impl EpisodeKind {
+    pub const ALL: [EpisodeKind; 3] = [
+        EpisodeKind::Vaccination,
+        EpisodeKind::Teleconsultation,
+        EpisodeKind::HomeVisit,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EpisodeKind::Vaccination => "vaccination",
+            EpisodeKind::Teleconsultation => "teleconsultation",
+            EpisodeKind::HomeVisit => "home_visit",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<EpisodeKind> {
+        EpisodeKind::ALL.into_iter().find(|k| k.as_str() == value)
+    }
+
+    /// The sections the episode's work needs; a professional sees these as far as their
+    /// role allows ([`care_sections`]).
+    pub fn sections(self) -> Sections {
+        match self {
+            EpisodeKind::Vaccination => Sections::of(&[
+                Section::Administrative,
+                Section::History,
+                Section::Immunizations,
+            ]),
+            EpisodeKind::Teleconsultation | EpisodeKind::HomeVisit => Sections::ALL,
+        }
+    }
+}

@@ -31,7 +31,7 @@ use healthbook_domain::units::AdminUnit;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-pub use record::{Basis, RecordGrant};
+pub use record::{Basis, CareVia, RecordGrant};
 pub use scope::{AppointmentScope, PractitionerScope, appointment_scope, practitioner_scope};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

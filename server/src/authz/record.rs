@@ -8,12 +8,12 @@
 
 use super::{Action, is_guardian};
 use crate::auth::actor::{AccountKind, Actor};
-use crate::book::entities::{access_log, break_glass, consent};
+use crate::book::entities::{access_log, break_glass, care_episode, consent};
 use crate::booking::entities::appointment;
 use crate::error::ApiError;
 use chrono::{DateTime, NaiveDate, Utc};
 use healthbook_domain::account::StaffRole;
-use healthbook_domain::book::access::{CARE_ROLES, care_sections};
+use healthbook_domain::book::access::{CARE_ROLES, EpisodeKind, care_sections};
 use healthbook_domain::book::{AccessAction, AccessBasis, Categories, Sections};
 use healthbook_domain::booking::AppointmentStatus;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -29,6 +29,23 @@ pub struct RecordGrant {
     pub categories: Categories,
 }
 
+/// What put the citizen in a professional's care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CareVia {
+    /// Checked in today for this appointment.
+    CheckIn(Uuid),
+    /// An open episode (a vaccination, a teleconsultation, a home visit).
+    Episode(Uuid),
+}
+
+impl CareVia {
+    pub fn id(self) -> Uuid {
+        match self {
+            CareVia::CheckIn(id) | CareVia::Episode(id) => id,
+        }
+    }
+}
+
 /// The relationship that opened the book.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Basis {
@@ -37,7 +54,7 @@ pub enum Basis {
     Care {
         facility: Uuid,
         role: StaffRole,
-        appointment: Uuid,
+        via: CareVia,
     },
     Consent {
         facility: Uuid,
@@ -66,7 +83,7 @@ impl Basis {
         match self {
             Basis::Own => None,
             Basis::Guardian => Some((AccessBasis::Guardian, None)),
-            Basis::Care { appointment, .. } => Some((AccessBasis::Care, Some(appointment))),
+            Basis::Care { via, .. } => Some((AccessBasis::Care, Some(via.id()))),
             Basis::Consent { consent, .. } => Some((AccessBasis::Consent, Some(consent))),
             Basis::BreakGlass { opening, .. } => Some((AccessBasis::BreakGlass, Some(opening))),
         }
@@ -145,8 +162,8 @@ fn care_facilities(actor: &Actor) -> Vec<(Uuid, StaffRole)> {
     facilities
 }
 
-/// Every relationship a professional holds with `cid` right now, care first. The three
-/// queries run whatever the outcome, so that a refusal costs what an acceptance does.
+/// Every relationship a professional holds with `cid` right now, care first. The queries
+/// run whatever the outcome, so that a refusal costs what an acceptance does.
 async fn staff_bases(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -178,9 +195,34 @@ async fn staff_bases(
                 Basis::Care {
                     facility: visit.facility_id,
                     role,
-                    appointment: visit.id,
+                    via: CareVia::CheckIn(visit.id),
                 },
                 care_sections(role),
+                Categories::NONE,
+            ));
+        }
+    }
+
+    let episodes = care_episode::Entity::find()
+        .filter(care_episode::Column::CitizenId.eq(cid))
+        .filter(care_episode::Column::FacilityId.is_in(ids.clone()))
+        .filter(care_episode::Column::ClosedAt.is_null())
+        .filter(care_episode::Column::OpenedAt.lte(now))
+        .filter(care_episode::Column::EndsAt.gt(now))
+        .all(db)
+        .await?;
+    for episode in episodes {
+        if let (Some(role), Some(kind)) = (
+            role_at(episode.facility_id),
+            EpisodeKind::parse(&episode.kind),
+        ) {
+            bases.push((
+                Basis::Care {
+                    facility: episode.facility_id,
+                    role,
+                    via: CareVia::Episode(episode.id),
+                },
+                care_sections(role).intersect(kind.sections()),
                 Categories::NONE,
             ));
         }

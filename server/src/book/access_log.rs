@@ -1,7 +1,7 @@
 //! The access log as the citizen (or a guardian) reads it, newest first: who, in what role,
 //! at which facility, under which relationship, which sections, when.
 
-use super::entities::{access_log, break_glass, consent};
+use super::entities::{access_log, break_glass, care_episode, consent};
 use crate::auth::actor::Actor;
 use crate::auth::entities::account;
 use crate::authz::{Action, Resource};
@@ -118,6 +118,13 @@ pub async fn views(
             (a.id, code)
         })
         .collect();
+    let episodes: HashMap<Uuid, String> = care_episode::Entity::find()
+        .filter(care_episode::Column::Id.is_in(ids_of(AccessBasis::Care)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e.kind))
+        .collect();
     let purposes: HashMap<Uuid, String> = consent::Entity::find()
         .filter(consent::Column::Id.is_in(ids_of(AccessBasis::Consent)))
         .all(db)
@@ -138,7 +145,9 @@ pub async fn views(
                 || ApiError::internal(anyhow::anyhow!("access-log line with an unknown code"));
             let basis = AccessBasis::parse(&row.basis).ok_or_else(unknown)?;
             let basis_ref = match (basis, row.basis_id) {
-                (AccessBasis::Care, Some(id)) => codes.get(&id).cloned(),
+                (AccessBasis::Care, Some(id)) => {
+                    codes.get(&id).or_else(|| episodes.get(&id)).cloned()
+                }
                 (AccessBasis::Consent, Some(id)) => purposes
                     .get(&id)
                     .and_then(|p| Purpose::parse(p))

@@ -157,3 +157,23 @@ pub mod data_request {
 
     no_relations!();
 }
+
+pub mod care_episode {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "care_episodes")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub citizen_id: Uuid,
+        pub facility_id: Uuid,
+        pub kind: String,
+        pub opened_at: DateTimeUtc,
+        pub ends_at: DateTimeUtc,
+        pub closed_at: Option<DateTimeUtc>,
+        pub opened_by: Option<Uuid>,
+    }
+
+    no_relations!();
+}

@@ -7,6 +7,7 @@ pub mod break_glass;
 pub mod consents;
 pub mod documents;
 pub mod entities;
+pub mod episodes;
 pub mod fhir;
 pub mod find;
 pub mod pdf;

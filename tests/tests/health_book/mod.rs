@@ -1235,3 +1235,66 @@ async fn requests_about_ones_data_run_on_their_clocks_and_corrections_reach_the_
         .unwrap()
         .expect(401);
 }
+
+#[tokio::test]
+async fn an_open_episode_puts_the_citizen_in_care_until_it_is_closed() {
+    use healthbook_domain::book::access::EpisodeKind;
+    use healthbook_server::book::episodes::{self, Opening};
+    let clinic = Clinic::open().await;
+    let day_app = &clinic.on_the_day;
+    let (vaccinator, _) = day_app
+        .staff("vaccinator", Some(NHI_TRUNG_UONG))
+        .await
+        .unwrap();
+    let other_fid = facility(day_app, "nhi trung uong").await;
+    day_app
+        .get_as(&vaccinator.token, &clinic.path("book"))
+        .await
+        .unwrap()
+        .expect_problem(404, "not_found");
+
+    // A vaccination opens an episode at its facility, as the vaccination capability will.
+    let db = clinic.app.database().await.unwrap();
+    // A little before the on-the-day process's clock, which runs from ten minutes in.
+    let now = instant(&clinic.appointment["starts_at"]) + Duration::minutes(5);
+    let episode = episodes::open(
+        &db,
+        Opening {
+            citizen: clinic.cid.parse().unwrap(),
+            facility: other_fid.parse().unwrap(),
+            kind: EpisodeKind::Vaccination,
+            opened_by: None,
+            ends_at: now + Duration::hours(1),
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let book = day_app
+        .get_as(&vaccinator.token, &clinic.path("book"))
+        .await
+        .unwrap();
+    book.expect(200);
+    assert_eq!(
+        book.json["sections"],
+        json!(["administrative", "history", "immunizations"])
+    );
+    let log = clinic.log().await;
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0]["basis"], "care");
+    assert_eq!(log[0]["basis_ref"], "vaccination");
+    // The visits are not what a dose needs.
+    day_app
+        .get_as(&vaccinator.token, &clinic.path("encounters"))
+        .await
+        .unwrap()
+        .expect_problem(404, "not_found");
+
+    episodes::close(&db, episode, now).await.unwrap();
+    day_app
+        .get_as(&vaccinator.token, &clinic.path("book"))
+        .await
+        .unwrap()
+        .expect_problem(404, "not_found");
+    assert_eq!(clinic.log().await.len(), 1);
+}
