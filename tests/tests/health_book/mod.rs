@@ -809,6 +809,94 @@ async fn every_book_route_answers_each_kind_of_caller_and_logs_exactly_the_other
             assert_eq!(clinic.log().await.len(), before, "{route} left a line");
         }
     }
+
+    // Routes with a second id: someone else's id answers as a missing one, and leaves no line.
+    let allergy_id = day_app
+        .post_as(
+            &clinic.patient.token,
+            &clinic.path("entries"),
+            &allergy("Aspirin"),
+        )
+        .await
+        .unwrap()
+        .json["entry_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let visit_id = day_app
+        .post_as(
+            &doctor.token,
+            &clinic.path("encounters"),
+            &visit(&clinic, "E11.9"),
+        )
+        .await
+        .unwrap()
+        .json["entry_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // A consent to a third facility: none of the callers below works there.
+    let third_fid = facility(day_app, "cho ray").await;
+    let consent_id = day_app
+        .post_as(
+            &clinic.patient.token,
+            &clinic.path("consents"),
+            &json!({
+                "facility_id": third_fid, "purpose": "treatment", "sections": ["visits"],
+                "valid_until": day(10), "text_version": "2026-12", "channel": "app", "agreed": true,
+            }),
+        )
+        .await
+        .unwrap()
+        .json["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let unknown = uuid::Uuid::now_v7();
+    let correction = json!({ "base_version": 1, "reason": "Sửa cho đúng thực tế", "body": allergy("Aspirin")["body"] });
+    let mistake = json!({ "base_version": 1, "reason": "Ghi nhầm người bệnh" });
+    for (method, rest, body) in [
+        (
+            Method::POST,
+            format!("entries/{allergy_id}/corrections"),
+            Some(&correction),
+        ),
+        (
+            Method::POST,
+            format!("entries/{allergy_id}/entered-in-error"),
+            Some(&mistake),
+        ),
+        (Method::GET, format!("encounters/{visit_id}/pdf"), None),
+        (Method::DELETE, format!("consents/{consent_id}"), None),
+    ] {
+        for token in [&stranger.token, &other_doctor.token, &support.token] {
+            let before = clinic.log().await.len();
+            let denied = day_app
+                .call(method.clone(), &clinic.path(&rest), Some(token), body)
+                .await
+                .unwrap();
+            let absent_rest = rest
+                .replace(&allergy_id, &unknown.to_string())
+                .replace(&visit_id, &unknown.to_string())
+                .replace(&consent_id, &unknown.to_string());
+            let absent = day_app
+                .call(
+                    method.clone(),
+                    &clinic.path(&absent_rest),
+                    Some(token),
+                    body,
+                )
+                .await
+                .unwrap();
+            assert_eq!(denied.status, 404, "{method} {rest}: {}", denied.text);
+            assert_eq!(denied.json, absent.json, "{method} {rest}");
+            assert_eq!(
+                clinic.log().await.len(),
+                before,
+                "{method} {rest} left a line"
+            );
+        }
+    }
 }
 
 #[tokio::test]
@@ -1229,11 +1317,17 @@ async fn requests_about_ones_data_run_on_their_clocks_and_corrections_reach_the_
         .unwrap();
     closed.expect(200);
     assert_eq!(closed.json["status"], "completed");
+    let (late_doctor, _) = later.staff("doctor", Some(BACH_MAI)).await.unwrap();
     later
-        .get_as(&doctor.token, "/v1/admin/data-requests")
+        .get_as(&late_doctor.token, "/v1/admin/data-requests")
         .await
         .unwrap()
-        .expect(401);
+        .expect_problem(403, "forbidden");
+    later
+        .post_as(&late_doctor.token, &acknowledge, &json!({}))
+        .await
+        .unwrap()
+        .expect_problem(403, "forbidden");
 }
 
 #[tokio::test]
