@@ -35,15 +35,17 @@ pub struct Author {
 impl Author {
     /// The author a record grant makes of its caller.
     pub fn from_grant(grant: &RecordGrant, account: Uuid, name: String) -> Author {
-        let (role, source, facility) = match grant.basis {
-            Basis::Own => (AuthorRole::Citizen, Source::App, None),
-            Basis::Guardian => (AuthorRole::Guardian, Source::App, None),
-            basis => {
-                let (role, facility) = basis.staff().unwrap_or((StaffRole::Doctor, Uuid::nil()));
+        let (role, source, facility) = match grant.basis.staff() {
+            None if grant.basis == Basis::Own => (AuthorRole::Citizen, Source::App, None),
+            None => (AuthorRole::Guardian, Source::App, None),
+            Some((role, facility)) => {
+                // Only the care roles hold a basis (`authz::record`); the others cannot come.
                 let role = match role {
                     StaffRole::Vaccinator => AuthorRole::Vaccinator,
                     StaffRole::FacilityAdmin => AuthorRole::FacilityAdmin,
-                    _ => AuthorRole::Doctor,
+                    StaffRole::Doctor | StaffRole::Support | StaffRole::Authority => {
+                        AuthorRole::Doctor
+                    }
                 };
                 (role, Source::Staff, Some(facility))
             }
