@@ -9,11 +9,15 @@ private let instants: DateFormatter = {
     return formatter
 }()
 
-private let days: DateFormatter = {
+/// A calendar day as the core takes and gives it (`YYYY-MM-DD`, the Vietnamese calendar date).
+private func isoDay(_ date: Date) -> String {
     let formatter = DateFormatter()
-    formatter.dateStyle = .medium
-    return formatter
-}()
+    formatter.calendar = Calendar(identifier: .gregorian)
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
+    formatter.dateFormat = "yyyy-MM-dd"
+    return formatter.string(from: date)
+}
 
 /// The health-book tab: the book by section, for oneself or a dependent, and who saw it.
 struct HealthBookView: View {
@@ -194,7 +198,7 @@ struct ProfileForm: View {
         section.insuranceNumber = insurance.isEmpty ? nil : insurance
         section.householdCode = household.isEmpty ? nil : household
         section.phone = phone.isEmpty ? nil : phone
-        section.reviewedOn = Date()
+        section.reviewedOn = isoDay(Date())
         return section
     }
 
@@ -213,11 +217,11 @@ struct ProfileForm: View {
                 }
                 .pickerStyle(.segmented)
             }
-            FormField(title: "profile.ethnicity", text: $ethnicity, problem: model.problems["ethnicity"])
-            FormField(title: "profile.occupation", text: $occupation, problem: model.problems["occupation"])
-            FormField(title: "profile.insurance", text: $insurance, problem: model.problems["insurance_number"])
-            FormField(title: "profile.household", text: $household, problem: model.problems["household_code"])
-            FormField(title: "profile.phone", text: $phone, problem: model.problems["phone"], keyboard: .phonePad)
+            FormField(label: "profile.ethnicity", text: $ethnicity, problem: model.problems["ethnicity"])
+            FormField(label: "profile.occupation", text: $occupation, problem: model.problems["occupation"])
+            FormField(label: "profile.insurance", text: $insurance, problem: model.problems["insurance_number"])
+            FormField(label: "profile.household", text: $household, problem: model.problems["household_code"])
+            FormField(label: "profile.phone", text: $phone, problem: model.problems["phone"], keyboard: .phonePad)
             if let notice = model.notice { Text(notice).foregroundStyle(.secondary) }
             Button("save") {
                 let section = edited
@@ -269,8 +273,8 @@ struct HistoryView: View {
                     Text("allergy.environment").tag(AllergyKind.environment)
                     Text("allergy.other").tag(AllergyKind.other)
                 }
-                FormField(title: "history.substance", text: $substance, problem: model.problems["substance"])
-                FormField(title: "history.reaction", text: $reaction, problem: model.problems["reaction"])
+                FormField(label: "history.substance", text: $substance, problem: model.problems["substance"])
+                FormField(label: "history.reaction", text: $reaction, problem: model.problems["reaction"])
                 Picker("history.severity", selection: $severity) {
                     Text("—").tag(Severity?.none)
                     Text("severity.mild").tag(Optional(Severity.mild))
@@ -358,7 +362,7 @@ struct VisitView: View {
                     Labelled(label: "visit.prescriptions", value: visit.prescriptions.map { "\($0.medicine) — \($0.dosage)" }.joined(separator: "\n"))
                 }
                 if let advice = visit.advice { Labelled(label: "visit.advice", value: advice) }
-                if let followUp = visit.followUpOn { Labelled(label: "visit.follow_up", value: days.string(from: followUp)) }
+                if let followUp = visit.followUpOn { Labelled(label: "visit.follow_up", value: followUp) }
             }
             Button("visit.download_pdf") { Task { pdf = await model.visitPdf(app, visit: entry) } }
                 .disabled(model.busy || model.offline)
@@ -433,9 +437,9 @@ struct ReadingsView: View {
                 }
             }
             SwiftUI.Section("readings.add") {
-                FormField(title: pressure ? "readings.systolic" : "readings.value", text: $value, problem: model.problems["value"], keyboard: .decimalPad)
+                FormField(label: pressure ? "readings.systolic" : "readings.value", text: $value, problem: model.problems["value"], keyboard: .decimalPad)
                 if pressure {
-                    FormField(title: "readings.diastolic", text: $second, problem: model.problems["second_value"], keyboard: .decimalPad)
+                    FormField(label: "readings.diastolic", text: $second, problem: model.problems["second_value"], keyboard: .decimalPad)
                 }
                 let units = readingUnits(kind: model.chartKind)
                 if units.count > 1 {
@@ -503,7 +507,7 @@ struct ConsentsView: View {
                 } label: {
                     VStack(alignment: .leading, spacing: 4) {
                         Text(consent.facilityName).font(.headline)
-                        Text(format("consent.until", days.string(from: consent.validUntil), purposeLabel(consent.purpose)))
+                        Text(format("consent.until", consent.validUntil, purposeLabel(consent.purpose)))
                         Text(statusLabel(consent.status)).font(.caption)
                     }
                 }
@@ -595,7 +599,7 @@ struct GrantView: View {
                 let ordered = allSections.filter { sections.contains($0) }
                 Task {
                     await model.prepare(app, choice: ConsentChoice(
-                        facility: facility, purpose: purpose, sections: ordered, categories: [], validUntil: until
+                        facility: facility, purpose: purpose, sections: ordered, categories: [], validUntil: isoDay(until)
                     ))
                 }
             }

@@ -1,3 +1,6 @@
+// FlowRow lays out the chips of a choice; it is still marked experimental in this Compose.
+@file:OptIn(ExperimentalLayoutApi::class)
+
 package vn.healthbook.app.book
 
 import android.net.Uri
@@ -7,6 +10,7 @@ import androidx.compose.foundation.Canvas
 import androidx.compose.foundation.clickable
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.ExperimentalLayoutApi
 import androidx.compose.foundation.layout.FlowRow
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxSize
