@@ -426,7 +426,7 @@ async fn a_book_filled_offline_syncs_and_a_stale_change_of_section_one_returns_t
         value: 128.0,
         second_value: Some(82.0),
         unit: "mm[Hg]".to_owned(),
-        taken_at: chrono::Utc::now(),
+        taken_at: healthbook_core::clock::Clock::now(&healthbook_core::clock::SystemClock),
         note: None,
     };
     let queued = offline.book().add_reading(cid, reading).await.unwrap();
