@@ -2,6 +2,7 @@
 
 use crate::account::AccountClient;
 use crate::auth::AuthClient;
+use crate::book::BookClient;
 use crate::booking::BookingClient;
 use crate::certificates::CertificatesClient;
 use crate::clock::{Clock, SystemClock};
@@ -71,6 +72,10 @@ impl HealthBookClient {
 
     pub fn account(&self) -> Arc<AccountClient> {
         Arc::new(AccountClient::new(self.core.clone()))
+    }
+
+    pub fn book(&self) -> Arc<BookClient> {
+        Arc::new(BookClient::new(self.core.clone()))
     }
 
     pub fn booking(&self) -> Arc<BookingClient> {

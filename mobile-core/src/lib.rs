@@ -1,7 +1,8 @@
 //! HealthBook's mobile core: everything the Android and iOS apps share except their screens.
 //!
 //! One root object, [`HealthBookClient`], hands out a sub-client per area — [`AuthClient`]
-//! (`auth()`), [`AccountClient`] (`account()`), [`BookingClient`] (`booking()`),
+//! (`auth()`), [`AccountClient`] (`account()`), [`BookClient`] (`book()`), [`BookingClient`]
+//! (`booking()`),
 //! [`CertificatesClient`] (`certificates()`), [`OfflineClient`] (`offline()`) — and each area
 //! has one error enum that a mobile developer can `when`/`switch` on: the area's few own
 //! variants and [`CommonError`] for what all share, each saying what to tell the person.
@@ -16,6 +17,7 @@ uniffi::setup_scaffolding!();
 
 mod account;
 mod auth;
+mod book;
 mod booking;
 mod certificates;
 mod client;
@@ -36,6 +38,10 @@ mod units;
 
 pub use account::{AccountClient, AccountError, DependentOutcome};
 pub use auth::{AuthClient, AuthError};
+pub use book::{
+    AccessLine, AccessLogPage, BookClient, BookError, BookOwner, BookView, BookWriteOutcome,
+    ChartPoint, ConsentChoice, ConsentDraft, ConsentList, reading_series, reading_units,
+};
 pub use booking::{
     BookingClient, BookingError, BookingOutcome, FacilityPage, SlotPage, appointment_qr,
 };

@@ -10,6 +10,7 @@ use crate::context::Core;
 use crate::error::CoreError;
 use crate::store::QueuedAction;
 use healthbook_domain::account::AddDependentRequest;
+use healthbook_domain::book::{Administrative, BookEntry, EntryBody, Observation};
 use healthbook_domain::booking::{Appointment, BookAppointmentRequest, Slot};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -27,6 +28,36 @@ pub enum OfflineAction {
         request: BookAppointmentRequest,
         slot: Slot,
     },
+    /// Section I of `citizen_id`'s book as the person left the form (`section`), sent as the
+    /// merge patch `changes` (JSON) on the version they had read (`base_version`).
+    PatchProfile {
+        citizen_id: Uuid,
+        base_version: Option<u32>,
+        changes: String,
+        section: Administrative,
+    },
+    /// A history item reported by the citizen or a guardian.
+    AddEntry {
+        citizen_id: Uuid,
+        body: EntryBody,
+    },
+    /// A home reading.
+    AddReading {
+        citizen_id: Uuid,
+        reading: Observation,
+    },
+}
+
+impl OfflineAction {
+    /// The citizen whose book the action writes, for a book's "waiting to be sent" lines.
+    pub(crate) fn book_of(&self) -> Option<Uuid> {
+        match self {
+            OfflineAction::PatchProfile { citizen_id, .. }
+            | OfflineAction::AddEntry { citizen_id, .. }
+            | OfflineAction::AddReading { citizen_id, .. } => Some(*citizen_id),
+            OfflineAction::AddDependent { .. } | OfflineAction::BookAppointment { .. } => None,
+        }
+    }
 }
 
 /// A queued action, as the app lists it ("waiting to be sent").
@@ -58,9 +89,22 @@ impl From<QueuedAction<OfflineAction>> for PendingAction {
     clippy::large_enum_variant,
     reason = "a value handed across the FFI boundary once, never kept in bulk; uniffi records cannot be boxed"
 )]
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum ActionResult {
     Applied,
+    /// A queued write to the book went through: the entry as recorded (now cached too).
+    Recorded {
+        entry: BookEntry,
+    },
+    /// Section I changed elsewhere after this phone read it: nothing was overwritten.
+    /// `current` is the newer version (none when it could not be read), `attempted` the
+    /// section as the person had left the form, so that the app shows both and the person
+    /// makes their change again on the newer one.
+    VersionConflict {
+        citizen_id: Uuid,
+        current: Option<BookEntry>,
+        attempted: Administrative,
+    },
     /// A queued booking went through: here is the appointment (now cached too).
     Booked {
         appointment: Appointment,

@@ -316,3 +316,194 @@ async fn a_conflicting_offline_action_comes_back_as_a_typed_result() {
         .await
         .unwrap();
 }
+
+/// Enrols a passkey for `client`'s account and signs in with it: the book needs a passkey
+/// session. The authenticator then signs in any other phone of the account.
+async fn with_passkey(client: &HealthBookClient) -> SoftAuthenticator {
+    let mut authenticator = SoftAuthenticator::new(ORIGIN);
+    let creation = client
+        .auth()
+        .start_passkey_registration("Pixel 8".to_owned())
+        .await
+        .unwrap();
+    let response = authenticator
+        .register(&serde_json::from_str(&creation.request_json).unwrap())
+        .unwrap();
+    client
+        .auth()
+        .finish_passkey_registration(creation.ceremony_id, response.to_string())
+        .await
+        .unwrap();
+    passkey_sign_in(client, &mut authenticator).await;
+    authenticator
+}
+
+async fn passkey_sign_in(client: &HealthBookClient, authenticator: &mut SoftAuthenticator) {
+    let request = client.auth().start_passkey_sign_in(None).await.unwrap();
+    let assertion = authenticator
+        .authenticate(&serde_json::from_str(&request.request_json).unwrap())
+        .unwrap();
+    client
+        .auth()
+        .finish_passkey_sign_in(request.ceremony_id, assertion.to_string())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_book_filled_offline_syncs_and_a_stale_change_of_section_one_returns_the_newer_one() {
+    use healthbook_core::{BookError, BookWriteOutcome};
+    use healthbook_domain::book::administrative::{Abo, BloodGroup, Rh};
+    use healthbook_domain::book::{
+        Administrative, EntryBody, EntryKind, Observation, ObservationKind,
+    };
+
+    let app = server().await;
+    let codes = Codes::new();
+    let (phone_dir, tablet_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let tokens = Arc::new(MemoryTokens::default());
+    let phone = registered(&app, phone_dir.path(), tokens.clone(), &codes).await;
+    let mut authenticator = with_passkey(&phone).await;
+    let cid = phone
+        .account()
+        .me()
+        .await
+        .unwrap()
+        .citizen
+        .unwrap()
+        .citizen_id;
+
+    let empty = phone.book().book(cid).await.unwrap();
+    assert!(!empty.from_cache && empty.administrative.is_none());
+    let section = Administrative {
+        blood_group: Some(BloodGroup {
+            abo: Abo::O,
+            rh: Rh::Positive,
+        }),
+        insurance_number: Some("dn 4010123456789".to_owned()),
+        ..Administrative::default()
+    };
+    let BookWriteOutcome::Saved { entry } = phone
+        .book()
+        .update_profile(cid, section.clone())
+        .await
+        .unwrap()
+    else {
+        panic!("not saved online");
+    };
+    assert_eq!(entry.version, 1);
+    let EntryBody::Administrative(saved) = &entry.body else {
+        panic!("{:?}", entry.body);
+    };
+    assert_eq!(saved.insurance_number.as_deref(), Some("DN4010123456789"));
+
+    // The tablet reads the book too, on version 1.
+    let tablet = client(
+        &app.base_url,
+        tablet_dir.path(),
+        Arc::new(MemoryTokens::default()),
+    );
+    passkey_sign_in(&tablet, &mut authenticator).await;
+    assert_eq!(
+        tablet
+            .book()
+            .book(cid)
+            .await
+            .unwrap()
+            .administrative
+            .unwrap()
+            .version,
+        1
+    );
+
+    // The phone loses the network: it reads its copy, takes a reading and edits section I.
+    let offline = client("http://127.0.0.1:9", phone_dir.path(), tokens.clone());
+    let copy = offline.book().book(cid).await.unwrap();
+    assert!(copy.from_cache);
+    assert_eq!(copy.administrative.as_ref().map(|e| e.version), Some(1));
+    let reading = Observation {
+        kind: ObservationKind::BloodPressure,
+        value: 128.0,
+        second_value: Some(82.0),
+        unit: "mm[Hg]".to_owned(),
+        taken_at: healthbook_core::clock::Clock::now(&healthbook_core::clock::SystemClock),
+        note: None,
+    };
+    let queued = offline.book().add_reading(cid, reading).await.unwrap();
+    assert!(
+        matches!(queued, BookWriteOutcome::Queued { .. }),
+        "{queued:?}"
+    );
+    let mut on_phone = section.clone();
+    on_phone.occupation = Some("Giáo viên".to_owned());
+    let queued = offline
+        .book()
+        .update_profile(cid, on_phone.clone())
+        .await
+        .unwrap();
+    assert!(
+        matches!(queued, BookWriteOutcome::Queued { .. }),
+        "{queued:?}"
+    );
+    drop(offline);
+
+    // Meanwhile the tablet changes section I: version 2.
+    let mut on_tablet = section.clone();
+    on_tablet.occupation = Some("Kỹ sư".to_owned());
+    let BookWriteOutcome::Saved { entry } =
+        tablet.book().update_profile(cid, on_tablet).await.unwrap()
+    else {
+        panic!("not saved online");
+    };
+    assert_eq!(entry.version, 2);
+
+    // Back online, the reading goes through and the stale change comes back typed, with
+    // the tablet's version to show; the tablet's change is not overwritten.
+    let report = phone.offline().sync().await.unwrap();
+    assert_eq!(report.remaining, 0);
+    let [recorded, conflict] = &report.outcomes[..] else {
+        panic!("{:?}", report.outcomes);
+    };
+    assert!(
+        matches!(&recorded.result, ActionResult::Recorded { entry } if entry.body.kind() == EntryKind::Observation),
+        "{:?}",
+        recorded.result
+    );
+    let ActionResult::VersionConflict {
+        citizen_id,
+        current: Some(current),
+        attempted,
+    } = &conflict.result
+    else {
+        panic!("{:?}", conflict.result);
+    };
+    // The attempt as the domain's rules normalised it before it was queued.
+    assert_eq!(*citizen_id, cid);
+    assert_eq!(attempted.occupation.as_deref(), Some("Giáo viên"));
+    assert_eq!(
+        attempted.insurance_number.as_deref(),
+        Some("DN4010123456789")
+    );
+    assert_eq!(current.version, 2);
+    assert!(
+        matches!(&current.body, EntryBody::Administrative(s) if s.occupation.as_deref() == Some("Kỹ sư"))
+    );
+    let book = phone.book().book(cid).await.unwrap();
+    assert_eq!(book.readings.len(), 1);
+    assert_eq!(book.administrative.map(|e| e.version), Some(2));
+    assert!(book.pending.is_empty());
+
+    // Online, a change on a version the phone no longer holds is refused the same way.
+    let stale = tablet.book().update_profile(cid, section).await;
+    assert!(
+        matches!(&stale, Ok(BookWriteOutcome::Saved { entry }) if entry.version == 3),
+        "the tablet's own copy is current: {stale:?}"
+    );
+    let mut late = on_phone.clone();
+    late.occupation = Some("Bác sĩ".to_owned());
+    let refused = phone.book().update_profile(cid, late).await;
+    assert!(
+        matches!(&refused, Err(BookError::VersionConflict { current: Some(e) }) if e.version == 3),
+        "{refused:?}"
+    );
+}

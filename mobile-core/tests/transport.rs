@@ -325,3 +325,114 @@ async fn cancelling_when_no_recovery_waits_is_not_found() {
         "The requested resource was not found."
     );
 }
+
+/// A book entry of section I as the server writes it.
+fn section_one(
+    entry_id: Uuid,
+    version: u32,
+    recorded_at: &str,
+    occupation: &str,
+) -> serde_json::Value {
+    serde_json::json!({
+        "entry_id": entry_id, "version": version,
+        "status": if version == 1 { "recorded" } else { "corrected" },
+        "section": "administrative", "category": null, "reason": null,
+        "provenance": {
+            "source": "app", "author_role": "citizen", "author_name": "Trần Thị Lan",
+            "facility_id": null, "facility_name": null, "recorded_at": recorded_at,
+            "self_reported": true,
+        },
+        "body": { "kind": "administrative", "data": { "occupation": occupation } },
+    })
+}
+
+fn leaked(value: serde_json::Value) -> &'static str {
+    Box::leak(value.to_string().into_boxed_str())
+}
+
+#[tokio::test]
+async fn a_book_read_again_asks_only_for_what_changed_and_a_lost_change_keeps_its_key() {
+    use healthbook_core::BookWriteOutcome;
+    use healthbook_domain::book::Administrative;
+
+    let (cid, eid) = (Uuid::new_v4(), Uuid::new_v4());
+    let citizen = serde_json::json!({
+        "citizen_id": cid, "full_name": "Trần Thị Lan", "date_of_birth": "1990-05-17",
+        "sex": "female", "national_id_masked": "•••••••••001", "verification": "verified",
+    });
+    let book = |entries: Vec<serde_json::Value>| {
+        leaked(serde_json::json!({
+            "citizen": citizen, "sections": ["administrative", "history", "immunizations", "visits", "readings"],
+            "entries": entries,
+        }))
+    };
+    let (base, received) = scripted_server(vec![
+        Scripted::Reply(
+            200,
+            vec![],
+            book(vec![section_one(
+                eid,
+                1,
+                "2026-12-01T08:00:00Z",
+                "Giáo viên",
+            )]),
+        ),
+        Scripted::Drop,
+        Scripted::Reply(
+            200,
+            vec![],
+            leaked(section_one(eid, 2, "2026-12-06T08:00:00Z", "Kỹ sư")),
+        ),
+        Scripted::Reply(200, vec![], book(Vec::new())),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let client = client(&base, dir.path(), signed_in());
+
+    let first = client.book().book(cid).await.unwrap();
+    assert_eq!(first.administrative.as_ref().map(|e| e.version), Some(1));
+    let changed = Administrative {
+        occupation: Some("Kỹ sư".to_owned()),
+        ..Administrative::default()
+    };
+    let saved = client.book().update_profile(cid, changed).await.unwrap();
+    assert!(
+        matches!(&saved, BookWriteOutcome::Saved { entry } if entry.version == 2),
+        "{saved:?}"
+    );
+    let again = client.book().book(cid).await.unwrap();
+    assert_eq!(again.administrative.map(|e| e.version), Some(2));
+
+    let requests = received.lock().unwrap().clone();
+    assert_eq!(requests.len(), 4, "{requests:?}");
+    assert!(
+        requests[0]
+            .request_line
+            .starts_with(&format!("GET /v1/citizens/{cid}/book HTTP"))
+    );
+    // The change and its retry after the lost answer: one key, the version it was made on,
+    // and only what changed.
+    for patch in &requests[1..3] {
+        assert!(
+            patch
+                .request_line
+                .starts_with(&format!("PATCH /v1/citizens/{cid}/profile "))
+        );
+        let body: serde_json::Value = serde_json::from_str(&patch.body).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({ "base_version": 1, "changes": { "occupation": "Kỹ sư" } })
+        );
+    }
+    let key = requests[1].header("Idempotency-Key").unwrap();
+    assert_eq!(requests[2].header("Idempotency-Key"), Some(key));
+    // The next read asks for what is newer than the newest entry it read (less an overlap),
+    // not than the change this phone wrote.
+    assert!(
+        requests[3]
+            .request_line
+            .contains("/book?since=2026-12-01T07%3A58%3A00.000000Z "),
+        "{}",
+        requests[3].request_line
+    );
+}

@@ -10,6 +10,7 @@ func message(for error: Error) -> String {
     switch error {
     case let error as AuthError: return error.userMessage(lang: appLang)
     case let error as AccountError: return error.userMessage(lang: appLang)
+    case let error as BookError: return error.userMessage(lang: appLang)
     case let error as BookingError: return error.userMessage(lang: appLang)
     case let error as CertificateError: return error.userMessage(lang: appLang)
     case let error as OfflineError: return error.userMessage(lang: appLang)
@@ -22,8 +23,8 @@ func message(for error: Error) -> String {
 /// The failure every area shares, when `error` is one: signed out, offline, invalid input…
 func common(_ error: Error) -> CommonError? {
     switch error {
-    case let AuthError.Common(shared), let AccountError.Common(shared), let BookingError.Common(shared),
-         let CertificateError.Common(shared), let OfflineError.Common(shared):
+    case let AuthError.Common(shared), let AccountError.Common(shared), let BookError.Common(shared),
+         let BookingError.Common(shared), let CertificateError.Common(shared), let OfflineError.Common(shared):
         return shared
     default:
         return nil

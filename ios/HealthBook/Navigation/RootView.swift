@@ -22,6 +22,8 @@ struct MainTabView: View {
         TabView {
             NavigationStack { HomeView() }
                 .tabItem { Label("tab.home", systemImage: "house") }
+            HealthBookView()
+                .tabItem { Label("tab.book", systemImage: "heart.text.square") }
             MyAppointmentsView()
                 .tabItem { Label("tab.appointments", systemImage: "calendar") }
             NavigationStack { CertificatesView() }

@@ -5,18 +5,18 @@ import kotlin.system.exitProcess
 import kotlinx.coroutines.runBlocking
 
 /**
- * `java … vn.healthbook.jvmtest.MainKt flow|certificates|booking <healthbook binary> <work dir>`
- * runs the citizen, certificate or booking flow against a server it starts itself (the
- * citizen one with a population registry that knows the citizen, the booking one with the
- * demo data set); `bench <work dir>` measures the FFI call overhead.
+ * `java … vn.healthbook.jvmtest.MainKt flow|certificates|booking|book <healthbook binary> <work dir>`
+ * runs the citizen, certificate, booking or health-book flow against a server it starts
+ * itself (the citizen one with a population registry that knows the citizen, the booking and
+ * book ones with the demo data set); `bench <work dir>` measures the FFI call overhead.
  */
 fun main(args: Array<String>) {
     when (args.firstOrNull()) {
-        "flow", "certificates", "booking" -> {
+        "flow", "certificates", "booking", "book" -> {
             val (binary, workPath) = args.drop(1).takeIf { it.size == 2 } ?: usage()
             val work = File(workPath).apply { mkdirs() }
             val extra = when (args[0]) {
-                "booking" -> listOf("--demo")
+                "booking", "book" -> listOf("--demo")
                 "flow" -> listOf("--registry-csv", CitizenFlow.registry(work).path)
                 else -> emptyList()
             }
@@ -28,6 +28,7 @@ fun main(args: Array<String>) {
                     when (args[0]) {
                         "flow" -> CitizenFlow(server, work, report).run()
                         "certificates" -> CertificateFlow(server, work, report).run()
+                        "book" -> BookFlow(server, work, report).run()
                         else -> BookingFlow(server, work, report).run()
                     }
                 }
@@ -45,6 +46,6 @@ fun main(args: Array<String>) {
 }
 
 private fun usage(): Nothing {
-    System.err.println("usage: MainKt flow|certificates|booking <healthbook binary> <work dir> | bench <work dir>")
+    System.err.println("usage: MainKt flow|certificates|booking|book <healthbook binary> <work dir> | bench <work dir>")
     exitProcess(2)
 }

@@ -2,6 +2,7 @@ package vn.healthbook.jvmtest
 
 import vn.healthbook.core.AccountException
 import vn.healthbook.core.AuthException
+import vn.healthbook.core.BookException
 import vn.healthbook.core.BookingException
 import vn.healthbook.core.CertificateException
 import vn.healthbook.core.CommonError
@@ -77,6 +78,7 @@ suspend inline fun <reified E : Throwable> expectThrows(what: String, body: () -
 fun Throwable.common(): CommonError? = when (this) {
     is AuthException.Common -> error
     is AccountException.Common -> error
+    is BookException.Common -> error
     is BookingException.Common -> error
     is CertificateException.Common -> error
     is OfflineException.Common -> error

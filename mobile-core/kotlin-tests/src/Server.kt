@@ -97,6 +97,20 @@ class Server(
         return response.statusCode() to response.body()
     }
 
+    /**
+     * A JSON request straight to the API as someone other than the phone (a doctor of a
+     * facility), with their bearer token; returns the status and the body.
+     */
+    fun call(method: String, path: String, token: String?, json: String? = null): Pair<Int, String> {
+        val builder = HttpRequest.newBuilder(URI.create("$baseUrl$path"))
+            .header("Accept", "application/json")
+            .method(method, json?.let { HttpRequest.BodyPublishers.ofString(it) } ?: HttpRequest.BodyPublishers.noBody())
+        if (json != null) builder.header("Content-Type", "application/json")
+        if (token != null) builder.header("Authorization", "Bearer $token")
+        val response = HttpClient.newHttpClient().send(builder.build(), HttpResponse.BodyHandlers.ofString())
+        return response.statusCode() to response.body()
+    }
+
     fun stop() {
         val running = process ?: return
         running.destroy() // SIGTERM: a graceful shutdown, as in production

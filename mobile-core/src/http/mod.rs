@@ -40,7 +40,11 @@ struct Request<'a> {
     idempotency_key: Option<Uuid>,
     /// The `ETag` of the copy the caller holds: the server may answer `304 Not Modified`.
     if_none_match: Option<&'a str>,
+    /// What the answer should be: JSON, except for documents.
+    accept: &'static str,
 }
+
+const JSON: &str = "application/json";
 
 /// What a conditional GET found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,6 +94,7 @@ impl Api {
             auth,
             idempotency_key: None,
             if_none_match: None,
+            accept: JSON,
         };
         decode(&self.send(&request).await?.body)
     }
@@ -109,6 +114,7 @@ impl Api {
             auth,
             idempotency_key: None,
             if_none_match: etag,
+            accept: JSON,
         };
         let reply = self.send(&request).await?;
         if reply.status == StatusCode::NOT_MODIFIED {
@@ -145,6 +151,45 @@ impl Api {
             auth,
             idempotency_key: Some(idempotency_key),
             if_none_match: None,
+            accept: JSON,
+        };
+        Ok(self.send(&request).await?.body)
+    }
+
+    /// A document (a PDF) as bytes; a refusal still comes as a problem.
+    pub async fn get_document(
+        &self,
+        path: &str,
+        media_type: &'static str,
+    ) -> Result<Vec<u8>, CoreError> {
+        let request = Request {
+            method: Method::GET,
+            path,
+            body: None,
+            auth: Auth::Bearer,
+            idempotency_key: None,
+            if_none_match: None,
+            accept: media_type,
+        };
+        Ok(self.send(&request).await?.body)
+    }
+
+    /// A PATCH with the caller's idempotency key: a queued change keeps its key for life, so
+    /// that a replay after a lost answer is not judged again against the version it made.
+    pub async fn patch_raw<B: Serialize>(
+        &self,
+        path: &str,
+        body: &B,
+        idempotency_key: Uuid,
+    ) -> Result<Vec<u8>, CoreError> {
+        let request = Request {
+            method: Method::PATCH,
+            path,
+            body: Some(encode(body)?),
+            auth: Auth::Bearer,
+            idempotency_key: Some(idempotency_key),
+            if_none_match: None,
+            accept: JSON,
         };
         Ok(self.send(&request).await?.body)
     }
@@ -161,6 +206,21 @@ impl Api {
             auth: Auth::Bearer,
             idempotency_key: None,
             if_none_match: None,
+            accept: JSON,
+        };
+        decode(&self.send(&request).await?.body)
+    }
+
+    /// A DELETE whose answer is the resource as it now stands (a consent, withdrawn).
+    pub async fn delete_returning<T: DeserializeOwned>(&self, path: &str) -> Result<T, CoreError> {
+        let request = Request {
+            method: Method::DELETE,
+            path,
+            body: None,
+            auth: Auth::Bearer,
+            idempotency_key: None,
+            if_none_match: None,
+            accept: JSON,
         };
         decode(&self.send(&request).await?.body)
     }
@@ -173,6 +233,7 @@ impl Api {
             auth: Auth::Bearer,
             idempotency_key: None,
             if_none_match: None,
+            accept: JSON,
         };
         self.send(&request).await.map(drop)
     }
@@ -214,7 +275,7 @@ impl Api {
                 request.method.clone(),
                 format!("{}{}", self.base_url, request.path),
             )
-            .header(header::ACCEPT, "application/json")
+            .header(header::ACCEPT, request.accept)
             .header(header::ACCEPT_LANGUAGE, self.lang.code());
         let token = match request.auth {
             Auth::Bearer => Some(self.session.token().ok_or(CoreError::NotSignedIn)?),

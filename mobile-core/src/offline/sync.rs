@@ -5,6 +5,7 @@
 //! reported. A failure that may pass (no network, server busy) stops the run and keeps the
 //! rest in order: a later action may depend on an earlier one.
 
+use crate::book::{NewEntry, NewReading, ProfileChange};
 use crate::booking::SlotBooking;
 use crate::context::Core;
 use crate::error::CoreError;
@@ -106,6 +107,38 @@ async fn deliver(
             };
             booking.deliver(core, key).await.map(SlotBooking::applied)
         }
+        OfflineAction::PatchProfile {
+            citizen_id,
+            base_version,
+            changes,
+            section,
+        } => {
+            let change = ProfileChange {
+                citizen_id: *citizen_id,
+                base_version: *base_version,
+                changes: serde_json::from_str(changes)
+                    .map_err(|e| CoreError::Decode(e.to_string()))?,
+                section: section.clone(),
+            };
+            change.deliver(core, key).await.map(ProfileChange::applied)
+        }
+        OfflineAction::AddEntry { citizen_id, body } => {
+            let entry = NewEntry {
+                citizen_id: *citizen_id,
+                body: body.clone(),
+            };
+            entry.deliver(core, key).await.map(NewEntry::applied)
+        }
+        OfflineAction::AddReading {
+            citizen_id,
+            reading,
+        } => {
+            let reading = NewReading {
+                citizen_id: *citizen_id,
+                reading: reading.clone(),
+            };
+            reading.deliver(core, key).await.map(NewReading::applied)
+        }
     }
 }
 
@@ -115,6 +148,15 @@ async fn step(core: &Core, queued: &QueuedAction<OfflineAction>) -> Result<Step,
         Err(CoreError::Network(_)) => Ok(Step::Later { reason: None }),
         Err(CoreError::Problem(problem)) => Ok(match problem.status {
             401 => return Err(CoreError::Problem(problem)),
+            409 if problem.known() == Some(ProblemCode::VersionConflict)
+                && let OfflineAction::PatchProfile {
+                    citizen_id,
+                    section,
+                    ..
+                } = &queued.action =>
+            {
+                Step::Settled(crate::book::conflict(core, *citizen_id, section.clone()).await)
+            }
             409 if problem.known() == Some(ProblemCode::SlotFull) => {
                 Step::Settled(ActionResult::SlotFull {
                     detail: problem.detail,

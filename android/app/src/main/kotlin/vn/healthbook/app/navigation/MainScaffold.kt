@@ -16,6 +16,7 @@ import androidx.navigation.compose.composable
 import androidx.navigation.compose.currentBackStackEntryAsState
 import androidx.navigation.compose.rememberNavController
 import vn.healthbook.app.account.AccountScreen
+import vn.healthbook.app.book.BookTab
 import vn.healthbook.app.booking.BookingTab
 import vn.healthbook.app.certificates.CertificatesScreen
 import vn.healthbook.app.home.HomeScreen
@@ -49,6 +50,7 @@ fun MainScaffold(core: HealthBookClient, passkeys: CredentialManagerPasskeys, on
     ) { padding ->
         NavHost(tabs, startDestination = MainTab.HOME.route, modifier = Modifier.padding(padding)) {
             composable(MainTab.HOME.route) { HomeScreen(core, passkeys, onSignedOut) }
+            composable(MainTab.BOOK.route) { BookTab(core, onSignedOut) }
             composable(MainTab.APPOINTMENTS.route) { BookingTab(core, onSignedOut) }
             composable(MainTab.CERTIFICATES.route) { CertificatesScreen(core) }
             composable(MainTab.ACCOUNT.route) { AccountScreen(core, onSignedOut) }

@@ -3,6 +3,7 @@ package vn.healthbook.app.navigation
 import androidx.annotation.StringRes
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.filled.CalendarMonth
+import androidx.compose.material.icons.filled.Favorite
 import androidx.compose.material.icons.filled.Home
 import androidx.compose.material.icons.filled.Person
 import androidx.compose.material.icons.filled.QrCode2
@@ -26,6 +27,7 @@ object Routes {
  */
 enum class MainTab(val route: String, @StringRes val label: Int, val icon: ImageVector) {
     HOME("home", R.string.tab_home, Icons.Filled.Home),
+    BOOK("book", R.string.tab_book, Icons.Filled.Favorite),
     APPOINTMENTS("appointments", R.string.tab_appointments, Icons.Filled.CalendarMonth),
     CERTIFICATES("certificates", R.string.tab_certificates, Icons.Filled.QrCode2),
     ACCOUNT("account", R.string.tab_account, Icons.Filled.Person),

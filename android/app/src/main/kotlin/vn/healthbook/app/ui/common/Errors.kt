@@ -6,6 +6,7 @@ import vn.healthbook.app.R
 import vn.healthbook.app.platform.PasskeyPlatformException
 import vn.healthbook.core.AccountException
 import vn.healthbook.core.AuthException
+import vn.healthbook.core.BookException
 import vn.healthbook.core.BookingException
 import vn.healthbook.core.CertificateException
 import vn.healthbook.core.CommonError
@@ -35,6 +36,7 @@ fun Throwable.toUiMessage(): UiMessage {
     return when (this) {
         is AuthException -> UiMessage.Text(userMessage(lang))
         is AccountException -> UiMessage.Text(userMessage(lang))
+        is BookException -> UiMessage.Text(userMessage(lang))
         is BookingException -> UiMessage.Text(userMessage(lang))
         is CertificateException -> UiMessage.Text(userMessage(lang))
         is OfflineException -> UiMessage.Text(userMessage(lang))
@@ -49,6 +51,7 @@ fun Throwable.toUiMessage(): UiMessage {
 fun Throwable.common(): CommonError? = when (this) {
     is AuthException.Common -> error
     is AccountException.Common -> error
+    is BookException.Common -> error
     is BookingException.Common -> error
     is CertificateException.Common -> error
     is OfflineException.Common -> error
