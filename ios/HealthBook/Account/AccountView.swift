@@ -42,7 +42,7 @@ struct AccountView: View {
 
     var body: some View {
         List {
-            Section("sessions.title") {
+            SwiftUI.Section("sessions.title") {
                 ForEach(model.sessions, id: \.id) { session in
                     VStack(alignment: .leading, spacing: 4) {
                         Text(session.deviceName ?? String(localized: "session.unknown_device")).font(.headline)
@@ -57,7 +57,7 @@ struct AccountView: View {
                 }
             }
             if let error = model.error { Text(error).foregroundStyle(.red) }
-            Section {
+            SwiftUI.Section {
                 Button("sign_out") { Task { await model.signOut(everywhere: false, app) } }
                 Button("sign_out_everywhere", role: .destructive) { Task { await model.signOut(everywhere: true, app) } }
             }

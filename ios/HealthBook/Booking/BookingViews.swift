@@ -15,7 +15,7 @@ struct MyAppointmentsView: View {
                 if model.offline { Text("home.offline").foregroundStyle(.orange) }
                 if let notice = model.notice { Text(notice).foregroundStyle(.secondary) }
                 Button("booking.new") { path.append(Step.search) }
-                Section("appointments.upcoming") {
+                SwiftUI.Section("appointments.upcoming") {
                     if model.upcoming.isEmpty { Text("appointments.none") }
                     ForEach(model.upcoming, id: \.id) { appointment in
                         AppointmentRow(appointment: appointment)
@@ -34,7 +34,7 @@ struct MyAppointmentsView: View {
                     }
                 }
                 if !model.past.isEmpty {
-                    Section("appointments.past") {
+                    SwiftUI.Section("appointments.past") {
                         ForEach(model.past, id: \.id) { appointment in
                             AppointmentRow(appointment: appointment).onTapGesture { show(appointment) }
                         }
@@ -126,7 +126,7 @@ struct FacilitySearchView: View {
             }
             Button("booking.search") { Task { await model.search(app) } }.disabled(model.busy)
             if let notice = model.notice { Text(notice).foregroundStyle(.red) }
-            Section {
+            SwiftUI.Section {
                 ForEach(model.facilities, id: \.id) { facility in
                     Button { onFacility(facility) } label: {
                         VStack(alignment: .leading) {
@@ -182,7 +182,7 @@ struct SlotPickerView: View {
             if let notice = model.notice { Text(notice).foregroundStyle(.red) }
             if model.slots.isEmpty && !model.busy { Text("booking.no_slots") }
             ForEach(Dictionary(grouping: model.slots, by: \.date).sorted { $0.key < $1.key }, id: \.key) { day, slots in
-                Section(day) {
+                SwiftUI.Section(day) {
                     ForEach(slots, id: \.id) { slot in
                         Button(String(format: String(localized: "booking.slot"), slot.start, slot.end, Int(slot.remaining))) {
                             onChosen(slot)

@@ -11,7 +11,7 @@ struct CertificatesView: View {
         List {
             if let lists = model.lists { ListsLine(lists: lists, offline: model.offline) }
             if let notice = model.notice { Text(notice).foregroundStyle(.red) }
-            Section("certificates.check_title") {
+            SwiftUI.Section("certificates.check_title") {
                 TextField("certificates.paste", text: $model.text, axis: .vertical).lineLimit(3)
                 HStack {
                     Button("certificates.scan") { scanning = true }
@@ -27,7 +27,7 @@ struct CertificatesView: View {
                     }
                 }
             }
-            Section("certificates.mine") {
+            SwiftUI.Section("certificates.mine") {
                 if model.saved.isEmpty { Text("certificates.none") }
                 ForEach(model.saved, id: \.id) { saved in
                     Verdict(check: saved.check)

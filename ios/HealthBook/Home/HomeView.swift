@@ -124,7 +124,7 @@ struct HomeView: View {
 
     var body: some View {
         List {
-            Section {
+            SwiftUI.Section {
                 if let citizen = model.me?.citizen { ProfileRows(citizen: citizen) }
                 if model.offline { Text("home.offline").foregroundStyle(.orange) }
                 if let syncedAt = model.syncedAt {
@@ -137,7 +137,7 @@ struct HomeView: View {
                 if let notice = model.notice { Text(notice).foregroundStyle(.tint) }
             }
             if let opensAt = model.recoveryOpensAt {
-                Section {
+                SwiftUI.Section {
                     VStack(alignment: .leading, spacing: 8) {
                         Text("recovery.title").font(.headline)
                         Text(String(format: String(localized: "recovery.body"), opensAt.formatted(date: .abbreviated, time: .shortened)))
@@ -149,13 +149,13 @@ struct HomeView: View {
                 }
             }
             if model.offerPasskey {
-                Section("passkey.setup_title") {
+                SwiftUI.Section("passkey.setup_title") {
                     Text("passkey.setup_body")
                     Button("passkey.setup_action") { Task { await model.setUpPasskey(app) } }
                         .disabled(model.busy)
                 }
             }
-            Section("home.dependents") {
+            SwiftUI.Section("home.dependents") {
                 let dependents = model.me?.dependents ?? []
                 if dependents.isEmpty { Text("home.no_dependents") }
                 ForEach(dependents, id: \.citizen.citizenId) { dependent in

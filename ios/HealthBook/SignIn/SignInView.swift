@@ -49,7 +49,7 @@ struct SignInView: View {
 
     var body: some View {
         Form {
-            Section {
+            SwiftUI.Section {
                 Text("signin.subtitle")
                 Button {
                     Task { await model.signInWithPasskey(app) }
@@ -58,7 +58,7 @@ struct SignInView: View {
                 }
                 .disabled(model.busy)
             }
-            Section("signin.or_email") {
+            SwiftUI.Section("signin.or_email") {
                 FormField(label: "email.label", text: $model.email, keyboard: .emailAddress)
                 if let minutes = model.codeSentMinutes {
                     Text(String(format: String(localized: "code.sent"), model.email, minutes))
@@ -71,9 +71,9 @@ struct SignInView: View {
                 }
             }
             if let error = model.error {
-                Section { Text(error).foregroundStyle(.red) }
+                SwiftUI.Section { Text(error).foregroundStyle(.red) }
             }
-            Section {
+            SwiftUI.Section {
                 NavigationLink("create_account") { RegisterView() }
             }
         }
