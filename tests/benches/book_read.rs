@@ -25,9 +25,10 @@ mod booking_support;
 
 use booking_support::*;
 use chrono::{DateTime, Duration as Span, Utc};
-use healthbook_domain::book::{AuthorRole, EntryBody, Source};
+use healthbook_domain::book::{AuthorRole, Categories, EntryBody, Sections, Source};
+use healthbook_domain::fhir::{Export, FacilityFacts, PatientFacts};
 use healthbook_server::book::entities::{access_log, book_entry};
-use healthbook_server::book::store::{self, Author, Revision};
+use healthbook_server::book::store::{self, Author, Revision, Selection};
 use healthbook_tests::TestApp;
 use healthbook_tests::people::Session;
 use sea_orm::{
@@ -37,6 +38,10 @@ use sea_orm::{
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
+
+// The server's allocator, so that the in-process breakdown costs what the server pays.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Entries in the book (each at its latest version; corrections add rows, not entries).
 const ENTRIES: usize = 500;
@@ -368,6 +373,83 @@ async fn seed(db: &DatabaseConnection, cid: Uuid, citizen: Uuid, doctor: Uuid, f
         .unwrap()
 }
 
+/// Where a read's time goes, measured in this process on the same rows with the server's
+/// own code: the store's read, the decoding of the bodies alone, the book's JSON, and the
+/// FHIR mapping with its JSON.
+async fn breakdown(db: &DatabaseConnection, cid: Uuid, fid: Uuid, plan: &Plan) -> Vec<Series> {
+    let mut entries = Series::new("  store::entries");
+    let mut decode = Series::new("  of which: bodies' JSON decoded");
+    let mut book_json = Series::new("  the book serialised");
+    let mut fhir = Series::new("  fhir::bundle mapped");
+    let mut fhir_json = Series::new("  the bundle serialised");
+    let everything = Selection {
+        sections: Sections::ALL,
+        categories: Categories::ALL,
+        since: None,
+    };
+    let patient = PatientFacts {
+        citizen_id: cid,
+        full_name: "Nguyễn Văn Thử".to_owned(),
+        date_of_birth: chrono::NaiveDate::from_ymd_opt(1990, 5, 17).unwrap(),
+        sex: healthbook_domain::ids::Sex::Male,
+        national_id: None,
+        insurance_number: None,
+        administrative: None,
+        guardians: Vec::new(),
+    };
+    let facilities = [FacilityFacts {
+        id: fid,
+        name: "Bệnh viện Bạch Mai".to_owned(),
+        code: Some(BACH_MAI.to_owned()),
+    }];
+    let rows = book_entry::Entity::find()
+        .filter(book_entry::Column::CitizenId.eq(cid))
+        .all(db)
+        .await
+        .unwrap();
+    for round in 0..plan.warm_up + plan.rounds {
+        let keep = round >= plan.warm_up;
+        let started = Instant::now();
+        let read = store::entries(db, cid, everything).await.unwrap();
+        let store_time = started.elapsed();
+        let started = Instant::now();
+        let bodies: Vec<EntryBody> = rows
+            .iter()
+            .map(|row| serde_json::from_str(&row.body).unwrap())
+            .collect();
+        let decode_time = started.elapsed();
+        assert_eq!(bodies.len(), rows.len());
+        let started = Instant::now();
+        let serialised = serde_json::to_vec(&read).unwrap();
+        let book_time = started.elapsed();
+        let started = Instant::now();
+        let bundle = healthbook_domain::fhir::bundle(&Export {
+            patient: &patient,
+            entries: &read,
+            consents: &[],
+            access_log: &[],
+            facilities: &facilities,
+            #[allow(clippy::disallowed_methods)] // the bench's clock: only a timestamp
+            generated_at: Utc::now(),
+            since: None,
+        });
+        let fhir_time = started.elapsed();
+        let started = Instant::now();
+        let bundle_bytes = serde_json::to_vec(&bundle).unwrap();
+        let fhir_json_time = started.elapsed();
+        if keep {
+            entries.latencies.push(store_time);
+            decode.latencies.push(decode_time);
+            book_json.latencies.push(book_time);
+            book_json.bytes = serialised.len();
+            fhir.latencies.push(fhir_time);
+            fhir_json.latencies.push(fhir_json_time);
+            fhir_json.bytes = bundle_bytes.len();
+        }
+    }
+    vec![entries, decode, book_json, fhir, fhir_json]
+}
+
 async fn log_lines(db: &DatabaseConnection, cid: Uuid) -> u64 {
     access_log::Entity::find()
         .filter(access_log::Column::CitizenId.eq(cid))
@@ -570,6 +652,7 @@ async fn main() {
         professional_reads += 2;
     }
     let lines_added = log_lines(&db, cid).await - lines_before;
+    let parts = breakdown(&db, cid, clinic.fid.parse().unwrap(), &plan).await;
 
     let overhead = (doctor_book.p50() - own_book.p50()) / own_book.p50();
     let overhead_p99 = (doctor_book.p99() - own_book.p99()) / own_book.p99();
@@ -593,6 +676,10 @@ async fn main() {
         verdict(own_fhir.p99() <= 50.0)
     ));
     doctor_fhir.print("");
+    println!("where the time goes, in this process on the same rows:");
+    for part in &parts {
+        part.print("");
+    }
     println!(
         "access log: {lines_added} lines for {professional_reads} professional reads; book read finished in {:.0} s",
         started.elapsed().as_secs_f64()
