@@ -118,17 +118,26 @@ pub fn bundle(export: &Export) -> Value {
 
     resources.extend(context.organizations());
     resources.extend(recorded);
-    json!({
+    // The resources are moved into the Bundle: `json!` would copy each whole tree it embeds.
+    let entries: Vec<Value> = resources
+        .into_iter()
+        .map(|resource| {
+            let full_url = resource_id(&resource).map(urn).unwrap_or_default();
+            let mut entry = serde_json::Map::with_capacity(2);
+            entry.insert("fullUrl".to_owned(), Value::String(full_url));
+            entry.insert("resource".to_owned(), resource);
+            Value::Object(entry)
+        })
+        .collect();
+    let mut document = json!({
         "resourceType": "Bundle",
         "id": bundle_id(export).to_string(),
         "meta": { "lastUpdated": instant(export.generated_at) },
         "type": "collection",
         "timestamp": instant(export.generated_at),
-        "entry": resources.into_iter().map(|resource| {
-            let full_url = resource_id(&resource).map(urn).unwrap_or_default();
-            json!({ "fullUrl": full_url, "resource": resource })
-        }).collect::<Vec<_>>(),
-    })
+    });
+    document["entry"] = Value::Array(entries);
+    document
 }
 
 fn entry_resources(context: &mut Context, entry: &BookEntry) -> Vec<Value> {
