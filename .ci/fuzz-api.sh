@@ -56,39 +56,28 @@ echo "== server ready after ${SECONDS} s"
 TOKEN=$(python3 .ci/fuzz_citizen.py "$BASE" "$WORK/mail")
 
 fuzz() {
-  local name=$1 workers=$2; shift 2
+  local name=$1; shift
   echo "== schemathesis: $name (at ${SECONDS} s)"
-  # From the scratch directory, where its example and crash caches stay.
+  # From the scratch directory, where its example and crash caches stay. One worker: with two,
+  # schemathesis' generator parses Python source from both threads at once, which CPython does
+  # not do safely ("SystemError: AST constructor recursion depth mismatch" on a random
+  # operation) - a failure of the tool, not a finding about the API.
   (cd "$WORK" && "$VENV/bin/st" run "$BASE/openapi.json" \
     --checks not_a_server_error,status_code_conformance \
     --max-examples "$EXAMPLES" \
     --seed 1 \
-    --workers "$workers" \
+    --workers 1 \
     --request-timeout 20 \
     --suppress-health-check all \
     --warnings off \
     "$@")
 }
 
-# The book's generic entry routes take a large tagged union of entry kinds. Generating cases
-# for it, schemathesis describes its strategies by parsing Python source, which CPython does
-# not do safely from two threads at once ("AST constructor recursion depth mismatch"): those
-# two operations run on one worker, the rest on two.
-SERIAL=(create_entry correct_entry)
-EXCLUDE_SERIAL=(); ONLY_SERIAL=()
-for op in "${SERIAL[@]}"; do
-  EXCLUDE_SERIAL+=(--exclude-operation-id "$op")
-  ONLY_SERIAL+=(--include-operation-id "$op")
-done
-
 status=0
-fuzz "no session" 2 "${EXCLUDE_SERIAL[@]}" || status=1
-fuzz "no session, the book's entry routes" 1 "${ONLY_SERIAL[@]}" || status=1
+fuzz "no session" || status=1
 # Signing out would end the session the rest of the run uses.
-fuzz "a citizen's session" 2 -H "Authorization: Bearer $TOKEN" \
-  --exclude-operation-id logout "${EXCLUDE_SERIAL[@]}" || status=1
-fuzz "a citizen's session, the book's entry routes" 1 -H "Authorization: Bearer $TOKEN" \
-  "${ONLY_SERIAL[@]}" || status=1
+fuzz "a citizen's session" -H "Authorization: Bearer $TOKEN" \
+  --exclude-operation-id logout || status=1
 
 if grep -q '"level":"ERROR"' "$WORK/server.log"; then
   echo "== the server logged errors:"
