@@ -221,6 +221,10 @@ problem_codes! {
     LicenceNumberTaken = "licence_number_taken",
         vi: "Số chứng chỉ hành nghề này đã có.",
         en: "This licence number is already registered.";
+    /// The staff account already signs in as another practitioner.
+    PractitionerAccountTaken = "practitioner_account_taken",
+        vi: "Tài khoản này đã gắn với một người hành nghề khác.",
+        en: "This account already signs in as another practitioner.";
 
     // Certificates.
     CertificateOutlivesSigner = "certificate_outlives_signer",

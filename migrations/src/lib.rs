@@ -19,6 +19,7 @@ mod m20261206_000008_hardening;
 mod m20261206_000009_approvals;
 mod m20261206_000010_vaccine_catalogue_compiled_in;
 mod m20261206_000011_health_book;
+mod m20261206_000012_practitioner_accounts;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000009_approvals::Migration),
             Box::new(m20261206_000010_vaccine_catalogue_compiled_in::Migration),
             Box::new(m20261206_000011_health_book::Migration),
+            Box::new(m20261206_000012_practitioner_accounts::Migration),
         ]
     }
 }

@@ -397,6 +397,7 @@ async fn seed_practitioner(
         full_name: Set(demo.name.to_owned()),
         title: Set(demo.title.to_owned()),
         created_at: Set(now),
+        account_id: Set(None),
     })
     .exec_without_returning(txn)
     .await?;

@@ -80,6 +80,11 @@ pub enum ConsentStatus {
 pub struct GrantConsentRequest {
     /// The facility that may read.
     pub facility_id: Uuid,
+    /// One practitioner of that facility instead of all of its staff: only the account that
+    /// signs in as them reads under this consent.
+    #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub practitioner_id: Option<Uuid>,
     pub purpose: Purpose,
     pub sections: Vec<Section>,
     #[serde(default)]
@@ -100,6 +105,8 @@ pub struct GrantConsentRequest {
 pub struct ConsentTerms<'a> {
     pub citizen_name: &'a str,
     pub facility_name: &'a str,
+    /// The practitioner the consent names, as [`practitioner_words`] writes them.
+    pub practitioner: Option<&'a str>,
     pub purpose: Purpose,
     pub sections: &'a [Section],
     pub categories: &'a [Category],
@@ -115,6 +122,9 @@ pub struct Consent {
     pub citizen_id: Uuid,
     pub facility_id: Uuid,
     pub facility_name: String,
+    /// When the consent names one practitioner of the facility.
+    pub practitioner_id: Option<Uuid>,
+    pub practitioner_name: Option<String>,
     pub purpose: Purpose,
     pub sections: Vec<Section>,
     pub categories: Vec<Category>,
@@ -164,7 +174,8 @@ Refusing or withdrawing my consent never affects the care I receive.
 Every time the facility sees or writes to my book is recorded, and I can read that log in the app.";
 
 /// The consent text of a version in a language, with its placeholders: `{citizen_name}`,
-/// `{facility_name}`, `{purpose}`, `{sections}`, `{sensitive}` (a sentence naming the
+/// `{facility_name}` (or, when one practitioner is named, "that practitioner at the
+/// facility"), `{purpose}`, `{sections}`, `{sensitive}` (a sentence naming the
 /// sensitive categories, or saying that none is shared) and `{valid_until}`.
 pub fn template(version: &str, lang: Lang) -> Option<&'static str> {
     match (version, lang) {
@@ -228,7 +239,15 @@ pub fn render(version: &str, lang: Lang, terms: &ConsentTerms) -> Option<String>
         };
         let value = match &from_brace[1..close] {
             "citizen_name" => terms.citizen_name.to_owned(),
-            "facility_name" => terms.facility_name.to_owned(),
+            "facility_name" => match (terms.practitioner, lang) {
+                (None, _) => terms.facility_name.to_owned(),
+                (Some(practitioner), Lang::Vi) => {
+                    format!("{practitioner} tại {}", terms.facility_name)
+                }
+                (Some(practitioner), Lang::En) => {
+                    format!("{practitioner} at {}", terms.facility_name)
+                }
+            },
             "purpose" => purpose_words(terms.purpose, lang).to_owned(),
             "sections" => list_in_words(&sections, lang),
             "sensitive" => sensitive.clone(),
@@ -240,6 +259,15 @@ pub fn render(version: &str, lang: Lang, terms: &ConsentTerms) -> Option<String>
     }
     text.push_str(rest);
     Some(text)
+}
+
+/// A practitioner as the consent names them: title as on the licence, then the name
+/// ("BS.CKII Nguyễn Văn An").
+pub fn practitioner_words(title: &str, full_name: &str) -> String {
+    match title.trim() {
+        "" => full_name.to_owned(),
+        title => format!("{title} {full_name}"),
+    }
 }
 
 /// A section as a sentence names it ("tiền sử", "visits").

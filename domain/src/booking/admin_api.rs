@@ -220,6 +220,18 @@ pub struct Practitioner {
     pub title: String,
     pub specialties: Vec<String>,
     pub facility_ids: Vec<Uuid>,
+    /// A staff account signs in as this practitioner (a facility administrator linked it).
+    #[serde(default)]
+    pub signs_in: bool,
+}
+
+/// The staff account that signs in as a practitioner: it must hold a clinical role at one of
+/// the practitioner's facilities, and it is one person, so one practitioner at most.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, validator::Validate)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinkPractitionerAccountRequest {
+    pub account_id: Uuid,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, validator::Validate)]

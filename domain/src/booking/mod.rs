@@ -20,8 +20,9 @@ pub mod time;
 /// The one field-issue type under the name the booking checks used first.
 pub use crate::issue::FieldIssue as Issue;
 pub use admin_api::{
-    CreateFacilityRequest, CreatePractitionerRequest, FacilityAdminView, Practitioner, Room,
-    UpdateFacilityRequest, UpdatePractitionerRequest,
+    CreateFacilityRequest, CreatePractitionerRequest, FacilityAdminView,
+    LinkPractitionerAccountRequest, Practitioner, Room, UpdateFacilityRequest,
+    UpdatePractitionerRequest,
 };
 pub use api::{
     Appointment, AppointmentStatus, BookAppointmentRequest, BookingSettings,

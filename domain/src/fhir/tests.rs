@@ -426,6 +426,8 @@ fn consents() -> Vec<Consent> {
         citizen_id: id(1),
         facility_id: id(HOSPITAL),
         facility_name: "Bệnh viện Nhi Trung ương".into(),
+        practitioner_id: None,
+        practitioner_name: None,
         purpose: Purpose::Referral,
         sections: vec![Section::History, Section::Visits],
         categories,

@@ -16,6 +16,8 @@ final class BookModel: ObservableObject {
     // The grant screen: the terms, then the exact text, then the box the person ticks.
     @Published var facilityText = ""
     @Published var facilities: [Facility] = []
+    /// The chosen facility's practitioners, one of whom a consent may name instead.
+    @Published var practitioners: [Practitioner] = []
     @Published var draft: ConsentDraft?
     /// Never pre-ticked: only the person's own tap sets it.
     @Published var agreed = false
@@ -168,6 +170,13 @@ final class BookModel: ObservableObject {
                 query: FacilityQuery(q: self.facilityText.isEmpty ? nil : self.facilityText)
             )
             self.facilities = page.items
+        }
+    }
+
+    func loadPractitioners(_ app: AppModel, facility: Facility) async {
+        practitioners = []
+        await run(app) {
+            self.practitioners = try await app.core.booking().practitioners(facilityId: facility.id)
         }
     }
 

@@ -507,6 +507,7 @@ struct ConsentsView: View {
                 } label: {
                     VStack(alignment: .leading, spacing: 4) {
                         Text(consent.facilityName).font(.headline)
+                        if let name = consent.practitionerName { Text(name) }
                         Text(format("consent.until", consent.validUntil, purposeLabel(consent.purpose)))
                         Text(statusLabel(consent.status)).font(.caption)
                     }
@@ -554,6 +555,7 @@ struct GrantView: View {
     @Environment(\.dismiss) private var dismiss
     @ObservedObject var model: BookModel
     @State private var facility: Facility?
+    @State private var practitioner: Practitioner?
     @State private var purpose: Purpose = .treatment
     @State private var sections: Set<HealthBookCore.Section> = []
     @State private var months = 1
@@ -568,10 +570,33 @@ struct GrantView: View {
                     Button("booking.search") { Task { await model.searchFacilities(app) } }.disabled(model.busy)
                 }
                 ForEach(model.facilities, id: \.id) { place in
-                    Button { facility = place } label: {
+                    Button {
+                        facility = place
+                        practitioner = nil
+                        Task { await model.loadPractitioners(app, facility: place) }
+                    } label: {
                         HStack {
                             Text(place.name)
                             if facility?.id == place.id { Spacer(); Image(systemName: "checkmark") }
+                        }
+                    }
+                }
+            }
+            if facility != nil && !model.practitioners.isEmpty {
+                // Everyone of the facility who treats the person, or one named doctor only.
+                SwiftUI.Section("consent.who") {
+                    Button { practitioner = nil } label: {
+                        HStack {
+                            Text("consent.whole_facility")
+                            if practitioner == nil { Spacer(); Image(systemName: "checkmark") }
+                        }
+                    }
+                    ForEach(model.practitioners.filter { $0.signsIn }, id: \.id) { person in
+                        Button { practitioner = person } label: {
+                            HStack {
+                                Text([person.title, person.fullName].filter { !$0.isEmpty }.joined(separator: " "))
+                                if practitioner?.id == person.id { Spacer(); Image(systemName: "checkmark") }
+                            }
                         }
                     }
                 }
@@ -599,7 +624,8 @@ struct GrantView: View {
                 let ordered = allSections.filter { sections.contains($0) }
                 Task {
                     await model.prepare(app, choice: ConsentChoice(
-                        facility: facility, purpose: purpose, sections: ordered, categories: [], validUntil: isoDay(until)
+                        facility: facility, purpose: purpose, sections: ordered, categories: [], validUntil: isoDay(until),
+                        practitioner: practitioner
                     ))
                 }
             }

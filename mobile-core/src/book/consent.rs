@@ -8,11 +8,12 @@ use crate::error::{CommonError, CoreError};
 use crate::http::{Auth, query_string};
 use chrono::NaiveDate;
 use healthbook_domain::account::{Me, age_on};
-use healthbook_domain::book::consent::{render, template};
+use healthbook_domain::book::consent::{practitioner_words, render, template};
 use healthbook_domain::book::{
     Categories, Category, Channel, ConsentTerms, ConsentTextVersion, GrantConsentRequest, Purpose,
     Section, Sections, check_grant,
 };
+use healthbook_domain::booking::Practitioner;
 use healthbook_domain::facility::Facility;
 use healthbook_domain::{FieldIssue, Lang};
 use uuid::Uuid;
@@ -41,6 +42,9 @@ pub struct ConsentChoice {
     pub sections: Vec<Section>,
     pub categories: Vec<Category>,
     pub valid_until: NaiveDate,
+    /// One practitioner of the facility instead of all of its staff.
+    #[uniffi(default)]
+    pub practitioner: Option<Practitioner>,
 }
 
 /// Who the book is about, by the cached profile: the person themselves or a dependent.
@@ -115,9 +119,14 @@ pub(crate) fn draft(
     // In the order the server renders them, whatever order they were ticked in.
     let sections = Sections::of(&choice.sections).list();
     let categories = Categories::of(&choice.categories).list();
+    let practitioner = choice
+        .practitioner
+        .as_ref()
+        .map(|p| practitioner_words(&p.title, &p.full_name));
     let terms = ConsentTerms {
         citizen_name: &person.full_name,
         facility_name: &choice.facility.name,
+        practitioner: practitioner.as_deref(),
         purpose: choice.purpose,
         sections: &sections,
         categories: &categories,
@@ -126,6 +135,7 @@ pub(crate) fn draft(
     let text = render(&served.version, lang, &terms).ok_or_else(unknown)?;
     let request = GrantConsentRequest {
         facility_id: choice.facility.id,
+        practitioner_id: choice.practitioner.map(|p| p.id),
         purpose: choice.purpose,
         sections: choice.sections,
         categories: choice.categories,

@@ -16,6 +16,7 @@ use healthbook_domain::book::history::Allergy;
 use healthbook_domain::book::{
     AuthorRole, Category, ConsentTerms, ConsentTextVersion, Provenance, Purpose, Source,
 };
+use healthbook_domain::booking::Practitioner;
 use healthbook_domain::facility::Facility;
 use serde_json::json;
 
@@ -304,6 +305,7 @@ fn choice(
 ) -> ConsentChoice {
     ConsentChoice {
         facility: facility("Bệnh viện Nhi Trung ương"),
+        practitioner: None,
         purpose: Purpose::Referral,
         sections,
         categories,
@@ -343,6 +345,7 @@ fn the_consent_shown_is_the_domains_text_of_the_served_version_in_the_servers_or
         &ConsentTerms {
             citizen_name: "Trần Thị Lan",
             facility_name: "Bệnh viện Nhi Trung ương",
+            practitioner: None,
             purpose: Purpose::Referral,
             sections: &[Section::History, Section::Visits],
             categories: &[Category::MentalHealth],
@@ -359,6 +362,37 @@ fn the_consent_shown_is_the_domains_text_of_the_served_version_in_the_servers_or
     assert!(!draft.request.agreed, "a draft is never agreed to");
     assert_eq!(draft.request.text_version, served.version);
     assert!(draft.issues.is_empty(), "{:?}", draft.issues);
+
+    // Naming one doctor: the text names them at the facility, the request carries their id.
+    let doctor = Practitioner {
+        id: Uuid::from_u128(7),
+        licence_number: "000123/HNO-CCHN".into(),
+        full_name: "Lê Văn Minh".into(),
+        title: "BS.CKII".into(),
+        specialties: vec![],
+        facility_ids: vec![picked.facility.id],
+        signs_in: true,
+    };
+    let to_one = consent::draft(
+        Uuid::nil(),
+        &adult(),
+        Lang::Vi,
+        &served,
+        ConsentChoice {
+            practitioner: Some(doctor),
+            ..picked.clone()
+        },
+        today,
+    )
+    .unwrap();
+    assert!(
+        to_one
+            .text
+            .contains("đồng ý cho BS.CKII Lê Văn Minh tại Bệnh viện Nhi Trung ương xem"),
+        "{}",
+        to_one.text
+    );
+    assert_eq!(to_one.request.practitioner_id, Some(Uuid::from_u128(7)));
 
     // A template this build does not hold word for word is never shown as if it were.
     let changed = ConsentTextVersion {

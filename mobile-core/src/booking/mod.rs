@@ -18,7 +18,7 @@ use crate::qr::{QrError, QrMatrix, qr_code};
 use crate::queue::{ActionResult, Deliver, OfflineAction, PendingAction, Sent, send_or_queue};
 use crate::store::CachedEntry;
 use healthbook_domain::booking::{
-    Appointment, AppointmentCode, BookAppointmentRequest, CancelAppointmentRequest,
+    Appointment, AppointmentCode, BookAppointmentRequest, CancelAppointmentRequest, Practitioner,
     RescheduleAppointmentRequest, Slot, SlotQuery,
 };
 use healthbook_domain::facility::{Facility, FacilityQuery};
@@ -150,6 +150,22 @@ impl BookingClient {
             .core
             .api
             .get(&format!("/v1/facilities/{facility_id}"), Auth::Public)
+            .await?)
+    }
+
+    /// The practitioners of a facility by name, for choosing a doctor or naming one in a
+    /// consent.
+    pub async fn practitioners(
+        &self,
+        facility_id: Uuid,
+    ) -> Result<Vec<Practitioner>, BookingError> {
+        Ok(self
+            .core
+            .api
+            .get(
+                &format!("/v1/facilities/{facility_id}/practitioners"),
+                Auth::Public,
+            )
             .await?)
     }
 

@@ -46,6 +46,9 @@ pub enum Event {
     RecoveryPending,
     RecoveryCancelled,
     EnrolmentCodeReissued,
+    /// The account now signs in as a practitioner (consents naming them open to it).
+    PractitionerLinked,
+    PractitionerUnlinked,
 }
 
 impl Event {
@@ -82,6 +85,8 @@ impl Event {
             Event::RecoveryPending => "recovery_pending",
             Event::RecoveryCancelled => "recovery_cancelled",
             Event::EnrolmentCodeReissued => "enrolment_code_reissued",
+            Event::PractitionerLinked => "practitioner_linked",
+            Event::PractitionerUnlinked => "practitioner_unlinked",
         }
     }
 }

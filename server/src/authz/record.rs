@@ -1,6 +1,6 @@
 //! Access to a citizen's health book by anyone: the citizen, a guardian, or a professional
 //! through one of the three relationships the law allows — care (checked in at their
-//! facility today), a consent that names their facility, or a break-glass opening — and the
+//! facility today), a consent that names their facility (or them), or a break-glass opening — and the
 //! access-log entry every access but the citizen's own leaves.
 //!
 //! A caller with no relationship gets the same 404 as for an id that does not exist, after
@@ -9,14 +9,17 @@
 use super::{Action, is_guardian};
 use crate::auth::actor::{AccountKind, Actor};
 use crate::book::entities::{access_log, break_glass, care_episode, consent};
-use crate::booking::entities::appointment;
+use crate::booking::entities::{appointment, practitioner};
 use crate::error::ApiError;
 use chrono::{DateTime, NaiveDate, Utc};
 use healthbook_domain::account::StaffRole;
 use healthbook_domain::book::access::{CARE_ROLES, EpisodeKind, care_sections};
 use healthbook_domain::book::{AccessAction, AccessBasis, Categories, Sections};
 use healthbook_domain::booking::AppointmentStatus;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+};
 use uuid::Uuid;
 
 /// What a caller may see of one book, and why.
@@ -231,6 +234,20 @@ async fn staff_bases(
     let consents = consent::Entity::find()
         .filter(consent::Column::CitizenId.eq(cid))
         .filter(consent::Column::FacilityId.is_in(ids.clone()))
+        // A consent naming one practitioner opens to the account that signs in as them only.
+        .filter(
+            Condition::any()
+                .add(consent::Column::PractitionerId.is_null())
+                .add(
+                    consent::Column::PractitionerId.in_subquery(
+                        Query::select()
+                            .column(practitioner::Column::Id)
+                            .from(practitioner::Entity)
+                            .and_where(practitioner::Column::AccountId.eq(actor.account_id))
+                            .to_owned(),
+                    ),
+                ),
+        )
         .filter(consent::Column::WithdrawnAt.is_null())
         .filter(consent::Column::ValidFrom.lte(now))
         .filter(consent::Column::ValidUntil.gte(today))

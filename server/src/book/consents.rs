@@ -1,12 +1,12 @@
-//! Consents: the citizen (or a guardian) lets a facility read named sections and categories
-//! of the book for a purpose, until a date; withdrawn at once when asked. Each consent keeps
+//! Consents: the citizen (or a guardian) lets a facility, or one practitioner of it, read
+//! named sections and categories of the book for a purpose, until a date; withdrawn at once when asked. Each consent keeps
 //! the exact text that was shown, its template version and language, and the channel.
 
 use super::entities::consent;
 use crate::auth::actor::Actor;
 use crate::auth::entities::{account, citizen};
 use crate::authz::{Action, Relationship, Resource};
-use crate::booking::entities::facility;
+use crate::booking::entities::{facility, practitioner, practitioner_facility};
 use crate::error::{ApiError, ApiResult};
 use crate::http::ValidJson;
 use crate::http::idempotency::{self, IdempotencyKey, NextAction};
@@ -17,7 +17,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use healthbook_domain::account::age_on;
-use healthbook_domain::book::consent::{check_grant, current_text, render};
+use healthbook_domain::book::consent::{check_grant, current_text, practitioner_words, render};
 use healthbook_domain::book::{
     Categories, Channel, Consent, ConsentStatus, ConsentTerms, ConsentTextVersion,
     GrantConsentRequest, Purpose, Sections,
@@ -28,6 +28,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
 use serde::Deserialize;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 #[derive(Debug, Deserialize, validator::Validate, utoipa::IntoParams)]
@@ -58,13 +59,20 @@ fn status_of(row: &consent::Model, today: NaiveDate) -> ConsentStatus {
     }
 }
 
-fn view(row: consent::Model, facility_name: String, today: NaiveDate) -> Result<Consent, ApiError> {
+fn view(
+    row: consent::Model,
+    facility_name: String,
+    practitioner_name: Option<String>,
+    today: NaiveDate,
+) -> Result<Consent, ApiError> {
     let unknown = || ApiError::internal(anyhow::anyhow!("consent with an unknown code"));
     Ok(Consent {
         id: row.id,
         citizen_id: row.citizen_id,
         facility_id: row.facility_id,
         facility_name,
+        practitioner_id: row.practitioner_id,
+        practitioner_name,
         purpose: Purpose::parse(&row.purpose).ok_or_else(unknown)?,
         sections: Sections::from_stored(&row.sections).list(),
         categories: Categories::from_stored(&row.categories).list(),
@@ -123,15 +131,68 @@ pub async fn of_citizen(
         .all(db)
         .await?;
     let names = super::store::facility_names(db, rows.iter().map(|r| r.facility_id)).await?;
+    let practitioners =
+        practitioner_names(db, rows.iter().filter_map(|r| r.practitioner_id)).await?;
     rows.into_iter()
         .map(|row| {
             let name = names.get(&row.facility_id).cloned().unwrap_or_default();
-            view(row, name, today)
+            let practitioner = row
+                .practitioner_id
+                .and_then(|id| practitioners.get(&id).cloned());
+            view(row, name, practitioner, today)
         })
         .collect()
 }
 
-/// Grants a facility access to named sections and categories for a purpose. The consent
+/// Practitioners as a consent names them, by id.
+async fn practitioner_names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, String>, ApiError> {
+    let ids: Vec<Uuid> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(practitioner::Entity::find()
+        .filter(practitioner::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, practitioner_words(&p.title, &p.full_name)))
+        .collect())
+}
+
+/// The practitioner a consent names, who must work at the consent's facility.
+async fn named_practitioner(
+    db: &impl ConnectionTrait,
+    request: &GrantConsentRequest,
+) -> Result<Result<Option<String>, FieldIssue>, ApiError> {
+    let Some(pid) = request.practitioner_id else {
+        return Ok(Ok(None));
+    };
+    let works_there = practitioner_facility::Entity::find()
+        .filter(practitioner_facility::Column::PractitionerId.eq(pid))
+        .filter(practitioner_facility::Column::FacilityId.eq(request.facility_id))
+        .one(db)
+        .await?
+        .is_some();
+    let found = match works_there {
+        true => practitioner::Entity::find_by_id(pid).one(db).await?,
+        false => None,
+    };
+    Ok(found
+        .map(|p| Some(practitioner_words(&p.title, &p.full_name)))
+        .ok_or_else(|| {
+            FieldIssue::new(
+                "practitioner_id",
+                "unknown_practitioner",
+                "Người hành nghề này không làm việc tại cơ sở đã chọn.",
+                "This practitioner does not work at the chosen facility.",
+            )
+        }))
+}
+
+/// Grants a facility (or one practitioner of it) access to named sections and categories for a purpose. The consent
 /// records the exact text shown, rendered from the version the app used.
 #[utoipa::path(post, path = "/citizens/{cid}/consents", tag = "book", security(("bearer" = [])),
     params(("cid" = Uuid, Path, description = "Citizen id"),
@@ -140,7 +201,7 @@ pub async fn of_citizen(
     responses(
         (status = 201, description = "The consent as recorded", body = Consent),
         (status = 404, description = "No such citizen, or not yours", content_type = "application/problem+json"),
-        (status = 422, description = "`consent_not_agreed`, `child_assent_required`, `unknown_facility` and other field problems", content_type = "application/problem+json"),
+        (status = 422, description = "`consent_not_agreed`, `child_assent_required`, `unknown_facility`, `unknown_practitioner` and other field problems", content_type = "application/problem+json"),
     ))]
 pub async fn grant_consent(
     State(state): State<AppState>,
@@ -187,6 +248,13 @@ pub async fn grant_consent(
             "There is no such facility.",
         ));
     }
+    let practitioner = match named_practitioner(txn, &request).await? {
+        Ok(name) => name,
+        Err(issue) => {
+            issues.push(issue);
+            None
+        }
+    };
     let Some(place) = place.filter(|_| issues.is_empty()) else {
         return Err(ApiError::invalid(issues));
     };
@@ -200,6 +268,7 @@ pub async fn grant_consent(
     let terms = ConsentTerms {
         citizen_name: &person.full_name,
         facility_name: &place.name,
+        practitioner: practitioner.as_deref(),
         purpose: request.purpose,
         sections: &sections.list(),
         categories: &categories.list(),
@@ -217,6 +286,7 @@ pub async fn grant_consent(
         id: Uuid::now_v7(),
         citizen_id: cid,
         facility_id: place.id,
+        practitioner_id: request.practitioner_id,
         purpose: request.purpose.as_str().to_owned(),
         sections: sections.to_stored(),
         categories: categories.to_stored(),
@@ -237,6 +307,7 @@ pub async fn grant_consent(
         id: Set(row.id),
         citizen_id: Set(row.citizen_id),
         facility_id: Set(row.facility_id),
+        practitioner_id: Set(row.practitioner_id),
         purpose: Set(row.purpose.clone()),
         sections: Set(row.sections.clone()),
         categories: Set(row.categories.clone()),
@@ -255,7 +326,7 @@ pub async fn grant_consent(
     })
     .exec_without_returning(txn)
     .await?;
-    let granted = view(row, place.name, today)?;
+    let granted = view(row, place.name, practitioner, today)?;
     pending.finish(StatusCode::CREATED, &granted).await?;
     Ok((StatusCode::CREATED, Json(granted)).into_response())
 }
@@ -300,6 +371,10 @@ pub async fn withdraw_consent(
         .await?
         .remove(&row.facility_id)
         .unwrap_or_default();
+    let practitioner = practitioner_names(&txn, row.practitioner_id)
+        .await?
+        .into_values()
+        .next();
     txn.commit().await?;
-    Ok(Json(view(row, name, today)?))
+    Ok(Json(view(row, name, practitioner, today)?))
 }

@@ -49,6 +49,7 @@ pub mod consent {
         pub id: Uuid,
         pub citizen_id: Uuid,
         pub facility_id: Uuid,
+        pub practitioner_id: Option<Uuid>,
         pub purpose: String,
         pub sections: String,
         pub categories: String,

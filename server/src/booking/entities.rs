@@ -77,6 +77,9 @@ pub mod practitioner {
         pub full_name: String,
         pub title: String,
         pub created_at: DateTimeUtc,
+        /// The staff account that signs in as this practitioner.
+        #[sea_orm(unique)]
+        pub account_id: Option<Uuid>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

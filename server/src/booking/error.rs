@@ -45,6 +45,8 @@ pub enum BookingError {
     FacilityCodeTaken,
     #[error("the licence number is taken")]
     LicenceTaken,
+    #[error("the account signs in as another practitioner")]
+    PractitionerAccountTaken,
     #[error(transparent)]
     Db(#[from] DbErr),
 }
@@ -137,6 +139,7 @@ impl From<BookingError> for ApiError {
             UnknownSchedule => (invalid, ProblemCode::UnknownSchedule, None),
             FacilityCodeTaken => (conflict, ProblemCode::FacilityCodeTaken, None),
             LicenceTaken => (conflict, ProblemCode::LicenceNumberTaken, None),
+            PractitionerAccountTaken => (conflict, ProblemCode::PractitionerAccountTaken, None),
             Db(_) | Invalid(_) => return ApiError::internal(error),
         };
         match text {

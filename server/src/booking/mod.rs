@@ -20,6 +20,7 @@ mod facilities;
 mod facility_admin;
 pub(crate) mod mails;
 mod places;
+mod practitioner_account;
 mod practitioners;
 pub mod reminders;
 mod reschedule;
@@ -69,5 +70,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
             practitioners::list_practitioners
         ))
         .routes(routes!(practitioners::update_practitioner))
+        .routes(routes!(
+            practitioner_account::link_account,
+            practitioner_account::unlink_account
+        ))
         .routes(routes!(settings::get_settings, settings::put_settings))
 }

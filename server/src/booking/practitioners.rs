@@ -64,12 +64,16 @@ pub async fn practitioner_views(
             licence_number: row.licence_number,
             full_name: row.full_name,
             title: row.title,
+            signs_in: row.account_id.is_some(),
         })
         .collect())
 }
 
 /// One practitioner as the API shows it, read in the transaction that just changed it.
-async fn practitioner_view(db: &impl ConnectionTrait, pid: Uuid) -> Result<Practitioner, ApiError> {
+pub(super) async fn practitioner_view(
+    db: &impl ConnectionTrait,
+    pid: Uuid,
+) -> Result<Practitioner, ApiError> {
     let row = practitioner::Entity::find_by_id(pid)
         .one(db)
         .await?
@@ -192,6 +196,7 @@ pub async fn create_practitioner(
         full_name: Set(request.full_name.trim().to_owned()),
         title: Set(request.title.trim().to_owned()),
         created_at: Set(now),
+        account_id: Set(None),
     })
     .exec_without_returning(&txn)
     .await

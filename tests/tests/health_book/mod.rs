@@ -661,6 +661,155 @@ async fn sensitive_categories_show_only_under_a_consent_that_names_them() {
 }
 
 #[tokio::test]
+async fn a_consent_to_one_practitioner_opens_the_book_to_the_account_signed_in_as_them_only() {
+    let clinic = Clinic::open().await;
+    let day_app = &clinic.on_the_day;
+    let patient = &clinic.patient.token;
+    let nhi = facility(day_app, "nhi trung uong").await;
+    let (admin, _) = day_app
+        .staff("facility_admin", Some(NHI_TRUNG_UONG))
+        .await
+        .unwrap();
+    let (minh, _) = day_app.staff("doctor", Some(NHI_TRUNG_UONG)).await.unwrap();
+    let (colleague, _) = day_app.staff("doctor", Some(NHI_TRUNG_UONG)).await.unwrap();
+    let (bach_mai_doctor, _) = day_app.staff("doctor", Some(BACH_MAI)).await.unwrap();
+    let (bach_mai_admin, _) = day_app
+        .staff("facility_admin", Some(BACH_MAI))
+        .await
+        .unwrap();
+    let register = |licence: &str| {
+        json!({
+            "licence_number": licence, "full_name": "Lê Văn Minh", "title": "BS.CKII",
+            "specialties": ["endocrinology"], "facility_ids": [nhi],
+        })
+    };
+    let registered = day_app
+        .post_as(
+            &admin.token,
+            "/v1/admin/practitioners",
+            &register("004321/HNO-CCHN"),
+        )
+        .await
+        .unwrap();
+    registered.expect(201);
+    assert_eq!(registered.json["signs_in"], false);
+    let pid = registered.json["id"].as_str().unwrap().to_owned();
+    let account_path = format!("/v1/admin/practitioners/{pid}/account");
+    let link = |token: &str, path: &str, account: &str| {
+        let body = json!({ "account_id": account });
+        let (token, path) = (token.to_owned(), path.to_owned());
+        async move {
+            day_app
+                .call(Method::PUT, &path, Some(&token), Some(&body))
+                .await
+                .unwrap()
+        }
+    };
+
+    // Only a doctor or vaccinator of the practitioner's facility can be linked, and only by
+    // whoever manages the practitioner: for another facility's administrator the
+    // practitioner is as absent as a random id.
+    link(&admin.token, &account_path, &bach_mai_doctor.account_id)
+        .await
+        .expect_problem(422, "validation_failed");
+    link(&admin.token, &account_path, &clinic.patient.account_id)
+        .await
+        .expect_problem(422, "validation_failed");
+    link(&bach_mai_admin.token, &account_path, &minh.account_id)
+        .await
+        .expect_problem(404, "not_found");
+    let random = format!("/v1/admin/practitioners/{}/account", uuid::Uuid::now_v7());
+    link(&admin.token, &random, &minh.account_id)
+        .await
+        .expect_problem(404, "not_found");
+    link(&minh.token, &account_path, &minh.account_id)
+        .await
+        .expect_problem(403, "forbidden");
+    let linked = link(&admin.token, &account_path, &minh.account_id).await;
+    linked.expect(200);
+    assert_eq!(linked.json["signs_in"], true);
+    // One account is one person.
+    let second = day_app
+        .post_as(
+            &admin.token,
+            "/v1/admin/practitioners",
+            &register("004322/HNO-CCHN"),
+        )
+        .await
+        .unwrap();
+    second.expect(201);
+    let second_path = format!(
+        "/v1/admin/practitioners/{}/account",
+        second.json["id"].as_str().unwrap()
+    );
+    link(&admin.token, &second_path, &minh.account_id)
+        .await
+        .expect_problem(409, "practitioner_account_taken");
+
+    // The practitioner must work at the facility the consent names.
+    let text = day_app.get("/v1/consent-text?lang=vi").await.unwrap();
+    let grant = |facility: &str| {
+        json!({
+            "facility_id": facility, "practitioner_id": pid, "purpose": "follow_up",
+            "sections": ["visits"], "valid_until": day(30),
+            "text_version": text.json["version"], "channel": "app", "agreed": true,
+        })
+    };
+    let bach_mai = clinic.fid.clone();
+    let refused = day_app
+        .post_as(patient, &clinic.path("consents"), &grant(&bach_mai))
+        .await
+        .unwrap();
+    refused.expect_problem(422, "validation_failed");
+    assert_eq!(refused.json["errors"][0]["field"], "practitioner_id");
+    assert_eq!(refused.json["errors"][0]["code"], "unknown_practitioner");
+    let logged_before = clinic.log().await.len();
+
+    let consent = day_app
+        .post_as(patient, &clinic.path("consents"), &grant(&nhi))
+        .await
+        .unwrap();
+    consent.expect(201);
+    assert_eq!(consent.json["practitioner_id"], json!(pid));
+    assert_eq!(consent.json["practitioner_name"], "BS.CKII Lê Văn Minh");
+    assert!(
+        consent.json["text"]
+            .as_str()
+            .unwrap()
+            .contains("đồng ý cho BS.CKII Lê Văn Minh tại Bệnh viện Nhi Trung ương xem"),
+        "{}",
+        consent.text
+    );
+    day_app
+        .get_as(&minh.token, &clinic.path("encounters"))
+        .await
+        .unwrap()
+        .expect(200);
+    day_app
+        .get_as(&colleague.token, &clinic.path("encounters"))
+        .await
+        .unwrap()
+        .expect_problem(404, "not_found");
+    let log = clinic.log().await;
+    assert_eq!(log.len(), logged_before + 1, "only the named doctor's read");
+    assert_eq!(log[0]["basis"], "consent");
+    assert_eq!(log[0]["facility_name"], "Bệnh viện Nhi Trung ương");
+
+    // Unlinked, the account no longer reads under the consent.
+    day_app
+        .call(Method::DELETE, &account_path, Some(&admin.token), None)
+        .await
+        .unwrap()
+        .expect(200);
+    day_app
+        .get_as(&minh.token, &clinic.path("encounters"))
+        .await
+        .unwrap()
+        .expect_problem(404, "not_found");
+    assert_eq!(clinic.log().await.len(), logged_before + 1);
+}
+
+#[tokio::test]
 async fn staff_find_a_patient_by_a_number_in_the_body_and_the_search_is_logged() {
     let clinic = Clinic::open().await;
     let day_app = &clinic.on_the_day;

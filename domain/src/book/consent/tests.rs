@@ -8,6 +8,7 @@ fn terms<'a>(sections: &'a [Section], categories: &'a [Category]) -> ConsentTerm
     ConsentTerms {
         citizen_name: "Nguyễn Thị Lan",
         facility_name: "Trạm y tế Phường Ba Đình",
+        practitioner: None,
         purpose: Purpose::Treatment,
         sections,
         categories,
@@ -39,6 +40,21 @@ fn the_rendered_text_names_everything_agreed_to() {
     assert!(text.contains("until the end of 30/06/2027"));
     assert!(text.contains("withdraw it at any time in the app"));
     assert!(text.contains("never affects the care I receive"));
+}
+
+#[test]
+fn a_consent_to_one_practitioner_names_them_at_their_facility() {
+    let sections = [Section::Visits];
+    let doctor = practitioner_words("BS.CKII", "Trần Văn Minh");
+    let mut t = terms(&sections, &[]);
+    t.practitioner = Some(&doctor);
+    let text = render(CURRENT_TEXT_VERSION, Lang::Vi, &t).unwrap();
+    assert!(text.starts_with(
+        "Tôi, Nguyễn Thị Lan, đồng ý cho BS.CKII Trần Văn Minh tại Trạm y tế Phường Ba Đình xem"
+    ));
+    let text = render(CURRENT_TEXT_VERSION, Lang::En, &t).unwrap();
+    assert!(text.contains("agree that BS.CKII Trần Văn Minh at Trạm y tế Phường Ba Đình may see"));
+    assert_eq!(practitioner_words(" ", "Lê An"), "Lê An");
 }
 
 #[test]
@@ -89,6 +105,7 @@ fn words_in_both_languages() {
 fn request() -> GrantConsentRequest {
     GrantConsentRequest {
         facility_id: uuid::Uuid::nil(),
+        practitioner_id: None,
         purpose: Purpose::Referral,
         sections: vec![Section::History, Section::Visits],
         categories: vec![Category::Tuberculosis],

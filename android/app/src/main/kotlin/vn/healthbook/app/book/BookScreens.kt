@@ -539,6 +539,7 @@ private fun ConsentCard(consent: Consent, busy: Boolean, onWithdraw: () -> Unit)
     Card(Modifier.fillMaxWidth().clickable { expanded = !expanded }) {
         Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
             Text(consent.facilityName, style = MaterialTheme.typography.titleSmall)
+            consent.practitionerName?.let { Text(it) }
             Text(stringResource(R.string.consent_until, days.format(consent.validUntil), stringResource(purposeLabel(consent.purpose))))
             Text(stringResource(consentStatusLabel(consent.status)), style = MaterialTheme.typography.bodySmall)
             // The exact text agreed to, as the server recorded it.
@@ -553,6 +554,7 @@ private fun ConsentCard(consent: Consent, busy: Boolean, onWithdraw: () -> Unit)
 @Composable
 private fun GrantScreen(state: BookState, model: BookViewModel, onDone: () -> Unit) {
     var facility by remember { mutableStateOf<vn.healthbook.domain.Facility?>(null) }
+    var practitioner by remember { mutableStateOf<vn.healthbook.domain.Practitioner?>(null) }
     var purpose by remember { mutableStateOf(Purpose.TREATMENT) }
     var sections by remember { mutableStateOf(setOf<Section>()) }
     var months by remember { mutableStateOf(1L) }
@@ -566,7 +568,23 @@ private fun GrantScreen(state: BookState, model: BookViewModel, onDone: () -> Un
             }
         }
         items(state.facilities, key = { it.id }) { place ->
-            FilterChip(facility?.id == place.id, { facility = place }, label = { Text(place.name) })
+            FilterChip(facility?.id == place.id, {
+                facility = place
+                practitioner = null
+                model.loadPractitioners(place)
+            }, label = { Text(place.name) })
+        }
+        if (facility != null && state.practitioners.isNotEmpty()) {
+            item {
+                // Everyone of the facility who treats the person, or one named doctor only.
+                Text(stringResource(R.string.consent_who), style = MaterialTheme.typography.titleSmall)
+                FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                    FilterChip(practitioner == null, { practitioner = null }, label = { Text(stringResource(R.string.consent_whole_facility)) })
+                    state.practitioners.filter { it.signsIn }.forEach { p ->
+                        FilterChip(practitioner?.id == p.id, { practitioner = p }, label = { Text(listOf(p.title, p.fullName).filter { it.isNotBlank() }.joinToString(" ")) })
+                    }
+                }
+            }
         }
         item {
             Text(stringResource(R.string.consent_purpose), style = MaterialTheme.typography.titleSmall)
@@ -591,7 +609,7 @@ private fun GrantScreen(state: BookState, model: BookViewModel, onDone: () -> Un
         }
         item {
             OutlinedButton(
-                onClick = { facility?.let { model.prepareConsent(it, purpose, sections.toList(), emptyList(), LocalDate.now().plusMonths(months)) } },
+                onClick = { facility?.let { model.prepareConsent(it, practitioner, purpose, sections.toList(), emptyList(), LocalDate.now().plusMonths(months)) } },
                 enabled = facility != null && sections.isNotEmpty() && !state.busy,
                 modifier = Modifier.fillMaxWidth(),
             ) { Text(stringResource(R.string.consent_show_text)) }

@@ -32,6 +32,7 @@ import vn.healthbook.domain.EntryBody
 import vn.healthbook.domain.Facility
 import vn.healthbook.domain.FacilityQuery
 import vn.healthbook.domain.Observation
+import vn.healthbook.domain.Practitioner
 import vn.healthbook.domain.ObservationKind
 import vn.healthbook.domain.Purpose
 import vn.healthbook.domain.Section
@@ -50,6 +51,8 @@ data class BookState(
     // The grant screen: the terms, then the exact text, then the box the person ticks.
     val facilityText: String = "",
     val facilities: List<Facility> = emptyList(),
+    /** The chosen facility's practitioners, one of whom a consent may name instead. */
+    val practitioners: List<Practitioner> = emptyList(),
     val draft: ConsentDraft? = null,
     /** Never pre-ticked: only the person's own tap sets it. */
     val agreed: Boolean = false,
@@ -179,10 +182,16 @@ class BookViewModel(private val core: HealthBookClient) : ViewModel() {
         mutable.update { it.copy(facilities = page.items) }
     }
 
+    fun loadPractitioners(facility: Facility) = run {
+        mutable.update { it.copy(practitioners = emptyList()) }
+        val list = core.booking().practitioners(facility.id)
+        mutable.update { it.copy(practitioners = list) }
+    }
+
     /** Renders the exact text of the terms chosen; the box stays unticked. */
-    fun prepareConsent(facility: Facility, purpose: Purpose, sections: List<Section>, categories: List<Category>, until: LocalDate) = run {
+    fun prepareConsent(facility: Facility, practitioner: Practitioner?, purpose: Purpose, sections: List<Section>, categories: List<Category>, until: LocalDate) = run {
         val id = citizenId ?: return@run
-        val draft = core.book().prepareConsent(id, ConsentChoice(facility, purpose, sections, categories, until))
+        val draft = core.book().prepareConsent(id, ConsentChoice(facility, purpose, sections, categories, until, practitioner))
         mutable.update { it.copy(draft = draft, agreed = false, childAssent = false, problems = problemsByField(draft.issues)) }
     }
 
