@@ -23,15 +23,18 @@ pub enum AccessBasis {
     BreakGlass,
     /// Staff found the patient (by appointment code, national or insurance number).
     Lookup,
+    /// The citizen asked the facility that wrote an entry to correct it.
+    Correction,
 }
 
 impl AccessBasis {
-    pub const ALL: [AccessBasis; 5] = [
+    pub const ALL: [AccessBasis; 6] = [
         AccessBasis::Guardian,
         AccessBasis::Care,
         AccessBasis::Consent,
         AccessBasis::BreakGlass,
         AccessBasis::Lookup,
+        AccessBasis::Correction,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -41,6 +44,7 @@ impl AccessBasis {
             AccessBasis::Consent => "consent",
             AccessBasis::BreakGlass => "break_glass",
             AccessBasis::Lookup => "lookup",
+            AccessBasis::Correction => "correction",
         }
     }
 
@@ -201,6 +205,8 @@ fn basis_words(entry: &AccessLogEntry, role: Option<AuthorRole>, lang: Lang) -> 
         (AccessBasis::Lookup, _) if entry.action == AccessAction::Find => return None,
         (AccessBasis::Lookup, Lang::Vi) => "khi tìm hồ sơ".to_owned(),
         (AccessBasis::Lookup, Lang::En) => "while looking up the record".to_owned(),
+        (AccessBasis::Correction, Lang::Vi) => "theo yêu cầu sửa thông tin của bạn".to_owned(),
+        (AccessBasis::Correction, Lang::En) => "at your request for a correction".to_owned(),
     })
 }
 
@@ -278,6 +284,11 @@ mod tests {
                 entry(AccessBasis::Lookup, None, AccessAction::Read),
                 "khi tìm hồ sơ.",
                 "while looking up the record.",
+            ),
+            (
+                entry(AccessBasis::Correction, None, AccessAction::Write),
+                "theo yêu cầu sửa thông tin của bạn.",
+                "at your request for a correction.",
             ),
         ];
         for (e, vi, en) in cases {

@@ -1,25 +1,30 @@
 //! Access to a citizen's health book by anyone: the citizen, a guardian, or a professional
 //! through one of the three relationships the law allows — care (checked in at their
-//! facility today), a consent that names their facility (or them), or a break-glass opening — and the
-//! access-log entry every access but the citizen's own leaves.
+//! facility today), a consent that names their facility (or them), or a break-glass opening —
+//! and, while a citizen's correction request is open, the writing facility's hold on the one
+//! entry it is about; and the access-log entry every access but the citizen's own leaves.
 //!
 //! A caller with no relationship gets the same 404 as for an id that does not exist, after
 //! the same queries, so a refusal tells nothing about whether the citizen exists.
 
 use super::{Action, is_guardian};
 use crate::auth::actor::{AccountKind, Actor};
-use crate::book::entities::{access_log, break_glass, care_episode, consent};
+use crate::book::entities::{
+    access_log, book_entry, break_glass, care_episode, consent, data_request,
+};
 use crate::booking::entities::{appointment, practitioner};
 use crate::error::ApiError;
 use chrono::{DateTime, NaiveDate, Utc};
 use healthbook_domain::account::StaffRole;
 use healthbook_domain::book::access::{CARE_ROLES, EpisodeKind, care_sections};
-use healthbook_domain::book::{AccessAction, AccessBasis, Categories, Sections};
+use healthbook_domain::book::requests::{RequestKind, RequestStatus};
+use healthbook_domain::book::{AccessAction, AccessBasis, Categories, Category, Section, Sections};
 use healthbook_domain::booking::AppointmentStatus;
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 };
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// What a caller may see of one book, and why.
@@ -68,15 +73,23 @@ pub enum Basis {
         facility: Uuid,
         opening: Uuid,
     },
+    /// The citizen asked this facility, which wrote `entry`, to correct it: its doctors may
+    /// read the entry's section and revise that entry alone while the request is open.
+    Correction {
+        facility: Uuid,
+        role: StaffRole,
+        request: Uuid,
+        entry: Uuid,
+    },
 }
 
 impl Basis {
     /// The professional role and facility behind the access, for staff bases.
     pub fn staff(self) -> Option<(StaffRole, Uuid)> {
         match self {
-            Basis::Care { facility, role, .. } | Basis::Consent { facility, role, .. } => {
-                Some((role, facility))
-            }
+            Basis::Care { facility, role, .. }
+            | Basis::Consent { facility, role, .. }
+            | Basis::Correction { facility, role, .. } => Some((role, facility)),
             Basis::BreakGlass { facility, .. } => Some((StaffRole::Doctor, facility)),
             Basis::Own | Basis::Guardian => None,
         }
@@ -89,6 +102,7 @@ impl Basis {
             Basis::Care { via, .. } => Some((AccessBasis::Care, Some(via.id()))),
             Basis::Consent { consent, .. } => Some((AccessBasis::Consent, Some(consent))),
             Basis::BreakGlass { opening, .. } => Some((AccessBasis::BreakGlass, Some(opening))),
+            Basis::Correction { request, .. } => Some((AccessBasis::Correction, Some(request))),
         }
     }
 }
@@ -269,6 +283,8 @@ async fn staff_bases(
         }
     }
 
+    bases.extend(corrections(db, cid, &facilities).await?);
+
     let doctor_at: Vec<Uuid> = actor.facilities_with(StaffRole::Doctor).collect();
     let openings = break_glass::Entity::find()
         .filter(break_glass::Column::CitizenId.eq(cid))
@@ -288,6 +304,67 @@ async fn staff_bases(
             Sections::ALL,
             Categories::NONE,
         ));
+    }
+    Ok(bases)
+}
+
+/// The open correction requests `cid` routed to one of `facilities`, each opening the
+/// section (and the sensitive category) of the entry to be corrected.
+async fn corrections(
+    db: &impl ConnectionTrait,
+    cid: Uuid,
+    facilities: &[(Uuid, StaffRole)],
+) -> Result<Vec<(Basis, Sections, Categories)>, ApiError> {
+    let open = [RequestStatus::Received, RequestStatus::Acknowledged].map(|s| s.as_str());
+    let requests = data_request::Entity::find()
+        .filter(data_request::Column::CitizenId.eq(cid))
+        .filter(data_request::Column::Kind.eq(RequestKind::Correction.as_str()))
+        .filter(data_request::Column::Status.is_in(open))
+        .filter(data_request::Column::FacilityId.is_in(facilities.iter().map(|(f, _)| *f)))
+        .all(db)
+        .await?;
+    let entries: Vec<Uuid> = requests.iter().filter_map(|r| r.entry_id).collect();
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The latest version says where the entry is now (a correction may move its category).
+    let mut latest: HashMap<Uuid, book_entry::Model> = HashMap::new();
+    for row in book_entry::Entity::find()
+        .filter(book_entry::Column::CitizenId.eq(cid))
+        .filter(book_entry::Column::EntryId.is_in(entries))
+        .all(db)
+        .await?
+    {
+        match latest.get(&row.entry_id) {
+            Some(kept) if kept.version >= row.version => {}
+            _ => {
+                latest.insert(row.entry_id, row);
+            }
+        }
+    }
+    let mut bases = Vec::new();
+    for request in requests {
+        let (Some(facility), Some(entry)) = (
+            request.facility_id,
+            request.entry_id.and_then(|e| latest.get(&e)),
+        ) else {
+            continue;
+        };
+        let role = facilities.iter().find(|(f, _)| *f == facility);
+        let section = Section::parse(&entry.section);
+        if let (Some((_, role)), Some(section)) = (role, section) {
+            let category = entry.category.as_deref().and_then(Category::parse);
+            bases.push((
+                Basis::Correction {
+                    facility,
+                    role: *role,
+                    request: request.id,
+                    entry: entry.entry_id,
+                },
+                Sections::one(section),
+                Categories::of(&category.into_iter().collect::<Vec<_>>()),
+            ));
+        }
     }
     Ok(bases)
 }

@@ -7,7 +7,7 @@ use super::entities::insurance_card;
 use super::store::{self, Author, Revision};
 use crate::auth::actor::Actor;
 use crate::auth::entities::account;
-use crate::authz::{Action, RecordGrant, Resource};
+use crate::authz::{Action, Basis, RecordGrant, Resource};
 use crate::error::{ApiError, ApiResult};
 use crate::http::ValidJson;
 use crate::http::idempotency::{self, IdempotencyKey, NextAction};
@@ -29,15 +29,17 @@ use serde::Serialize;
 use uuid::Uuid;
 
 /// Opens `kind`'s section of `cid`'s book for writing in `txn` (the access-log entry joins
-/// the write), and checks that the caller may write that kind at all.
+/// the write), and checks that the caller may write that kind at all. `revising` is the
+/// entry a correction or an error mark is about; none for a new entry.
 async fn open_for_writing(
     state: &AppState,
     txn: &impl ConnectionTrait,
     actor: &Actor,
     cid: Uuid,
     kind: EntryKind,
-    revision: bool,
+    revising: Option<Uuid>,
 ) -> Result<(RecordGrant, Author), ApiError> {
+    let revision = revising.is_some();
     let grant = state
         .authorize_in(
             txn,
@@ -59,6 +61,14 @@ async fn open_for_writing(
     };
     if !allowed {
         return Err(crate::auth::error::AuthError::Forbidden.into());
+    }
+    // A correction request opens the one entry it is about, to revise, and nothing else: the
+    // write is refused as if the book were closed (the access-log line goes with the
+    // rolled-back transaction).
+    if let Basis::Correction { entry, .. } = grant.basis
+        && revising != Some(entry)
+    {
+        return Err(ApiError::not_found());
     }
     let name = account::Entity::find_by_id(actor.account_id)
         .one(txn)
@@ -121,7 +131,7 @@ async fn append_entry(
     (mut body, prefix): (EntryBody, &str),
     now: DateTime<Utc>,
 ) -> Result<BookEntry, ApiError> {
-    let (grant, author) = open_for_writing(state, txn, actor, cid, body.kind(), false).await?;
+    let (grant, author) = open_for_writing(state, txn, actor, cid, body.kind(), None).await?;
     stamp(&mut body, &grant);
     store::check(&mut body, now, prefix)?;
     store::append(txn, cid, &author, body, now).await
@@ -270,7 +280,8 @@ pub async fn correct_entry(
         StatusCode::OK,
         async |txn, now| {
             let kind = kind_of(txn, cid, eid).await?;
-            let (grant, author) = open_for_writing(&state, txn, &actor, cid, kind, true).await?;
+            let (grant, author) =
+                open_for_writing(&state, txn, &actor, cid, kind, Some(eid)).await?;
             let mut body = request.body;
             stamp(&mut body, &grant);
             store::check(&mut body, now, GENERIC_BODY)?;
@@ -314,7 +325,7 @@ pub async fn mark_entered_in_error(
         StatusCode::OK,
         async |txn, now| {
             let kind = kind_of(txn, cid, eid).await?;
-            let (_, author) = open_for_writing(&state, txn, &actor, cid, kind, true).await?;
+            let (_, author) = open_for_writing(&state, txn, &actor, cid, kind, Some(eid)).await?;
             let revision = Revision::EnteredInError { reason };
             store::revise(txn, cid, eid, request.base_version, &author, revision, now).await
         },
@@ -358,8 +369,7 @@ pub async fn patch_profile(
         StatusCode::OK,
         async |txn, now| {
             let (_, author) =
-                open_for_writing(&state, txn, &actor, cid, EntryKind::Administrative, false)
-                    .await?;
+                open_for_writing(&state, txn, &actor, cid, EntryKind::Administrative, None).await?;
             let current = store::latest_of_kind(txn, cid, EntryKind::Administrative).await?;
             let (mut document, base) = match &current {
                 Some(row) => {

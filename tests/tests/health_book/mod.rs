@@ -1445,6 +1445,56 @@ async fn requests_about_ones_data_run_on_their_clocks_and_corrections_reach_the_
     overdue.expect(200);
     assert_eq!(overdue.json.as_array().unwrap().len(), 1);
     let rid = overdue.json[0]["id"].as_str().unwrap();
+
+    // The request lets the writing facility's doctors, with the citizen long gone home, read
+    // the entry's section and correct that entry, and do nothing else.
+    let (late_doctor, _) = later.staff("doctor", Some(BACH_MAI)).await.unwrap();
+    let logged_before = clinic.log().await.len();
+    let visits = later
+        .get_as(&late_doctor.token, &clinic.path("encounters"))
+        .await
+        .unwrap();
+    visits.expect(200);
+    assert_eq!(visits.json["items"].as_array().unwrap().len(), 1);
+    let eid = visit_entry.json["entry_id"].as_str().unwrap();
+    let corrected = later
+        .post_as(
+            &late_doctor.token,
+            &clinic.path(&format!("entries/{eid}/corrections")),
+            &json!({ "base_version": 1, "reason": "Người bệnh báo chẩn đoán sai",
+                     "body": { "kind": "encounter", "data": visit(&clinic, "R73.0") } }),
+        )
+        .await
+        .unwrap();
+    corrected.expect(200);
+    assert_eq!(corrected.json["version"], 2);
+    later
+        .post_as(
+            &late_doctor.token,
+            &clinic.path("encounters"),
+            &visit(&clinic, "E11.9"),
+        )
+        .await
+        .unwrap()
+        .expect_problem(404, "not_found");
+    let own_eid = own_entry.json["entry_id"].as_str().unwrap();
+    later
+        .post_as(
+            &late_doctor.token,
+            &clinic.path(&format!("entries/{own_eid}/entered-in-error")),
+            &json!({ "base_version": 1, "reason": "Không phải của cơ sở" }),
+        )
+        .await
+        .unwrap()
+        .expect_problem(404, "not_found");
+    let log = clinic.log().await;
+    assert_eq!(
+        log.len(),
+        logged_before + 2,
+        "a read and a write; refusals leave none"
+    );
+    assert!(log[..2].iter().all(|line| line["basis"] == "correction"));
+
     let acknowledge = format!("/v1/admin/data-requests/{rid}/acknowledge");
     later
         .post_as(&late_support.token, &acknowledge, &json!({}))
@@ -1466,7 +1516,12 @@ async fn requests_about_ones_data_run_on_their_clocks_and_corrections_reach_the_
         .unwrap();
     closed.expect(200);
     assert_eq!(closed.json["status"], "completed");
-    let (late_doctor, _) = later.staff("doctor", Some(BACH_MAI)).await.unwrap();
+    // Closed, the request opens nothing.
+    later
+        .get_as(&late_doctor.token, &clinic.path("encounters"))
+        .await
+        .unwrap()
+        .expect_problem(404, "not_found");
     later
         .get_as(&late_doctor.token, "/v1/admin/data-requests")
         .await
