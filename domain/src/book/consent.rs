@@ -68,6 +68,9 @@ pub enum ConsentStatus {
     Active,
     Expired,
     Withdrawn,
+    /// Given before the citizen restricted the book (a granted restriction or objection, or
+    /// a deletion kept as a restriction): it opens nothing any more.
+    Suspended,
 }
 
 /// A consent as asked for. Nothing is assumed: `agreed` must be sent as `true`, the

@@ -106,6 +106,21 @@ impl RequestStatus {
     }
 }
 
+/// Whether a request, answered so, restricts the book from then on. Restricted, the book is
+/// kept and still serves the citizen's own care (a check-in, an episode, an emergency, a
+/// correction they asked for), but the sharing consents given before stops; a consent given
+/// after is the citizen's newer choice and holds. A granted objection is read the same way:
+/// consent-based sharing is the only processing of the book beyond care.
+pub fn restricts_sharing(kind: RequestKind, status: RequestStatus) -> bool {
+    match status {
+        RequestStatus::RestrictedInstead => true,
+        RequestStatus::Completed => {
+            matches!(kind, RequestKind::Restriction | RequestKind::Objection)
+        }
+        RequestStatus::Received | RequestStatus::Acknowledged | RequestStatus::Refused => false,
+    }
+}
+
 /// The two dates a request must meet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Clocks {
@@ -197,6 +212,22 @@ pub const RETENTION_REASON: &str = "Hồ sơ khám bệnh, chữa bệnh phải 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_granted_restriction_or_objection_or_a_deletion_turned_restriction_restricts() {
+        for kind in RequestKind::ALL {
+            for status in RequestStatus::ALL {
+                let expected = status == RequestStatus::RestrictedInstead
+                    || (status == RequestStatus::Completed
+                        && matches!(kind, RequestKind::Restriction | RequestKind::Objection));
+                assert_eq!(
+                    restricts_sharing(kind, status),
+                    expected,
+                    "{kind:?} {status:?}"
+                );
+            }
+        }
+    }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()

@@ -112,7 +112,7 @@ pub fn consent(context: &mut Context, consent: &Consent) -> Value {
     // `rejected` is for a consent refused when asked, which the book never records.
     let status = match consent.status {
         ConsentStatus::Active => "active",
-        ConsentStatus::Expired | ConsentStatus::Withdrawn => "inactive",
+        ConsentStatus::Expired | ConsentStatus::Withdrawn | ConsentStatus::Suspended => "inactive",
     };
     let performer = if consent.granted_by_guardian {
         context

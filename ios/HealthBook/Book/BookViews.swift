@@ -528,6 +528,7 @@ struct ConsentsView: View {
         case .active: return "consent.active"
         case .expired: return "consent.expired"
         case .withdrawn: return "consent.withdrawn_status"
+        case .suspended: return "consent.suspended"
         }
     }
 }

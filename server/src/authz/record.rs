@@ -245,7 +245,9 @@ async fn staff_bases(
         }
     }
 
-    let consents = consent::Entity::find()
+    // A restriction stops the sharing consented to before it.
+    let restricted_since = crate::book::requests::restricted_since(db, cid).await?;
+    let mut consents = consent::Entity::find()
         .filter(consent::Column::CitizenId.eq(cid))
         .filter(consent::Column::FacilityId.is_in(ids.clone()))
         // A consent naming one practitioner opens to the account that signs in as them only.
@@ -264,9 +266,11 @@ async fn staff_bases(
         )
         .filter(consent::Column::WithdrawnAt.is_null())
         .filter(consent::Column::ValidFrom.lte(now))
-        .filter(consent::Column::ValidUntil.gte(today))
-        .all(db)
-        .await?;
+        .filter(consent::Column::ValidUntil.gte(today));
+    if let Some(since) = restricted_since {
+        consents = consents.filter(consent::Column::ValidFrom.gt(since));
+    }
+    let consents = consents.all(db).await?;
     if !write {
         for given in consents {
             if let Some(role) = role_at(given.facility_id) {

@@ -15,7 +15,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use healthbook_domain::account::age_on;
 use healthbook_domain::book::consent::{check_grant, current_text, practitioner_words, render};
 use healthbook_domain::book::{
@@ -49,11 +49,19 @@ pub async fn consent_text(
     Json(current_text(query.lang.unwrap_or(Lang::Vi)))
 }
 
-fn status_of(row: &consent::Model, today: NaiveDate) -> ConsentStatus {
+/// Where a consent stands today; `restricted_since` is when the citizen restricted the book,
+/// if they did.
+fn status_of(
+    row: &consent::Model,
+    today: NaiveDate,
+    restricted_since: Option<DateTime<Utc>>,
+) -> ConsentStatus {
     if row.withdrawn_at.is_some() {
         ConsentStatus::Withdrawn
     } else if row.valid_until < today {
         ConsentStatus::Expired
+    } else if restricted_since.is_some_and(|since| row.valid_from <= since) {
+        ConsentStatus::Suspended
     } else {
         ConsentStatus::Active
     }
@@ -64,6 +72,7 @@ fn view(
     facility_name: String,
     practitioner_name: Option<String>,
     today: NaiveDate,
+    restricted_since: Option<DateTime<Utc>>,
 ) -> Result<Consent, ApiError> {
     let unknown = || ApiError::internal(anyhow::anyhow!("consent with an unknown code"));
     Ok(Consent {
@@ -78,7 +87,7 @@ fn view(
         categories: Categories::from_stored(&row.categories).list(),
         valid_from: row.valid_from,
         valid_until: row.valid_until,
-        status: status_of(&row, today),
+        status: status_of(&row, today, restricted_since),
         channel: Channel::parse(&row.channel).ok_or_else(unknown)?,
         text_version: row.text_version,
         text_lang: row.text_lang,
@@ -133,13 +142,14 @@ pub async fn of_citizen(
     let names = super::store::facility_names(db, rows.iter().map(|r| r.facility_id)).await?;
     let practitioners =
         practitioner_names(db, rows.iter().filter_map(|r| r.practitioner_id)).await?;
+    let restricted = super::requests::restricted_since(db, cid).await?;
     rows.into_iter()
         .map(|row| {
             let name = names.get(&row.facility_id).cloned().unwrap_or_default();
             let practitioner = row
                 .practitioner_id
                 .and_then(|id| practitioners.get(&id).cloned());
-            view(row, name, practitioner, today)
+            view(row, name, practitioner, today, restricted)
         })
         .collect()
 }
@@ -326,7 +336,8 @@ pub async fn grant_consent(
     })
     .exec_without_returning(txn)
     .await?;
-    let granted = view(row, place.name, practitioner, today)?;
+    // Granted now, after any restriction: it holds.
+    let granted = view(row, place.name, practitioner, today, None)?;
     pending.finish(StatusCode::CREATED, &granted).await?;
     Ok((StatusCode::CREATED, Json(granted)).into_response())
 }
@@ -376,5 +387,6 @@ pub async fn withdraw_consent(
         .into_values()
         .next();
     txn.commit().await?;
-    Ok(Json(view(row, name, practitioner, today)?))
+    // Withdrawn, it says so whatever else happened to the book.
+    Ok(Json(view(row, name, practitioner, today, None)?))
 }

@@ -17,7 +17,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use healthbook_domain::book::check::check_reason;
 use healthbook_domain::book::requests::{
     CloseDataRequest, DataRequest, NewDataRequest, RETENTION_REASON, RequestKind, RequestStatus,
-    clocks, overdue,
+    clocks, overdue, restricts_sharing,
 };
 use healthbook_domain::{FieldIssue, ProblemCode};
 use sea_orm::sea_query::Expr;
@@ -179,6 +179,29 @@ pub async fn file_request(
     .await?;
     txn.commit().await?;
     Ok((StatusCode::CREATED, Json(view(row, today)?)))
+}
+
+/// Since when `cid`'s book is restricted (`requests::restricts_sharing`), if it is: the
+/// consents given before that instant open nothing.
+pub(crate) async fn restricted_since(
+    db: &impl ConnectionTrait,
+    cid: Uuid,
+) -> Result<Option<DateTime<Utc>>, ApiError> {
+    let answered = [RequestStatus::Completed, RequestStatus::RestrictedInstead].map(|s| s.as_str());
+    Ok(data_request::Entity::find()
+        .filter(data_request::Column::CitizenId.eq(cid))
+        .filter(data_request::Column::Status.is_in(answered))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|row| {
+            matches!(
+                (RequestKind::parse(&row.kind), RequestStatus::parse(&row.status)),
+                (Some(kind), Some(status)) if restricts_sharing(kind, status)
+            )
+        })
+        .filter_map(|row| row.closed_at)
+        .max())
 }
 
 /// Whether the book holds entries a professional wrote: those are kept for the legal period.

@@ -1385,6 +1385,26 @@ async fn requests_about_ones_data_run_on_their_clocks_and_corrections_reach_the_
     correction.expect(201);
     assert_eq!(correction.json["status"], "received");
     assert_eq!(correction.json["facility_id"], clinic.fid.as_str());
+    // A consent to another hospital opens the visits, until the book is restricted.
+    let (elsewhere, _) = day_app.staff("doctor", Some(NHI_TRUNG_UONG)).await.unwrap();
+    let nhi = facility(day_app, "nhi trung uong").await;
+    let text = day_app.get("/v1/consent-text").await.unwrap();
+    let consent_to_nhi = json!({
+        "facility_id": nhi, "purpose": "referral", "sections": ["visits"],
+        "valid_until": day(30), "text_version": text.json["version"],
+        "channel": "app", "agreed": true,
+    });
+    day_app
+        .post_as(patient, &clinic.path("consents"), &consent_to_nhi)
+        .await
+        .unwrap()
+        .expect(201);
+    day_app
+        .get_as(&elsewhere.token, &clinic.path("encounters"))
+        .await
+        .unwrap()
+        .expect(200);
+
     let deletion =
         file(json!({ "kind": "deletion", "details": "Xin xóa toàn bộ dữ liệu của tôi" })).await;
     deletion.expect(201);
@@ -1395,6 +1415,37 @@ async fn requests_about_ones_data_run_on_their_clocks_and_corrections_reach_the_
             .unwrap()
             .contains("lưu trữ")
     );
+    // Restricted: the consent given before shares nothing and says so; care goes on (the
+    // doctor who has the citizen checked in still reads); a consent given after holds.
+    let logged_before = clinic.log().await.len();
+    day_app
+        .get_as(&elsewhere.token, &clinic.path("encounters"))
+        .await
+        .unwrap()
+        .expect_problem(404, "not_found");
+    let consents = day_app
+        .get_as(patient, &clinic.path("consents"))
+        .await
+        .unwrap();
+    consents.expect(200);
+    assert_eq!(consents.json[0]["status"], "suspended", "{}", consents.text);
+    day_app
+        .get_as(&doctor.token, &clinic.path("encounters"))
+        .await
+        .unwrap()
+        .expect(200);
+    let again = day_app
+        .post_as(patient, &clinic.path("consents"), &consent_to_nhi)
+        .await
+        .unwrap();
+    again.expect(201);
+    assert_eq!(again.json["status"], "active");
+    day_app
+        .get_as(&elsewhere.token, &clinic.path("encounters"))
+        .await
+        .unwrap()
+        .expect(200);
+    assert_eq!(clinic.log().await.len(), logged_before + 2);
 
     // The facility that wrote the entry sees the correction; another does not.
     let routed = day_app

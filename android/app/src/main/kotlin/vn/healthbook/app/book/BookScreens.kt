@@ -666,6 +666,7 @@ private fun consentStatusLabel(status: ConsentStatus) = when (status) {
     ConsentStatus.ACTIVE -> R.string.consent_active
     ConsentStatus.EXPIRED -> R.string.consent_expired
     ConsentStatus.WITHDRAWN -> R.string.consent_withdrawn_status
+    ConsentStatus.SUSPENDED -> R.string.consent_suspended
 }
 
 @Composable
