@@ -73,6 +73,11 @@ final class BookModel: ObservableObject {
         chart = try await app.core.book().readingChart(citizenId: id, kind: chartKind)
     }
 
+    /// A form opens without the problems another form was shown.
+    func clearProblems() {
+        problems = [:]
+    }
+
     /// The form's problems by the book's rules, before anything is sent.
     func check(_ app: AppModel, _ body: EntryBody) -> Bool {
         problems = problemsByField(app.core.book().validateEntry(body: body))
@@ -97,12 +102,42 @@ final class BookModel: ObservableObject {
         return done
     }
 
+    /// Adds a history item, or queues it offline.
     func addHistory(_ app: AppModel, body: EntryBody) async -> Bool {
         guard let id = citizenId else { return false }
         var done = false
         await write(app) {
-            try await self.announce(app, app.core.book().addHistoryEntry(citizenId: id, body: body))
-            done = true
+            do {
+                try await self.announce(app, app.core.book().addHistoryEntry(citizenId: id, body: body))
+                done = true
+            } catch BookError.EntryExists {
+                // A kind held once was written meanwhile elsewhere: read it, so that its form corrects it.
+                let book = try await app.core.book().book(citizenId: id)
+                self.book = book
+                self.offline = book.fromCache
+                self.notice = message(for: BookError.EntryExists)
+            }
+        }
+        return done
+    }
+
+    /// Corrects an entry of a kind the book holds once (risk factors, reproductive health) with
+    /// its whole new body and a reason; needs the network. Changed elsewhere meanwhile, the
+    /// entry comes back at its newer version and the form shows it, to be changed again.
+    func correctHistory(_ app: AppModel, entry: BookEntry, body: EntryBody, reason: String) async -> Bool {
+        guard let id = citizenId else { return false }
+        var done = false
+        await write(app) {
+            do {
+                _ = try await app.core.book().correctEntry(citizenId: id, entry: entry, body: body, reason: reason)
+                self.book = try await app.core.book().cachedBook(citizenId: id) ?? self.book
+                self.notice = String(localized: "book.saved")
+                self.problems = [:]
+                done = true
+            } catch BookError.VersionConflict {
+                self.book = try await app.core.book().cachedBook(citizenId: id) ?? self.book
+                self.notice = String(localized: "history.conflict")
+            }
         }
         return done
     }

@@ -25,7 +25,7 @@ struct HealthBookView: View {
     @StateObject private var model = BookModel()
     @State private var shared: URL?
 
-    enum Step: Hashable { case profile, history, visits, visit(UUID), readings, consents, grant, log }
+    enum Step: Hashable { case profile, history, historyForm(HistoryForm), visits, visit(UUID), readings, consents, grant, log }
 
     var body: some View {
         NavigationStack {
@@ -71,6 +71,7 @@ struct HealthBookView: View {
                 switch step {
                 case .profile: ProfileForm(model: model)
                 case .history: HistoryView(model: model)
+                case let .historyForm(form): HistoryFormView(model: model, form: form)
                 case .visits: VisitsView(model: model)
                 case let .visit(id):
                     if let entry = model.book?.visits.first(where: { $0.entryId == id }) { VisitView(model: model, entry: entry) }
@@ -109,7 +110,7 @@ private struct SectionRow: View {
 }
 
 /// A localized format filled in, as the other screens do.
-private func format(_ key: String.LocalizationValue, _ args: CVarArg...) -> String {
+func format(_ key: String.LocalizationValue, _ args: CVarArg...) -> String {
     String(format: String(localized: key), arguments: args)
 }
 
@@ -149,7 +150,7 @@ private struct ConflictRow: View {
 }
 
 /// Who wrote an entry and when: the source is shown on every entry of the book.
-private struct ProvenanceLine: View {
+struct ProvenanceLine: View {
     let entry: BookEntry
 
     var body: some View {
@@ -243,72 +244,6 @@ struct ProfileForm: View {
             household = section.householdCode ?? ""
             phone = section.phone ?? ""
         }
-    }
-}
-
-struct HistoryView: View {
-    @EnvironmentObject private var app: AppModel
-    @ObservedObject var model: BookModel
-    @State private var kind: AllergyKind = .drug
-    @State private var substance = ""
-    @State private var reaction = ""
-    @State private var severity: Severity?
-
-    var body: some View {
-        Form {
-            SwiftUI.Section("section.history") {
-                if model.book?.history.isEmpty ?? true { Text("book.section_empty") }
-                ForEach(model.book?.history ?? [], id: \.entryId) { entry in
-                    VStack(alignment: .leading, spacing: 4) {
-                        Text(historyLine(entry.body)).strikethrough(entry.status == .enteredInError)
-                        ProvenanceLine(entry: entry)
-                    }
-                }
-            }
-            SwiftUI.Section("history.add_allergy") {
-                Picker("history.allergy_kind", selection: $kind) {
-                    Text("allergy.drug").tag(AllergyKind.drug)
-                    Text("allergy.food").tag(AllergyKind.food)
-                    Text("allergy.chemical").tag(AllergyKind.chemical)
-                    Text("allergy.environment").tag(AllergyKind.environment)
-                    Text("allergy.other").tag(AllergyKind.other)
-                }
-                FormField(label: "history.substance", text: $substance, problem: model.problems["substance"])
-                FormField(label: "history.reaction", text: $reaction, problem: model.problems["reaction"])
-                Picker("history.severity", selection: $severity) {
-                    Text("—").tag(Severity?.none)
-                    Text("severity.mild").tag(Optional(Severity.mild))
-                    Text("severity.moderate").tag(Optional(Severity.moderate))
-                    Text("severity.severe").tag(Optional(Severity.severe))
-                }
-                Button("history.add") {
-                    let body = EntryBody.allergy(Allergy(kind: kind, substance: substance, reaction: reaction.isEmpty ? nil : reaction, severity: severity))
-                    guard model.check(app, body) else { return }
-                    Task {
-                        if await model.addHistory(app, body: body) {
-                            substance = ""
-                            reaction = ""
-                        }
-                    }
-                }
-                .disabled(model.busy)
-            }
-            if let notice = model.notice { Text(notice).foregroundStyle(.secondary) }
-        }
-        .navigationTitle("section.history")
-    }
-}
-
-private func historyLine(_ body: EntryBody) -> String {
-    switch body {
-    case let .allergy(allergy): return format("history.allergy_line", allergy.substance, allergy.reaction ?? "")
-    case let .pastDisease(disease): return format("history.past_disease_line", disease.icd10 ?? "\(disease.disease)")
-    case let .surgery(surgery): return format("history.surgery_line", surgery.procedure)
-    case let .familyHistory(family): return format("history.family_line", family.icd10 ?? "\(family.disease)")
-    case .disability: return String(localized: "history.disability_line")
-    case .riskFactors: return String(localized: "history.risk_factors_line")
-    case .reproductive: return String(localized: "history.reproductive_line")
-    default: return ""
     }
 }
 

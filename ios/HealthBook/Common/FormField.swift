@@ -6,12 +6,14 @@ struct FormField: View {
     @Binding var text: String
     var problem: String?
     var keyboard: UIKeyboardType = .default
+    /// A free text of several lines (a note, a reason), written in sentences.
+    var multiline = false
 
     var body: some View {
         VStack(alignment: .leading, spacing: 4) {
-            TextField(label, text: $text)
+            TextField(label, text: $text, axis: multiline ? .vertical : .horizontal)
                 .keyboardType(keyboard)
-                .textInputAutocapitalization(keyboard == .default ? .words : .never)
+                .textInputAutocapitalization(multiline ? .sentences : (keyboard == .default ? .words : .never))
                 .autocorrectionDisabled()
                 .textFieldStyle(.roundedBorder)
             if let problem {

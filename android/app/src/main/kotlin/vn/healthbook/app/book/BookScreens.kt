@@ -43,7 +43,6 @@ import androidx.compose.ui.graphics.drawscope.Stroke
 import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.text.input.KeyboardType
-import androidx.compose.ui.text.style.TextDecoration
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import androidx.lifecycle.viewmodel.compose.viewModel
@@ -63,8 +62,6 @@ import vn.healthbook.core.HealthBookClient
 import vn.healthbook.core.readingUnits
 import vn.healthbook.domain.Abo
 import vn.healthbook.domain.Administrative
-import vn.healthbook.domain.Allergy
-import vn.healthbook.domain.AllergyKind
 import vn.healthbook.domain.BloodGroup
 import vn.healthbook.domain.BookEntry
 import vn.healthbook.domain.Consent
@@ -76,7 +73,6 @@ import vn.healthbook.domain.ObservationKind
 import vn.healthbook.domain.Purpose
 import vn.healthbook.domain.Rh
 import vn.healthbook.domain.Section
-import vn.healthbook.domain.Severity
 
 private val instants = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.SHORT).withZone(ZoneId.systemDefault())
 private val days = DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM)
@@ -104,7 +100,10 @@ fun BookTab(core: HealthBookClient, onSignedOut: () -> Unit) {
     NavHost(nav, startDestination = BookRoutes.OVERVIEW) {
         composable(BookRoutes.OVERVIEW) { OverviewScreen(state, model, open = { nav.navigate(it) }) }
         composable(BookRoutes.PROFILE) { ProfileScreen(state, model, back) }
-        composable(BookRoutes.HISTORY) { HistoryScreen(state, model) }
+        composable(BookRoutes.HISTORY) {
+            HistoryScreen(state, onAdd = { form -> model.clearProblems(); nav.navigate(form.route) })
+        }
+        HistoryForm.entries.forEach { form -> composable(form.route) { HistoryFormScreen(form, state, model, back) } }
         composable(BookRoutes.VISITS) {
             VisitsScreen(state, onOpen = { model.openVisit(it); nav.navigate(BookRoutes.VISIT) })
         }
@@ -123,7 +122,7 @@ fun BookTab(core: HealthBookClient, onSignedOut: () -> Unit) {
 }
 
 @Composable
-private fun Header(title: String, state: BookState) {
+internal fun Header(title: String, state: BookState) {
     Column(Modifier.padding(top = 24.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
         Text(title, style = MaterialTheme.typography.headlineSmall)
         if (state.offline) {
@@ -218,7 +217,7 @@ private fun ConflictCard(newer: BookEntry, onReview: () -> Unit) {
 
 /** Who wrote an entry and when: the source is shown on every entry of the book. */
 @Composable
-private fun Provenance(entry: BookEntry) {
+internal fun Provenance(entry: BookEntry) {
     val who = entry.provenance.facilityName ?: entry.provenance.authorName.orEmpty()
     val key = if (entry.provenance.selfReported) R.string.book_self_reported else R.string.book_recorded_by
     Text(stringResource(key, who, instants.format(entry.provenance.recordedAt)), style = MaterialTheme.typography.bodySmall)
@@ -278,73 +277,6 @@ private fun ProfileScreen(state: BookState, model: BookViewModel, onDone: () -> 
             ) { Text(stringResource(R.string.save)) }
         }
     }
-}
-
-@Composable
-private fun HistoryScreen(state: BookState, model: BookViewModel) {
-    var substance by remember { mutableStateOf("") }
-    var reaction by remember { mutableStateOf("") }
-    var kind by remember { mutableStateOf(AllergyKind.DRUG) }
-    var severity by remember { mutableStateOf<Severity?>(null) }
-    LazyColumn(Modifier.fillMaxSize().padding(horizontal = 16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-        item { Header(stringResource(R.string.section_history), state) }
-        items(state.book?.history.orEmpty(), key = { it.entryId }) { entry ->
-            Card(Modifier.fillMaxWidth()) {
-                Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
-                    Text(
-                        historyLine(entry.body),
-                        textDecoration = if (entry.status == EntryStatus.ENTERED_IN_ERROR) TextDecoration.LineThrough else null,
-                    )
-                    Provenance(entry)
-                }
-            }
-        }
-        item { Text(stringResource(R.string.history_add_allergy), style = MaterialTheme.typography.titleMedium) }
-        item {
-            FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                AllergyKind.entries.forEach { k -> FilterChip(kind == k, { kind = k }, label = { Text(stringResource(allergyKindLabel(k))) }) }
-            }
-        }
-        item { FormField(substance, { substance = it }, stringResource(R.string.history_substance), state.problems["substance"]) }
-        item { FormField(reaction, { reaction = it }, stringResource(R.string.history_reaction), state.problems["reaction"]) }
-        item {
-            FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                Severity.entries.forEach { s -> FilterChip(severity == s, { severity = s }, label = { Text(stringResource(severityLabel(s))) }) }
-            }
-        }
-        item {
-            Button(onClick = {
-                val body = EntryBody.Allergy(Allergy(kind, substance, reaction.ifBlank { null }, severity))
-                if (model.check(body)) model.addHistory(body) { substance = ""; reaction = "" }
-            }, enabled = !state.busy, modifier = Modifier.fillMaxWidth()) { Text(stringResource(R.string.history_add)) }
-        }
-    }
-}
-
-@Composable
-private fun historyLine(body: EntryBody): String = when (body) {
-    is EntryBody.Allergy -> stringResource(R.string.history_allergy_line, body.v1.substance, body.v1.reaction.orEmpty())
-    is EntryBody.PastDisease -> stringResource(R.string.history_past_disease_line, body.v1.icd10 ?: body.v1.disease.name)
-    is EntryBody.Surgery -> stringResource(R.string.history_surgery_line, body.v1.procedure)
-    is EntryBody.FamilyHistory -> stringResource(R.string.history_family_line, body.v1.icd10 ?: body.v1.disease.name)
-    is EntryBody.Disability -> stringResource(R.string.history_disability_line)
-    is EntryBody.RiskFactors -> stringResource(R.string.history_risk_factors_line)
-    is EntryBody.Reproductive -> stringResource(R.string.history_reproductive_line)
-    else -> ""
-}
-
-private fun allergyKindLabel(kind: AllergyKind) = when (kind) {
-    AllergyKind.DRUG -> R.string.allergy_drug
-    AllergyKind.FOOD -> R.string.allergy_food
-    AllergyKind.CHEMICAL -> R.string.allergy_chemical
-    AllergyKind.ENVIRONMENT -> R.string.allergy_environment
-    AllergyKind.OTHER -> R.string.allergy_other
-}
-
-private fun severityLabel(severity: Severity) = when (severity) {
-    Severity.MILD -> R.string.severity_mild
-    Severity.MODERATE -> R.string.severity_moderate
-    Severity.SEVERE -> R.string.severity_severe
 }
 
 @Composable

@@ -124,10 +124,35 @@ class BookViewModel(private val core: HealthBookClient) : ViewModel() {
         }
     }
 
+    /** Adds a history item, or queues it offline. */
     fun addHistory(body: EntryBody, done: () -> Unit) = write {
         val id = citizenId ?: return@write
-        announce(core.book().addHistoryEntry(id, body))
-        done()
+        try {
+            announce(core.book().addHistoryEntry(id, body))
+            done()
+        } catch (e: BookException.EntryExists) {
+            // A kind held once was written meanwhile elsewhere: read it, so that its form corrects it.
+            refresh()
+            mutable.update { it.copy(message = e.toUiMessage()) }
+        }
+    }
+
+    /**
+     * Corrects an entry of a kind the book holds once (risk factors, reproductive health) with
+     * its whole new body and a reason; needs the network. Changed elsewhere meanwhile, the
+     * entry comes back at its newer version and the form shows it, to be changed again.
+     */
+    fun correctHistory(entry: BookEntry, body: EntryBody, reason: String, done: () -> Unit) = write {
+        val id = citizenId ?: return@write
+        try {
+            core.book().correctEntry(id, entry, body, reason)
+            val book = core.book().cachedBook(id)
+            mutable.update { it.copy(book = book ?: it.book, message = UiMessage(R.string.book_saved), problems = emptyMap()) }
+            done()
+        } catch (e: BookException.VersionConflict) {
+            val book = core.book().cachedBook(id)
+            mutable.update { it.copy(book = book ?: it.book, message = UiMessage(R.string.history_conflict)) }
+        }
     }
 
     fun addReading(reading: Observation, done: () -> Unit) = write {
@@ -135,6 +160,9 @@ class BookViewModel(private val core: HealthBookClient) : ViewModel() {
         announce(core.book().addReading(id, reading))
         done()
     }
+
+    /** A form opens without the problems another form was shown. */
+    fun clearProblems() = mutable.update { it.copy(problems = emptyMap()) }
 
     /** The form's problems by the book's rules, before anything is sent. */
     fun check(body: EntryBody): Boolean {

@@ -20,6 +20,7 @@ fun FormField(
     problem: String?,
     keyboardType: KeyboardType = KeyboardType.Text,
     modifier: Modifier = Modifier,
+    singleLine: Boolean = true,
 ) {
     OutlinedTextField(
         value = value,
@@ -27,7 +28,7 @@ fun FormField(
         label = { Text(label) },
         isError = problem != null,
         supportingText = problem?.let { { Text(it) } },
-        singleLine = true,
+        singleLine = singleLine,
         keyboardOptions = KeyboardOptions(keyboardType = keyboardType),
         modifier = modifier.fillMaxWidth(),
     )
