@@ -24,7 +24,6 @@ use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 };
-use std::collections::HashMap;
 use uuid::Uuid;
 
 /// What a caller may see of one book, and why.
@@ -332,20 +331,13 @@ async fn corrections(
         return Ok(Vec::new());
     }
     // The latest version says where the entry is now (a correction may move its category).
-    let mut latest: HashMap<Uuid, book_entry::Model> = HashMap::new();
-    for row in book_entry::Entity::find()
-        .filter(book_entry::Column::CitizenId.eq(cid))
-        .filter(book_entry::Column::EntryId.is_in(entries))
-        .all(db)
-        .await?
-    {
-        match latest.get(&row.entry_id) {
-            Some(kept) if kept.version >= row.version => {}
-            _ => {
-                latest.insert(row.entry_id, row);
-            }
-        }
-    }
+    let latest = crate::book::store::latest_versions(
+        book_entry::Entity::find()
+            .filter(book_entry::Column::CitizenId.eq(cid))
+            .filter(book_entry::Column::EntryId.is_in(entries))
+            .all(db)
+            .await?,
+    );
     let mut bases = Vec::new();
     for request in requests {
         let (Some(facility), Some(entry)) = (

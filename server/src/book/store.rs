@@ -101,7 +101,7 @@ pub async fn append(
     body: EntryBody,
     now: DateTime<Utc>,
 ) -> Result<BookEntry, ApiError> {
-    if body.kind().is_singular() && latest_of_kind(db, cid, body.kind()).await?.is_some() {
+    if body.kind().is_singular() && current_of_kind(db, cid, body.kind()).await?.is_some() {
         return Err(ApiError::conflict(ProblemCode::EntryExists));
     }
     let row = insert(
@@ -258,18 +258,37 @@ async fn insert(
     Ok(row)
 }
 
-/// The latest version of the entry of a kind the book holds once, if it has one.
-pub async fn latest_of_kind(
+/// The entry of a kind held once (section I, risk factors, reproductive health) as it
+/// stands: the latest version of the one entry of that kind not marked entered in error. An
+/// entry marked in error no longer holds the place, so the next one can be written.
+pub async fn current_of_kind(
     db: &impl ConnectionTrait,
     cid: Uuid,
     kind: EntryKind,
 ) -> Result<Option<book_entry::Model>, ApiError> {
-    Ok(book_entry::Entity::find()
+    let rows = book_entry::Entity::find()
         .filter(book_entry::Column::CitizenId.eq(cid))
         .filter(book_entry::Column::Kind.eq(kind.as_str()))
-        .order_by_desc(book_entry::Column::Version)
-        .one(db)
-        .await?)
+        .all(db)
+        .await?;
+    Ok(latest_versions(rows)
+        .into_values()
+        .filter(|row| row.status != EntryStatus::EnteredInError.as_str())
+        .max_by_key(|row| row.recorded_at))
+}
+
+/// Each entry's latest version among `rows`, by entry id.
+pub fn latest_versions(rows: Vec<book_entry::Model>) -> HashMap<Uuid, book_entry::Model> {
+    let mut latest: HashMap<Uuid, book_entry::Model> = HashMap::with_capacity(rows.len());
+    for row in rows {
+        match latest.get(&row.entry_id) {
+            Some(kept) if kept.version > row.version => {}
+            _ => {
+                latest.insert(row.entry_id, row);
+            }
+        }
+    }
+    latest
 }
 
 /// What a read asks of the book.
@@ -310,17 +329,7 @@ pub async fn entries(
         .order_by_asc(book_entry::Column::RecordedAt)
         .all(db)
         .await?;
-    // The last row of each entry (rows come oldest first) is its latest version.
-    let mut latest: HashMap<Uuid, book_entry::Model> = HashMap::with_capacity(rows.len());
-    for row in rows {
-        match latest.get(&row.entry_id) {
-            Some(kept) if kept.version > row.version => {}
-            _ => {
-                latest.insert(row.entry_id, row);
-            }
-        }
-    }
-    let mut rows: Vec<book_entry::Model> = latest
+    let mut rows: Vec<book_entry::Model> = latest_versions(rows)
         .into_values()
         .filter(|row| {
             selection.categories.shows(

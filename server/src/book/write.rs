@@ -370,7 +370,7 @@ pub async fn patch_profile(
         async |txn, now| {
             let (_, author) =
                 open_for_writing(&state, txn, &actor, cid, EntryKind::Administrative, None).await?;
-            let current = store::latest_of_kind(txn, cid, EntryKind::Administrative).await?;
+            let current = store::current_of_kind(txn, cid, EntryKind::Administrative).await?;
             let (mut document, base) = match &current {
                 Some(row) => {
                     let stored: EntryBody =

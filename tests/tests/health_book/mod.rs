@@ -258,6 +258,39 @@ async fn a_citizen_fills_the_book_corrects_it_and_reads_it_back() {
     .unwrap()
     .expect_problem(422, "validation_failed");
 
+    // Risk factors are held once; marked in error, they make room for the right ones.
+    let risk = |smoking: &str| {
+        json!({ "body": { "kind": "risk_factors", "data": {
+            "smoking": smoking, "alcohol": "occasional", "physical_activity": "moderate",
+        }}})
+    };
+    let first = app
+        .post_as(token, &clinic.path("entries"), &risk("regular"))
+        .await
+        .unwrap();
+    first.expect(201);
+    app.post_as(token, &clinic.path("entries"), &risk("never"))
+        .await
+        .unwrap()
+        .expect_problem(409, "entry_exists");
+    let first_id = first.json["entry_id"].as_str().unwrap();
+    app.post_as(
+        token,
+        &clinic.path(&format!("entries/{first_id}/entered-in-error")),
+        &json!({ "base_version": 1, "reason": "Nhập nhầm của người khác" }),
+    )
+    .await
+    .unwrap()
+    .expect(200);
+    app.post_as(token, &clinic.path("entries"), &risk("never"))
+        .await
+        .unwrap()
+        .expect(201);
+    app.post_as(token, &clinic.path("entries"), &risk("former"))
+        .await
+        .unwrap()
+        .expect_problem(409, "entry_exists");
+
     // A citizen does not record visits.
     app.post_as(token, &clinic.path("encounters"), &visit(&clinic, "E11.9"))
         .await
