@@ -15,6 +15,7 @@ import vn.healthbook.core.OfflineAction
 import vn.healthbook.core.SoftPasskey
 import vn.healthbook.core.readingUnits
 import vn.healthbook.domain.Abo
+import vn.healthbook.domain.ActivityLevel
 import vn.healthbook.domain.Administrative
 import vn.healthbook.domain.Allergy
 import vn.healthbook.domain.AllergyKind
@@ -32,9 +33,11 @@ import vn.healthbook.domain.ObservationKind
 import vn.healthbook.domain.Purpose
 import vn.healthbook.domain.RegisterRequest
 import vn.healthbook.domain.Rh
+import vn.healthbook.domain.RiskFactors
 import vn.healthbook.domain.Section
 import vn.healthbook.domain.Severity
 import vn.healthbook.domain.Sex
+import vn.healthbook.domain.UseStatus
 
 /**
  * A citizen keeps her health book on the phone: fills section I, adds an allergy, takes
@@ -160,11 +163,30 @@ class BookFlow(private val server: Server, private val work: File, private val r
             expectEqual(listOf(entry.entryId), book.history.map { it.entryId }, "history")
             expectEqual(1u, book.administrative?.version, "section I")
         }
+        report.check("risk_factors_are_held_once_and_changed_by_a_correction_with_a_reason") {
+            val first = saved(
+                lan.book().addHistoryEntry(
+                    cid,
+                    EntryBody.RiskFactors(RiskFactors(null, UseStatus.REGULAR, UseStatus.OCCASIONAL, null, ActivityLevel.LOW)),
+                ),
+            )
+            try {
+                lan.book().addHistoryEntry(cid, EntryBody.RiskFactors(RiskFactors(null, UseStatus.NEVER, null, null, null)))
+                throw CheckFailed("a second risk-factors entry was accepted")
+            } catch (e: BookException.EntryExists) {
+                // The form switches to correcting the one entry.
+            }
+            val quit = RiskFactors(null, UseStatus.FORMER, UseStatus.OCCASIONAL, null, ActivityLevel.MODERATE)
+            val corrected = lan.book().correctEntry(cid, first, EntryBody.RiskFactors(quit), "Đã bỏ thuốc lá")
+            expectEqual(2u, corrected.version, "version")
+            val held = lan.book().book(cid).history.filter { it.body is EntryBody.RiskFactors }
+            expectEqual(listOf(2u), held.map { it.version }, "one entry, corrected")
+        }
         report.check("readings_taken_offline_wait_in_the_queue_and_chart_as_pending") {
             server.stop()
             val copy = lan.book().book(cid)
             expect(copy.fromCache) { "not read from the phone's copy" }
-            expectEqual(1, copy.history.size, "history offline")
+            expectEqual(2, copy.history.size, "history offline")
             listOf(pressure(135.0, 85.0, 90), pressure(128.0, 82.0, 30)).forEach { reading ->
                 lan.book().addReading(cid, reading) as? BookWriteOutcome.Queued ?: throw CheckFailed("not queued")
             }

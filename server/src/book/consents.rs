@@ -9,12 +9,12 @@ use crate::authz::{Action, Relationship, Resource};
 use crate::booking::entities::{facility, practitioner, practitioner_facility};
 use crate::error::{ApiError, ApiResult};
 use crate::http::ValidJson;
-use crate::http::idempotency::{self, IdempotencyKey, NextAction};
+use crate::http::idempotency::{self, IdempotencyKey};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use healthbook_domain::account::age_on;
 use healthbook_domain::book::consent::{check_grant, current_text, practitioner_words, render};
@@ -221,29 +221,38 @@ pub async fn grant_consent(
     ValidJson(request): ValidJson<GrantConsentRequest>,
 ) -> ApiResult<Response> {
     let now = state.clock.now();
-    let today = state.clock.today();
     let fingerprint = idempotency::fingerprint("grant-consent", &request);
-    let pending = match idempotency::begin(
+    let scope = actor.account_id.to_string();
+    idempotency::keyed(
         &state.db,
-        &actor.account_id.to_string(),
+        &scope,
         &key,
         &fingerprint,
         now,
+        StatusCode::CREATED,
+        async |txn| record(&state, txn, &actor, cid, &request).await,
     )
-    .await?
-    {
-        NextAction::Proceed(pending) => pending,
-        NextAction::Replay(replay) => return Ok(replay),
-    };
-    let txn = pending.txn();
-    let relationship = as_owner(&state, txn, &actor, cid).await?;
+    .await
+}
+
+/// Records the consent as asked for, in the transaction that claimed the request's key.
+async fn record(
+    state: &AppState,
+    txn: &sea_orm::DatabaseTransaction,
+    actor: &Actor,
+    cid: Uuid,
+    request: &GrantConsentRequest,
+) -> Result<Consent, ApiError> {
+    let now = state.clock.now();
+    let today = state.clock.today();
+    let relationship = as_owner(state, txn, actor, cid).await?;
     let person = citizen::Entity::find_by_id(cid)
         .one(txn)
         .await?
         .ok_or_else(ApiError::not_found)?;
     let by_guardian = relationship == Relationship::Guardian;
     let child_age = by_guardian.then(|| age_on(person.date_of_birth, today));
-    let mut issues = match check_grant(&request, today, child_age) {
+    let mut issues = match check_grant(request, today, child_age) {
         Ok(()) => Vec::new(),
         Err(issues) => issues,
     };
@@ -258,7 +267,7 @@ pub async fn grant_consent(
             "There is no such facility.",
         ));
     }
-    let practitioner = match named_practitioner(txn, &request).await? {
+    let practitioner = match named_practitioner(txn, request).await? {
         Ok(name) => name,
         Err(issue) => {
             issues.push(issue);
@@ -337,9 +346,7 @@ pub async fn grant_consent(
     .exec_without_returning(txn)
     .await?;
     // Granted now, after any restriction: it holds.
-    let granted = view(row, place.name, practitioner, today, None)?;
-    pending.finish(StatusCode::CREATED, &granted).await?;
-    Ok((StatusCode::CREATED, Json(granted)).into_response())
+    view(row, place.name, practitioner, today, None)
 }
 
 /// Withdraws a consent at once: the facility's next read is refused.

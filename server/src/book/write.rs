@@ -10,12 +10,11 @@ use crate::auth::entities::account;
 use crate::authz::{Action, Basis, RecordGrant, Resource};
 use crate::error::{ApiError, ApiResult};
 use crate::http::ValidJson;
-use crate::http::idempotency::{self, IdempotencyKey, NextAction};
+use crate::http::idempotency::{self, IdempotencyKey};
 use crate::state::AppState;
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use healthbook_domain::FieldIssue;
 use healthbook_domain::book::access::staff_may_write;
@@ -96,21 +95,17 @@ where
 {
     let now = state.clock.now();
     let fingerprint = idempotency::fingerprint(route, request);
-    let pending = match idempotency::begin(
+    let scope = actor.account_id.to_string();
+    idempotency::keyed(
         &state.db,
-        &actor.account_id.to_string(),
+        &scope,
         key,
         &fingerprint,
         now,
+        status,
+        async |txn| write(txn, now).await,
     )
-    .await?
-    {
-        NextAction::Proceed(pending) => pending,
-        NextAction::Replay(replay) => return Ok(replay),
-    };
-    let answer = write(pending.txn(), now).await?;
-    pending.finish(status, &answer).await?;
-    Ok((status, Json(answer)).into_response())
+    .await
 }
 
 /// Fills in what the writer's side decides: a visit happens at the writer's facility.

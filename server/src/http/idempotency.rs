@@ -100,6 +100,31 @@ pub async fn begin(
     }
 }
 
+/// Runs `action` in a transaction that also claims `key` (scoped to `scope`, the caller),
+/// and answers `status` with what it returns; a key already answered replays that answer.
+/// For the handlers whose whole work is one such action.
+pub async fn keyed<T, F>(
+    db: &DatabaseConnection,
+    scope: &str,
+    key: &IdempotencyKey,
+    fingerprint: &str,
+    now: DateTime<Utc>,
+    status: StatusCode,
+    action: F,
+) -> Result<Response, ApiError>
+where
+    T: Serialize,
+    F: AsyncFnOnce(&DatabaseTransaction) -> Result<T, ApiError>,
+{
+    let pending = match begin(db, scope, key, fingerprint, now).await? {
+        NextAction::Proceed(pending) => pending,
+        NextAction::Replay(replay) => return Ok(replay),
+    };
+    let answer = action(pending.txn()).await?;
+    pending.finish(status, &answer).await?;
+    Ok((status, axum::Json(answer)).into_response())
+}
+
 impl Pending {
     /// The transaction the action writes in.
     pub fn txn(&self) -> &DatabaseTransaction {

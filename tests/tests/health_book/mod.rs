@@ -691,6 +691,30 @@ async fn sensitive_categories_show_only_under_a_consent_that_names_them() {
         .await
         .unwrap();
     assert_eq!(consents.json.as_array().unwrap().len(), 2);
+
+    // The app's retry of a consent (same key, same terms) records it once.
+    let send = || {
+        day_app
+            .request(Method::POST, &clinic.path("consents"))
+            .bearer_auth(&clinic.patient.token)
+            .header("Idempotency-Key", "consent-retry-0001")
+            .json(&grant(json!(["mental_health"])))
+            .send()
+    };
+    let first = healthbook_tests::Reply::from(send().await.unwrap())
+        .await
+        .unwrap();
+    first.expect(201);
+    let again = healthbook_tests::Reply::from(send().await.unwrap())
+        .await
+        .unwrap();
+    again.expect(201);
+    assert_eq!(again.json["id"], first.json["id"]);
+    let consents = day_app
+        .get_as(&clinic.patient.token, &clinic.path("consents"))
+        .await
+        .unwrap();
+    assert_eq!(consents.json.as_array().unwrap().len(), 3);
 }
 
 #[tokio::test]
