@@ -25,7 +25,7 @@ use healthbook_domain::book::{
 use healthbook_domain::{FieldIssue, Lang, ProblemCode};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
 };
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -322,29 +322,9 @@ async fn record(
         withdrawn_at: None,
         withdrawn_by: None,
     };
-    consent::Entity::insert(consent::ActiveModel {
-        id: Set(row.id),
-        citizen_id: Set(row.citizen_id),
-        facility_id: Set(row.facility_id),
-        practitioner_id: Set(row.practitioner_id),
-        purpose: Set(row.purpose.clone()),
-        sections: Set(row.sections.clone()),
-        categories: Set(row.categories.clone()),
-        valid_from: Set(row.valid_from),
-        valid_until: Set(row.valid_until),
-        text: Set(row.text.clone()),
-        text_version: Set(row.text_version.clone()),
-        text_lang: Set(row.text_lang.clone()),
-        channel: Set(row.channel.clone()),
-        granted_by: Set(row.granted_by),
-        granted_by_name: Set(row.granted_by_name.clone()),
-        granted_by_guardian: Set(row.granted_by_guardian),
-        child_assent: Set(row.child_assent),
-        withdrawn_at: Set(None),
-        withdrawn_by: Set(None),
-    })
-    .exec_without_returning(txn)
-    .await?;
+    consent::Entity::insert(row.clone().into_active_model())
+        .exec_without_returning(txn)
+        .await?;
     // Granted now, after any restriction: it holds.
     view(row, place.name, practitioner, today, None)
 }

@@ -79,10 +79,9 @@ pub async fn visit_pdf(
 ) -> ApiResult<Response> {
     let grant = open_for_reading(&state, &actor, cid, Sections::one(Section::Visits)).await?;
     let person = citizen_row(&state.db, cid).await?;
-    let visit = store::entries(&state.db, cid, Selection::of(&grant))
+    let visit = store::entry(&state.db, cid, eid, Selection::of(&grant))
         .await?
-        .into_iter()
-        .find(|entry| entry.entry_id == eid && matches!(entry.body, EntryBody::Encounter(_)))
+        .filter(|entry| matches!(entry.body, EntryBody::Encounter(_)))
         .ok_or_else(ApiError::not_found)?;
     let facility = visit.provenance.facility_name.clone();
     let citizen = profile(&person);

@@ -22,7 +22,7 @@ use healthbook_domain::book::requests::{
 use healthbook_domain::{FieldIssue, ProblemCode};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
     QuerySelect,
 };
 use serde::Deserialize;
@@ -158,25 +158,9 @@ pub async fn file_request(
         closed_by: None,
         outcome,
     };
-    data_request::Entity::insert(data_request::ActiveModel {
-        id: Set(row.id),
-        citizen_id: Set(row.citizen_id),
-        kind: Set(row.kind.clone()),
-        status: Set(row.status.clone()),
-        entry_id: Set(row.entry_id),
-        facility_id: Set(row.facility_id),
-        details: Set(row.details.clone()),
-        requested_by: Set(row.requested_by),
-        received_at: Set(row.received_at),
-        acknowledge_by: Set(row.acknowledge_by),
-        answer_by: Set(row.answer_by),
-        acknowledged_at: Set(row.acknowledged_at),
-        closed_at: Set(row.closed_at),
-        closed_by: Set(None),
-        outcome: Set(row.outcome.clone()),
-    })
-    .exec_without_returning(&txn)
-    .await?;
+    data_request::Entity::insert(row.clone().into_active_model())
+        .exec_without_returning(&txn)
+        .await?;
     txn.commit().await?;
     Ok((StatusCode::CREATED, Json(view(row, today)?)))
 }

@@ -329,6 +329,32 @@ pub async fn entries(
         .order_by_asc(book_entry::Column::RecordedAt)
         .all(db)
         .await?;
+    shown(db, rows, selection).await
+}
+
+/// One entry of `cid`'s book as `selection` shows it, or none: only that entry's versions are
+/// read.
+pub async fn entry(
+    db: &impl ConnectionTrait,
+    cid: Uuid,
+    entry_id: Uuid,
+    selection: Selection,
+) -> Result<Option<BookEntry>, ApiError> {
+    let rows = book_entry::Entity::find()
+        .filter(book_entry::Column::CitizenId.eq(cid))
+        .filter(book_entry::Column::EntryId.eq(entry_id))
+        .all(db)
+        .await?;
+    Ok(shown(db, rows, selection).await?.pop())
+}
+
+/// The latest version of each entry among `rows` that `selection` shows, newest first.
+async fn shown(
+    db: &impl ConnectionTrait,
+    rows: Vec<book_entry::Model>,
+    selection: Selection,
+) -> Result<Vec<BookEntry>, ApiError> {
+    let sections = selection.sections;
     let mut rows: Vec<book_entry::Model> = latest_versions(rows)
         .into_values()
         .filter(|row| {
@@ -337,6 +363,10 @@ pub async fn entries(
                     .as_deref()
                     .and_then(healthbook_domain::book::Category::parse),
             )
+        })
+        .filter(|row| {
+            healthbook_domain::book::Section::parse(&row.section)
+                .is_some_and(|section| sections.contains(section))
         })
         .filter(|row| selection.since.is_none_or(|since| row.recorded_at > since))
         .collect();
