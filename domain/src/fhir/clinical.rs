@@ -1,18 +1,59 @@
-//! Section IV and the home readings: an Encounter with what it measured (Observation), found
-//! (Condition) and prescribed (MedicationRequest); a reading as one Observation.
+//! Section IV: an Encounter with what it measured and found out (Observation, in
+//! `observation.rs`), diagnosed (Condition) and prescribed (MedicationRequest).
 
-use super::codes::{self, Measure, ObservationCategory, coding, concept, text};
-use super::{Context, derived_id, instant, is_in_error, reference};
-use crate::book::encounter::{Diagnosis, Prescription, TestResult, VitalSigns};
-use crate::book::{BookEntry, Encounter, EncounterKind, EntryStatus, Observation, ObservationKind};
+use super::codes;
+use super::datatypes::{
+    Annotation, CodeableConcept, Coding, Meta, Period, Reference, Text, When, coding, concept,
+    notes, text,
+};
+use super::observation::{test_result, vital_sign_observations};
+use super::{Context, Resource, derived_id, entry_meta, is_in_error};
+use crate::book::encounter::{Diagnosis, Prescription};
+use crate::book::{BookEntry, Encounter as Visit, EncounterKind};
 use chrono::Duration;
-use serde_json::{Value, json};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "resourceType", rename_all = "camelCase")]
+pub struct Encounter<'a> {
+    pub id: Uuid,
+    pub meta: Meta<'a>,
+    pub status: &'static str,
+    pub class: Coding<'a>,
+    pub subject: Reference<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant: Option<[Participant<'a>; 1]>,
+    pub period: Period,
+    pub reason_code: [CodeableConcept<'a>; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub diagnosis: Vec<EncounterDiagnosis<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_provider: Option<Reference<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Participant<'a> {
+    #[serde(rename = "type")]
+    pub type_: [CodeableConcept<'a>; 1],
+    pub individual: Reference<'a>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EncounterDiagnosis<'a> {
+    pub condition: Reference<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank: Option<u32>,
+}
+
 /// The Encounter first, then what hangs off it.
-pub fn encounter(context: &mut Context, entry: &BookEntry, visit: &Encounter) -> Vec<Value> {
-    let encounter_ref = reference(entry.entry_id, None);
+pub fn encounter<'a>(
+    context: &mut Context<'a>,
+    entry: &'a BookEntry,
+    visit: &'a Visit,
+) -> Vec<Resource<'a>> {
+    let encounter_ref = Reference::to(entry.entry_id);
     let facility = context.facility_ref(
         visit.facility_id.or(entry.provenance.facility_id),
         entry.provenance.facility_name.as_deref(),
@@ -43,58 +84,52 @@ pub fn encounter(context: &mut Context, entry: &BookEntry, visit: &Encounter) ->
     } else {
         "in-progress"
     };
-    let mut period = json!({ "start": instant(visit.started_at) });
-    if let Some(ended) = visit.ended_at {
-        period["end"] = json!(instant(ended));
-    }
-    let mut resource = json!({
-        "resourceType": "Encounter",
-        "id": entry.entry_id.to_string(),
-        "status": status,
-        "class": coding(codes::V3_ACT_CODE, class_code, class_display),
-        "subject": context.patient_ref(),
-        "period": period,
-        "reasonCode": [text(&visit.reason)],
-    });
-    if let Some(name) = &visit.practitioner_name {
-        resource["participant"] = json!([{
-            "type": [concept(codes::V3_PARTICIPATION_TYPE, "PPRF", "primary performer")],
-            "individual": { "display": name },
-        }]);
-    }
-    if !conditions.is_empty() {
-        resource["diagnosis"] = conditions
+    let resource = Encounter {
+        id: entry.entry_id,
+        meta: entry_meta(entry),
+        status,
+        class: coding(codes::V3_ACT_CODE, class_code, class_display),
+        subject: context.patient_ref(),
+        participant: visit.practitioner_name.as_deref().map(|name| {
+            [Participant {
+                type_: [concept(
+                    codes::V3_PARTICIPATION_TYPE,
+                    "PPRF",
+                    "primary performer",
+                )],
+                individual: Reference::display(name),
+            }]
+        }),
+        period: Period {
+            start: When::At(visit.started_at),
+            end: visit.ended_at.map(When::At),
+        },
+        reason_code: [text(&visit.reason)],
+        diagnosis: conditions
             .iter()
-            .map(|(id, diagnosis)| {
-                let mut item = json!({ "condition": reference(*id, None) });
-                if diagnosis.primary {
-                    item["rank"] = json!(1);
-                }
-                item
+            .map(|(id, diagnosis)| EncounterDiagnosis {
+                condition: Reference::to(*id),
+                rank: diagnosis.primary.then_some(1),
             })
-            .collect();
-    }
-    if let Some(facility) = facility {
-        resource["serviceProvider"] = facility;
-    }
+            .collect(),
+        service_provider: facility,
+    };
 
-    let mut made = vec![resource];
-    let observation_status = observation_status(entry.status);
-    for (part, measure, vital) in vital_signs(&visit.vital_signs) {
-        let id = derived_id(entry.entry_id, &format!("observation/{part}"));
-        let mut observation = measured(context, id, observation_status, measure, vital);
-        observation["encounter"] = encounter_ref.clone();
-        observation["effectiveDateTime"] = json!(instant(visit.started_at));
-        made.push(observation);
-    }
+    let mut made = vec![Resource::Encounter(Box::new(resource))];
+    made.extend(vital_sign_observations(
+        context,
+        entry,
+        visit,
+        encounter_ref,
+    ));
     for (index, result) in visit.results.iter().enumerate() {
         let id = derived_id(entry.entry_id, &format!("result/{index}"));
         made.push(test_result(
             context,
+            entry,
             id,
-            observation_status,
             result,
-            &encounter_ref,
+            encounter_ref,
             visit,
         ));
     }
@@ -104,7 +139,7 @@ pub fn encounter(context: &mut Context, entry: &BookEntry, visit: &Encounter) ->
             entry,
             *id,
             diagnosis,
-            &encounter_ref,
+            encounter_ref,
         ));
     }
     for (index, prescription) in visit.prescriptions.iter().enumerate() {
@@ -114,7 +149,7 @@ pub fn encounter(context: &mut Context, entry: &BookEntry, visit: &Encounter) ->
             entry,
             id,
             prescription,
-            &encounter_ref,
+            encounter_ref,
             visit,
         ));
     }
@@ -137,196 +172,136 @@ impl PartIds {
     }
 }
 
-pub fn observation_status(status: EntryStatus) -> &'static str {
-    match status {
-        EntryStatus::Recorded => "final",
-        EntryStatus::Corrected => "corrected",
-        EntryStatus::EnteredInError => "entered-in-error",
-    }
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "resourceType", rename_all = "camelCase")]
+pub struct Condition<'a> {
+    pub id: Uuid,
+    pub meta: Meta<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clinical_status: Option<CodeableConcept<'a>>,
+    pub verification_status: CodeableConcept<'a>,
+    pub category: [CodeableConcept<'a>; 1],
+    pub code: CodeableConcept<'a>,
+    pub subject: Reference<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encounter: Option<Reference<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub onset_date_time: Option<When>,
+    pub recorded_date: When,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub note: Vec<Annotation<'a>>,
 }
 
-/// A measured value: one number, or the two pressures of a blood-pressure panel.
-enum Vital<'u> {
-    One(f64, &'u str),
-    Pressure {
-        systolic: Option<f64>,
-        diastolic: Option<f64>,
-        unit: &'u str,
-    },
-}
-
-fn vital_signs(signs: &VitalSigns) -> Vec<(&'static str, Measure, Vital<'static>)> {
-    let mut out = Vec::new();
-    let finite = |v: Option<f64>| v.filter(|v| v.is_finite());
-    let (systolic, diastolic) = (finite(signs.systolic), finite(signs.diastolic));
-    if systolic.is_some() || diastolic.is_some() {
-        out.push((
-            "blood-pressure",
-            codes::BP_PANEL,
-            Vital::Pressure {
-                systolic,
-                diastolic,
-                unit: "mm[Hg]",
-            },
-        ));
-    }
-    let singles = [
-        ("heart-rate", codes::HEART_RATE, signs.pulse),
-        (
-            "body-temperature",
-            codes::BODY_TEMPERATURE,
-            signs.temperature_c,
-        ),
-        (
-            "respiratory-rate",
-            codes::RESPIRATORY_RATE,
-            signs.respiratory_rate,
-        ),
-        ("body-height", codes::BODY_HEIGHT, signs.height_cm),
-        ("body-weight", codes::BODY_WEIGHT, signs.weight_kg),
-        ("waist", codes::WAIST, signs.waist_cm),
-        ("bmi", codes::BMI, signs.bmi),
-    ];
-    for (part, measure, value) in singles {
-        if let Some(value) = finite(value) {
-            out.push((part, measure, Vital::One(value, measure.unit)));
-        }
-    }
-    out
-}
-
-fn quantity(value: f64, unit: &str) -> Value {
-    json!({ "value": value, "unit": unit, "system": codes::UCUM, "code": unit })
-}
-
-fn loinc(measure: Measure) -> Value {
-    json!({
-        "coding": [coding(codes::LOINC, measure.loinc, measure.display)],
-        "text": measure.display,
-    })
-}
-
-fn measured(
-    context: &Context,
+fn diagnosis_condition<'a>(
+    context: &Context<'a>,
+    entry: &'a BookEntry,
     id: Uuid,
-    status: &str,
-    measure: Measure,
-    value: Vital<'_>,
-) -> Value {
-    let mut observation = json!({
-        "resourceType": "Observation",
-        "id": id.to_string(),
-        "status": status,
-        "category": [measure.category.concept()],
-        "code": loinc(measure),
-        "subject": context.patient_ref(),
-    });
-    match value {
-        Vital::One(value, unit) => observation["valueQuantity"] = quantity(value, unit),
-        Vital::Pressure {
-            systolic,
-            diastolic,
-            unit,
-        } => {
-            observation["component"] = [(codes::SYSTOLIC, systolic), (codes::DIASTOLIC, diastolic)]
-                .into_iter()
-                .filter_map(|(measure, value)| {
-                    value.map(
-                        |v| json!({ "code": loinc(measure), "valueQuantity": quantity(v, unit) }),
-                    )
-                })
-                .collect();
-        }
-    }
-    observation
-}
-
-fn test_result(
-    context: &Context,
-    id: Uuid,
-    status: &str,
-    result: &TestResult,
-    encounter_ref: &Value,
-    visit: &Encounter,
-) -> Value {
-    let value = match &result.unit {
-        Some(unit) => format!("{} {unit}", result.value),
-        None => result.value.clone(),
-    };
-    let mut observation = json!({
-        "resourceType": "Observation",
-        "id": id.to_string(),
-        "status": status,
-        "category": [ObservationCategory::Laboratory.concept()],
-        "code": text(&result.test),
-        "subject": context.patient_ref(),
-        "encounter": encounter_ref,
-        "effectiveDateTime": instant(visit.started_at),
-        "valueString": value,
-    });
-    if let Some(range) = &result.reference_range {
-        observation["referenceRange"] = json!([{ "text": range }]);
-    }
-    observation
-}
-
-fn diagnosis_condition(
-    context: &Context,
-    entry: &BookEntry,
-    id: Uuid,
-    diagnosis: &Diagnosis,
-    encounter_ref: &Value,
-) -> Value {
-    let mut code = json!({
-        "coding": [{ "system": codes::ICD10, "code": diagnosis.icd10 }],
-    });
-    if let Some(title) = &diagnosis.title {
-        code["coding"][0]["display"] = json!(title);
-        code["text"] = json!(title);
-    }
-    let mut condition = json!({
-        "resourceType": "Condition",
-        "id": id.to_string(),
-        "category": [concept(codes::CONDITION_CATEGORY, "encounter-diagnosis", "Encounter Diagnosis")],
-        "code": code,
-        "subject": context.patient_ref(),
-        "encounter": encounter_ref,
-        "recordedDate": instant(entry.provenance.recorded_at),
-    });
-    condition_status(&mut condition, entry);
-    if let Some(note) = &diagnosis.note {
-        condition["note"] = json!([{ "text": note }]);
-    }
-    condition
+    diagnosis: &'a Diagnosis,
+    encounter_ref: Reference<'a>,
+) -> Resource<'a> {
+    let (clinical_status, verification_status) = condition_status(entry);
+    Resource::Condition(Box::new(Condition {
+        id,
+        meta: entry_meta(entry),
+        clinical_status,
+        verification_status,
+        category: [concept(
+            codes::CONDITION_CATEGORY,
+            "encounter-diagnosis",
+            "Encounter Diagnosis",
+        )],
+        code: CodeableConcept {
+            coding: vec![Coding {
+                system: codes::ICD10,
+                code: &diagnosis.icd10,
+                display: diagnosis.title.as_deref(),
+            }],
+            text: diagnosis.title.as_ref().map(Text::from),
+        },
+        subject: context.patient_ref(),
+        encounter: Some(encounter_ref),
+        onset_date_time: None,
+        recorded_date: When::At(entry.provenance.recorded_at),
+        note: notes(diagnosis.note.as_ref()),
+    }))
 }
 
 /// Clinical and verification status; R4 forbids a clinical status on an entered-in-error
 /// condition (con-5).
-pub fn condition_status(condition: &mut Value, entry: &BookEntry) {
+pub fn condition_status(
+    entry: &BookEntry,
+) -> (Option<CodeableConcept<'static>>, CodeableConcept<'static>) {
     if is_in_error(entry) {
-        condition["verificationStatus"] = concept(
-            codes::CONDITION_VERIFICATION,
-            "entered-in-error",
-            "Entered in Error",
+        return (
+            None,
+            concept(
+                codes::CONDITION_VERIFICATION,
+                "entered-in-error",
+                "Entered in Error",
+            ),
         );
-        return;
     }
-    condition["clinicalStatus"] = concept(codes::CONDITION_CLINICAL, "active", "Active");
-    condition["verificationStatus"] = if entry.provenance.self_reported {
+    let verification = if entry.provenance.self_reported {
         concept(codes::CONDITION_VERIFICATION, "unconfirmed", "Unconfirmed")
     } else {
         concept(codes::CONDITION_VERIFICATION, "confirmed", "Confirmed")
     };
+    (
+        Some(concept(codes::CONDITION_CLINICAL, "active", "Active")),
+        verification,
+    )
 }
 
-fn medication_request(
-    context: &Context,
-    entry: &BookEntry,
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "resourceType", rename_all = "camelCase")]
+pub struct MedicationRequest<'a> {
+    pub id: Uuid,
+    pub meta: Meta<'a>,
+    pub status: &'static str,
+    pub intent: &'static str,
+    pub medication_codeable_concept: CodeableConcept<'a>,
+    pub subject: Reference<'a>,
+    pub encounter: Reference<'a>,
+    pub authored_on: When,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requester: Option<Reference<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub note: Vec<Annotation<'a>>,
+    pub dosage_instruction: [Dosage<'a>; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dispense_request: Option<DispenseRequest>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Dosage<'a> {
+    pub text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route: Option<CodeableConcept<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DispenseRequest {
+    pub expected_supply_duration: Days,
+}
+
+/// A number of days as a FHIR Duration (UCUM `d`), counted in whole days.
+#[derive(Debug, Clone, Serialize)]
+pub struct Days {
+    pub value: u32,
+    pub unit: &'static str,
+    pub system: &'static str,
+    pub code: &'static str,
+}
+
+fn medication_request<'a>(
+    context: &Context<'a>,
+    entry: &'a BookEntry,
     id: Uuid,
-    prescription: &Prescription,
-    encounter_ref: &Value,
-    visit: &Encounter,
-) -> Value {
+    prescription: &'a Prescription,
+    encounter_ref: Reference<'a>,
+    visit: &'a Visit,
+) -> Resource<'a> {
     // Whether the course is over is known only from its length; without one, we cannot say.
     let status = if is_in_error(entry) {
         "entered-in-error"
@@ -341,91 +316,34 @@ fn medication_request(
             None => "unknown",
         }
     };
-    let mut dosage = json!({ "text": prescription.dosage });
-    if let Some(route) = &prescription.route {
-        dosage["route"] = text(route);
-    }
-    let mut request = json!({
-        "resourceType": "MedicationRequest",
-        "id": id.to_string(),
-        "status": status,
-        "intent": "order",
-        "medicationCodeableConcept": text(&prescription.medicine),
-        "subject": context.patient_ref(),
-        "encounter": encounter_ref,
-        "authoredOn": instant(visit.started_at),
-        "dosageInstruction": [dosage],
+    let quantity = prescription.quantity.as_ref().map(|q| Annotation {
+        text: format!("Số lượng: {q}").into(),
     });
-    if let Some(name) = &visit.practitioner_name {
-        request["requester"] = json!({ "display": name });
-    }
-    if let Some(days) = prescription.days {
-        request["dispenseRequest"] = json!({
-            "expectedSupplyDuration": { "value": days, "unit": "days", "system": codes::UCUM, "code": "d" },
-        });
-    }
-    let notes: Vec<Value> = [
-        prescription
-            .quantity
-            .as_ref()
-            .map(|q| format!("Số lượng: {q}")),
-        prescription.note.clone(),
-    ]
-    .into_iter()
-    .flatten()
-    .map(|note| json!({ "text": note }))
-    .collect();
-    if !notes.is_empty() {
-        request["note"] = Value::Array(notes);
-    }
-    request
-}
-
-/// A reading the citizen took: the entry's own id, performed by the patient.
-pub fn reading(context: &mut Context, entry: &BookEntry, reading: &Observation) -> Value {
-    let status = observation_status(entry.status);
-    let one = |measure: Measure| {
-        (
-            measure,
-            Vital::One(reading.value, unit_or(&reading.unit, measure.unit)),
-        )
-    };
-    let (measure, value) = match reading.kind {
-        ObservationKind::BloodPressure => (
-            codes::BP_PANEL,
-            Vital::Pressure {
-                systolic: Some(reading.value),
-                diastolic: reading.second_value,
-                unit: unit_or(&reading.unit, "mm[Hg]"),
+    Resource::MedicationRequest(Box::new(MedicationRequest {
+        id,
+        meta: entry_meta(entry),
+        status,
+        intent: "order",
+        medication_codeable_concept: text(&prescription.medicine),
+        subject: context.patient_ref(),
+        encounter: encounter_ref,
+        authored_on: When::At(visit.started_at),
+        requester: visit.practitioner_name.as_deref().map(Reference::display),
+        note: quantity
+            .into_iter()
+            .chain(notes(prescription.note.as_ref()))
+            .collect(),
+        dosage_instruction: [Dosage {
+            text: &prescription.dosage,
+            route: prescription.route.as_ref().map(text),
+        }],
+        dispense_request: prescription.days.map(|days| DispenseRequest {
+            expected_supply_duration: Days {
+                value: days,
+                unit: "days",
+                system: codes::UCUM,
+                code: "d",
             },
-        ),
-        ObservationKind::HeartRate => one(codes::HEART_RATE),
-        ObservationKind::BodyTemperature => one(codes::BODY_TEMPERATURE),
-        ObservationKind::OxygenSaturation => one(codes::OXYGEN_SATURATION),
-        ObservationKind::BloodGlucose if reading.unit.contains("mol") => one(codes::GLUCOSE_MOLES),
-        ObservationKind::BloodGlucose => one(codes::GLUCOSE_MASS),
-        ObservationKind::BodyWeight => one(codes::BODY_WEIGHT),
-        ObservationKind::BodyHeight => one(codes::BODY_HEIGHT),
-        ObservationKind::RespiratoryRate => one(codes::RESPIRATORY_RATE),
-        ObservationKind::WaistCircumference => one(codes::WAIST),
-    };
-    let mut observation = measured(context, entry.entry_id, status, measure, value);
-    if reading.kind == ObservationKind::OxygenSaturation {
-        let (code, display) = codes::PULSE_OXIMETRY;
-        if let Some(codings) = observation["code"]["coding"].as_array_mut() {
-            codings.push(coding(codes::LOINC, code, display));
-        }
-    }
-    observation["effectiveDateTime"] = json!(instant(reading.taken_at));
-    observation["performer"] = json!([context.patient_ref()]);
-    if let Some(note) = &reading.note {
-        observation["note"] = json!([{ "text": note }]);
-    }
-    observation
-}
-
-/// The reading's own UCUM unit; the usual one if it came empty. Units are checked on the way
-/// in, so this only guards against an empty string.
-fn unit_or<'u>(unit: &'u str, usual: &'static str) -> &'u str {
-    if unit.trim().is_empty() { usual } else { unit }
+        }),
+    }))
 }

@@ -2,8 +2,8 @@
 //! them. Each mapping lives here once, so a reviewer can check it against the published code
 //! systems in one place (CI checks every code of an HL7 code system against HL7's package).
 
+use super::datatypes::{CodeableConcept, Coding, coding, concept};
 use crate::book::Category;
-use serde_json::{Value, json};
 
 pub const LOINC: &str = "http://loinc.org";
 pub const UCUM: &str = "http://unitsofmeasure.org";
@@ -15,6 +15,7 @@ pub const V3_DATA_OPERATION: &str = "http://terminology.hl7.org/CodeSystem/v3-Da
 pub const V3_PARTICIPATION_TYPE: &str =
     "http://terminology.hl7.org/CodeSystem/v3-ParticipationType";
 pub const V3_ROLE_CODE: &str = "http://terminology.hl7.org/CodeSystem/v3-RoleCode";
+pub const V2_IDENTIFIER_TYPE: &str = "http://terminology.hl7.org/CodeSystem/v2-0203";
 pub const V2_CONTACT_ROLE: &str = "http://terminology.hl7.org/CodeSystem/v2-0131";
 pub const V2_PERFORMER_FUNCTION: &str = "http://terminology.hl7.org/CodeSystem/v2-0443";
 pub const OBSERVATION_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
@@ -26,6 +27,8 @@ pub const ALLERGY_CLINICAL: &str =
     "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical";
 pub const ALLERGY_VERIFICATION: &str =
     "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification";
+pub const ORGANIZATION_TYPE: &str = "http://terminology.hl7.org/CodeSystem/organization-type";
+pub const CONSENT_ACTION: &str = "http://terminology.hl7.org/CodeSystem/consentaction";
 pub const CONSENT_SCOPE: &str = "http://terminology.hl7.org/CodeSystem/consentscope";
 pub const PROVENANCE_PARTICIPANT: &str =
     "http://terminology.hl7.org/CodeSystem/provenance-participant-type";
@@ -58,18 +61,6 @@ pub const CS_ENTRY_SOURCE: &str = "https://fhir.healthbook.vn/CodeSystem/entry-s
 /// The commune's 5-digit code (2025 units) on an address: R4 Address has no coded unit.
 pub const EXT_COMMUNE_CODE: &str = "https://fhir.healthbook.vn/StructureDefinition/commune-code";
 
-pub fn coding(system: &str, code: &str, display: &str) -> Value {
-    json!({ "system": system, "code": code, "display": display })
-}
-
-pub fn concept(system: &str, code: &str, display: &str) -> Value {
-    json!({ "coding": [coding(system, code, display)] })
-}
-
-pub fn text(value: &str) -> Value {
-    json!({ "text": value })
-}
-
 /// The `meta.security` labels of an entry in a sensitive category: the HL7 information
 /// sensitivity code where one fits, always the restricted confidentiality (which a receiver
 /// honours without knowing the category), and our own code so nothing is lost.
@@ -77,7 +68,7 @@ pub fn text(value: &str) -> Value {
 /// Tuberculosis has no v3 sensitivity code (TBOO, "taboo", means something else), so it travels
 /// as restricted plus our code. The codes are the R4 edition's (v3-ActCode 2019): PSY rather
 /// than the later MH, ETH rather than the later SUD.
-pub fn security_labels(category: Category) -> Vec<Value> {
+pub fn security_labels(category: Category) -> Vec<Coding<'static>> {
     let sensitivity = match category {
         Category::Hiv => Some(("HIV", "HIV/AIDS information sensitivity")),
         Category::MentalHealth => Some(("PSY", "psychiatry disorder information sensitivity")),
@@ -88,7 +79,7 @@ pub fn security_labels(category: Category) -> Vec<Value> {
         )),
         Category::Tuberculosis => None,
     };
-    let mut labels: Vec<Value> = sensitivity
+    let mut labels: Vec<Coding> = sensitivity
         .map(|(code, display)| coding(V3_ACT_CODE, code, display))
         .into_iter()
         .collect();
@@ -117,7 +108,7 @@ pub enum ObservationCategory {
 }
 
 impl ObservationCategory {
-    pub fn concept(self) -> Value {
+    pub fn concept(self) -> CodeableConcept<'static> {
         match self {
             ObservationCategory::VitalSigns => {
                 concept(OBSERVATION_CATEGORY, "vital-signs", "Vital Signs")

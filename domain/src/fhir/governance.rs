@@ -1,19 +1,69 @@
 //! Where each entry came from (Provenance), what the citizen agreed to share (Consent), and who
 //! looked (AuditEvent, after IHE BALP's patterns as far as R4 carries them).
 
-use super::codes::{self, coding, concept, text};
-use super::{Context, derived_id, instant, reference};
+use super::codes;
+use super::datatypes::{
+    CodeableConcept, Coding, Period, Reference, Text, When, coding, concept, text,
+};
+use super::{Context, Resource, derived_id};
 use crate::book::{
-    AccessAction, AccessBasis, AccessLogEntry, AuthorRole, BookEntry, Category, Consent,
+    AccessAction, AccessBasis, AccessLogEntry, AuthorRole, BookEntry, Category, Consent as Grant,
     ConsentStatus, EntryStatus, Purpose, Section,
 };
 use base64::Engine;
-use serde_json::{Value, json};
+use serde::Serialize;
 use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "resourceType")]
+pub struct Provenance<'a> {
+    pub id: Uuid,
+    pub target: Vec<Reference<'a>>,
+    pub recorded: When,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<[CodeableConcept<'a>; 1]>,
+    pub activity: CodeableConcept<'a>,
+    pub agent: [ProvenanceAgent<'a>; 1],
+    pub entity: [ProvenanceEntity<'a>; 1],
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProvenanceAgent<'a> {
+    #[serde(rename = "type")]
+    pub type_: CodeableConcept<'a>,
+    pub role: [CodeableConcept<'a>; 1],
+    pub who: Reference<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_behalf_of: Option<Reference<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProvenanceEntity<'a> {
+    pub role: &'static str,
+    pub what: SourceReference<'a>,
+}
+
+/// Where an entry came from, as a logical reference: an identifier in our code system.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceReference<'a> {
+    pub identifier: SourceIdentifier<'a>,
+    pub display: &'a str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceIdentifier<'a> {
+    pub system: &'a str,
+    pub value: &'a str,
+}
 
 /// One Provenance per entry, for its current version (a correction is a new version and so a
 /// new Provenance id).
-pub fn provenance(context: &mut Context, entry: &BookEntry, targets: &[Uuid]) -> Value {
+pub fn provenance<'a>(
+    context: &mut Context<'a>,
+    entry: &'a BookEntry,
+    targets: &[Uuid],
+) -> Resource<'a> {
     let source = &entry.provenance;
     let (activity, activity_display) = match entry.status {
         EntryStatus::Recorded => ("CREATE", "create"),
@@ -28,47 +78,42 @@ pub fn provenance(context: &mut Context, entry: &BookEntry, targets: &[Uuid]) ->
             .as_deref()
             .and_then(|name| context.guardian_ref(name))
             .unwrap_or_else(|| display_or(source.author_name.as_deref(), "guardian")),
-        AuthorRole::FacilitySystem => facility
-            .clone()
-            .unwrap_or_else(|| display_or(None, "facility system")),
+        AuthorRole::FacilitySystem => {
+            facility.unwrap_or_else(|| display_or(None, "facility system"))
+        }
         _ => display_or(source.author_name.as_deref(), source.author_role.as_str()),
     };
-    let mut agent = json!({
-        "type": concept(codes::PROVENANCE_PARTICIPANT, "author", "Author"),
-        "role": [text(source.author_role.as_str())],
-        "who": who,
-    });
-    if source.author_role != AuthorRole::FacilitySystem
-        && let Some(facility) = facility
-    {
-        agent["onBehalfOf"] = facility;
-    }
-    let mut resource = json!({
-        "resourceType": "Provenance",
-        "id": derived_id(entry.entry_id, &format!("provenance/{}", entry.version)).to_string(),
-        "target": targets.iter().map(|id| reference(*id, None)).collect::<Vec<_>>(),
-        "recorded": instant(source.recorded_at),
-        "activity": concept(codes::V3_DATA_OPERATION, activity, activity_display),
-        "agent": [agent],
-        "entity": [{
-            "role": "source",
-            "what": {
-                "identifier": { "system": codes::CS_ENTRY_SOURCE, "value": source.source.as_str() },
-                "display": source.source.as_str(),
+    let on_behalf_of = facility.filter(|_| source.author_role != AuthorRole::FacilitySystem);
+    Resource::Provenance(Box::new(Provenance {
+        id: derived_id(entry.entry_id, &format!("provenance/{}", entry.version)),
+        target: targets.iter().map(|id| Reference::to(*id)).collect(),
+        recorded: When::At(source.recorded_at),
+        reason: entry.reason.as_ref().map(|reason| [text(reason)]),
+        activity: concept(codes::V3_DATA_OPERATION, activity, activity_display),
+        agent: [ProvenanceAgent {
+            type_: concept(codes::PROVENANCE_PARTICIPANT, "author", "Author"),
+            role: [text(source.author_role.as_str())],
+            who,
+            on_behalf_of,
+        }],
+        entity: [ProvenanceEntity {
+            role: "source",
+            what: SourceReference {
+                identifier: SourceIdentifier {
+                    system: codes::CS_ENTRY_SOURCE,
+                    value: source.source.as_str(),
+                },
+                display: source.source.as_str(),
             },
         }],
-    });
-    if let Some(reason) = &entry.reason {
-        resource["reason"] = json!([text(reason)]);
-    }
-    resource
+    }))
 }
 
-fn display_or(name: Option<&str>, fallback: &str) -> Value {
-    json!({ "display": name.unwrap_or(fallback) })
+fn display_or<'a>(name: Option<&'a str>, fallback: &'a str) -> Reference<'a> {
+    Reference::display(name.unwrap_or(fallback))
 }
 
-fn purpose_of_use(purpose: Purpose) -> Value {
+fn purpose_of_use(purpose: Purpose) -> Coding<'static> {
     match purpose {
         Purpose::Treatment | Purpose::FollowUp => {
             coding(codes::V3_ACT_REASON, "TREAT", "treatment")
@@ -94,8 +139,8 @@ fn section_classes(section: Section) -> &'static [&'static str] {
 }
 
 /// The sensitive categories a consent names, as the security labels it lets through.
-fn category_labels(categories: &[Category]) -> Vec<Value> {
-    let mut labels: Vec<Value> = Vec::new();
+fn category_labels(categories: &[Category]) -> Vec<Coding<'static>> {
+    let mut labels = Vec::new();
     for category in categories {
         for label in codes::security_labels(*category) {
             // Restricted is implied by every category: list it once.
@@ -107,7 +152,60 @@ fn category_labels(categories: &[Category]) -> Vec<Value> {
     labels
 }
 
-pub fn consent(context: &mut Context, consent: &Consent) -> Value {
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "resourceType", rename_all = "camelCase")]
+pub struct Consent<'a> {
+    pub id: Uuid,
+    pub status: &'static str,
+    pub scope: CodeableConcept<'a>,
+    pub category: [CodeableConcept<'a>; 1],
+    pub patient: Reference<'a>,
+    pub date_time: When,
+    pub performer: [Reference<'a>; 1],
+    pub source_attachment: Attachment<'a>,
+    pub policy_rule: CodeableConcept<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<[Verification<'a>; 1]>,
+    pub provision: Provision<'a>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attachment<'a> {
+    pub content_type: &'static str,
+    pub language: &'a str,
+    pub data: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Verification<'a> {
+    pub verified: bool,
+    pub verified_with: Reference<'a>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Provision<'a> {
+    #[serde(rename = "type")]
+    pub type_: &'static str,
+    pub period: Period,
+    pub actor: [ProvisionActor<'a>; 1],
+    pub action: [CodeableConcept<'a>; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub security_label: Vec<Coding<'a>>,
+    pub purpose: [Coding<'a>; 1],
+    pub class: Vec<Coding<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProvisionActor<'a> {
+    pub role: CodeableConcept<'a>,
+    pub reference: Reference<'a>,
+}
+
+pub fn consent<'a>(context: &mut Context<'a>, consent: &'a Grant) -> Resource<'a> {
     // Expired or withdrawn, the consent has ended: R4's `inactive` ("terminated or replaced").
     // `rejected` is for a consent refused when asked, which the book never records.
     let status = match consent.status {
@@ -117,19 +215,18 @@ pub fn consent(context: &mut Context, consent: &Consent) -> Value {
     let performer = if consent.granted_by_guardian {
         context
             .guardian_ref(&consent.granted_by_name)
-            .unwrap_or_else(|| json!({ "display": consent.granted_by_name }))
+            .unwrap_or_else(|| Reference::display(&consent.granted_by_name))
     } else {
         context.patient_ref()
     };
     let reader = context
         .facility_ref(Some(consent.facility_id), Some(&consent.facility_name))
-        .unwrap_or_else(|| json!({ "display": consent.facility_name }));
-    let valid_until = consent.valid_until.format("%Y-%m-%d").to_string();
+        .unwrap_or_else(|| Reference::display(&consent.facility_name));
     let end = match consent.withdrawn_at {
-        Some(withdrawn) if withdrawn.date_naive() <= consent.valid_until => instant(withdrawn),
-        _ => valid_until,
+        Some(withdrawn) if withdrawn.date_naive() <= consent.valid_until => When::At(withdrawn),
+        _ => When::Day(consent.valid_until),
     };
-    let mut classes: Vec<Value> = Vec::new();
+    let mut classes: Vec<Coding> = Vec::new();
     for section in &consent.sections {
         for class in section_classes(*section) {
             let class = coding(codes::RESOURCE_TYPES, class, class);
@@ -138,53 +235,119 @@ pub fn consent(context: &mut Context, consent: &Consent) -> Value {
             }
         }
     }
-    let mut provision = json!({
-        "type": "permit",
-        "period": { "start": instant(consent.valid_from), "end": end },
-        "actor": [{
-            "role": concept(codes::V3_PARTICIPATION_TYPE, "IRCP", "information recipient"),
-            "reference": reader,
-        }],
-        "action": [concept("http://terminology.hl7.org/CodeSystem/consentaction", "access", "Access")],
-        "purpose": [purpose_of_use(consent.purpose)],
-        "class": classes,
-    });
-    let labels = category_labels(&consent.categories);
-    if !labels.is_empty() {
-        provision["securityLabel"] = Value::Array(labels);
-    }
-    let mut resource = json!({
-        "resourceType": "Consent",
-        "id": consent.id.to_string(),
-        "status": status,
-        "scope": concept(codes::CONSENT_SCOPE, "patient-privacy", "Privacy Consent"),
-        "category": [concept(codes::LOINC, "59284-0", "Patient Consent")],
-        "patient": context.patient_ref(),
-        "dateTime": instant(consent.valid_from),
-        "performer": [performer],
+    Resource::Consent(Box::new(Consent {
+        id: consent.id,
+        status,
+        scope: concept(codes::CONSENT_SCOPE, "patient-privacy", "Privacy Consent"),
+        category: [concept(codes::LOINC, "59284-0", "Patient Consent")],
+        patient: context.patient_ref(),
+        date_time: When::At(consent.valid_from),
+        performer: [performer],
         // The exact text shown, so the export proves what was agreed to.
-        "sourceAttachment": {
-            "contentType": "text/plain; charset=utf-8",
-            "language": consent.text_lang,
-            "data": base64::engine::general_purpose::STANDARD.encode(consent.text.as_bytes()),
-            "title": format!("Consent text {} ({})", consent.text_version, consent.channel.as_str()),
+        source_attachment: Attachment {
+            content_type: "text/plain; charset=utf-8",
+            language: &consent.text_lang,
+            data: base64::engine::general_purpose::STANDARD.encode(consent.text.as_bytes()),
+            title: format!(
+                "Consent text {} ({})",
+                consent.text_version,
+                consent.channel.as_str()
+            ),
         },
-        "policyRule": {
-            "coding": [coding(codes::V3_ACT_CODE, "OPTIN", "opt-in")],
-            "text": format!("Luật 91/2025/QH15, consent text version {}", consent.text_version),
+        policy_rule: CodeableConcept {
+            coding: vec![coding(codes::V3_ACT_CODE, "OPTIN", "opt-in")],
+            text: Some(Text::Owned(format!(
+                "Luật 91/2025/QH15, consent text version {}",
+                consent.text_version
+            ))),
         },
-        "provision": provision,
-    });
-    if let Some(assent) = consent.child_assent {
-        resource["verification"] = json!([{
-            "verified": assent,
-            "verifiedWith": context.patient_ref(),
-        }]);
-    }
-    resource
+        verification: consent.child_assent.map(|assent| {
+            [Verification {
+                verified: assent,
+                verified_with: context.patient_ref(),
+            }]
+        }),
+        provision: Provision {
+            type_: "permit",
+            period: Period {
+                start: When::At(consent.valid_from),
+                end: Some(end),
+            },
+            actor: [ProvisionActor {
+                role: concept(
+                    codes::V3_PARTICIPATION_TYPE,
+                    "IRCP",
+                    "information recipient",
+                ),
+                reference: reader,
+            }],
+            action: [concept(codes::CONSENT_ACTION, "access", "Access")],
+            security_label: category_labels(&consent.categories),
+            purpose: [purpose_of_use(consent.purpose)],
+            class: classes,
+        },
+    }))
 }
 
-pub fn audit_event(context: &mut Context, access: &AccessLogEntry) -> Value {
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "resourceType", rename_all = "camelCase")]
+pub struct AuditEvent<'a> {
+    pub id: Uuid,
+    #[serde(rename = "type")]
+    pub type_: Coding<'a>,
+    pub subtype: [Coding<'a>; 1],
+    pub action: &'static str,
+    pub recorded: When,
+    pub outcome: &'static str,
+    pub purpose_of_event: [CodeableConcept<'a>; 1],
+    pub agent: Vec<AuditAgent<'a>>,
+    pub source: AuditSource<'a>,
+    pub entity: [AuditEntity<'a>; 1],
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditAgent<'a> {
+    #[serde(rename = "type")]
+    pub type_: CodeableConcept<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<[CodeableConcept<'a>; 1]>,
+    pub who: Reference<'a>,
+    pub requestor: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purpose_of_use: Option<[CodeableConcept<'a>; 1]>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditSource<'a> {
+    pub observer: Reference<'a>,
+    #[serde(rename = "type")]
+    pub type_: [Coding<'a>; 1],
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEntity<'a> {
+    pub what: Reference<'a>,
+    #[serde(rename = "type")]
+    pub type_: Coding<'a>,
+    pub role: Coding<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The party an access came from or went to, who asked for nothing (BALP's source and
+/// destination roles).
+fn system_agent<'a>(code: &'a str, display: &'a str, who: Reference<'a>) -> AuditAgent<'a> {
+    AuditAgent {
+        type_: concept(codes::DICOM, code, display),
+        role: None,
+        who,
+        requestor: false,
+        purpose_of_use: None,
+    }
+}
+
+pub fn audit_event<'a>(context: &mut Context<'a>, access: &'a AccessLogEntry) -> Resource<'a> {
     // BALP: a read is `rest`/`read` with action R; a write updates the book (U); finding a
     // patient is a search (E, `search-type`).
     let (action, interaction, user_type) = match access.action {
@@ -205,48 +368,51 @@ pub fn audit_event(context: &mut Context, access: &AccessLogEntry) -> Value {
         }
     };
     let facility = context.facility_ref(access.facility_id, access.facility_name.as_deref());
-    let mut agents = vec![json!({
-        "type": concept(codes::V3_PARTICIPATION_TYPE, user_type.0, user_type.1),
-        "role": [text(&access.actor_role)],
-        "who": { "display": access.actor_name },
-        "requestor": true,
-        "purposeOfUse": [{ "coding": [purpose.clone()], "text": access.basis.as_str() }],
-    })];
+    let mut agent = vec![AuditAgent {
+        type_: concept(codes::V3_PARTICIPATION_TYPE, user_type.0, user_type.1),
+        role: Some([text(&access.actor_role)]),
+        who: Reference::display(&access.actor_name),
+        requestor: true,
+        purpose_of_use: Some([CodeableConcept {
+            coding: vec![purpose.clone()],
+            text: Some(access.basis.as_str().into()),
+        }]),
+    }];
     if let Some(facility) = facility {
-        agents.push(json!({
-            "type": concept(codes::DICOM, "110153", "Source Role ID"),
-            "who": facility,
-            "requestor": false,
-        }));
+        agent.push(system_agent("110153", "Source Role ID", facility));
     }
-    agents.push(json!({
-        "type": concept(codes::DICOM, "110152", "Destination Role ID"),
-        "who": { "display": "HealthBook" },
-        "requestor": false,
-    }));
+    agent.push(system_agent(
+        "110152",
+        "Destination Role ID",
+        Reference::display("HealthBook"),
+    ));
     let sections: Vec<&str> = access.sections.iter().map(|s| s.as_str()).collect();
-    let mut entity = json!({
-        "what": context.patient_ref(),
-        "type": coding(codes::AUDIT_ENTITY_TYPE, "1", "Person"),
-        "role": coding(codes::OBJECT_ROLE, "1", "Patient"),
-    });
-    if !sections.is_empty() {
-        entity["description"] = json!(format!("sections: {}", sections.join(", ")));
-    }
-    json!({
-        "resourceType": "AuditEvent",
-        "id": access.id.to_string(),
-        "type": coding(codes::AUDIT_EVENT_TYPE, "rest", "Restful Operation"),
-        "subtype": [coding(codes::RESTFUL_INTERACTION, interaction, interaction)],
-        "action": action,
-        "recorded": instant(access.at),
-        "outcome": "0",
-        "purposeOfEvent": [{ "coding": [purpose] }],
-        "agent": agents,
-        "source": {
-            "observer": { "display": "HealthBook" },
-            "type": [coding(codes::SECURITY_SOURCE_TYPE, "4", "Application Server")],
+    Resource::AuditEvent(Box::new(AuditEvent {
+        id: access.id,
+        type_: coding(codes::AUDIT_EVENT_TYPE, "rest", "Restful Operation"),
+        subtype: [coding(codes::RESTFUL_INTERACTION, interaction, interaction)],
+        action,
+        recorded: When::At(access.at),
+        outcome: "0",
+        purpose_of_event: [CodeableConcept {
+            coding: vec![purpose],
+            text: None,
+        }],
+        agent,
+        source: AuditSource {
+            observer: Reference::display("HealthBook"),
+            type_: [coding(
+                codes::SECURITY_SOURCE_TYPE,
+                "4",
+                "Application Server",
+            )],
         },
-        "entity": [entity],
-    })
+        entity: [AuditEntity {
+            what: context.patient_ref(),
+            type_: coding(codes::AUDIT_ENTITY_TYPE, "1", "Person"),
+            role: coding(codes::OBJECT_ROLE, "1", "Patient"),
+            description: (!sections.is_empty())
+                .then(|| format!("sections: {}", sections.join(", "))),
+        }],
+    }))
 }

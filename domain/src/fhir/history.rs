@@ -1,15 +1,19 @@
 //! Sections II and III: allergies, conditions of the past, disabilities, surgeries, family
 //! history, and the doses given. Each entry is one resource with the entry's own id.
 
-use super::clinical::condition_status;
-use super::codes::{self, concept, text};
-use super::{Context, instant, is_in_error};
+use super::clinical::{Condition, condition_status};
+use super::codes;
+use super::datatypes::{
+    Annotation, CodeableConcept, Coding, Meta, Reference, When, concept, notes, text,
+};
+use super::{Context, Resource, entry_meta, is_in_error};
 use crate::book::history::{
     Allergy, AllergyKind, ChecklistDisease, Disability, DisabilityKind, FamilyHistory, PastDisease,
     Relative, Severity, Surgery,
 };
-use crate::book::{BookEntry, Immunization};
-use serde_json::{Value, json};
+use crate::book::{BookEntry, Immunization as Dose};
+use serde::Serialize;
+use uuid::Uuid;
 
 fn completed_or_in_error(entry: &BookEntry) -> &'static str {
     if is_in_error(entry) {
@@ -19,14 +23,37 @@ fn completed_or_in_error(entry: &BookEntry) -> &'static str {
     }
 }
 
-pub fn allergy(context: &Context, entry: &BookEntry, allergy: &Allergy) -> Value {
-    let mut resource = json!({
-        "resourceType": "AllergyIntolerance",
-        "id": entry.entry_id.to_string(),
-        "code": text(&allergy.substance),
-        "patient": context.patient_ref(),
-        "recordedDate": instant(entry.provenance.recorded_at),
-    });
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "resourceType", rename_all = "camelCase")]
+pub struct AllergyIntolerance<'a> {
+    pub id: Uuid,
+    pub meta: Meta<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clinical_status: Option<CodeableConcept<'a>>,
+    pub verification_status: CodeableConcept<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<[&'static str; 1]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub criticality: Option<&'static str>,
+    pub code: CodeableConcept<'a>,
+    pub patient: Reference<'a>,
+    pub recorded_date: When,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reaction: Option<[Reaction<'a>; 1]>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Reaction<'a> {
+    pub manifestation: [CodeableConcept<'a>; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<&'static str>,
+}
+
+pub fn allergy<'a>(
+    context: &Context<'a>,
+    entry: &'a BookEntry,
+    allergy: &'a Allergy,
+) -> Resource<'a> {
     // A chemical met in the surroundings is an environmental allergen; "other" says nothing
     // FHIR's four categories could hold (biologic would be a guess).
     let category = match allergy.kind {
@@ -35,42 +62,50 @@ pub fn allergy(context: &Context, entry: &BookEntry, allergy: &Allergy) -> Value
         AllergyKind::Chemical | AllergyKind::Environment => Some("environment"),
         AllergyKind::Other => None,
     };
-    if let Some(category) = category {
-        resource["category"] = json!([category]);
-    }
-    if let Some(severity) = allergy.severity {
-        resource["criticality"] = json!(match severity {
+    // R4 forbids a clinical status on an entered-in-error record (ait-2).
+    let (clinical_status, verification_status) = if is_in_error(entry) {
+        (
+            None,
+            concept(
+                codes::ALLERGY_VERIFICATION,
+                "entered-in-error",
+                "Entered in Error",
+            ),
+        )
+    } else {
+        (
+            Some(concept(codes::ALLERGY_CLINICAL, "active", "Active")),
+            if entry.provenance.self_reported {
+                concept(codes::ALLERGY_VERIFICATION, "unconfirmed", "Unconfirmed")
+            } else {
+                concept(codes::ALLERGY_VERIFICATION, "confirmed", "Confirmed")
+            },
+        )
+    };
+    Resource::AllergyIntolerance(Box::new(AllergyIntolerance {
+        id: entry.entry_id,
+        meta: entry_meta(entry),
+        clinical_status,
+        verification_status,
+        category: category.map(|category| [category]),
+        criticality: allergy.severity.map(|severity| match severity {
             Severity::Severe => "high",
             Severity::Mild | Severity::Moderate => "low",
-        });
-    }
-    // R4 forbids a clinical status on an entered-in-error record (ait-2).
-    if is_in_error(entry) {
-        resource["verificationStatus"] = concept(
-            codes::ALLERGY_VERIFICATION,
-            "entered-in-error",
-            "Entered in Error",
-        );
-    } else {
-        resource["clinicalStatus"] = concept(codes::ALLERGY_CLINICAL, "active", "Active");
-        resource["verificationStatus"] = if entry.provenance.self_reported {
-            concept(codes::ALLERGY_VERIFICATION, "unconfirmed", "Unconfirmed")
-        } else {
-            concept(codes::ALLERGY_VERIFICATION, "confirmed", "Confirmed")
-        };
-    }
-    if let Some(reaction) = &allergy.reaction {
-        let mut item = json!({ "manifestation": [text(reaction)] });
-        if let Some(severity) = allergy.severity {
-            item["severity"] = json!(match severity {
-                Severity::Mild => "mild",
-                Severity::Moderate => "moderate",
-                Severity::Severe => "severe",
-            });
-        }
-        resource["reaction"] = json!([item]);
-    }
-    resource
+        }),
+        code: text(&allergy.substance),
+        patient: context.patient_ref(),
+        recorded_date: When::At(entry.provenance.recorded_at),
+        reaction: allergy.reaction.as_ref().map(|reaction| {
+            [Reaction {
+                manifestation: [text(reaction)],
+                severity: allergy.severity.map(|severity| match severity {
+                    Severity::Mild => "mild",
+                    Severity::Moderate => "moderate",
+                    Severity::Severe => "severe",
+                }),
+            }]
+        }),
+    }))
 }
 
 /// The checklist's disease in the words of the 831 form.
@@ -94,43 +129,63 @@ pub fn disease_name(disease: ChecklistDisease) -> &'static str {
     }
 }
 
-fn disease_code(disease: ChecklistDisease, icd10: Option<&str>) -> Value {
-    let mut code = text(disease_name(disease));
-    if let Some(icd10) = icd10 {
-        code["coding"] = json!([{ "system": codes::ICD10, "code": icd10 }]);
+fn disease_code(disease: ChecklistDisease, icd10: Option<&str>) -> CodeableConcept<'_> {
+    CodeableConcept {
+        coding: icd10
+            .map(|code| Coding {
+                system: codes::ICD10,
+                code,
+                display: None,
+            })
+            .into_iter()
+            .collect(),
+        text: Some(disease_name(disease).into()),
     }
-    code
 }
 
-fn problem(context: &Context, entry: &BookEntry, code: Value) -> Value {
-    let mut condition = json!({
-        "resourceType": "Condition",
-        "id": entry.entry_id.to_string(),
-        "category": [concept(codes::CONDITION_CATEGORY, "problem-list-item", "Problem List Item")],
-        "code": code,
-        "subject": context.patient_ref(),
-        "recordedDate": instant(entry.provenance.recorded_at),
-    });
-    condition_status(&mut condition, entry);
-    condition
+fn problem<'a>(
+    context: &Context<'a>,
+    entry: &'a BookEntry,
+    code: CodeableConcept<'a>,
+    note: Option<&'a String>,
+) -> Condition<'a> {
+    let (clinical_status, verification_status) = condition_status(entry);
+    Condition {
+        id: entry.entry_id,
+        meta: entry_meta(entry),
+        clinical_status,
+        verification_status,
+        category: [concept(
+            codes::CONDITION_CATEGORY,
+            "problem-list-item",
+            "Problem List Item",
+        )],
+        code,
+        subject: context.patient_ref(),
+        encounter: None,
+        onset_date_time: None,
+        recorded_date: When::At(entry.provenance.recorded_at),
+        note: notes(note),
+    }
 }
 
-pub fn past_disease(context: &Context, entry: &BookEntry, past: &PastDisease) -> Value {
-    let mut condition = problem(
-        context,
-        entry,
-        disease_code(past.disease, past.icd10.as_deref()),
-    );
-    if let Some(year) = past.since_year {
-        condition["onsetDateTime"] = json!(format!("{year:04}"));
-    }
-    if let Some(note) = &past.note {
-        condition["note"] = json!([{ "text": note }]);
-    }
-    condition
+pub fn past_disease<'a>(
+    context: &Context<'a>,
+    entry: &'a BookEntry,
+    past: &'a PastDisease,
+) -> Resource<'a> {
+    let code = disease_code(past.disease, past.icd10.as_deref());
+    Resource::Condition(Box::new(Condition {
+        onset_date_time: past.since_year.map(When::Year),
+        ..problem(context, entry, code, past.note.as_ref())
+    }))
 }
 
-pub fn disability(context: &Context, entry: &BookEntry, disability: &Disability) -> Value {
+pub fn disability<'a>(
+    context: &Context<'a>,
+    entry: &'a BookEntry,
+    disability: &'a Disability,
+) -> Resource<'a> {
     let kind = match disability.kind {
         DisabilityKind::Vision => "Khuyết tật nhìn",
         DisabilityKind::Hearing => "Khuyết tật nghe",
@@ -140,34 +195,84 @@ pub fn disability(context: &Context, entry: &BookEntry, disability: &Disability)
         DisabilityKind::Mental => "Khuyết tật thần kinh, tâm thần",
         DisabilityKind::Other => "Khuyết tật khác",
     };
-    let mut condition = problem(context, entry, text(kind));
-    if let Some(detail) = &disability.detail {
-        condition["note"] = json!([{ "text": detail }]);
-    }
-    condition
+    Resource::Condition(Box::new(problem(
+        context,
+        entry,
+        text(kind),
+        disability.detail.as_ref(),
+    )))
 }
 
-pub fn surgery(context: &mut Context, entry: &BookEntry, surgery: &Surgery) -> Value {
-    let mut procedure = json!({
-        "resourceType": "Procedure",
-        "id": entry.entry_id.to_string(),
-        "status": completed_or_in_error(entry),
-        "code": text(&surgery.procedure),
-        "subject": context.patient_ref(),
-    });
-    if let Some(year) = surgery.year {
-        procedure["performedDateTime"] = json!(format!("{year:04}"));
-    }
-    if let Some(facility) = &surgery.facility {
-        procedure["performer"] = json!([{ "actor": { "display": facility } }]);
-    }
-    if let Some(note) = &surgery.note {
-        procedure["note"] = json!([{ "text": note }]);
-    }
-    procedure
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "resourceType", rename_all = "camelCase")]
+pub struct Procedure<'a> {
+    pub id: Uuid,
+    pub meta: Meta<'a>,
+    pub status: &'static str,
+    pub code: CodeableConcept<'a>,
+    pub subject: Reference<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub performed_date_time: Option<When>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub performer: Option<[Performer<'a>; 1]>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub note: Vec<Annotation<'a>>,
 }
 
-pub fn family_history(context: &Context, entry: &BookEntry, history: &FamilyHistory) -> Value {
+/// Who performed a procedure or gave a dose, and in which function.
+#[derive(Debug, Clone, Serialize)]
+pub struct Performer<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub function: Option<CodeableConcept<'a>>,
+    pub actor: Reference<'a>,
+}
+
+pub fn surgery<'a>(
+    context: &Context<'a>,
+    entry: &'a BookEntry,
+    surgery: &'a Surgery,
+) -> Resource<'a> {
+    Resource::Procedure(Box::new(Procedure {
+        id: entry.entry_id,
+        meta: entry_meta(entry),
+        status: completed_or_in_error(entry),
+        code: text(&surgery.procedure),
+        subject: context.patient_ref(),
+        performed_date_time: surgery.year.map(When::Year),
+        performer: surgery.facility.as_deref().map(|facility| {
+            [Performer {
+                function: None,
+                actor: Reference::display(facility),
+            }]
+        }),
+        note: notes(surgery.note.as_ref()),
+    }))
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "resourceType")]
+pub struct FamilyMemberHistory<'a> {
+    pub id: Uuid,
+    pub meta: Meta<'a>,
+    pub status: &'static str,
+    pub patient: Reference<'a>,
+    pub date: When,
+    pub relationship: CodeableConcept<'a>,
+    pub condition: [FamilyCondition<'a>; 1],
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FamilyCondition<'a> {
+    pub code: CodeableConcept<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub note: Vec<Annotation<'a>>,
+}
+
+pub fn family_history<'a>(
+    context: &Context<'a>,
+    entry: &'a BookEntry,
+    history: &'a FamilyHistory,
+) -> Resource<'a> {
     let (code, display) = match history.relative {
         Relative::Father => ("FTH", "father"),
         Relative::Mother => ("MTH", "mother"),
@@ -176,61 +281,94 @@ pub fn family_history(context: &Context, entry: &BookEntry, history: &FamilyHist
         Relative::Child => ("CHILD", "child"),
         Relative::Other => ("FAMMEMB", "family member"),
     };
-    let mut condition = json!({ "code": disease_code(history.disease, history.icd10.as_deref()) });
-    if let Some(note) = &history.note {
-        condition["note"] = json!([{ "text": note }]);
-    }
-    json!({
-        "resourceType": "FamilyMemberHistory",
-        "id": entry.entry_id.to_string(),
-        "status": completed_or_in_error(entry),
-        "patient": context.patient_ref(),
-        "date": instant(entry.provenance.recorded_at),
-        "relationship": concept(codes::V3_ROLE_CODE, code, display),
-        "condition": [condition],
-    })
+    Resource::FamilyMemberHistory(Box::new(FamilyMemberHistory {
+        id: entry.entry_id,
+        meta: entry_meta(entry),
+        status: completed_or_in_error(entry),
+        patient: context.patient_ref(),
+        date: When::At(entry.provenance.recorded_at),
+        relationship: concept(codes::V3_ROLE_CODE, code, display),
+        condition: [FamilyCondition {
+            code: disease_code(history.disease, history.icd10.as_deref()),
+            note: notes(history.note.as_ref()),
+        }],
+    }))
 }
 
-pub fn immunization(context: &mut Context, entry: &BookEntry, dose: &Immunization) -> Value {
-    let mut resource = json!({
-        "resourceType": "Immunization",
-        "id": entry.entry_id.to_string(),
-        "status": completed_or_in_error(entry),
-        "vaccineCode": {
-            "coding": [{ "system": codes::CS_VACCINE_PRODUCT, "code": dose.product }],
-            "text": dose.product,
-        },
-        "patient": context.patient_ref(),
-        "occurrenceDateTime": dose.administered_on.format("%Y-%m-%d").to_string(),
-        "recorded": instant(entry.provenance.recorded_at),
-        "primarySource": !entry.provenance.self_reported,
-    });
-    let mut protocol = json!({ "doseNumberPositiveInt": dose.dose_number.max(1) });
-    if !dose.antigens.is_empty() {
-        protocol["targetDisease"] = dose.antigens.iter().map(|a| text(a)).collect();
-    }
-    resource["protocolApplied"] = json!([protocol]);
-    if let Some(lot) = &dose.lot {
-        resource["lotNumber"] = json!(lot);
-    }
-    if let Some(site) = &dose.site {
-        resource["site"] = text(site);
-    }
-    if let Some(route) = &dose.route {
-        resource["route"] = text(route);
-    }
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "resourceType", rename_all = "camelCase")]
+pub struct Immunization<'a> {
+    pub id: Uuid,
+    pub meta: Meta<'a>,
+    pub status: &'static str,
+    pub vaccine_code: CodeableConcept<'a>,
+    pub patient: Reference<'a>,
+    pub occurrence_date_time: When,
+    pub recorded: When,
+    pub primary_source: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lot_number: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<CodeableConcept<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route: Option<CodeableConcept<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub performer: Option<[Performer<'a>; 1]>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub note: Vec<Annotation<'a>>,
+    pub protocol_applied: [ProtocolApplied<'a>; 1],
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProtocolApplied<'a> {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub target_disease: Vec<CodeableConcept<'a>>,
+    pub dose_number_positive_int: u32,
+}
+
+pub fn immunization<'a>(
+    context: &mut Context<'a>,
+    entry: &'a BookEntry,
+    dose: &'a Dose,
+) -> Resource<'a> {
     let facility = context.facility_ref(
         dose.facility_id.or(entry.provenance.facility_id),
         entry.provenance.facility_name.as_deref(),
     );
-    if let Some(actor) = facility {
-        resource["performer"] = json!([{
-            "function": concept(codes::V2_PERFORMER_FUNCTION, "AP", "Administering Provider"),
-            "actor": actor,
-        }]);
-    }
-    if let Some(note) = &dose.note {
-        resource["note"] = json!([{ "text": note }]);
-    }
-    resource
+    Resource::Immunization(Box::new(Immunization {
+        id: entry.entry_id,
+        meta: entry_meta(entry),
+        status: completed_or_in_error(entry),
+        vaccine_code: CodeableConcept {
+            coding: vec![Coding {
+                system: codes::CS_VACCINE_PRODUCT,
+                code: &dose.product,
+                display: None,
+            }],
+            text: Some((&dose.product).into()),
+        },
+        patient: context.patient_ref(),
+        occurrence_date_time: When::Day(dose.administered_on),
+        recorded: When::At(entry.provenance.recorded_at),
+        primary_source: !entry.provenance.self_reported,
+        lot_number: dose.lot.as_deref(),
+        site: dose.site.as_ref().map(text),
+        route: dose.route.as_ref().map(text),
+        performer: facility.map(|actor| {
+            [Performer {
+                function: Some(concept(
+                    codes::V2_PERFORMER_FUNCTION,
+                    "AP",
+                    "Administering Provider",
+                )),
+                actor,
+            }]
+        }),
+        note: notes(dose.note.as_ref()),
+        protocol_applied: [ProtocolApplied {
+            target_disease: dose.antigens.iter().map(text).collect(),
+            dose_number_positive_int: dose.dose_number.max(1),
+        }],
+    }))
 }

@@ -23,16 +23,19 @@
 
 mod clinical;
 mod codes;
+mod datatypes;
 mod governance;
 mod history;
+mod observation;
 mod patient;
 #[cfg(test)]
 mod tests;
 
 use crate::book::{AccessLogEntry, Administrative, BookEntry, Consent, EntryBody, EntryStatus};
 use crate::ids::Sex;
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use serde_json::{Value, json};
+use chrono::{DateTime, NaiveDate, Utc};
+use datatypes::{AsText, Meta, Reference, Urn, When};
+use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
@@ -76,8 +79,74 @@ pub struct Export<'a> {
     pub since: Option<DateTime<Utc>>,
 }
 
+/// A FHIR R4 Bundle of type `collection`, borrowing from the export it was made of.
+///
+/// It is typed structures all the way down and becomes JSON in one pass when serialised: no
+/// `serde_json::Value` tree is built, so a book of thousands of resources costs one walk and
+/// the bytes, not a copy of every string into a tree and the tree's drop.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "resourceType")]
+pub struct Bundle<'a> {
+    pub id: Uuid,
+    pub meta: Meta<'a>,
+    #[serde(rename = "type")]
+    pub type_: &'static str,
+    pub timestamp: When,
+    pub entry: Vec<BundleEntry<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BundleEntry<'a> {
+    pub full_url: Urn,
+    pub resource: Resource<'a>,
+}
+
+/// Every resource the export writes. Each carries its own `resourceType`, so the enum adds
+/// nothing to the JSON. Each is boxed: an enum is as large as its largest variant, and the
+/// thousands of small Observations of a book should not each take a Consent's room.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Resource<'a> {
+    Patient(Box<patient::Patient<'a>>),
+    RelatedPerson(Box<patient::RelatedPerson<'a>>),
+    Organization(Box<patient::Organization<'a>>),
+    AllergyIntolerance(Box<history::AllergyIntolerance<'a>>),
+    Condition(Box<clinical::Condition<'a>>),
+    Procedure(Box<history::Procedure<'a>>),
+    FamilyMemberHistory(Box<history::FamilyMemberHistory<'a>>),
+    Immunization(Box<history::Immunization<'a>>),
+    Encounter(Box<clinical::Encounter<'a>>),
+    Observation(Box<observation::Observation<'a>>),
+    MedicationRequest(Box<clinical::MedicationRequest<'a>>),
+    Provenance(Box<governance::Provenance<'a>>),
+    Consent(Box<governance::Consent<'a>>),
+    AuditEvent(Box<governance::AuditEvent<'a>>),
+}
+
+impl Resource<'_> {
+    pub fn id(&self) -> Uuid {
+        match self {
+            Resource::Patient(r) => r.id,
+            Resource::RelatedPerson(r) => r.id,
+            Resource::Organization(r) => r.id,
+            Resource::AllergyIntolerance(r) => r.id,
+            Resource::Condition(r) => r.id,
+            Resource::Procedure(r) => r.id,
+            Resource::FamilyMemberHistory(r) => r.id,
+            Resource::Immunization(r) => r.id,
+            Resource::Encounter(r) => r.id,
+            Resource::Observation(r) => r.id,
+            Resource::MedicationRequest(r) => r.id,
+            Resource::Provenance(r) => r.id,
+            Resource::Consent(r) => r.id,
+            Resource::AuditEvent(r) => r.id,
+        }
+    }
+}
+
 /// The export as a FHIR R4 Bundle of type `collection`.
-pub fn bundle(export: &Export) -> Value {
+pub fn bundle<'a>(export: &Export<'a>) -> Bundle<'a> {
     let mut context = Context::new(export);
     let after = |at: DateTime<Utc>| export.since.is_none_or(|since| at > since);
 
@@ -93,7 +162,7 @@ pub fn bundle(export: &Export) -> Value {
         let targets: Vec<Uuid> = if matches!(entry.body, EntryBody::Administrative { .. }) {
             vec![export.patient.citizen_id]
         } else {
-            made.iter().filter_map(resource_id).collect()
+            made.iter().map(Resource::id).collect()
         };
         if !targets.is_empty() {
             recorded.push(governance::provenance(&mut context, entry, &targets));
@@ -118,30 +187,27 @@ pub fn bundle(export: &Export) -> Value {
 
     resources.extend(context.organizations());
     resources.extend(recorded);
-    // The resources are moved into the Bundle: `json!` would copy each whole tree it embeds.
-    let entries: Vec<Value> = resources
-        .into_iter()
-        .map(|resource| {
-            let full_url = resource_id(&resource).map(urn).unwrap_or_default();
-            let mut entry = serde_json::Map::with_capacity(2);
-            entry.insert("fullUrl".to_owned(), Value::String(full_url));
-            entry.insert("resource".to_owned(), resource);
-            Value::Object(entry)
-        })
-        .collect();
-    let mut document = json!({
-        "resourceType": "Bundle",
-        "id": bundle_id(export).to_string(),
-        "meta": { "lastUpdated": instant(export.generated_at) },
-        "type": "collection",
-        "timestamp": instant(export.generated_at),
-    });
-    document["entry"] = Value::Array(entries);
-    document
+    Bundle {
+        id: bundle_id(export),
+        meta: Meta {
+            version_id: None,
+            last_updated: When::At(export.generated_at),
+            security: Vec::new(),
+        },
+        type_: "collection",
+        timestamp: When::At(export.generated_at),
+        entry: resources
+            .into_iter()
+            .map(|resource| BundleEntry {
+                full_url: Urn(resource.id()),
+                resource,
+            })
+            .collect(),
+    }
 }
 
-fn entry_resources(context: &mut Context, entry: &BookEntry) -> Vec<Value> {
-    let mut made = match &entry.body {
+fn entry_resources<'a>(context: &mut Context<'a>, entry: &'a BookEntry) -> Vec<Resource<'a>> {
+    match &entry.body {
         EntryBody::Administrative { .. }
         | EntryBody::RiskFactors { .. }
         | EntryBody::Reproductive { .. } => Vec::new(),
@@ -154,27 +220,23 @@ fn entry_resources(context: &mut Context, entry: &BookEntry) -> Vec<Value> {
         }
         EntryBody::Immunization(value) => vec![history::immunization(context, entry, value)],
         EntryBody::Encounter(value) => clinical::encounter(context, entry, value),
-        EntryBody::Observation(value) => vec![clinical::reading(context, entry, value)],
-    };
+        EntryBody::Observation(value) => vec![observation::reading(context, entry, value)],
+    }
+}
+
+/// What every resource made of an entry says of it: its version, when it was recorded, and
+/// the security labels of its sensitive category (an encounter's own category when the
+/// entry has none).
+pub(crate) fn entry_meta(entry: &BookEntry) -> Meta<'static> {
     let category = match &entry.body {
         EntryBody::Encounter(value) => entry.category.or(value.category),
         _ => entry.category,
     };
-    for resource in &mut made {
-        resource["meta"] = entry_meta(entry, category);
+    Meta {
+        version_id: Some(AsText(entry.version)),
+        last_updated: When::At(entry.provenance.recorded_at),
+        security: category.map(codes::security_labels).unwrap_or_default(),
     }
-    made
-}
-
-fn entry_meta(entry: &BookEntry, category: Option<crate::book::Category>) -> Value {
-    let mut meta = json!({
-        "versionId": entry.version.to_string(),
-        "lastUpdated": instant(entry.provenance.recorded_at),
-    });
-    if let Some(category) = category {
-        meta["security"] = Value::Array(codes::security_labels(category));
-    }
-    meta
 }
 
 /// The same export yields the same Bundle id; a later one (or another `since`) another.
@@ -192,27 +254,9 @@ pub(crate) fn derived_id(base: Uuid, part: &str) -> Uuid {
     Uuid::new_v5(&base, part.as_bytes())
 }
 
-pub(crate) fn urn(id: Uuid) -> String {
-    format!("urn:uuid:{id}")
-}
-
-pub(crate) fn reference(id: Uuid, display: Option<&str>) -> Value {
-    let mut value = json!({ "reference": urn(id) });
-    if let Some(display) = display {
-        value["display"] = json!(display);
-    }
-    value
-}
-
-/// A FHIR `instant`/`dateTime`: always with a zone, as UTC.
+/// A FHIR `instant`/`dateTime` as text: always with a zone, as UTC.
 pub(crate) fn instant(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
-}
-
-fn resource_id(resource: &Value) -> Option<Uuid> {
-    resource["id"]
-        .as_str()
-        .and_then(|id| Uuid::parse_str(id).ok())
+    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
 fn is_in_error(entry: &BookEntry) -> bool {
@@ -237,35 +281,34 @@ impl<'a> Context<'a> {
         }
     }
 
-    pub(crate) fn patient_ref(&self) -> Value {
-        reference(self.patient.citizen_id, Some(&self.patient.full_name))
+    pub(crate) fn patient_ref(&self) -> Reference<'a> {
+        Reference::named(self.patient.citizen_id, &self.patient.full_name)
     }
 
     /// A reference to a known facility (which then comes as an Organization), or its name
     /// alone when the export was not given it.
-    pub(crate) fn facility_ref(&mut self, id: Option<Uuid>, name: Option<&str>) -> Option<Value> {
+    pub(crate) fn facility_ref(
+        &mut self,
+        id: Option<Uuid>,
+        name: Option<&'a str>,
+    ) -> Option<Reference<'a>> {
         if let Some(facility) = id.and_then(|id| self.facilities.get(&id)) {
             self.referred.insert(facility.id);
-            return Some(reference(facility.id, Some(&facility.name)));
+            return Some(Reference::named(facility.id, &facility.name));
         }
-        name.map(|name| json!({ "display": name }))
+        name.map(Reference::display)
     }
 
     /// The guardian who is named, as a reference to their RelatedPerson.
-    pub(crate) fn guardian_ref(&self, name: &str) -> Option<Value> {
+    pub(crate) fn guardian_ref(&self, name: &str) -> Option<Reference<'a>> {
         self.patient
             .guardians
             .iter()
             .find(|g| g.full_name == name)
-            .map(|g| {
-                reference(
-                    patient::related_person_id(self.patient, g),
-                    Some(&g.full_name),
-                )
-            })
+            .map(|g| Reference::named(patient::related_person_id(self.patient, g), &g.full_name))
     }
 
-    fn organizations(&self) -> Vec<Value> {
+    fn organizations(&self) -> Vec<Resource<'a>> {
         self.referred
             .iter()
             .filter_map(|id| self.facilities.get(id))

@@ -1,83 +1,159 @@
 //! Who the book is about: Patient (from the registry's identity and section I), the guardians as
 //! RelatedPerson, and the facilities as Organization.
 
-use super::codes::{self, coding, concept};
-use super::{FacilityFacts, GuardianFacts, PatientFacts, derived_id, reference};
-use crate::book::administrative::{Address, Contact, Kinship};
+use super::codes::{self, V2_IDENTIFIER_TYPE};
+use super::datatypes::{
+    CodeableConcept, Coding, Identifier, Reference, Text, When, coding, concept,
+};
+use super::{FacilityFacts, GuardianFacts, PatientFacts, Resource, derived_id};
+use crate::book::administrative::{Address as BookAddress, Contact as BookContact, Kinship};
 use crate::ids::Sex;
 use crate::units::{CommuneCode, commune};
-use serde_json::{Value, json};
+use serde::Serialize;
 use uuid::Uuid;
 
-pub fn patient(facts: &PatientFacts) -> Value {
-    let administrative = facts.administrative.clone().unwrap_or_default();
-    let mut identifiers = vec![json!({
-        "use": "secondary",
-        "system": codes::SID_CITIZEN,
-        "value": facts.citizen_id.to_string(),
-    })];
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "resourceType", rename_all = "camelCase")]
+pub struct Patient<'a> {
+    pub id: Uuid,
+    pub identifier: Vec<Identifier<'a>>,
+    pub active: bool,
+    pub name: [HumanName<'a>; 1],
+    pub gender: &'static str,
+    pub birth_date: When,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub telecom: Vec<ContactPoint<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub address: Vec<Address<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub contact: Vec<PatientContact<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HumanName<'a> {
+    #[serde(rename = "use", skip_serializing_if = "Option::is_none")]
+    pub use_: Option<&'static str>,
+    pub text: &'a str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactPoint<'a> {
+    pub system: &'static str,
+    pub value: &'a str,
+    #[serde(rename = "use", skip_serializing_if = "Option::is_none")]
+    pub use_: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Address<'a> {
+    pub extension: [CommuneExtension<'a>; 1],
+    #[serde(rename = "use")]
+    pub use_: &'static str,
+    #[serde(rename = "type")]
+    pub type_: &'static str,
+    pub line: [&'a str; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<&'static str>,
+    pub country: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommuneExtension<'a> {
+    pub url: &'static str,
+    pub value_code: &'a str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PatientContact<'a> {
+    pub relationship: [CodeableConcept<'a>; 1],
+    pub name: HumanName<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub telecom: Vec<ContactPoint<'a>>,
+}
+
+pub fn patient(facts: &PatientFacts) -> Resource<'_> {
+    let administrative = facts.administrative.as_ref();
+    let mut identifier = vec![Identifier {
+        use_: Some("secondary"),
+        type_: None,
+        system: codes::SID_CITIZEN,
+        value: Text::Owned(facts.citizen_id.to_string()),
+    }];
     if let Some(number) = &facts.national_id {
-        identifiers.push(json!({
-            "use": "official",
-            "type": concept("http://terminology.hl7.org/CodeSystem/v2-0203", "NI", "National unique individual identifier"),
-            "system": codes::SID_NATIONAL_ID,
-            "value": number,
-        }));
+        identifier.push(Identifier {
+            use_: Some("official"),
+            type_: Some(concept(
+                V2_IDENTIFIER_TYPE,
+                "NI",
+                "National unique individual identifier",
+            )),
+            system: codes::SID_NATIONAL_ID,
+            value: number.into(),
+        });
     }
     if let Some(number) = facts
         .insurance_number
         .as_ref()
-        .or(administrative.insurance_number.as_ref())
+        .or(administrative.and_then(|a| a.insurance_number.as_ref()))
     {
-        identifiers.push(json!({
-            "use": "official",
-            "type": concept("http://terminology.hl7.org/CodeSystem/v2-0203", "SN", "Subscriber Number"),
-            "system": codes::SID_INSURANCE,
-            "value": number,
-        }));
+        identifier.push(Identifier {
+            use_: Some("official"),
+            type_: Some(concept(V2_IDENTIFIER_TYPE, "SN", "Subscriber Number")),
+            system: codes::SID_INSURANCE,
+            value: number.into(),
+        });
     }
-
-    let mut patient = json!({
-        "resourceType": "Patient",
-        "id": facts.citizen_id.to_string(),
-        "identifier": identifiers,
-        "active": true,
-        "name": [{ "use": "official", "text": facts.full_name }],
-        "gender": gender(facts.sex),
-        "birthDate": facts.date_of_birth.format("%Y-%m-%d").to_string(),
-    });
-    if let Some(phone) = &administrative.phone {
-        patient["telecom"] = json!([{ "system": "phone", "value": phone, "use": "mobile" }]);
-    }
+    let telecom = administrative
+        .and_then(|a| a.phone.as_deref())
+        .map(|phone| ContactPoint {
+            system: "phone",
+            value: phone,
+            use_: Some("mobile"),
+        })
+        .into_iter()
+        .collect();
     // The registered (thường trú) address is home; where the citizen lives now, when it
     // differs, is the temporary (tạm trú) one.
     let mut addresses = Vec::new();
-    if let Some(permanent) = &administrative.permanent_address {
-        addresses.push(address(permanent, "home"));
+    let mut contacts = Vec::new();
+    if let Some(administrative) = administrative {
+        if let Some(permanent) = &administrative.permanent_address {
+            addresses.push(address(permanent, "home"));
+        }
+        if let Some(current) = &administrative.current_address
+            && administrative.permanent_address.as_ref() != Some(current)
+        {
+            addresses.push(address(current, "temp"));
+        }
+        contacts = administrative
+            .emergency_contacts
+            .iter()
+            .map(|c| contact(c, ("C", "Emergency Contact")))
+            .chain(
+                administrative
+                    .parents
+                    .iter()
+                    .map(|c| contact(c, ("N", "Next-of-Kin"))),
+            )
+            .collect();
     }
-    if let Some(current) = &administrative.current_address
-        && administrative.permanent_address.as_ref() != Some(current)
-    {
-        addresses.push(address(current, "temp"));
-    }
-    if !addresses.is_empty() {
-        patient["address"] = Value::Array(addresses);
-    }
-    let contacts: Vec<Value> = administrative
-        .emergency_contacts
-        .iter()
-        .map(|c| contact(c, ("C", "Emergency Contact")))
-        .chain(
-            administrative
-                .parents
-                .iter()
-                .map(|c| contact(c, ("N", "Next-of-Kin"))),
-        )
-        .collect();
-    if !contacts.is_empty() {
-        patient["contact"] = Value::Array(contacts);
-    }
-    patient
+    Resource::Patient(Box::new(Patient {
+        id: facts.citizen_id,
+        identifier,
+        active: true,
+        name: [HumanName {
+            use_: Some("official"),
+            text: &facts.full_name,
+        }],
+        gender: gender(facts.sex),
+        birth_date: When::Day(facts.date_of_birth),
+        telecom,
+        address: addresses,
+        contact: contacts,
+    }))
 }
 
 pub fn gender(sex: Sex) -> &'static str {
@@ -87,41 +163,51 @@ pub fn gender(sex: Sex) -> &'static str {
     }
 }
 
-fn address(value: &Address, use_: &str) -> Value {
-    let mut address = json!({
-        "extension": [{ "url": codes::EXT_COMMUNE_CODE, "valueCode": value.commune_code }],
-        "use": use_,
-        "type": "physical",
-        "line": [value.line],
-        "country": "VN",
-    });
+fn address<'a>(value: &'a BookAddress, use_: &'static str) -> Address<'a> {
     let unit = CommuneCode::parse(&value.commune_code)
         .ok()
         .and_then(commune);
-    if let Some(unit) = unit {
-        address["city"] = json!(unit.name);
-        if let Some(province) = unit.province() {
-            address["state"] = json!(province.name);
-        }
+    Address {
+        extension: [CommuneExtension {
+            url: codes::EXT_COMMUNE_CODE,
+            value_code: &value.commune_code,
+        }],
+        use_,
+        type_: "physical",
+        line: [&value.line],
+        city: unit.map(|unit| unit.name),
+        state: unit.and_then(|unit| unit.province()).map(|p| p.name),
+        country: "VN",
     }
-    address
 }
 
-fn contact(value: &Contact, (role, role_display): (&str, &str)) -> Value {
-    let mut relationship = vec![coding(codes::V2_CONTACT_ROLE, role, role_display)];
+fn contact<'a>(value: &'a BookContact, (role, display): (&'a str, &'a str)) -> PatientContact<'a> {
+    let mut relationship = vec![coding(codes::V2_CONTACT_ROLE, role, display)];
     relationship.extend(kinship(value.kinship));
-    let mut contact = json!({
-        "relationship": [{ "coding": relationship }],
-        "name": { "text": value.name },
-    });
-    if let Some(phone) = &value.phone {
-        contact["telecom"] = json!([{ "system": "phone", "value": phone }]);
+    PatientContact {
+        relationship: [CodeableConcept {
+            coding: relationship,
+            text: None,
+        }],
+        name: HumanName {
+            use_: None,
+            text: &value.name,
+        },
+        telecom: value
+            .phone
+            .as_deref()
+            .map(|phone| ContactPoint {
+                system: "phone",
+                value: phone,
+                use_: None,
+            })
+            .into_iter()
+            .collect(),
     }
-    contact
 }
 
 /// The v3 personal relationship of a contact, where one says it.
-fn kinship(kinship: Kinship) -> Option<Value> {
+fn kinship(kinship: Kinship) -> Option<Coding<'static>> {
     let (code, display) = match kinship {
         Kinship::Mother => ("MTH", "mother"),
         Kinship::Father => ("FTH", "father"),
@@ -135,6 +221,17 @@ fn kinship(kinship: Kinship) -> Option<Value> {
     Some(coding(codes::V3_ROLE_CODE, code, display))
 }
 
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "resourceType")]
+pub struct RelatedPerson<'a> {
+    pub id: Uuid,
+    pub identifier: [Identifier<'a>; 1],
+    pub active: bool,
+    pub patient: Reference<'a>,
+    pub relationship: [CodeableConcept<'a>; 1],
+    pub name: [HumanName<'a>; 1],
+}
+
 pub fn related_person_id(patient: &PatientFacts, guardian: &GuardianFacts) -> Uuid {
     derived_id(
         patient.citizen_id,
@@ -142,35 +239,59 @@ pub fn related_person_id(patient: &PatientFacts, guardian: &GuardianFacts) -> Uu
     )
 }
 
-pub fn related_persons(patient: &PatientFacts) -> Vec<Value> {
-    patient
-        .guardians
-        .iter()
-        .map(|guardian| {
-            json!({
-                "resourceType": "RelatedPerson",
-                "id": related_person_id(patient, guardian).to_string(),
-                "identifier": [{ "system": codes::SID_CITIZEN, "value": guardian.citizen_id.to_string() }],
-                "active": true,
-                "patient": reference(patient.citizen_id, Some(&patient.full_name)),
-                "relationship": [concept(codes::V3_ROLE_CODE, "GUARD", "guardian")],
-                "name": [{ "text": guardian.full_name }],
-            })
-        })
-        .collect()
+pub fn related_persons(patient: &PatientFacts) -> impl Iterator<Item = Resource<'_>> {
+    patient.guardians.iter().map(move |guardian| {
+        Resource::RelatedPerson(Box::new(RelatedPerson {
+            id: related_person_id(patient, guardian),
+            identifier: [Identifier {
+                use_: None,
+                type_: None,
+                system: codes::SID_CITIZEN,
+                value: Text::Owned(guardian.citizen_id.to_string()),
+            }],
+            active: true,
+            patient: Reference::named(patient.citizen_id, &patient.full_name),
+            relationship: [concept(codes::V3_ROLE_CODE, "GUARD", "guardian")],
+            name: [HumanName {
+                use_: None,
+                text: &guardian.full_name,
+            }],
+        }))
+    })
 }
 
-pub fn organization(facility: &FacilityFacts) -> Value {
-    let mut organization = json!({
-        "resourceType": "Organization",
-        "id": facility.id.to_string(),
-        "active": true,
-        "type": [concept("http://terminology.hl7.org/CodeSystem/organization-type", "prov", "Healthcare Provider")],
-        "name": facility.name,
-    });
-    if let Some(code) = &facility.code {
-        organization["identifier"] =
-            json!([{ "use": "official", "system": codes::SID_FACILITY_CODE, "value": code }]);
-    }
-    organization
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "resourceType")]
+pub struct Organization<'a> {
+    pub id: Uuid,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub identifier: Vec<Identifier<'a>>,
+    pub active: bool,
+    #[serde(rename = "type")]
+    pub type_: [CodeableConcept<'a>; 1],
+    pub name: &'a str,
+}
+
+pub fn organization(facility: &FacilityFacts) -> Resource<'_> {
+    Resource::Organization(Box::new(Organization {
+        id: facility.id,
+        identifier: facility
+            .code
+            .as_ref()
+            .map(|code| Identifier {
+                use_: Some("official"),
+                type_: None,
+                system: codes::SID_FACILITY_CODE,
+                value: code.into(),
+            })
+            .into_iter()
+            .collect(),
+        active: true,
+        type_: [concept(
+            codes::ORGANIZATION_TYPE,
+            "prov",
+            "Healthcare Provider",
+        )],
+        name: &facility.name,
+    }))
 }
