@@ -11,9 +11,8 @@ use crate::auth::actor::Actor;
 use crate::auth::entities::{citizen, guardianship};
 use crate::authz::Basis;
 use crate::booking::entities::facility;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use axum::Json;
 use axum::extract::{Path, State};
 use chrono::{DateTime, Utc};
 use healthbook_domain::book::{EntryBody, Section, Sections};
@@ -140,9 +139,11 @@ pub async fn get_fhir(
         generated_at: state.clock.now(),
         since: query.since,
     });
+    // The typed Bundle is written straight into the body's bytes, in one pass.
+    let body = serde_json::to_vec(&document).map_err(ApiError::internal)?;
     Ok((
         [(axum::http::header::CONTENT_TYPE, "application/fhir+json")],
-        Json(document),
+        body,
     )
         .into_response())
 }
