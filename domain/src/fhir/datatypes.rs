@@ -7,6 +7,7 @@ use serde::{Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt::Display;
 use uuid::Uuid;
+use uuid::fmt::Urn;
 
 /// Text that is the book's own (borrowed) or made for the export (a note, a title).
 pub type Text<'a> = Cow<'a, str>;
@@ -27,16 +28,6 @@ impl Serialize for When {
             When::Day(day) => serializer.collect_str(&day.format("%Y-%m-%d")),
             When::At(at) => serializer.serialize_str(&super::instant(*at)),
         }
-    }
-}
-
-/// `urn:uuid:…`: how a resource's `fullUrl` names it and how every reference points at it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Urn(pub Uuid);
-
-impl Serialize for Urn {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&format_args!("urn:uuid:{}", self.0))
     }
 }
 
@@ -91,7 +82,8 @@ pub fn text<'a>(value: impl Into<Text<'a>>) -> CodeableConcept<'a> {
     }
 }
 
-/// A reference to a resource of the Bundle, a name alone, or both.
+/// A reference to a resource of the Bundle (by the `urn:uuid:…` that is its `fullUrl`), a
+/// name alone, or both.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Reference<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -103,14 +95,14 @@ pub struct Reference<'a> {
 impl<'a> Reference<'a> {
     pub fn to(id: Uuid) -> Reference<'a> {
         Reference {
-            reference: Some(Urn(id)),
+            reference: Some(id.urn()),
             display: None,
         }
     }
 
     pub fn named(id: Uuid, display: &'a str) -> Reference<'a> {
         Reference {
-            reference: Some(Urn(id)),
+            reference: Some(id.urn()),
             display: Some(display),
         }
     }

@@ -14,9 +14,9 @@ use chrono::TimeZone;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
-/// The Bundle as JSON, the form every assertion reads.
+/// The Bundle as the bytes the server sends, read back: the form every assertion reads.
 fn json_of(bundle: &Bundle) -> Value {
-    serde_json::to_value(bundle).unwrap()
+    serde_json::from_slice(&bundle.to_json().unwrap()).unwrap()
 }
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {
