@@ -20,6 +20,7 @@ use healthbook_domain::fhir::{Export, FacilityFacts, GuardianFacts, PatientFacts
 use healthbook_domain::ids::Sex;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
+use std::collections::BTreeSet;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -94,7 +95,8 @@ pub async fn get_fhir(
             full_name: g.full_name,
         })
         .collect();
-    let facility_ids: Vec<Uuid> = entries
+    // Each facility once: a book's hundreds of entries name a handful of facilities.
+    let facility_ids: BTreeSet<Uuid> = entries
         .iter()
         .filter_map(|e| e.provenance.facility_id)
         .chain(consents.iter().map(|c| c.facility_id))
@@ -140,7 +142,7 @@ pub async fn get_fhir(
         since: query.since,
     });
     // The typed Bundle is written straight into the body's bytes, in one pass.
-    let body = serde_json::to_vec(&document).map_err(ApiError::internal)?;
+    let body = document.to_json().map_err(ApiError::internal)?;
     Ok((
         [(axum::http::header::CONTENT_TYPE, "application/fhir+json")],
         body,
