@@ -435,7 +435,7 @@ async fn breakdown(db: &DatabaseConnection, cid: Uuid, fid: Uuid, plan: &Plan) -
         });
         let fhir_time = started.elapsed();
         let started = Instant::now();
-        let bundle_bytes = serde_json::to_vec(&bundle).unwrap();
+        let bundle_bytes = bundle.to_json().unwrap();
         let fhir_json_time = started.elapsed();
         if keep {
             entries.latencies.push(store_time);
