@@ -219,9 +219,13 @@ pub fn consent<'a>(context: &mut Context<'a>, consent: &'a Grant) -> Resource<'a
     } else {
         context.patient_ref()
     };
-    let reader = context
-        .facility_ref(Some(consent.facility_id), Some(&consent.facility_name))
-        .unwrap_or_else(|| Reference::display(&consent.facility_name));
+    // A consent naming one practitioner opens to them alone, not to their facility.
+    let reader = match &consent.practitioner_name {
+        Some(practitioner) => Reference::display(practitioner),
+        None => context
+            .facility_ref(Some(consent.facility_id), Some(&consent.facility_name))
+            .unwrap_or_else(|| Reference::display(&consent.facility_name)),
+    };
     let end = match consent.withdrawn_at {
         Some(withdrawn) if withdrawn.date_naive() <= consent.valid_until => When::At(withdrawn),
         _ => When::Day(consent.valid_until),

@@ -455,7 +455,11 @@ fn consents() -> Vec<Consent> {
             ConsentStatus::Active,
             vec![Category::Hiv, Category::Tuberculosis],
         ),
-        consent(61, ConsentStatus::Withdrawn, vec![]),
+        Consent {
+            practitioner_id: Some(id(80)),
+            practitioner_name: Some("BS.CKII Lê Văn Minh".into()),
+            ..consent(61, ConsentStatus::Withdrawn, vec![])
+        },
         Consent {
             purpose: Purpose::Treatment,
             granted_by_guardian: false,
@@ -504,6 +508,7 @@ fn access_log() -> Vec<AccessLogEntry> {
             sections: vec![],
             ..line(74, AccessAction::Read, AccessBasis::Guardian, None)
         },
+        line(75, AccessAction::Write, AccessBasis::Correction, None),
     ]
 }
 
@@ -957,6 +962,11 @@ fn consents_and_access_log_become_consent_and_audit_event() {
     assert_eq!(labels.iter().filter(|(_, c)| c == "R").count(), 1);
     let withdrawn = by_id(&bundle, id(61));
     assert_eq!(withdrawn["status"], "inactive");
+    // Naming one practitioner, the consent opened to them, not to their hospital.
+    assert_eq!(
+        withdrawn["provision"]["actor"][0]["reference"],
+        json!({ "display": "BS.CKII Lê Văn Minh" })
+    );
     assert_eq!(
         withdrawn["provision"]["period"]["end"],
         "2025-09-15T01:00:00Z"
@@ -989,6 +999,10 @@ fn consents_and_access_log_become_consent_and_audit_event() {
     assert_eq!(
         by_id(&bundle, id(74))["purposeOfEvent"][0]["coding"][0]["code"],
         "FAMRQT"
+    );
+    assert_eq!(
+        by_id(&bundle, id(75))["purposeOfEvent"][0]["coding"][0]["code"],
+        "PATRQT"
     );
 }
 
