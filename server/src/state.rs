@@ -71,6 +71,42 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// A read of `cid`'s book: decides access as [`AppState::authorize`] does, then runs
+    /// `read` with the grant while the access-log line is written beside it, on another
+    /// connection, so the read does not wait for the line's commit. Both always run to the
+    /// end, and the answer waits for both: a read whose line cannot be written is refused.
+    pub async fn read_record<T>(
+        &self,
+        actor: &Actor,
+        cid: uuid::Uuid,
+        sections: healthbook_domain::book::Sections,
+        read: impl AsyncFnOnce(crate::authz::RecordGrant) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let now = self.clock.now();
+        let today = healthbook_domain::booking::time::local_date(now);
+        let resource = Resource::Record {
+            citizen: cid,
+            sections,
+        };
+        let grant = crate::authz::authorize(
+            &self.db,
+            actor,
+            Action::ReadHealthRecord,
+            resource,
+            now,
+            today,
+        )
+        .await?
+        .record()?;
+        let log =
+            crate::authz::record::log_access(&self.db, actor, cid, &grant, AccessAction::Read, now);
+        let (answer, logged) = tokio::join!(read(grant), log);
+        logged?;
+        answer
+    }
+}
+
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppState")

@@ -2,7 +2,7 @@
 //! (QĐ 31/2026 lets citizens download each visit). Both show exactly what the caller may see,
 //! and reading them is an access like any other.
 
-use super::read::{citizen_row, open_for_reading};
+use super::read::citizen_row;
 use super::store::{self, Selection};
 use crate::auth::actor::Actor;
 use crate::auth::people::profile;
@@ -52,14 +52,18 @@ pub async fn book_pdf(
     actor: Actor,
     Path(cid): Path<Uuid>,
 ) -> ApiResult<Response> {
-    let grant = open_for_reading(&state, &actor, cid, Sections::ALL).await?;
-    let person = citizen_row(&state.db, cid).await?;
-    let entries = store::entries(&state.db, cid, Selection::of(&grant)).await?;
-    let book = Book {
-        citizen: profile(&person),
-        sections: grant.sections.list(),
-        entries,
-    };
+    let db = &state.db;
+    let book = state
+        .read_record(&actor, cid, Sections::ALL, async |grant| {
+            let person = citizen_row(db, cid).await?;
+            let entries = store::entries(db, cid, Selection::of(&grant)).await?;
+            Ok(Book {
+                citizen: profile(&person),
+                sections: grant.sections.list(),
+                entries,
+            })
+        })
+        .await?;
     let (lang, now) = (actor.lang, state.clock.now());
     let bytes = render(move || super::pdf::book_pdf(&book, lang, now)).await?;
     Ok(pdf(bytes, "so-suc-khoe.pdf"))
@@ -77,10 +81,15 @@ pub async fn visit_pdf(
     actor: Actor,
     Path((cid, eid)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Response> {
-    let grant = open_for_reading(&state, &actor, cid, Sections::one(Section::Visits)).await?;
-    let person = citizen_row(&state.db, cid).await?;
-    let visit = store::entry(&state.db, cid, eid, Selection::of(&grant))
-        .await?
+    let db = &state.db;
+    let (person, visit) = state
+        .read_record(&actor, cid, Sections::one(Section::Visits), async |grant| {
+            let person = citizen_row(db, cid).await?;
+            let visit = store::entry(db, cid, eid, Selection::of(&grant)).await?;
+            Ok((person, visit))
+        })
+        .await?;
+    let visit = visit
         .filter(|entry| matches!(entry.body, EntryBody::Encounter(_)))
         .ok_or_else(ApiError::not_found)?;
     let facility = visit.provenance.facility_name.clone();

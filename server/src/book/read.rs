@@ -21,6 +21,9 @@ use uuid::Uuid;
 use validator::Validate;
 
 /// Opens `sections` of `cid`'s book for reading: the grant says what of it the caller sees.
+/// Opens the book for a read whose answer holds the access log itself (the FHIR bundle):
+/// the line of this very read is written first, so the answer includes it. Other reads go
+/// through [`AppState::read_record`], which writes the line beside the read.
 pub async fn open_for_reading(
     state: &AppState,
     actor: &Actor,
@@ -68,18 +71,22 @@ pub async fn get_book(
     Path(cid): Path<Uuid>,
     ValidQuery(query): ValidQuery<BookQuery>,
 ) -> ApiResult<Json<Book>> {
-    let grant = open_for_reading(&state, &actor, cid, Sections::ALL).await?;
-    let person = citizen_row(&state.db, cid).await?;
-    let selection = Selection {
-        since: query.since,
-        ..Selection::of(&grant)
-    };
-    let entries = store::entries(&state.db, cid, selection).await?;
-    Ok(Json(Book {
-        citizen: profile(&person),
-        sections: grant.sections.list(),
-        entries,
-    }))
+    let db = &state.db;
+    state
+        .read_record(&actor, cid, Sections::ALL, async |grant| {
+            let person = citizen_row(db, cid).await?;
+            let selection = Selection {
+                since: query.since,
+                ..Selection::of(&grant)
+            };
+            let entries = store::entries(db, cid, selection).await?;
+            Ok(Json(Book {
+                citizen: profile(&person),
+                sections: grant.sections.list(),
+                entries,
+            }))
+        })
+        .await
 }
 
 #[derive(Debug, Deserialize, Validate, utoipa::IntoParams)]
@@ -107,9 +114,13 @@ async fn section_page(
     section: Section,
     query: &EntriesQuery,
 ) -> Result<Page<BookEntry>, ApiError> {
-    let grant = open_for_reading(state, actor, cid, Sections::one(section)).await?;
     let after: Option<EntryCursor> = query.cursor.as_deref().map(cursor::decode).transpose()?;
-    let entries = store::entries(&state.db, cid, Selection::of(&grant)).await?;
+    let db = &state.db;
+    let entries = state
+        .read_record(actor, cid, Sections::one(section), async |grant| {
+            store::entries(db, cid, Selection::of(&grant)).await
+        })
+        .await?;
     let limit = usize::try_from(page_size(query.limit)).unwrap_or(20);
     let mut items: Vec<BookEntry> = entries
         .into_iter()
