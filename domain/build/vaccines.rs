@@ -38,6 +38,7 @@ struct DoseRow {
     antigen_en: String,
     vaccine: String,
     recommended_age: String,
+    recommended: String,
     earliest_age: Option<Span>,
     min_interval: Option<Span>,
     target_group: String,
@@ -94,6 +95,7 @@ fn read_schedule(path: &Path) -> BuildResult<Vec<DoseRow>> {
             antigen_en: record.get("antigen_en")?.to_owned(),
             vaccine: record.get("vaccine_used_in_programme")?.to_owned(),
             recommended_age: record.get("recommended_age")?.to_owned(),
+            recommended: timing(&record, record.get("recommended_age")?)?,
             earliest_age: days(&record, "earliest_age_days")?,
             min_interval: days(&record, "min_interval_from_previous_days")?,
             target_group: record.get("target_group")?.to_owned(),
@@ -215,6 +217,63 @@ fn series_of(id: &str) -> String {
     }
 }
 
+/// The schedule's recommended timings, in the few shapes its Vietnamese words take, as the
+/// code of an `Option<Timing>`. Any other wording fails the build, so a new row's timing is
+/// read by a person before the due list uses it.
+fn timing(record: &Record, text: &str) -> BuildResult<String> {
+    let code = |anchor: &str, at: Span, by: Option<Span>| {
+        format!(
+            "Some(Timing {{ anchor: Anchor::{anchor}, at: Span::{at:?}, by: {} }})",
+            span_code(by)
+        )
+    };
+    let number = |word: &str| word.parse::<u16>().ok();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let parsed = match words.as_slice() {
+        // "within 24 hours after birth": the day of birth and the next.
+        ["trong", "24", "giờ", "sau", "sinh"] => {
+            Some(code("Birth", Span::Days(0), Some(Span::Days(1))))
+        }
+        // "within 1 month after birth"
+        ["trong", "vòng", n, "tháng", "sau", "sinh"] => {
+            number(n).map(|n| code("Birth", Span::Days(0), Some(Span::Months(n))))
+        }
+        // "aged N months" (đủ: the day the age is reached)
+        ["đủ", n, "tháng"] => number(n).map(|n| code("Birth", Span::Months(n), None)),
+        // "N years old"
+        [n, "tuổi"] => number(n).map(|n| code("Birth", Span::Years(n), None)),
+        // "A-B weeks after dose K"
+        [range, "tuần", "sau", "mũi", _] => range.split_once('-').and_then(|(a, b)| {
+            Some(code(
+                "PreviousDose",
+                Span::Weeks(number(a)?),
+                Some(Span::Weeks(number(b)?)),
+            ))
+        }),
+        // "N years after dose K"
+        [n, "năm", "sau", "mũi", _] => {
+            number(n).map(|n| code("PreviousDose", Span::Years(n), None))
+        }
+        // "at least N months/years after dose K (…)": the pregnant women's doses, given at
+        // the earliest the interval allows.
+        ["ít", "nhất", n, unit, "sau", "mũi", ..] => number(n).and_then(|n| match *unit {
+            "tháng" => Some(code("PreviousDose", Span::Months(n), None)),
+            "năm" => Some(code("PreviousDose", Span::Years(n), None)),
+            _ => None,
+        }),
+        // "as soon as possible when first pregnant"
+        ["càng", "sớm", "càng", "tốt", ..] => Some("None".to_owned()),
+        // HPV: press-only, "girls about 11 years old"; no rule until the circular is read.
+        ["nữ", "khoảng", ..] => Some("None".to_owned()),
+        _ => None,
+    };
+    parsed.ok_or_else(|| {
+        record.error(format!(
+            "recommended_age {text:?} is not a timing build.rs knows"
+        ))
+    })
+}
+
 fn days(record: &Record, column: &str) -> BuildResult<Option<Span>> {
     match record.get(column)? {
         "" => Ok(None),
@@ -285,7 +344,7 @@ fn write_schedule(code: &mut String, rows: &[DoseRow]) -> BuildResult<()> {
     for r in rows {
         writeln!(
             code,
-            "    ScheduleDose {{ id: {:?}, series: {:?}, dose: {:?}, antigen_vi: {:?}, antigen_en: {:?}, vaccine: {:?}, recommended_age: {:?}, earliest_age: {}, min_interval: {}, target_group: {:?}, legal_basis: {:?}, confidence: Confidence::{}, verification: {:?} }},",
+            "    ScheduleDose {{ id: {:?}, series: {:?}, dose: {:?}, antigen_vi: {:?}, antigen_en: {:?}, vaccine: {:?}, recommended_age: {:?}, recommended: {}, earliest_age: {}, min_interval: {}, target_group: {:?}, legal_basis: {:?}, confidence: Confidence::{}, verification: {:?} }},",
             r.id,
             r.series,
             r.dose,
@@ -293,6 +352,7 @@ fn write_schedule(code: &mut String, rows: &[DoseRow]) -> BuildResult<()> {
             r.antigen_en,
             r.vaccine,
             r.recommended_age,
+            r.recommended,
             span_code(r.earliest_age),
             span_code(r.min_interval),
             r.target_group,

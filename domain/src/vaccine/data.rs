@@ -3,7 +3,7 @@
 
 use super::Programme;
 use super::catalogue::{CatalogueEntry, Confidence, Course, VaccineProduct};
-use super::schedule::ScheduleDose;
+use super::schedule::{Anchor, ScheduleDose, Timing};
 use super::span::Span;
 
 include!(concat!(env!("OUT_DIR"), "/vaccine_data.rs"));

@@ -13,7 +13,7 @@ mod schedule;
 mod span;
 
 pub use catalogue::{CatalogueEntry, Confidence, Course, VaccineProduct, catalogue, entry};
-pub use schedule::{ScheduleDose, programme_schedule};
+pub use schedule::{Anchor, ScheduleDose, Timing, programme_schedule};
 pub use span::Span;
 
 use serde::{Deserialize, Serialize};
