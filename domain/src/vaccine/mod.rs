@@ -9,6 +9,7 @@
 
 mod catalogue;
 mod data;
+pub mod due;
 mod schedule;
 mod span;
 

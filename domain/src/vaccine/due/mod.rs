@@ -1,0 +1,53 @@
+//! The due list: for each antigen the national programme schedules for a person, whether they
+//! are complete, due, overdue, too early for the next dose, not offered it in their province,
+//! or contraindicated.
+//!
+//! Doses count against antigens, not against products: a 6-in-1 dose is a dose of diphtheria,
+//! tetanus, pertussis, Hib, hepatitis B and polio, so it answers the 5-in-1's row and the
+//! polio row of the same rank. A late series is continued from its last dose, never
+//! restarted. Only verified doses count. The rules of age and interval are the schedule's
+//! own (`ScheduleDose::earliest_on`, `Timing`); this module only orders the doses.
+//!
+//! A dose given earlier than its row allows still counts and still sets the clock for the
+//! next one: the list never takes away a dose already recorded (see `properties.rs`).
+
+mod answer;
+mod input;
+mod standing;
+mod track;
+
+pub use crate::certificate::routine::TargetDisease as Antigen;
+pub use answer::{AntigenDue, Standing};
+pub use input::{DoseOrigin, GivenDose, History, Person, SeriousReaction};
+
+use crate::vaccine::Span;
+use chrono::NaiveDate;
+
+/// A dose is overdue once this long has passed since its recommended day (or, when earlier
+/// doses held it back, since the first day it could be given). "Past the recommended age plus
+/// one month" is a common programme definition of a late dose in timeliness monitoring; the
+/// schedule data states none, so it is a constant here, to replace once the programme's own
+/// is read. A month, not 30 days, so that it falls on the day of the month it counts from.
+/// Where a row states its own window ("trong 24 giờ sau sinh"), the window's end is used.
+pub const OVERDUE_GRACE: Span = Span::Months(1);
+
+/// The children's schedule applies under this age: the rows target "trẻ em", and the Law on
+/// Children (Luật Trẻ em 102/2016/QH13, Art. 1) defines a child as a person under 16.
+pub const CHILD_SCHEDULE_UNTIL: Span = Span::Years(16);
+
+/// The antigens TT 52/2025/TT-BYT adds to the programme by a provincial roll-out roadmap:
+/// they apply only where `Person::province_offers` names them.
+pub const ROADMAP_ANTIGENS: [Antigen; 2] = [Antigen::Rotavirus, Antigen::Pneumococcal];
+
+/// The due list of `person` on `today`, one line per antigen the programme schedules for them.
+pub fn due(person: &Person, history: &History, today: NaiveDate) -> Vec<AntigenDue> {
+    track::tracks(person, today)
+        .into_iter()
+        .map(|track| standing::antigen_due(person, history, track, today))
+        .collect()
+}
+
+#[cfg(test)]
+mod properties;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,118 @@
+//! What holds for any history: a dose never brings the next one forward past its minimum
+//! interval, and adding a dose never leaves a person less complete.
+
+use super::track::covers;
+use super::*;
+use crate::ids::Sex;
+use crate::vaccine::programme_schedule;
+use proptest::prelude::*;
+
+/// Codes a record may carry: the programme's series and rows, and paid vaccines.
+const CODES: &[&str] = &[
+    "hepb_birth",
+    "bcg",
+    "penta",
+    "penta_2",
+    "opv",
+    "ipv",
+    "rota",
+    "pcv",
+    "measles",
+    "mr",
+    "dpt_booster",
+    "je",
+    "td_7y",
+    "tt_preg",
+    "hexa",
+    "penta_acellular",
+    "rota_service",
+    "pcv_service",
+    "mmr",
+    "varicella",
+    "unknown",
+];
+
+fn day(offset: u16) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2020, 1, 1)
+        .unwrap()
+        .checked_add_days(chrono::Days::new(offset.into()))
+        .unwrap()
+}
+
+fn person() -> impl Strategy<Value = Person> {
+    (0u16..1500, any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
+        |(born, pregnant, rota, pcv)| Person {
+            birth: day(born),
+            sex: Sex::Female,
+            pregnant,
+            province_offers: [(rota, Antigen::Rotavirus), (pcv, Antigen::Pneumococcal)]
+                .into_iter()
+                .filter_map(|(offered, antigen)| offered.then_some(antigen))
+                .collect(),
+        },
+    )
+}
+
+fn given_dose() -> impl Strategy<Value = GivenDose> {
+    (0..CODES.len(), 0u16..5000, any::<bool>()).prop_map(|(code, on, verified)| GivenDose {
+        on: day(on),
+        vaccine: CODES[code].to_owned(),
+        product: None,
+        origin: DoseOrigin::Imported,
+        verified,
+    })
+}
+
+fn remaining(line: &AntigenDue) -> u32 {
+    line.doses_needed.saturating_sub(line.doses_counted)
+}
+
+proptest! {
+    #[test]
+    fn a_dose_never_brings_the_next_one_before_its_minimum_interval(
+        person in person(),
+        doses in prop::collection::vec(given_dose(), 0..12),
+        today in 0u16..6000,
+    ) {
+        let today = day(today);
+        let history = History { doses: doses.clone(), reactions: Vec::new() };
+        for line in due(&person, &history, today) {
+            let (Some(earliest), Some(row)) = (line.earliest, line.next_row.as_deref()) else {
+                continue;
+            };
+            let last = doses
+                .iter()
+                .filter(|d| d.verified && d.on <= today && covers(&d.vaccine).contains(&line.antigen))
+                .map(|d| d.on)
+                .max();
+            let Some(last) = last else { continue };
+            let row = programme_schedule().iter().find(|r| r.id == row).unwrap();
+            prop_assert!(earliest >= last, "{row:?} before the last dose");
+            if let Some(interval) = row.min_interval {
+                prop_assert!(earliest >= interval.after(last).unwrap(), "{}", row.id);
+            }
+        }
+    }
+
+    #[test]
+    fn adding_a_dose_never_leaves_a_person_less_complete(
+        person in person(),
+        doses in prop::collection::vec(given_dose(), 0..12),
+        added in given_dose(),
+        today in 0u16..6000,
+    ) {
+        let today = day(today);
+        let before = due(&person, &History { doses: doses.clone(), reactions: Vec::new() }, today);
+        let mut more = doses;
+        more.push(added);
+        let after = due(&person, &History { doses: more, reactions: Vec::new() }, today);
+        prop_assert_eq!(before.len(), after.len());
+        for (b, a) in before.iter().zip(&after) {
+            prop_assert_eq!(b.antigen, a.antigen);
+            prop_assert!(remaining(a) <= remaining(b), "{:?}: {:?} then {:?}", a.antigen, b, a);
+            if b.standing == Standing::Complete {
+                prop_assert_eq!(&a.standing, &Standing::Complete);
+            }
+        }
+    }
+}
