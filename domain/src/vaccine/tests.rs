@@ -281,3 +281,17 @@ fn the_recommended_ages_are_read_from_the_schedule_words() {
     assert_eq!(row("tt_preg_1").recommended, None);
     assert_eq!(row("td_7y").recommended.unwrap().at, Span::Years(7));
 }
+
+#[test]
+fn live_injectable_vaccines_are_the_live_ones_not_swallowed() {
+    let live: Vec<&str> = catalogue()
+        .iter()
+        .filter(|e| e.live_injectable())
+        .map(|e| e.code)
+        .collect();
+    assert_eq!(
+        live,
+        ["bcg", "measles", "mr", "je_live", "mmr", "varicella"]
+    );
+    assert!(entry("rota").unwrap().live && entry("opv").unwrap().route == Route::Oral);
+}

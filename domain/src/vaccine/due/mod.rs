@@ -8,6 +8,9 @@
 //! restarted. Only verified doses count. The rules of age and interval are the schedule's
 //! own (`ScheduleDose::earliest_on`, `Timing`); this module only orders the doses.
 //!
+//! The next dose of a live injectable vaccine also waits `LIVE_INJECTABLE_SPACING` after any
+//! other live injectable dose not given the same day.
+//!
 //! A dose given earlier than its row allows still counts and still sets the clock for the
 //! next one: the list never takes away a dose already recorded (see `properties.rs`).
 
@@ -34,6 +37,13 @@ pub const OVERDUE_GRACE: Span = Span::Months(1);
 /// The children's schedule applies under this age: the rows target "trẻ em", and the Law on
 /// Children (Luật Trẻ em 102/2016/QH13, Art. 1) defines a child as a person under 16.
 pub const CHILD_SCHEDULE_UNTIL: Span = Span::Years(16);
+
+/// Two live injectable vaccines (BCG, measles, MR, MMR, varicella, live JE) not given on the
+/// same day are given at least this far apart: the WHO position papers on measles and
+/// varicella vaccines and ACIP's General Best Practice Guidelines ("Timing and spacing") state
+/// 4 weeks, and `service-vaccines.csv` repeats it for MMR ("28-day spacing from other live
+/// injectables").
+pub const LIVE_INJECTABLE_SPACING: Span = Span::Days(28);
 
 /// The antigens TT 52/2025/TT-BYT adds to the programme by a provincial roll-out roadmap:
 /// they apply only where `Person::province_offers` names them.

@@ -1,7 +1,8 @@
 //! One antigen's line: its doses against its rows, then the next row's days.
 
-use super::track::{Track, covers, dose_days, drop_missed_birth_dose};
+use super::track::{Track, after_live_doses, covers, dose_days, drop_missed_birth_dose};
 use super::{AntigenDue, History, OVERDUE_GRACE, Person, ROADMAP_ANTIGENS, Standing};
+use crate::vaccine::entry;
 use chrono::{Days, NaiveDate};
 
 pub(super) fn antigen_due(
@@ -56,7 +57,14 @@ pub(super) fn antigen_due(
 
     let previous = days.last().copied();
     // Only past the calendar's end is there no earliest day; such a dose is never due.
-    let Some(earliest) = row.earliest_on(person.birth, previous) else {
+    let live = entry(row.series).is_some_and(|e| e.live_injectable());
+    let earliest = row
+        .earliest_on(person.birth, previous)
+        .and_then(|day| match live {
+            true => after_live_doses(day, &history.doses, today),
+            false => Some(day),
+        });
+    let Some(earliest) = earliest else {
         return line(Standing::TooEarly {
             earliest: NaiveDate::MAX,
         });

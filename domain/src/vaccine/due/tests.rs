@@ -362,3 +362,28 @@ fn the_childrens_rows_stop_at_sixteen() {
     assert!(!due(&teenager, &History::default(), date("2026-05-31")).is_empty());
     assert!(due(&teenager, &History::default(), date("2026-06-01")).is_empty());
 }
+
+#[test]
+fn measles_1_waits_28_days_after_a_paid_varicella_dose_unless_given_the_same_day() {
+    let varicella = history(&[dose("varicella", "2026-09-20")]);
+    let measles = line(&child(), &varicella, "2026-10-01", Antigen::Measles);
+    assert_eq!(measles.next_row.as_deref(), Some("measles_1"));
+    assert_eq!(
+        measles.standing,
+        Standing::TooEarly {
+            earliest: date("2026-10-18")
+        }
+    );
+    // measles_1's own earliest day (270 days) is the same day as the varicella dose: allowed.
+    let same_day = history(&[dose("varicella", "2026-09-28")]);
+    assert_eq!(
+        line(&child(), &same_day, "2026-09-28", Antigen::Measles).earliest,
+        Some(date("2026-09-28"))
+    );
+    // An oral live vaccine does not hold it back: rota_1 is not injected.
+    let oral = history(&[dose("rota", "2026-09-20")]);
+    assert_eq!(
+        line(&child(), &oral, "2026-10-01", Antigen::Measles).earliest,
+        Some(date("2026-09-28"))
+    );
+}

@@ -1,6 +1,6 @@
 //! Which schedule rows a person's antigen follows, and which of their doses count against it.
 
-use super::{Antigen, CHILD_SCHEDULE_UNTIL, GivenDose, Person};
+use super::{Antigen, CHILD_SCHEDULE_UNTIL, GivenDose, LIVE_INJECTABLE_SPACING, Person};
 use crate::certificate::routine::targets_for_schedule_id;
 use crate::vaccine::schedule::{Anchor, ScheduleDose, programme_schedule};
 use crate::vaccine::{Span, entry};
@@ -104,4 +104,31 @@ pub(super) fn drop_missed_birth_dose(
     if rows.len() > 1 && closed {
         rows.remove(0);
     }
+}
+
+/// The first day on or after `earliest` that is not within `LIVE_INJECTABLE_SPACING` after
+/// another live injectable dose given by `today`; the same day as one is allowed. `None` past
+/// the calendar's end.
+pub(super) fn after_live_doses(
+    earliest: NaiveDate,
+    history: &[GivenDose],
+    today: NaiveDate,
+) -> Option<NaiveDate> {
+    let mut live: Vec<NaiveDate> = history
+        .iter()
+        .filter(|d| d.verified && d.on <= today)
+        .filter(|d| entry(&d.vaccine).is_some_and(|e| e.live_injectable()))
+        .map(|d| d.on)
+        .collect();
+    live.sort_unstable();
+    // In date order one pass suffices: a day pushed past one dose's spacing is past every
+    // earlier dose's too.
+    let mut day = earliest;
+    for given in live {
+        let clear = LIVE_INJECTABLE_SPACING.after(given)?;
+        if given < day && day < clear {
+            day = clear;
+        }
+    }
+    Some(day)
 }
