@@ -47,4 +47,20 @@ pub struct AntigenDue {
     /// Whether the values behind `TooEarly` are sure enough to refuse the dose; otherwise the
     /// standing only warns (`Confidence::may_refuse`).
     pub may_refuse: bool,
+    /// The paid product whose label's course the antigen follows (`Rotarix`), when every dose
+    /// of it was that product; otherwise the antigen follows the schedule's rows.
+    pub course: Option<String>,
+    pub warnings: Vec<DueWarning>,
+}
+
+/// Something to tell the person or the health worker that does not change the standing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "warning", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum DueWarning {
+    /// The product's label has its course finished before `limit` (Rotarix by 24 weeks), and
+    /// the remaining doses, at their shortest intervals, cannot all be given before it. No
+    /// label value is graded high in the data, so this warns and refuses nothing.
+    PastLabelAge { product: String, limit: NaiveDate },
 }

@@ -8,6 +8,10 @@
 //! restarted. Only verified doses count. The rules of age and interval are the schedule's
 //! own (`ScheduleDose::earliest_on`, `Timing`); this module only orders the doses.
 //!
+//! A series of one paid single-antigen product (`Rotarix` ×2) follows that product's course
+//! (`service-products.csv`): its dose count, intervals and the label's age limit, which warns.
+//! Any paid product's own minimum interval before its next dose also applies (`course.rs`).
+//!
 //! The next dose of a live injectable vaccine also waits `LIVE_INJECTABLE_SPACING` after any
 //! other live injectable dose not given the same day.
 //!
@@ -15,12 +19,13 @@
 //! next one: the list never takes away a dose already recorded (see `properties.rs`).
 
 mod answer;
+mod course;
 mod input;
 mod standing;
 mod track;
 
 pub use crate::certificate::routine::TargetDisease as Antigen;
-pub use answer::{AntigenDue, Standing};
+pub use answer::{AntigenDue, DueWarning, Standing};
 pub use input::{DoseOrigin, GivenDose, History, Person, SeriousReaction};
 
 use crate::vaccine::Span;

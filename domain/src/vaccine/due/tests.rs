@@ -164,16 +164,18 @@ fn three_six_in_one_doses_answer_penta_3_and_opv_3() {
         assert_eq!(next.next_row.as_deref(), Some("dpt_booster"), "{antigen:?}");
         assert_eq!(next.earliest, Some(date("2027-06-25")), "540 days");
     }
-    // The polio rows count the 6-in-1's IPV: the next is the fourth polio dose, ipv_1 at 5 months.
+    // The polio rows count the 6-in-1's IPV: the next is the fourth polio dose, ipv_1 at 5
+    // months, which waits the 6 months Hexaxim's label asks before its booster.
     let polio = line(&child(), &given, today, Antigen::Poliomyelitis);
     assert_eq!(polio.next_row.as_deref(), Some("ipv_1"));
+    assert_eq!(polio.recommended, Some(date("2026-06-01")));
     assert_eq!(
         polio.standing,
-        Standing::Due {
-            from: date("2026-06-01")
+        Standing::TooEarly {
+            earliest: date("2026-11-01")
         }
     );
-    assert!(!polio.may_refuse, "ipv_1 is graded medium");
+    assert!(!polio.may_refuse, "ipv_1 and the label are graded medium");
 }
 
 #[test]
@@ -386,4 +388,90 @@ fn measles_1_waits_28_days_after_a_paid_varicella_dose_unless_given_the_same_day
         line(&child(), &oral, "2026-10-01", Antigen::Measles).earliest,
         Some(date("2026-09-28"))
     );
+}
+
+fn product(vaccine: &str, name: &str, on: &str) -> GivenDose {
+    GivenDose {
+        product: Some(name.to_owned()),
+        ..dose(vaccine, on)
+    }
+}
+
+#[test]
+fn rota_2_after_rotarix_follows_its_label_and_warns_past_24_weeks() {
+    let started = history(&[product("rota_service", "Rotarix", "2026-02-15")]);
+    let next = line(&child(), &started, "2026-03-01", Antigen::Rotavirus);
+    assert_eq!(next.course.as_deref(), Some("Rotarix"));
+    assert_eq!(
+        (next.doses_needed, next.next_row.as_deref()),
+        (2, Some("rota_2"))
+    );
+    assert_eq!(
+        next.standing,
+        Standing::TooEarly {
+            earliest: date("2026-03-15")
+        }
+    );
+    assert!(next.warnings.is_empty());
+    assert!(!next.may_refuse, "Rotarix's course is graded medium");
+    // Started at 21 weeks, its second dose cannot come before 24 weeks (18 June 2026).
+    let late = history(&[product("rota_service", "Rotarix", "2026-05-25")]);
+    let warned = line(&child(), &late, "2026-06-25", Antigen::Rotavirus);
+    assert_eq!(
+        warned.warnings,
+        [DueWarning::PastLabelAge {
+            product: "Rotarix".to_owned(),
+            limit: date("2026-06-18")
+        }]
+    );
+    assert!(
+        matches!(warned.standing, Standing::Due { .. }),
+        "a warning only"
+    );
+}
+
+#[test]
+fn rotateq_asks_a_third_dose_beyond_rota_2() {
+    let two = history(&[
+        product("rota_service", "RotaTeq", "2026-02-15"),
+        product("rota_service", "RotaTeq", "2026-03-15"),
+    ]);
+    let third = line(&child(), &two, "2026-04-01", Antigen::Rotavirus);
+    assert_eq!((third.doses_counted, third.doses_needed), (2, 3));
+    assert_eq!(third.next_row, None);
+    assert_eq!(
+        third.standing,
+        Standing::TooEarly {
+            earliest: date("2026-04-12")
+        }
+    );
+    // A mixed series follows the programme's two rows (rota_1, rota_2).
+    let mixed = history(&[
+        product("rota_service", "RotaTeq", "2026-02-15"),
+        dose("rota", "2026-03-15"),
+    ]);
+    assert_eq!(
+        standing(&child(), &mixed, "2026-04-01", Antigen::Rotavirus),
+        Standing::Complete
+    );
+}
+
+#[test]
+fn dpt_booster_after_a_late_six_in_one_waits_its_labels_six_months() {
+    let late = history(&[
+        product("hexa", "Hexaxim", "2027-01-01"),
+        product("hexa", "Hexaxim", "2027-02-01"),
+        product("hexa", "Hexaxim", "2027-03-01"),
+    ]);
+    let booster = line(&child(), &late, "2027-07-01", Antigen::Pertussis);
+    assert_eq!(booster.next_row.as_deref(), Some("dpt_booster"));
+    assert_eq!(booster.course, None, "a combination follows the rows");
+    assert_eq!(
+        booster.standing,
+        Standing::TooEarly {
+            earliest: date("2027-09-01")
+        }
+    );
+    // dpt_booster is graded high, but the 6 months are the label's (medium): no refusal.
+    assert!(!booster.may_refuse);
 }
