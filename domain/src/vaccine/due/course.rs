@@ -5,7 +5,7 @@
 
 use super::track::covers;
 use super::{Antigen, GivenDose};
-use crate::vaccine::{CatalogueEntry, Confidence, Course, Programme, entry};
+use crate::vaccine::{CatalogueEntry, Confidence, Course, Programme, VaccineProduct, entry};
 use chrono::NaiveDate;
 
 /// A paid product's course a person follows for an antigen.
@@ -38,6 +38,41 @@ pub(super) fn single_product_course(
     }
     let product = vaccine.product(product)?;
     let course = product.courses_open_to(birth, first_day).next()?;
+    Some(Following {
+        product: product.name,
+        course,
+    })
+}
+
+/// The course of the earliest dose of `antigen` that names a paid product, for an antigen the
+/// programme does not schedule (varicella, hepatitis A, HPV…): a series started is continued
+/// by its first product's label, whatever products follow. A dose given outside every course
+/// of its label (too young) leaves the choice to the next one; if every dose was, the first
+/// product's first course is still followed, so that a started series never loses its line.
+pub(super) fn first_product_course(
+    history: &[GivenDose],
+    antigen: Antigen,
+    birth: NaiveDate,
+    today: NaiveDate,
+) -> Option<Following> {
+    let mut named: Vec<(NaiveDate, &'static VaccineProduct)> = counted(history, antigen, today)
+        .filter_map(|d| {
+            let (vaccine, name) = paid_product(d)?;
+            Some((d.on, vaccine.product(name)?))
+        })
+        .collect();
+    named.sort_by_key(|(on, product)| (*on, product.name));
+    let open = named.iter().find_map(|(on, product)| {
+        let course = product.courses_open_to(birth, *on).next()?;
+        Some((*product, course))
+    });
+    let (product, course) = match open {
+        Some(found) => found,
+        None => {
+            let (_, product) = named.first()?;
+            (*product, product.courses.first()?)
+        }
+    };
     Some(Following {
         product: product.name,
         course,

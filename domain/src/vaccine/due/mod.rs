@@ -54,12 +54,39 @@ pub const LIVE_INJECTABLE_SPACING: Span = Span::Days(28);
 /// they apply only where `Person::province_offers` names them.
 pub const ROADMAP_ANTIGENS: [Antigen; 2] = [Antigen::Rotavirus, Antigen::Pneumococcal];
 
-/// The due list of `person` on `today`, one line per antigen the programme schedules for them.
+/// Antigens whose paid courses are not a series to continue: influenza is one dose a season
+/// (the season is not modelled), rabies follows an exposure (`service-vaccines.csv`: "event-
+/// driven (bite date) not age-driven"), so neither gets a line from past doses.
+pub const NOT_FROM_PAST_DOSES: [Antigen; 2] = [Antigen::Influenza, Antigen::Rabies];
+
+/// The due list of `person` on `today`: one line per antigen the programme schedules for them,
+/// then one per other antigen whose paid series they have started (varicella, hepatitis A,
+/// HPV…), to continue it by its first product's label.
 pub fn due(person: &Person, history: &History, today: NaiveDate) -> Vec<AntigenDue> {
-    track::tracks(person, today)
+    let tracks = track::tracks(person, today);
+    let started: Vec<(Antigen, course::Following)> = Antigen::ALL
         .into_iter()
-        .map(|track| standing::antigen_due(person, history, track, today))
-        .collect()
+        .filter(|a| !NOT_FROM_PAST_DOSES.contains(a) && !tracks.iter().any(|t| t.antigen == *a))
+        .filter_map(|a| {
+            course::first_product_course(&history.doses, a, person.birth, today).map(|f| (a, f))
+        })
+        .collect();
+    let mut lines: Vec<AntigenDue> = tracks
+        .into_iter()
+        .map(|track| {
+            let following =
+                course::single_product_course(&history.doses, track.antigen, person.birth, today);
+            standing::antigen_due(person, history, track, following, today)
+        })
+        .collect();
+    lines.extend(started.into_iter().map(|(antigen, following)| {
+        let track = track::Track {
+            antigen,
+            rows: Vec::new(),
+        };
+        standing::antigen_due(person, history, track, Some(following), today)
+    }));
+    lines
 }
 
 #[cfg(test)]

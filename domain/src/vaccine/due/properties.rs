@@ -65,6 +65,12 @@ const PRODUCTS: &[(&str, &str)] = &[
     ("hexa", "Infanrix Hexa"),
     ("penta_acellular", "Pentaxim"),
     ("mmr", "Priorix"),
+    ("varicella", "Varivax"),
+    ("varicella", "Barycela"),
+    ("hepa", "Avaxim"),
+    ("hepa", "Twinrix"),
+    ("hpv_service", "Gardasil 9"),
+    ("flu", "Vaxigrip Tetra"),
 ];
 
 fn given_dose() -> impl Strategy<Value = GivenDose> {
@@ -144,9 +150,10 @@ proptest! {
         let mut more = doses;
         more.push(added);
         let after = due(&person, &History { doses: more, reactions: Vec::new() }, today);
-        prop_assert_eq!(before.len(), after.len());
-        for (b, a) in before.iter().zip(&after) {
-            prop_assert_eq!(b.antigen, a.antigen);
+        for b in &before {
+            let a = after.iter().find(|a| a.antigen == b.antigen);
+            prop_assert!(a.is_some(), "{:?} lost its line", b.antigen);
+            let Some(a) = a else { continue };
             prop_assert!(a.doses_counted >= b.doses_counted, "{:?} then {:?}", b, a);
             // A first dose of a product may set a longer course (a 3+1 pneumococcal label
             // after the programme's 2 rows); within one course, no dose adds to what is left.

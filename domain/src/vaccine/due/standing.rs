@@ -1,7 +1,7 @@
-//! One antigen's line: its doses against its rows (or its product's course), then the next
-//! dose's days.
+//! One antigen's line: its doses against its rows (or the product's course it follows), then
+//! the next dose's days.
 
-use super::course::{Following, product_interval_end, single_product_course};
+use super::course::{Following, product_interval_end};
 use super::track::{Track, after_live_doses, covers, dose_days, drop_missed_birth_dose};
 use super::{AntigenDue, DueWarning, History, OVERDUE_GRACE, Person, ROADMAP_ANTIGENS, Standing};
 use crate::vaccine::{Course, entry};
@@ -11,12 +11,12 @@ pub(super) fn antigen_due(
     person: &Person,
     history: &History,
     mut track: Track,
+    following: Option<Following>,
     today: NaiveDate,
 ) -> AntigenDue {
     let antigen = track.antigen;
     let days = dose_days(&history.doses, antigen, today);
     drop_missed_birth_dose(&mut track.rows, person.birth, days.first().copied(), today);
-    let following = single_product_course(&history.doses, antigen, person.birth, today);
     let needed = following
         .as_ref()
         .map_or(track.rows.len(), |f| f.course.min_intervals.len() + 1);

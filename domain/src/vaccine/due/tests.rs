@@ -475,3 +475,32 @@ fn dpt_booster_after_a_late_six_in_one_waits_its_labels_six_months() {
     // dpt_booster is graded high, but the 6 months are the label's (medium): no refusal.
     assert!(!booster.may_refuse);
 }
+
+#[test]
+fn a_paid_varicella_series_gets_a_line_and_continues_by_its_label() {
+    assert!(
+        !due(&child(), &History::default(), date("2027-03-01"))
+            .iter()
+            .any(|l| l.antigen == Antigen::Varicella),
+        "no line before a first dose"
+    );
+    let started = history(&[product("varicella", "Varivax", "2027-01-10")]);
+    let next = line(&child(), &started, "2027-03-01", Antigen::Varicella);
+    assert_eq!(next.course.as_deref(), Some("Varivax"));
+    assert_eq!((next.doses_counted, next.doses_needed), (1, 2));
+    assert_eq!(next.next_row, None);
+    // 3 months after the first dose, for a child under 13 (Varivax's label).
+    assert_eq!(
+        next.standing,
+        Standing::TooEarly {
+            earliest: date("2027-04-10")
+        }
+    );
+    // Influenza is seasonal: past doses give it no line.
+    let flu = history(&[product("flu", "Vaxigrip Tetra", "2026-10-01")]);
+    assert!(
+        !due(&child(), &flu, date("2027-03-01"))
+            .iter()
+            .any(|l| l.antigen == Antigen::Influenza)
+    );
+}
