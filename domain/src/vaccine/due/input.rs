@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Person {
     pub birth: NaiveDate,
+    /// Not read yet: the programme's HPV doses for girls (`hpv_girls`) wait for their circular.
     pub sex: Sex,
     /// Pregnant today: the programme's tetanus doses for pregnant women apply.
     pub pregnant: bool,

@@ -1,6 +1,6 @@
-//! The due list: for each antigen the national programme schedules for a person, whether they
-//! are complete, due, overdue, too early for the next dose, not offered it in their province,
-//! or contraindicated.
+//! The due list: for each antigen the national programme schedules for a person (and each
+//! other antigen whose paid series they started), whether they are complete, due, overdue,
+//! too early for the next dose, not offered it in their province, or contraindicated.
 //!
 //! Doses count against antigens, not against products: a 6-in-1 dose is a dose of diphtheria,
 //! tetanus, pertussis, Hib, hepatitis B and polio, so it answers the 5-in-1's row and the
