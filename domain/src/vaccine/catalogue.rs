@@ -40,6 +40,9 @@ pub struct CatalogueEntry {
     /// The youngest age at which the first dose may be given, where one is stated.
     pub min_age: Option<Span>,
     pub note: &'static str,
+    /// A live attenuated vaccine (`vaccine-kinds.csv`).
+    pub live: bool,
+    pub route: Route,
     /// The programme's doses of this series, in order; empty for a paid vaccine.
     pub schedule: &'static [&'static ScheduleDose],
     /// The paid vaccine's products; empty for the programme.
@@ -70,6 +73,24 @@ impl CatalogueEntry {
 
     pub fn product(&self, name: &str) -> Option<&'static VaccineProduct> {
         self.products.iter().find(|p| p.name == name)
+    }
+}
+
+/// How a vaccine is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Route {
+    Oral,
+    Intramuscular,
+    Subcutaneous,
+    Intradermal,
+}
+
+impl CatalogueEntry {
+    /// Live and injected: two such vaccines not given on the same day are given at least 28
+    /// days apart, so that the first one's immune response does not blunt the second's.
+    /// Oral live vaccines (OPV, rotavirus) are not concerned.
+    pub fn live_injectable(&self) -> bool {
+        self.live && self.route != Route::Oral
     }
 }
 

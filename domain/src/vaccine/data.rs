@@ -2,8 +2,8 @@
 //! `data/immunization/`.
 
 use super::Programme;
-use super::catalogue::{CatalogueEntry, Confidence, Course, VaccineProduct};
-use super::schedule::ScheduleDose;
+use super::catalogue::{CatalogueEntry, Confidence, Course, Route, VaccineProduct};
+use super::schedule::{Anchor, ScheduleDose, Timing};
 use super::span::Span;
 
 include!(concat!(env!("OUT_DIR"), "/vaccine_data.rs"));

@@ -9,11 +9,12 @@
 
 mod catalogue;
 mod data;
+pub mod due;
 mod schedule;
 mod span;
 
-pub use catalogue::{CatalogueEntry, Confidence, Course, VaccineProduct, catalogue, entry};
-pub use schedule::{ScheduleDose, programme_schedule};
+pub use catalogue::{CatalogueEntry, Confidence, Course, Route, VaccineProduct, catalogue, entry};
+pub use schedule::{Anchor, ScheduleDose, Timing, programme_schedule};
 pub use span::Span;
 
 use serde::{Deserialize, Serialize};

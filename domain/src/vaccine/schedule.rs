@@ -21,6 +21,9 @@ pub struct ScheduleDose {
     pub vaccine: &'static str,
     /// The recommended age or timing, in the schedule's Vietnamese words.
     pub recommended_age: &'static str,
+    /// The same words as a date rule (`build.rs` reads them and fails on words it does not
+    /// know); `None` where the schedule says "as soon as possible" or gives no usable age.
+    pub recommended: Option<Timing>,
     /// The youngest age at which this dose counts.
     pub earliest_age: Option<Span>,
     /// The shortest time after the previous dose of the series.
@@ -46,6 +49,45 @@ impl ScheduleDose {
             (_, None) => by_age,
         };
         Some(by_age.max(by_interval))
+    }
+}
+
+/// When the programme recommends a dose: a span after birth or after the previous dose, and
+/// the end of the window where the schedule states one ("within 24 hours after birth",
+/// "1-2 weeks after dose 1").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    pub anchor: Anchor,
+    pub at: Span,
+    /// The window's end, counted from the same anchor.
+    pub by: Option<Span>,
+}
+
+/// What a recommended timing counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    Birth,
+    PreviousDose,
+}
+
+impl Timing {
+    /// The recommended day, and the window's last day where the schedule states one, for
+    /// someone born on `birth` whose previous dose of the antigen was on `previous`. A timing
+    /// counted from a previous dose that was never given has no day.
+    pub fn days(
+        self,
+        birth: NaiveDate,
+        previous: Option<NaiveDate>,
+    ) -> Option<(NaiveDate, Option<NaiveDate>)> {
+        let anchor = match self.anchor {
+            Anchor::Birth => birth,
+            Anchor::PreviousDose => previous?,
+        };
+        let by = match self.by {
+            Some(by) => Some(by.after(anchor)?),
+            None => None,
+        };
+        Some((self.at.after(anchor)?, by))
     }
 }
 

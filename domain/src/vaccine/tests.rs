@@ -255,3 +255,43 @@ fn every_entry_names_its_antigens_and_no_product_course_may_refuse() {
     );
     assert!(entry("penta_1").is_none());
 }
+
+#[test]
+fn the_recommended_ages_are_read_from_the_schedule_words() {
+    let row = |id: &str| programme_schedule().iter().find(|d| d.id == id).unwrap();
+    let born = date("2026-01-31");
+    // hepb_birth: "trong 24 giờ sau sinh", the day of birth and the next.
+    assert_eq!(
+        row("hepb_birth").recommended.unwrap().days(born, None),
+        Some((born, Some(date("2026-02-01"))))
+    );
+    // penta_2: "đủ 3 tháng", on the calendar.
+    assert_eq!(
+        row("penta_2").recommended.unwrap().days(born, None),
+        Some((date("2026-04-30"), None))
+    );
+    // je_2: "1-2 tuần sau mũi 1" counts from the first dose, and has no day without it.
+    let je_2 = row("je_2").recommended.unwrap();
+    assert_eq!(
+        je_2.days(born, Some(date("2027-02-01"))),
+        Some((date("2027-02-08"), Some(date("2027-02-15"))))
+    );
+    assert_eq!(je_2.days(born, None), None);
+    // tt_preg_1: "càng sớm càng tốt", as soon as it may be given.
+    assert_eq!(row("tt_preg_1").recommended, None);
+    assert_eq!(row("td_7y").recommended.unwrap().at, Span::Years(7));
+}
+
+#[test]
+fn live_injectable_vaccines_are_the_live_ones_not_swallowed() {
+    let live: Vec<&str> = catalogue()
+        .iter()
+        .filter(|e| e.live_injectable())
+        .map(|e| e.code)
+        .collect();
+    assert_eq!(
+        live,
+        ["bcg", "measles", "mr", "je_live", "mmr", "varicella"]
+    );
+    assert!(entry("rota").unwrap().live && entry("opv").unwrap().route == Route::Oral);
+}

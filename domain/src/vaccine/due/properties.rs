@@ -1,0 +1,168 @@
+//! What holds for any history: a dose never brings the next one forward past its minimum
+//! interval, and adding a dose never leaves a person less complete (never fewer doses
+//! counted, never a complete antigen reopened).
+
+use super::track::covers;
+use super::*;
+use crate::ids::Sex;
+use crate::vaccine::programme_schedule;
+use proptest::prelude::*;
+
+/// Codes a record may carry: the programme's series and rows, and paid vaccines.
+const CODES: &[&str] = &[
+    "hepb_birth",
+    "bcg",
+    "penta",
+    "penta_2",
+    "opv",
+    "ipv",
+    "rota",
+    "pcv",
+    "measles",
+    "mr",
+    "dpt_booster",
+    "je",
+    "td_7y",
+    "tt_preg",
+    "hexa",
+    "penta_acellular",
+    "rota_service",
+    "pcv_service",
+    "mmr",
+    "varicella",
+    "unknown",
+];
+
+fn day(offset: u16) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2020, 1, 1)
+        .unwrap()
+        .checked_add_days(chrono::Days::new(offset.into()))
+        .unwrap()
+}
+
+fn person() -> impl Strategy<Value = Person> {
+    (0u16..1500, any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
+        |(born, pregnant, rota, pcv)| Person {
+            birth: day(born),
+            sex: Sex::Female,
+            pregnant,
+            province_offers: [(rota, Antigen::Rotavirus), (pcv, Antigen::Pneumococcal)]
+                .into_iter()
+                .filter_map(|(offered, antigen)| offered.then_some(antigen))
+                .collect(),
+        },
+    )
+}
+
+/// Paid products with their vaccine: their courses decide some series.
+const PRODUCTS: &[(&str, &str)] = &[
+    ("rota_service", "Rotarix"),
+    ("rota_service", "RotaTeq"),
+    ("rota_service", "Rotavin-M1"),
+    ("pcv_service", "Prevenar 13"),
+    ("pcv_service", "Synflorix"),
+    ("hexa", "Hexaxim"),
+    ("hexa", "Infanrix Hexa"),
+    ("penta_acellular", "Pentaxim"),
+    ("mmr", "Priorix"),
+    ("varicella", "Varivax"),
+    ("varicella", "Barycela"),
+    ("hepa", "Avaxim"),
+    ("hepa", "Twinrix"),
+    ("hpv_service", "Gardasil 9"),
+    ("flu", "Vaxigrip Tetra"),
+];
+
+fn given_dose() -> impl Strategy<Value = GivenDose> {
+    let code = prop_oneof![
+        (0..CODES.len()).prop_map(|i| (CODES[i], None)),
+        (0..PRODUCTS.len()).prop_map(|i| (PRODUCTS[i].0, Some(PRODUCTS[i].1))),
+    ];
+    (code, 0u16..5000, any::<bool>()).prop_map(|((vaccine, product), on, verified)| GivenDose {
+        on: day(on),
+        vaccine: vaccine.to_owned(),
+        product: product.map(str::to_owned),
+        origin: DoseOrigin::Imported,
+        verified,
+    })
+}
+
+/// The shortest interval before dose `number` that `line` may use: its row's, or where it
+/// follows a product's course, the shortest of that product's courses.
+fn min_interval(line: &AntigenDue, number: usize) -> Option<crate::vaccine::Span> {
+    match &line.course {
+        Some(name) => crate::vaccine::catalogue()
+            .iter()
+            .flat_map(|e| e.products)
+            .filter(|p| p.name == name)
+            .flat_map(|p| p.courses)
+            .filter_map(|c| c.min_interval_before(number))
+            .min_by_key(|span| span.after(day(0))),
+        None => {
+            let row = line.next_row.as_deref()?;
+            programme_schedule()
+                .iter()
+                .find(|r| r.id == row)?
+                .min_interval
+        }
+    }
+}
+
+fn remaining(line: &AntigenDue) -> u32 {
+    line.doses_needed.saturating_sub(line.doses_counted)
+}
+
+proptest! {
+    #[test]
+    fn a_dose_never_brings_the_next_one_before_its_minimum_interval(
+        person in person(),
+        doses in prop::collection::vec(given_dose(), 0..12),
+        today in 0u16..6000,
+    ) {
+        let today = day(today);
+        let history = History { doses: doses.clone(), reactions: Vec::new() };
+        for line in due(&person, &history, today) {
+            let (Some(earliest), Some(number)) = (line.earliest, line.next_dose) else {
+                continue;
+            };
+            let last = doses
+                .iter()
+                .filter(|d| d.verified && d.on <= today && covers(&d.vaccine).contains(&line.antigen))
+                .map(|d| d.on)
+                .max();
+            let Some(last) = last else { continue };
+            prop_assert!(earliest >= last, "{line:?} before the last dose");
+            if let Some(interval) = min_interval(&line, number as usize) {
+                prop_assert!(earliest >= interval.after(last).unwrap(), "{line:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn adding_a_dose_never_leaves_a_person_less_complete(
+        person in person(),
+        doses in prop::collection::vec(given_dose(), 0..12),
+        added in given_dose(),
+        today in 0u16..6000,
+    ) {
+        let today = day(today);
+        let before = due(&person, &History { doses: doses.clone(), reactions: Vec::new() }, today);
+        let mut more = doses;
+        more.push(added);
+        let after = due(&person, &History { doses: more, reactions: Vec::new() }, today);
+        for b in &before {
+            let a = after.iter().find(|a| a.antigen == b.antigen);
+            prop_assert!(a.is_some(), "{:?} lost its line", b.antigen);
+            let Some(a) = a else { continue };
+            prop_assert!(a.doses_counted >= b.doses_counted, "{:?} then {:?}", b, a);
+            // A first dose of a product may set a longer course (a 3+1 pneumococcal label
+            // after the programme's 2 rows); within one course, no dose adds to what is left.
+            if a.course == b.course {
+                prop_assert!(remaining(a) <= remaining(b), "{:?} then {:?}", b, a);
+            }
+            if b.standing == Standing::Complete {
+                prop_assert_eq!(&a.standing, &Standing::Complete);
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! One antigen's line: its doses against its rows (or the product's course it follows), then
+//! the next dose's days.
+
+use super::course::{Following, product_interval_end};
+use super::track::{Track, after_live_doses, covers, dose_days, drop_missed_birth_dose};
+use super::{AntigenDue, DueWarning, History, OVERDUE_GRACE, Person, ROADMAP_ANTIGENS, Standing};
+use crate::vaccine::{Course, entry};
+use chrono::{Days, NaiveDate};
+
+pub(super) fn antigen_due(
+    person: &Person,
+    history: &History,
+    mut track: Track,
+    following: Option<Following>,
+    today: NaiveDate,
+) -> AntigenDue {
+    let antigen = track.antigen;
+    let days = dose_days(&history.doses, antigen, today);
+    drop_missed_birth_dose(&mut track.rows, person.birth, days.first().copied(), today);
+    let needed = following
+        .as_ref()
+        .map_or(track.rows.len(), |f| f.course.min_intervals.len() + 1);
+    let counted = days.len();
+    let line = |standing: Standing| AntigenDue {
+        antigen,
+        standing,
+        doses_counted: u32::try_from(counted).unwrap_or(u32::MAX),
+        doses_needed: u32::try_from(needed).unwrap_or(u32::MAX),
+        next_dose: None,
+        next_row: None,
+        earliest: None,
+        recommended: None,
+        may_refuse: false,
+        course: following.as_ref().map(|f| f.product.to_owned()),
+        warnings: Vec::new(),
+    };
+
+    // More doses than needed still complete the antigen: a repeated dose is never held
+    // against the person.
+    if counted >= needed {
+        return line(Standing::Complete);
+    }
+    // A reaction stops the antigen before anything else: no date is proposed for a dose
+    // that should not be given.
+    if let Some(reaction) = history
+        .reactions
+        .iter()
+        .find(|r| r.on <= today && covers(&r.vaccine).contains(&antigen))
+    {
+        return line(Standing::Contraindicated {
+            vaccine: reaction
+                .product
+                .clone()
+                .unwrap_or_else(|| reaction.vaccine.clone()),
+        });
+    }
+    // A series started elsewhere (a paid dose, another province) is continued even where the
+    // province does not offer it yet.
+    if ROADMAP_ANTIGENS.contains(&antigen)
+        && !person.province_offers.contains(&antigen)
+        && counted == 0
+    {
+        return line(Standing::NotApplicable);
+    }
+
+    let previous = days.last().copied();
+    // The programme's row of the same rank gives the recommended day, even for a product's
+    // course (RotaTeq's third dose has none).
+    let row = track.rows.get(counted).copied();
+    let by_rules = match (&following, row) {
+        (Some(f), _) => course_earliest(f.course, counted + 1, person.birth, previous),
+        (None, Some(row)) => row.earliest_on(person.birth, previous),
+        (None, None) => None,
+    };
+    let next_vaccine = match (&following, row) {
+        (Some(_), _) => history
+            .doses
+            .iter()
+            .find(|d| d.verified && covers(&d.vaccine).contains(&antigen))
+            .and_then(|d| entry(&d.vaccine)),
+        (None, Some(row)) => entry(row.series),
+        (None, None) => None,
+    };
+    let by_product = product_interval_end(&history.doses, antigen, person.birth, today);
+    // The label's interval counts only where it holds the dose back further than the rules.
+    let by_product = by_product.filter(|(end, _)| by_rules.is_some_and(|day| *end > day));
+    let earliest = by_rules
+        .map(|day| by_product.map_or(day, |(end, _)| day.max(end)))
+        .and_then(|day| {
+            if next_vaccine.is_some_and(|e| e.live_injectable()) {
+                after_live_doses(day, &history.doses, today)
+            } else {
+                Some(day)
+            }
+        });
+    // Only past the calendar's end is there no earliest day; such a dose is never due.
+    let Some(earliest) = earliest else {
+        return line(Standing::TooEarly {
+            earliest: NaiveDate::MAX,
+        });
+    };
+
+    let timing = row
+        .and_then(|row| row.recommended)
+        .and_then(|timing| timing.days(person.birth, previous));
+    let (recommended, window_end) = timing.unwrap_or((earliest, None));
+    let from = recommended.max(earliest);
+    let late = match (timing, window_end) {
+        // A dose without a recommended day ("càng sớm càng tốt": as soon as possible when
+        // pregnant; a product's dose beyond the programme's rows) has nothing to be late
+        // against.
+        (None, _) => None,
+        (Some(_), Some(end)) => end.checked_add_days(Days::new(1)),
+        (Some(_), None) => OVERDUE_GRACE.after(recommended),
+    };
+    // One cannot be late for a dose one could not have had: when earlier doses held this one
+    // back past its recommended day, the grace counts from the day it became possible.
+    let late = if earliest > recommended {
+        late.max(OVERDUE_GRACE.after(earliest))
+    } else {
+        late
+    };
+
+    let standing = if today < earliest {
+        Standing::TooEarly { earliest }
+    } else {
+        match late {
+            Some(since) if today >= since => Standing::Overdue { since },
+            _ => Standing::Due { from },
+        }
+    };
+    let may_refuse = match (&following, row) {
+        (Some(f), _) => f.course.confidence.may_refuse(),
+        (None, Some(row)) => row.confidence.may_refuse(),
+        (None, None) => false,
+    } && by_product.is_none_or(|(_, confidence)| confidence.may_refuse());
+    let warnings = following
+        .as_ref()
+        .and_then(|f| past_label_age(f, counted + 1, earliest, person.birth))
+        .into_iter()
+        .collect();
+    AntigenDue {
+        next_dose: u32::try_from(counted + 1).ok(),
+        next_row: row.map(|row| row.id.to_owned()),
+        earliest: Some(earliest),
+        recommended: Some(recommended),
+        may_refuse,
+        warnings,
+        ..line(standing)
+    }
+}
+
+/// The first day dose `number` of `course` may be given, by its label's minimum age and
+/// interval (`ScheduleDose::earliest_on`'s rule, for a product).
+fn course_earliest(
+    course: &Course,
+    number: usize,
+    birth: NaiveDate,
+    previous: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    let by_age = match (number, course.min_age) {
+        (1, Some(age)) => age.after(birth)?,
+        _ => birth,
+    };
+    let by_interval = match (course.min_interval_before(number), previous) {
+        (Some(interval), Some(previous)) => interval.after(previous)?,
+        (None, Some(previous)) => previous,
+        (_, None) => by_age,
+    };
+    Some(by_age.max(by_interval))
+}
+
+/// Warns when the course's last dose, each remaining dose at its shortest interval from
+/// `earliest`, would not come before the label's age limit.
+fn past_label_age(
+    following: &Following,
+    next: usize,
+    earliest: NaiveDate,
+    birth: NaiveDate,
+) -> Option<DueWarning> {
+    let limit = following.course.last_dose_before?.after(birth)?;
+    let mut last = earliest;
+    for number in next + 1..=following.course.min_intervals.len() + 1 {
+        last = match following.course.min_interval_before(number) {
+            Some(interval) => interval.after(last)?,
+            None => last,
+        };
+    }
+    (last >= limit).then(|| DueWarning::PastLabelAge {
+        product: following.product.to_owned(),
+        limit,
+    })
+}

@@ -1,0 +1,506 @@
+//! Cases from the schedule table: each names the row of `tcmr-schedule.csv` it checks.
+
+use super::*;
+use crate::ids::Sex;
+
+fn date(text: &str) -> NaiveDate {
+    text.parse().unwrap()
+}
+
+/// A child born on 1 January 2026, in a province that offers rotavirus and pneumococcal.
+fn child() -> Person {
+    Person {
+        birth: date("2026-01-01"),
+        sex: Sex::Female,
+        pregnant: false,
+        province_offers: ROADMAP_ANTIGENS.to_vec(),
+    }
+}
+
+fn dose(vaccine: &str, on: &str) -> GivenDose {
+    GivenDose {
+        on: date(on),
+        vaccine: vaccine.to_owned(),
+        product: None,
+        origin: DoseOrigin::Recorded,
+        verified: true,
+    }
+}
+
+fn history(doses: &[GivenDose]) -> History {
+    History {
+        doses: doses.to_vec(),
+        reactions: Vec::new(),
+    }
+}
+
+fn line(person: &Person, history: &History, today: &str, antigen: Antigen) -> AntigenDue {
+    due(person, history, date(today))
+        .into_iter()
+        .find(|l| l.antigen == antigen)
+        .unwrap_or_else(|| panic!("no line for {antigen:?}"))
+}
+
+fn standing(person: &Person, history: &History, today: &str, antigen: Antigen) -> Standing {
+    line(person, history, today, antigen).standing
+}
+
+#[test]
+fn hepb_birth_is_due_within_its_day_and_then_gives_way_to_the_five_in_one() {
+    let none = History::default();
+    let first_day = line(&child(), &none, "2026-01-02", Antigen::HepatitisB);
+    assert_eq!(first_day.next_row.as_deref(), Some("hepb_birth"));
+    assert_eq!(
+        first_day.standing,
+        Standing::Due {
+            from: date("2026-01-01")
+        }
+    );
+    // Past its 24 hours the series goes on with penta_1 (42 days), not with a late birth dose.
+    let later = line(&child(), &none, "2026-01-05", Antigen::HepatitisB);
+    assert_eq!(later.next_row.as_deref(), Some("penta_1"));
+    assert_eq!(later.doses_needed, 3);
+    assert_eq!(
+        later.standing,
+        Standing::TooEarly {
+            earliest: date("2026-02-12")
+        }
+    );
+    // Given on time, it is the first of four.
+    let given = history(&[dose("hepb_birth", "2026-01-01")]);
+    let after = line(&child(), &given, "2026-01-05", Antigen::HepatitisB);
+    assert_eq!((after.doses_counted, after.doses_needed), (1, 4));
+    assert_eq!(after.next_row.as_deref(), Some("penta_1"));
+}
+
+#[test]
+fn bcg_alone_is_caught_up_and_overdue_after_its_month() {
+    assert_eq!(
+        standing(
+            &child(),
+            &History::default(),
+            "2026-03-01",
+            Antigen::Tuberculosis
+        ),
+        Standing::Overdue {
+            since: date("2026-02-02")
+        }
+    );
+}
+
+#[test]
+fn penta_1_may_be_given_from_six_weeks_and_is_late_a_month_after_two_months() {
+    let none = History::default();
+    let early = line(&child(), &none, "2026-02-20", Antigen::Diphtheria);
+    assert_eq!(early.next_row.as_deref(), Some("penta_1"));
+    assert_eq!(early.earliest, Some(date("2026-02-12")));
+    assert_eq!(
+        early.standing,
+        Standing::Due {
+            from: date("2026-03-01")
+        }
+    );
+    assert!(early.may_refuse);
+    assert_eq!(
+        standing(&child(), &none, "2026-04-01", Antigen::Diphtheria),
+        Standing::Overdue {
+            since: date("2026-04-01")
+        }
+    );
+}
+
+#[test]
+fn penta_2_waits_28_days_after_penta_1() {
+    let given = history(&[dose("penta", "2026-03-01")]);
+    let next = line(&child(), &given, "2026-03-20", Antigen::Pertussis);
+    assert_eq!(next.next_row.as_deref(), Some("penta_2"));
+    assert_eq!(next.next_dose, Some(2));
+    assert_eq!(
+        next.standing,
+        Standing::TooEarly {
+            earliest: date("2026-03-29")
+        }
+    );
+    assert_eq!(next.recommended, Some(date("2026-04-01")));
+}
+
+#[test]
+fn penta_2_after_a_late_penta_1_continues_the_series_and_is_late_a_month_after_it_could_be_given() {
+    let given = history(&[dose("penta", "2026-07-01")]);
+    let hib = |today| standing(&child(), &given, today, Antigen::HaemophilusInfluenzaeTypeB);
+    assert_eq!(
+        hib("2026-08-15"),
+        Standing::Due {
+            from: date("2026-07-29")
+        }
+    );
+    assert_eq!(
+        hib("2026-09-01"),
+        Standing::Overdue {
+            since: date("2026-08-29")
+        }
+    );
+}
+
+#[test]
+fn three_six_in_one_doses_answer_penta_3_and_opv_3() {
+    let mut doses = Vec::new();
+    for on in ["2026-03-01", "2026-04-01", "2026-05-01"] {
+        doses.push(GivenDose {
+            product: Some("Hexaxim".to_owned()),
+            ..dose("hexa", on)
+        });
+    }
+    let given = history(&doses);
+    let today = "2026-05-10";
+    for antigen in [Antigen::HaemophilusInfluenzaeTypeB, Antigen::HepatitisB] {
+        assert_eq!(
+            standing(&child(), &given, today, antigen),
+            Standing::Complete
+        );
+    }
+    for antigen in [Antigen::Diphtheria, Antigen::Tetanus, Antigen::Pertussis] {
+        let next = line(&child(), &given, today, antigen);
+        assert_eq!(next.next_row.as_deref(), Some("dpt_booster"), "{antigen:?}");
+        assert_eq!(next.earliest, Some(date("2027-06-25")), "540 days");
+    }
+    // The polio rows count the 6-in-1's IPV: the next is the fourth polio dose, ipv_1 at 5
+    // months, which waits the 6 months Hexaxim's label asks before its booster.
+    let polio = line(&child(), &given, today, Antigen::Poliomyelitis);
+    assert_eq!(polio.next_row.as_deref(), Some("ipv_1"));
+    assert_eq!(polio.recommended, Some(date("2026-06-01")));
+    assert_eq!(
+        polio.standing,
+        Standing::TooEarly {
+            earliest: date("2026-11-01")
+        }
+    );
+    assert!(!polio.may_refuse, "ipv_1 and the label are graded medium");
+}
+
+#[test]
+fn a_self_declared_dose_counts_once_verified() {
+    let declared = GivenDose {
+        origin: DoseOrigin::SelfDeclared,
+        verified: false,
+        ..dose("bcg", "2026-01-01")
+    };
+    let unchecked = history(std::slice::from_ref(&declared));
+    assert_ne!(
+        standing(&child(), &unchecked, "2026-03-01", Antigen::Tuberculosis),
+        Standing::Complete
+    );
+    let checked = history(&[GivenDose {
+        verified: true,
+        ..declared
+    }]);
+    assert_eq!(
+        standing(&child(), &checked, "2026-03-01", Antigen::Tuberculosis),
+        Standing::Complete
+    );
+}
+
+#[test]
+fn rota_1_and_pcv_1_follow_the_provinces_roadmap_but_a_started_series_goes_on() {
+    let elsewhere = Person {
+        province_offers: vec![Antigen::Pneumococcal],
+        ..child()
+    };
+    let none = History::default();
+    assert_eq!(
+        standing(&elsewhere, &none, "2026-03-01", Antigen::Rotavirus),
+        Standing::NotApplicable
+    );
+    assert_eq!(
+        standing(&elsewhere, &none, "2026-03-01", Antigen::Pneumococcal),
+        Standing::Due {
+            from: date("2026-03-01")
+        }
+    );
+    // rota_2: 28 days after a paid first dose, even where the programme does not offer it.
+    let paid = history(&[dose("rota_service", "2026-02-20")]);
+    assert_eq!(
+        standing(&elsewhere, &paid, "2026-03-01", Antigen::Rotavirus),
+        Standing::TooEarly {
+            earliest: date("2026-03-20")
+        }
+    );
+}
+
+#[test]
+fn a_serious_reaction_to_penta_1_stops_its_antigens_only() {
+    let given = History {
+        doses: vec![dose("penta", "2026-03-01")],
+        reactions: vec![SeriousReaction {
+            on: date("2026-03-01"),
+            vaccine: "penta".to_owned(),
+            product: None,
+        }],
+    };
+    assert_eq!(
+        standing(&child(), &given, "2026-04-01", Antigen::Diphtheria),
+        Standing::Contraindicated {
+            vaccine: "penta".to_owned()
+        }
+    );
+    assert_ne!(
+        standing(&child(), &given, "2026-04-01", Antigen::Poliomyelitis),
+        Standing::Contraindicated {
+            vaccine: "penta".to_owned()
+        }
+    );
+}
+
+#[test]
+fn a_paid_mmr_answers_measles_1_and_completes_rubella_mr() {
+    let given = history(&[dose("mmr", "2027-01-01")]);
+    assert_eq!(
+        standing(&child(), &given, "2027-02-01", Antigen::Rubella),
+        Standing::Complete
+    );
+    let measles = line(&child(), &given, "2027-02-01", Antigen::Measles);
+    assert_eq!(measles.next_row.as_deref(), Some("mr"));
+    assert_eq!(measles.recommended, Some(date("2027-07-01")));
+}
+
+#[test]
+fn je_2_falls_one_to_two_weeks_after_je_1_and_je_3_a_year_later() {
+    let first = history(&[dose("je", "2027-01-01")]);
+    let je = |h: &History, today| standing(&child(), h, today, Antigen::JapaneseEncephalitis);
+    assert_eq!(
+        je(&first, "2027-01-05"),
+        Standing::TooEarly {
+            earliest: date("2027-01-08")
+        }
+    );
+    assert_eq!(
+        je(&first, "2027-01-12"),
+        Standing::Due {
+            from: date("2027-01-08")
+        }
+    );
+    // Past the window's two weeks.
+    assert_eq!(
+        je(&first, "2027-01-20"),
+        Standing::Overdue {
+            since: date("2027-01-16")
+        }
+    );
+    let second = history(&[dose("je", "2027-01-01"), dose("je", "2027-01-10")]);
+    assert_eq!(
+        je(&second, "2027-06-01"),
+        Standing::TooEarly {
+            earliest: date("2028-01-10")
+        }
+    );
+}
+
+fn pregnant_woman() -> Person {
+    Person {
+        birth: date("1998-05-20"),
+        sex: Sex::Female,
+        pregnant: true,
+        province_offers: Vec::new(),
+    }
+}
+
+#[test]
+fn tt_preg_1_is_due_at_once_and_never_late_and_the_only_line_for_an_adult() {
+    let list = due(&pregnant_woman(), &History::default(), date("2026-06-01"));
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].antigen, Antigen::Tetanus);
+    assert_eq!(list[0].next_row.as_deref(), Some("tt_preg_1"));
+    assert!(matches!(list[0].standing, Standing::Due { .. }));
+    let not_pregnant = Person {
+        pregnant: false,
+        ..pregnant_woman()
+    };
+    assert!(due(&not_pregnant, &History::default(), date("2026-06-01")).is_empty());
+}
+
+#[test]
+fn tt_preg_2_waits_28_days_and_tt_preg_3_six_months() {
+    let one = history(&[dose("tt_preg", "2026-03-01")]);
+    let line_2 = line(&pregnant_woman(), &one, "2026-03-10", Antigen::Tetanus);
+    assert_eq!(line_2.next_row.as_deref(), Some("tt_preg_2"));
+    assert_eq!(
+        line_2.standing,
+        Standing::TooEarly {
+            earliest: date("2026-03-29")
+        }
+    );
+    let two = history(&[dose("tt_preg", "2026-03-01"), dose("tt_preg", "2026-04-01")]);
+    let line_3 = line(&pregnant_woman(), &two, "2026-05-01", Antigen::Tetanus);
+    assert_eq!(line_3.next_row.as_deref(), Some("tt_preg_3"));
+    assert_eq!(line_3.earliest, Some(date("2026-09-28")), "180 days");
+}
+
+#[test]
+fn tt_preg_5_is_met_by_five_childhood_tetanus_doses() {
+    let childhood = history(&[
+        dose("penta", "1998-07-20"),
+        dose("penta", "1998-08-20"),
+        dose("penta", "1998-09-20"),
+        dose("dpt_booster", "1999-11-20"),
+        dose("td_7y", "2005-05-20"),
+    ]);
+    assert_eq!(
+        standing(
+            &pregnant_woman(),
+            &childhood,
+            "2026-06-01",
+            Antigen::Tetanus
+        ),
+        Standing::Complete
+    );
+}
+
+#[test]
+fn the_childrens_rows_stop_at_sixteen() {
+    let teenager = Person {
+        birth: date("2010-06-01"),
+        ..child()
+    };
+    assert!(!due(&teenager, &History::default(), date("2026-05-31")).is_empty());
+    assert!(due(&teenager, &History::default(), date("2026-06-01")).is_empty());
+}
+
+#[test]
+fn measles_1_waits_28_days_after_a_paid_varicella_dose_unless_given_the_same_day() {
+    let varicella = history(&[dose("varicella", "2026-09-20")]);
+    let measles = line(&child(), &varicella, "2026-10-01", Antigen::Measles);
+    assert_eq!(measles.next_row.as_deref(), Some("measles_1"));
+    assert_eq!(
+        measles.standing,
+        Standing::TooEarly {
+            earliest: date("2026-10-18")
+        }
+    );
+    // measles_1's own earliest day (270 days) is the same day as the varicella dose: allowed.
+    let same_day = history(&[dose("varicella", "2026-09-28")]);
+    assert_eq!(
+        line(&child(), &same_day, "2026-09-28", Antigen::Measles).earliest,
+        Some(date("2026-09-28"))
+    );
+    // An oral live vaccine does not hold it back: rota_1 is not injected.
+    let oral = history(&[dose("rota", "2026-09-20")]);
+    assert_eq!(
+        line(&child(), &oral, "2026-10-01", Antigen::Measles).earliest,
+        Some(date("2026-09-28"))
+    );
+}
+
+fn product(vaccine: &str, name: &str, on: &str) -> GivenDose {
+    GivenDose {
+        product: Some(name.to_owned()),
+        ..dose(vaccine, on)
+    }
+}
+
+#[test]
+fn rota_2_after_rotarix_follows_its_label_and_warns_past_24_weeks() {
+    let started = history(&[product("rota_service", "Rotarix", "2026-02-15")]);
+    let next = line(&child(), &started, "2026-03-01", Antigen::Rotavirus);
+    assert_eq!(next.course.as_deref(), Some("Rotarix"));
+    assert_eq!(
+        (next.doses_needed, next.next_row.as_deref()),
+        (2, Some("rota_2"))
+    );
+    assert_eq!(
+        next.standing,
+        Standing::TooEarly {
+            earliest: date("2026-03-15")
+        }
+    );
+    assert!(next.warnings.is_empty());
+    assert!(!next.may_refuse, "Rotarix's course is graded medium");
+    // Started at 21 weeks, its second dose cannot come before 24 weeks (18 June 2026).
+    let late = history(&[product("rota_service", "Rotarix", "2026-05-25")]);
+    let warned = line(&child(), &late, "2026-06-25", Antigen::Rotavirus);
+    assert_eq!(
+        warned.warnings,
+        [DueWarning::PastLabelAge {
+            product: "Rotarix".to_owned(),
+            limit: date("2026-06-18")
+        }]
+    );
+    assert!(
+        matches!(warned.standing, Standing::Due { .. }),
+        "a warning only"
+    );
+}
+
+#[test]
+fn rotateq_asks_a_third_dose_beyond_rota_2() {
+    let two = history(&[
+        product("rota_service", "RotaTeq", "2026-02-15"),
+        product("rota_service", "RotaTeq", "2026-03-15"),
+    ]);
+    let third = line(&child(), &two, "2026-04-01", Antigen::Rotavirus);
+    assert_eq!((third.doses_counted, third.doses_needed), (2, 3));
+    assert_eq!(third.next_row, None);
+    assert_eq!(
+        third.standing,
+        Standing::TooEarly {
+            earliest: date("2026-04-12")
+        }
+    );
+    // A mixed series follows the programme's two rows (rota_1, rota_2).
+    let mixed = history(&[
+        product("rota_service", "RotaTeq", "2026-02-15"),
+        dose("rota", "2026-03-15"),
+    ]);
+    assert_eq!(
+        standing(&child(), &mixed, "2026-04-01", Antigen::Rotavirus),
+        Standing::Complete
+    );
+}
+
+#[test]
+fn dpt_booster_after_a_late_six_in_one_waits_its_labels_six_months() {
+    let late = history(&[
+        product("hexa", "Hexaxim", "2027-01-01"),
+        product("hexa", "Hexaxim", "2027-02-01"),
+        product("hexa", "Hexaxim", "2027-03-01"),
+    ]);
+    let booster = line(&child(), &late, "2027-07-01", Antigen::Pertussis);
+    assert_eq!(booster.next_row.as_deref(), Some("dpt_booster"));
+    assert_eq!(booster.course, None, "a combination follows the rows");
+    assert_eq!(
+        booster.standing,
+        Standing::TooEarly {
+            earliest: date("2027-09-01")
+        }
+    );
+    // dpt_booster is graded high, but the 6 months are the label's (medium): no refusal.
+    assert!(!booster.may_refuse);
+}
+
+#[test]
+fn a_paid_varicella_series_gets_a_line_and_continues_by_its_label() {
+    assert!(
+        !due(&child(), &History::default(), date("2027-03-01"))
+            .iter()
+            .any(|l| l.antigen == Antigen::Varicella),
+        "no line before a first dose"
+    );
+    let started = history(&[product("varicella", "Varivax", "2027-01-10")]);
+    let next = line(&child(), &started, "2027-03-01", Antigen::Varicella);
+    assert_eq!(next.course.as_deref(), Some("Varivax"));
+    assert_eq!((next.doses_counted, next.doses_needed), (1, 2));
+    assert_eq!(next.next_row, None);
+    // 3 months after the first dose, for a child under 13 (Varivax's label).
+    assert_eq!(
+        next.standing,
+        Standing::TooEarly {
+            earliest: date("2027-04-10")
+        }
+    );
+    // Influenza is seasonal: past doses give it no line.
+    let flu = history(&[product("flu", "Vaxigrip Tetra", "2026-10-01")]);
+    assert!(
+        !due(&child(), &flu, date("2027-03-01"))
+            .iter()
+            .any(|l| l.antigen == Antigen::Influenza)
+    );
+}
