@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct Person {
+pub struct Vaccinee {
     pub birth: NaiveDate,
     /// Not read yet: the programme's HPV doses for girls (`hpv_girls`) wait for their circular.
     pub sex: Sex,
@@ -69,7 +69,7 @@ pub struct SeriousReaction {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct History {
+pub struct DoseHistory {
     pub doses: Vec<GivenDose>,
     pub reactions: Vec<SeriousReaction>,
 }

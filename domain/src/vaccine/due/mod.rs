@@ -26,7 +26,7 @@ mod track;
 
 pub use crate::certificate::routine::TargetDisease as Antigen;
 pub use answer::{AntigenDue, DueWarning, Standing};
-pub use input::{DoseOrigin, GivenDose, History, Person, SeriousReaction};
+pub use input::{DoseHistory, DoseOrigin, GivenDose, SeriousReaction, Vaccinee};
 
 use crate::vaccine::Span;
 use chrono::NaiveDate;
@@ -51,7 +51,7 @@ pub const CHILD_SCHEDULE_UNTIL: Span = Span::Years(16);
 pub const LIVE_INJECTABLE_SPACING: Span = Span::Days(28);
 
 /// The antigens TT 52/2025/TT-BYT adds to the programme by a provincial roll-out roadmap:
-/// they apply only where `Person::province_offers` names them.
+/// they apply only where `Vaccinee::province_offers` names them.
 pub const ROADMAP_ANTIGENS: [Antigen; 2] = [Antigen::Rotavirus, Antigen::Pneumococcal];
 
 /// Antigens whose paid courses are not a series to continue: influenza is one dose a season
@@ -62,7 +62,7 @@ pub const NOT_FROM_PAST_DOSES: [Antigen; 2] = [Antigen::Influenza, Antigen::Rabi
 /// The due list of `person` on `today`: one line per antigen the programme schedules for them,
 /// then one per other antigen whose paid series they have started (varicella, hepatitis A,
 /// HPV…), to continue it by its first product's label.
-pub fn due(person: &Person, history: &History, today: NaiveDate) -> Vec<AntigenDue> {
+pub fn due(person: &Vaccinee, history: &DoseHistory, today: NaiveDate) -> Vec<AntigenDue> {
     let tracks = track::tracks(person, today);
     let started: Vec<(Antigen, course::Following)> = Antigen::ALL
         .into_iter()

@@ -40,9 +40,9 @@ fn day(offset: u16) -> NaiveDate {
         .unwrap()
 }
 
-fn person() -> impl Strategy<Value = Person> {
+fn person() -> impl Strategy<Value = Vaccinee> {
     (0u16..1500, any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
-        |(born, pregnant, rota, pcv)| Person {
+        |(born, pregnant, rota, pcv)| Vaccinee {
             birth: day(born),
             sex: Sex::Female,
             pregnant,
@@ -120,7 +120,7 @@ proptest! {
         today in 0u16..6000,
     ) {
         let today = day(today);
-        let history = History { doses: doses.clone(), reactions: Vec::new() };
+        let history = DoseHistory { doses: doses.clone(), reactions: Vec::new() };
         for line in due(&person, &history, today) {
             let (Some(earliest), Some(number)) = (line.earliest, line.next_dose) else {
                 continue;
@@ -146,10 +146,10 @@ proptest! {
         today in 0u16..6000,
     ) {
         let today = day(today);
-        let before = due(&person, &History { doses: doses.clone(), reactions: Vec::new() }, today);
+        let before = due(&person, &DoseHistory { doses: doses.clone(), reactions: Vec::new() }, today);
         let mut more = doses;
         more.push(added);
-        let after = due(&person, &History { doses: more, reactions: Vec::new() }, today);
+        let after = due(&person, &DoseHistory { doses: more, reactions: Vec::new() }, today);
         for b in &before {
             let a = after.iter().find(|a| a.antigen == b.antigen);
             prop_assert!(a.is_some(), "{:?} lost its line", b.antigen);

@@ -3,13 +3,15 @@
 
 use super::course::{Following, product_interval_end};
 use super::track::{Track, after_live_doses, covers, dose_days, drop_missed_birth_dose};
-use super::{AntigenDue, DueWarning, History, OVERDUE_GRACE, Person, ROADMAP_ANTIGENS, Standing};
+use super::{
+    AntigenDue, DoseHistory, DueWarning, OVERDUE_GRACE, ROADMAP_ANTIGENS, Standing, Vaccinee,
+};
 use crate::vaccine::{Course, entry};
 use chrono::{Days, NaiveDate};
 
 pub(super) fn antigen_due(
-    person: &Person,
-    history: &History,
+    person: &Vaccinee,
+    history: &DoseHistory,
     mut track: Track,
     following: Option<Following>,
     today: NaiveDate,

@@ -8,8 +8,8 @@ fn date(text: &str) -> NaiveDate {
 }
 
 /// A child born on 1 January 2026, in a province that offers rotavirus and pneumococcal.
-fn child() -> Person {
-    Person {
+fn child() -> Vaccinee {
+    Vaccinee {
         birth: date("2026-01-01"),
         sex: Sex::Female,
         pregnant: false,
@@ -27,27 +27,27 @@ fn dose(vaccine: &str, on: &str) -> GivenDose {
     }
 }
 
-fn history(doses: &[GivenDose]) -> History {
-    History {
+fn history(doses: &[GivenDose]) -> DoseHistory {
+    DoseHistory {
         doses: doses.to_vec(),
         reactions: Vec::new(),
     }
 }
 
-fn line(person: &Person, history: &History, today: &str, antigen: Antigen) -> AntigenDue {
+fn line(person: &Vaccinee, history: &DoseHistory, today: &str, antigen: Antigen) -> AntigenDue {
     due(person, history, date(today))
         .into_iter()
         .find(|l| l.antigen == antigen)
         .unwrap_or_else(|| panic!("no line for {antigen:?}"))
 }
 
-fn standing(person: &Person, history: &History, today: &str, antigen: Antigen) -> Standing {
+fn standing(person: &Vaccinee, history: &DoseHistory, today: &str, antigen: Antigen) -> Standing {
     line(person, history, today, antigen).standing
 }
 
 #[test]
 fn hepb_birth_is_due_within_its_day_and_then_gives_way_to_the_five_in_one() {
-    let none = History::default();
+    let none = DoseHistory::default();
     let first_day = line(&child(), &none, "2026-01-02", Antigen::HepatitisB);
     assert_eq!(first_day.next_row.as_deref(), Some("hepb_birth"));
     assert_eq!(
@@ -78,7 +78,7 @@ fn bcg_alone_is_caught_up_and_overdue_after_its_month() {
     assert_eq!(
         standing(
             &child(),
-            &History::default(),
+            &DoseHistory::default(),
             "2026-03-01",
             Antigen::Tuberculosis
         ),
@@ -90,7 +90,7 @@ fn bcg_alone_is_caught_up_and_overdue_after_its_month() {
 
 #[test]
 fn penta_1_may_be_given_from_six_weeks_and_is_late_a_month_after_two_months() {
-    let none = History::default();
+    let none = DoseHistory::default();
     let early = line(&child(), &none, "2026-02-20", Antigen::Diphtheria);
     assert_eq!(early.next_row.as_deref(), Some("penta_1"));
     assert_eq!(early.earliest, Some(date("2026-02-12")));
@@ -202,11 +202,11 @@ fn a_self_declared_dose_counts_once_verified() {
 
 #[test]
 fn rota_1_and_pcv_1_follow_the_provinces_roadmap_but_a_started_series_goes_on() {
-    let elsewhere = Person {
+    let elsewhere = Vaccinee {
         province_offers: vec![Antigen::Pneumococcal],
         ..child()
     };
-    let none = History::default();
+    let none = DoseHistory::default();
     assert_eq!(
         standing(&elsewhere, &none, "2026-03-01", Antigen::Rotavirus),
         Standing::NotApplicable
@@ -229,7 +229,7 @@ fn rota_1_and_pcv_1_follow_the_provinces_roadmap_but_a_started_series_goes_on() 
 
 #[test]
 fn a_serious_reaction_to_penta_1_stops_its_antigens_only() {
-    let given = History {
+    let given = DoseHistory {
         doses: vec![dose("penta", "2026-03-01")],
         reactions: vec![SeriousReaction {
             on: date("2026-03-01"),
@@ -266,7 +266,7 @@ fn a_paid_mmr_answers_measles_1_and_completes_rubella_mr() {
 #[test]
 fn je_2_falls_one_to_two_weeks_after_je_1_and_je_3_a_year_later() {
     let first = history(&[dose("je", "2027-01-01")]);
-    let je = |h: &History, today| standing(&child(), h, today, Antigen::JapaneseEncephalitis);
+    let je = |h: &DoseHistory, today| standing(&child(), h, today, Antigen::JapaneseEncephalitis);
     assert_eq!(
         je(&first, "2027-01-05"),
         Standing::TooEarly {
@@ -295,8 +295,8 @@ fn je_2_falls_one_to_two_weeks_after_je_1_and_je_3_a_year_later() {
     );
 }
 
-fn pregnant_woman() -> Person {
-    Person {
+fn pregnant_woman() -> Vaccinee {
+    Vaccinee {
         birth: date("1998-05-20"),
         sex: Sex::Female,
         pregnant: true,
@@ -306,16 +306,20 @@ fn pregnant_woman() -> Person {
 
 #[test]
 fn tt_preg_1_is_due_at_once_and_never_late_and_the_only_line_for_an_adult() {
-    let list = due(&pregnant_woman(), &History::default(), date("2026-06-01"));
+    let list = due(
+        &pregnant_woman(),
+        &DoseHistory::default(),
+        date("2026-06-01"),
+    );
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].antigen, Antigen::Tetanus);
     assert_eq!(list[0].next_row.as_deref(), Some("tt_preg_1"));
     assert!(matches!(list[0].standing, Standing::Due { .. }));
-    let not_pregnant = Person {
+    let not_pregnant = Vaccinee {
         pregnant: false,
         ..pregnant_woman()
     };
-    assert!(due(&not_pregnant, &History::default(), date("2026-06-01")).is_empty());
+    assert!(due(&not_pregnant, &DoseHistory::default(), date("2026-06-01")).is_empty());
 }
 
 #[test]
@@ -357,12 +361,12 @@ fn tt_preg_5_is_met_by_five_childhood_tetanus_doses() {
 
 #[test]
 fn the_childrens_rows_stop_at_sixteen() {
-    let teenager = Person {
+    let teenager = Vaccinee {
         birth: date("2010-06-01"),
         ..child()
     };
-    assert!(!due(&teenager, &History::default(), date("2026-05-31")).is_empty());
-    assert!(due(&teenager, &History::default(), date("2026-06-01")).is_empty());
+    assert!(!due(&teenager, &DoseHistory::default(), date("2026-05-31")).is_empty());
+    assert!(due(&teenager, &DoseHistory::default(), date("2026-06-01")).is_empty());
 }
 
 #[test]
@@ -479,7 +483,7 @@ fn dpt_booster_after_a_late_six_in_one_waits_its_labels_six_months() {
 #[test]
 fn a_paid_varicella_series_gets_a_line_and_continues_by_its_label() {
     assert!(
-        !due(&child(), &History::default(), date("2027-03-01"))
+        !due(&child(), &DoseHistory::default(), date("2027-03-01"))
             .iter()
             .any(|l| l.antigen == Antigen::Varicella),
         "no line before a first dose"

@@ -1,6 +1,6 @@
 //! Which schedule rows a person's antigen follows, and which of their doses count against it.
 
-use super::{Antigen, CHILD_SCHEDULE_UNTIL, GivenDose, LIVE_INJECTABLE_SPACING, Person};
+use super::{Antigen, CHILD_SCHEDULE_UNTIL, GivenDose, LIVE_INJECTABLE_SPACING, Vaccinee};
 use crate::certificate::routine::targets_for_schedule_id;
 use crate::vaccine::schedule::{Anchor, ScheduleDose, programme_schedule};
 use crate::vaccine::{Span, entry};
@@ -23,7 +23,7 @@ pub(super) struct Track {
 /// Children's rows apply under `CHILD_SCHEDULE_UNTIL`; the pregnant women's rows replace the
 /// children's for the antigens they cover (tetanus), so childhood doses count towards them.
 /// Rows without a dose number (`hpv_girls`, press-only) are left out until the circular is read.
-pub(super) fn tracks(person: &Person, today: NaiveDate) -> Vec<Track> {
+pub(super) fn tracks(person: &Vaccinee, today: NaiveDate) -> Vec<Track> {
     let child = CHILD_SCHEDULE_UNTIL
         .after(person.birth)
         .is_none_or(|until| today < until);
