@@ -179,7 +179,9 @@ fn care_facilities(actor: &Actor) -> Vec<(Uuid, StaffRole)> {
 }
 
 /// Every relationship a professional holds with `cid` right now, care first. The queries
-/// run whatever the outcome, so that a refusal costs what an acceptance does.
+/// run whatever the outcome, so that a refusal costs what an acceptance does, and they run
+/// together: on a pool each has its own connection, so a professional's read waits for the
+/// slowest, not for their sum (in a writing transaction they simply take turns).
 async fn staff_bases(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -196,57 +198,22 @@ async fn staff_bases(
             .find(|(f, _)| *f == facility)
             .map(|(_, role)| *role)
     };
-    let mut bases = Vec::new();
+    let doctor_at: Vec<Uuid> = actor.facilities_with(StaffRole::Doctor).collect();
 
     let checked_in = appointment::Entity::find()
         .filter(appointment::Column::CitizenId.eq(cid))
         .filter(appointment::Column::FacilityId.is_in(ids.clone()))
         .filter(appointment::Column::LocalDate.eq(today))
         .filter(appointment::Column::Status.eq(AppointmentStatus::CheckedIn.as_str()))
-        .all(db)
-        .await?;
-    for visit in checked_in {
-        if let Some(role) = role_at(visit.facility_id) {
-            bases.push((
-                Basis::Care {
-                    facility: visit.facility_id,
-                    role,
-                    via: CareVia::CheckIn(visit.id),
-                },
-                care_sections(role),
-                Categories::NONE,
-            ));
-        }
-    }
-
+        .all(db);
     let episodes = care_episode::Entity::find()
         .filter(care_episode::Column::CitizenId.eq(cid))
         .filter(care_episode::Column::FacilityId.is_in(ids.clone()))
         .filter(care_episode::Column::ClosedAt.is_null())
         .filter(care_episode::Column::OpenedAt.lte(now))
         .filter(care_episode::Column::EndsAt.gt(now))
-        .all(db)
-        .await?;
-    for episode in episodes {
-        if let (Some(role), Some(kind)) = (
-            role_at(episode.facility_id),
-            EpisodeKind::parse(&episode.kind),
-        ) {
-            bases.push((
-                Basis::Care {
-                    facility: episode.facility_id,
-                    role,
-                    via: CareVia::Episode(episode.id),
-                },
-                care_sections(role).intersect(kind.sections()),
-                Categories::NONE,
-            ));
-        }
-    }
-
-    // A restriction stops the sharing consented to before it.
-    let restricted_since = crate::book::requests::restricted_since(db, cid).await?;
-    let mut consents = consent::Entity::find()
+        .all(db);
+    let consents = consent::Entity::find()
         .filter(consent::Column::CitizenId.eq(cid))
         .filter(consent::Column::FacilityId.is_in(ids.clone()))
         // A consent naming one practitioner opens to the account that signs in as them only.
@@ -265,14 +232,59 @@ async fn staff_bases(
         )
         .filter(consent::Column::WithdrawnAt.is_null())
         .filter(consent::Column::ValidFrom.lte(now))
-        .filter(consent::Column::ValidUntil.gte(today));
-    if let Some(since) = restricted_since {
-        consents = consents.filter(consent::Column::ValidFrom.gt(since));
+        .filter(consent::Column::ValidUntil.gte(today))
+        .all(db);
+    // Every request of the citizen: a restriction among them stops older consents, and an
+    // open correction opens its entry to the facility that wrote it.
+    let requests = data_request::Entity::find()
+        .filter(data_request::Column::CitizenId.eq(cid))
+        .all(db);
+    let openings = break_glass::Entity::find()
+        .filter(break_glass::Column::CitizenId.eq(cid))
+        .filter(break_glass::Column::AccountId.eq(actor.account_id))
+        .filter(break_glass::Column::FacilityId.is_in(doctor_at))
+        .filter(break_glass::Column::ExpiresAt.gt(now))
+        .all(db);
+    let (checked_in, episodes, consents, requests, openings) =
+        tokio::try_join!(checked_in, episodes, consents, requests, openings)?;
+
+    let mut bases = Vec::new();
+    for visit in checked_in {
+        if let Some(role) = role_at(visit.facility_id) {
+            bases.push((
+                Basis::Care {
+                    facility: visit.facility_id,
+                    role,
+                    via: CareVia::CheckIn(visit.id),
+                },
+                care_sections(role),
+                Categories::NONE,
+            ));
+        }
     }
-    let consents = consents.all(db).await?;
+    for episode in episodes {
+        if let (Some(role), Some(kind)) = (
+            role_at(episode.facility_id),
+            EpisodeKind::parse(&episode.kind),
+        ) {
+            bases.push((
+                Basis::Care {
+                    facility: episode.facility_id,
+                    role,
+                    via: CareVia::Episode(episode.id),
+                },
+                care_sections(role).intersect(kind.sections()),
+                Categories::NONE,
+            ));
+        }
+    }
+    // A restriction stops the sharing consented to before it.
+    let restricted_since = crate::book::requests::restricted_since_among(&requests);
     if !write {
         for given in consents {
-            if let Some(role) = role_at(given.facility_id) {
+            let before_restriction =
+                restricted_since.is_some_and(|since| given.valid_from <= since);
+            if let (Some(role), false) = (role_at(given.facility_id), before_restriction) {
                 bases.push((
                     Basis::Consent {
                         facility: given.facility_id,
@@ -285,17 +297,7 @@ async fn staff_bases(
             }
         }
     }
-
-    bases.extend(corrections(db, cid, &facilities).await?);
-
-    let doctor_at: Vec<Uuid> = actor.facilities_with(StaffRole::Doctor).collect();
-    let openings = break_glass::Entity::find()
-        .filter(break_glass::Column::CitizenId.eq(cid))
-        .filter(break_glass::Column::AccountId.eq(actor.account_id))
-        .filter(break_glass::Column::FacilityId.is_in(doctor_at))
-        .filter(break_glass::Column::ExpiresAt.gt(now))
-        .all(db)
-        .await?;
+    bases.extend(corrections(db, cid, requests, &facilities).await?);
     for opening in openings {
         bases.push((
             Basis::BreakGlass {
@@ -311,21 +313,22 @@ async fn staff_bases(
     Ok(bases)
 }
 
-/// The open correction requests `cid` routed to one of `facilities`, each opening the
-/// section (and the sensitive category) of the entry to be corrected.
+/// The open correction requests among `requests` routed to one of `facilities`, each opening
+/// the section (and the sensitive category) of the entry to be corrected.
 async fn corrections(
     db: &impl ConnectionTrait,
     cid: Uuid,
+    requests: Vec<data_request::Model>,
     facilities: &[(Uuid, StaffRole)],
 ) -> Result<Vec<(Basis, Sections, Categories)>, ApiError> {
-    let open = [RequestStatus::Received, RequestStatus::Acknowledged].map(|s| s.as_str());
-    let requests = data_request::Entity::find()
-        .filter(data_request::Column::CitizenId.eq(cid))
-        .filter(data_request::Column::Kind.eq(RequestKind::Correction.as_str()))
-        .filter(data_request::Column::Status.is_in(open))
-        .filter(data_request::Column::FacilityId.is_in(facilities.iter().map(|(f, _)| *f)))
-        .all(db)
-        .await?;
+    let routed_here = |request: &data_request::Model| {
+        request.kind == RequestKind::Correction.as_str()
+            && RequestStatus::parse(&request.status).is_some_and(RequestStatus::is_open)
+            && request
+                .facility_id
+                .is_some_and(|f| facilities.iter().any(|(mine, _)| *mine == f))
+    };
+    let requests: Vec<data_request::Model> = requests.into_iter().filter(routed_here).collect();
     let entries: Vec<Uuid> = requests.iter().filter_map(|r| r.entry_id).collect();
     if entries.is_empty() {
         return Ok(Vec::new());

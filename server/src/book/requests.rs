@@ -171,13 +171,17 @@ pub(crate) async fn restricted_since(
     db: &impl ConnectionTrait,
     cid: Uuid,
 ) -> Result<Option<DateTime<Utc>>, ApiError> {
-    let answered = [RequestStatus::Completed, RequestStatus::RestrictedInstead].map(|s| s.as_str());
-    Ok(data_request::Entity::find()
+    let requests = data_request::Entity::find()
         .filter(data_request::Column::CitizenId.eq(cid))
-        .filter(data_request::Column::Status.is_in(answered))
         .all(db)
-        .await?
-        .into_iter()
+        .await?;
+    Ok(restricted_since_among(&requests))
+}
+
+/// The instant the latest restriction among a citizen's `requests` took effect.
+pub(crate) fn restricted_since_among(requests: &[data_request::Model]) -> Option<DateTime<Utc>> {
+    requests
+        .iter()
         .filter(|row| {
             matches!(
                 (RequestKind::parse(&row.kind), RequestStatus::parse(&row.status)),
@@ -185,7 +189,7 @@ pub(crate) async fn restricted_since(
             )
         })
         .filter_map(|row| row.closed_at)
-        .max())
+        .max()
 }
 
 /// Whether the book holds entries a professional wrote: those are kept for the legal period.
