@@ -101,8 +101,11 @@ impl RequestStatus {
         RequestStatus::ALL.into_iter().find(|s| s.as_str() == value)
     }
 
+    /// The statuses of a request still waiting for its answer.
+    pub const OPEN: [RequestStatus; 2] = [RequestStatus::Received, RequestStatus::Acknowledged];
+
     pub fn is_open(self) -> bool {
-        matches!(self, RequestStatus::Received | RequestStatus::Acknowledged)
+        RequestStatus::OPEN.contains(&self)
     }
 }
 

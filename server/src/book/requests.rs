@@ -253,7 +253,7 @@ pub async fn queue(
         .authorize(&actor, Action::Support, Resource::Platform)
         .await?;
     let today = state.clock.today();
-    let open = [RequestStatus::Received, RequestStatus::Acknowledged].map(|s| s.as_str());
+    let open = RequestStatus::OPEN.map(|s| s.as_str());
     let requests = data_request::Entity::find()
         .filter(data_request::Column::Status.is_in(open))
         .order_by_asc(data_request::Column::AnswerBy)
@@ -382,7 +382,7 @@ pub async fn close(
                 (data_request::Column::Outcome, Expr::value(outcome)),
             ]
         },
-        &[RequestStatus::Received, RequestStatus::Acknowledged],
+        &RequestStatus::OPEN,
     )
     .await
     .map(Json)
@@ -404,7 +404,7 @@ pub async fn facility_corrections(
         .authorize(&actor, Action::WorkAtFacility, Resource::Facility(fid))
         .await?;
     let today = state.clock.today();
-    let open = [RequestStatus::Received, RequestStatus::Acknowledged].map(|s| s.as_str());
+    let open = RequestStatus::OPEN.map(|s| s.as_str());
     data_request::Entity::find()
         .filter(data_request::Column::FacilityId.eq(fid))
         .filter(data_request::Column::Kind.eq(RequestKind::Correction.as_str()))

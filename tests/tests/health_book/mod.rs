@@ -852,6 +852,23 @@ async fn a_consent_to_one_practitioner_opens_the_book_to_the_account_signed_in_a
     assert_eq!(log[0]["basis"], "consent");
     assert_eq!(log[0]["facility_name"], "Bệnh viện Nhi Trung ương");
 
+    // Unlinking, too, is for whoever manages the practitioner.
+    day_app
+        .call(
+            Method::DELETE,
+            &account_path,
+            Some(&bach_mai_admin.token),
+            None,
+        )
+        .await
+        .unwrap()
+        .expect_problem(404, "not_found");
+    day_app
+        .call(Method::DELETE, &account_path, Some(&minh.token), None)
+        .await
+        .unwrap()
+        .expect_problem(403, "forbidden");
+
     // Unlinked, the account no longer reads under the consent.
     day_app
         .call(Method::DELETE, &account_path, Some(&admin.token), None)
