@@ -262,6 +262,32 @@ problem_codes! {
     AlreadyReviewed = "already_reviewed",
         vi: "Lần truy cập khẩn cấp này đã được xem xét.",
         en: "This emergency access was already reviewed.";
+
+    // Vaccination: a dose checked against the person's schedule (`vaccine::due::check_dose`).
+    /// The catalogue has no vaccine by that code.
+    UnknownVaccine = "unknown_vaccine",
+        vi: "Danh mục không có vắc xin này.",
+        en: "The catalogue has no such vaccine.";
+    /// The vaccine has no product by that name.
+    UnknownProduct = "unknown_product",
+        vi: "Vắc xin này không có sản phẩm mang tên đó.",
+        en: "This vaccine has no product by that name.";
+    /// The dose may not be given yet; the problem names the earliest day.
+    DoseTooEarly = "dose_too_early",
+        vi: "Chưa đến lúc tiêm mũi này. Xem ngày sớm nhất có thể tiêm.",
+        en: "This dose may not be given yet. See the earliest day it may be.";
+    /// A serious reaction to a vaccine covering the same disease was recorded.
+    DoseContraindicated = "dose_contraindicated",
+        vi: "Người này đã có phản ứng nặng sau một mũi vắc xin phòng cùng bệnh; không tiêm tiếp.",
+        en: "This person had a serious reaction to a vaccine against the same disease; no further dose is given.";
+    /// Every disease the vaccine covers is already complete for this person.
+    SeriesComplete = "series_complete",
+        vi: "Người này đã tiêm đủ các mũi của vắc xin này.",
+        en: "This person has had every dose of this vaccine.";
+    /// The programme does not offer the vaccine in the person's province yet (its roadmap).
+    NotOfferedInProvince = "not_offered_in_province",
+        vi: "Chương trình tiêm chủng mở rộng chưa triển khai vắc xin này tại tỉnh của người này.",
+        en: "The national programme does not offer this vaccine in this person's province yet.";
 }
 
 impl ProblemCode {

@@ -445,6 +445,7 @@ impl Check {
 
     fn immunization(&mut self, value: &mut Immunization) {
         self.required("product", &mut value.product, Text::Short);
+        self.optional("trade_name", &mut value.trade_name, Text::Short);
         if value.antigens.is_empty() {
             self.push(FieldIssue::new(
                 "antigens",

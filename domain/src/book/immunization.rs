@@ -9,8 +9,11 @@ use uuid::Uuid;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Immunization {
-    /// The product's code in the vaccine catalogue.
+    /// The vaccine's code in the catalogue (`penta`, `hexa`).
     pub product: String,
+    /// The product's trade name (`Hexaxim`), for a paid vaccine whose label sets its course.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trade_name: Option<String>,
     /// The antigens the dose counts against (`measles`, `polio`…).
     pub antigens: Vec<String>,
     pub dose_number: u32,

@@ -332,6 +332,7 @@ fn entries() -> Vec<BookEntry> {
             35,
             EntryBody::Immunization(Immunization {
                 product: "MMR-II".into(),
+                trade_name: None,
                 antigens: vec!["measles".into(), "mumps".into(), "rubella".into()],
                 dose_number: 2,
                 administered_on: NaiveDate::from_ymd_opt(2018, 3, 9).unwrap(),
@@ -349,6 +350,7 @@ fn entries() -> Vec<BookEntry> {
             36,
             EntryBody::Immunization(Immunization {
                 product: "BCG".into(),
+                trade_name: None,
                 antigens: vec![],
                 dose_number: 1,
                 administered_on: NaiveDate::from_ymd_opt(2014, 3, 10).unwrap(),

@@ -1,6 +1,8 @@
-//! Vaccination: the vaccine catalogue (this module grows lots, stock, sessions and doses).
+//! Vaccination: the vaccine catalogue and a citizen's standing against the schedule (this
+//! module grows lots, stock, sessions and doses).
 
 pub mod catalogue;
+pub mod history;
 
 use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;

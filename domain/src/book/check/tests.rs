@@ -516,6 +516,7 @@ fn an_immunization_names_its_product_antigens_and_a_past_day() {
     let dose = |antigens: Vec<&str>, on: NaiveDate| {
         EntryBody::Immunization(Immunization {
             product: "Hexaxim".into(),
+            trade_name: None,
             antigens: antigens.into_iter().map(Into::into).collect(),
             dose_number: 1,
             administered_on: on,

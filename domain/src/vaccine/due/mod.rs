@@ -19,13 +19,18 @@
 //! next one: the list never takes away a dose already recorded (see `properties.rs`).
 
 mod answer;
+mod check;
 mod course;
+mod from_book;
 mod input;
 mod standing;
 mod track;
 
 pub use crate::certificate::routine::TargetDisease as Antigen;
 pub use answer::{AntigenDue, DueWarning, Standing};
+pub use check::{
+    AntigenDose, DoseAccepted, DoseRefusal, EarlierThanAdvised, ProposedDose, check_dose,
+};
 pub use input::{DoseHistory, DoseOrigin, GivenDose, SeriousReaction, Vaccinee};
 
 use crate::vaccine::Span;

@@ -508,3 +508,169 @@ fn a_paid_varicella_series_gets_a_line_and_continues_by_its_label() {
             .any(|l| l.antigen == Antigen::Influenza)
     );
 }
+
+fn proposed(vaccine: &str, product: Option<&str>) -> ProposedDose {
+    ProposedDose {
+        vaccine: vaccine.to_owned(),
+        product: product.map(str::to_owned),
+    }
+}
+
+#[test]
+fn check_dose_numbers_the_five_in_one_by_its_rows_penta_1_then_penta_2() {
+    let none = DoseHistory::default();
+    let first = check_dose(
+        &child(),
+        &none,
+        &proposed("penta", None),
+        date("2026-03-01"),
+    )
+    .unwrap();
+    assert_eq!(first.dose_number, 1);
+    assert!(
+        first
+            .antigens
+            .iter()
+            .all(|a| a.dose_number == 1 || a.antigen == Antigen::HepatitisB)
+    );
+    let given = history(&[dose("penta", "2026-03-01")]);
+    let second = check_dose(
+        &child(),
+        &given,
+        &proposed("penta", None),
+        date("2026-03-29"),
+    )
+    .unwrap();
+    let diphtheria = second
+        .antigens
+        .iter()
+        .find(|a| a.antigen == Antigen::Diphtheria)
+        .unwrap();
+    assert_eq!(
+        (diphtheria.dose_number, diphtheria.row.as_deref()),
+        (2, Some("penta_2"))
+    );
+    assert_eq!(second.dose_number, 2);
+}
+
+#[test]
+fn check_dose_refuses_penta_2_before_its_28_day_interval_naming_the_earliest_day() {
+    // penta_2: min_interval_from_previous_days 28, graded high.
+    let given = history(&[dose("penta", "2026-03-01")]);
+    let refused = check_dose(
+        &child(),
+        &given,
+        &proposed("penta", None),
+        date("2026-03-20"),
+    );
+    assert!(
+        matches!(refused, Err(DoseRefusal::TooEarly { earliest, .. }) if earliest == date("2026-03-29")),
+        "{refused:?}"
+    );
+    assert_eq!(refused.unwrap_err().code().as_str(), "dose_too_early");
+}
+
+#[test]
+fn check_dose_refuses_a_second_dose_of_the_same_antigen_on_the_same_day() {
+    let given = history(&[dose("penta", "2026-03-01")]);
+    let again = check_dose(
+        &child(),
+        &given,
+        &proposed("penta", None),
+        date("2026-03-01"),
+    );
+    assert!(
+        matches!(again, Err(DoseRefusal::TooEarly { .. })),
+        "{again:?}"
+    );
+}
+
+#[test]
+fn check_dose_passes_over_a_finished_polio_series_for_a_six_in_one() {
+    // opv_1..3 then ipv_1..2 complete polio; the 6-in-1 still gives diphtheria its first dose.
+    let polio = ["opv", "opv", "opv", "ipv", "ipv"];
+    let days = [
+        "2026-03-01",
+        "2026-04-01",
+        "2026-05-01",
+        "2026-06-01",
+        "2026-09-01",
+    ];
+    let doses: Vec<GivenDose> = polio.iter().zip(days).map(|(v, d)| dose(v, d)).collect();
+    let given = history(&doses);
+    let line = line(&child(), &given, "2026-10-01", Antigen::Poliomyelitis);
+    assert_eq!(line.standing, Standing::Complete);
+    let hexa = check_dose(
+        &child(),
+        &given,
+        &proposed("hexa", Some("Hexaxim")),
+        date("2026-10-01"),
+    )
+    .unwrap();
+    assert_eq!(hexa.dose_number, 1);
+    assert!(
+        hexa.antigens
+            .iter()
+            .all(|a| a.antigen != Antigen::Poliomyelitis)
+    );
+}
+
+#[test]
+fn check_dose_refuses_an_unknown_vaccine_or_product_and_a_contraindicated_one() {
+    let none = DoseHistory::default();
+    let on = date("2026-03-01");
+    assert_eq!(
+        check_dose(&child(), &none, &proposed("no_such", None), on),
+        Err(DoseRefusal::UnknownVaccine)
+    );
+    assert_eq!(
+        check_dose(&child(), &none, &proposed("hexa", Some("Nope")), on),
+        Err(DoseRefusal::UnknownProduct)
+    );
+    let mut reacted = history(&[dose("penta", "2026-03-01")]);
+    reacted.reactions.push(SeriousReaction {
+        on: date("2026-03-02"),
+        vaccine: "penta".to_owned(),
+        product: None,
+    });
+    let refused = check_dose(
+        &child(),
+        &reacted,
+        &proposed("penta", None),
+        date("2026-04-01"),
+    );
+    assert!(
+        matches!(refused, Err(DoseRefusal::Contraindicated { .. })),
+        "{refused:?}"
+    );
+}
+
+#[test]
+fn check_dose_refuses_a_programme_roadmap_dose_where_the_province_does_not_offer_it() {
+    let elsewhere = Vaccinee {
+        province_offers: Vec::new(),
+        ..child()
+    };
+    let refused = check_dose(
+        &elsewhere,
+        &DoseHistory::default(),
+        &proposed("rota", None),
+        date("2026-03-01"),
+    );
+    assert_eq!(
+        refused,
+        Err(DoseRefusal::NotOffered {
+            antigen: Antigen::Rotavirus
+        })
+    );
+}
+
+#[test]
+fn check_dose_refuses_a_dose_when_every_antigen_is_complete() {
+    // bcg: one dose.
+    let given = history(&[dose("bcg", "2026-01-02")]);
+    assert_eq!(
+        check_dose(&child(), &given, &proposed("bcg", None), date("2026-03-01")),
+        Err(DoseRefusal::SeriesComplete)
+    );
+}

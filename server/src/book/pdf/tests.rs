@@ -287,6 +287,7 @@ fn rich_book(sections: Vec<Section>) -> Book {
             },
             EntryBody::Immunization(Immunization {
                 product: "Vaxzevria (AstraZeneca)".into(),
+                trade_name: None,
                 antigens: vec!["covid19".into()],
                 dose_number: 1,
                 administered_on: day(2021, 8, 20),
