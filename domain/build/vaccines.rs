@@ -68,9 +68,14 @@ struct CourseRow {
     confidence: &'static str,
 }
 
-/// A product's courses, in file order.
+/// A product's courses, in file order, and what it is where it differs from its vaccine.
 struct ProductRows {
     name: String,
+    manufacturer: String,
+    /// `TargetDisease` variants, where the product covers other antigens than its vaccine.
+    antigens: Option<Vec<String>>,
+    live: Option<bool>,
+    route: Option<&'static str>,
     courses: Vec<CourseRow>,
 }
 
@@ -187,16 +192,49 @@ fn read_products(
             source: record.get("source")?.to_owned(),
             confidence: confidence(&record, Some(record.get("confidence")?))?,
         };
+        let manufacturer = record.get("manufacturer")?.to_owned();
+        let antigens = match record.get("antigens")? {
+            "" => None,
+            list => Some(
+                list.split(';')
+                    .map(|a| {
+                        antigen_variant(a).ok_or_else(|| record.error(format!("antigen {a:?}")))
+                    })
+                    .collect::<BuildResult<Vec<String>>>()?,
+            ),
+        };
+        let live = match record.get("live")? {
+            "" => None,
+            word => Some(yes_no(&record, word)?),
+        };
+        let route = match record.get("route")? {
+            "" => None,
+            word => Some(route_variant(&record, word)?),
+        };
         let products = by_vaccine.entry(vaccine.to_owned()).or_default();
         match products.iter_mut().find(|p| p.name == name) {
             Some(product) => {
                 if product.courses.iter().any(|c| c.label == course.label) {
                     return Err(record.error(format!("{name} has two courses {:?}", course.label)));
                 }
+                // A product is one thing whatever its course: its rows must agree.
+                if product.manufacturer != manufacturer
+                    || product.antigens != antigens
+                    || product.live != live
+                    || product.route != route
+                {
+                    return Err(record.error(format!(
+                        "{name}'s rows disagree on its manufacturer, antigens, live or route"
+                    )));
+                }
                 product.courses.push(course);
             }
             None => products.push(ProductRows {
                 name: name.to_owned(),
+                manufacturer,
+                antigens,
+                live,
+                route,
                 courses: vec![course],
             }),
         }
@@ -213,18 +251,8 @@ fn read_kinds(path: &Path) -> BuildResult<BTreeMap<String, (bool, &'static str)>
     let table = Table::read(path)?;
     let mut kinds = BTreeMap::new();
     for record in table.records() {
-        let live = match record.get("live")? {
-            "yes" => true,
-            "no" => false,
-            other => return Err(record.error(format!("live {other:?} is not yes or no"))),
-        };
-        let route = match record.get("route")? {
-            "oral" => "Oral",
-            "intramuscular" => "Intramuscular",
-            "subcutaneous" => "Subcutaneous",
-            "intradermal" => "Intradermal",
-            other => return Err(record.error(format!("route {other:?} is not one we know"))),
-        };
+        let live = yes_no(&record, record.get("live")?)?;
+        let route = route_variant(&record, record.get("route")?)?;
         if record.get("source")?.is_empty() {
             return Err(record.error("a kind needs its source".to_owned()));
         }
@@ -234,6 +262,47 @@ fn read_kinds(path: &Path) -> BuildResult<BTreeMap<String, (bool, &'static str)>
         }
     }
     Ok(kinds)
+}
+
+fn yes_no(record: &Record, word: &str) -> BuildResult<bool> {
+    match word {
+        "yes" => Ok(true),
+        "no" => Ok(false),
+        other => Err(record.error(format!("live {other:?} is not yes or no"))),
+    }
+}
+
+fn route_variant(record: &Record, word: &str) -> BuildResult<&'static str> {
+    match word {
+        "oral" => Ok("Oral"),
+        "intramuscular" => Ok("Intramuscular"),
+        "subcutaneous" => Ok("Subcutaneous"),
+        "intradermal" => Ok("Intradermal"),
+        other => Err(record.error(format!("route {other:?} is not one we know"))),
+    }
+}
+
+/// `hepatitis_a` → `HepatitisA`: the `TargetDisease` variant a product's antigen names (a
+/// name with no variant fails to compile the generated file).
+fn antigen_variant(name: &str) -> Option<String> {
+    if name.is_empty()
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        return None;
+    }
+    Some(
+        name.split('_')
+            .map(|word| {
+                let mut chars = word.chars();
+                chars
+                    .next()
+                    .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                    .unwrap_or_default()
+            })
+            .collect(),
+    )
 }
 
 /// `penta_2` → `penta`; ids without a dose number (`bcg`, `dpt_booster`, `td_7y`) are their
@@ -456,10 +525,23 @@ fn write_catalogue(
         let (live, route) = kind(&s.id)?;
         let mut list = String::new();
         for product in products.get(&s.id).map(Vec::as_slice).unwrap_or_default() {
+            // A product is its vaccine's kind unless its own row says otherwise.
+            let antigens = match &product.antigens {
+                Some(list) => {
+                    let names: Vec<String> =
+                        list.iter().map(|a| format!("TargetDisease::{a}")).collect();
+                    format!("Some(&[{}])", names.join(", "))
+                }
+                None => "None".to_owned(),
+            };
             write!(
                 list,
-                "VaccineProduct {{ name: {:?}, courses: &[",
-                product.name
+                "VaccineProduct {{ name: {:?}, vaccine: {:?}, manufacturer: {:?}, antigens_own: {antigens}, live: {}, route: Route::{}, courses: &[",
+                product.name,
+                s.id,
+                product.manufacturer,
+                product.live.unwrap_or(live),
+                product.route.unwrap_or(route),
             )?;
             for c in &product.courses {
                 let intervals: Vec<String> =

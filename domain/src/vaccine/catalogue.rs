@@ -94,17 +94,45 @@ impl CatalogueEntry {
     }
 }
 
-/// A product on the Vietnamese market with its courses.
+/// A product on the Vietnamese market with its courses (`service-products.csv`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VaccineProduct {
     /// The trade name (`Hexaxim`).
     pub name: &'static str,
+    /// The catalogue code of its vaccine (`hexa`).
+    pub vaccine: &'static str,
+    /// The marketing authorisation holder as the label names it; empty where no label was read.
+    pub manufacturer: &'static str,
+    /// The antigens it covers where they differ from its vaccine's (Twinrix, listed under
+    /// hepatitis A, also covers hepatitis B); `antigens()` resolves it.
+    pub antigens_own: Option<&'static [TargetDisease]>,
+    /// Live attenuated: its vaccine's unless its row says otherwise.
+    pub live: bool,
+    /// How it is given: its vaccine's unless its row says otherwise.
+    pub route: Route,
     /// Its courses: several where the label's course depends on age (HPV, varicella) or on
     /// the circumstances (rabies before or after exposure).
     pub courses: &'static [Course],
 }
 
 impl VaccineProduct {
+    /// The diseases a dose of it protects against.
+    pub fn antigens(&self) -> &'static [TargetDisease] {
+        self.antigens_own
+            .or_else(|| targets_for_schedule_id(self.vaccine))
+            .unwrap_or_default()
+    }
+
+    /// Doses of its longest course.
+    pub fn doses(&self) -> u32 {
+        self.courses.iter().map(Course::doses).max().unwrap_or(1)
+    }
+
+    /// Live and injected (see `CatalogueEntry::live_injectable`).
+    pub fn live_injectable(&self) -> bool {
+        self.live && self.route != Route::Oral
+    }
+
     /// The courses someone born on `birth` may start on `first_dose_on`.
     pub fn courses_open_to(
         &self,

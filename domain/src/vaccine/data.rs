@@ -5,5 +5,6 @@ use super::Programme;
 use super::catalogue::{CatalogueEntry, Confidence, Course, Route, VaccineProduct};
 use super::schedule::{Anchor, ScheduleDose, Timing};
 use super::span::Span;
+use crate::certificate::routine::TargetDisease;
 
 include!(concat!(env!("OUT_DIR"), "/vaccine_data.rs"));

@@ -116,7 +116,7 @@ pub fn check_dose(
     let lines = due(person, history, on);
     let mut antigens = Vec::new();
     let mut early = Vec::new();
-    for &antigen in covers(vaccine.code) {
+    for &antigen in covers(vaccine.code, dose.product.as_deref()) {
         let line = lines.iter().find(|l| l.antigen == antigen);
         match line.map(|l| &l.standing) {
             // An antigen the list does not follow (a paid series not started, a seasonal or

@@ -127,7 +127,7 @@ proptest! {
             };
             let last = doses
                 .iter()
-                .filter(|d| d.verified && d.on <= today && covers(&d.vaccine).contains(&line.antigen))
+                .filter(|d| d.verified && d.on <= today && covers(&d.vaccine, d.product.as_deref()).contains(&line.antigen))
                 .map(|d| d.on)
                 .max();
             let Some(last) = last else { continue };

@@ -2,7 +2,9 @@
 //! the next dose's days.
 
 use super::course::{Following, product_interval_end};
-use super::track::{Track, after_live_doses, covers, dose_days, drop_missed_birth_dose};
+use super::track::{
+    Track, after_live_doses, covers, dose_days, drop_missed_birth_dose, live_injectable,
+};
 use super::{
     AntigenDue, DoseHistory, DueWarning, OVERDUE_GRACE, ROADMAP_ANTIGENS, Standing, Vaccinee,
 };
@@ -47,7 +49,7 @@ pub(super) fn antigen_due(
     if let Some(reaction) = history
         .reactions
         .iter()
-        .find(|r| r.on <= today && covers(&r.vaccine).contains(&antigen))
+        .find(|r| r.on <= today && covers(&r.vaccine, r.product.as_deref()).contains(&antigen))
     {
         return line(Standing::Contraindicated {
             vaccine: reaction
@@ -74,14 +76,15 @@ pub(super) fn antigen_due(
         (None, Some(row)) => row.earliest_on(person.birth, previous),
         (None, None) => None,
     };
-    let next_vaccine = match (&following, row) {
-        (Some(_), _) => history
+    // A course's next dose is of its product; a row's, of the row's vaccine.
+    let next_live_injectable = match (&following, row) {
+        (Some(f), _) => history
             .doses
             .iter()
-            .find(|d| d.verified && covers(&d.vaccine).contains(&antigen))
-            .and_then(|d| entry(&d.vaccine)),
-        (None, Some(row)) => entry(row.series),
-        (None, None) => None,
+            .find(|d| d.product.as_deref() == Some(f.product))
+            .is_some_and(|d| live_injectable(&d.vaccine, Some(f.product))),
+        (None, Some(row)) => entry(row.series).is_some_and(|e| e.live_injectable()),
+        (None, None) => false,
     };
     let by_product = product_interval_end(&history.doses, antigen, person.birth, today);
     // The label's interval counts only where it holds the dose back further than the rules.
@@ -89,7 +92,7 @@ pub(super) fn antigen_due(
     let earliest = by_rules
         .map(|day| by_product.map_or(day, |(end, _)| day.max(end)))
         .and_then(|day| {
-            if next_vaccine.is_some_and(|e| e.live_injectable()) {
+            if next_live_injectable {
                 after_live_doses(day, &history.doses, today)
             } else {
                 Some(day)

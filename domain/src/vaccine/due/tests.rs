@@ -674,3 +674,29 @@ fn check_dose_refuses_a_dose_when_every_antigen_is_complete() {
         Err(DoseRefusal::SeriesComplete)
     );
 }
+
+#[test]
+fn a_twinrix_dose_counts_against_hepatitis_b_too() {
+    // hepb_birth and penta_1..3 make four hepatitis B doses; Twinrix (service-products.csv:
+    // hepatitis A and B) given at one year answers penta_3's rank after two 5-in-1 doses.
+    let given = history(&[
+        dose("hepb_birth", "2026-01-01"),
+        dose("penta", "2026-03-01"),
+        dose("penta", "2026-04-01"),
+        product("hepa", "Twinrix", "2027-01-05"),
+    ]);
+    assert_eq!(
+        standing(&child(), &given, "2027-02-01", Antigen::HepatitisB),
+        Standing::Complete
+    );
+    let avaxim = history(&[
+        dose("hepb_birth", "2026-01-01"),
+        dose("penta", "2026-03-01"),
+        dose("penta", "2026-04-01"),
+        product("hepa", "Avaxim", "2027-01-05"),
+    ]);
+    assert_ne!(
+        standing(&child(), &avaxim, "2027-02-01", Antigen::HepatitisB),
+        Standing::Complete
+    );
+}
