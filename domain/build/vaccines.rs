@@ -40,6 +40,7 @@ struct DoseRow {
     vaccine: String,
     recommended_age: String,
     recommended: String,
+    before_delivery: Option<Span>,
     earliest_age: Option<Span>,
     min_interval: Option<Span>,
     target_group: String,
@@ -102,6 +103,7 @@ fn read_schedule(path: &Path) -> BuildResult<Vec<DoseRow>> {
             vaccine: record.get("vaccine_used_in_programme")?.to_owned(),
             recommended_age: record.get("recommended_age")?.to_owned(),
             recommended: timing(&record, record.get("recommended_age")?)?,
+            before_delivery: before_delivery(&record, record.get("recommended_age")?)?,
             earliest_age: days(&record, "earliest_age_days")?,
             min_interval: days(&record, "min_interval_from_previous_days")?,
             target_group: record.get("target_group")?.to_owned(),
@@ -373,6 +375,24 @@ fn timing(record: &Record, text: &str) -> BuildResult<String> {
     })
 }
 
+/// The pregnant women's second dose is given "trước sinh ít nhất N tháng" (at least N months
+/// before delivery): the span, where the words say so.
+fn before_delivery(record: &Record, text: &str) -> BuildResult<Option<Span>> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let Some(at) = words.windows(2).position(|w| w == ["trước", "sinh"]) else {
+        return Ok(None);
+    };
+    match words.get(at + 2..at + 6) {
+        Some(["ít", "nhất", n, "tháng"]) => n
+            .parse()
+            .map(|n| Some(Span::Months(n)))
+            .map_err(|_| record.error(format!("{n:?} months before delivery"))),
+        _ => Err(record.error(format!(
+            "recommended_age {text:?} speaks of delivery in words build.rs does not know"
+        ))),
+    }
+}
+
 fn days(record: &Record, column: &str) -> BuildResult<Option<Span>> {
     match record.get(column)? {
         "" => Ok(None),
@@ -443,7 +463,7 @@ fn write_schedule(code: &mut String, rows: &[DoseRow]) -> BuildResult<()> {
     for r in rows {
         writeln!(
             code,
-            "    ScheduleDose {{ id: {:?}, series: {:?}, dose: {:?}, antigen_vi: {:?}, antigen_en: {:?}, vaccine: {:?}, recommended_age: {:?}, recommended: {}, earliest_age: {}, min_interval: {}, target_group: {:?}, legal_basis: {:?}, confidence: Confidence::{}, verification: {:?} }},",
+            "    ScheduleDose {{ id: {:?}, series: {:?}, dose: {:?}, antigen_vi: {:?}, antigen_en: {:?}, vaccine: {:?}, recommended_age: {:?}, recommended: {}, before_delivery: {}, earliest_age: {}, min_interval: {}, target_group: {:?}, legal_basis: {:?}, confidence: Confidence::{}, verification: {:?} }},",
             r.id,
             r.series,
             r.dose,
@@ -452,6 +472,7 @@ fn write_schedule(code: &mut String, rows: &[DoseRow]) -> BuildResult<()> {
             r.vaccine,
             r.recommended_age,
             r.recommended,
+            span_code(r.before_delivery),
             span_code(r.earliest_age),
             span_code(r.min_interval),
             r.target_group,

@@ -202,6 +202,19 @@ impl Span {
     }
 }
 
+impl Span {
+    /// The day this span before `end`, on the calendar (`after`'s inverse: a month before
+    /// 31 March is the last day of February). `None` before the calendar's start.
+    pub fn before(self, end: NaiveDate) -> Option<NaiveDate> {
+        match self {
+            Span::Days(n) => end.checked_sub_days(Days::new(n.into())),
+            Span::Weeks(n) => end.checked_sub_days(Days::new(u64::from(n) * 7)),
+            Span::Months(n) => end.checked_sub_months(Months::new(n.into())),
+            Span::Years(n) => end.checked_sub_months(Months::new(u32::from(n) * 12)),
+        }
+    }
+}
+
 /// The whole catalogue: the programme's series, then the paid vaccines, each by code.
 pub fn catalogue() -> &'static [CatalogueEntry] {
     &CATALOGUE

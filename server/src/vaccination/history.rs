@@ -38,6 +38,7 @@ pub async fn of_citizen(
         // Which provinces run the roll-out roadmap is not configured yet: every province is
         // taken to offer it, so no programme dose is refused for its place.
         province_offers: ROADMAP_ANTIGENS.to_vec(),
+        expected_delivery: None,
     };
     Ok((person, DoseHistory::from_book(&entries)))
 }

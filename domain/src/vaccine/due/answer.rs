@@ -63,4 +63,9 @@ pub enum DueWarning {
     /// the remaining doses, at their shortest intervals, cannot all be given before it. No
     /// label value is graded high in the data, so this warns and refuses nothing.
     PastLabelAge { product: String, limit: NaiveDate },
+    /// The dose `row` is to be given by `deadline`, a span before the expected delivery
+    /// (TT 52/2025, `tt_preg_2`: at least a month before), and its interval after the previous
+    /// dose ends later: it is still proposed (it protects the mother), but it will not
+    /// protect the newborn as the schedule intends.
+    TooCloseToDelivery { row: String, deadline: NaiveDate },
 }

@@ -20,6 +20,11 @@ pub struct Vaccinee {
     /// that the person's province offers. TT 52/2025 adds them to the programme by a roadmap,
     /// so whether they apply depends on where the person lives, which only the caller knows.
     pub province_offers: Vec<Antigen>,
+    /// The expected day of delivery, where the pregnancy is followed (from the last menstrual
+    /// period or an ultrasound): with `pregnant`, the doses TT 52/2025 times by the month of
+    /// pregnancy (`tt_preg_2`: at least a month before delivery) are placed by it.
+    #[serde(default)]
+    pub expected_delivery: Option<NaiveDate>,
 }
 
 /// Where a recorded dose was given.

@@ -15,6 +15,12 @@
 //! The next dose of a live injectable vaccine also waits `LIVE_INJECTABLE_SPACING` after any
 //! other live injectable dose not given the same day.
 //!
+//! The pregnant women's tetanus rows (`tt_preg_*`) replace the children's for tetanus while
+//! `Vaccinee::pregnant`: a first pregnancy with no known dose gets two (the second at least a
+//! month after the first and, with `Vaccinee::expected_delivery`, at least a month before
+//! delivery: late the day after, warned when the interval cannot end by then); later
+//! pregnancies get the next row, one dose each, by the rows' minimum intervals.
+//!
 //! A dose given earlier than its row allows still counts and still sets the clock for the
 //! next one: the list never takes away a dose already recorded (see `properties.rs`).
 

@@ -41,8 +41,14 @@ fn day(offset: u16) -> NaiveDate {
 }
 
 fn person() -> impl Strategy<Value = Vaccinee> {
-    (0u16..1500, any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
-        |(born, pregnant, rota, pcv)| Vaccinee {
+    (
+        0u16..1500,
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        prop::option::of(0u16..6000),
+    )
+        .prop_map(|(born, pregnant, rota, pcv, delivery)| Vaccinee {
             birth: day(born),
             sex: Sex::Female,
             pregnant,
@@ -50,8 +56,8 @@ fn person() -> impl Strategy<Value = Vaccinee> {
                 .into_iter()
                 .filter_map(|(offered, antigen)| offered.then_some(antigen))
                 .collect(),
-        },
-    )
+            expected_delivery: delivery.map(day),
+        })
 }
 
 /// Paid products with their vaccine: their courses decide some series.

@@ -125,6 +125,18 @@ pub(super) fn antigen_due(
     } else {
         late
     };
+    // A dose timed by the pregnancy (`tt_preg_2`: at least a month before delivery) is late
+    // the day after its deadline, whatever held it back: the newborn's protection needs it.
+    let deadline = row
+        .zip(person.expected_delivery.filter(|_| person.pregnant))
+        .and_then(|(row, delivery)| row.delivery_deadline(delivery));
+    let late = match (
+        late,
+        deadline.and_then(|d| d.checked_add_days(Days::new(1))),
+    ) {
+        (Some(late), Some(after_deadline)) => Some(late.min(after_deadline)),
+        (late, after_deadline) => late.or(after_deadline),
+    };
 
     let standing = if today < earliest {
         Standing::TooEarly { earliest }
@@ -139,10 +151,17 @@ pub(super) fn antigen_due(
         (None, Some(row)) => row.confidence.may_refuse(),
         (None, None) => false,
     } && by_product.is_none_or(|(_, confidence)| confidence.may_refuse());
+    let too_close_to_delivery = row.zip(deadline).and_then(|(row, deadline)| {
+        (earliest > deadline).then(|| DueWarning::TooCloseToDelivery {
+            row: row.id.to_owned(),
+            deadline,
+        })
+    });
     let warnings = following
         .as_ref()
         .and_then(|f| past_label_age(f, counted + 1, earliest, person.birth))
         .into_iter()
+        .chain(too_close_to_delivery)
         .collect();
     AntigenDue {
         next_dose: u32::try_from(counted + 1).ok(),

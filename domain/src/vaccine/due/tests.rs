@@ -14,6 +14,7 @@ fn child() -> Vaccinee {
         sex: Sex::Female,
         pregnant: false,
         province_offers: ROADMAP_ANTIGENS.to_vec(),
+        expected_delivery: None,
     }
 }
 
@@ -301,6 +302,7 @@ fn pregnant_woman() -> Vaccinee {
         sex: Sex::Female,
         pregnant: true,
         province_offers: Vec::new(),
+        expected_delivery: None,
     }
 }
 
@@ -698,5 +700,91 @@ fn a_twinrix_dose_counts_against_hepatitis_b_too() {
     assert_ne!(
         standing(&child(), &avaxim, "2027-02-01", Antigen::HepatitisB),
         Standing::Complete
+    );
+}
+
+/// Pregnant, first pregnancy, expected to deliver on 15 September 2026.
+fn expecting() -> Vaccinee {
+    Vaccinee {
+        expected_delivery: Some(date("2026-09-15")),
+        ..pregnant_woman()
+    }
+}
+
+#[test]
+fn tt_preg_2_is_late_the_day_after_a_month_before_delivery() {
+    // tt_preg_2: "ít nhất 1 tháng sau mũi 1 và trước sinh ít nhất 1 tháng". Dose 1 on 10 July:
+    // dose 2 from 10 August, due by 15 August (a month before delivery).
+    let one = history(&[dose("tt_preg", "2026-07-10")]);
+    let on_time = line(&expecting(), &one, "2026-08-12", Antigen::Tetanus);
+    assert_eq!(on_time.next_row.as_deref(), Some("tt_preg_2"));
+    assert_eq!(
+        on_time.standing,
+        Standing::Due {
+            from: date("2026-08-10")
+        }
+    );
+    assert!(on_time.warnings.is_empty());
+    assert_eq!(
+        standing(&expecting(), &one, "2026-08-20", Antigen::Tetanus),
+        Standing::Overdue {
+            since: date("2026-08-16")
+        }
+    );
+    // Without a delivery day the row's own interval and the usual month's grace apply.
+    assert_eq!(
+        standing(&pregnant_woman(), &one, "2026-08-20", Antigen::Tetanus),
+        Standing::Due {
+            from: date("2026-08-10")
+        }
+    );
+}
+
+#[test]
+fn tt_preg_2_that_cannot_come_a_month_before_delivery_is_still_proposed_with_a_warning() {
+    // Dose 1 in the eighth month (1 August): 28 days later is past 15 August.
+    let one = history(&[dose("tt_preg", "2026-08-01")]);
+    let late = line(&expecting(), &one, "2026-08-30", Antigen::Tetanus);
+    assert_eq!(late.earliest, Some(date("2026-08-29")));
+    assert_eq!(
+        late.standing,
+        Standing::Overdue {
+            since: date("2026-08-16")
+        }
+    );
+    assert_eq!(
+        late.warnings,
+        [DueWarning::TooCloseToDelivery {
+            row: "tt_preg_2".to_owned(),
+            deadline: date("2026-08-15")
+        }]
+    );
+}
+
+#[test]
+fn a_later_pregnancy_gets_one_dose_tt_preg_3_and_tt_preg_4_waits_a_year() {
+    // Two doses in a first pregnancy of 2023; tt_preg_3: "ít nhất 6 tháng sau mũi 2 (hoặc lần
+    // có thai sau)".
+    let first = history(&[dose("tt_preg", "2023-03-01"), dose("tt_preg", "2023-04-01")]);
+    let now = line(&expecting(), &first, "2026-06-01", Antigen::Tetanus);
+    assert_eq!(now.next_row.as_deref(), Some("tt_preg_3"));
+    assert!(matches!(now.standing, Standing::Overdue { .. }));
+    assert!(
+        now.warnings.is_empty(),
+        "only tt_preg_2 is timed by delivery"
+    );
+    // tt_preg_4: "ít nhất 1 năm sau mũi 3 (hoặc lần có thai sau)": not in this pregnancy.
+    let third = history(&[
+        dose("tt_preg", "2023-03-01"),
+        dose("tt_preg", "2023-04-01"),
+        dose("tt_preg", "2026-06-01"),
+    ]);
+    let next = line(&expecting(), &third, "2026-07-01", Antigen::Tetanus);
+    assert_eq!(next.next_row.as_deref(), Some("tt_preg_4"));
+    assert_eq!(
+        next.standing,
+        Standing::TooEarly {
+            earliest: date("2027-06-01")
+        }
     );
 }
