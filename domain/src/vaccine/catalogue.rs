@@ -43,6 +43,9 @@ pub struct CatalogueEntry {
     /// A live attenuated vaccine (`vaccine-kinds.csv`).
     pub live: bool,
     pub route: Route,
+    /// The ages past which the programme's series is no longer given (rotavirus), where
+    /// `schedule-limits.csv` states them; a paid vaccine's are its courses'.
+    pub age_limit: Option<AgeLimit>,
     /// The programme's doses of this series, in order; empty for a paid vaccine.
     pub schedule: &'static [&'static ScheduleDose],
     /// The paid vaccine's products; empty for the programme.
@@ -73,6 +76,32 @@ impl CatalogueEntry {
 
     pub fn product(&self, name: &str) -> Option<&'static VaccineProduct> {
         self.products.iter().find(|p| p.name == name)
+    }
+}
+
+/// The ages past which a programme series is no longer given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgeLimit {
+    /// The series is not started at this age or older.
+    pub first_dose_before: Option<Span>,
+    /// No dose of it is given at this age or older.
+    pub last_dose_before: Option<Span>,
+    pub source: &'static str,
+    pub confidence: Confidence,
+}
+
+impl AgeLimit {
+    /// The first day dose `number` (from 1) may no longer be given to someone born on `birth`.
+    pub fn for_dose(&self, number: usize, birth: NaiveDate) -> Option<NaiveDate> {
+        let first = self
+            .first_dose_before
+            .filter(|_| number == 1)
+            .and_then(|age| age.after(birth));
+        let last = self.last_dose_before.and_then(|age| age.after(birth));
+        match (first, last) {
+            (Some(first), Some(last)) => Some(first.min(last)),
+            (first, last) => first.or(last),
+        }
     }
 }
 
@@ -165,6 +194,18 @@ pub struct Course {
 }
 
 impl Course {
+    /// The first day dose `number` (from 1) of this course may no longer be given to someone
+    /// born on `birth`, by the label's ages.
+    pub fn limit_for_dose(&self, number: usize, birth: NaiveDate) -> Option<NaiveDate> {
+        AgeLimit {
+            first_dose_before: self.first_dose_before,
+            last_dose_before: self.last_dose_before,
+            source: self.source,
+            confidence: self.confidence,
+        }
+        .for_dose(number, birth)
+    }
+
     pub fn doses(&self) -> u32 {
         u32::try_from(self.min_intervals.len())
             .unwrap_or(u32::MAX)

@@ -2,7 +2,7 @@
 //! `data/immunization/`.
 
 use super::Programme;
-use super::catalogue::{CatalogueEntry, Confidence, Course, Route, VaccineProduct};
+use super::catalogue::{AgeLimit, CatalogueEntry, Confidence, Course, Route, VaccineProduct};
 use super::schedule::{Anchor, ScheduleDose, Timing};
 use super::span::Span;
 use crate::certificate::routine::TargetDisease;

@@ -13,7 +13,9 @@ pub mod due;
 mod schedule;
 mod span;
 
-pub use catalogue::{CatalogueEntry, Confidence, Course, Route, VaccineProduct, catalogue, entry};
+pub use catalogue::{
+    AgeLimit, CatalogueEntry, Confidence, Course, Route, VaccineProduct, catalogue, entry,
+};
 pub use schedule::{Anchor, ScheduleDose, Timing, programme_schedule};
 pub use span::Span;
 

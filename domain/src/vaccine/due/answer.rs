@@ -23,6 +23,11 @@ pub enum Standing {
     NotApplicable,
     /// A serious reaction to `vaccine` was recorded: no further dose is proposed.
     Contraindicated { vaccine: String },
+    /// The next dose can no longer be given: from `limit` on the person is past the age the
+    /// course's label or the series' limit allows (rotavirus). Not `NotApplicable`: the
+    /// antigen applied and was missed. Unless the limit is graded high (`may_refuse`), a dose
+    /// given anyway is only warned about.
+    TooLate { limit: NaiveDate },
 }
 
 /// The due list's line for one antigen.
@@ -44,8 +49,8 @@ pub struct AntigenDue {
     pub earliest: Option<NaiveDate>,
     /// The day the schedule recommends it.
     pub recommended: Option<NaiveDate>,
-    /// Whether the values behind `TooEarly` are sure enough to refuse the dose; otherwise the
-    /// standing only warns (`Confidence::may_refuse`).
+    /// Whether the values behind `TooEarly` or `TooLate` are sure enough to refuse the dose;
+    /// otherwise the standing only warns (`Confidence::may_refuse`).
     pub may_refuse: bool,
     /// The paid product whose label's course the antigen follows (`Rotarix`), when every dose
     /// of it was that product; otherwise the antigen follows the schedule's rows.

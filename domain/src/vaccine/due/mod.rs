@@ -15,6 +15,12 @@
 //! The next dose of a live injectable vaccine also waits `LIVE_INJECTABLE_SPACING` after any
 //! other live injectable dose not given the same day.
 //!
+//! A series or course stops at its upper age: a paid course at its label's
+//! (`last_dose_before`, and `first_dose_before` for a first dose), a programme series at
+//! `schedule-limits.csv`'s (rotavirus). Past it the line stands `TooLate` rather than due:
+//! catch-up continues a series only while it may still be given, and the children's rows
+//! altogether stop at `CHILD_SCHEDULE_UNTIL`, where their target group ends.
+//!
 //! The pregnant women's tetanus rows (`tt_preg_*`) replace the children's for tetanus while
 //! `Vaccinee::pregnant`: a first pregnancy with no known dose gets two (the second at least a
 //! month after the first and, with `Vaccinee::expected_delivery`, at least a month before
@@ -35,7 +41,8 @@ mod track;
 pub use crate::certificate::routine::TargetDisease as Antigen;
 pub use answer::{AntigenDue, DueWarning, Standing};
 pub use check::{
-    AntigenDose, DoseAccepted, DoseRefusal, EarlierThanAdvised, ProposedDose, check_dose,
+    AntigenDose, DoseAccepted, DoseRefusal, EarlierThanAdvised, LaterThanAdvised, ProposedDose,
+    check_dose,
 };
 pub use input::{DoseHistory, DoseOrigin, GivenDose, SeriousReaction, Vaccinee};
 

@@ -8,7 +8,7 @@ use super::track::{
 use super::{
     AntigenDue, DoseHistory, DueWarning, OVERDUE_GRACE, ROADMAP_ANTIGENS, Standing, Vaccinee,
 };
-use crate::vaccine::{Course, entry};
+use crate::vaccine::{Confidence, Course, ScheduleDose, entry};
 use chrono::{Days, NaiveDate};
 
 pub(super) fn antigen_due(
@@ -138,7 +138,23 @@ pub(super) fn antigen_due(
         (late, after_deadline) => late.or(after_deadline),
     };
 
-    let standing = if today < earliest {
+    // The age past which the next dose is no longer given: its course's label, or its
+    // series' limit (`schedule-limits.csv`).
+    let limit = match (&following, row) {
+        (Some(f), _) => f
+            .course
+            .limit_for_dose(counted + 1, person.birth)
+            .map(|day| (day, f.course.confidence)),
+        (None, Some(row)) => entry(row.series)
+            .and_then(|e| e.age_limit)
+            .and_then(|l| Some((l.for_dose(counted + 1, person.birth)?, l.confidence))),
+        (None, None) => None,
+    };
+    let too_late = limit.filter(|(day, _)| today.max(earliest) >= *day);
+
+    let standing = if let Some((limit, _)) = too_late {
+        Standing::TooLate { limit }
+    } else if today < earliest {
         Standing::TooEarly { earliest }
     } else {
         match late {
@@ -146,11 +162,10 @@ pub(super) fn antigen_due(
             _ => Standing::Due { from },
         }
     };
-    let may_refuse = match (&following, row) {
-        (Some(f), _) => f.course.confidence.may_refuse(),
-        (None, Some(row)) => row.confidence.may_refuse(),
-        (None, None) => false,
-    } && by_product.is_none_or(|(_, confidence)| confidence.may_refuse());
+    let may_refuse = match too_late {
+        Some((_, confidence)) => confidence.may_refuse(),
+        None => may_refuse_early(&following, row, by_product),
+    };
     let too_close_to_delivery = row.zip(deadline).and_then(|(row, deadline)| {
         (earliest > deadline).then(|| DueWarning::TooCloseToDelivery {
             row: row.id.to_owned(),
@@ -159,7 +174,7 @@ pub(super) fn antigen_due(
     });
     let warnings = following
         .as_ref()
-        .and_then(|f| past_label_age(f, counted + 1, earliest, person.birth))
+        .and_then(|f| past_label_age(f, counted + 1, earliest.max(today), person.birth))
         .into_iter()
         .chain(too_close_to_delivery)
         .collect();
@@ -172,6 +187,20 @@ pub(super) fn antigen_due(
         warnings,
         ..line(standing)
     }
+}
+
+/// Whether the values behind a too-early standing are all sure enough to refuse the dose.
+fn may_refuse_early(
+    following: &Option<Following>,
+    row: Option<&ScheduleDose>,
+    by_product: Option<(NaiveDate, Confidence)>,
+) -> bool {
+    let rules = match (following, row) {
+        (Some(f), _) => f.course.confidence.may_refuse(),
+        (None, Some(row)) => row.confidence.may_refuse(),
+        (None, None) => false,
+    };
+    rules && by_product.is_none_or(|(_, confidence)| confidence.may_refuse())
 }
 
 /// The first day dose `number` of `course` may be given, by its label's minimum age and
@@ -195,7 +224,8 @@ fn course_earliest(
 }
 
 /// Warns when the course's last dose, each remaining dose at its shortest interval from
-/// `earliest`, would not come before the label's age limit.
+/// `earliest` (the next dose's first possible day from today), would not come before the
+/// label's age limit.
 fn past_label_age(
     following: &Following,
     next: usize,

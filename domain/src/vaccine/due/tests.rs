@@ -420,9 +420,10 @@ fn rota_2_after_rotarix_follows_its_label_and_warns_past_24_weeks() {
     );
     assert!(next.warnings.is_empty());
     assert!(!next.may_refuse, "Rotarix's course is graded medium");
-    // Started at 21 weeks, its second dose cannot come before 24 weeks (18 June 2026).
+    // Started at 21 weeks, its second dose cannot come before 24 weeks (18 June 2026): the
+    // course can no longer be finished, which the label's medium grade only warns about.
     let late = history(&[product("rota_service", "Rotarix", "2026-05-25")]);
-    let warned = line(&child(), &late, "2026-06-25", Antigen::Rotavirus);
+    let warned = line(&child(), &late, "2026-06-10", Antigen::Rotavirus);
     assert_eq!(
         warned.warnings,
         [DueWarning::PastLabelAge {
@@ -430,9 +431,82 @@ fn rota_2_after_rotarix_follows_its_label_and_warns_past_24_weeks() {
             limit: date("2026-06-18")
         }]
     );
-    assert!(
-        matches!(warned.standing, Standing::Due { .. }),
-        "a warning only"
+    assert_eq!(
+        warned.standing,
+        Standing::TooLate {
+            limit: date("2026-06-18")
+        }
+    );
+    assert!(!warned.may_refuse, "a warning only");
+}
+
+#[test]
+fn rotateq_warns_when_its_third_dose_cannot_come_by_32_weeks_while_the_second_still_can() {
+    // RotaTeq: 3 doses at least 4 weeks apart, the last before 32 weeks (13 August 2026).
+    // A first dose at 11 weeks, the second not given by 20 July: the third would fall on
+    // 17 August at the earliest.
+    let late = history(&[product("rota_service", "RotaTeq", "2026-03-20")]);
+    let second = line(&child(), &late, "2026-07-20", Antigen::Rotavirus);
+    assert_eq!(second.course.as_deref(), Some("RotaTeq"));
+    assert_eq!(
+        second.standing,
+        Standing::Overdue {
+            since: date("2026-05-17")
+        }
+    );
+    assert_eq!(
+        second.warnings,
+        [DueWarning::PastLabelAge {
+            product: "RotaTeq".to_owned(),
+            limit: date("2026-08-13")
+        }]
+    );
+}
+
+#[test]
+fn rota_1_is_not_started_at_15_weeks_and_rota_2_not_given_at_8_months() {
+    // schedule-limits.csv, rota (low): first dose before 15 weeks, no dose from 8 months.
+    let none = DoseHistory::default();
+    assert_eq!(
+        standing(&child(), &none, "2026-04-15", Antigen::Rotavirus),
+        Standing::Overdue {
+            since: date("2026-04-01")
+        }
+    );
+    let missed = line(&child(), &none, "2026-04-16", Antigen::Rotavirus);
+    assert_eq!(
+        missed.standing,
+        Standing::TooLate {
+            limit: date("2026-04-16")
+        }
+    );
+    assert!(!missed.may_refuse, "graded low: it warns");
+    let accepted =
+        check_dose(&child(), &none, &proposed("rota", None), date("2026-04-20")).unwrap();
+    assert_eq!(
+        accepted.later_than_advised,
+        [LaterThanAdvised {
+            antigen: Antigen::Rotavirus,
+            limit: date("2026-04-16")
+        }]
+    );
+    // One programme dose at 2 months: the second may still come up to 8 months.
+    let one = history(&[dose("rota", "2026-03-01")]);
+    assert!(matches!(
+        standing(&child(), &one, "2026-08-31", Antigen::Rotavirus),
+        Standing::Overdue { .. }
+    ));
+    assert_eq!(
+        standing(&child(), &one, "2026-09-01", Antigen::Rotavirus),
+        Standing::TooLate {
+            limit: date("2026-09-01")
+        }
+    );
+    // Complete stays complete past the limit.
+    let two = history(&[dose("rota", "2026-03-01"), dose("rota", "2026-04-01")]);
+    assert_eq!(
+        standing(&child(), &two, "2027-01-01", Antigen::Rotavirus),
+        Standing::Complete
     );
 }
 
