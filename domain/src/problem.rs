@@ -285,6 +285,10 @@ problem_codes! {
     DoseContraindicated = "dose_contraindicated",
         vi: "Người này đã có phản ứng nặng sau một mũi vắc xin phòng cùng bệnh; không tiêm tiếp.",
         en: "This person had a serious reaction to a vaccine against the same disease; no further dose is given.";
+    /// A live vaccine for a pregnant woman.
+    LiveVaccineInPregnancy = "live_vaccine_in_pregnancy",
+        vi: "Không tiêm vắc xin sống cho phụ nữ đang mang thai.",
+        en: "Live vaccines are not given during pregnancy.";
     /// Every disease the vaccine covers is already complete for this person.
     SeriesComplete = "series_complete",
         vi: "Người này đã tiêm đủ các mũi của vắc xin này.",

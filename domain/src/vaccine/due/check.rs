@@ -67,6 +67,15 @@ pub struct EarlierThanAdvised {
     pub earliest: NaiveDate,
 }
 
+/// Where the refusal of live vaccines in pregnancy comes from. `vaccine-kinds.csv` grades
+/// live-ness high (the WHO position papers), so the refusal is firm. The WHO position papers
+/// on measles (2017), rubella (2020), varicella (2014) and BCG (2018) contraindicate their live
+/// vaccines in pregnancy, and the one on Japanese encephalitis has pregnant women given an
+/// inactivated vaccine rather than the live one. The catalogue's oral live vaccines (OPV,
+/// rotavirus) are given to infants only, so refusing them in pregnancy refuses no dose any
+/// schedule proposes.
+pub const LIVE_VACCINES_IN_PREGNANCY: &str = "WHO position papers on measles (2017), rubella (2020), varicella (2014), BCG (2018) and Japanese encephalitis vaccines";
+
 /// Why a dose may not be given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "refusal", rename_all = "snake_case")]
@@ -90,6 +99,9 @@ pub enum DoseRefusal {
     /// A serious reaction to `vaccine` was recorded for an antigen the dose covers.
     #[error("contraindicated")]
     Contraindicated { antigen: Antigen, vaccine: String },
+    /// A live vaccine for a pregnant woman (`LIVE_VACCINES_IN_PREGNANCY`).
+    #[error("live vaccine in pregnancy")]
+    LiveInPregnancy,
     /// Every antigen the dose covers is already complete.
     #[error("series complete")]
     SeriesComplete,
@@ -106,6 +118,7 @@ impl DoseRefusal {
             DoseRefusal::TooEarly { .. } => ProblemCode::DoseTooEarly,
             DoseRefusal::TooLate { .. } => ProblemCode::DoseTooLate,
             DoseRefusal::Contraindicated { .. } => ProblemCode::DoseContraindicated,
+            DoseRefusal::LiveInPregnancy => ProblemCode::LiveVaccineInPregnancy,
             DoseRefusal::SeriesComplete => ProblemCode::SeriesComplete,
             DoseRefusal::NotOffered { .. } => ProblemCode::NotOfferedInProvince,
         }
@@ -115,7 +128,8 @@ impl DoseRefusal {
 /// Checks `dose` for `person` on `on` against their verified history: the due list of that
 /// day decides each antigen the vaccine covers. Antigens already complete are passed over
 /// (a 6-in-1 may follow a finished polio series); the dose is refused only when every one
-/// is complete, or when one of them is contraindicated, too early or too late at high
+/// is complete, or when one of them is contraindicated, when it is live and the person
+/// pregnant, too early or too late at high
 /// confidence, or a programme dose the province does not offer.
 pub fn check_dose(
     person: &Vaccinee,
@@ -129,6 +143,17 @@ pub fn check_dose(
         && vaccine.product(product).is_none()
     {
         return Err(DoseRefusal::UnknownProduct);
+    }
+    let live = match dose
+        .product
+        .as_deref()
+        .and_then(|name| vaccine.product(name))
+    {
+        Some(product) => product.live,
+        None => vaccine.live,
+    };
+    if live && person.pregnant {
+        return Err(DoseRefusal::LiveInPregnancy);
     }
     let lines = due(person, history, on);
     let mut antigens = Vec::new();

@@ -21,6 +21,9 @@
 //! catch-up continues a series only while it may still be given, and the children's rows
 //! altogether stop at `CHILD_SCHEDULE_UNTIL`, where their target group ends.
 //!
+//! A live vaccine is refused to a pregnant woman (`check_dose`, `LIVE_VACCINES_IN_PREGNANCY`
+//! names the WHO position papers behind it).
+//!
 //! The pregnant women's tetanus rows (`tt_preg_*`) replace the children's for tetanus while
 //! `Vaccinee::pregnant`: a first pregnancy with no known dose gets two (the second at least a
 //! month after the first and, with `Vaccinee::expected_delivery`, at least a month before
@@ -41,8 +44,8 @@ mod track;
 pub use crate::certificate::routine::TargetDisease as Antigen;
 pub use answer::{AntigenDue, DueWarning, Standing};
 pub use check::{
-    AntigenDose, DoseAccepted, DoseRefusal, EarlierThanAdvised, LaterThanAdvised, ProposedDose,
-    check_dose,
+    AntigenDose, DoseAccepted, DoseRefusal, EarlierThanAdvised, LIVE_VACCINES_IN_PREGNANCY,
+    LaterThanAdvised, ProposedDose, check_dose,
 };
 pub use input::{DoseHistory, DoseOrigin, GivenDose, SeriousReaction, Vaccinee};
 

@@ -862,3 +862,29 @@ fn a_later_pregnancy_gets_one_dose_tt_preg_3_and_tt_preg_4_waits_a_year() {
         }
     );
 }
+
+#[test]
+fn check_dose_refuses_a_live_vaccine_to_a_pregnant_woman_and_not_her_tetanus_dose() {
+    // vaccine-kinds.csv: mmr and varicella live (high); tt_preg toxoid.
+    let on = date("2026-06-01");
+    let none = DoseHistory::default();
+    for (vaccine, product) in [
+        ("mmr", Some("Priorix")),
+        ("varicella", None),
+        ("je_live", None),
+    ] {
+        let refused = check_dose(&pregnant_woman(), &none, &proposed(vaccine, product), on);
+        assert_eq!(refused, Err(DoseRefusal::LiveInPregnancy), "{vaccine}");
+        assert_eq!(
+            refused.unwrap_err().code().as_str(),
+            "live_vaccine_in_pregnancy"
+        );
+    }
+    let tetanus = check_dose(&pregnant_woman(), &none, &proposed("tt_preg", None), on).unwrap();
+    assert_eq!(tetanus.antigens[0].row.as_deref(), Some("tt_preg_1"));
+    let not_pregnant = Vaccinee {
+        pregnant: false,
+        ..pregnant_woman()
+    };
+    assert!(check_dose(&not_pregnant, &none, &proposed("mmr", Some("Priorix")), on).is_ok());
+}
