@@ -73,4 +73,12 @@ pub enum DueWarning {
     /// dose ends later: it is still proposed (it protects the mother), but it will not
     /// protect the newborn as the schedule intends.
     TooCloseToDelivery { row: String, deadline: NaiveDate },
+    /// The dose given `on` came before `earliest`, the first day its row (`row`, or where the
+    /// antigen follows a product's course and the dose is beyond the rows, none) allowed by
+    /// its minimum age or interval. It still counts: a recorded dose is never taken back.
+    GivenTooEarly {
+        row: Option<String>,
+        on: NaiveDate,
+        earliest: NaiveDate,
+    },
 }

@@ -31,7 +31,10 @@
 //! pregnancies get the next row, one dose each, by the rows' minimum intervals.
 //!
 //! A dose given earlier than its row allows still counts and still sets the clock for the
-//! next one: the list never takes away a dose already recorded (see `properties.rs`).
+//! next one: the list never takes away a dose already recorded (see `properties.rs`), but
+//! the antigen's line carries `DueWarning::GivenTooEarly` so that a vaccinator sees it.
+//! Childhood tetanus doses counted towards the pregnant women's rows are not judged by
+//! those rows' intervals.
 
 mod answer;
 mod check;

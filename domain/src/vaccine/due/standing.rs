@@ -3,10 +3,12 @@
 
 use super::course::{Following, product_interval_end};
 use super::track::{
-    Track, after_live_doses, covers, dose_days, drop_missed_birth_dose, live_injectable,
+    PREGNANT_WOMEN, Track, after_live_doses, covers, dose_days, drop_missed_birth_dose,
+    live_injectable,
 };
 use super::{
-    AntigenDue, DoseHistory, DueWarning, OVERDUE_GRACE, ROADMAP_ANTIGENS, Standing, Vaccinee,
+    AntigenDue, CHILD_SCHEDULE_UNTIL, DoseHistory, DueWarning, OVERDUE_GRACE, ROADMAP_ANTIGENS,
+    Standing, Vaccinee,
 };
 use crate::vaccine::{Confidence, Course, ScheduleDose, entry};
 use chrono::{Days, NaiveDate};
@@ -25,6 +27,7 @@ pub(super) fn antigen_due(
         .as_ref()
         .map_or(track.rows.len(), |f| f.course.min_intervals.len() + 1);
     let counted = days.len();
+    let given_too_early = given_too_early(&track.rows, following.as_ref(), &days, person.birth);
     let line = |standing: Standing| AntigenDue {
         antigen,
         standing,
@@ -36,7 +39,7 @@ pub(super) fn antigen_due(
         recommended: None,
         may_refuse: false,
         course: following.as_ref().map(|f| f.product.to_owned()),
-        warnings: Vec::new(),
+        warnings: given_too_early.clone(),
     };
 
     // More doses than needed still complete the antigen: a repeated dose is never held
@@ -172,12 +175,14 @@ pub(super) fn antigen_due(
             deadline,
         })
     });
-    let warnings = following
-        .as_ref()
-        .and_then(|f| past_label_age(f, counted + 1, earliest.max(today), person.birth))
-        .into_iter()
-        .chain(too_close_to_delivery)
-        .collect();
+    let mut warnings = given_too_early.clone();
+    warnings.extend(
+        following
+            .as_ref()
+            .and_then(|f| past_label_age(f, counted + 1, earliest.max(today), person.birth))
+            .into_iter()
+            .chain(too_close_to_delivery),
+    );
     AntigenDue {
         next_dose: u32::try_from(counted + 1).ok(),
         next_row: row.map(|row| row.id.to_owned()),
@@ -187,6 +192,46 @@ pub(super) fn antigen_due(
         warnings,
         ..line(standing)
     }
+}
+
+/// The doses given before their row (or their course's dose) allowed, by its minimum age or
+/// its minimum interval after the dose before: they still count, and set the clock for the
+/// next one, but the vaccinator is told. Allocates only when there is one.
+fn given_too_early(
+    rows: &[&ScheduleDose],
+    following: Option<&Following>,
+    days: &[NaiveDate],
+    birth: NaiveDate,
+) -> Vec<DueWarning> {
+    let mut warnings = Vec::new();
+    let mut previous = None;
+    let adult = CHILD_SCHEDULE_UNTIL.after(birth);
+    for (index, &on) in days.iter().enumerate() {
+        let row = rows.get(index).copied();
+        // Childhood tetanus doses count towards the pregnant women's rows, but were spaced by
+        // the children's schedule: the pregnancy rows' intervals do not judge them.
+        let childhood_dose_on_a_pregnancy_row = row
+            .is_some_and(|r| r.target_group == PREGNANT_WOMEN)
+            && adult.is_some_and(|adult| on < adult);
+        if childhood_dose_on_a_pregnancy_row {
+            previous = Some(on);
+            continue;
+        }
+        let earliest = match (following, row) {
+            (Some(f), _) => course_earliest(f.course, index + 1, birth, previous),
+            (None, Some(row)) => row.earliest_on(birth, previous),
+            (None, None) => None,
+        };
+        if let Some(earliest) = earliest.filter(|earliest| on < *earliest) {
+            warnings.push(DueWarning::GivenTooEarly {
+                row: row.map(|row| row.id.to_owned()),
+                on,
+                earliest,
+            });
+        }
+        previous = Some(on);
+    }
+    warnings
 }
 
 /// Whether the values behind a too-early standing are all sure enough to refuse the dose.

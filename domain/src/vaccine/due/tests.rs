@@ -350,14 +350,17 @@ fn tt_preg_5_is_met_by_five_childhood_tetanus_doses() {
         dose("dpt_booster", "1999-11-20"),
         dose("td_7y", "2005-05-20"),
     ]);
-    assert_eq!(
-        standing(
-            &pregnant_woman(),
-            &childhood,
-            "2026-06-01",
-            Antigen::Tetanus
-        ),
-        Standing::Complete
+    let tetanus = line(
+        &pregnant_woman(),
+        &childhood,
+        "2026-06-01",
+        Antigen::Tetanus,
+    );
+    assert_eq!(tetanus.standing, Standing::Complete);
+    assert!(
+        tetanus.warnings.is_empty(),
+        "the children's schedule spaced them: {:?}",
+        tetanus.warnings
     );
 }
 
@@ -887,4 +890,36 @@ fn check_dose_refuses_a_live_vaccine_to_a_pregnant_woman_and_not_her_tetanus_dos
         ..pregnant_woman()
     };
     assert!(check_dose(&not_pregnant, &none, &proposed("mmr", Some("Priorix")), on).is_ok());
+}
+
+#[test]
+fn penta_2_given_before_its_28_days_still_counts_and_is_flagged() {
+    // penta_2: 28 days after penta_1; given after 20.
+    let given = history(&[dose("penta", "2026-03-01"), dose("penta", "2026-03-21")]);
+    let next = line(&child(), &given, "2026-04-01", Antigen::Diphtheria);
+    assert_eq!(next.doses_counted, 2);
+    assert_eq!(next.next_row.as_deref(), Some("penta_3"));
+    // penta_3's clock starts at the early dose.
+    assert_eq!(next.earliest, Some(date("2026-04-18")));
+    assert_eq!(
+        next.warnings,
+        [DueWarning::GivenTooEarly {
+            row: Some("penta_2".to_owned()),
+            on: date("2026-03-21"),
+            earliest: date("2026-03-29")
+        }]
+    );
+    // measles_1 (270 days) given at 8 months: counted, flagged, and the line is complete
+    // only once mr follows.
+    let measles = history(&[dose("measles", "2026-09-01"), dose("mr", "2027-07-01")]);
+    let done = line(&child(), &measles, "2027-08-01", Antigen::Measles);
+    assert_eq!(done.standing, Standing::Complete);
+    assert_eq!(
+        done.warnings,
+        [DueWarning::GivenTooEarly {
+            row: Some("measles_1".to_owned()),
+            on: date("2026-09-01"),
+            earliest: date("2026-09-28")
+        }]
+    );
 }

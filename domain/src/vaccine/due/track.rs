@@ -7,7 +7,7 @@ use crate::vaccine::{Span, entry};
 use chrono::NaiveDate;
 
 /// The target group of the programme's doses for pregnant women (`tt_preg_*`).
-const PREGNANT_WOMEN: &str = "phụ nữ có thai";
+pub(super) const PREGNANT_WOMEN: &str = "phụ nữ có thai";
 
 /// One antigen and the schedule rows that complete it, in the schedule's order.
 pub(super) struct Track {
