@@ -49,7 +49,7 @@ fn person(random: &mut Lcg) -> (Vaccinee, DoseHistory) {
     let birth = today().checked_sub_days(Days::new(age_days)).unwrap();
     let person = Vaccinee {
         birth,
-        sex: if random.next() % 2 == 0 {
+        sex: if random.next().is_multiple_of(2) {
             Sex::Female
         } else {
             Sex::Male
@@ -67,7 +67,7 @@ fn person(random: &mut Lcg) -> (Vaccinee, DoseHistory) {
             .filter_map(|l| Some((l.earliest?, l.next_row.clone()?)))
             .min();
         let Some((earliest, row)) = next else { break };
-        let late = if random.next() % 8 == 0 {
+        let late = if random.next().is_multiple_of(8) {
             60 + random.next() % 180
         } else {
             random.next() % 21
