@@ -7,9 +7,12 @@ use crate::Timestamp;
 use crate::book::{BookClient, BookError, BookView};
 use crate::context::Core;
 use chrono::NaiveDate;
+use healthbook_domain::Lang;
 use healthbook_domain::account::CitizenProfile;
 use healthbook_domain::book::BookEntry;
-use healthbook_domain::vaccine::due::{AntigenDue, DoseHistory, Vaccinee, due};
+use healthbook_domain::vaccine::due::{
+    AntigenDue, DoseHistory, Vaccinee, antigen_name, due, standing_text, warning_text,
+};
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -18,7 +21,7 @@ use uuid::Uuid;
 pub struct DueView {
     pub citizen: CitizenProfile,
     /// One line per antigen the schedule asks of them, then the paid series they started.
-    pub lines: Vec<AntigenDue>,
+    pub lines: Vec<DueLine>,
     /// Section III, newest first, including doses declared but not yet checked (which the
     /// lines do not count) and doses marked entered in error (shown struck through).
     pub doses: Vec<BookEntry>,
@@ -27,6 +30,17 @@ pub struct DueView {
     pub synced_at: Timestamp,
     /// Worked out from this phone's copy because the server could not be reached.
     pub from_cache: bool,
+}
+
+/// A due-list line with the words the apps show for it, in the app's language.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct DueLine {
+    pub due: AntigenDue,
+    /// "Sởi", "Measles".
+    pub disease: String,
+    /// "Mũi 2: quá hạn từ 01/05/2026".
+    pub standing: String,
+    pub warnings: Vec<String>,
 }
 
 #[derive(uniffi::Object)]
@@ -50,26 +64,39 @@ impl VaccinationClient {
     /// the server can be reached, else this phone's copy (`from_cache`).
     pub async fn due(&self, citizen_id: Uuid) -> Result<DueView, BookError> {
         let view = self.book().book(citizen_id).await?;
-        Ok(due_view(view, self.core.clock.today()))
+        Ok(due_view(view, self.core.clock.today(), self.core.lang))
     }
 
     /// Oneself first, then each dependent: the family's vaccinations on one screen.
     pub async fn family_due(&self) -> Result<Vec<DueView>, BookError> {
         let book = self.book();
-        let today = self.core.clock.today();
+        let (today, lang) = (self.core.clock.today(), self.core.lang);
         let mut views = Vec::new();
         for owner in book.owners().await? {
-            views.push(due_view(book.book(owner.citizen_id).await?, today));
+            views.push(due_view(book.book(owner.citizen_id).await?, today, lang));
         }
         Ok(views)
     }
 }
 
-pub(crate) fn due_view(view: BookView, today: NaiveDate) -> DueView {
+pub(crate) fn due_view(view: BookView, today: NaiveDate, lang: Lang) -> DueView {
     let person = Vaccinee::by_birth(view.citizen.date_of_birth, view.citizen.sex);
     let history = DoseHistory::from_book(&view.immunizations);
+    let lines = due(&person, &history, today)
+        .into_iter()
+        .map(|line| DueLine {
+            disease: antigen_name(line.antigen, lang).to_owned(),
+            standing: standing_text(&line, lang),
+            warnings: line
+                .warnings
+                .iter()
+                .map(|w| warning_text(w, lang))
+                .collect(),
+            due: line,
+        })
+        .collect();
     DueView {
-        lines: due(&person, &history, today),
+        lines,
         citizen: view.citizen,
         doses: view.immunizations,
         on: today,

@@ -66,25 +66,35 @@ fn book_of(doses: Vec<BookEntry>) -> BookView {
 fn standing(view: &DueView, antigen: Antigen) -> Standing {
     view.lines
         .iter()
-        .find(|l| l.antigen == antigen)
-        .map(|l| l.standing.clone())
+        .find(|l| l.due.antigen == antigen)
+        .map(|l| l.due.standing.clone())
         .unwrap()
 }
 
 #[test]
 fn the_due_list_counts_the_facilitys_doses_and_not_a_declaration_still_to_check() {
     let today: NaiveDate = "2020-07-01".parse().unwrap();
-    let recorded = due_view(book_of(vec![dose("penta", "2020-05-04", false)]), today);
+    let recorded = due_view(
+        book_of(vec![dose("penta", "2020-05-04", false)]),
+        today,
+        Lang::Vi,
+    );
     let line = recorded
         .lines
         .iter()
-        .find(|l| l.antigen == Antigen::Diphtheria)
+        .find(|l| l.due.antigen == Antigen::Diphtheria)
         .unwrap();
-    assert_eq!((line.doses_counted, line.next_dose), (1, Some(2)));
+    assert_eq!((line.due.doses_counted, line.due.next_dose), (1, Some(2)));
+    assert_eq!(line.disease, "Bạch hầu");
+    assert!(line.standing.starts_with("Mũi 2: "), "{}", line.standing);
 
     // The same dose typed in by a guardian waits for a health worker: penta_1 is still
     // owed (and late: the child was two months old on 2 May).
-    let declared = due_view(book_of(vec![dose("penta", "2020-05-04", true)]), today);
+    let declared = due_view(
+        book_of(vec![dose("penta", "2020-05-04", true)]),
+        today,
+        Lang::Vi,
+    );
     assert!(matches!(
         standing(&declared, Antigen::Diphtheria),
         Standing::Overdue { .. }
@@ -99,8 +109,12 @@ fn a_dose_marked_entered_in_error_counts_for_nothing() {
     let today: NaiveDate = "2020-07-01".parse().unwrap();
     let mut wrong = dose("bcg", "2020-03-03", false);
     wrong.status = EntryStatus::EnteredInError;
-    let view = due_view(book_of(vec![wrong]), today);
+    let view = due_view(book_of(vec![wrong]), today, Lang::Vi);
     assert_ne!(standing(&view, Antigen::Tuberculosis), Standing::Complete);
-    let given = due_view(book_of(vec![dose("bcg", "2020-03-03", false)]), today);
+    let given = due_view(
+        book_of(vec![dose("bcg", "2020-03-03", false)]),
+        today,
+        Lang::Vi,
+    );
     assert_eq!(standing(&given, Antigen::Tuberculosis), Standing::Complete);
 }
