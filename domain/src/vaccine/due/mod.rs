@@ -39,6 +39,7 @@
 mod answer;
 mod check;
 mod course;
+mod describe;
 mod from_book;
 mod input;
 mod standing;
@@ -50,6 +51,7 @@ pub use check::{
     AntigenDose, DoseAccepted, DoseRefusal, EarlierThanAdvised, LIVE_VACCINES_IN_PREGNANCY,
     LaterThanAdvised, ProposedDose, check_dose,
 };
+pub use describe::{antigen_name, standing_text, warning_text};
 pub use input::{DoseHistory, DoseOrigin, GivenDose, SeriousReaction, Vaccinee};
 
 use crate::vaccine::Span;
