@@ -3,6 +3,7 @@
 
 pub mod catalogue;
 pub mod history;
+pub mod stock;
 
 use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
