@@ -268,6 +268,16 @@ pub enum WastageCause {
     VvmDiscardPoint,
 }
 
+impl WastageCause {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WastageCause::OpenedVial => "opened_vial",
+            WastageCause::Damaged => "damaged",
+            WastageCause::VvmDiscardPoint => "vvm_discard_point",
+        }
+    }
+}
+
 /// Why doses were written off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -276,6 +286,16 @@ pub enum WriteOffCause {
     Expired,
     Damaged,
     Recalled,
+}
+
+impl WriteOffCause {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WriteOffCause::Expired => "expired",
+            WriteOffCause::Damaged => "damaged",
+            WriteOffCause::Recalled => "recalled",
+        }
+    }
 }
 
 /// The kinds a client may ask for (`POST /v1/facilities/{fid}/stock`).

@@ -345,3 +345,24 @@ proptest::proptest! {
         proptest::prop_assert_eq!(previous_closing, total);
     }
 }
+
+#[test]
+fn causes_are_stored_as_the_api_spells_them() {
+    for cause in [
+        WastageCause::OpenedVial,
+        WastageCause::Damaged,
+        WastageCause::VvmDiscardPoint,
+    ] {
+        assert_eq!(serde_json::to_value(cause).unwrap(), cause.as_str());
+    }
+    for cause in [
+        WriteOffCause::Expired,
+        WriteOffCause::Damaged,
+        WriteOffCause::Recalled,
+    ] {
+        assert_eq!(serde_json::to_value(cause).unwrap(), cause.as_str());
+    }
+    for kind in MovementKind::ALL {
+        assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+    }
+}

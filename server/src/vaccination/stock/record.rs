@@ -215,10 +215,7 @@ async fn apply(
                     &ProblemCode::OpenedVialTooMany,
                 )]));
             }
-            let why = Some(cause_text(
-                serde_json::to_value(cause).ok(),
-                reason.as_deref(),
-            ));
+            let why = Some(cause_text(cause.as_str(), reason.as_deref()));
             let row = record(txn, entry(*lot_id, MovementKind::Wastage, *doses, &why)).await?;
             Ok(vec![row])
         }
@@ -229,10 +226,7 @@ async fn apply(
             reason,
         } => {
             take_out(txn, fid, *lot_id, *doses, None, now).await?;
-            let why = Some(cause_text(
-                serde_json::to_value(cause).ok(),
-                reason.as_deref(),
-            ));
+            let why = Some(cause_text(cause.as_str(), reason.as_deref()));
             let row = record(txn, entry(*lot_id, MovementKind::WriteOff, *doses, &why)).await?;
             Ok(vec![row])
         }
@@ -258,15 +252,10 @@ async fn apply(
 }
 
 /// `expired: the note`, so that the ledger row says why in one column.
-fn cause_text(cause: Option<serde_json::Value>, reason: Option<&str>) -> String {
-    let cause = cause
-        .as_ref()
-        .and_then(serde_json::Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
+fn cause_text(cause: &str, reason: Option<&str>) -> String {
     match reason {
         Some(reason) => format!("{cause}: {reason}"),
-        None => cause,
+        None => cause.to_owned(),
     }
 }
 
