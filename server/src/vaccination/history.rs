@@ -7,7 +7,7 @@ use crate::book::store::{self, Selection};
 use crate::error::ApiError;
 use healthbook_domain::book::{Categories, Section, Sections};
 use healthbook_domain::ids::Sex;
-use healthbook_domain::vaccine::due::{DoseHistory, ROADMAP_ANTIGENS, Vaccinee};
+use healthbook_domain::vaccine::due::{DoseHistory, Vaccinee};
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
@@ -29,15 +29,6 @@ pub async fn of_citizen(
     .await?;
     let sex = Sex::from_stored(&citizen.sex)
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("citizen with an unknown sex code")))?;
-    let person = Vaccinee {
-        birth: citizen.date_of_birth,
-        sex,
-        // Pregnancy is not recorded in the book yet; the tetanus doses for pregnant women are
-        // proposed only where a caller says so.
-        pregnant: false,
-        // Which provinces run the roll-out roadmap is not configured yet: every province is
-        // taken to offer it, so no programme dose is refused for its place.
-        province_offers: ROADMAP_ANTIGENS.to_vec(),
-    };
+    let person = Vaccinee::by_birth(citizen.date_of_birth, sex);
     Ok((person, DoseHistory::from_book(&entries)))
 }
