@@ -12,6 +12,7 @@ mod data;
 pub mod due;
 mod schedule;
 mod span;
+pub mod stock;
 
 pub use catalogue::{
     AgeLimit, CatalogueEntry, Confidence, Course, Route, VaccineProduct, catalogue, entry,
