@@ -252,7 +252,8 @@ fn line_dose(line: Option<&AntigenDue>) -> Option<AntigenDose> {
 
 /// One more than the verified doses covering `antigen` given by `on`, one a day.
 fn next_number(history: &DoseHistory, antigen: Antigen, on: NaiveDate) -> u32 {
-    let given = super::track::dose_days(&history.doses, antigen, on).len();
+    let counted = super::track::counted(&history.doses, on);
+    let given = super::track::dose_days(&counted, antigen).len();
     u32::try_from(given).unwrap_or(u32::MAX).saturating_add(1)
 }
 

@@ -3,7 +3,7 @@
 //! 32), and any product's label adds its own minimum interval before its next dose (the
 //! 6-in-1's booster six months after the third dose).
 
-use super::track::covers;
+use super::track::Counted;
 use super::{Antigen, GivenDose};
 use crate::vaccine::{CatalogueEntry, Confidence, Course, Programme, VaccineProduct, entry};
 use chrono::NaiveDate;
@@ -18,12 +18,11 @@ pub(super) struct Following {
 /// they all were one (`Rotarix` ×2). A mixed or programme series follows the schedule's rows
 /// instead: the label's course says nothing of doses of another product.
 pub(super) fn single_product_course(
-    history: &[GivenDose],
+    history: &[Counted],
     antigen: Antigen,
     birth: NaiveDate,
-    today: NaiveDate,
 ) -> Option<Following> {
-    let mut doses = counted(history, antigen, today);
+    let mut doses = of_antigen(history, antigen);
     let first = doses.next()?;
     let (vaccine, product) = paid_product(first)?;
     if vaccine.antigens() != [antigen] {
@@ -50,12 +49,11 @@ pub(super) fn single_product_course(
 /// of its label (too young) leaves the choice to the next one; if every dose was, the first
 /// product's first course is still followed, so that a started series never loses its line.
 pub(super) fn first_product_course(
-    history: &[GivenDose],
+    history: &[Counted],
     antigen: Antigen,
     birth: NaiveDate,
-    today: NaiveDate,
 ) -> Option<Following> {
-    let mut named: Vec<(NaiveDate, &'static VaccineProduct)> = counted(history, antigen, today)
+    let mut named: Vec<(NaiveDate, &'static VaccineProduct)> = of_antigen(history, antigen)
         .filter_map(|d| {
             let (vaccine, name) = paid_product(d)?;
             Some((d.on, vaccine.product(name)?))
@@ -87,14 +85,13 @@ pub(super) fn first_product_course(
 /// response to the antigen (a 4th polio dose after three 6-in-1 doses waits the label's 6
 /// months even as the programme's IPV, as ACIP also asks of a last IPV dose).
 pub(super) fn product_interval_end(
-    history: &[GivenDose],
+    history: &[Counted],
     antigen: Antigen,
     birth: NaiveDate,
-    today: NaiveDate,
 ) -> Option<(NaiveDate, Confidence)> {
-    let last = counted(history, antigen, today).max_by_key(|d| d.on)?;
+    let last = of_antigen(history, antigen).max_by_key(|d| d.on)?;
     let (vaccine, name) = paid_product(last)?;
-    let mut days: Vec<NaiveDate> = counted(history, antigen, today)
+    let mut days: Vec<NaiveDate> = of_antigen(history, antigen)
         .filter(|d| d.vaccine == last.vaccine && d.product == last.product)
         .map(|d| d.on)
         .collect();
@@ -108,14 +105,14 @@ pub(super) fn product_interval_end(
     Some((end, course.confidence))
 }
 
-fn counted(
-    history: &[GivenDose],
+fn of_antigen<'a>(
+    history: &'a [Counted<'a>],
     antigen: Antigen,
-    today: NaiveDate,
-) -> impl Iterator<Item = &GivenDose> {
-    history.iter().filter(move |d| {
-        d.verified && d.on <= today && covers(&d.vaccine, d.product.as_deref()).contains(&antigen)
-    })
+) -> impl Iterator<Item = &'a GivenDose> + 'a {
+    history
+        .iter()
+        .filter(move |d| d.covers(antigen))
+        .map(|d| d.dose)
 }
 
 fn paid_product(dose: &GivenDose) -> Option<(&'static CatalogueEntry, &str)> {

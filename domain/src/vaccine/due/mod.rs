@@ -90,19 +90,17 @@ pub const NOT_FROM_PAST_DOSES: [Antigen; 2] = [Antigen::Influenza, Antigen::Rabi
 /// HPV…), to continue it by its first product's label.
 pub fn due(person: &Vaccinee, history: &DoseHistory, today: NaiveDate) -> Vec<AntigenDue> {
     let tracks = track::tracks(person, today);
+    let counted = track::counted(&history.doses, today);
     let started: Vec<(Antigen, course::Following)> = Antigen::ALL
         .into_iter()
         .filter(|a| !NOT_FROM_PAST_DOSES.contains(a) && !tracks.iter().any(|t| t.antigen == *a))
-        .filter_map(|a| {
-            course::first_product_course(&history.doses, a, person.birth, today).map(|f| (a, f))
-        })
+        .filter_map(|a| course::first_product_course(&counted, a, person.birth).map(|f| (a, f)))
         .collect();
     let mut lines: Vec<AntigenDue> = tracks
         .into_iter()
         .map(|track| {
-            let following =
-                course::single_product_course(&history.doses, track.antigen, person.birth, today);
-            standing::antigen_due(person, history, track, following, today)
+            let following = course::single_product_course(&counted, track.antigen, person.birth);
+            standing::antigen_due(person, history, &counted, track, following, today)
         })
         .collect();
     lines.extend(started.into_iter().map(|(antigen, following)| {
@@ -110,7 +108,7 @@ pub fn due(person: &Vaccinee, history: &DoseHistory, today: NaiveDate) -> Vec<An
             antigen,
             rows: Vec::new(),
         };
-        standing::antigen_due(person, history, track, Some(following), today)
+        standing::antigen_due(person, history, &counted, track, Some(following), today)
     }));
     lines
 }

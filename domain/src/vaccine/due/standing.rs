@@ -3,8 +3,7 @@
 
 use super::course::{Following, product_interval_end};
 use super::track::{
-    PREGNANT_WOMEN, Track, after_live_doses, covers, dose_days, drop_missed_birth_dose,
-    live_injectable,
+    Counted, PREGNANT_WOMEN, Track, after_live_doses, covers, dose_days, drop_missed_birth_dose,
 };
 use super::{
     AntigenDue, CHILD_SCHEDULE_UNTIL, DoseHistory, DueWarning, OVERDUE_GRACE, ROADMAP_ANTIGENS,
@@ -16,12 +15,13 @@ use chrono::{Days, NaiveDate};
 pub(super) fn antigen_due(
     person: &Vaccinee,
     history: &DoseHistory,
+    counted_doses: &[Counted],
     mut track: Track,
     following: Option<Following>,
     today: NaiveDate,
 ) -> AntigenDue {
     let antigen = track.antigen;
-    let days = dose_days(&history.doses, antigen, today);
+    let days = dose_days(counted_doses, antigen);
     drop_missed_birth_dose(&mut track.rows, person.birth, days.first().copied(), today);
     let needed = following
         .as_ref()
@@ -81,22 +81,21 @@ pub(super) fn antigen_due(
     };
     // A course's next dose is of its product; a row's, of the row's vaccine.
     let next_live_injectable = match (&following, row) {
-        (Some(f), _) => history
-            .doses
+        (Some(f), _) => counted_doses
             .iter()
-            .find(|d| d.product.as_deref() == Some(f.product))
-            .is_some_and(|d| live_injectable(&d.vaccine, Some(f.product))),
+            .find(|d| d.dose.product.as_deref() == Some(f.product))
+            .is_some_and(|d| d.live_injectable),
         (None, Some(row)) => entry(row.series).is_some_and(|e| e.live_injectable()),
         (None, None) => false,
     };
-    let by_product = product_interval_end(&history.doses, antigen, person.birth, today);
+    let by_product = product_interval_end(counted_doses, antigen, person.birth);
     // The label's interval counts only where it holds the dose back further than the rules.
     let by_product = by_product.filter(|(end, _)| by_rules.is_some_and(|day| *end > day));
     let earliest = by_rules
         .map(|day| by_product.map_or(day, |(end, _)| day.max(end)))
         .and_then(|day| {
             if next_live_injectable {
-                after_live_doses(day, &history.doses, today)
+                after_live_doses(day, counted_doses)
             } else {
                 Some(day)
             }

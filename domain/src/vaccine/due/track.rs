@@ -57,22 +57,42 @@ pub(super) fn tracks(person: &Vaccinee, today: NaiveDate) -> Vec<Track> {
     tracks
 }
 
-/// The days of the verified doses given by `today` that cover `antigen`, oldest first, one a
-/// day: two products covering the same antigen on one day (a 5-in-1 and a 6-in-1 by mistake)
-/// are one dose of it.
-pub(super) fn dose_days(
-    history: &[GivenDose],
-    antigen: Antigen,
-    today: NaiveDate,
-) -> Vec<NaiveDate> {
-    let mut days: Vec<NaiveDate> = history
+/// A verified dose given by the day asked, with what the catalogue says of it looked up once:
+/// the due list reads every dose once per antigen, so each dose's code is searched once per
+/// call rather than once per antigen.
+pub(super) struct Counted<'a> {
+    pub dose: &'a GivenDose,
+    pub antigens: &'static [Antigen],
+    pub live_injectable: bool,
+}
+
+impl Counted<'_> {
+    pub fn covers(&self, antigen: Antigen) -> bool {
+        self.antigens.contains(&antigen)
+    }
+}
+
+/// The doses of `history` that count on `today`: verified, and given by then.
+pub(super) fn counted(history: &[GivenDose], today: NaiveDate) -> Vec<Counted<'_>> {
+    history
         .iter()
-        .filter(|d| {
-            d.verified
-                && d.on <= today
-                && covers(&d.vaccine, d.product.as_deref()).contains(&antigen)
+        .filter(|d| d.verified && d.on <= today)
+        .map(|dose| Counted {
+            dose,
+            antigens: covers(&dose.vaccine, dose.product.as_deref()),
+            live_injectable: live_injectable(&dose.vaccine, dose.product.as_deref()),
         })
-        .map(|d| d.on)
+        .collect()
+}
+
+/// The days of the counted doses that cover `antigen`, oldest first, one a day: two
+/// products covering the same antigen on one day (a 5-in-1 and a 6-in-1 by mistake) are one
+/// dose of it.
+pub(super) fn dose_days(doses: &[Counted], antigen: Antigen) -> Vec<NaiveDate> {
+    let mut days: Vec<NaiveDate> = doses
+        .iter()
+        .filter(|d| d.covers(antigen))
+        .map(|d| d.dose.on)
         .collect();
     days.sort_unstable();
     days.dedup();
@@ -128,18 +148,13 @@ pub(super) fn drop_missed_birth_dose(
 }
 
 /// The first day on or after `earliest` that is not within `LIVE_INJECTABLE_SPACING` after
-/// another live injectable dose given by `today`; the same day as one is allowed. `None` past
-/// the calendar's end.
-pub(super) fn after_live_doses(
-    earliest: NaiveDate,
-    history: &[GivenDose],
-    today: NaiveDate,
-) -> Option<NaiveDate> {
-    let mut live: Vec<NaiveDate> = history
+/// another live injectable dose counted; the same day as one is allowed. `None` past the
+/// calendar's end.
+pub(super) fn after_live_doses(earliest: NaiveDate, doses: &[Counted]) -> Option<NaiveDate> {
+    let mut live: Vec<NaiveDate> = doses
         .iter()
-        .filter(|d| d.verified && d.on <= today)
-        .filter(|d| live_injectable(&d.vaccine, d.product.as_deref()))
-        .map(|d| d.on)
+        .filter(|d| d.live_injectable)
+        .map(|d| d.dose.on)
         .collect();
     live.sort_unstable();
     // In date order one pass suffices: a day pushed past one dose's spacing is past every
