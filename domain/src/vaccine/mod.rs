@@ -10,6 +10,7 @@
 pub mod aefi;
 mod catalogue;
 mod data;
+pub mod doses;
 pub mod due;
 mod schedule;
 pub mod screening;
