@@ -289,6 +289,47 @@ problem_codes! {
         vi: "Chương trình tiêm chủng mở rộng chưa triển khai vắc xin này tại tỉnh của người này.",
         en: "The national programme does not offer this vaccine in this person's province yet.";
 
+    // Vaccine stock (`vaccine::stock`).
+    /// The facility holds no such lot: also the answer for another facility's lot.
+    LotNotFound = "lot_not_found",
+        vi: "Cơ sở không có lô vắc xin này.",
+        en: "The facility holds no such vaccine lot.";
+    LotExpired = "lot_expired",
+        vi: "Lô vắc xin này đã hết hạn; chỉ có thể hủy (xuất hủy).",
+        en: "This vaccine lot has expired; it can only be written off.";
+    /// A cold-chain incident or a cluster of reactions; a review may release it.
+    LotQuarantined = "lot_quarantined",
+        vi: "Lô vắc xin này đang bị tạm dừng sử dụng chờ xem xét.",
+        en: "This vaccine lot is quarantined pending review.";
+    /// The vaccine vial monitor reached stage 3 or 4.
+    LotPastVvmDiscardPoint = "lot_past_vvm_discard_point",
+        vi: "Chỉ thị nhiệt (VVM) của lô này đã đến điểm loại bỏ; không được sử dụng.",
+        en: "This lot's vaccine vial monitor has reached the discard point; it may not be used.";
+    /// Fewer doses are left at the facility than the movement needs.
+    LotExhausted = "lot_exhausted",
+        vi: "Cơ sở không còn đủ liều của lô này.",
+        en: "The facility does not have enough doses of this lot left.";
+    /// A receipt names a known lot (same product and lot number) with other details.
+    LotDetailsDiffer = "lot_details_differ",
+        vi: "Lô này đã được ghi nhận với thông tin khác (hạn dùng, nhà sản xuất, số liều mỗi lọ hoặc vắc xin).",
+        en: "This lot is already recorded with other details (expiry, manufacturer, doses per vial or vaccine).";
+    /// The lot is not quarantined: there is nothing to release.
+    LotNotQuarantined = "lot_not_quarantined",
+        vi: "Lô này không bị tạm dừng sử dụng.",
+        en: "This lot is not quarantined.";
+    /// An allocation must go one level down (province → district → commune station).
+    AllocationNotDownstream = "allocation_not_downstream",
+        vi: "Chỉ phân bổ xuống tuyến dưới liền kề trong cùng tỉnh; hãy dùng điều chuyển.",
+        en: "An allocation goes one level down within the province; use a transfer instead.";
+    /// The facility receiving a transfer or an allocation does not exist.
+    UnknownFacility = "unknown_facility",
+        vi: "Không có cơ sở nhận này.",
+        en: "There is no such receiving facility.";
+    /// The wasted doses are more than one opened vial held.
+    OpenedVialTooMany = "opened_vial_too_many",
+        vi: "Hao hụt do lọ đã mở chỉ tính phần còn lại của một lọ nhiều liều.",
+        en: "Opened-vial wastage is at most the rest of one multi-dose vial.";
+
     // Administering a dose (`POST /v1/immunizations`).
     /// The pre-vaccination screening found a contraindication: this vaccine is not given.
     ScreeningContraindicates = "screening_contraindicates",

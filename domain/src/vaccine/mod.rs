@@ -15,6 +15,7 @@ pub mod due;
 mod schedule;
 pub mod screening;
 mod span;
+pub mod stock;
 
 pub use catalogue::{CatalogueEntry, Confidence, Course, Route, VaccineProduct, catalogue, entry};
 pub use schedule::{Anchor, ScheduleDose, Timing, programme_schedule};

@@ -1,6 +1,7 @@
 //! Vaccination: the vaccine catalogue, the screening checklists, a citizen's standing against
 //! the schedule, doses given (administer.rs) and changed (corrections.rs), reactions after
-//! them (reactions.rs) and feedback on vaccination (feedback.rs).
+//! them (reactions.rs) and feedback on vaccination (feedback.rs), and the stock of lots
+//! (stock/).
 
 pub mod administer;
 pub mod catalogue;
@@ -12,6 +13,7 @@ pub mod history;
 pub mod mails;
 pub mod reactions;
 pub mod screening;
+pub mod stock;
 
 use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
