@@ -351,6 +351,10 @@ problem_codes! {
     DuplicateDose = "duplicate_dose",
         vi: "Mũi tiêm này (cùng người, cùng vắc xin, cùng ngày) đã được ghi nhận.",
         en: "This dose (same person, same vaccine, same day) is already recorded.";
+    /// The lot holds another vaccine (or another product) than the dose names.
+    LotOtherVaccine = "lot_other_vaccine",
+        vi: "Lô vắc xin này là của một vắc xin (hoặc sản phẩm) khác với mũi tiêm được ghi.",
+        en: "This lot holds another vaccine (or product) than the dose names.";
 }
 
 impl ProblemCode {

@@ -7,6 +7,7 @@ use super::doses::{StoredScreening, standing_key, view};
 use super::entities::immunization;
 use super::history;
 use super::mails;
+use super::stock;
 use crate::auth::actor::Actor;
 use crate::book::store;
 use crate::book::write::open_for_writing;
@@ -43,7 +44,8 @@ use uuid::Uuid;
         (status = 201, description = "The dose as recorded, its book entry, and the next dose proposed", body = Administered),
         (status = 403, description = "`forbidden`: the caller may not give doses", content_type = "application/problem+json"),
         (status = 404, description = "No such citizen or appointment, or none in the caller's care today", content_type = "application/problem+json"),
-        (status = 409, description = "`duplicate_dose`, `screening_contraindicates`, `screening_postpones`, `screening_refers`, `dose_too_early`, `dose_contraindicated`, `series_complete`, `not_offered_in_province`, `dose_number_mismatch`", content_type = "application/problem+json"),
+        (status = 404, description = "`lot_not_found`: the facility holds no such lot (another facility's lot is not found either)", content_type = "application/problem+json"),
+        (status = 409, description = "`lot_expired`, `lot_quarantined`, `lot_past_vvm_discard_point`, `lot_exhausted`, `lot_other_vaccine`, `duplicate_dose`, `screening_contraindicates`, `screening_postpones`, `screening_refers`, `dose_too_early`, `dose_contraindicated`, `series_complete`, `not_offered_in_province`, `dose_number_mismatch`", content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields: the screening's answers, `unknown_vaccine`, `unknown_product`, a missing `Idempotency-Key`, neither or both of `citizen_id` and `appointment_code`", content_type = "application/problem+json"),
     ))]
 pub async fn administer(
@@ -191,6 +193,23 @@ async fn give(
         created_at: now,
     };
     insert(txn, &row).await?;
+    let lot = stock::take_dose(
+        txn,
+        facility,
+        request.lot_id,
+        today,
+        row.id,
+        actor.account_id,
+        now,
+    )
+    .await?;
+    let same_product = request
+        .product
+        .as_deref()
+        .is_none_or(|p| p.eq_ignore_ascii_case(&lot.product));
+    if lot.vaccine != vaccine.code || !same_product {
+        return Err(ApiError::conflict(ProblemCode::LotOtherVaccine));
+    }
 
     let next = next_dose(txn, cid, vaccine, request.product.as_deref(), today).await?;
     if let Some(next) = &next {

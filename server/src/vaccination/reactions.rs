@@ -8,6 +8,7 @@
 use super::doses::{DoseAccess, close_follow_up, find_for, open_follow_up};
 use super::entities::reaction;
 use super::mails;
+use super::stock;
 use crate::auth::actor::Actor;
 use crate::authz::{Action, Basis, Resource};
 use crate::booking::entities::facility;
@@ -37,6 +38,9 @@ use uuid::Uuid;
 use validator::Validate;
 
 const OPEN: &str = "open";
+
+/// The quarantine's reason, as the stock ledger records it.
+const CLUSTER_REASON: &str = "aefi_cluster";
 
 #[utoipa::path(post, path = "/immunizations/{iid}/reactions", tag = "vaccination", security(("bearer" = [])),
     params(("iid" = Uuid, Path, description = "Dose id"),
@@ -179,8 +183,12 @@ async fn alert(
         .map(|r| r.onset_on)
         .collect();
     if is_cluster(&onsets) {
-        // The log names the lot only: the reactions' people and details stay in the database.
-        tracing::warn!(lot.id = %row.lot_id, facility.id = %row.facility_id, "serious reactions cluster on a lot");
+        let first =
+            stock::quarantine_lot(txn, row.lot_id, CLUSTER_REASON, row.reported_by, now).await?;
+        if first {
+            // The log names the lot only: the people and their symptoms stay in the database.
+            tracing::warn!(lot.id = %row.lot_id, facility.id = %row.facility_id, "lot quarantined: a cluster of serious reactions");
+        }
     }
     Ok(())
 }
