@@ -3,6 +3,12 @@
 //! request and the monthly report's arithmetic. The server keeps the ledger and the
 //! balances; every rule it applies to them is here.
 
+mod api;
+
+pub use api::{
+    LotBalance, LotMonth, Movement, MovementRecorded, StockList, StockReport, VaccineMonth,
+};
+
 use crate::facility::FacilityLevel;
 use crate::issue::{FieldIssue, Issues};
 use crate::problem::ProblemCode;

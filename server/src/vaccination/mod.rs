@@ -1,7 +1,7 @@
 //! Vaccination: the vaccine catalogue, the screening checklists, a citizen's standing against
-//! the schedule, doses given (administer.rs) and changed (corrections.rs), reactions after
-//! them (reactions.rs) and feedback on vaccination (feedback.rs), and the stock of lots
-//! (stock/).
+//! the schedule, vaccine stock (lots, balances, the ledger: stock/), doses given
+//! (administer.rs) and changed (corrections.rs), reactions after them (reactions.rs) and
+//! feedback on vaccination (feedback.rs).
 
 pub mod administer;
 pub mod catalogue;
@@ -30,4 +30,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reactions::follow_up))
         .routes(routes!(reactions::by_lot))
         .routes(routes!(feedback::list, feedback::send))
+        .routes(routes!(
+            stock::list::list_stock,
+            stock::record::record_movement
+        ))
+        .routes(routes!(stock::report::stock_report))
 }

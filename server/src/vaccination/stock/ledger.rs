@@ -245,6 +245,17 @@ pub async fn quarantine_lot(
     by: Uuid,
     now: DateTime<Utc>,
 ) -> Result<bool, ApiError> {
+    Ok(quarantine_in(txn, lot_id, reason, by, now).await?.is_some())
+}
+
+/// [`quarantine_lot`], answering the rows written (`None` for a lot already quarantined).
+pub(super) async fn quarantine_in(
+    txn: &impl ConnectionTrait,
+    lot_id: Uuid,
+    reason: &str,
+    by: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<Vec<movement::Model>>, ApiError> {
     let marked = lot::Entity::update_many()
         .col_expr(lot::Column::QuarantinedAt, Expr::value(now))
         .col_expr(lot::Column::QuarantineReason, Expr::value(reason))
@@ -255,23 +266,24 @@ pub async fn quarantine_lot(
         .await?;
     if marked.rows_affected == 0 {
         return match lot::Entity::find_by_id(lot_id).one(txn).await? {
-            Some(_) => Ok(false),
+            Some(_) => Ok(None),
             None => Err(lot_not_found()),
         };
     }
-    mark_holders(txn, lot_id, MovementKind::Quarantine, reason, by, now).await?;
-    Ok(true)
+    Ok(Some(
+        mark_holders(txn, lot_id, MovementKind::Quarantine, reason, by, now).await?,
+    ))
 }
 
 /// Ends the lot's quarantine after review, with a `release` row at each facility holding
 /// it; `lot_not_quarantined` when there is none to end.
-pub async fn release_lot(
+pub(super) async fn release_in(
     txn: &impl ConnectionTrait,
     lot_id: Uuid,
     reason: &str,
     by: Uuid,
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<Vec<movement::Model>, ApiError> {
     let released = lot::Entity::update_many()
         .col_expr(
             lot::Column::QuarantinedAt,
@@ -292,7 +304,7 @@ pub async fn release_lot(
     if released.rows_affected == 0 {
         return Err(ApiError::conflict(ProblemCode::LotNotQuarantined));
     }
-    mark_holders(txn, lot_id, MovementKind::Release, reason, by, now).await
+    Ok(mark_holders(txn, lot_id, MovementKind::Release, reason, by, now).await?)
 }
 
 async fn mark_holders(
@@ -302,7 +314,7 @@ async fn mark_holders(
     reason: &str,
     by: Uuid,
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<Vec<movement::Model>, DbErr> {
     let holders: Vec<Uuid> = balance::Entity::find()
         .select_only()
         .column(balance::Column::FacilityId)
@@ -310,8 +322,9 @@ async fn mark_holders(
         .into_tuple()
         .all(txn)
         .await?;
+    let mut rows = Vec::with_capacity(holders.len());
     for facility_id in holders {
-        record(
+        let row = record(
             txn,
             Entry {
                 facility_id,
@@ -327,6 +340,7 @@ async fn mark_holders(
             },
         )
         .await?;
+        rows.push(row);
     }
-    Ok(())
+    Ok(rows)
 }

@@ -1,0 +1,3 @@
+//! Vaccination end to end, one file per part of the programme.
+
+pub mod stock;
