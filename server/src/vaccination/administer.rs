@@ -24,8 +24,8 @@ use healthbook_domain::FieldIssue;
 use healthbook_domain::ProblemCode;
 use healthbook_domain::account::StaffRole;
 use healthbook_domain::book::{EntryBody, EntryKind, Immunization};
-use healthbook_domain::booking::AppointmentStatus;
 use healthbook_domain::booking::time::local_date;
+use healthbook_domain::booking::{AppointmentCode, AppointmentStatus};
 use healthbook_domain::vaccine::doses::{AdministerRequest, Administered, NextDose};
 use healthbook_domain::vaccine::due::{
     DoseAccepted, DoseRefusal, ProposedDose, Standing, check_dose, due,
@@ -64,7 +64,7 @@ pub async fn administer(
             ),
         )]));
     }
-    let (vaccine, screening) = parse(&request)?;
+    let (vaccine, screening, code) = parse(&request)?;
     let now = state.clock.now();
     let fingerprint = idempotency::fingerprint("immunization", &request);
     idempotency::keyed(
@@ -74,16 +74,45 @@ pub async fn administer(
         &fingerprint,
         now,
         StatusCode::CREATED,
-        async |txn| give(&state, txn, &actor, &request, (vaccine, screening), now).await,
+        async |txn| {
+            let checked = Checked {
+                vaccine,
+                screening,
+                code,
+            };
+            give(&state, txn, &actor, &request, checked, now).await
+        },
     )
     .await
 }
 
 /// What is checked before the transaction: who is named, the vaccine and the screening.
-fn parse(
-    request: &AdministerRequest,
-) -> Result<(&'static CatalogueEntry, ScreeningResult), ApiError> {
+struct Checked {
+    vaccine: &'static CatalogueEntry,
+    screening: ScreeningResult,
+    code: Option<AppointmentCode>,
+}
+
+type Parsed = (
+    &'static CatalogueEntry,
+    ScreeningResult,
+    Option<AppointmentCode>,
+);
+
+fn parse(request: &AdministerRequest) -> Result<Parsed, ApiError> {
     let mut issues = Vec::new();
+    let code = match request
+        .appointment_code
+        .as_deref()
+        .map(AppointmentCode::parse)
+    {
+        Some(Ok(code)) => Some(code),
+        Some(Err(error)) => {
+            issues.push(FieldIssue::of("appointment_code", &error));
+            None
+        }
+        None => None,
+    };
     if request.citizen_id.is_some() == request.appointment_code.is_some() {
         issues.push(FieldIssue::new(
             "citizen_id",
@@ -103,7 +132,7 @@ fn parse(
         None => Err(()),
     };
     match (vaccine, screening) {
-        (Some(vaccine), Ok(result)) if issues.is_empty() => Ok((vaccine, result)),
+        (Some(vaccine), Ok(result)) if issues.is_empty() => Ok((vaccine, result, code)),
         _ => Err(ApiError::invalid(issues)),
     }
 }
@@ -113,11 +142,15 @@ async fn give(
     txn: &DatabaseTransaction,
     actor: &Actor,
     request: &AdministerRequest,
-    (vaccine, screening): (&'static CatalogueEntry, ScreeningResult),
+    Checked {
+        vaccine,
+        screening,
+        code,
+    }: Checked,
     now: DateTime<Utc>,
 ) -> Result<Administered, ApiError> {
     let today = local_date(now);
-    let visit = match &request.appointment_code {
+    let visit = match &code {
         Some(code) => Some(attend(txn, actor, code, today, now).await?),
         None => None,
     };
@@ -233,7 +266,7 @@ async fn give(
 async fn attend(
     txn: &DatabaseTransaction,
     actor: &Actor,
-    code: &str,
+    code: &AppointmentCode,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<appointment::Model, ApiError> {
@@ -242,7 +275,7 @@ async fn attend(
         .flat_map(|role| actor.facilities_with(role).collect::<Vec<_>>())
         .collect();
     let visit = appointment::Entity::find()
-        .filter(appointment::Column::Code.eq(code))
+        .filter(appointment::Column::Code.eq(code.as_str()))
         .filter(appointment::Column::FacilityId.is_in(facilities))
         .filter(appointment::Column::LocalDate.eq(today))
         .filter(appointment::Column::Status.is_in([
