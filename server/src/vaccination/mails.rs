@@ -137,6 +137,17 @@ pub fn serious_reaction_text(
     }
 }
 
+/// A plain-text mail to `to`.
+pub fn email(to: &str, (subject, body_text): (String, String)) -> OutgoingEmail {
+    OutgoingEmail {
+        recipient: Sensitive::new(to.to_owned()),
+        subject,
+        body_text,
+        body_html: None,
+        attachments: Vec::new(),
+    }
+}
+
 /// Queues one mail to each of `accounts`, rendered in each one's language.
 pub async fn send_each(
     txn: &DatabaseTransaction,
@@ -145,19 +156,8 @@ pub async fn send_each(
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     for account in accounts {
-        let (subject, body_text) = text(lang_of(account), &account.display_name);
-        mail::enqueue(
-            txn,
-            OutgoingEmail {
-                recipient: Sensitive::new(account.email.clone()),
-                subject,
-                body_text,
-                body_html: None,
-                attachments: Vec::new(),
-            },
-            now,
-        )
-        .await?;
+        let written = text(lang_of(account), &account.display_name);
+        mail::enqueue(txn, email(&account.email, written), now).await?;
     }
     Ok(())
 }

@@ -268,6 +268,8 @@ pub struct FollowUpQuery {
     pub status: Option<String>,
     /// Only the serious ones.
     pub serious: Option<bool>,
+    #[validate(range(min = 1, max = 100))]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u64>,
     pub cursor: Option<String>,
 }
