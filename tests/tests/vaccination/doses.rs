@@ -7,6 +7,7 @@
 
 use crate::booking_support::*;
 use chrono::{Duration, NaiveDate};
+use futures::future::join_all;
 use healthbook_server::book::entities::book_entry;
 use healthbook_server::mail::Outbox;
 use healthbook_server::vaccination::entities::{immunization, reaction};
@@ -26,7 +27,10 @@ const XANH_PON: &str = "01818";
 struct Campaign {
     app: TestApp,
     day: TestApp,
+    /// Bạch Mai's administrator signed in on the day.
     admin: Session,
+    /// The administrator who set the campaign up, signed in today.
+    first_admin: Session,
     vaccinator: Session,
     fid: String,
     slot: Value,
@@ -78,7 +82,13 @@ async fn receive(
 
 async fn campaign() -> Campaign {
     let (app, admin, fid) = app_with_admin().await;
-    create_schedule(&app, &admin, &fid, &daily_slot(5, "endocrinology", &day(2))).await;
+    create_schedule(
+        &app,
+        &admin,
+        &fid,
+        &daily_slot(30, "endocrinology", &day(2)),
+    )
+    .await;
     let slot = daily_slot_on(&app, &fid, "endocrinology", &day(2)).await;
     let lot = receive(
         &app,
@@ -92,12 +102,14 @@ async fn campaign() -> Campaign {
     let day = process_at(&app, instant(&slot["starts_at"]) + Duration::minutes(10)).await;
     let (vaccinator, _) = day.staff("vaccinator", Some(BACH_MAI)).await.unwrap();
     // Staff sessions idle out in 30 minutes: the day's administrator signs in on the day.
+    let first_admin = admin;
     let (admin, _) = day.staff("facility_admin", Some(BACH_MAI)).await.unwrap();
     let db = app.database().await.unwrap();
     Campaign {
         app,
         day,
         admin,
+        first_admin,
         vaccinator,
         fid,
         slot,
@@ -387,7 +399,7 @@ async fn every_bad_dose_is_refused_with_its_code_and_writes_nothing() {
     // Valid when received, expired on the campaign's day.
     let expiring = receive(
         &c.app,
-        &c.admin.token,
+        &c.first_admin.token,
         &c.fid,
         ("hepa", "Twinrix", "TWX-OLD"),
         5,
@@ -396,7 +408,7 @@ async fn every_bad_dose_is_refused_with_its_code_and_writes_nothing() {
     .await;
     let single = receive(
         &c.app,
-        &c.admin.token,
+        &c.first_admin.token,
         &c.fid,
         ("hepa", "Twinrix", "TWX-ONE"),
         1,
@@ -408,7 +420,7 @@ async fn every_bad_dose_is_refused_with_its_code_and_writes_nothing() {
         .expect(201);
     let flu = receive(
         &c.app,
-        &c.admin.token,
+        &c.first_admin.token,
         &c.fid,
         ("flu", "Vaxigrip Tetra", "VXG-1"),
         5,
@@ -856,4 +868,107 @@ async fn the_screening_checklist_of_each_group_names_its_sources() {
         .await
         .unwrap()
         .expect_problem(422, "validation_failed");
+}
+
+#[tokio::test]
+async fn a_killed_process_loses_no_acknowledged_dose_and_no_decrement_lacks_its_dose() {
+    let mut c = campaign().await;
+    let people = crowd(&c.app, 24, "campaign").await;
+    let mut bodies = Vec::new();
+    for person in &people {
+        let booked = book(&c.app, &person.token, &c.slot).await;
+        booked.expect(201);
+        bodies.push(dose(&booked.json, &c.lot));
+    }
+    let lot = receive(
+        &c.app,
+        &c.first_admin.token,
+        &c.fid,
+        ("hepa", "Twinrix", "TWX-CAMPAIGN"),
+        40,
+        &date(400),
+    )
+    .await;
+    let url = c.day.url("/v1/immunizations");
+    let client = reqwest::Client::new();
+    let token = c.vaccinator.token.clone();
+    let posts = bodies.into_iter().enumerate().map(|(i, body)| {
+        let (client, url, token) = (client.clone(), url.clone(), token.clone());
+        let body = with(body, "lot_id", json!(lot));
+        async move {
+            tokio::time::sleep(std::time::Duration::from_millis(10 * i as u64)).await;
+            let sent = client
+                .post(url)
+                .bearer_auth(token)
+                .header("Idempotency-Key", format!("campaign-{i}"))
+                .json(&body)
+                .send()
+                .await;
+            match sent {
+                Ok(response) => Reply::from(response).await.ok(),
+                Err(_) => None,
+            }
+        }
+    });
+    let day = &mut c.day;
+    let (answers, stopped) = tokio::join!(join_all(posts), async {
+        tokio::time::sleep(std::time::Duration::from_millis(120)).await;
+        day.terminate().await
+    });
+    stopped.unwrap();
+    let acknowledged: Vec<Value> = answers
+        .into_iter()
+        .flatten()
+        .filter(|reply| reply.status.as_u16() == 201)
+        .map(|reply| reply.json["dose"].clone())
+        .collect();
+    assert!(
+        !acknowledged.is_empty(),
+        "the process stopped before any dose"
+    );
+
+    let lot_id: Uuid = lot.parse().unwrap();
+    let doses = immunization::Entity::find()
+        .filter(immunization::Column::LotId.eq(lot_id))
+        .all(&c.db)
+        .await
+        .unwrap();
+    let used = movement::Entity::find()
+        .filter(movement::Column::LotId.eq(lot_id))
+        .filter(movement::Column::Kind.eq("used"))
+        .all(&c.db)
+        .await
+        .unwrap();
+    let entries = book_entry::Entity::find()
+        .filter(book_entry::Column::Kind.eq("immunization"))
+        .all(&c.db)
+        .await
+        .unwrap();
+    for given in &acknowledged {
+        let id: Uuid = given["id"].as_str().unwrap().parse().unwrap();
+        let row = doses.iter().find(|d| d.id == id);
+        assert!(row.is_some(), "acknowledged dose {id} lost");
+        let entry: Uuid = given["book_entry_id"].as_str().unwrap().parse().unwrap();
+        assert!(
+            entries.iter().any(|e| e.entry_id == entry),
+            "dose {id} without its book entry"
+        );
+        assert!(
+            used.iter().any(|u| u.immunization_id == Some(id)),
+            "dose {id} without its decrement"
+        );
+    }
+    for decrement in &used {
+        assert!(
+            doses
+                .iter()
+                .any(|d| Some(d.id) == decrement.immunization_id),
+            "a decrement without its dose: {decrement:?}"
+        );
+    }
+    assert_eq!(doses.len(), used.len());
+    assert_eq!(
+        c.balance(&lot).await,
+        40 - i64::try_from(used.len()).unwrap()
+    );
 }
