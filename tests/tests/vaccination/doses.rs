@@ -972,3 +972,76 @@ async fn a_killed_process_loses_no_acknowledged_dose_and_no_decrement_lacks_its_
         40 - i64::try_from(used.len()).unwrap()
     );
 }
+
+#[tokio::test]
+async fn a_dose_too_early_for_a_babys_schedule_is_refused_and_writes_nothing() {
+    let c = campaign().await;
+    let parent = c.app.citizen("parent").await.unwrap();
+    let born = local_today() - Duration::days(10);
+    let added = c
+        .app
+        .post_as(
+            &parent.token,
+            "/v1/me/dependents",
+            &json!({
+                "national_id": healthbook_tests::people::national_id_for(born, true),
+                "full_name": "Nguyễn Bảo An",
+                "date_of_birth": born,
+                "sex": "female",
+            }),
+        )
+        .await
+        .unwrap();
+    added.expect(201);
+    let baby = added.json["citizen"]["citizen_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let booked = c
+        .app
+        .post_as(
+            &parent.token,
+            "/v1/appointments",
+            &json!({ "slot_id": c.slot["id"], "service": c.slot["service"], "citizen_id": baby }),
+        )
+        .await
+        .unwrap();
+    booked.expect(201);
+    let penta = receive(
+        &c.app,
+        &c.first_admin.token,
+        &c.fid,
+        ("penta", "ComBE Five", "CB5-01"),
+        10,
+        &date(400),
+    )
+    .await;
+    let items = [
+        "acute_illness",
+        "previous_severe_reaction",
+        "organ_failure",
+        "immunodeficiency",
+        "low_birth_weight_hbsag",
+        "preterm_hbsag",
+        "unstable_congenital_disease",
+    ];
+    let body = json!({
+        "appointment_code": booked.json["code"],
+        "vaccine": "penta",
+        "lot_id": penta,
+        "site": "left_thigh",
+        "route": "intramuscular",
+        "programme": "expanded",
+        "screening": {
+            "group": "newborn",
+            "temperature_tenths": 368,
+            "answers": items.iter().map(|i| json!({"item": i, "yes": false})).collect::<Vec<_>>(),
+        },
+    });
+    // The 5-in-1's first dose waits until six weeks of age (TT 52/2025, `penta_1`).
+    c.give(&c.vaccinator.token, "baby-1", &body)
+        .await
+        .expect_problem(409, "dose_too_early");
+    assert_eq!(c.written(&baby).await, (0, 0, 0));
+    assert_eq!(c.balance(&penta).await, 10);
+}
