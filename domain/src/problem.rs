@@ -276,10 +276,19 @@ problem_codes! {
     DoseTooEarly = "dose_too_early",
         vi: "Chưa đến lúc tiêm mũi này. Xem ngày sớm nhất có thể tiêm.",
         en: "This dose may not be given yet. See the earliest day it may be.";
+    /// The person is past the age at which this dose may be given; the problem names the day
+    /// the limit was reached.
+    DoseTooLate = "dose_too_late",
+        vi: "Người này đã quá tuổi được tiêm mũi này. Xem ngày hết hạn tuổi tiêm.",
+        en: "This person is past the age at which this dose may be given. See the day the limit was reached.";
     /// A serious reaction to a vaccine covering the same disease was recorded.
     DoseContraindicated = "dose_contraindicated",
         vi: "Người này đã có phản ứng nặng sau một mũi vắc xin phòng cùng bệnh; không tiêm tiếp.",
         en: "This person had a serious reaction to a vaccine against the same disease; no further dose is given.";
+    /// A live vaccine for a pregnant woman.
+    LiveVaccineInPregnancy = "live_vaccine_in_pregnancy",
+        vi: "Không tiêm vắc xin sống cho phụ nữ đang mang thai.",
+        en: "Live vaccines are not given during pregnancy.";
     /// Every disease the vaccine covers is already complete for this person.
     SeriesComplete = "series_complete",
         vi: "Người này đã tiêm đủ các mũi của vắc xin này.",

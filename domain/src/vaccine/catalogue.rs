@@ -43,6 +43,9 @@ pub struct CatalogueEntry {
     /// A live attenuated vaccine (`vaccine-kinds.csv`).
     pub live: bool,
     pub route: Route,
+    /// The ages past which the programme's series is no longer given (rotavirus), where
+    /// `schedule-limits.csv` states them; a paid vaccine's are its courses'.
+    pub age_limit: Option<AgeLimit>,
     /// The programme's doses of this series, in order; empty for a paid vaccine.
     pub schedule: &'static [&'static ScheduleDose],
     /// The paid vaccine's products; empty for the programme.
@@ -76,6 +79,32 @@ impl CatalogueEntry {
     }
 }
 
+/// The ages past which a programme series is no longer given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgeLimit {
+    /// The series is not started at this age or older.
+    pub first_dose_before: Option<Span>,
+    /// No dose of it is given at this age or older.
+    pub last_dose_before: Option<Span>,
+    pub source: &'static str,
+    pub confidence: Confidence,
+}
+
+impl AgeLimit {
+    /// The first day dose `number` (from 1) may no longer be given to someone born on `birth`.
+    pub fn for_dose(&self, number: usize, birth: NaiveDate) -> Option<NaiveDate> {
+        let first = self
+            .first_dose_before
+            .filter(|_| number == 1)
+            .and_then(|age| age.after(birth));
+        let last = self.last_dose_before.and_then(|age| age.after(birth));
+        match (first, last) {
+            (Some(first), Some(last)) => Some(first.min(last)),
+            (first, last) => first.or(last),
+        }
+    }
+}
+
 /// How a vaccine is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Route {
@@ -94,17 +123,45 @@ impl CatalogueEntry {
     }
 }
 
-/// A product on the Vietnamese market with its courses.
+/// A product on the Vietnamese market with its courses (`service-products.csv`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VaccineProduct {
     /// The trade name (`Hexaxim`).
     pub name: &'static str,
+    /// The catalogue code of its vaccine (`hexa`).
+    pub vaccine: &'static str,
+    /// The marketing authorisation holder as the label names it; empty where no label was read.
+    pub manufacturer: &'static str,
+    /// The antigens it covers where they differ from its vaccine's (Twinrix, listed under
+    /// hepatitis A, also covers hepatitis B); `antigens()` resolves it.
+    pub antigens_own: Option<&'static [TargetDisease]>,
+    /// Live attenuated: its vaccine's unless its row says otherwise.
+    pub live: bool,
+    /// How it is given: its vaccine's unless its row says otherwise.
+    pub route: Route,
     /// Its courses: several where the label's course depends on age (HPV, varicella) or on
     /// the circumstances (rabies before or after exposure).
     pub courses: &'static [Course],
 }
 
 impl VaccineProduct {
+    /// The diseases a dose of it protects against.
+    pub fn antigens(&self) -> &'static [TargetDisease] {
+        self.antigens_own
+            .or_else(|| targets_for_schedule_id(self.vaccine))
+            .unwrap_or_default()
+    }
+
+    /// Doses of its longest course.
+    pub fn doses(&self) -> u32 {
+        self.courses.iter().map(Course::doses).max().unwrap_or(1)
+    }
+
+    /// Live and injected (see `CatalogueEntry::live_injectable`).
+    pub fn live_injectable(&self) -> bool {
+        self.live && self.route != Route::Oral
+    }
+
     /// The courses someone born on `birth` may start on `first_dose_on`.
     pub fn courses_open_to(
         &self,
@@ -137,6 +194,18 @@ pub struct Course {
 }
 
 impl Course {
+    /// The first day dose `number` (from 1) of this course may no longer be given to someone
+    /// born on `birth`, by the label's ages.
+    pub fn limit_for_dose(&self, number: usize, birth: NaiveDate) -> Option<NaiveDate> {
+        AgeLimit {
+            first_dose_before: self.first_dose_before,
+            last_dose_before: self.last_dose_before,
+            source: self.source,
+            confidence: self.confidence,
+        }
+        .for_dose(number, birth)
+    }
+
     pub fn doses(&self) -> u32 {
         u32::try_from(self.min_intervals.len())
             .unwrap_or(u32::MAX)
@@ -170,6 +239,19 @@ impl Span {
             Span::Weeks(n) => start.checked_add_days(Days::new(u64::from(n) * 7)),
             Span::Months(n) => start.checked_add_months(Months::new(n.into())),
             Span::Years(n) => start.checked_add_months(Months::new(u32::from(n) * 12)),
+        }
+    }
+}
+
+impl Span {
+    /// The day this span before `end`, on the calendar (`after`'s inverse: a month before
+    /// 31 March is the last day of February). `None` before the calendar's start.
+    pub fn before(self, end: NaiveDate) -> Option<NaiveDate> {
+        match self {
+            Span::Days(n) => end.checked_sub_days(Days::new(n.into())),
+            Span::Weeks(n) => end.checked_sub_days(Days::new(u64::from(n) * 7)),
+            Span::Months(n) => end.checked_sub_months(Months::new(n.into())),
+            Span::Years(n) => end.checked_sub_months(Months::new(u32::from(n) * 12)),
         }
     }
 }

@@ -2,8 +2,9 @@
 //! `data/immunization/`.
 
 use super::Programme;
-use super::catalogue::{CatalogueEntry, Confidence, Course, Route, VaccineProduct};
+use super::catalogue::{AgeLimit, CatalogueEntry, Confidence, Course, Route, VaccineProduct};
 use super::schedule::{Anchor, ScheduleDose, Timing};
 use super::span::Span;
+use crate::certificate::routine::TargetDisease;
 
 include!(concat!(env!("OUT_DIR"), "/vaccine_data.rs"));

@@ -17,7 +17,9 @@ pub mod screening;
 mod span;
 pub mod stock;
 
-pub use catalogue::{CatalogueEntry, Confidence, Course, Route, VaccineProduct, catalogue, entry};
+pub use catalogue::{
+    AgeLimit, CatalogueEntry, Confidence, Course, Route, VaccineProduct, catalogue, entry,
+};
 pub use schedule::{Anchor, ScheduleDose, Timing, programme_schedule};
 pub use span::Span;
 

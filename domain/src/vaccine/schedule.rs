@@ -24,6 +24,9 @@ pub struct ScheduleDose {
     /// The same words as a date rule (`build.rs` reads them and fails on words it does not
     /// know); `None` where the schedule says "as soon as possible" or gives no usable age.
     pub recommended: Option<Timing>,
+    /// Given at least this long before the expected delivery ("trước sinh ít nhất 1 tháng":
+    /// the pregnant women's second tetanus dose), read from the same words.
+    pub before_delivery: Option<Span>,
     /// The youngest age at which this dose counts.
     pub earliest_age: Option<Span>,
     /// The shortest time after the previous dose of the series.
@@ -49,6 +52,14 @@ impl ScheduleDose {
             (_, None) => by_age,
         };
         Some(by_age.max(by_interval))
+    }
+}
+
+impl ScheduleDose {
+    /// The last day this dose answers its row for a pregnancy expected to end on
+    /// `delivery`; `None` for a row that states no such limit.
+    pub fn delivery_deadline(&self, delivery: NaiveDate) -> Option<NaiveDate> {
+        self.before_delivery?.before(delivery)
     }
 }
 

@@ -295,3 +295,38 @@ fn live_injectable_vaccines_are_the_live_ones_not_swallowed() {
     );
     assert!(entry("rota").unwrap().live && entry("opv").unwrap().route == Route::Oral);
 }
+
+#[test]
+fn a_product_names_its_maker_and_inherits_its_vaccines_kind_unless_its_row_says_otherwise() {
+    use crate::certificate::routine::TargetDisease;
+    let rotarix = entry("rota_service")
+        .and_then(|e| e.product("Rotarix"))
+        .unwrap();
+    assert_eq!(rotarix.manufacturer, "GSK");
+    assert_eq!((rotarix.live, rotarix.route), (true, Route::Oral));
+    assert!(!rotarix.live_injectable());
+    assert_eq!(rotarix.antigens(), [TargetDisease::Rotavirus]);
+    assert_eq!(rotarix.doses(), 2);
+    let rotateq = entry("rota_service")
+        .and_then(|e| e.product("RotaTeq"))
+        .unwrap();
+    assert_eq!((rotateq.manufacturer, rotateq.doses()), ("MSD", 3));
+    // Twinrix is listed under hepatitis A; its row adds hepatitis B.
+    let twinrix = entry("hepa").and_then(|e| e.product("Twinrix")).unwrap();
+    assert_eq!(
+        twinrix.antigens(),
+        [TargetDisease::HepatitisA, TargetDisease::HepatitisB]
+    );
+    assert_eq!(
+        entry("hepa")
+            .and_then(|e| e.product("Avaxim"))
+            .unwrap()
+            .antigens(),
+        [TargetDisease::HepatitisA]
+    );
+    for product in catalogue().iter().flat_map(|e| e.products) {
+        let vaccine = entry(product.vaccine).unwrap();
+        assert!(vaccine.product(product.name).is_some(), "{}", product.name);
+        assert!(!product.antigens().is_empty(), "{}", product.name);
+    }
+}

@@ -13,7 +13,7 @@ use crate::error::ApiError;
 use healthbook_domain::book::EntryStatus;
 use healthbook_domain::book::{Categories, Section, Sections};
 use healthbook_domain::ids::Sex;
-use healthbook_domain::vaccine::due::{DoseHistory, ROADMAP_ANTIGENS, SeriousReaction, Vaccinee};
+use healthbook_domain::vaccine::due::{DoseHistory, SeriousReaction, Vaccinee};
 use sea_orm::ConnectionTrait;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -36,16 +36,7 @@ pub async fn of_citizen(
     .await?;
     let sex = Sex::from_stored(&citizen.sex)
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("citizen with an unknown sex code")))?;
-    let person = Vaccinee {
-        birth: citizen.date_of_birth,
-        sex,
-        // Pregnancy is not recorded in the book yet; the tetanus doses for pregnant women are
-        // proposed only where a caller says so.
-        pregnant: false,
-        // Which provinces run the roll-out roadmap is not configured yet: every province is
-        // taken to offer it, so no programme dose is refused for its place.
-        province_offers: ROADMAP_ANTIGENS.to_vec(),
-    };
+    let person = Vaccinee::by_birth(citizen.date_of_birth, sex);
     let mut history = DoseHistory::from_book(&entries);
     history.reactions = serious_reactions(db, cid).await?;
     Ok((person, history))

@@ -23,6 +23,11 @@ pub enum Standing {
     NotApplicable,
     /// A serious reaction to `vaccine` was recorded: no further dose is proposed.
     Contraindicated { vaccine: String },
+    /// The next dose can no longer be given: from `limit` on the person is past the age the
+    /// course's label or the series' limit allows (rotavirus). Not `NotApplicable`: the
+    /// antigen applied and was missed. Unless the limit is graded high (`may_refuse`), a dose
+    /// given anyway is only warned about.
+    TooLate { limit: NaiveDate },
 }
 
 /// The due list's line for one antigen.
@@ -44,8 +49,8 @@ pub struct AntigenDue {
     pub earliest: Option<NaiveDate>,
     /// The day the schedule recommends it.
     pub recommended: Option<NaiveDate>,
-    /// Whether the values behind `TooEarly` are sure enough to refuse the dose; otherwise the
-    /// standing only warns (`Confidence::may_refuse`).
+    /// Whether the values behind `TooEarly` or `TooLate` are sure enough to refuse the dose;
+    /// otherwise the standing only warns (`Confidence::may_refuse`).
     pub may_refuse: bool,
     /// The paid product whose label's course the antigen follows (`Rotarix`), when every dose
     /// of it was that product; otherwise the antigen follows the schedule's rows.
@@ -63,4 +68,17 @@ pub enum DueWarning {
     /// the remaining doses, at their shortest intervals, cannot all be given before it. No
     /// label value is graded high in the data, so this warns and refuses nothing.
     PastLabelAge { product: String, limit: NaiveDate },
+    /// The dose `row` is to be given by `deadline`, a span before the expected delivery
+    /// (TT 52/2025, `tt_preg_2`: at least a month before), and its interval after the previous
+    /// dose ends later: it is still proposed (it protects the mother), but it will not
+    /// protect the newborn as the schedule intends.
+    TooCloseToDelivery { row: String, deadline: NaiveDate },
+    /// The dose given `on` came before `earliest`, the first day its row (`row`, or where the
+    /// antigen follows a product's course and the dose is beyond the rows, none) allowed by
+    /// its minimum age or interval. It still counts: a recorded dose is never taken back.
+    GivenTooEarly {
+        row: Option<String>,
+        on: NaiveDate,
+        earliest: NaiveDate,
+    },
 }

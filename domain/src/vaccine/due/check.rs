@@ -44,6 +44,18 @@ pub struct DoseAccepted {
     /// Given earlier than a value the data is not sure enough of to refuse: the health
     /// worker is told, nothing is refused.
     pub earlier_than_advised: Vec<EarlierThanAdvised>,
+    /// Given past an age limit the data is not sure enough of to refuse (a rotavirus dose
+    /// past its label's age): the health worker is told, nothing is refused.
+    pub later_than_advised: Vec<LaterThanAdvised>,
+}
+
+/// An antigen for which the dose comes on or after the day its course's age limit ends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct LaterThanAdvised {
+    pub antigen: Antigen,
+    pub limit: NaiveDate,
 }
 
 /// An antigen for which the dose comes before the day the data advises.
@@ -54,6 +66,15 @@ pub struct EarlierThanAdvised {
     pub antigen: Antigen,
     pub earliest: NaiveDate,
 }
+
+/// Where the refusal of live vaccines in pregnancy comes from. `vaccine-kinds.csv` grades
+/// live-ness high (the WHO position papers), so the refusal is firm. The WHO position papers
+/// on measles (2017), rubella (2020), varicella (2014) and BCG (2018) contraindicate their live
+/// vaccines in pregnancy, and the one on Japanese encephalitis has pregnant women given an
+/// inactivated vaccine rather than the live one. The catalogue's oral live vaccines (OPV,
+/// rotavirus) are given to infants only, so refusing them in pregnancy refuses no dose any
+/// schedule proposes.
+pub const LIVE_VACCINES_IN_PREGNANCY: &str = "WHO position papers on measles (2017), rubella (2020), varicella (2014), BCG (2018) and Japanese encephalitis vaccines";
 
 /// Why a dose may not be given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -71,9 +92,16 @@ pub enum DoseRefusal {
         antigen: Antigen,
         earliest: NaiveDate,
     },
+    /// The schedule, at high confidence, no longer allows the dose from `limit` on (past the
+    /// age its course or series ends).
+    #[error("too late")]
+    TooLate { antigen: Antigen, limit: NaiveDate },
     /// A serious reaction to `vaccine` was recorded for an antigen the dose covers.
     #[error("contraindicated")]
     Contraindicated { antigen: Antigen, vaccine: String },
+    /// A live vaccine for a pregnant woman (`LIVE_VACCINES_IN_PREGNANCY`).
+    #[error("live vaccine in pregnancy")]
+    LiveInPregnancy,
     /// Every antigen the dose covers is already complete.
     #[error("series complete")]
     SeriesComplete,
@@ -88,7 +116,9 @@ impl DoseRefusal {
             DoseRefusal::UnknownVaccine => ProblemCode::UnknownVaccine,
             DoseRefusal::UnknownProduct => ProblemCode::UnknownProduct,
             DoseRefusal::TooEarly { .. } => ProblemCode::DoseTooEarly,
+            DoseRefusal::TooLate { .. } => ProblemCode::DoseTooLate,
             DoseRefusal::Contraindicated { .. } => ProblemCode::DoseContraindicated,
+            DoseRefusal::LiveInPregnancy => ProblemCode::LiveVaccineInPregnancy,
             DoseRefusal::SeriesComplete => ProblemCode::SeriesComplete,
             DoseRefusal::NotOffered { .. } => ProblemCode::NotOfferedInProvince,
         }
@@ -98,8 +128,9 @@ impl DoseRefusal {
 /// Checks `dose` for `person` on `on` against their verified history: the due list of that
 /// day decides each antigen the vaccine covers. Antigens already complete are passed over
 /// (a 6-in-1 may follow a finished polio series); the dose is refused only when every one
-/// is complete, or when one of them is contraindicated, too early at high confidence, or a
-/// programme dose the province does not offer.
+/// is complete, or when one of them is contraindicated, when it is live and the person
+/// pregnant, too early or too late at high
+/// confidence, or a programme dose the province does not offer.
 pub fn check_dose(
     person: &Vaccinee,
     history: &DoseHistory,
@@ -113,10 +144,22 @@ pub fn check_dose(
     {
         return Err(DoseRefusal::UnknownProduct);
     }
+    let live = match dose
+        .product
+        .as_deref()
+        .and_then(|name| vaccine.product(name))
+    {
+        Some(product) => product.live,
+        None => vaccine.live,
+    };
+    if live && person.pregnant {
+        return Err(DoseRefusal::LiveInPregnancy);
+    }
     let lines = due(person, history, on);
     let mut antigens = Vec::new();
     let mut early = Vec::new();
-    for &antigen in covers(vaccine.code) {
+    let mut late = Vec::new();
+    for &antigen in covers(vaccine.code, dose.product.as_deref()) {
         let line = lines.iter().find(|l| l.antigen == antigen);
         match line.map(|l| &l.standing) {
             // An antigen the list does not follow (a paid series not started, a seasonal or
@@ -165,6 +208,19 @@ pub fn check_dose(
                 });
                 antigens.extend(line_dose(line));
             }
+            Some(Standing::TooLate { limit }) => {
+                if line.is_some_and(|l| l.may_refuse) {
+                    return Err(DoseRefusal::TooLate {
+                        antigen,
+                        limit: *limit,
+                    });
+                }
+                late.push(LaterThanAdvised {
+                    antigen,
+                    limit: *limit,
+                });
+                antigens.extend(line_dose(line));
+            }
             Some(Standing::Due { .. } | Standing::Overdue { .. }) => {
                 antigens.extend(line_dose(line));
             }
@@ -179,6 +235,7 @@ pub fn check_dose(
         dose_number,
         antigens,
         earlier_than_advised: early,
+        later_than_advised: late,
     })
 }
 

@@ -113,9 +113,9 @@ fn counted(
     antigen: Antigen,
     today: NaiveDate,
 ) -> impl Iterator<Item = &GivenDose> {
-    history
-        .iter()
-        .filter(move |d| d.verified && d.on <= today && covers(&d.vaccine).contains(&antigen))
+    history.iter().filter(move |d| {
+        d.verified && d.on <= today && covers(&d.vaccine, d.product.as_deref()).contains(&antigen)
+    })
 }
 
 fn paid_product(dose: &GivenDose) -> Option<(&'static CatalogueEntry, &str)> {

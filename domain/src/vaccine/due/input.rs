@@ -20,6 +20,28 @@ pub struct Vaccinee {
     /// that the person's province offers. TT 52/2025 adds them to the programme by a roadmap,
     /// so whether they apply depends on where the person lives, which only the caller knows.
     pub province_offers: Vec<Antigen>,
+    /// The expected day of delivery, where the pregnancy is followed (from the last menstrual
+    /// period or an ultrasound): with `pregnant`, the doses TT 52/2025 times by the month of
+    /// pregnancy (`tt_preg_2`: at least a month before delivery) are placed by it.
+    #[serde(default)]
+    pub expected_delivery: Option<NaiveDate>,
+}
+
+impl Vaccinee {
+    /// A person as the health book knows them today, by birth and sex. Pregnancy is not
+    /// recorded in the book yet, so the tetanus doses for pregnant women are proposed only
+    /// where a caller says so; which provinces run the roll-out roadmap is not configured
+    /// yet, so every province is taken to offer it and no programme dose is refused for its
+    /// place.
+    pub fn by_birth(birth: NaiveDate, sex: Sex) -> Vaccinee {
+        Vaccinee {
+            birth,
+            sex,
+            pregnant: false,
+            province_offers: super::ROADMAP_ANTIGENS.to_vec(),
+            expected_delivery: None,
+        }
+    }
 }
 
 /// Where a recorded dose was given.

@@ -15,12 +15,31 @@
 //! The next dose of a live injectable vaccine also waits `LIVE_INJECTABLE_SPACING` after any
 //! other live injectable dose not given the same day.
 //!
+//! A series or course stops at its upper age: a paid course at its label's
+//! (`last_dose_before`, and `first_dose_before` for a first dose), a programme series at
+//! `schedule-limits.csv`'s (rotavirus). Past it the line stands `TooLate` rather than due:
+//! catch-up continues a series only while it may still be given, and the children's rows
+//! altogether stop at `CHILD_SCHEDULE_UNTIL`, where their target group ends.
+//!
+//! A live vaccine is refused to a pregnant woman (`check_dose`, `LIVE_VACCINES_IN_PREGNANCY`
+//! names the WHO position papers behind it).
+//!
+//! The pregnant women's tetanus rows (`tt_preg_*`) replace the children's for tetanus while
+//! `Vaccinee::pregnant`: a first pregnancy with no known dose gets two (the second at least a
+//! month after the first and, with `Vaccinee::expected_delivery`, at least a month before
+//! delivery: late the day after, warned when the interval cannot end by then); later
+//! pregnancies get the next row, one dose each, by the rows' minimum intervals.
+//!
 //! A dose given earlier than its row allows still counts and still sets the clock for the
-//! next one: the list never takes away a dose already recorded (see `properties.rs`).
+//! next one: the list never takes away a dose already recorded (see `properties.rs`), but
+//! the antigen's line carries `DueWarning::GivenTooEarly` so that a vaccinator sees it.
+//! Childhood tetanus doses counted towards the pregnant women's rows are not judged by
+//! those rows' intervals.
 
 mod answer;
 mod check;
 mod course;
+mod describe;
 mod from_book;
 mod input;
 mod standing;
@@ -29,8 +48,10 @@ mod track;
 pub use crate::certificate::routine::TargetDisease as Antigen;
 pub use answer::{AntigenDue, DueWarning, Standing};
 pub use check::{
-    AntigenDose, DoseAccepted, DoseRefusal, EarlierThanAdvised, ProposedDose, check_dose,
+    AntigenDose, DoseAccepted, DoseRefusal, EarlierThanAdvised, LIVE_VACCINES_IN_PREGNANCY,
+    LaterThanAdvised, ProposedDose, check_dose,
 };
+pub use describe::{antigen_name, standing_text, warning_text};
 pub use input::{DoseHistory, DoseOrigin, GivenDose, SeriousReaction, Vaccinee};
 
 use crate::vaccine::Span;

@@ -1,6 +1,8 @@
 //! What holds for any history: a dose never brings the next one forward past its minimum
-//! interval, and adding a dose never leaves a person less complete (never fewer doses
-//! counted, never a complete antigen reopened).
+//! interval, adding a dose never leaves a person less complete (never fewer doses counted,
+//! never a complete antigen reopened), a dose given too early is flagged but never taken
+//! back, an antigen is called too late only past its limit, and a pregnant woman is never
+//! given a live vaccine.
 
 use super::track::covers;
 use super::*;
@@ -41,8 +43,14 @@ fn day(offset: u16) -> NaiveDate {
 }
 
 fn person() -> impl Strategy<Value = Vaccinee> {
-    (0u16..1500, any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
-        |(born, pregnant, rota, pcv)| Vaccinee {
+    (
+        0u16..1500,
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        prop::option::of(0u16..6000),
+    )
+        .prop_map(|(born, pregnant, rota, pcv, delivery)| Vaccinee {
             birth: day(born),
             sex: Sex::Female,
             pregnant,
@@ -50,8 +58,8 @@ fn person() -> impl Strategy<Value = Vaccinee> {
                 .into_iter()
                 .filter_map(|(offered, antigen)| offered.then_some(antigen))
                 .collect(),
-        },
-    )
+            expected_delivery: delivery.map(day),
+        })
 }
 
 /// Paid products with their vaccine: their courses decide some series.
@@ -127,7 +135,7 @@ proptest! {
             };
             let last = doses
                 .iter()
-                .filter(|d| d.verified && d.on <= today && covers(&d.vaccine).contains(&line.antigen))
+                .filter(|d| d.verified && d.on <= today && covers(&d.vaccine, d.product.as_deref()).contains(&line.antigen))
                 .map(|d| d.on)
                 .max();
             let Some(last) = last else { continue };
@@ -163,6 +171,75 @@ proptest! {
             if b.standing == Standing::Complete {
                 prop_assert_eq!(&a.standing, &Standing::Complete);
             }
+        }
+    }
+
+    #[test]
+    fn a_dose_given_too_early_is_flagged_but_still_counted(
+        person in person(),
+        doses in prop::collection::vec(given_dose(), 0..12),
+        today in 0u16..6000,
+    ) {
+        let today = day(today);
+        let history = DoseHistory { doses: doses.clone(), reactions: Vec::new() };
+        for line in due(&person, &history, today) {
+            let mut days: Vec<NaiveDate> = doses
+                .iter()
+                .filter(|d| d.verified && d.on <= today)
+                .filter(|d| covers(&d.vaccine, d.product.as_deref()).contains(&line.antigen))
+                .map(|d| d.on)
+                .collect();
+            days.sort_unstable();
+            days.dedup();
+            prop_assert_eq!(line.doses_counted as usize, days.len(), "{:?}", line);
+            for warning in &line.warnings {
+                if let DueWarning::GivenTooEarly { on, earliest, .. } = warning {
+                    prop_assert!(days.contains(on), "{line:?}");
+                    prop_assert!(on < earliest, "{line:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_antigen_is_too_late_only_once_its_next_dose_cannot_come_before_the_limit(
+        person in person(),
+        doses in prop::collection::vec(given_dose(), 0..12),
+        today in 0u16..6000,
+    ) {
+        let today = day(today);
+        let history = DoseHistory { doses, reactions: Vec::new() };
+        for line in due(&person, &history, today) {
+            if let Standing::TooLate { limit } = line.standing {
+                let earliest = line.earliest.unwrap_or(today);
+                prop_assert!(limit <= today.max(earliest), "{line:?}");
+                prop_assert!(line.doses_counted < line.doses_needed, "{line:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_pregnant_woman_is_never_given_a_live_vaccine(
+        person in person(),
+        doses in prop::collection::vec(given_dose(), 0..12),
+        product in 0..PRODUCTS.len(),
+        on in 0u16..6000,
+    ) {
+        let pregnant = Vaccinee { pregnant: true, ..person };
+        let (vaccine, name) = PRODUCTS[product];
+        let live = crate::vaccine::entry(vaccine)
+            .and_then(|e| e.product(name))
+            .is_some_and(|p| p.live);
+        let checked = check_dose(
+            &pregnant,
+            &DoseHistory { doses, reactions: Vec::new() },
+            &ProposedDose { vaccine: vaccine.to_owned(), product: Some(name.to_owned()) },
+            day(on),
+        );
+        if live {
+            prop_assert_eq!(checked, Err(DoseRefusal::LiveInPregnancy));
+        } else {
+            prop_assert_ne!(checked, Err(DoseRefusal::LiveInPregnancy));
         }
     }
 }

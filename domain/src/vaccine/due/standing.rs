@@ -2,11 +2,15 @@
 //! the next dose's days.
 
 use super::course::{Following, product_interval_end};
-use super::track::{Track, after_live_doses, covers, dose_days, drop_missed_birth_dose};
-use super::{
-    AntigenDue, DoseHistory, DueWarning, OVERDUE_GRACE, ROADMAP_ANTIGENS, Standing, Vaccinee,
+use super::track::{
+    PREGNANT_WOMEN, Track, after_live_doses, covers, dose_days, drop_missed_birth_dose,
+    live_injectable,
 };
-use crate::vaccine::{Course, entry};
+use super::{
+    AntigenDue, CHILD_SCHEDULE_UNTIL, DoseHistory, DueWarning, OVERDUE_GRACE, ROADMAP_ANTIGENS,
+    Standing, Vaccinee,
+};
+use crate::vaccine::{Confidence, Course, ScheduleDose, entry};
 use chrono::{Days, NaiveDate};
 
 pub(super) fn antigen_due(
@@ -23,6 +27,7 @@ pub(super) fn antigen_due(
         .as_ref()
         .map_or(track.rows.len(), |f| f.course.min_intervals.len() + 1);
     let counted = days.len();
+    let given_too_early = given_too_early(&track.rows, following.as_ref(), &days, person.birth);
     let line = |standing: Standing| AntigenDue {
         antigen,
         standing,
@@ -34,7 +39,7 @@ pub(super) fn antigen_due(
         recommended: None,
         may_refuse: false,
         course: following.as_ref().map(|f| f.product.to_owned()),
-        warnings: Vec::new(),
+        warnings: given_too_early.clone(),
     };
 
     // More doses than needed still complete the antigen: a repeated dose is never held
@@ -47,7 +52,7 @@ pub(super) fn antigen_due(
     if let Some(reaction) = history
         .reactions
         .iter()
-        .find(|r| r.on <= today && covers(&r.vaccine).contains(&antigen))
+        .find(|r| r.on <= today && covers(&r.vaccine, r.product.as_deref()).contains(&antigen))
     {
         return line(Standing::Contraindicated {
             vaccine: reaction
@@ -74,14 +79,15 @@ pub(super) fn antigen_due(
         (None, Some(row)) => row.earliest_on(person.birth, previous),
         (None, None) => None,
     };
-    let next_vaccine = match (&following, row) {
-        (Some(_), _) => history
+    // A course's next dose is of its product; a row's, of the row's vaccine.
+    let next_live_injectable = match (&following, row) {
+        (Some(f), _) => history
             .doses
             .iter()
-            .find(|d| d.verified && covers(&d.vaccine).contains(&antigen))
-            .and_then(|d| entry(&d.vaccine)),
-        (None, Some(row)) => entry(row.series),
-        (None, None) => None,
+            .find(|d| d.product.as_deref() == Some(f.product))
+            .is_some_and(|d| live_injectable(&d.vaccine, Some(f.product))),
+        (None, Some(row)) => entry(row.series).is_some_and(|e| e.live_injectable()),
+        (None, None) => false,
     };
     let by_product = product_interval_end(&history.doses, antigen, person.birth, today);
     // The label's interval counts only where it holds the dose back further than the rules.
@@ -89,7 +95,7 @@ pub(super) fn antigen_due(
     let earliest = by_rules
         .map(|day| by_product.map_or(day, |(end, _)| day.max(end)))
         .and_then(|day| {
-            if next_vaccine.is_some_and(|e| e.live_injectable()) {
+            if next_live_injectable {
                 after_live_doses(day, &history.doses, today)
             } else {
                 Some(day)
@@ -122,8 +128,36 @@ pub(super) fn antigen_due(
     } else {
         late
     };
+    // A dose timed by the pregnancy (`tt_preg_2`: at least a month before delivery) is late
+    // the day after its deadline, whatever held it back: the newborn's protection needs it.
+    let deadline = row
+        .zip(person.expected_delivery.filter(|_| person.pregnant))
+        .and_then(|(row, delivery)| row.delivery_deadline(delivery));
+    let late = match (
+        late,
+        deadline.and_then(|d| d.checked_add_days(Days::new(1))),
+    ) {
+        (Some(late), Some(after_deadline)) => Some(late.min(after_deadline)),
+        (late, after_deadline) => late.or(after_deadline),
+    };
 
-    let standing = if today < earliest {
+    // The age past which the next dose is no longer given: its course's label, or its
+    // series' limit (`schedule-limits.csv`).
+    let limit = match (&following, row) {
+        (Some(f), _) => f
+            .course
+            .limit_for_dose(counted + 1, person.birth)
+            .map(|day| (day, f.course.confidence)),
+        (None, Some(row)) => entry(row.series)
+            .and_then(|e| e.age_limit)
+            .and_then(|l| Some((l.for_dose(counted + 1, person.birth)?, l.confidence))),
+        (None, None) => None,
+    };
+    let too_late = limit.filter(|(day, _)| today.max(earliest) >= *day);
+
+    let standing = if let Some((limit, _)) = too_late {
+        Standing::TooLate { limit }
+    } else if today < earliest {
         Standing::TooEarly { earliest }
     } else {
         match late {
@@ -131,16 +165,24 @@ pub(super) fn antigen_due(
             _ => Standing::Due { from },
         }
     };
-    let may_refuse = match (&following, row) {
-        (Some(f), _) => f.course.confidence.may_refuse(),
-        (None, Some(row)) => row.confidence.may_refuse(),
-        (None, None) => false,
-    } && by_product.is_none_or(|(_, confidence)| confidence.may_refuse());
-    let warnings = following
-        .as_ref()
-        .and_then(|f| past_label_age(f, counted + 1, earliest, person.birth))
-        .into_iter()
-        .collect();
+    let may_refuse = match too_late {
+        Some((_, confidence)) => confidence.may_refuse(),
+        None => may_refuse_early(&following, row, by_product),
+    };
+    let too_close_to_delivery = row.zip(deadline).and_then(|(row, deadline)| {
+        (earliest > deadline).then(|| DueWarning::TooCloseToDelivery {
+            row: row.id.to_owned(),
+            deadline,
+        })
+    });
+    let mut warnings = given_too_early.clone();
+    warnings.extend(
+        following
+            .as_ref()
+            .and_then(|f| past_label_age(f, counted + 1, earliest.max(today), person.birth))
+            .into_iter()
+            .chain(too_close_to_delivery),
+    );
     AntigenDue {
         next_dose: u32::try_from(counted + 1).ok(),
         next_row: row.map(|row| row.id.to_owned()),
@@ -150,6 +192,60 @@ pub(super) fn antigen_due(
         warnings,
         ..line(standing)
     }
+}
+
+/// The doses given before their row (or their course's dose) allowed, by its minimum age or
+/// its minimum interval after the dose before: they still count, and set the clock for the
+/// next one, but the vaccinator is told. Allocates only when there is one.
+fn given_too_early(
+    rows: &[&ScheduleDose],
+    following: Option<&Following>,
+    days: &[NaiveDate],
+    birth: NaiveDate,
+) -> Vec<DueWarning> {
+    let mut warnings = Vec::new();
+    let mut previous = None;
+    let adult = CHILD_SCHEDULE_UNTIL.after(birth);
+    for (index, &on) in days.iter().enumerate() {
+        let row = rows.get(index).copied();
+        // Childhood tetanus doses count towards the pregnant women's rows, but were spaced by
+        // the children's schedule: the pregnancy rows' intervals do not judge them.
+        let childhood_dose_on_a_pregnancy_row = row
+            .is_some_and(|r| r.target_group == PREGNANT_WOMEN)
+            && adult.is_some_and(|adult| on < adult);
+        if childhood_dose_on_a_pregnancy_row {
+            previous = Some(on);
+            continue;
+        }
+        let earliest = match (following, row) {
+            (Some(f), _) => course_earliest(f.course, index + 1, birth, previous),
+            (None, Some(row)) => row.earliest_on(birth, previous),
+            (None, None) => None,
+        };
+        if let Some(earliest) = earliest.filter(|earliest| on < *earliest) {
+            warnings.push(DueWarning::GivenTooEarly {
+                row: row.map(|row| row.id.to_owned()),
+                on,
+                earliest,
+            });
+        }
+        previous = Some(on);
+    }
+    warnings
+}
+
+/// Whether the values behind a too-early standing are all sure enough to refuse the dose.
+fn may_refuse_early(
+    following: &Option<Following>,
+    row: Option<&ScheduleDose>,
+    by_product: Option<(NaiveDate, Confidence)>,
+) -> bool {
+    let rules = match (following, row) {
+        (Some(f), _) => f.course.confidence.may_refuse(),
+        (None, Some(row)) => row.confidence.may_refuse(),
+        (None, None) => false,
+    };
+    rules && by_product.is_none_or(|(_, confidence)| confidence.may_refuse())
 }
 
 /// The first day dose `number` of `course` may be given, by its label's minimum age and
@@ -173,7 +269,8 @@ fn course_earliest(
 }
 
 /// Warns when the course's last dose, each remaining dose at its shortest interval from
-/// `earliest`, would not come before the label's age limit.
+/// `earliest` (the next dose's first possible day from today), would not come before the
+/// label's age limit.
 fn past_label_age(
     following: &Following,
     next: usize,

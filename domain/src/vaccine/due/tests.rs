@@ -14,6 +14,7 @@ fn child() -> Vaccinee {
         sex: Sex::Female,
         pregnant: false,
         province_offers: ROADMAP_ANTIGENS.to_vec(),
+        expected_delivery: None,
     }
 }
 
@@ -301,6 +302,7 @@ fn pregnant_woman() -> Vaccinee {
         sex: Sex::Female,
         pregnant: true,
         province_offers: Vec::new(),
+        expected_delivery: None,
     }
 }
 
@@ -348,14 +350,17 @@ fn tt_preg_5_is_met_by_five_childhood_tetanus_doses() {
         dose("dpt_booster", "1999-11-20"),
         dose("td_7y", "2005-05-20"),
     ]);
-    assert_eq!(
-        standing(
-            &pregnant_woman(),
-            &childhood,
-            "2026-06-01",
-            Antigen::Tetanus
-        ),
-        Standing::Complete
+    let tetanus = line(
+        &pregnant_woman(),
+        &childhood,
+        "2026-06-01",
+        Antigen::Tetanus,
+    );
+    assert_eq!(tetanus.standing, Standing::Complete);
+    assert!(
+        tetanus.warnings.is_empty(),
+        "the children's schedule spaced them: {:?}",
+        tetanus.warnings
     );
 }
 
@@ -418,9 +423,10 @@ fn rota_2_after_rotarix_follows_its_label_and_warns_past_24_weeks() {
     );
     assert!(next.warnings.is_empty());
     assert!(!next.may_refuse, "Rotarix's course is graded medium");
-    // Started at 21 weeks, its second dose cannot come before 24 weeks (18 June 2026).
+    // Started at 21 weeks, its second dose cannot come before 24 weeks (18 June 2026): the
+    // course can no longer be finished, which the label's medium grade only warns about.
     let late = history(&[product("rota_service", "Rotarix", "2026-05-25")]);
-    let warned = line(&child(), &late, "2026-06-25", Antigen::Rotavirus);
+    let warned = line(&child(), &late, "2026-06-10", Antigen::Rotavirus);
     assert_eq!(
         warned.warnings,
         [DueWarning::PastLabelAge {
@@ -428,9 +434,82 @@ fn rota_2_after_rotarix_follows_its_label_and_warns_past_24_weeks() {
             limit: date("2026-06-18")
         }]
     );
-    assert!(
-        matches!(warned.standing, Standing::Due { .. }),
-        "a warning only"
+    assert_eq!(
+        warned.standing,
+        Standing::TooLate {
+            limit: date("2026-06-18")
+        }
+    );
+    assert!(!warned.may_refuse, "a warning only");
+}
+
+#[test]
+fn rotateq_warns_when_its_third_dose_cannot_come_by_32_weeks_while_the_second_still_can() {
+    // RotaTeq: 3 doses at least 4 weeks apart, the last before 32 weeks (13 August 2026).
+    // A first dose at 11 weeks, the second not given by 20 July: the third would fall on
+    // 17 August at the earliest.
+    let late = history(&[product("rota_service", "RotaTeq", "2026-03-20")]);
+    let second = line(&child(), &late, "2026-07-20", Antigen::Rotavirus);
+    assert_eq!(second.course.as_deref(), Some("RotaTeq"));
+    assert_eq!(
+        second.standing,
+        Standing::Overdue {
+            since: date("2026-05-17")
+        }
+    );
+    assert_eq!(
+        second.warnings,
+        [DueWarning::PastLabelAge {
+            product: "RotaTeq".to_owned(),
+            limit: date("2026-08-13")
+        }]
+    );
+}
+
+#[test]
+fn rota_1_is_not_started_at_15_weeks_and_rota_2_not_given_at_8_months() {
+    // schedule-limits.csv, rota (low): first dose before 15 weeks, no dose from 8 months.
+    let none = DoseHistory::default();
+    assert_eq!(
+        standing(&child(), &none, "2026-04-15", Antigen::Rotavirus),
+        Standing::Overdue {
+            since: date("2026-04-01")
+        }
+    );
+    let missed = line(&child(), &none, "2026-04-16", Antigen::Rotavirus);
+    assert_eq!(
+        missed.standing,
+        Standing::TooLate {
+            limit: date("2026-04-16")
+        }
+    );
+    assert!(!missed.may_refuse, "graded low: it warns");
+    let accepted =
+        check_dose(&child(), &none, &proposed("rota", None), date("2026-04-20")).unwrap();
+    assert_eq!(
+        accepted.later_than_advised,
+        [LaterThanAdvised {
+            antigen: Antigen::Rotavirus,
+            limit: date("2026-04-16")
+        }]
+    );
+    // One programme dose at 2 months: the second may still come up to 8 months.
+    let one = history(&[dose("rota", "2026-03-01")]);
+    assert!(matches!(
+        standing(&child(), &one, "2026-08-31", Antigen::Rotavirus),
+        Standing::Overdue { .. }
+    ));
+    assert_eq!(
+        standing(&child(), &one, "2026-09-01", Antigen::Rotavirus),
+        Standing::TooLate {
+            limit: date("2026-09-01")
+        }
+    );
+    // Complete stays complete past the limit.
+    let two = history(&[dose("rota", "2026-03-01"), dose("rota", "2026-04-01")]);
+    assert_eq!(
+        standing(&child(), &two, "2027-01-01", Antigen::Rotavirus),
+        Standing::Complete
     );
 }
 
@@ -672,5 +751,175 @@ fn check_dose_refuses_a_dose_when_every_antigen_is_complete() {
     assert_eq!(
         check_dose(&child(), &given, &proposed("bcg", None), date("2026-03-01")),
         Err(DoseRefusal::SeriesComplete)
+    );
+}
+
+#[test]
+fn a_twinrix_dose_counts_against_hepatitis_b_too() {
+    // hepb_birth and penta_1..3 make four hepatitis B doses; Twinrix (service-products.csv:
+    // hepatitis A and B) given at one year answers penta_3's rank after two 5-in-1 doses.
+    let given = history(&[
+        dose("hepb_birth", "2026-01-01"),
+        dose("penta", "2026-03-01"),
+        dose("penta", "2026-04-01"),
+        product("hepa", "Twinrix", "2027-01-05"),
+    ]);
+    assert_eq!(
+        standing(&child(), &given, "2027-02-01", Antigen::HepatitisB),
+        Standing::Complete
+    );
+    let avaxim = history(&[
+        dose("hepb_birth", "2026-01-01"),
+        dose("penta", "2026-03-01"),
+        dose("penta", "2026-04-01"),
+        product("hepa", "Avaxim", "2027-01-05"),
+    ]);
+    assert_ne!(
+        standing(&child(), &avaxim, "2027-02-01", Antigen::HepatitisB),
+        Standing::Complete
+    );
+}
+
+/// Pregnant, first pregnancy, expected to deliver on 15 September 2026.
+fn expecting() -> Vaccinee {
+    Vaccinee {
+        expected_delivery: Some(date("2026-09-15")),
+        ..pregnant_woman()
+    }
+}
+
+#[test]
+fn tt_preg_2_is_late_the_day_after_a_month_before_delivery() {
+    // tt_preg_2: "ít nhất 1 tháng sau mũi 1 và trước sinh ít nhất 1 tháng". Dose 1 on 10 July:
+    // dose 2 from 10 August, due by 15 August (a month before delivery).
+    let one = history(&[dose("tt_preg", "2026-07-10")]);
+    let on_time = line(&expecting(), &one, "2026-08-12", Antigen::Tetanus);
+    assert_eq!(on_time.next_row.as_deref(), Some("tt_preg_2"));
+    assert_eq!(
+        on_time.standing,
+        Standing::Due {
+            from: date("2026-08-10")
+        }
+    );
+    assert!(on_time.warnings.is_empty());
+    assert_eq!(
+        standing(&expecting(), &one, "2026-08-20", Antigen::Tetanus),
+        Standing::Overdue {
+            since: date("2026-08-16")
+        }
+    );
+    // Without a delivery day the row's own interval and the usual month's grace apply.
+    assert_eq!(
+        standing(&pregnant_woman(), &one, "2026-08-20", Antigen::Tetanus),
+        Standing::Due {
+            from: date("2026-08-10")
+        }
+    );
+}
+
+#[test]
+fn tt_preg_2_that_cannot_come_a_month_before_delivery_is_still_proposed_with_a_warning() {
+    // Dose 1 in the eighth month (1 August): 28 days later is past 15 August.
+    let one = history(&[dose("tt_preg", "2026-08-01")]);
+    let late = line(&expecting(), &one, "2026-08-30", Antigen::Tetanus);
+    assert_eq!(late.earliest, Some(date("2026-08-29")));
+    assert_eq!(
+        late.standing,
+        Standing::Overdue {
+            since: date("2026-08-16")
+        }
+    );
+    assert_eq!(
+        late.warnings,
+        [DueWarning::TooCloseToDelivery {
+            row: "tt_preg_2".to_owned(),
+            deadline: date("2026-08-15")
+        }]
+    );
+}
+
+#[test]
+fn a_later_pregnancy_gets_one_dose_tt_preg_3_and_tt_preg_4_waits_a_year() {
+    // Two doses in a first pregnancy of 2023; tt_preg_3: "ít nhất 6 tháng sau mũi 2 (hoặc lần
+    // có thai sau)".
+    let first = history(&[dose("tt_preg", "2023-03-01"), dose("tt_preg", "2023-04-01")]);
+    let now = line(&expecting(), &first, "2026-06-01", Antigen::Tetanus);
+    assert_eq!(now.next_row.as_deref(), Some("tt_preg_3"));
+    assert!(matches!(now.standing, Standing::Overdue { .. }));
+    assert!(
+        now.warnings.is_empty(),
+        "only tt_preg_2 is timed by delivery"
+    );
+    // tt_preg_4: "ít nhất 1 năm sau mũi 3 (hoặc lần có thai sau)": not in this pregnancy.
+    let third = history(&[
+        dose("tt_preg", "2023-03-01"),
+        dose("tt_preg", "2023-04-01"),
+        dose("tt_preg", "2026-06-01"),
+    ]);
+    let next = line(&expecting(), &third, "2026-07-01", Antigen::Tetanus);
+    assert_eq!(next.next_row.as_deref(), Some("tt_preg_4"));
+    assert_eq!(
+        next.standing,
+        Standing::TooEarly {
+            earliest: date("2027-06-01")
+        }
+    );
+}
+
+#[test]
+fn check_dose_refuses_a_live_vaccine_to_a_pregnant_woman_and_not_her_tetanus_dose() {
+    // vaccine-kinds.csv: mmr and varicella live (high); tt_preg toxoid.
+    let on = date("2026-06-01");
+    let none = DoseHistory::default();
+    for (vaccine, product) in [
+        ("mmr", Some("Priorix")),
+        ("varicella", None),
+        ("je_live", None),
+    ] {
+        let refused = check_dose(&pregnant_woman(), &none, &proposed(vaccine, product), on);
+        assert_eq!(refused, Err(DoseRefusal::LiveInPregnancy), "{vaccine}");
+        assert_eq!(
+            refused.unwrap_err().code().as_str(),
+            "live_vaccine_in_pregnancy"
+        );
+    }
+    let tetanus = check_dose(&pregnant_woman(), &none, &proposed("tt_preg", None), on).unwrap();
+    assert_eq!(tetanus.antigens[0].row.as_deref(), Some("tt_preg_1"));
+    let not_pregnant = Vaccinee {
+        pregnant: false,
+        ..pregnant_woman()
+    };
+    assert!(check_dose(&not_pregnant, &none, &proposed("mmr", Some("Priorix")), on).is_ok());
+}
+
+#[test]
+fn penta_2_given_before_its_28_days_still_counts_and_is_flagged() {
+    // penta_2: 28 days after penta_1; given after 20.
+    let given = history(&[dose("penta", "2026-03-01"), dose("penta", "2026-03-21")]);
+    let next = line(&child(), &given, "2026-04-01", Antigen::Diphtheria);
+    assert_eq!(next.doses_counted, 2);
+    assert_eq!(next.next_row.as_deref(), Some("penta_3"));
+    // penta_3's clock starts at the early dose.
+    assert_eq!(next.earliest, Some(date("2026-04-18")));
+    assert_eq!(
+        next.warnings,
+        [DueWarning::GivenTooEarly {
+            row: Some("penta_2".to_owned()),
+            on: date("2026-03-21"),
+            earliest: date("2026-03-29")
+        }]
+    );
+    // measles_1 (270 days) given at 8 months: counted, flagged, and the line is complete
+    // only once mr follows.
+    let measles = history(&[dose("measles", "2026-09-01"), dose("mr", "2027-07-01")]);
+    let done = line(&child(), &measles, "2027-08-01", Antigen::Measles);
+    assert_eq!(done.standing, Standing::Complete);
+    assert_eq!(
+        done.warnings,
+        [DueWarning::GivenTooEarly {
+            row: Some("measles_1".to_owned()),
+            on: date("2026-09-01"),
+            earliest: date("2026-09-28")
+        }]
     );
 }

@@ -7,7 +7,7 @@ use crate::vaccine::{Span, entry};
 use chrono::NaiveDate;
 
 /// The target group of the programme's doses for pregnant women (`tt_preg_*`).
-const PREGNANT_WOMEN: &str = "phụ nữ có thai";
+pub(super) const PREGNANT_WOMEN: &str = "phụ nữ có thai";
 
 /// One antigen and the schedule rows that complete it, in the schedule's order.
 pub(super) struct Track {
@@ -67,7 +67,11 @@ pub(super) fn dose_days(
 ) -> Vec<NaiveDate> {
     let mut days: Vec<NaiveDate> = history
         .iter()
-        .filter(|d| d.verified && d.on <= today && covers(&d.vaccine).contains(&antigen))
+        .filter(|d| {
+            d.verified
+                && d.on <= today
+                && covers(&d.vaccine, d.product.as_deref()).contains(&antigen)
+        })
         .map(|d| d.on)
         .collect();
     days.sort_unstable();
@@ -75,13 +79,30 @@ pub(super) fn dose_days(
     days
 }
 
-/// The antigens a vaccine covers, by catalogue code (`hexa`, `penta`) or schedule row id
-/// (`penta_2`); nothing for a code the catalogue does not know.
-pub(super) fn covers(vaccine: &str) -> &'static [Antigen] {
-    entry(vaccine)
+/// The antigens a dose covers, by catalogue code (`hexa`, `penta`) or schedule row id
+/// (`penta_2`), and its product where that product covers other antigens than its vaccine
+/// (Twinrix: hepatitis A and B); nothing for a code the catalogue does not know.
+pub(super) fn covers(vaccine: &str, product: Option<&str>) -> &'static [Antigen] {
+    let entry = entry(vaccine);
+    if let Some(product) = product.and_then(|name| entry?.product(name)) {
+        return product.antigens();
+    }
+    entry
         .map(|e| e.antigens())
         .or_else(|| targets_for_schedule_id(vaccine))
         .unwrap_or_default()
+}
+
+/// Whether a dose is of a live injectable vaccine: its product's kind where the product is
+/// known, its vaccine's otherwise.
+pub(super) fn live_injectable(vaccine: &str, product: Option<&str>) -> bool {
+    let Some(entry) = entry(vaccine) else {
+        return false;
+    };
+    match product.and_then(|name| entry.product(name)) {
+        Some(product) => product.live_injectable(),
+        None => entry.live_injectable(),
+    }
 }
 
 /// Drops a first row tied to a window after birth (`hepb_birth`: within 24 hours) once that
@@ -117,7 +138,7 @@ pub(super) fn after_live_doses(
     let mut live: Vec<NaiveDate> = history
         .iter()
         .filter(|d| d.verified && d.on <= today)
-        .filter(|d| entry(&d.vaccine).is_some_and(|e| e.live_injectable()))
+        .filter(|d| live_injectable(&d.vaccine, d.product.as_deref()))
         .map(|d| d.on)
         .collect();
     live.sort_unstable();
