@@ -1,7 +1,8 @@
 //! Compiles the administrative-unit lists in `data/vn-admin/` into static arrays
 //! (`$OUT_DIR/admin_data.rs`, included by `src/units/data.rs`), and the immunization data in
 //! `data/immunization/` into the vaccine catalogue (`build/vaccines.rs`), and the ICD-10 code
-//! list in `data/icd10/` into a sorted code table (`build/icd10.rs`).
+//! list in `data/icd10/` into a sorted code table (`build/icd10.rs`), and the pre-vaccination
+//! screening checklists into static rows (`build/screening.rs`).
 //!
 //! Doing the work here means the running program never parses a CSV, so it has no data error
 //! to handle: a malformed or self-contradicting file fails the build instead, with a message
@@ -28,6 +29,9 @@ mod vaccines;
 #[path = "build/icd10.rs"]
 mod icd10;
 
+#[path = "build/screening.rs"]
+mod screening;
+
 use text::fold_words;
 
 type BuildResult<T> = Result<T, Box<dyn Error>>;
@@ -42,6 +46,7 @@ fn main() -> BuildResult<()> {
     println!("cargo::rerun-if-changed=src/vaccine/span.rs");
     println!("cargo::rerun-if-changed={}", icd10::DATA_DIR);
     println!("cargo::rerun-if-changed=build/icd10.rs");
+    println!("cargo::rerun-if-changed=build/screening.rs");
     let data = Path::new(DATA_DIR);
 
     let provinces = read_provinces(&data.join("provinces-2025.csv"))?;
@@ -64,6 +69,7 @@ fn main() -> BuildResult<()> {
     fs::write(out.join("admin_data.rs"), code)?;
     fs::write(out.join("vaccine_data.rs"), vaccines::generate()?)?;
     fs::write(out.join("icd10_data.rs"), icd10::generate()?)?;
+    fs::write(out.join("screening_data.rs"), screening::generate()?)?;
     Ok(())
 }
 

@@ -338,6 +338,32 @@ problem_codes! {
     OpenedVialTooMany = "opened_vial_too_many",
         vi: "Hao hụt do lọ đã mở chỉ tính phần còn lại của một lọ nhiều liều.",
         en: "Opened-vial wastage is at most the rest of one multi-dose vial.";
+
+    // Administering a dose (`POST /v1/immunizations`).
+    /// The pre-vaccination screening found a contraindication: this vaccine is not given.
+    ScreeningContraindicates = "screening_contraindicates",
+        vi: "Khám sàng lọc cho thấy chống chỉ định với vắc xin này; không tiêm.",
+        en: "The screening found a contraindication to this vaccine; it is not given.";
+    /// The screening found a reason to wait (fever, an acute illness): come back later.
+    ScreeningPostpones = "screening_postpones",
+        vi: "Khám sàng lọc cho thấy cần tạm hoãn tiêm; hẹn tiêm lại sau.",
+        en: "The screening found a reason to postpone the dose; give it later.";
+    /// The screening sends the person to a hospital for screening and vaccination there.
+    ScreeningRefers = "screening_refers",
+        vi: "Khám sàng lọc cho thấy cần chuyển đến bệnh viện để khám và tiêm.",
+        en: "The screening refers the person to a hospital to be screened and vaccinated there.";
+    /// The dose number given is not the one the schedule counts for this person.
+    DoseNumberMismatch = "dose_number_mismatch",
+        vi: "Số mũi tiêm không khớp với số mũi theo lịch của người này.",
+        en: "The dose number does not match the one the schedule counts for this person.";
+    /// The same person already has a dose of this vaccine and product recorded today.
+    DuplicateDose = "duplicate_dose",
+        vi: "Mũi tiêm này (cùng người, cùng vắc xin, cùng ngày) đã được ghi nhận.",
+        en: "This dose (same person, same vaccine, same day) is already recorded.";
+    /// The lot holds another vaccine (or another product) than the dose names.
+    LotOtherVaccine = "lot_other_vaccine",
+        vi: "Lô vắc xin này là của một vắc xin (hoặc sản phẩm) khác với mũi tiêm được ghi.",
+        en: "This lot holds another vaccine (or product) than the dose names.";
 }
 
 impl ProblemCode {

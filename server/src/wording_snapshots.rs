@@ -11,6 +11,7 @@ use crate::booking::entities::appointment;
 use crate::booking::mails::{self as booking_mails, Kind, MailContext};
 use crate::error::{ApiError, FieldError, REQUEST_LANG, Text};
 use crate::mail::OutgoingEmail;
+use crate::vaccination::mails as vaccination_mails;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use base64::Engine;
@@ -206,6 +207,36 @@ fn mails(lang: Lang) -> Vec<(&'static str, OutgoingEmail)> {
         (
             "sign_in_code",
             auth_mails::sign_in_code(to, name, &code, lang),
+        ),
+        (
+            "next_dose",
+            vaccination_mails::email(
+                to,
+                vaccination_mails::next_dose_text(
+                    lang,
+                    name,
+                    &healthbook_domain::vaccine::doses::NextDose {
+                        vaccine: "hepa".to_owned(),
+                        product: Some("Twinrix".to_owned()),
+                        dose_number: 2,
+                        earliest: chrono::NaiveDate::from_ymd_opt(2027, 1, 2).unwrap(),
+                        recommended: None,
+                        antigens: Vec::new(),
+                    },
+                ),
+            ),
+        ),
+        (
+            "serious_reaction_alert",
+            vaccination_mails::email(
+                to,
+                vaccination_mails::serious_reaction_text(
+                    lang,
+                    "Bệnh viện Bạch Mai",
+                    Uuid::from_u128(7),
+                    Uuid::from_u128(9),
+                ),
+            ),
         ),
         (
             "recovery_code",

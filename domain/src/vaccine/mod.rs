@@ -7,10 +7,13 @@
 //! database holds only the codes that name it. Values graded `medium` or `low` in the data
 //! inform people and may warn them; they never refuse anything (see `data/README.md`).
 
+pub mod aefi;
 mod catalogue;
 mod data;
+pub mod doses;
 pub mod due;
 mod schedule;
+pub mod screening;
 mod span;
 pub mod stock;
 

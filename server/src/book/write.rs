@@ -30,7 +30,7 @@ use uuid::Uuid;
 /// Opens `kind`'s section of `cid`'s book for writing in `txn` (the access-log entry joins
 /// the write), and checks that the caller may write that kind at all. `revising` is the
 /// entry a correction or an error mark is about; none for a new entry.
-async fn open_for_writing(
+pub(crate) async fn open_for_writing(
     state: &AppState,
     txn: &impl ConnectionTrait,
     actor: &Actor,

@@ -1,3 +1,4 @@
 //! Vaccination end to end, one file per part of the programme.
 
+pub mod doses;
 pub mod stock;

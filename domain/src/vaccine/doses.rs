@@ -1,0 +1,210 @@
+//! What the apps send and receive when a dose is given, corrected, reacted to or commented
+//! on: the shapes the server answers and the mobile core queues offline.
+
+use super::Programme;
+use super::aefi::{SeriousFlags, Severity};
+use super::due::Antigen;
+use super::screening::{ScreeningAnswers, ScreeningResult};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A dose about to be given. The person is named by their id or by the appointment's code
+/// (the appointment QR), one of the two.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, validator::Validate)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AdministerRequest {
+    #[serde(default)]
+    pub citizen_id: Option<Uuid>,
+    #[serde(default)]
+    pub appointment_code: Option<String>,
+    /// The catalogue code (`penta`, `hepa`).
+    pub vaccine: String,
+    /// The trade name, for a paid vaccine (`Twinrix`).
+    #[serde(default)]
+    pub product: Option<String>,
+    pub lot_id: Uuid,
+    /// When given, must be the number the schedule counts.
+    #[serde(default)]
+    pub dose_number: Option<u32>,
+    #[validate(length(min = 1, max = 32))]
+    pub site: String,
+    #[validate(length(min = 1, max = 32))]
+    pub route: String,
+    pub programme: Programme,
+    pub screening: ScreeningAnswers,
+}
+
+/// The next dose of the series, proposed at the first day it may be given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NextDose {
+    pub vaccine: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    pub dose_number: u32,
+    pub earliest: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recommended: Option<NaiveDate>,
+    pub antigens: Vec<Antigen>,
+}
+
+/// A dose as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Dose {
+    pub id: Uuid,
+    pub citizen_id: Uuid,
+    pub facility_id: Uuid,
+    /// The dose's entry in section III of the citizen's book.
+    pub book_entry_id: Uuid,
+    pub vaccine: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    pub lot_id: Uuid,
+    pub dose_number: u32,
+    pub given_on: NaiveDate,
+    pub programme: Programme,
+    pub site: String,
+    pub route: String,
+    pub screening: ScreeningResult,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appointment_id: Option<Uuid>,
+    /// `recorded`, `corrected` or `entered_in_error`.
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The answer to a dose given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Administered {
+    pub dose: Dose,
+    /// None when the series is complete (or the vaccine is not a series).
+    pub next: Option<NextDose>,
+}
+
+/// A correction of a dose: the fields that change, the version of the book entry it
+/// corrects, and why. The dose stays; its book entry gets a new version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, validator::Validate)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DoseCorrection {
+    pub base_version: u32,
+    #[serde(default)]
+    #[validate(length(min = 1, max = 32))]
+    pub site: Option<String>,
+    #[serde(default)]
+    #[validate(length(min = 1, max = 32))]
+    pub route: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    pub reason: String,
+}
+
+/// A dose withdrawn as recorded by mistake.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, validator::Validate)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DoseEnteredInError {
+    pub base_version: u32,
+    pub reason: String,
+}
+
+/// A reaction after a dose, as its reporter tells it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, validator::Validate)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReactionReport {
+    pub onset_on: NaiveDate,
+    /// Codes of the AEFI list (`GET /v1/vaccines/reactions/symptoms`).
+    #[validate(length(min = 1, max = 16))]
+    pub symptoms: Vec<String>,
+    pub severity: Severity,
+    #[serde(default)]
+    pub serious: SeriousFlags,
+    #[serde(default)]
+    #[validate(length(max = 2000))]
+    pub note: Option<String>,
+}
+
+/// A reaction as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reaction {
+    pub id: Uuid,
+    pub immunization_id: Uuid,
+    pub citizen_id: Uuid,
+    pub facility_id: Uuid,
+    pub lot_id: Uuid,
+    /// `citizen`, `guardian` or the staff role of the reporter.
+    pub reporter_role: String,
+    pub onset_on: NaiveDate,
+    pub symptoms: Vec<String>,
+    pub severity: Severity,
+    pub flags: SeriousFlags,
+    /// Serious in WHO's sense: the facility and the province are alerted at once.
+    pub serious: bool,
+    /// `open` while it is followed up.
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Reactions to one lot at a facility.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LotReactions {
+    pub lot_id: Uuid,
+    pub reactions: u32,
+    pub serious: u32,
+    /// A cluster of serious reactions (`aefi::is_cluster`): the lot is held pending review.
+    pub cluster: bool,
+}
+
+/// Feedback on a vaccination session or a facility.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, validator::Validate)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FeedbackRequest {
+    #[serde(default)]
+    pub session_id: Option<Uuid>,
+    #[serde(default)]
+    pub appointment_id: Option<Uuid>,
+    #[validate(range(min = 1, max = 5))]
+    pub rating: u8,
+    #[validate(length(min = 1, max = 2000))]
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Feedback {
+    pub id: Uuid,
+    pub facility_id: Uuid,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appointment_id: Option<Uuid>,
+    pub citizen_id: Uuid,
+    pub rating: u8,
+    pub text: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A reaction on a facility's follow-up list: the event, not the person. Who it happened to
+/// is read in their book, under the book's own access rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReactionFollowUp {
+    pub id: Uuid,
+    pub immunization_id: Uuid,
+    pub lot_id: Uuid,
+    pub onset_on: NaiveDate,
+    pub symptoms: Vec<String>,
+    pub severity: Severity,
+    pub flags: SeriousFlags,
+    pub serious: bool,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+}

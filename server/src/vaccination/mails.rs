@@ -1,0 +1,163 @@
+//! The mails vaccination sends, each in its recipient's language, through the outbox in the
+//! transaction that causes them: the next dose proposed after a dose, and the alert of a
+//! serious reaction to the facility and the province's authorities.
+//!
+//! The alert names the facility, the lot and the reaction's id, not the person or the
+//! symptoms: the people alerted read those in the follow-up list, where access is decided
+//! and logged.
+
+use crate::auth::entities::{account, citizen, guardianship, staff_role};
+use crate::auth::people::lang_of;
+use crate::mail::{self, OutgoingEmail};
+use chrono::{DateTime, NaiveDate, Utc};
+use healthbook_domain::account::StaffRole;
+use healthbook_domain::vaccine::doses::NextDose;
+use healthbook_domain::{Lang, Sensitive};
+use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, DbErr, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+/// The accounts that hear about `cid`'s doses: their own, else their guardians'.
+pub async fn citizen_recipients(
+    txn: &DatabaseTransaction,
+    cid: Uuid,
+    today: NaiveDate,
+) -> Result<Vec<account::Model>, DbErr> {
+    let person = citizen::Entity::find_by_id(cid).one(txn).await?;
+    if let Some(own) = person.and_then(|p| p.account_id) {
+        return Ok(account::Entity::find_by_id(own)
+            .one(txn)
+            .await?
+            .into_iter()
+            .collect());
+    }
+    let guardians: Vec<Uuid> = guardianship::Entity::find()
+        .filter(guardianship::Column::DependentId.eq(cid))
+        .filter(guardianship::in_force(today))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|g| g.guardian_id)
+        .collect();
+    let accounts: Vec<Uuid> = citizen::Entity::find()
+        .filter(citizen::Column::Id.is_in(guardians))
+        .all(txn)
+        .await?
+        .into_iter()
+        .filter_map(|c| c.account_id)
+        .collect();
+    account::Entity::find()
+        .filter(account::Column::Id.is_in(accounts))
+        .all(txn)
+        .await
+}
+
+/// The administrators of `facility` and the authority accounts of its province (or of a
+/// unit within it: a commune's authority hears of its own facilities too).
+pub async fn alert_recipients(
+    txn: &DatabaseTransaction,
+    facility: Uuid,
+    province: &str,
+    commune: &str,
+) -> Result<Vec<account::Model>, DbErr> {
+    let roles = staff_role::Entity::find()
+        .filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(staff_role::Column::Role.eq(StaffRole::FacilityAdmin.as_str()))
+                        .add(staff_role::Column::FacilityId.eq(facility)),
+                )
+                .add(
+                    Condition::all()
+                        .add(staff_role::Column::Role.eq(StaffRole::Authority.as_str()))
+                        .add(staff_role::Column::AdminUnit.is_in([province, commune])),
+                ),
+        )
+        .all(txn)
+        .await?;
+    let mut ids: Vec<Uuid> = roles.into_iter().map(|r| r.account_id).collect();
+    ids.sort();
+    ids.dedup();
+    account::Entity::find()
+        .filter(account::Column::Id.is_in(ids))
+        .all(txn)
+        .await
+}
+
+/// The subject and text proposing the next dose to `name`'s account.
+pub fn next_dose_text(lang: Lang, name: &str, next: &NextDose) -> (String, String) {
+    let vaccine = healthbook_domain::vaccine::entry(&next.vaccine);
+    let earliest = next.earliest.format("%d/%m/%Y");
+    match lang {
+        Lang::Vi => (
+            format!("Mũi tiêm tiếp theo: mũi {}", next.dose_number),
+            format!(
+                "Kính gửi {name},\n\nMũi {} của vắc xin {} có thể tiêm từ ngày {earliest}. \
+                 Hãy đặt lịch trên ứng dụng HealthBook.\n\nHealthBook",
+                next.dose_number,
+                vaccine.map_or(next.vaccine.as_str(), |v| v.name_vi),
+            ),
+        ),
+        Lang::En => (
+            format!("Your next dose: dose {}", next.dose_number),
+            format!(
+                "Dear {name},\n\nDose {} of the {} vaccine may be given from {earliest}. \
+                 Book it in the HealthBook app.\n\nHealthBook",
+                next.dose_number,
+                vaccine.map_or(next.vaccine.as_str(), |v| v.name_en),
+            ),
+        ),
+    }
+}
+
+/// The subject and text of a serious reaction's alert.
+pub fn serious_reaction_text(
+    lang: Lang,
+    facility_name: &str,
+    lot: Uuid,
+    reaction: Uuid,
+) -> (String, String) {
+    match lang {
+        Lang::Vi => (
+            format!("Phản ứng nặng sau tiêm chủng tại {facility_name}"),
+            format!(
+                "Một phản ứng nặng sau tiêm chủng vừa được báo cáo tại {facility_name} \
+                 (lô vắc xin {lot}, báo cáo {reaction}). Xem danh sách theo dõi phản ứng \
+                 của cơ sở và điều tra theo quy định.\n\nHealthBook"
+            ),
+        ),
+        Lang::En => (
+            format!("Serious reaction after immunization at {facility_name}"),
+            format!(
+                "A serious reaction after immunization was just reported at {facility_name} \
+                 (vaccine lot {lot}, report {reaction}). See the facility's reaction \
+                 follow-up list and investigate as required.\n\nHealthBook"
+            ),
+        ),
+    }
+}
+
+/// A plain-text mail to `to`.
+pub fn email(to: &str, (subject, body_text): (String, String)) -> OutgoingEmail {
+    OutgoingEmail {
+        recipient: Sensitive::new(to.to_owned()),
+        subject,
+        body_text,
+        body_html: None,
+        attachments: Vec::new(),
+    }
+}
+
+/// Queues one mail to each of `accounts`, rendered in each one's language.
+pub async fn send_each(
+    txn: &DatabaseTransaction,
+    accounts: &[account::Model],
+    text: impl Fn(Lang, &str) -> (String, String),
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    for account in accounts {
+        let written = text(lang_of(account), &account.display_name);
+        mail::enqueue(txn, email(&account.email, written), now).await?;
+    }
+    Ok(())
+}
