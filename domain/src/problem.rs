@@ -288,6 +288,14 @@ problem_codes! {
     NotOfferedInProvince = "not_offered_in_province",
         vi: "Chương trình tiêm chủng mở rộng chưa triển khai vắc xin này tại tỉnh của người này.",
         en: "The national programme does not offer this vaccine in this person's province yet.";
+    /// A registration names a vaccine the session does not offer.
+    VaccineNotOffered = "vaccine_not_offered",
+        vi: "Buổi tiêm này không có vắc xin đã chọn.",
+        en: "This session does not offer the chosen vaccine.";
+    /// The session was cancelled: it takes no registrations.
+    SessionCancelled = "session_cancelled",
+        vi: "Buổi tiêm này đã bị hủy.",
+        en: "This vaccination session was cancelled.";
 }
 
 impl ProblemCode {

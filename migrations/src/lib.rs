@@ -20,6 +20,7 @@ mod m20261206_000009_approvals;
 mod m20261206_000010_vaccine_catalogue_compiled_in;
 mod m20261206_000011_health_book;
 mod m20261206_000012_practitioner_accounts;
+mod m20261207_000014_vaccination_sessions;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000010_vaccine_catalogue_compiled_in::Migration),
             Box::new(m20261206_000011_health_book::Migration),
             Box::new(m20261206_000012_practitioner_accounts::Migration),
+            Box::new(m20261207_000014_vaccination_sessions::Migration),
         ]
     }
 }

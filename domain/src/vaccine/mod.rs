@@ -11,6 +11,7 @@ mod catalogue;
 mod data;
 pub mod due;
 mod schedule;
+pub mod session;
 mod span;
 
 pub use catalogue::{CatalogueEntry, Confidence, Course, Route, VaccineProduct, catalogue, entry};

@@ -5,10 +5,12 @@
 use crate::book::read::citizen_row;
 use crate::book::store::{self, Selection};
 use crate::error::ApiError;
+use chrono::NaiveDate;
 use healthbook_domain::book::{Categories, Section, Sections};
 use healthbook_domain::ids::Sex;
 use healthbook_domain::vaccine::due::{DoseHistory, ROADMAP_ANTIGENS, Vaccinee};
 use sea_orm::ConnectionTrait;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// The person and their dose history, for `due` and `check_dose`.
@@ -27,10 +29,37 @@ pub async fn of_citizen(
         },
     )
     .await?;
-    let sex = Sex::from_stored(&citizen.sex)
+    let person = vaccinee(citizen.date_of_birth, &citizen.sex)?;
+    Ok((person, DoseHistory::from_book(&entries)))
+}
+
+/// The dose histories of many citizens, read in one query (the due lists' pages).
+pub async fn of_citizens(
+    db: &impl ConnectionTrait,
+    citizens: &[Uuid],
+) -> Result<HashMap<Uuid, DoseHistory>, ApiError> {
+    let entries = store::section_of_many(db, citizens, Section::Immunizations).await?;
+    Ok(citizens
+        .iter()
+        .map(|cid| {
+            let history = entries.get(cid).map_or_else(
+                || DoseHistory {
+                    doses: Vec::new(),
+                    reactions: Vec::new(),
+                },
+                |own| DoseHistory::from_book(own),
+            );
+            (*cid, history)
+        })
+        .collect())
+}
+
+/// The person the schedule sees, from the stored birth date and sex code.
+pub fn vaccinee(birth: NaiveDate, sex: &str) -> Result<Vaccinee, ApiError> {
+    let sex = Sex::from_stored(sex)
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("citizen with an unknown sex code")))?;
-    let person = Vaccinee {
-        birth: citizen.date_of_birth,
+    Ok(Vaccinee {
+        birth,
         sex,
         // Pregnancy is not recorded in the book yet; the tetanus doses for pregnant women are
         // proposed only where a caller says so.
@@ -38,6 +67,5 @@ pub async fn of_citizen(
         // Which provinces run the roll-out roadmap is not configured yet: every province is
         // taken to offer it, so no programme dose is refused for its place.
         province_offers: ROADMAP_ANTIGENS.to_vec(),
-    };
-    Ok((person, DoseHistory::from_book(&entries)))
+    })
 }
