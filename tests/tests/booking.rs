@@ -5,6 +5,7 @@
 
 mod booking_support;
 mod health_book;
+mod vaccination;
 
 use booking_support::*;
 use chrono::Duration;
@@ -1300,6 +1301,7 @@ async fn arrange(
         checked_in_at: None,
         no_show_at: None,
         attended_by: None,
+        vaccine: None,
     };
     let mut slots = Vec::new();
     let mut holds = Vec::new();

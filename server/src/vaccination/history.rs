@@ -47,7 +47,7 @@ pub async fn of_citizens(
                     doses: Vec::new(),
                     reactions: Vec::new(),
                 },
-                |own| DoseHistory::from_book(own),
+                DoseHistory::from_book,
             );
             (*cid, history)
         })

@@ -1,0 +1,3 @@
+//! Vaccination end to end, one file per capability.
+
+pub mod sessions;
