@@ -2,7 +2,8 @@
 //! the vaccines it offers, and its places (slots of booking's engine); registration for one;
 //! and the due list of a commune. The shapes the server and the mobile core share.
 
-use super::due::{AntigenDue, ProposedDose, Standing};
+use super::Span;
+use super::due::{AntigenDue, CHILD_SCHEDULE_UNTIL, ProposedDose, Standing};
 use super::{CatalogueEntry, entry};
 use crate::booking::time::{parse_date, parse_time};
 use crate::issue::{FieldIssue, Issues};
@@ -349,6 +350,20 @@ pub fn outreach_lines(
         .collect()
 }
 
+/// People born before this day, and without a dose recorded, are never on a due list of
+/// `today`: the programme schedules children under `CHILD_SCHEDULE_UNTIL` (and pregnant
+/// women, whom the book does not record yet), and any other line comes from a paid series
+/// the person started. A month of margin keeps the boundary the engine's alone. Lists use it
+/// to leave such people out before reading their books.
+pub fn listed_only_with_doses_if_born_before(today: NaiveDate) -> Option<NaiveDate> {
+    let months = match CHILD_SCHEDULE_UNTIL {
+        Span::Years(years) => u32::from(years) * 12,
+        Span::Months(months) => u32::from(months),
+        Span::Weeks(_) | Span::Days(_) => 0,
+    };
+    today.checked_sub_months(chrono::Months::new(months + 1))
+}
+
 /// Whole months from `birth` to `today` (0 before the first month is complete).
 pub fn age_in_months(birth: NaiveDate, today: NaiveDate) -> u32 {
     use chrono::Datelike;
@@ -414,6 +429,29 @@ mod tests {
             ("vaccines[2]", "unknown_vaccine"),
         ] {
             assert!(codes.contains(&expected), "{expected:?} in {codes:?}");
+        }
+    }
+
+    #[test]
+    fn no_one_born_before_the_cut_off_is_listed_without_a_dose() {
+        use crate::ids::Sex;
+        use crate::vaccine::due::{DoseHistory, ROADMAP_ANTIGENS, Vaccinee, due};
+        let today = day(2026, 12, 7);
+        let cut_off = listed_only_with_doses_if_born_before(today).unwrap();
+        let none = DoseHistory {
+            doses: Vec::new(),
+            reactions: Vec::new(),
+        };
+        for back in [1, 40, 400, 4_000, 30_000] {
+            for sex in [Sex::Male, Sex::Female] {
+                let person = Vaccinee {
+                    birth: cut_off - chrono::Duration::days(back),
+                    sex,
+                    pregnant: false,
+                    province_offers: ROADMAP_ANTIGENS.to_vec(),
+                };
+                assert!(due(&person, &none, today).is_empty(), "{person:?}");
+            }
         }
     }
 

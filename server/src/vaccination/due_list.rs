@@ -15,7 +15,7 @@ use super::sessions;
 use crate::auth::actor::Actor;
 use crate::auth::entities::citizen;
 use crate::authz::{Action, Relationship, Resource, may_at_some_facility};
-use crate::book::entities::residence;
+use crate::book::entities::{book_entry, residence};
 use crate::booking::entities::facility;
 use crate::error::{ApiError, ApiResult, FieldError, Text};
 use crate::http::{ValidQuery, cursor};
@@ -24,12 +24,15 @@ use axum::Json;
 use axum::extract::{Path, State};
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use healthbook_domain::account::StaffRole;
+use healthbook_domain::book::Section;
 use healthbook_domain::booking::time::local_date;
 use healthbook_domain::page::{Page, page_size};
 use healthbook_domain::vaccine::due::due;
-use healthbook_domain::vaccine::session::{DueListEntry, DueStatus, age_in_months, outreach_lines};
+use healthbook_domain::vaccine::session::{
+    DueListEntry, DueStatus, age_in_months, listed_only_with_doses_if_born_before, outreach_lines,
+};
 use healthbook_domain::vaccine::{CatalogueEntry, entry};
-use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Order, Query};
 use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -37,7 +40,7 @@ use validator::Validate;
 
 /// Candidates read per query. Large enough that a commune of 20,000 with few people due is
 /// a few dozen round trips; small enough that a page never holds much in memory.
-const BATCH: u64 = 1_000;
+const BATCH: u64 = 5_000;
 
 #[derive(Debug, Deserialize, Validate, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -137,6 +140,26 @@ async fn candidates(
     }
     if let Some(after) = listing.born_after {
         select.and_where(Expr::col((citizen::Entity, citizen::Column::DateOfBirth)).gt(after));
+    }
+    // Most residents are adults the schedule no longer follows: without a dose they cannot
+    // be listed, so their books are not read at all.
+    if let Some(cut_off) = listed_only_with_doses_if_born_before(listing.today) {
+        let has_doses = Query::select()
+            .expr(Expr::val(1))
+            .from(book_entry::Entity)
+            .and_where(
+                Expr::col((book_entry::Entity, book_entry::Column::CitizenId)).equals(resident),
+            )
+            .and_where(
+                Expr::col((book_entry::Entity, book_entry::Column::Section))
+                    .eq(Section::Immunizations.as_str()),
+            )
+            .to_owned();
+        select.cond_where(
+            Condition::any()
+                .add(Expr::col((citizen::Entity, citizen::Column::DateOfBirth)).gte(cut_off))
+                .add(Expr::exists(has_doses)),
+        );
     }
     let statement = db.get_database_backend().build(&select);
     Ok(Candidate::find_by_statement(statement).all(db).await?)
