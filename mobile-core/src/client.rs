@@ -11,6 +11,7 @@ use crate::http::{Api, RetryPolicy};
 use crate::offline::OfflineClient;
 use crate::session::{Session, TokenStore};
 use crate::store::{KeyVault, Store, StoreError};
+use crate::vaccination::VaccinationClient;
 use healthbook_domain::Lang;
 use std::net::IpAddr;
 use std::path::Path;
@@ -84,6 +85,10 @@ impl HealthBookClient {
 
     pub fn certificates(&self) -> Arc<CertificatesClient> {
         Arc::new(CertificatesClient::new(self.core.clone()))
+    }
+
+    pub fn vaccination(&self) -> Arc<VaccinationClient> {
+        Arc::new(VaccinationClient::new(self.core.clone()))
     }
 
     pub fn offline(&self) -> Arc<OfflineClient> {

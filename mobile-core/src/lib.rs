@@ -35,6 +35,7 @@ pub mod store;
 #[cfg(feature = "test-authenticator")]
 mod testing;
 mod units;
+mod vaccination;
 
 pub use account::{AccountClient, AccountError, DependentOutcome};
 pub use auth::{AuthClient, AuthError};
@@ -61,6 +62,7 @@ pub use store::{KeyVault, KeyVaultError};
 #[cfg(feature = "test-authenticator")]
 pub use testing::{SoftPasskey, SoftPasskeyError};
 pub use units::{AdminUnit, AdminUnitKind, SpecialtyInfo, communes, provinces, specialties};
+pub use vaccination::{DueLine, DueView, VaccinationClient};
 
 // The domain's remote types used directly in this crate's own records and signatures:
 // their conversions are registered once, in `healthbook_domain`, and borrowed here.

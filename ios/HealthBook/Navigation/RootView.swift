@@ -14,8 +14,7 @@ struct RootView: View {
     }
 }
 
-/// The tabs of the signed-in area, in order. Each later area (the health book, appointments,
-/// vaccinations and certificates, teleconsultation) adds its tab here, with its screens and
+/// The tabs of the signed-in area, in order. Each later area (teleconsultation) adds its tab here, with its screens and
 /// models in its own folder, as Home and Account do.
 struct MainTabView: View {
     var body: some View {
@@ -26,8 +25,8 @@ struct MainTabView: View {
                 .tabItem { Label("tab.book", systemImage: "heart.text.square") }
             MyAppointmentsView()
                 .tabItem { Label("tab.appointments", systemImage: "calendar") }
-            NavigationStack { CertificatesView() }
-                .tabItem { Label("tab.certificates", systemImage: "qrcode") }
+            VaccinationTabView()
+                .tabItem { Label("tab.vaccinations", systemImage: "syringe") }
             NavigationStack { AccountView() }
                 .tabItem { Label("tab.account", systemImage: "person.crop.circle") }
         }

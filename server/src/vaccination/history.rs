@@ -8,7 +8,7 @@ use crate::error::ApiError;
 use chrono::NaiveDate;
 use healthbook_domain::book::{Categories, Section, Sections};
 use healthbook_domain::ids::Sex;
-use healthbook_domain::vaccine::due::{DoseHistory, ROADMAP_ANTIGENS, Vaccinee};
+use healthbook_domain::vaccine::due::{DoseHistory, Vaccinee};
 use sea_orm::ConnectionTrait;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -58,14 +58,5 @@ pub async fn of_citizens(
 pub fn vaccinee(birth: NaiveDate, sex: &str) -> Result<Vaccinee, ApiError> {
     let sex = Sex::from_stored(sex)
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("citizen with an unknown sex code")))?;
-    Ok(Vaccinee {
-        birth,
-        sex,
-        // Pregnancy is not recorded in the book yet; the tetanus doses for pregnant women are
-        // proposed only where a caller says so.
-        pregnant: false,
-        // Which provinces run the roll-out roadmap is not configured yet: every province is
-        // taken to offer it, so no programme dose is refused for its place.
-        province_offers: ROADMAP_ANTIGENS.to_vec(),
-    })
+    Ok(Vaccinee::by_birth(birth, sex))
 }

@@ -22,6 +22,22 @@ pub struct Vaccinee {
     pub province_offers: Vec<Antigen>,
 }
 
+impl Vaccinee {
+    /// A person as the health book knows them today, by birth and sex. Pregnancy is not
+    /// recorded in the book yet, so the tetanus doses for pregnant women are proposed only
+    /// where a caller says so; which provinces run the roll-out roadmap is not configured
+    /// yet, so every province is taken to offer it and no programme dose is refused for its
+    /// place.
+    pub fn by_birth(birth: NaiveDate, sex: Sex) -> Vaccinee {
+        Vaccinee {
+            birth,
+            sex,
+            pregnant: false,
+            province_offers: super::ROADMAP_ANTIGENS.to_vec(),
+        }
+    }
+}
+
 /// Where a recorded dose was given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -21,6 +21,7 @@
 mod answer;
 mod check;
 mod course;
+mod describe;
 mod from_book;
 mod input;
 mod standing;
@@ -31,6 +32,7 @@ pub use answer::{AntigenDue, DueWarning, Standing};
 pub use check::{
     AntigenDose, DoseAccepted, DoseRefusal, EarlierThanAdvised, ProposedDose, check_dose,
 };
+pub use describe::{antigen_name, standing_text, warning_text};
 pub use input::{DoseHistory, DoseOrigin, GivenDose, SeriousReaction, Vaccinee};
 
 use crate::vaccine::Span;

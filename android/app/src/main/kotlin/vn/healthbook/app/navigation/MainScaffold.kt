@@ -18,9 +18,9 @@ import androidx.navigation.compose.rememberNavController
 import vn.healthbook.app.account.AccountScreen
 import vn.healthbook.app.book.BookTab
 import vn.healthbook.app.booking.BookingTab
-import vn.healthbook.app.certificates.CertificatesScreen
 import vn.healthbook.app.home.HomeScreen
 import vn.healthbook.app.platform.CredentialManagerPasskeys
+import vn.healthbook.app.vaccination.VaccinationTab
 import vn.healthbook.core.HealthBookClient
 
 /** The signed-in area: one tab per area of the app. */
@@ -52,7 +52,7 @@ fun MainScaffold(core: HealthBookClient, passkeys: CredentialManagerPasskeys, on
             composable(MainTab.HOME.route) { HomeScreen(core, passkeys, onSignedOut) }
             composable(MainTab.BOOK.route) { BookTab(core, onSignedOut) }
             composable(MainTab.APPOINTMENTS.route) { BookingTab(core, onSignedOut) }
-            composable(MainTab.CERTIFICATES.route) { CertificatesScreen(core) }
+            composable(MainTab.VACCINATIONS.route) { VaccinationTab(core, onSignedOut) }
             composable(MainTab.ACCOUNT.route) { AccountScreen(core, onSignedOut) }
         }
     }

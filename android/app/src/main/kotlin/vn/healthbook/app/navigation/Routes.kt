@@ -6,7 +6,7 @@ import androidx.compose.material.icons.filled.CalendarMonth
 import androidx.compose.material.icons.filled.Favorite
 import androidx.compose.material.icons.filled.Home
 import androidx.compose.material.icons.filled.Person
-import androidx.compose.material.icons.filled.QrCode2
+import androidx.compose.material.icons.filled.Vaccines
 import androidx.compose.ui.graphics.vector.ImageVector
 import vn.healthbook.app.R
 
@@ -21,14 +21,13 @@ object Routes {
 }
 
 /**
- * The tabs of the signed-in area, in order. Each later area (the health book, appointments,
- * vaccinations and certificates, teleconsultation) adds its tab here and its graph in
+ * The tabs of the signed-in area, in order. Each later area (teleconsultation) adds its tab here and its graph in
  * [MainScaffold]'s NavHost, with its screens in its own package, as `home` and `account` do.
  */
 enum class MainTab(val route: String, @StringRes val label: Int, val icon: ImageVector) {
     HOME("home", R.string.tab_home, Icons.Filled.Home),
     BOOK("book", R.string.tab_book, Icons.Filled.Favorite),
     APPOINTMENTS("appointments", R.string.tab_appointments, Icons.Filled.CalendarMonth),
-    CERTIFICATES("certificates", R.string.tab_certificates, Icons.Filled.QrCode2),
+    VACCINATIONS("vaccinations", R.string.tab_vaccinations, Icons.Filled.Vaccines),
     ACCOUNT("account", R.string.tab_account, Icons.Filled.Person),
 }

@@ -1,0 +1,109 @@
+//! Vaccinations on the phone: where each person of the family stands against the national
+//! schedule. The standing is worked out here, by `domain`'s engine, from section III of the
+//! book as the book client last read it, so it reads the same offline as online and never
+//! disagrees with the server's (one engine, one history rule: `DoseHistory::from_book`).
+
+use crate::Timestamp;
+use crate::book::{BookClient, BookError, BookView};
+use crate::context::Core;
+use chrono::NaiveDate;
+use healthbook_domain::Lang;
+use healthbook_domain::account::CitizenProfile;
+use healthbook_domain::book::BookEntry;
+use healthbook_domain::vaccine::due::{
+    AntigenDue, DoseHistory, Vaccinee, antigen_name, due, standing_text, warning_text,
+};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// One person's vaccinations: the due list of the day and the doses it was worked out from.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct DueView {
+    pub citizen: CitizenProfile,
+    /// One line per antigen the schedule asks of them, then the paid series they started.
+    pub lines: Vec<DueLine>,
+    /// Section III, newest first, including doses declared but not yet checked (which the
+    /// lines do not count) and doses marked entered in error (shown struck through).
+    pub doses: Vec<BookEntry>,
+    /// The day the lines are for: today on this phone's clock, in Việt Nam.
+    pub on: NaiveDate,
+    pub synced_at: Timestamp,
+    /// Worked out from this phone's copy because the server could not be reached.
+    pub from_cache: bool,
+}
+
+/// A due-list line with the words the apps show for it, in the app's language.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct DueLine {
+    pub due: AntigenDue,
+    /// "Sởi", "Measles".
+    pub disease: String,
+    /// "Mũi 2: quá hạn từ 01/05/2026".
+    pub standing: String,
+    pub warnings: Vec<String>,
+}
+
+#[derive(uniffi::Object)]
+pub struct VaccinationClient {
+    core: Arc<Core>,
+}
+
+impl VaccinationClient {
+    pub(crate) fn new(core: Arc<Core>) -> VaccinationClient {
+        VaccinationClient { core }
+    }
+
+    fn book(&self) -> BookClient {
+        BookClient::new(self.core.clone())
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl VaccinationClient {
+    /// Where `citizen_id` (oneself or a dependent) stands today. Reads the book fresh when
+    /// the server can be reached, else this phone's copy (`from_cache`).
+    pub async fn due(&self, citizen_id: Uuid) -> Result<DueView, BookError> {
+        let view = self.book().book(citizen_id).await?;
+        Ok(due_view(view, self.core.clock.today(), self.core.lang))
+    }
+
+    /// Oneself first, then each dependent: the family's vaccinations on one screen.
+    pub async fn family_due(&self) -> Result<Vec<DueView>, BookError> {
+        let book = self.book();
+        let (today, lang) = (self.core.clock.today(), self.core.lang);
+        let mut views = Vec::new();
+        for owner in book.owners().await? {
+            views.push(due_view(book.book(owner.citizen_id).await?, today, lang));
+        }
+        Ok(views)
+    }
+}
+
+pub(crate) fn due_view(view: BookView, today: NaiveDate, lang: Lang) -> DueView {
+    let person = Vaccinee::by_birth(view.citizen.date_of_birth, view.citizen.sex);
+    let history = DoseHistory::from_book(&view.immunizations);
+    let lines = due(&person, &history, today)
+        .into_iter()
+        .map(|line| DueLine {
+            disease: antigen_name(line.antigen, lang).to_owned(),
+            standing: standing_text(&line, lang),
+            warnings: line
+                .warnings
+                .iter()
+                .map(|w| warning_text(w, lang))
+                .collect(),
+            due: line,
+        })
+        .collect();
+    DueView {
+        lines,
+        citizen: view.citizen,
+        doses: view.immunizations,
+        on: today,
+        synced_at: view.synced_at,
+        from_cache: view.from_cache,
+    }
+}
+
+#[cfg(test)]
+mod tests;
