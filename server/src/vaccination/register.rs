@@ -1,6 +1,6 @@
 //! Registering oneself or a dependent for a vaccination session, for one vaccine.
 //!
-//! Before anything is written: the caller books for the person (own or guardian), reads
+//! Before any place is taken: the caller books for the person (own or guardian), reads
 //! their doses (section III of the book; a guardian's read is logged), the session offers
 //! the vaccine and is not cancelled, and `check_dose` lets the dose through on the session's
 //! day — the one check recording a dose runs too, so a dose refused here is never accepted
@@ -74,23 +74,10 @@ pub async fn register(
             async |_| Ok(()),
         )
         .await?;
-    let (session, slots) = find(&state.db, sid)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if session.cancelled_at.is_some() {
-        return Err(ApiError::conflict(ProblemCode::SessionCancelled));
-    }
-    if !session.offers(&request.vaccine) {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ProblemCode::VaccineNotOffered,
-        ));
-    }
-    let (person, doses) = history::of_citizen(&state.db, citizen_id).await?;
-    check_dose(&person, &doses, &request.dose(), session.local_date)?;
-    let slot_id = pick_slot(&session, &slots, request.slot_id, now)?;
-
     let policy = settings::current(&state.db, now).await?;
+    // With a key, the key is claimed first: a retry of a registration that took the last
+    // place must get its appointment back, not `slot_full`. The checks then read in the
+    // registration's transaction, and a refusal rolls the claim back with everything else.
     let fingerprint = idempotency::fingerprint("session-registration", &(sid, &request));
     let pending = match idempotency::begin(
         &state.db,
@@ -104,20 +91,34 @@ pub async fn register(
         NextAction::Proceed(pending) => pending,
         NextAction::Replay(replay) => return Ok(replay),
     };
+    let txn = pending.txn();
+    let (session, slots) = find(txn, sid).await?.ok_or_else(ApiError::not_found)?;
+    if session.cancelled_at.is_some() {
+        return Err(ApiError::conflict(ProblemCode::SessionCancelled));
+    }
+    if !session.offers(&request.vaccine) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemCode::VaccineNotOffered,
+        ));
+    }
+    let (person, doses) = history::of_citizen(txn, citizen_id).await?;
+    check_dose(&person, &doses, &request.dose(), session.local_date)?;
+    let slot_id = pick_slot(&session, &slots, request.slot_id, now)?;
     let booking = NewBooking {
         citizen_id,
         booked_by: actor.account_id,
         slot_id,
         service: ServiceType::Vaccination,
     };
-    let (row, parties) = book(pending.txn(), &booking, &policy, now, rand::random()).await?;
+    let (row, parties) = book(txn, &booking, &policy, now, rand::random()).await?;
     appointment::Entity::update_many()
         .col_expr(
             appointment::Column::Vaccine,
             Expr::value(request.vaccine.clone()),
         )
         .filter(appointment::Column::Id.eq(row.id))
-        .exec(pending.txn())
+        .exec(txn)
         .await?;
     let row = appointment::Model {
         vaccine: Some(request.vaccine.clone()),

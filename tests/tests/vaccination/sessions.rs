@@ -268,6 +268,13 @@ async fn a_parent_registers_a_child_for_a_session_and_refused_registrations_book
     register(&app, &parent.token, &sid, &register_body(&twin, "opv"))
         .await
         .expect_problem(409, "slot_full");
+    // A retry of a registration is answered as before, full session or not.
+    let retried =
+        healthbook_tests::Reply::from(registering("reg-opv-1", register_body(&baby, "opv")).await)
+            .await
+            .unwrap();
+    retried.expect(201);
+    assert_eq!(retried.json["id"], first.json["id"]);
 
     // Cancelled: both registrations are cancelled with a notice, and it takes no more.
     let cancelled = app
