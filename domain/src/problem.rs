@@ -364,6 +364,16 @@ problem_codes! {
     LotOtherVaccine = "lot_other_vaccine",
         vi: "Lô vắc xin này là của một vắc xin (hoặc sản phẩm) khác với mũi tiêm được ghi.",
         en: "This lot holds another vaccine (or product) than the dose names.";
+
+    // Vaccination sessions.
+    /// A registration names a vaccine the session does not offer.
+    VaccineNotOffered = "vaccine_not_offered",
+        vi: "Buổi tiêm này không có vắc xin đã chọn.",
+        en: "This session does not offer the chosen vaccine.";
+    /// The session was cancelled: it takes no registrations.
+    SessionCancelled = "session_cancelled",
+        vi: "Buổi tiêm này đã bị hủy.",
+        en: "This vaccination session was cancelled.";
 }
 
 impl ProblemCode {

@@ -21,6 +21,7 @@ mod m20261206_000010_vaccine_catalogue_compiled_in;
 mod m20261206_000011_health_book;
 mod m20261206_000012_practitioner_accounts;
 mod m20261207_000013_vaccine_stock;
+mod m20261207_000014_vaccination_sessions;
 mod m20261207_000015_immunizations;
 
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000011_health_book::Migration),
             Box::new(m20261206_000012_practitioner_accounts::Migration),
             Box::new(m20261207_000013_vaccine_stock::Migration),
+            Box::new(m20261207_000014_vaccination_sessions::Migration),
             Box::new(m20261207_000015_immunizations::Migration),
         ]
     }

@@ -94,6 +94,8 @@ pub struct ApiError {
     pub detail: Text,
     pub fields: Vec<FieldError>,
     pub retry_after: Option<Duration>,
+    /// For `dose_too_early`: the first day the dose may be given.
+    pub earliest: Option<chrono::NaiveDate>,
     /// The cause, for the log only.
     pub source: Option<anyhow::Error>,
 }
@@ -113,6 +115,7 @@ impl ApiError {
             detail,
             fields: Vec::new(),
             retry_after: None,
+            earliest: None,
             source: None,
         }
     }
@@ -124,6 +127,12 @@ impl ApiError {
 
     pub fn with_source(mut self, source: impl Into<anyhow::Error>) -> ApiError {
         self.source = Some(source.into());
+        self
+    }
+
+    /// Names the first day a refused dose may be given (the body's `earliest`).
+    pub fn with_earliest(mut self, earliest: chrono::NaiveDate) -> ApiError {
+        self.earliest = Some(earliest);
         self
     }
 
@@ -247,6 +256,10 @@ pub struct ProblemBody<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[schema(required = false)]
     errors: Vec<FieldBody<'a>>,
+    /// On `dose_too_early`: the first local date (`YYYY-MM-DD`) the dose may be given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false, format = Date, value_type = Option<String>)]
+    earliest: Option<chrono::NaiveDate>,
 }
 
 /// One invalid field of a request.
@@ -297,6 +310,7 @@ impl IntoResponse for ApiError {
                     detail: capped(f.detail.pick(lang), DETAIL_LIMIT),
                 })
                 .collect(),
+            earliest: self.earliest,
         };
         let bytes = serde_json::to_vec(&body).unwrap_or_default();
         let mut response = (self.status, bytes).into_response();

@@ -173,6 +173,7 @@ fn appointment_row(specialty: Option<&str>, room: Option<&str>) -> appointment::
         checked_in_at: None,
         no_show_at: None,
         attended_by: None,
+        vaccine: None,
     }
 }
 

@@ -1302,6 +1302,7 @@ async fn arrange(
         checked_in_at: None,
         no_show_at: None,
         attended_by: None,
+        vaccine: None,
     };
     let mut slots = Vec::new();
     let mut holds = Vec::new();

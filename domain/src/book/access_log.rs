@@ -25,16 +25,20 @@ pub enum AccessBasis {
     Lookup,
     /// The citizen asked the facility that wrote an entry to correct it.
     Correction,
+    /// Public-health outreach: the station of the citizen's commune listed them as due for
+    /// a vaccine.
+    Outreach,
 }
 
 impl AccessBasis {
-    pub const ALL: [AccessBasis; 6] = [
+    pub const ALL: [AccessBasis; 7] = [
         AccessBasis::Guardian,
         AccessBasis::Care,
         AccessBasis::Consent,
         AccessBasis::BreakGlass,
         AccessBasis::Lookup,
         AccessBasis::Correction,
+        AccessBasis::Outreach,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -45,6 +49,7 @@ impl AccessBasis {
             AccessBasis::BreakGlass => "break_glass",
             AccessBasis::Lookup => "lookup",
             AccessBasis::Correction => "correction",
+            AccessBasis::Outreach => "outreach",
         }
     }
 
@@ -207,6 +212,12 @@ fn basis_words(entry: &AccessLogEntry, role: Option<AuthorRole>, lang: Lang) -> 
         (AccessBasis::Lookup, Lang::En) => "while looking up the record".to_owned(),
         (AccessBasis::Correction, Lang::Vi) => "theo yêu cầu sửa thông tin của bạn".to_owned(),
         (AccessBasis::Correction, Lang::En) => "at your request for a correction".to_owned(),
+        (AccessBasis::Outreach, Lang::Vi) => {
+            "khi lập danh sách tiêm chủng của xã/phường nơi bạn cư trú".to_owned()
+        }
+        (AccessBasis::Outreach, Lang::En) => {
+            "while listing who is due for vaccination in your commune".to_owned()
+        }
     })
 }
 
@@ -289,6 +300,11 @@ mod tests {
                 entry(AccessBasis::Correction, None, AccessAction::Write),
                 "theo yêu cầu sửa thông tin của bạn.",
                 "at your request for a correction.",
+            ),
+            (
+                entry(AccessBasis::Outreach, None, AccessAction::Read),
+                "khi lập danh sách tiêm chủng của xã/phường nơi bạn cư trú.",
+                "while listing who is due for vaccination in your commune.",
             ),
         ];
         for (e, vi, en) in cases {

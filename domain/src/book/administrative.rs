@@ -111,3 +111,16 @@ pub struct Administrative {
     /// When the citizen last reviewed this section (the app asks once a year).
     pub reviewed_on: Option<NaiveDate>,
 }
+
+impl Administrative {
+    /// The commune the citizen lives in, for the due lists of its health station: the
+    /// current address (where one is actually found), else the permanent one (the
+    /// registered residence, "thường trú"), which many never update after moving.
+    pub fn residence(&self) -> Option<&str> {
+        self.current_address
+            .as_ref()
+            .or(self.permanent_address.as_ref())
+            .map(|address| address.commune_code.as_str())
+            .filter(|code| !code.is_empty())
+    }
+}

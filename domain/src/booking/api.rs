@@ -586,6 +586,8 @@ pub struct Appointment {
     pub cancelled_at: Option<DateTime<Utc>>,
     pub cancelled_by: Option<CancelledBy>,
     pub checked_in_at: Option<DateTime<Utc>>,
+    /// For a registration at a vaccination session: the catalogue code of the vaccine.
+    pub vaccine: Option<String>,
 }
 
 // ---------------------------------------------------------------------------------------

@@ -511,6 +511,11 @@ fn access_log() -> Vec<AccessLogEntry> {
             ..line(74, AccessAction::Read, AccessBasis::Guardian, None)
         },
         line(75, AccessAction::Write, AccessBasis::Correction, None),
+        AccessLogEntry {
+            actor_role: "vaccinator".into(),
+            sections: vec![Section::Immunizations],
+            ..line(76, AccessAction::Read, AccessBasis::Outreach, None)
+        },
     ]
 }
 
@@ -1005,6 +1010,10 @@ fn consents_and_access_log_become_consent_and_audit_event() {
     assert_eq!(
         by_id(&bundle, id(75))["purposeOfEvent"][0]["coding"][0]["code"],
         "PATRQT"
+    );
+    assert_eq!(
+        by_id(&bundle, id(76))["purposeOfEvent"][0]["coding"][0]["code"],
+        "PUBHLTH"
     );
 }
 

@@ -97,18 +97,18 @@ pub fn symptom_of(code: &str) -> Option<&'static Symptom> {
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-pub enum Severity {
+pub enum ReactionSeverity {
     Mild,
     Moderate,
     Severe,
 }
 
-impl Severity {
+impl ReactionSeverity {
     pub fn as_str(self) -> &'static str {
         match self {
-            Severity::Mild => "mild",
-            Severity::Moderate => "moderate",
-            Severity::Severe => "severe",
+            ReactionSeverity::Mild => "mild",
+            ReactionSeverity::Moderate => "moderate",
+            ReactionSeverity::Severe => "severe",
         }
     }
 }

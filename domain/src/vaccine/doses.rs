@@ -2,7 +2,7 @@
 //! on: the shapes the server answers and the mobile core queues offline.
 
 use super::Programme;
-use super::aefi::{SeriousFlags, Severity};
+use super::aefi::{SeriousFlags, ReactionSeverity};
 use super::due::Antigen;
 use super::screening::{ScreeningAnswers, ScreeningResult};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -121,7 +121,7 @@ pub struct ReactionReport {
     /// Codes of the AEFI list (`GET /v1/vaccines/reactions/symptoms`).
     #[validate(length(min = 1, max = 16))]
     pub symptoms: Vec<String>,
-    pub severity: Severity,
+    pub severity: ReactionSeverity,
     #[serde(default)]
     pub serious: SeriousFlags,
     #[serde(default)]
@@ -142,7 +142,7 @@ pub struct Reaction {
     pub reporter_role: String,
     pub onset_on: NaiveDate,
     pub symptoms: Vec<String>,
-    pub severity: Severity,
+    pub severity: ReactionSeverity,
     pub flags: SeriousFlags,
     /// Serious in WHO's sense: the facility and the province are alerted at once.
     pub serious: bool,
@@ -202,7 +202,7 @@ pub struct ReactionFollowUp {
     pub lot_id: Uuid,
     pub onset_on: NaiveDate,
     pub symptoms: Vec<String>,
-    pub severity: Severity,
+    pub severity: ReactionSeverity,
     pub flags: SeriousFlags,
     pub serious: bool,
     pub status: String,

@@ -14,6 +14,7 @@ pub mod doses;
 pub mod due;
 mod schedule;
 pub mod screening;
+pub mod session;
 mod span;
 pub mod stock;
 

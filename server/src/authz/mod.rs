@@ -82,6 +82,10 @@ pub enum Action {
     OpenInEmergency,
     /// Read statistics of an administrative unit.
     ReadStatistics,
+    /// List the residents of the facility's commune who are due for a vaccine (public-health
+    /// outreach): its vaccinators and administrators. Each person listed is a read of their
+    /// record, logged with [`record::log_outreach`].
+    ListDue,
 }
 
 impl Action {
@@ -172,6 +176,9 @@ const FACILITY_WORK: [StaffRole; 3] = [
     StaffRole::Vaccinator,
 ];
 
+/// The roles that list the due residents of their facility's commune.
+const LIST_DUE: [StaffRole; 2] = [StaffRole::FacilityAdmin, StaffRole::Vaccinator];
+
 /// Steps 1 and 2: what the session alone rules out, before anything is looked up.
 fn gate(actor: &Actor, action: Action) -> Result<(), ApiError> {
     if actor.assurance == Assurance::Enrolment && !matches!(action, Action::EnrolPasskey { .. }) {
@@ -231,6 +238,26 @@ fn unit_access(actor: &Actor, action: Action, unit: AdminUnit) -> Result<Relatio
     match action {
         Action::ReadStatistics if covers => Ok(Relationship::Staff(StaffRole::Authority)),
         _ => Err(AuthError::Forbidden.into()),
+    }
+}
+
+/// Steps 1–3 for an action on a facility not yet known (a resource found by id, such as a
+/// vaccination session, that belongs to one): what the caller alone rules out. Then look the
+/// resource up and decide with [`authorize`] on its facility, answering a refusal there as
+/// the 404 of an unknown id.
+pub fn may_at_some_facility(actor: &Actor, action: Action) -> Result<(), ApiError> {
+    gate(actor, action)?;
+    let roles: &[StaffRole] = match action {
+        Action::ListDue => &LIST_DUE,
+        _ => &[],
+    };
+    if roles
+        .iter()
+        .any(|role| actor.facilities_with(*role).next().is_some())
+    {
+        Ok(())
+    } else {
+        Err(AuthError::Forbidden.into())
     }
 }
 
@@ -345,6 +372,7 @@ fn facility_access(actor: &Actor, action: Action, fid: Uuid) -> Result<Relations
         Action::ManageFacility => &[StaffRole::FacilityAdmin],
         Action::WorkAtFacility => &FACILITY_WORK,
         Action::OpenInEmergency => &[StaffRole::Doctor],
+        Action::ListDue => &LIST_DUE,
         _ => &[],
     };
     if let Some(role) = roles
@@ -431,6 +459,7 @@ pub(crate) mod tests {
             Action::ManagePractitioners,
             Action::WorkAtFacility,
             Action::ReadStatistics,
+            Action::ListDue,
         ] {
             assert!(action.needs_passkey(&staff), "{action:?}");
         }

@@ -441,6 +441,40 @@ pub(crate) async fn insert(
     Ok(())
 }
 
+/// Writes one access-log line for each citizen a due list shows (public-health outreach by
+/// `facility`, the station of their commune), in one statement: the page's answer waits for
+/// it, and a page whose lines cannot be written is refused.
+pub(crate) async fn log_outreach(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    role: StaffRole,
+    facility: Uuid,
+    citizens: &[Uuid],
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    if citizens.is_empty() {
+        return Ok(());
+    }
+    let sections = Sections::one(Section::Immunizations).to_stored();
+    let lines = citizens.iter().map(|cid| access_log::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        citizen_id: Set(*cid),
+        at: Set(now),
+        actor_account_id: Set(actor.account_id),
+        actor_role: Set(role.as_str().to_owned()),
+        facility_id: Set(Some(facility)),
+        basis: Set(AccessBasis::Outreach.as_str().to_owned()),
+        basis_id: Set(None),
+        basis_ref: Set(None),
+        action: Set(AccessAction::Read.as_str().to_owned()),
+        sections: Set(sections.clone()),
+    });
+    access_log::Entity::insert_many(lines)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
 /// Writes the trace of a professional finding `cid` (by `method`): the citizen sees who
 /// looked them up, even when nothing of the book was read afterwards.
 pub(crate) async fn log_lookup(

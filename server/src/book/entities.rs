@@ -109,6 +109,22 @@ pub mod insurance_card {
     no_relations!();
 }
 
+/// The commune a citizen lives in, from section I (see
+/// `domain::book::Administrative::residence`): the due lists' index of residents.
+pub mod residence {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "residences")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub citizen_id: Uuid,
+        pub commune_code: String,
+    }
+
+    no_relations!();
+}
+
 pub mod access_log {
     use sea_orm::entity::prelude::*;
 

@@ -107,7 +107,7 @@ struct EntryCursor {
 }
 
 /// One page of a section's entries, newest first.
-async fn section_page(
+pub(crate) async fn section_page(
     state: &AppState,
     actor: &Actor,
     cid: Uuid,

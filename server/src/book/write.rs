@@ -3,7 +3,7 @@
 //! transaction with its access-log entry and its `Idempotency-Key` claim, so an app that
 //! retries a queued write after a lost answer gets the first answer back, not a duplicate.
 
-use super::entities::insurance_card;
+use super::entities::{insurance_card, residence};
 use super::store::{self, Author, Revision};
 use crate::auth::actor::Actor;
 use crate::auth::entities::account;
@@ -405,6 +405,7 @@ pub async fn patch_profile(
                 }
             };
             keep_insurance_card(txn, cid, &entry).await?;
+            keep_residence(txn, cid, &entry).await?;
             Ok(entry)
         },
     )
@@ -425,6 +426,26 @@ fn wrong_type(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError 
         "Trường này có kiểu dữ liệu không đúng.",
         "This field has the wrong type.",
     )])
+}
+
+/// Keeps the commune the citizen lives in (the due lists' residents) in step with section I.
+async fn keep_residence(
+    txn: &impl ConnectionTrait,
+    cid: Uuid,
+    entry: &BookEntry,
+) -> Result<(), ApiError> {
+    residence::Entity::delete_by_id(cid).exec(txn).await?;
+    if let EntryBody::Administrative(section) = &entry.body
+        && let Some(commune_code) = section.residence()
+    {
+        residence::Entity::insert(residence::ActiveModel {
+            citizen_id: Set(cid),
+            commune_code: Set(commune_code.to_owned()),
+        })
+        .exec_without_returning(txn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Keeps the searchable copy of the insurance number in step with section I.

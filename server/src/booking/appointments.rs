@@ -145,6 +145,7 @@ fn view_named(
             None => None,
         },
         checked_in_at: row.checked_in_at,
+        vaccine: row.vaccine.clone(),
     }
 }
 

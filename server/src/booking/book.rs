@@ -318,6 +318,7 @@ async fn step_by_step(
         checked_in_at: None,
         no_show_at: None,
         attended_by: None,
+        vaccine: None,
     };
     appointment::Entity::insert(appointment::ActiveModel::from(row.clone()))
         .exec_without_returning(txn)

@@ -146,6 +146,7 @@ mod tests {
             checked_in_at: None,
             no_show_at: None,
             attended_by: None,
+            vaccine: None,
         }
     }
 

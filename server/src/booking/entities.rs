@@ -313,6 +313,8 @@ pub mod appointment {
         pub checked_in_at: Option<DateTimeUtc>,
         pub no_show_at: Option<DateTimeUtc>,
         pub attended_by: Option<Uuid>,
+        /// The vaccine a registration at a vaccination session is for.
+        pub vaccine: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,11 +5,11 @@
 //! name the same service. Capacity, "one active booking per citizen and slot" and queue
 //! numbers are enforced by the database inside one transaction per use case (see `book.rs`).
 
-mod appointments;
+pub(crate) mod appointments;
 mod attendance;
-mod book;
+pub(crate) mod book;
 mod book_slot;
-mod cancel;
+pub(crate) mod cancel;
 mod closures;
 pub mod confirmations;
 mod day_list;
@@ -24,7 +24,7 @@ mod practitioner_account;
 mod practitioners;
 pub mod reminders;
 mod reschedule;
-mod schedules;
+pub(crate) mod schedules;
 pub mod settings;
 pub mod slots;
 

@@ -28,7 +28,7 @@ use healthbook_domain::booking::time::local_date;
 use healthbook_domain::booking::{AppointmentCode, AppointmentStatus};
 use healthbook_domain::vaccine::doses::{AdministerRequest, Administered, NextDose};
 use healthbook_domain::vaccine::due::{
-    DoseAccepted, DoseRefusal, ProposedDose, Standing, check_dose, due,
+    DoseAccepted, ProposedDose, Standing, check_dose, due,
 };
 use healthbook_domain::vaccine::screening::{ScreeningOutcome, ScreeningResult, screen};
 use healthbook_domain::vaccine::{CatalogueEntry, entry};
@@ -336,19 +336,11 @@ async fn checked(
         vaccine: vaccine.code.to_owned(),
         product: product.map(str::to_owned),
     };
-    let accepted = check_dose(&person, &doses, &proposed, today).map_err(refusal)?;
+    let accepted = check_dose(&person, &doses, &proposed, today)?;
     if dose_number.is_some_and(|n| n != accepted.dose_number) {
         return Err(ApiError::conflict(ProblemCode::DoseNumberMismatch));
     }
     Ok(accepted)
-}
-
-fn refusal(refusal: DoseRefusal) -> ApiError {
-    match refusal {
-        DoseRefusal::UnknownVaccine => ApiError::field("vaccine", &refusal.code()),
-        DoseRefusal::UnknownProduct => ApiError::field("product", &refusal.code()),
-        _ => ApiError::conflict(refusal.code()),
-    }
 }
 
 async fn insert(txn: &DatabaseTransaction, row: &immunization::Model) -> Result<(), ApiError> {

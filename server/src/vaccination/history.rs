@@ -10,12 +10,13 @@ use super::entities::{immunization, reaction};
 use crate::book::read::citizen_row;
 use crate::book::store::{self, Selection};
 use crate::error::ApiError;
+use chrono::NaiveDate;
 use healthbook_domain::book::EntryStatus;
 use healthbook_domain::book::{Categories, Section, Sections};
 use healthbook_domain::ids::Sex;
 use healthbook_domain::vaccine::due::{DoseHistory, SeriousReaction, Vaccinee};
-use sea_orm::ConnectionTrait;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// The person and their dose history, for `due` and `check_dose`.
@@ -34,40 +35,71 @@ pub async fn of_citizen(
         },
     )
     .await?;
-    let sex = Sex::from_stored(&citizen.sex)
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("citizen with an unknown sex code")))?;
-    let person = Vaccinee::by_birth(citizen.date_of_birth, sex);
+    let person = vaccinee(citizen.date_of_birth, &citizen.sex)?;
     let mut history = DoseHistory::from_book(&entries);
-    history.reactions = serious_reactions(db, cid).await?;
+    history.reactions = serious_reactions(db, &[cid]).await?.remove(&cid).unwrap_or_default();
     Ok((person, history))
 }
 
+/// The dose histories of many citizens, read in two queries (the due lists' pages).
+pub async fn of_citizens(
+    db: &impl ConnectionTrait,
+    citizens: &[Uuid],
+) -> Result<HashMap<Uuid, DoseHistory>, ApiError> {
+    let entries = store::section_of_many(db, citizens, Section::Immunizations).await?;
+    let mut reactions = serious_reactions(db, citizens).await?;
+    Ok(citizens
+        .iter()
+        .map(|cid| {
+            let mut history = entries
+                .get(cid)
+                .map_or_else(DoseHistory::default, DoseHistory::from_book);
+            history.reactions = reactions.remove(cid).unwrap_or_default();
+            (*cid, history)
+        })
+        .collect())
+}
+
+/// The person the schedule sees, from the stored birth date and sex code.
+pub fn vaccinee(birth: NaiveDate, sex: &str) -> Result<Vaccinee, ApiError> {
+    let sex = Sex::from_stored(sex)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("citizen with an unknown sex code")))?;
+    Ok(Vaccinee::by_birth(birth, sex))
+}
+
+/// The serious reactions of `citizens` after doses that still stand, by citizen.
 async fn serious_reactions(
     db: &impl ConnectionTrait,
-    cid: Uuid,
-) -> Result<Vec<SeriousReaction>, ApiError> {
+    citizens: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<SeriousReaction>>, ApiError> {
     let reactions = reaction::Entity::find()
-        .filter(reaction::Column::CitizenId.eq(cid))
+        .filter(reaction::Column::CitizenId.is_in(citizens.iter().copied()))
         .filter(reaction::Column::Serious.eq(true))
         .all(db)
         .await?;
     if reactions.is_empty() {
-        return Ok(Vec::new());
+        return Ok(HashMap::new());
     }
-    let doses = immunization::Entity::find()
-        .filter(immunization::Column::CitizenId.eq(cid))
+    let doses: HashMap<Uuid, immunization::Model> = immunization::Entity::find()
+        .filter(immunization::Column::Id.is_in(reactions.iter().map(|r| r.immunization_id)))
         .filter(immunization::Column::Status.ne(EntryStatus::EnteredInError.as_str()))
         .all(db)
-        .await?;
-    Ok(reactions
-        .iter()
-        .filter_map(|r| {
-            let dose = doses.iter().find(|d| d.id == r.immunization_id)?;
-            Some(SeriousReaction {
-                on: r.onset_on,
-                vaccine: dose.vaccine.clone(),
-                product: dose.product.clone(),
-            })
-        })
-        .collect())
+        .await?
+        .into_iter()
+        .map(|dose| (dose.id, dose))
+        .collect();
+    let mut by_citizen: HashMap<Uuid, Vec<SeriousReaction>> = HashMap::new();
+    for r in reactions {
+        if let Some(dose) = doses.get(&r.immunization_id) {
+            by_citizen
+                .entry(r.citizen_id)
+                .or_default()
+                .push(SeriousReaction {
+                    on: r.onset_on,
+                    vaccine: dose.vaccine.clone(),
+                    product: dose.product.clone(),
+                });
+        }
+    }
+    Ok(by_citizen)
 }

@@ -1,18 +1,25 @@
-//! Vaccination: the vaccine catalogue, the screening checklists, a citizen's standing against
-//! the schedule, vaccine stock (lots, balances, the ledger: stock/), doses given
-//! (administer.rs) and changed (corrections.rs), reactions after them (reactions.rs) and
-//! feedback on vaccination (feedback.rs).
+//! Vaccination: the vaccine catalogue, the screening checklists, a citizen's doses and
+//! standing against the schedule, sessions and registration for them, the due lists of
+//! outreach, vaccine stock (lots, balances, the ledger: stock/), doses given (administer.rs)
+//! and changed (corrections.rs), reactions after them (reactions.rs) and feedback on
+//! vaccination (feedback.rs).
 
 pub mod administer;
+mod cancel_session;
 pub mod catalogue;
 pub mod corrections;
 pub mod doses;
+mod due_list;
 pub mod entities;
 pub mod feedback;
 pub mod history;
+mod immunizations;
 pub mod mails;
 pub mod reactions;
+mod refusal;
+mod register;
 pub mod screening;
+pub mod sessions;
 pub mod stock;
 
 use crate::state::AppState;
@@ -35,4 +42,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
             stock::record::record_movement
         ))
         .routes(routes!(stock::report::stock_report))
+        .routes(routes!(sessions::create_session, sessions::list_sessions))
+        .routes(routes!(cancel_session::cancel_session))
+        .routes(routes!(register::register))
+        .routes(routes!(immunizations::list_immunizations))
+        .routes(routes!(immunizations::due_today))
+        .routes(routes!(due_list::due_list))
+        .routes(routes!(due_list::targets))
 }

@@ -26,7 +26,7 @@ use healthbook_domain::book::{Section, Sections};
 use healthbook_domain::booking::time::local_date;
 use healthbook_domain::page::{Page, page_size};
 use healthbook_domain::vaccine::aefi::{
-    CLUSTER_WINDOW_DAYS, SeriousFlags, Severity, is_cluster, is_serious, symptom_of,
+    CLUSTER_WINDOW_DAYS, SeriousFlags, ReactionSeverity, is_cluster, is_serious, symptom_of,
 };
 use healthbook_domain::vaccine::doses::{LotReactions, Reaction, ReactionFollowUp, ReactionReport};
 use sea_orm::{
@@ -218,11 +218,11 @@ async fn insert(txn: &DatabaseTransaction, row: &reaction::Model) -> Result<(), 
     Ok(())
 }
 
-fn severity_of(row: &reaction::Model) -> Result<Severity, ApiError> {
+fn severity_of(row: &reaction::Model) -> Result<ReactionSeverity, ApiError> {
     match row.severity.as_str() {
-        "mild" => Ok(Severity::Mild),
-        "moderate" => Ok(Severity::Moderate),
-        "severe" => Ok(Severity::Severe),
+        "mild" => Ok(ReactionSeverity::Mild),
+        "moderate" => Ok(ReactionSeverity::Moderate),
+        "severe" => Ok(ReactionSeverity::Severe),
         _ => Err(ApiError::internal(anyhow::anyhow!(
             "a reaction of an unknown severity"
         ))),

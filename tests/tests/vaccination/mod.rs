@@ -1,4 +1,5 @@
 //! Vaccination end to end, one file per part of the programme.
 
 pub mod doses;
+pub mod sessions;
 pub mod stock;
