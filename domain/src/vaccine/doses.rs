@@ -2,7 +2,7 @@
 //! on: the shapes the server answers and the mobile core queues offline.
 
 use super::Programme;
-use super::aefi::{SeriousFlags, ReactionSeverity};
+use super::aefi::{ReactionSeverity, SeriousFlags};
 use super::due::Antigen;
 use super::screening::{ScreeningAnswers, ScreeningResult};
 use chrono::{DateTime, NaiveDate, Utc};

@@ -27,9 +27,7 @@ use healthbook_domain::book::{EntryBody, EntryKind, Immunization};
 use healthbook_domain::booking::time::local_date;
 use healthbook_domain::booking::{AppointmentCode, AppointmentStatus};
 use healthbook_domain::vaccine::doses::{AdministerRequest, Administered, NextDose};
-use healthbook_domain::vaccine::due::{
-    DoseAccepted, ProposedDose, Standing, check_dose, due,
-};
+use healthbook_domain::vaccine::due::{DoseAccepted, ProposedDose, Standing, check_dose, due};
 use healthbook_domain::vaccine::screening::{ScreeningOutcome, ScreeningResult, screen};
 use healthbook_domain::vaccine::{CatalogueEntry, entry};
 use sea_orm::sea_query::{Expr, ExprTrait};

@@ -37,7 +37,10 @@ pub async fn of_citizen(
     .await?;
     let person = vaccinee(citizen.date_of_birth, &citizen.sex)?;
     let mut history = DoseHistory::from_book(&entries);
-    history.reactions = serious_reactions(db, &[cid]).await?.remove(&cid).unwrap_or_default();
+    history.reactions = serious_reactions(db, &[cid])
+        .await?
+        .remove(&cid)
+        .unwrap_or_default();
     Ok((person, history))
 }
 

@@ -26,7 +26,7 @@ use healthbook_domain::book::{Section, Sections};
 use healthbook_domain::booking::time::local_date;
 use healthbook_domain::page::{Page, page_size};
 use healthbook_domain::vaccine::aefi::{
-    CLUSTER_WINDOW_DAYS, SeriousFlags, ReactionSeverity, is_cluster, is_serious, symptom_of,
+    CLUSTER_WINDOW_DAYS, ReactionSeverity, SeriousFlags, is_cluster, is_serious, symptom_of,
 };
 use healthbook_domain::vaccine::doses::{LotReactions, Reaction, ReactionFollowUp, ReactionReport};
 use sea_orm::{
