@@ -46,7 +46,7 @@ use uuid::Uuid;
         (status = 409, description = "`lot_expired`, `lot_quarantined`, `lot_past_vvm_discard_point`, `lot_exhausted`, `lot_other_vaccine`, `duplicate_dose`, `screening_contraindicates`, `screening_postpones`, `screening_refers`, `dose_too_early`, `dose_contraindicated`, `series_complete`, `not_offered_in_province`, `dose_number_mismatch`", content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields: the screening's answers, `unknown_vaccine`, `unknown_product`, a missing `Idempotency-Key`, neither or both of `citizen_id` and `appointment_code`", content_type = "application/problem+json"),
     ))]
-pub async fn administer(
+pub async fn administer_dose(
     State(state): State<AppState>,
     actor: Actor,
     key: IdempotencyKey,

@@ -49,7 +49,7 @@ pub struct DoseRevised {
         (status = 409, description = "`version_conflict`: a newer version exists, or the dose was withdrawn", content_type = "application/problem+json"),
         (status = 422, description = "`reason` missing or too short; invalid fields", content_type = "application/problem+json"),
     ))]
-pub async fn correct(
+pub async fn correct_dose(
     State(state): State<AppState>,
     actor: Actor,
     key: IdempotencyKey,
@@ -137,7 +137,7 @@ pub async fn correct(
         (status = 409, description = "`version_conflict`: a newer version exists, or the dose was already withdrawn", content_type = "application/problem+json"),
         (status = 422, description = "`reason` missing or too short", content_type = "application/problem+json"),
     ))]
-pub async fn entered_in_error(
+pub async fn mark_dose_entered_in_error(
     State(state): State<AppState>,
     actor: Actor,
     key: IdempotencyKey,

@@ -54,6 +54,7 @@ pub struct DueListQuery {
     #[validate(range(max = 1500))]
     pub age_to_months: Option<u32>,
     /// `due` (default: a dose may be given now, overdue ones included) or `overdue`.
+    #[param(inline)]
     pub status: Option<DueStatus>,
     pub cursor: Option<String>,
     #[validate(range(min = 1, max = 100))]
@@ -65,6 +66,7 @@ pub struct DueListQuery {
 #[into_params(parameter_in = Query)]
 pub struct TargetsQuery {
     /// `due` (default) or `overdue`.
+    #[param(inline)]
     pub status: Option<DueStatus>,
     pub cursor: Option<String>,
     #[validate(range(min = 1, max = 100))]
@@ -323,7 +325,7 @@ pub async fn due_list(
         (status = 403, description = "Not a vaccinator or facility administrator anywhere", content_type = "application/problem+json"),
         (status = 404, description = "No such session, or one of another facility", content_type = "application/problem+json"),
     ))]
-pub async fn targets(
+pub async fn session_targets(
     State(state): State<AppState>,
     actor: Actor,
     Path(sid): Path<Uuid>,

@@ -31,7 +31,7 @@ use validator::Validate;
         (status = 404, description = "No such facility, or an appointment that is not the caller's there", content_type = "application/problem+json"),
         (status = 422, description = "A rating outside 1–5, an empty or too long text", content_type = "application/problem+json"),
     ))]
-pub async fn send(
+pub async fn send_feedback(
     State(state): State<AppState>,
     actor: Actor,
     key: IdempotencyKey,
@@ -126,7 +126,7 @@ pub struct FeedbackQuery {
         (status = 200, description = "Feedback on the facility", body = Page<Feedback>),
         (status = 403, description = "Not an administrator of this facility", content_type = "application/problem+json"),
     ))]
-pub async fn list(
+pub async fn list_feedback(
     State(state): State<AppState>,
     actor: Actor,
     Path(fid): Path<Uuid>,

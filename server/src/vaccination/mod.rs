@@ -30,23 +30,26 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(catalogue::list_vaccines))
         .routes(routes!(screening::screening_checklist))
-        .routes(routes!(administer::administer))
-        .routes(routes!(corrections::correct))
-        .routes(routes!(corrections::entered_in_error))
-        .routes(routes!(reactions::report))
-        .routes(routes!(reactions::follow_up))
-        .routes(routes!(reactions::by_lot))
-        .routes(routes!(feedback::list, feedback::send))
+        .routes(routes!(administer::administer_dose))
+        .routes(routes!(corrections::correct_dose))
+        .routes(routes!(corrections::mark_dose_entered_in_error))
+        .routes(routes!(reactions::report_reaction))
+        .routes(routes!(reactions::reactions_to_follow_up))
+        .routes(routes!(reactions::reactions_by_lot))
+        .routes(routes!(feedback::list_feedback, feedback::send_feedback))
         .routes(routes!(
             stock::list::list_stock,
             stock::record::record_movement
         ))
         .routes(routes!(stock::report::stock_report))
-        .routes(routes!(sessions::create_session, sessions::list_sessions))
+        .routes(routes!(
+            sessions::create_vaccination_session,
+            sessions::list_vaccination_sessions
+        ))
         .routes(routes!(cancel_session::cancel_session))
-        .routes(routes!(register::register))
+        .routes(routes!(register::register_for_session))
         .routes(routes!(immunizations::list_immunizations))
         .routes(routes!(immunizations::due_today))
         .routes(routes!(due_list::due_list))
-        .routes(routes!(due_list::targets))
+        .routes(routes!(due_list::session_targets))
 }

@@ -51,7 +51,7 @@ const CLUSTER_REASON: &str = "aefi_cluster";
         (status = 404, description = "No such dose, or not the caller's, a dependent's, or given at the caller's facility", content_type = "application/problem+json"),
         (status = 422, description = "An unknown symptom code, an onset before the dose or in the future", content_type = "application/problem+json"),
     ))]
-pub async fn report(
+pub async fn report_reaction(
     State(state): State<AppState>,
     actor: Actor,
     key: IdempotencyKey,
@@ -281,7 +281,7 @@ pub struct FollowUpQuery {
         (status = 200, description = "Reactions to the facility's doses", body = Page<ReactionFollowUp>),
         (status = 403, description = "Not an administrator of this facility", content_type = "application/problem+json"),
     ))]
-pub async fn follow_up(
+pub async fn reactions_to_follow_up(
     State(state): State<AppState>,
     actor: Actor,
     Path(fid): Path<Uuid>,
@@ -339,7 +339,7 @@ pub async fn follow_up(
         (status = 200, description = "Counts per lot, lots with reactions only", body = Vec<LotReactions>),
         (status = 403, description = "Not staff of this facility", content_type = "application/problem+json"),
     ))]
-pub async fn by_lot(
+pub async fn reactions_by_lot(
     State(state): State<AppState>,
     actor: Actor,
     Path(fid): Path<Uuid>,

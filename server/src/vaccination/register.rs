@@ -50,7 +50,7 @@ use uuid::Uuid;
         (status = 409, description = "`dose_too_early` (with `earliest`), `dose_contraindicated`, `series_complete`, `not_offered_in_province`, `session_cancelled`, `slot_full`, `slot_closed`, `slot_in_past`, `already_booked` or `too_many_appointments`", content_type = "application/problem+json"),
         (status = 422, description = "`vaccine_not_offered`, `unknown_vaccine`, `unknown_product`, invalid fields, or `idempotency_key_reused`", content_type = "application/problem+json"),
     ))]
-pub async fn register(
+pub async fn register_for_session(
     State(state): State<AppState>,
     actor: Actor,
     key: IdempotencyKey,

@@ -127,7 +127,7 @@ pub async fn find(
         (status = 403, description = "Not an administrator of this facility", content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, each named (`unknown_vaccine`, `date_in_past`…), or `service_not_offered` (the facility does not vaccinate)", content_type = "application/problem+json"),
     ))]
-pub async fn create_session(
+pub async fn create_vaccination_session(
     State(state): State<AppState>,
     actor: Actor,
     Path(fid): Path<Uuid>,
@@ -260,7 +260,7 @@ fn range(query: &SessionsQuery, today: NaiveDate) -> Result<(NaiveDate, NaiveDat
         (status = 404, description = "No such facility", content_type = "application/problem+json"),
         (status = 422, description = "A malformed date or a range over 62 days", content_type = "application/problem+json"),
     ))]
-pub async fn list_sessions(
+pub async fn list_vaccination_sessions(
     State(state): State<AppState>,
     Path(fid): Path<Uuid>,
     ValidQuery(query): ValidQuery<SessionsQuery>,
