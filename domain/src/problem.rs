@@ -263,6 +263,15 @@ problem_codes! {
         vi: "Lần truy cập khẩn cấp này đã được xem xét.",
         en: "This emergency access was already reviewed.";
 
+    /// The feedback was already answered.
+    FeedbackAnswered = "feedback_answered",
+        vi: "Phản ánh này đã được trả lời.",
+        en: "This feedback was already answered.";
+    /// A reaction's follow-up was already closed.
+    FollowUpClosed = "follow_up_closed",
+        vi: "Việc theo dõi phản ứng này đã được kết thúc.",
+        en: "The follow-up of this reaction was already closed.";
+
     // Vaccination: a dose checked against the person's schedule (`vaccine::due::check_dose`).
     /// The catalogue has no vaccine by that code.
     UnknownVaccine = "unknown_vaccine",

@@ -240,6 +240,13 @@ fn mails(lang: Lang) -> Vec<(&'static str, OutgoingEmail)> {
             ),
         ),
         (
+            "feedback_answered",
+            vaccination_mails::email(
+                to,
+                vaccination_mails::feedback_answered_text(lang, name, "Trạm Y tế phường Kim Liên"),
+            ),
+        ),
+        (
             "recovery_code",
             auth_mails::recovery_code(to, name, &code, lang),
         ),

@@ -246,6 +246,14 @@ impl TestApp {
         role: &str,
         facility_code: Option<&str>,
     ) -> Result<(String, String)> {
+        match facility_code {
+            Some(code) => self.enrolment_of(role, &["--facility", code]).await,
+            None => self.enrolment_of(role, &[]).await,
+        }
+    }
+
+    /// As [`TestApp::staff_enrolment`], with `create-staff`'s scope arguments as given.
+    async fn enrolment_of(&self, role: &str, scope: &[&str]) -> Result<(String, String)> {
         let email = format!(
             "{role}.{}@staff.healthbook.vn",
             SERIAL.fetch_add(1, Ordering::SeqCst)
@@ -266,9 +274,7 @@ impl TestApp {
             .env("DATABASE_URL", self.backend().url(self.data_dir()))
             .env_remove("REDIS_URL")
             .env_remove("SMTP_URL");
-        if let Some(code) = facility_code {
-            command.args(["--facility", code]);
-        }
+        command.args(scope);
         // The code's 72 hours run on the clock of the process that will take it.
         if let Some((key, offset)) = self.clock_offset() {
             command.env(key, offset);
@@ -307,7 +313,23 @@ impl TestApp {
         role: &str,
         facility_code: Option<&str>,
     ) -> Result<(Session, SoftAuthenticator)> {
-        let (email, enrolment_token) = self.staff_enrolment(role, facility_code).await?;
+        let enrolment = self.staff_enrolment(role, facility_code).await?;
+        self.staff_signed_in(enrolment).await
+    }
+
+    /// An authority over `admin_unit` (a province's or a commune's code), its passkey
+    /// enrolled: a staff passkey session.
+    pub async fn authority(&self, admin_unit: &str) -> Result<(Session, SoftAuthenticator)> {
+        let enrolment = self
+            .enrolment_of("authority", &["--admin-unit", admin_unit])
+            .await?;
+        self.staff_signed_in(enrolment).await
+    }
+
+    async fn staff_signed_in(
+        &self,
+        (email, enrolment_token): (String, String),
+    ) -> Result<(Session, SoftAuthenticator)> {
         let mut authenticator = SoftAuthenticator::new(ORIGIN);
         let enrolled = self
             .enrol_passkey(&enrolment_token, &mut authenticator, "Work phone")

@@ -113,6 +113,41 @@ impl ReactionSeverity {
     }
 }
 
+/// How a reaction's follow-up ended, as the facility or the authority that closes it found
+/// it (the outcome field of the national AEFI investigation form).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ReactionOutcome {
+    Recovered,
+    RecoveredWithSequelae,
+    Died,
+    /// Lost to follow-up: the person could not be reached again.
+    Unknown,
+}
+
+impl ReactionOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReactionOutcome::Recovered => "recovered",
+            ReactionOutcome::RecoveredWithSequelae => "recovered_with_sequelae",
+            ReactionOutcome::Died => "died",
+            ReactionOutcome::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<ReactionOutcome> {
+        [
+            ReactionOutcome::Recovered,
+            ReactionOutcome::RecoveredWithSequelae,
+            ReactionOutcome::Died,
+            ReactionOutcome::Unknown,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == value)
+    }
+}
+
 /// What makes a reaction serious in WHO's sense (any one is enough).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

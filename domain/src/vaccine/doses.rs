@@ -2,7 +2,7 @@
 //! on: the shapes the server answers and the mobile core queues offline.
 
 use super::Programme;
-use super::aefi::{ReactionSeverity, SeriousFlags};
+use super::aefi::{ReactionOutcome, ReactionSeverity, SeriousFlags};
 use super::due::Antigen;
 use super::screening::{ScreeningAnswers, ScreeningResult};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -190,6 +190,31 @@ pub struct Feedback {
     pub rating: u8,
     pub text: String,
     pub created_at: DateTime<Utc>,
+    /// The facility's answer, once it has given one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+/// A facility's answer to a citizen's feedback.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, validator::Validate)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FeedbackAnswer {
+    #[validate(length(min = 1, max = 2000))]
+    pub text: String,
+}
+
+/// The end of a reaction's follow-up: how it ended, and what the investigation found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, validator::Validate)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CloseFollowUp {
+    pub outcome: ReactionOutcome,
+    /// At least 10 characters, at most 500 (a reason's bounds in the book).
+    #[validate(length(min = 10, max = 500))]
+    pub note: String,
 }
 
 /// A reaction on a facility's follow-up list: the event, not the person. Who it happened to
@@ -205,6 +230,13 @@ pub struct ReactionFollowUp {
     pub severity: ReactionSeverity,
     pub flags: SeriousFlags,
     pub serious: bool,
+    /// `open` while it is followed up, then `closed`.
     pub status: String,
     pub created_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<ReactionOutcome>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closing_note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<DateTime<Utc>>,
 }

@@ -49,6 +49,10 @@ pub enum Event {
     /// The account now signs in as a practitioner (consents naming them open to it).
     PractitionerLinked,
     PractitionerUnlinked,
+    /// Staff or an authority closed the follow-up of a reaction after a dose.
+    ReactionFollowUpClosed,
+    /// A facility's administrator answered a citizen's feedback.
+    FeedbackAnswered,
 }
 
 impl Event {
@@ -87,6 +91,8 @@ impl Event {
             Event::EnrolmentCodeReissued => "enrolment_code_reissued",
             Event::PractitionerLinked => "practitioner_linked",
             Event::PractitionerUnlinked => "practitioner_unlinked",
+            Event::ReactionFollowUpClosed => "reaction_follow_up_closed",
+            Event::FeedbackAnswered => "feedback_answered",
         }
     }
 }

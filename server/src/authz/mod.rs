@@ -86,6 +86,9 @@ pub enum Action {
     /// outreach): its vaccinators and administrators. Each person listed is a read of their
     /// record, logged with [`record::log_outreach`].
     ListDue,
+    /// Close the follow-up of a reaction after a dose: the staff of the facility that gave
+    /// it, and the authorities of the unit the facility lies in.
+    FollowUpReactions,
 }
 
 impl Action {
@@ -236,7 +239,9 @@ fn unit_access(actor: &Actor, action: Action, unit: AdminUnit) -> Result<Relatio
         .filter_map(|grant| AdminUnit::parse(grant.admin_unit.as_deref()?).ok())
         .any(|mine| mine.contains(unit));
     match action {
-        Action::ReadStatistics if covers => Ok(Relationship::Staff(StaffRole::Authority)),
+        Action::ReadStatistics | Action::FollowUpReactions if covers => {
+            Ok(Relationship::Staff(StaffRole::Authority))
+        }
         _ => Err(AuthError::Forbidden.into()),
     }
 }
@@ -373,6 +378,7 @@ fn facility_access(actor: &Actor, action: Action, fid: Uuid) -> Result<Relations
         Action::WorkAtFacility => &FACILITY_WORK,
         Action::OpenInEmergency => &[StaffRole::Doctor],
         Action::ListDue => &LIST_DUE,
+        Action::FollowUpReactions => &FACILITY_WORK,
         _ => &[],
     };
     if let Some(role) = roles

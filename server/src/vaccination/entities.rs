@@ -64,6 +64,10 @@ pub mod reaction {
         pub note: Option<String>,
         pub status: String,
         pub created_at: DateTimeUtc,
+        pub outcome: Option<String>,
+        pub closing_note: Option<String>,
+        pub closed_by: Option<Uuid>,
+        pub closed_at: Option<DateTimeUtc>,
     }
 
     no_relations!();

@@ -1,11 +1,16 @@
 //! Citizens' feedback on a vaccination session or a facility (the seeds' "phản ánh"): a
-//! rating and a text, read by the facility's administrators.
+//! rating and a text, read by the facility's administrators, who answer it once. The citizen
+//! reads their feedback with its answer, and hears of the answer by mail (through the outbox,
+//! in the answer's transaction); the mail says that an answer came, the app shows it.
 
-use super::entities::feedback;
+use super::entities::{feedback, vaccination_session};
+use super::mails;
 use crate::auth::actor::Actor;
+use crate::auth::audit::{self, Event, Record};
 use crate::auth::error::AuthError;
-use crate::authz::{Action, Resource};
+use crate::authz::{Action, Relationship, Resource};
 use crate::booking::entities::{appointment, facility};
+use crate::db::BeginWrite;
 use crate::error::{ApiError, ApiResult};
 use crate::http::idempotency::{self, IdempotencyKey};
 use crate::http::{ValidJson, ValidQuery, cursor};
@@ -14,10 +19,19 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use healthbook_domain::FieldIssue;
+use healthbook_domain::account::StaffRole;
+use healthbook_domain::booking::time::local_date;
 use healthbook_domain::page::{Page, page_size};
-use healthbook_domain::vaccine::doses::{Feedback, FeedbackRequest};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use healthbook_domain::problem::ProblemCode;
+use healthbook_domain::vaccine::doses::{Feedback, FeedbackAnswer, FeedbackRequest};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
+};
 use serde::Deserialize;
+use serde_json::json;
 use uuid::Uuid;
 use validator::Validate;
 
@@ -28,7 +42,7 @@ use validator::Validate;
     responses(
         (status = 201, description = "The feedback as recorded", body = Feedback),
         (status = 403, description = "`forbidden`: only citizens send feedback", content_type = "application/problem+json"),
-        (status = 404, description = "No such facility, or an appointment that is not the caller's there", content_type = "application/problem+json"),
+        (status = 404, description = "No such facility, or a session or an appointment that is not one of the facility's (an appointment: of the caller's there)", content_type = "application/problem+json"),
         (status = 422, description = "A rating outside 1–5, an empty or too long text", content_type = "application/problem+json"),
     ))]
 pub async fn send_feedback(
@@ -55,6 +69,13 @@ pub async fn send_feedback(
                 .one(txn)
                 .await?
                 .ok_or_else(ApiError::not_found)?;
+            if let Some(sid) = request.session_id {
+                vaccination_session::Entity::find_by_id(sid)
+                    .filter(vaccination_session::Column::FacilityId.eq(fid))
+                    .one(txn)
+                    .await?
+                    .ok_or_else(ApiError::not_found)?;
+            }
             if let Some(aid) = request.appointment_id {
                 appointment::Entity::find_by_id(aid)
                     .filter(appointment::Column::FacilityId.eq(fid))
@@ -107,6 +128,8 @@ fn view(row: &feedback::Model) -> Feedback {
         rating: u8::try_from(row.rating).unwrap_or_default(),
         text: row.text.clone(),
         created_at: row.created_at,
+        answer: row.response.clone(),
+        answered_at: row.responded_at,
     }
 }
 
@@ -135,24 +158,130 @@ pub async fn list_feedback(
     state
         .authorize(&actor, Action::ManageFacility, Resource::Facility(fid))
         .await?;
+    let select = feedback::Entity::find().filter(feedback::Column::FacilityId.eq(fid));
+    Ok(Json(page(&state.db, select, &query).await?))
+}
+
+/// One page of `select`, newest first.
+async fn page(
+    db: &impl ConnectionTrait,
+    select: Select<feedback::Entity>,
+    query: &FeedbackQuery,
+) -> Result<Page<Feedback>, ApiError> {
     let limit = page_size(query.limit);
-    let mut select = feedback::Entity::find()
-        .filter(feedback::Column::FacilityId.eq(fid))
-        .order_by_desc(feedback::Column::Id)
-        .limit(limit + 1);
+    let mut select = select.order_by_desc(feedback::Column::Id).limit(limit + 1);
     if let Some(raw) = &query.cursor {
         let before: Uuid = cursor::decode(raw)?;
         select = select.filter(feedback::Column::Id.lt(before));
     }
-    let mut rows = select.all(&state.db).await?;
+    let mut rows = select.all(db).await?;
     let next_cursor = if rows.len() as u64 > limit {
         rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         rows.last().map(|last| cursor::encode(&last.id))
     } else {
         None
     };
-    Ok(Json(Page {
+    Ok(Page {
         items: rows.iter().map(view).collect(),
         next_cursor,
-    }))
+    })
+}
+
+/// The caller's own feedback, newest first, each with the facility's answer once given.
+#[utoipa::path(get, path = "/me/vaccination-feedback", tag = "vaccination", security(("bearer" = [])),
+    params(FeedbackQuery),
+    responses(
+        (status = 200, description = "The feedback the caller sent", body = Page<Feedback>),
+        (status = 403, description = "`forbidden`: only citizens send feedback", content_type = "application/problem+json"),
+    ))]
+pub async fn my_feedback(
+    State(state): State<AppState>,
+    actor: Actor,
+    ValidQuery(query): ValidQuery<FeedbackQuery>,
+) -> ApiResult<Json<Page<Feedback>>> {
+    let Some(cid) = actor.citizen_id else {
+        return Err(AuthError::Forbidden.into());
+    };
+    let select = feedback::Entity::find().filter(feedback::Column::CitizenId.eq(cid));
+    Ok(Json(page(&state.db, select, &query).await?))
+}
+
+/// The facility's answer to one feedback: given once, by one of its administrators; the
+/// citizen is told by mail.
+#[utoipa::path(post, path = "/vaccination-feedback/{id}/answer", tag = "vaccination", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Feedback id")),
+    request_body = FeedbackAnswer,
+    responses(
+        (status = 200, description = "The feedback with its answer", body = Feedback),
+        (status = 404, description = "No such feedback, or feedback on a facility the caller does not administer", content_type = "application/problem+json"),
+        (status = 409, description = "`feedback_answered`", content_type = "application/problem+json"),
+        (status = 422, description = "An empty or too long answer", content_type = "application/problem+json"),
+    ))]
+pub async fn answer_feedback(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<Uuid>,
+    ValidJson(request): ValidJson<FeedbackAnswer>,
+) -> ApiResult<Json<Feedback>> {
+    let now = state.clock.now();
+    let txn = state.db.begin_write().await?;
+    let row = feedback::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    // The facility's administrators only (not support, who may manage any facility).
+    let granted = state
+        .authorize(
+            &actor,
+            Action::ManageFacility,
+            Resource::Facility(row.facility_id),
+        )
+        .await;
+    if !matches!(granted, Ok(Relationship::Staff(StaffRole::FacilityAdmin))) {
+        return Err(ApiError::not_found());
+    }
+    let text = request.text.trim();
+    if text.is_empty() {
+        return Err(ApiError::invalid(vec![FieldIssue::new(
+            "text",
+            "answer_empty",
+            "Câu trả lời không được để trống.",
+            "The answer must not be empty.",
+        )]));
+    }
+    let answered = feedback::Entity::update_many()
+        .col_expr(feedback::Column::Response, Expr::value(text))
+        .col_expr(feedback::Column::RespondedBy, Expr::value(actor.account_id))
+        .col_expr(feedback::Column::RespondedAt, Expr::value(now))
+        .filter(feedback::Column::Id.eq(id))
+        .filter(feedback::Column::Response.is_null())
+        .exec_with_returning(&txn)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::conflict(ProblemCode::FeedbackAnswered))?;
+    let place = facility::Entity::find_by_id(row.facility_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let recipients = mails::citizen_recipients(&txn, row.citizen_id, local_date(now)).await?;
+    mails::send_each(
+        &txn,
+        &recipients,
+        |lang, name| mails::feedback_answered_text(lang, name, &place.name),
+        now,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        Record::of(actor.account_id, Event::FeedbackAnswered)
+            .by(actor.account_id)
+            .with(json!({ "feedback_id": id, "facility_id": row.facility_id })),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    state.mailer.wake();
+    tracing::info!(feedback.id = %id, facility.id = %row.facility_id, "feedback answered");
+    Ok(Json(view(&answered)))
 }

@@ -1,6 +1,7 @@
 //! The mails vaccination sends, each in its recipient's language, through the outbox in the
-//! transaction that causes them: the next dose proposed after a dose, and the alert of a
-//! serious reaction to the facility and the province's authorities.
+//! transaction that causes them: the next dose proposed after a dose, the alert of a
+//! serious reaction to the facility and the province's authorities, and the news that a
+//! facility answered a citizen's feedback.
 //!
 //! The alert names the facility, the lot and the reaction's id, not the person or the
 //! symptoms: the people alerted read those in the follow-up list, where access is decided
@@ -132,6 +133,27 @@ pub fn serious_reaction_text(
                 "A serious reaction after immunization was just reported at {facility_name} \
                  (vaccine lot {lot}, report {reaction}). See the facility's reaction \
                  follow-up list and investigate as required.\n\nHealthBook"
+            ),
+        ),
+    }
+}
+
+/// The subject and text telling `name` that `facility_name` answered their feedback. The
+/// answer itself is read in the app, signed in.
+pub fn feedback_answered_text(lang: Lang, name: &str, facility_name: &str) -> (String, String) {
+    match lang {
+        Lang::Vi => (
+            format!("{facility_name} đã trả lời phản ánh của bạn"),
+            format!(
+                "Kính gửi {name},\n\n{facility_name} đã trả lời phản ánh của bạn về tiêm chủng. \
+                 Hãy xem câu trả lời trên ứng dụng HealthBook.\n\nHealthBook"
+            ),
+        ),
+        Lang::En => (
+            format!("{facility_name} answered your feedback"),
+            format!(
+                "Dear {name},\n\n{facility_name} answered your feedback on vaccination. \
+                 Read the answer in the HealthBook app.\n\nHealthBook"
             ),
         ),
     }

@@ -1,8 +1,8 @@
 //! Vaccination: the vaccine catalogue, the screening checklists, a citizen's doses and
 //! standing against the schedule, sessions and registration for them, the due lists of
 //! outreach, vaccine stock (lots, balances, the ledger: stock/), doses given (administer.rs)
-//! and changed (corrections.rs), reactions after them (reactions.rs) and feedback on
-//! vaccination (feedback.rs).
+//! and changed (corrections.rs), reactions after them (reactions.rs) and their follow-up
+//! (follow_up.rs), feedback on vaccination and the facility's answers (feedback.rs).
 
 pub mod administer;
 mod cancel_session;
@@ -12,6 +12,7 @@ pub mod doses;
 mod due_list;
 pub mod entities;
 pub mod feedback;
+pub mod follow_up;
 pub mod history;
 mod immunizations;
 pub mod mails;
@@ -34,9 +35,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(corrections::correct_dose))
         .routes(routes!(corrections::mark_dose_entered_in_error))
         .routes(routes!(reactions::report_reaction))
-        .routes(routes!(reactions::reactions_to_follow_up))
+        .routes(routes!(follow_up::reactions_to_follow_up))
+        .routes(routes!(follow_up::close_reaction_follow_up))
         .routes(routes!(reactions::reactions_by_lot))
         .routes(routes!(feedback::list_feedback, feedback::send_feedback))
+        .routes(routes!(feedback::answer_feedback))
+        .routes(routes!(feedback::my_feedback))
         .routes(routes!(
             stock::list::list_stock,
             stock::record::record_movement

@@ -2,8 +2,8 @@
 //! facility that gave it; each is a write to the citizen's record, so it goes through the
 //! book's authorization and leaves its access-log line. A serious one alerts the facility's
 //! administrators and the province's authorities by mail at once, waits on the facility's
-//! follow-up list, and stops further doses of that vaccine (`history.rs`). Three serious
-//! reactions to one lot within 30 days (`aefi::is_cluster`) flag the lot.
+//! follow-up list (`follow_up.rs`), and stops further doses of that vaccine (`history.rs`).
+//! Three serious reactions to one lot within 30 days (`aefi::is_cluster`) flag the lot.
 
 use super::doses::{DoseAccess, close_follow_up, find_for, open_follow_up};
 use super::entities::reaction;
@@ -13,8 +13,8 @@ use crate::auth::actor::Actor;
 use crate::authz::{Action, Basis, Resource};
 use crate::booking::entities::facility;
 use crate::error::{ApiError, ApiResult};
+use crate::http::ValidJson;
 use crate::http::idempotency::{self, IdempotencyKey};
-use crate::http::{ValidJson, ValidQuery, cursor};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -24,20 +24,17 @@ use chrono::{DateTime, Duration, Utc};
 use healthbook_domain::FieldIssue;
 use healthbook_domain::book::{Section, Sections};
 use healthbook_domain::booking::time::local_date;
-use healthbook_domain::page::{Page, page_size};
 use healthbook_domain::vaccine::aefi::{
     CLUSTER_WINDOW_DAYS, ReactionSeverity, SeriousFlags, is_cluster, is_serious, symptom_of,
 };
-use healthbook_domain::vaccine::doses::{LotReactions, Reaction, ReactionFollowUp, ReactionReport};
+use healthbook_domain::vaccine::doses::{LotReactions, Reaction, ReactionReport};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
 };
-use serde::Deserialize;
 use uuid::Uuid;
-use validator::Validate;
 
-const OPEN: &str = "open";
+/// A reaction still followed up.
+pub(super) const OPEN: &str = "open";
 
 /// The quarantine's reason, as the stock ledger records it.
 const CLUSTER_REASON: &str = "aefi_cluster";
@@ -145,6 +142,10 @@ async fn record(
         note: request.note.clone(),
         status: OPEN.to_owned(),
         created_at: now,
+        outcome: None,
+        closing_note: None,
+        closed_by: None,
+        closed_at: None,
     };
     insert(txn, &row).await?;
     if serious {
@@ -212,13 +213,17 @@ async fn insert(txn: &DatabaseTransaction, row: &reaction::Model) -> Result<(), 
         note: Set(row.note.clone()),
         status: Set(row.status.clone()),
         created_at: Set(row.created_at),
+        outcome: Set(None),
+        closing_note: Set(None),
+        closed_by: Set(None),
+        closed_at: Set(None),
     })
     .exec_without_returning(txn)
     .await?;
     Ok(())
 }
 
-fn severity_of(row: &reaction::Model) -> Result<ReactionSeverity, ApiError> {
+pub(super) fn severity_of(row: &reaction::Model) -> Result<ReactionSeverity, ApiError> {
     match row.severity.as_str() {
         "mild" => Ok(ReactionSeverity::Mild),
         "moderate" => Ok(ReactionSeverity::Moderate),
@@ -229,7 +234,7 @@ fn severity_of(row: &reaction::Model) -> Result<ReactionSeverity, ApiError> {
     }
 }
 
-fn flags_of(row: &reaction::Model) -> SeriousFlags {
+pub(super) fn flags_of(row: &reaction::Model) -> SeriousFlags {
     SeriousFlags {
         hospitalised: row.hospitalised,
         life_threatening: row.life_threatening,
@@ -237,7 +242,7 @@ fn flags_of(row: &reaction::Model) -> SeriousFlags {
     }
 }
 
-fn symptoms_of(row: &reaction::Model) -> Vec<String> {
+pub(super) fn symptoms_of(row: &reaction::Model) -> Vec<String> {
     row.symptoms.split(',').map(str::to_owned).collect()
 }
 
@@ -257,79 +262,6 @@ fn view(row: &reaction::Model) -> Result<Reaction, ApiError> {
         status: row.status.clone(),
         created_at: row.created_at,
     })
-}
-
-#[derive(Debug, Deserialize, Validate, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct FollowUpQuery {
-    /// `open` for the reactions still followed up; all when absent.
-    #[validate(length(max = 16))]
-    #[param(max_length = 16)]
-    pub status: Option<String>,
-    /// Only the serious ones.
-    pub serious: Option<bool>,
-    #[validate(range(min = 1, max = 100))]
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u64>,
-    pub cursor: Option<String>,
-}
-
-/// The facility's follow-up list, newest first: its administrators follow each report up.
-#[utoipa::path(get, path = "/facilities/{fid}/reactions", tag = "vaccination", security(("bearer" = [])),
-    params(("fid" = Uuid, Path, description = "Facility id"), FollowUpQuery),
-    responses(
-        (status = 200, description = "Reactions to the facility's doses", body = Page<ReactionFollowUp>),
-        (status = 403, description = "Not an administrator of this facility", content_type = "application/problem+json"),
-    ))]
-pub async fn reactions_to_follow_up(
-    State(state): State<AppState>,
-    actor: Actor,
-    Path(fid): Path<Uuid>,
-    ValidQuery(query): ValidQuery<FollowUpQuery>,
-) -> ApiResult<Json<Page<ReactionFollowUp>>> {
-    state
-        .authorize(&actor, Action::ManageFacility, Resource::Facility(fid))
-        .await?;
-    let limit = page_size(query.limit);
-    let mut select = reaction::Entity::find()
-        .filter(reaction::Column::FacilityId.eq(fid))
-        .order_by_desc(reaction::Column::Id)
-        .limit(limit + 1);
-    if let Some(status) = &query.status {
-        select = select.filter(reaction::Column::Status.eq(status.as_str()));
-    }
-    if let Some(serious) = query.serious {
-        select = select.filter(reaction::Column::Serious.eq(serious));
-    }
-    if let Some(raw) = &query.cursor {
-        let before: Uuid = cursor::decode(raw)?;
-        select = select.filter(reaction::Column::Id.lt(before));
-    }
-    let mut rows = select.all(&state.db).await?;
-    let next_cursor = if rows.len() as u64 > limit {
-        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-        rows.last().map(|last| cursor::encode(&last.id))
-    } else {
-        None
-    };
-    let items = rows
-        .iter()
-        .map(|row| {
-            Ok(ReactionFollowUp {
-                id: row.id,
-                immunization_id: row.immunization_id,
-                lot_id: row.lot_id,
-                onset_on: row.onset_on,
-                symptoms: symptoms_of(row),
-                severity: severity_of(row)?,
-                flags: flags_of(row),
-                serious: row.serious,
-                status: row.status.clone(),
-                created_at: row.created_at,
-            })
-        })
-        .collect::<Result<Vec<_>, ApiError>>()?;
-    Ok(Json(Page { items, next_cursor }))
 }
 
 /// Reactions per lot among the facility's doses, each lot's cluster flag with them.

@@ -1045,3 +1045,225 @@ async fn a_dose_too_early_for_a_babys_schedule_is_refused_and_writes_nothing() {
     assert_eq!(c.written(&baby).await, (0, 0, 0));
     assert_eq!(c.balance(&penta).await, 10);
 }
+
+/// Two answers alike: a caller refused learns what a caller of an unknown id learns.
+fn same(a: &Reply, b: &Reply, what: &str) {
+    assert_eq!(a.status, b.status, "{what}: {} vs {}", a.text, b.text);
+    assert_eq!(a.json, b.json, "{what}");
+}
+
+#[tokio::test]
+async fn a_reactions_follow_up_is_closed_once_by_the_facility_or_its_authority_and_leaves_the_open_list()
+ {
+    use healthbook_server::auth::entities::auth_event;
+    let c = campaign().await;
+    let (patient, appointment) = c.patient("followed").await;
+    let given = c
+        .give(&c.vaccinator.token, "close-1", &dose(&appointment, &c.lot))
+        .await;
+    given.expect(201);
+    let iid = given.json["dose"]["id"].as_str().unwrap().to_owned();
+    let reported = report(
+        &c.day,
+        &patient.token,
+        &iid,
+        &serious_reaction(&given.json["dose"]["given_on"]),
+    )
+    .await;
+    reported.expect(201);
+    let rid = reported.json["id"].as_str().unwrap().to_owned();
+    let (stranger, _) = c.app.citizen_with_passkey("nosy").await.unwrap();
+    let (elsewhere_admin, _) = c.day.staff("facility_admin", Some(XANH_PON)).await.unwrap();
+    let (saigon, _) = c.day.authority("79").await.unwrap();
+    let (hanoi, _) = c.day.authority("01").await.unwrap();
+    let close = |token: String, id: String, body: Value| {
+        let day = &c.day;
+        async move {
+            day.post_as(&token, &format!("/v1/reactions/{id}/close"), &body)
+                .await
+                .unwrap()
+        }
+    };
+    let finding =
+        json!({"outcome": "recovered", "note": "Hồi phục hoàn toàn sau 3 ngày theo dõi tại nhà"});
+    let unknown = Uuid::now_v7().to_string();
+
+    // The citizen, another facility's administrator, another province's authority: as for
+    // a report that does not exist, and nothing changes.
+    for (who, token) in [
+        ("the citizen", &patient.token),
+        ("a stranger", &stranger.token),
+        ("another facility's administrator", &elsewhere_admin.token),
+        ("another province's authority", &saigon.token),
+    ] {
+        let foreign = close(token.clone(), rid.clone(), finding.clone()).await;
+        let missing = close(token.clone(), unknown.clone(), finding.clone()).await;
+        foreign.expect_problem(404, "not_found");
+        same(&foreign, &missing, who);
+    }
+    // A note too short to say what was found.
+    close(
+        c.vaccinator.token.clone(),
+        rid.clone(),
+        json!({"outcome": "recovered", "note": "ok"}),
+    )
+    .await
+    .expect_problem(422, "validation_failed");
+    close(
+        c.vaccinator.token.clone(),
+        rid.clone(),
+        json!({"outcome": "cured", "note": "Hồi phục hoàn toàn sau 3 ngày"}),
+    )
+    .await
+    .expect_problem(422, "validation_failed");
+    let row = reaction::Entity::find_by_id(rid.parse::<Uuid>().unwrap())
+        .one(&c.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.status, "open");
+    assert!(row.closed_at.is_none());
+
+    // The province's authority closes it: off the open list, on the closed one, audited.
+    let closed = close(hanoi.token.clone(), rid.clone(), finding.clone()).await;
+    closed.expect(200);
+    assert_eq!(closed.json["status"], "closed");
+    assert_eq!(closed.json["outcome"], "recovered");
+    assert!(closed.json["closed_at"].is_string());
+    let listed = |status: &str| {
+        let path = format!("/v1/facilities/{}/reactions?status={status}", c.fid);
+        let (day, token) = (&c.day, c.admin.token.clone());
+        async move {
+            let reply = day.get_as(&token, &path).await.unwrap();
+            reply.expect(200);
+            reply.json["items"].as_array().unwrap().clone()
+        }
+    };
+    assert!(listed("open").await.is_empty());
+    let done = listed("closed").await;
+    assert_eq!(done.len(), 1);
+    assert_eq!(done[0]["id"], rid.as_str());
+    assert_eq!(done[0]["outcome"], "recovered");
+    let trail = auth_event::Entity::find()
+        .filter(auth_event::Column::Kind.eq("reaction_follow_up_closed"))
+        .all(&c.db)
+        .await
+        .unwrap();
+    assert_eq!(trail.len(), 1);
+    assert_eq!(
+        trail[0].account_id.map(|a| a.to_string()),
+        Some(hanoi.account_id.clone())
+    );
+    assert!(trail[0].detail.as_deref().unwrap().contains(&rid));
+
+    // Closed once: the facility's own staff cannot close it again.
+    close(c.vaccinator.token.clone(), rid.clone(), finding.clone())
+        .await
+        .expect_problem(409, "follow_up_closed");
+    // A closed report still stops the next dose: the reaction happened.
+    c.give(
+        &c.vaccinator.token,
+        "close-2",
+        &with(dose(&appointment, &c.lot), "product", json!("Avaxim")),
+    )
+    .await
+    .expect_problem(409, "dose_contraindicated");
+}
+
+#[tokio::test]
+async fn the_facility_administrator_answers_feedback_once_and_the_citizen_reads_it() {
+    let c = campaign().await;
+    let (patient, appointment) = c.patient("answered").await;
+    let sent = c
+        .day
+        .post_as(
+            &patient.token,
+            &format!("/v1/facilities/{}/feedback", c.fid),
+            &json!({"appointment_id": appointment["id"], "rating": 2, "text": "Phải chờ hơn một tiếng dù đã đặt lịch."}),
+        )
+        .await
+        .unwrap();
+    sent.expect(201);
+    let id = sent.json["id"].as_str().unwrap().to_owned();
+    let (stranger, _) = c.app.citizen_with_passkey("nosy").await.unwrap();
+    let (elsewhere_admin, _) = c.day.staff("facility_admin", Some(XANH_PON)).await.unwrap();
+    let answer = json!({"text": "Xin lỗi anh/chị; từ tuần sau cơ sở mở thêm một bàn tiêm."});
+    let answering = |token: String, id: String, body: Value| {
+        let day = &c.day;
+        async move {
+            day.post_as(
+                &token,
+                &format!("/v1/vaccination-feedback/{id}/answer"),
+                &body,
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let unknown = Uuid::now_v7().to_string();
+    for (who, token) in [
+        ("the citizen", &patient.token),
+        ("a stranger", &stranger.token),
+        ("another facility's administrator", &elsewhere_admin.token),
+        ("the facility's vaccinator", &c.vaccinator.token),
+    ] {
+        let foreign = answering(token.clone(), id.clone(), answer.clone()).await;
+        let missing = answering(token.clone(), unknown.clone(), answer.clone()).await;
+        foreign.expect_problem(404, "not_found");
+        same(&foreign, &missing, who);
+    }
+    answering(c.admin.token.clone(), id.clone(), json!({"text": "   "}))
+        .await
+        .expect_problem(422, "validation_failed");
+    let mine = async || {
+        let reply = c
+            .day
+            .get_as(&patient.token, "/v1/me/vaccination-feedback")
+            .await
+            .unwrap();
+        reply.expect(200);
+        reply.json["items"].as_array().unwrap().clone()
+    };
+    let before = mine().await;
+    assert_eq!(before.len(), 1);
+    assert!(before[0].get("answer").is_none(), "{before:?}");
+
+    let answered = answering(c.admin.token.clone(), id.clone(), answer.clone()).await;
+    answered.expect(200);
+    assert_eq!(answered.json["answer"], answer["text"]);
+    let after = mine().await;
+    assert_eq!(after[0]["id"], id.as_str());
+    assert_eq!(after[0]["answer"], answer["text"]);
+    assert!(after[0]["answered_at"].is_string());
+    let subjects = c.mails_to(&patient.email).await;
+    assert!(
+        subjects
+            .iter()
+            .any(|s| s.contains("trả lời phản ánh") || s.contains("answered your feedback")),
+        "{subjects:?}"
+    );
+    // Once: a second answer does not overwrite the first.
+    answering(
+        c.admin.token.clone(),
+        id.clone(),
+        json!({"text": "Một câu trả lời khác"}),
+    )
+    .await
+    .expect_problem(409, "feedback_answered");
+    assert_eq!(mine().await[0]["answer"], answer["text"]);
+    // The administrators' list shows the answer too; staff have no feedback of their own.
+    let listed = c
+        .day
+        .get_as(
+            &c.admin.token,
+            &format!("/v1/facilities/{}/feedback", c.fid),
+        )
+        .await
+        .unwrap();
+    assert_eq!(listed.json["items"][0]["answer"], answer["text"]);
+    c.day
+        .get_as(&c.admin.token, "/v1/me/vaccination-feedback")
+        .await
+        .unwrap()
+        .expect_problem(403, "forbidden");
+}

@@ -702,3 +702,52 @@ async fn a_commune_of_twenty_thousand_residents_lists_within_a_second() {
         eprintln!("due list {query}: {took:?}");
     }
 }
+
+/// Feedback names a session of the facility it is about, or none: another facility's session
+/// is the 404 of one that does not exist, and nothing is written.
+#[tokio::test]
+async fn feedback_on_another_facilitys_session_is_refused_and_writes_nothing() {
+    use healthbook_server::vaccination::entities::feedback;
+    use sea_orm::EntityTrait;
+    let app = TestApp::builder().arg("--demo").spawn().await.unwrap();
+    let fid = facility_by_code(&app, "kim lien").await;
+    let other_fid = facility(&app, "nhi trung").await;
+    let (admin, _) = app.staff("facility_admin", Some(KIM_LIEN)).await.unwrap();
+    let (other_admin, _) = app
+        .staff("facility_admin", Some(NHI_TRUNG_UONG))
+        .await
+        .unwrap();
+    let here = create_session(&app, &admin, &fid, &session_body(&day(2), 5, &["opv"])).await;
+    let there = create_session(
+        &app,
+        &other_admin,
+        &other_fid,
+        &session_body(&day(2), 5, &["opv"]),
+    )
+    .await;
+    let (parent, _) = app.citizen_with_passkey("parent").await.unwrap();
+    let path = format!("/v1/facilities/{fid}/feedback");
+    let about = |sid: &Value| json!({ "session_id": sid["id"], "rating": 5, "text": "Buổi tiêm gọn gàng, đúng giờ." });
+
+    let foreign = app
+        .post_as(&parent.token, &path, &about(&there))
+        .await
+        .unwrap();
+    let missing = app
+        .post_as(
+            &parent.token,
+            &path,
+            &about(&json!({ "id": Uuid::now_v7() })),
+        )
+        .await
+        .unwrap();
+    foreign.expect_problem(404, "not_found");
+    assert_eq!(foreign.json, missing.json);
+    let db = app.database().await.unwrap();
+    assert!(feedback::Entity::find().all(&db).await.unwrap().is_empty());
+    app.post_as(&parent.token, &path, &about(&here))
+        .await
+        .unwrap()
+        .expect(201);
+    assert_eq!(feedback::Entity::find().all(&db).await.unwrap().len(), 1);
+}
