@@ -2,7 +2,8 @@
 //! their retention, passkey ceremonies that expired unanswered, and the text of mail sent
 //! longer ago than the mail retention. Every process runs it;
 //! the deletes are idempotent, and a sweep that fails (two processes colliding) is retried
-//! at the next.
+//! at the next. Once per process, until it succeeds, it also fills in the residences of
+//! books whose section I predates that index (`book::residences`).
 
 use crate::auth::passkeys;
 use crate::http::idempotency;
@@ -43,11 +44,35 @@ fn report(what: &'static str, outcome: Result<u64, sea_orm::DbErr>) {
     }
 }
 
+/// Fills in missing residences; whether it is done.
+async fn backfill_residences(state: &AppState) -> bool {
+    match crate::book::residences::backfill(&state.db).await {
+        Ok(written) => {
+            if written > 0 {
+                tracing::info!(
+                    housekeeping.what = "residences",
+                    housekeeping.written = written,
+                    "residences filled in from section I"
+                );
+            }
+            true
+        }
+        Err(error) => {
+            tracing::warn!(housekeeping.what = "residences", error = %error, "backfill failed; will retry");
+            false
+        }
+    }
+}
+
 /// Runs until `shutdown` turns true.
 pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    let mut backfilled = false;
     loop {
         if *shutdown.borrow() {
             break;
+        }
+        if !backfilled {
+            backfilled = backfill_residences(&state).await;
         }
         sweep(&state).await;
         tokio::select! {

@@ -13,6 +13,7 @@ pub mod find;
 pub mod pdf;
 pub mod read;
 pub mod requests;
+pub mod residences;
 pub mod store;
 pub mod write;
 

@@ -751,3 +751,69 @@ async fn feedback_on_another_facilitys_session_is_refused_and_writes_nothing() {
         .expect(201);
     assert_eq!(feedback::Entity::find().all(&db).await.unwrap().len(), 1);
 }
+
+/// Books whose section I was written before the residents' index existed: their citizens are
+/// missing from the due lists until the backfill fills the index in from section I; a second
+/// run finds nothing left to do.
+#[tokio::test]
+async fn residents_whose_section_i_predates_the_index_are_backfilled_once_and_then_listed() {
+    use healthbook_server::book::entities::residence;
+    use healthbook_server::book::residences::backfill;
+    use sea_orm::EntityTrait;
+    let app = TestApp::builder().arg("--demo").spawn().await.unwrap();
+    let fid = facility_by_code(&app, "kim lien").await;
+    let (vaccinator, _) = app.staff("vaccinator", Some(KIM_LIEN)).await.unwrap();
+    let (parent, _) = app.citizen_with_passkey("parent").await.unwrap();
+    let before_index = child(&app, &parent, "Trần Gia Cũ", 70).await;
+    let after_index = child(&app, &parent, "Trần Gia Mới", 75).await;
+    let moved_away = child(&app, &parent, "Trần Gia Xa", 70).await;
+    lives_in(&app, &parent, &before_index, KIM_LIEN_COMMUNE).await;
+    lives_in(&app, &parent, &after_index, KIM_LIEN_COMMUNE).await;
+    lives_in(&app, &parent, &moved_away, NHI_COMMUNE).await;
+    let db = app.database().await.unwrap();
+    for cid in [&before_index, &moved_away] {
+        residence::Entity::delete_by_id(cid.parse::<Uuid>().unwrap())
+            .exec(&db)
+            .await
+            .unwrap();
+    }
+    let listed = async || -> Vec<String> {
+        let page = app
+            .get_as(
+                &vaccinator.token,
+                &format!("/v1/facilities/{fid}/due-list?vaccine=opv&limit=100"),
+            )
+            .await
+            .unwrap();
+        page.expect(200);
+        page.json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["citizen_id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let now_listed = listed().await;
+    assert!(now_listed.contains(&after_index));
+    assert!(!now_listed.contains(&before_index), "no row, not found");
+
+    let written = backfill(&db).await.unwrap();
+    assert!(written >= 2, "both books filled in: {written}");
+    let now_listed = listed().await;
+    assert!(now_listed.contains(&before_index));
+    assert!(!now_listed.contains(&moved_away));
+    let commune_of = async |cid: &str| {
+        residence::Entity::find_by_id(cid.parse::<Uuid>().unwrap())
+            .one(&db)
+            .await
+            .unwrap()
+            .map(|r| r.commune_code)
+    };
+    assert_eq!(commune_of(&moved_away).await.as_deref(), Some(NHI_COMMUNE));
+    assert_eq!(
+        commune_of(&after_index).await.as_deref(),
+        Some(KIM_LIEN_COMMUNE),
+        "a row kept in step by section I is left as it is"
+    );
+    assert_eq!(backfill(&db).await.unwrap(), 0, "nothing left to do");
+}
