@@ -703,6 +703,38 @@ async fn a_commune_of_twenty_thousand_residents_lists_within_a_second() {
     }
 }
 
+/// A citizen registering themself (not a dependent): the appointment is their own, and their
+/// own read of their doses leaves no access-log line.
+#[tokio::test]
+async fn a_citizen_registers_themself_for_a_session() {
+    let app = TestApp::builder().arg("--demo").spawn().await.unwrap();
+    let (admin, _) = app.staff("facility_admin", Some(KIM_LIEN)).await.unwrap();
+    let fid = facility_by_code(&app, "kim lien").await;
+    let date = day(2);
+    let session = create_session(&app, &admin, &fid, &session_body(&date, 2, &["hepa"])).await;
+    let sid = session["id"].as_str().unwrap().to_owned();
+    let (adult, _) = app.citizen_with_passkey("adult").await.unwrap();
+    let cid = adult.citizen_id.clone().unwrap();
+
+    let registered = register(
+        &app,
+        &adult.token,
+        &sid,
+        &json!({ "vaccine": "hepa", "product": "Twinrix" }),
+    )
+    .await;
+    registered.expect(201);
+    assert_eq!(registered.json["citizen_id"], cid.as_str());
+    assert_eq!(registered.json["vaccine"], "hepa");
+    assert_eq!(registered.json["service"], "vaccination");
+    let mine = app.get_as(&adult.token, "/v1/appointments").await.unwrap();
+    let items = mine.json["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{}", mine.text);
+    assert_eq!(items[0]["id"], registered.json["id"]);
+    assert_eq!(session_now(&app, &fid, &sid, &date).await["remaining"], 3);
+    assert!(log_of(&app, &adult, &cid).await.is_empty());
+}
+
 /// Feedback names a session of the facility it is about, or none: another facility's session
 /// is the 404 of one that does not exist, and nothing is written.
 #[tokio::test]
