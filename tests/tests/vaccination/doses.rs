@@ -204,17 +204,47 @@ fn adult_screening(temperature_tenths: u32, yes: &[&str]) -> Value {
     })
 }
 
-fn dose(appointment: &Value, lot: &str) -> Value {
-    json!({
-        "appointment_code": appointment["code"],
-        "vaccine": "hepa",
-        "product": "Twinrix",
+/// Who a dose is for: the appointment whose QR code was scanned, or a citizen by id.
+enum Who<'a> {
+    Appointment(&'a Value),
+    Citizen(&'a str),
+}
+
+/// The body of `POST /v1/immunizations`, written once: a test names who, which vaccine and
+/// lot, and the screening, and changes any other field with [`with`].
+fn dose_body(
+    who: Who,
+    (vaccine, product): (&str, Option<&str>),
+    lot: &str,
+    screening: Value,
+) -> Value {
+    let mut body = json!({
+        "vaccine": vaccine,
         "lot_id": lot,
         "site": "left_deltoid",
         "route": "intramuscular",
         "programme": "service",
-        "screening": adult_screening(366, &[]),
-    })
+        "screening": screening,
+    });
+    match who {
+        Who::Appointment(appointment) => body["appointment_code"] = appointment["code"].clone(),
+        Who::Citizen(cid) => body["citizen_id"] = json!(cid),
+    }
+    if let Some(product) = product {
+        body["product"] = json!(product);
+    }
+    body
+}
+
+/// An adult's Twinrix dose from `lot`, for the appointment, with a screening that lets it
+/// through.
+fn dose(appointment: &Value, lot: &str) -> Value {
+    dose_body(
+        Who::Appointment(appointment),
+        ("hepa", Some("Twinrix")),
+        lot,
+        adult_screening(366, &[]),
+    )
 }
 
 fn with(mut body: Value, field: &str, value: Value) -> Value {
@@ -773,10 +803,11 @@ async fn every_dose_route_refuses_a_caller_who_must_not_see_it() {
             .expect_problem(404, "not_found");
     }
     // A dose for a citizen the vaccinator has no care relationship with.
-    let foreign = with(
-        with(dose(&appointment, &c.lot), "appointment_code", Value::Null),
-        "citizen_id",
-        json!(stranger.citizen_id),
+    let foreign = dose_body(
+        Who::Citizen(stranger.citizen_id.as_deref().unwrap()),
+        ("hepa", Some("Twinrix")),
+        &c.lot,
+        adult_screening(366, &[]),
     );
     c.give(&c.vaccinator.token, "probe-2", &foreign)
         .await
@@ -1025,19 +1056,25 @@ async fn a_dose_too_early_for_a_babys_schedule_is_refused_and_writes_nothing() {
         "preterm_hbsag",
         "unstable_congenital_disease",
     ];
-    let body = json!({
-        "appointment_code": booked.json["code"],
-        "vaccine": "penta",
-        "lot_id": penta,
-        "site": "left_thigh",
-        "route": "intramuscular",
-        "programme": "expanded",
-        "screening": {
-            "group": "newborn",
-            "temperature_tenths": 368,
-            "answers": items.iter().map(|i| json!({"item": i, "yes": false})).collect::<Vec<_>>(),
-        },
+    let screening = json!({
+        "group": "newborn",
+        "temperature_tenths": 368,
+        "answers": items.iter().map(|i| json!({"item": i, "yes": false})).collect::<Vec<_>>(),
     });
+    let body = with(
+        with(
+            dose_body(
+                Who::Appointment(&booked.json),
+                ("penta", None),
+                &penta,
+                screening,
+            ),
+            "site",
+            json!("left_thigh"),
+        ),
+        "programme",
+        json!("expanded"),
+    );
     // The 5-in-1's first dose waits until six weeks of age (TT 52/2025, `penta_1`).
     c.give(&c.vaccinator.token, "baby-1", &body)
         .await
