@@ -581,126 +581,157 @@ async fn every_vaccination_route_with_an_id_answers_a_caller_who_must_not_see_it
     );
 }
 
-/// A commune of 20,000 residents (children and adults, half of the children with a dose):
-/// the due list scans all of them for a vaccine nobody is due for, and lists a page of
-/// those due for another, each within the second the station waits for.
+/// A commune of a few hundred residents (children and adults, half of the children with a
+/// dose), inserted directly: the list pages through them in citizen-id order without a skip
+/// or a repeat, the filters split it, adults the schedule no longer follows are never
+/// listed, and each person listed gets exactly one access-log line per listing. How fast it
+/// is at a commune's real size is the due-list engine's bench's question, not this test's.
 #[tokio::test]
-async fn a_commune_of_twenty_thousand_residents_lists_within_a_second() {
+async fn the_due_list_pages_a_commune_in_order_filters_it_and_logs_each_person_listed_once() {
     use healthbook_server::auth::entities::citizen;
-    use healthbook_server::book::entities::{book_entry, residence};
-    use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
+    use healthbook_server::book::entities::{access_log, book_entry, residence};
+    use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+    use std::collections::HashMap;
 
-    const RESIDENTS: usize = 20_000;
-    // The goal is a second for an optimised build. A debug build runs its dependencies
-    // unoptimised (sqlx decoding alone is several times slower) on cores the whole suite
-    // shares, so it is held to a looser bound that still catches a query per citizen.
-    const BUDGET_MS: u128 = if cfg!(debug_assertions) { 4_000 } else { 1_000 };
+    const RESIDENTS: usize = 300;
     let app = TestApp::builder().arg("--demo").spawn().await.unwrap();
     let fid = facility_by_code(&app, "kim lien").await;
     let (vaccinator, _) = app.staff("vaccinator", Some(KIM_LIEN)).await.unwrap();
     let db = app.database().await.unwrap();
     let at = now();
     let today = local_today();
-    let ids: Vec<Uuid> = (0..RESIDENTS).map(|_| Uuid::now_v7()).collect();
-    for (chunk_no, chunk) in ids.chunks(500).enumerate() {
-        let txn = db.begin().await.unwrap();
-        let born = |i: usize| {
-            today
-                - Duration::days(if i.is_multiple_of(4) {
-                    40 + (i % 700) as i64
-                } else {
-                    9_000 + (i % 9_000) as i64
-                })
-        };
-        citizen::Entity::insert_many(chunk.iter().enumerate().map(|(j, id)| {
-            let i = chunk_no * 500 + j;
-            citizen::ActiveModel {
-                id: Set(*id),
-                account_id: Set(None),
-                national_id: Set(format!("{:012}", id.as_u128() % 1_000_000_000_000)),
-                full_name: Set(format!("Cư dân {i}")),
-                date_of_birth: Set(born(i)),
-                sex: Set(if i % 2 == 0 { "female" } else { "male" }.to_owned()),
-                verification: Set("unverified".to_owned()),
-                verified_at: Set(None),
-                verified_by: Set(None),
-                created_at: Set(at),
-                updated_at: Set(at),
-            }
-        }))
-        .exec_without_returning(&txn)
-        .await
-        .unwrap();
-        residence::Entity::insert_many(chunk.iter().map(|id| residence::ActiveModel {
-            citizen_id: Set(*id),
-            commune_code: Set(KIM_LIEN_COMMUNE.to_owned()),
-        }))
-        .exec_without_returning(&txn)
-        .await
-        .unwrap();
-        let doses: Vec<book_entry::ActiveModel> = chunk
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| (chunk_no * 500 + j).is_multiple_of(8))
-            .map(|(j, id)| {
-                let i = chunk_no * 500 + j;
-                let body = json!({ "kind": "immunization", "data": {
-                    "product": "bcg", "antigens": ["tuberculosis"], "dose_number": 1,
-                    "administered_on": born(i) + Duration::days(1), "lot": null,
-                    "facility_id": null, "site": null, "route": null, "note": null,
-                }});
-                book_entry::ActiveModel {
-                    id: Set(Uuid::now_v7()),
-                    entry_id: Set(Uuid::now_v7()),
-                    version: Set(1),
-                    citizen_id: Set(*id),
-                    kind: Set("immunization".to_owned()),
-                    section: Set("immunizations".to_owned()),
-                    status: Set("recorded".to_owned()),
-                    category: Set(None),
-                    body: Set(body.to_string()),
-                    reason: Set(None),
-                    self_reported: Set(false),
-                    source: Set("staff".to_owned()),
-                    author_role: Set("vaccinator".to_owned()),
-                    author_account_id: Set(None),
-                    author_name: Set(None),
-                    facility_id: Set(None),
-                    recorded_at: Set(at),
-                }
+    let born = |i: usize| {
+        today
+            - Duration::days(if i.is_multiple_of(4) {
+                40 + (i * 7 % 700) as i64
+            } else {
+                9_000 + (i % 9_000) as i64
             })
-            .collect();
-        book_entry::Entity::insert_many(doses)
-            .exec_without_returning(&txn)
-            .await
-            .unwrap();
-        txn.commit().await.unwrap();
-    }
-    db.close().await.unwrap();
+    };
+    let ids: Vec<Uuid> = (0..RESIDENTS).map(|_| Uuid::now_v7()).collect();
+    citizen::Entity::insert_many(ids.iter().enumerate().map(|(i, id)| citizen::ActiveModel {
+        id: Set(*id),
+        account_id: Set(None),
+        national_id: Set(format!("{:012}", id.as_u128() % 1_000_000_000_000)),
+        full_name: Set(format!("Cư dân {i}")),
+        date_of_birth: Set(born(i)),
+        sex: Set(if i % 2 == 0 { "female" } else { "male" }.to_owned()),
+        verification: Set("unverified".to_owned()),
+        verified_at: Set(None),
+        verified_by: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }))
+    .exec_without_returning(&db)
+    .await
+    .unwrap();
+    residence::Entity::insert_many(ids.iter().map(|id| residence::ActiveModel {
+        citizen_id: Set(*id),
+        commune_code: Set(KIM_LIEN_COMMUNE.to_owned()),
+    }))
+    .exec_without_returning(&db)
+    .await
+    .unwrap();
+    let doses: Vec<book_entry::ActiveModel> = ids
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i.is_multiple_of(8))
+        .map(|(i, id)| {
+            let body = json!({ "kind": "immunization", "data": {
+                "product": "bcg", "antigens": ["tuberculosis"], "dose_number": 1,
+                "administered_on": born(i) + Duration::days(1), "lot": null,
+                "facility_id": null, "site": null, "route": null, "note": null,
+            }});
+            book_entry::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                entry_id: Set(Uuid::now_v7()),
+                version: Set(1),
+                citizen_id: Set(*id),
+                kind: Set("immunization".to_owned()),
+                section: Set("immunizations".to_owned()),
+                status: Set("recorded".to_owned()),
+                category: Set(None),
+                body: Set(body.to_string()),
+                reason: Set(None),
+                self_reported: Set(false),
+                source: Set("staff".to_owned()),
+                author_role: Set("vaccinator".to_owned()),
+                author_account_id: Set(None),
+                author_name: Set(None),
+                facility_id: Set(None),
+                recorded_at: Set(at),
+            }
+        })
+        .collect();
+    book_entry::Entity::insert_many(doses)
+        .exec_without_returning(&db)
+        .await
+        .unwrap();
 
-    for (query, listed) in [
-        // Nobody is due for HPV at these ages: every resident is read and decided on.
-        ("vaccine=hpv_service&limit=100", false),
-        ("vaccine=penta&limit=100", true),
-    ] {
-        let started = std::time::Instant::now();
-        let page = app
-            .get_as(
-                &vaccinator.token,
-                &format!("/v1/facilities/{fid}/due-list?{query}"),
-            )
-            .await
-            .unwrap();
-        let took = started.elapsed();
-        page.expect(200);
-        assert_eq!(
-            !page.json["items"].as_array().unwrap().is_empty(),
-            listed,
-            "{query}"
-        );
-        assert!(took.as_millis() <= BUDGET_MS, "{query}: {took:?}");
-        eprintln!("due list {query}: {took:?}");
+    // Every page of a listing, followed to its end: (citizen id, age in months) in order.
+    let all_pages = async |query: &str| -> Vec<(Uuid, u64)> {
+        let mut listed = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let path = match &cursor {
+                Some(next) => format!("/v1/facilities/{fid}/due-list?{query}&cursor={next}"),
+                None => format!("/v1/facilities/{fid}/due-list?{query}"),
+            };
+            let page = app.get_as(&vaccinator.token, &path).await.unwrap();
+            page.expect(200);
+            let items = page.json["items"].as_array().unwrap();
+            assert!(items.len() <= 40, "{query}: a page over its limit");
+            listed.extend(items.iter().map(|i| {
+                (
+                    i["citizen_id"].as_str().unwrap().parse::<Uuid>().unwrap(),
+                    i["age_months"].as_u64().unwrap(),
+                )
+            }));
+            match page.json["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => return listed,
+            }
+        }
+    };
+
+    let due = all_pages("vaccine=penta&limit=40").await;
+    assert!(due.len() > 40, "more than one page: {}", due.len());
+    assert!(
+        due.windows(2).all(|w| w[0].0 < w[1].0),
+        "in citizen-id order, none twice"
+    );
+    let children: Vec<Uuid> = ids.iter().step_by(4).copied().collect();
+    assert!(
+        due.iter().all(|(id, _)| children.contains(id)),
+        "an adult the schedule no longer follows was listed"
+    );
+
+    // One line per person listed, for this one listing; none for anyone else.
+    let lines = access_log::Entity::find()
+        .filter(access_log::Column::Basis.eq("outreach"))
+        .filter(access_log::Column::CitizenId.is_in(ids.clone()))
+        .all(&db)
+        .await
+        .unwrap();
+    let mut per_person: HashMap<Uuid, usize> = HashMap::new();
+    for line in &lines {
+        *per_person.entry(line.citizen_id).or_default() += 1;
     }
+    assert_eq!(per_person.len(), due.len());
+    assert!(due.iter().all(|(id, _)| per_person.get(id) == Some(&1)));
+
+    // The age band splits the list: under a year and a year or older make the whole.
+    let young = all_pages("vaccine=penta&limit=40&age_to_months=11").await;
+    let older = all_pages("vaccine=penta&limit=40&age_from_months=12").await;
+    assert!(young.iter().all(|(_, months)| *months <= 11));
+    assert!(older.iter().all(|(_, months)| *months >= 12));
+    assert!(!young.is_empty() && !older.is_empty());
+    let mut both: Vec<Uuid> = young.iter().chain(&older).map(|(id, _)| *id).collect();
+    both.sort();
+    assert_eq!(both, due.iter().map(|(id, _)| *id).collect::<Vec<_>>());
+
+    // A vaccine nobody here is due for: every resident read, nobody listed.
+    assert!(all_pages("vaccine=hpv_service&limit=40").await.is_empty());
 }
 
 /// A citizen registering themself (not a dependent): the appointment is their own, and their
