@@ -11,7 +11,7 @@ use crate::http::{Api, RetryPolicy};
 use crate::offline::OfflineClient;
 use crate::session::{Session, TokenStore};
 use crate::store::{KeyVault, Store, StoreError};
-use crate::vaccination::VaccinationClient;
+use crate::vaccination::{VaccinationClient, VaccinatorClient};
 use healthbook_domain::Lang;
 use std::net::IpAddr;
 use std::path::Path;
@@ -89,6 +89,11 @@ impl HealthBookClient {
 
     pub fn vaccination(&self) -> Arc<VaccinationClient> {
         Arc::new(VaccinationClient::new(self.core.clone()))
+    }
+
+    /// A vaccinator's work: the day, the visit behind a scanned code, doses (also offline).
+    pub fn vaccinator(&self) -> Arc<VaccinatorClient> {
+        Arc::new(VaccinatorClient::new(self.core.clone()))
     }
 
     pub fn offline(&self) -> Arc<OfflineClient> {

@@ -20,6 +20,8 @@ pub struct Problem {
     pub detail: String,
     pub errors: Vec<FieldIssue>,
     pub retry_after_seconds: Option<u64>,
+    /// The first day a dose refused as too early may be given (`dose_too_early`).
+    pub earliest: Option<chrono::NaiveDate>,
 }
 
 #[derive(Deserialize)]
@@ -30,6 +32,8 @@ struct ProblemBody {
     detail: String,
     #[serde(default)]
     errors: Vec<FieldBody>,
+    #[serde(default)]
+    earliest: Option<chrono::NaiveDate>,
 }
 
 /// A field error as the server renders it: one detail, in the language the core asked for.
@@ -54,13 +58,14 @@ impl Problem {
     /// the status and a code derived from it.
     pub fn parse(status: u16, body: &[u8], retry_after_seconds: Option<u64>) -> Problem {
         let parsed = serde_json::from_slice::<ProblemBody>(body).ok();
-        let (code, detail, errors) = match parsed {
+        let (code, detail, errors, earliest) = match parsed {
             Some(body) if !body.code.is_empty() => (
                 body.code,
                 body.detail,
                 body.errors.into_iter().map(FieldBody::into_issue).collect(),
+                body.earliest,
             ),
-            _ => (format!("http_{status}"), String::new(), Vec::new()),
+            _ => (format!("http_{status}"), String::new(), Vec::new(), None),
         };
         Problem {
             status,
@@ -68,6 +73,7 @@ impl Problem {
             detail,
             errors,
             retry_after_seconds,
+            earliest,
         }
     }
 
@@ -308,6 +314,7 @@ pub(crate) mod tests {
             detail: "why".to_owned(),
             errors: Vec::new(),
             retry_after_seconds: Some(7),
+            earliest: None,
         })
     }
 

@@ -3,7 +3,8 @@
 //! One root object, [`HealthBookClient`], hands out a sub-client per area — [`AuthClient`]
 //! (`auth()`), [`AccountClient`] (`account()`), [`BookClient`] (`book()`), [`BookingClient`]
 //! (`booking()`),
-//! [`CertificatesClient`] (`certificates()`), [`OfflineClient`] (`offline()`) — and each area
+//! [`CertificatesClient`] (`certificates()`), [`VaccinationClient`] (`vaccination()`),
+//! [`VaccinatorClient`] (`vaccinator()`), [`OfflineClient`] (`offline()`) — and each area
 //! has one error enum that a mobile developer can `when`/`switch` on: the area's few own
 //! variants and [`CommonError`] for what all share, each saying what to tell the person.
 //! Data crosses the boundary as the shared `domain` records; nothing is declared twice.
@@ -62,7 +63,10 @@ pub use store::{KeyVault, KeyVaultError};
 #[cfg(feature = "test-authenticator")]
 pub use testing::{SoftPasskey, SoftPasskeyError};
 pub use units::{AdminUnit, AdminUnitKind, SpecialtyInfo, communes, provinces, specialties};
-pub use vaccination::{DueLine, DueView, VaccinationClient};
+pub use vaccination::{
+    DoseConflict, DoseOutcome, DueLine, DueView, ScreeningQuestion, VaccinationClient,
+    VaccinationDay, VaccinationError, VaccinatorClient, Visit, dose_conflict_message,
+};
 
 // The domain's remote types used directly in this crate's own records and signatures:
 // their conversions are registered once, in `healthbook_domain`, and borrowed here.

@@ -12,6 +12,7 @@ use crate::store::QueuedAction;
 use healthbook_domain::account::AddDependentRequest;
 use healthbook_domain::book::{Administrative, BookEntry, EntryBody, Observation};
 use healthbook_domain::booking::{Appointment, BookAppointmentRequest, Slot};
+use healthbook_domain::vaccine::doses::{AdministerRequest, Administered};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -46,6 +47,14 @@ pub enum OfflineAction {
         citizen_id: Uuid,
         reading: Observation,
     },
+    /// A dose a vaccinator gave where there was no network (an outreach site). `citizen_id`
+    /// and `citizen_name` are the person's as the day's list named them, for the "waiting to
+    /// be sent" line; the request names them by appointment code or id.
+    RecordDose {
+        request: AdministerRequest,
+        citizen_id: Option<Uuid>,
+        citizen_name: Option<String>,
+    },
 }
 
 impl OfflineAction {
@@ -55,7 +64,10 @@ impl OfflineAction {
             OfflineAction::PatchProfile { citizen_id, .. }
             | OfflineAction::AddEntry { citizen_id, .. }
             | OfflineAction::AddReading { citizen_id, .. } => Some(*citizen_id),
-            OfflineAction::AddDependent { .. } | OfflineAction::BookAppointment { .. } => None,
+            OfflineAction::AddDependent { .. }
+            | OfflineAction::BookAppointment { .. }
+            // A vaccinator's queue: not the book of anyone on this phone.
+            | OfflineAction::RecordDose { .. } => None,
         }
     }
 }
@@ -122,6 +134,15 @@ pub enum ActionResult {
     /// The action broke a rule that changed since it was queued.
     Invalid {
         issues: Vec<healthbook_domain::FieldIssue>,
+    },
+    /// A dose queued offline was recorded: the dose, and the next one proposed.
+    DoseRecorded {
+        administered: Administered,
+    },
+    /// A dose queued offline was refused for a reason the vaccinator acts on (the lot ran
+    /// out or was quarantined meanwhile, the person had the dose elsewhere, is not due…).
+    DoseRefused {
+        conflict: crate::vaccination::DoseConflict,
     },
     /// Refused for another reason (a passkey session needed, not allowed).
     Refused {

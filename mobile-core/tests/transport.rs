@@ -436,3 +436,189 @@ async fn a_book_read_again_asks_only_for_what_changed_and_a_lost_change_keeps_it
         requests[3].request_line
     );
 }
+
+/// A dose as a vaccinator records it for the person of `citizen_id`, from `lot_id`.
+fn dose_request(
+    citizen_id: Uuid,
+    lot_id: Uuid,
+) -> healthbook_domain::vaccine::doses::AdministerRequest {
+    use healthbook_domain::vaccine::Programme;
+    use healthbook_domain::vaccine::doses::AdministerRequest;
+    use healthbook_domain::vaccine::screening::{ScreeningAnswers, ScreeningGroup};
+    AdministerRequest {
+        citizen_id: Some(citizen_id),
+        appointment_code: None,
+        vaccine: "hepa".to_owned(),
+        product: Some("Twinrix".to_owned()),
+        lot_id,
+        dose_number: None,
+        site: "left_deltoid".to_owned(),
+        route: "im".to_owned(),
+        programme: Programme::Service,
+        screening: ScreeningAnswers {
+            group: ScreeningGroup::Adult,
+            temperature_tenths: 368,
+            answers: Vec::new(),
+        },
+    }
+}
+
+fn administered(citizen_id: Uuid, lot_id: Uuid) -> &'static str {
+    leaked(serde_json::json!({
+        "dose": {
+            "id": Uuid::new_v4(),
+            "citizen_id": citizen_id,
+            "facility_id": Uuid::new_v4(),
+            "book_entry_id": Uuid::new_v4(),
+            "vaccine": "hepa",
+            "product": "Twinrix",
+            "lot_id": lot_id,
+            "dose_number": 1,
+            "given_on": "2026-06-10",
+            "programme": "service",
+            "site": "left_deltoid",
+            "route": "im",
+            "screening": { "outcome": "eligible", "because": [] },
+            "status": "recorded",
+            "created_at": "2026-06-10T02:00:00Z",
+        },
+        "next": null,
+    }))
+}
+
+#[tokio::test]
+async fn a_dose_queued_offline_keeps_its_key_through_every_sync_and_is_sent_once() {
+    use healthbook_core::{ActionResult, DoseOutcome, OfflineAction};
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = signed_in();
+    let (child, lot) = (Uuid::new_v4(), Uuid::new_v4());
+
+    // The outreach site: no network at all.
+    let outreach = client("http://127.0.0.1:9", dir.path(), tokens.clone());
+    let outcome = outreach
+        .vaccinator()
+        .record_dose(dose_request(child, lot))
+        .await
+        .unwrap();
+    let DoseOutcome::Queued { action, warning } = outcome else {
+        panic!("not queued: {outcome:?}");
+    };
+    assert!(matches!(
+        &action.action,
+        OfflineAction::RecordDose { request, citizen_id, .. }
+            if request.lot_id == lot && *citizen_id == Some(child)
+    ));
+    assert_eq!(
+        warning, None,
+        "nothing on this phone says the dose is wrong"
+    );
+    let still_offline = outreach.offline().sync().await.unwrap();
+    assert_eq!(
+        (still_offline.remaining, still_offline.outcomes.len()),
+        (1, 0)
+    );
+    drop(outreach);
+
+    // Back in range: the server fails once, then records the dose.
+    let (base, received) = scripted_server(vec![
+        Scripted::Reply(
+            500,
+            vec![],
+            r#"{"code":"internal","detail":"x","status":500}"#,
+        ),
+        Scripted::Reply(201, vec![], administered(child, lot)),
+    ])
+    .await;
+    let phone = client(&base, dir.path(), tokens);
+    let failed = phone.offline().sync().await.unwrap();
+    assert_eq!((failed.remaining, failed.outcomes.len()), (1, 0));
+    let synced = phone.offline().sync().await.unwrap();
+    assert_eq!(synced.remaining, 0);
+    assert!(
+        matches!(
+            &synced.outcomes[0].result,
+            ActionResult::DoseRecorded { administered } if administered.dose.lot_id == lot
+        ),
+        "{synced:?}"
+    );
+    // A third sync has nothing left to send: the dose went out once.
+    let again = phone.offline().sync().await.unwrap();
+    assert_eq!((again.remaining, again.outcomes.len()), (0, 0));
+
+    let received = received.lock().unwrap().clone();
+    assert_eq!(received.len(), 2, "one dose, two attempts, no third");
+    assert!(
+        received[0]
+            .request_line
+            .starts_with("POST /v1/immunizations")
+    );
+    let keys: Vec<_> = received
+        .iter()
+        .map(|r| r.header("idempotency-key"))
+        .collect();
+    assert!(keys[0].is_some());
+    assert_eq!(
+        keys[0], keys[1],
+        "every attempt carries the key taken at queue time"
+    );
+    assert_eq!(received[0].body, received[1].body);
+}
+
+#[tokio::test]
+async fn a_queued_dose_the_server_refuses_comes_back_as_its_typed_conflict() {
+    use healthbook_core::{ActionResult, DoseConflict, DoseOutcome};
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = signed_in();
+    let outreach = client("http://127.0.0.1:9", dir.path(), tokens.clone());
+    for _ in 0..3 {
+        let outcome = outreach
+            .vaccinator()
+            .record_dose(dose_request(Uuid::new_v4(), Uuid::new_v4()))
+            .await
+            .unwrap();
+        assert!(matches!(outcome, DoseOutcome::Queued { .. }));
+    }
+    drop(outreach);
+
+    let (base, _) = scripted_server(vec![
+        Scripted::Reply(
+            409,
+            vec![],
+            r#"{"code":"lot_exhausted","detail":"x","status":409}"#,
+        ),
+        Scripted::Reply(
+            409,
+            vec![],
+            r#"{"code":"dose_too_early","detail":"x","status":409,"earliest":"2026-08-03"}"#,
+        ),
+        Scripted::Reply(
+            404,
+            vec![],
+            r#"{"code":"not_found","detail":"x","status":404}"#,
+        ),
+    ])
+    .await;
+    let phone = client(&base, dir.path(), tokens);
+    let report = phone.offline().sync().await.unwrap();
+    assert_eq!(report.remaining, 0, "refusals are settled, not retried");
+    let results: Vec<&ActionResult> = report.outcomes.iter().map(|o| &o.result).collect();
+    assert_eq!(
+        results[0],
+        &ActionResult::DoseRefused {
+            conflict: DoseConflict::LotExhausted
+        }
+    );
+    assert_eq!(
+        results[1],
+        &ActionResult::DoseRefused {
+            conflict: DoseConflict::TooEarly {
+                earliest: chrono::NaiveDate::from_ymd_opt(2026, 8, 3)
+            }
+        }
+    );
+    assert!(
+        matches!(results[2], ActionResult::Refused { code, .. } if code == "not_found"),
+        "{results:?}"
+    );
+    assert!(phone.offline().pending().await.unwrap().is_empty());
+}

@@ -14,6 +14,7 @@ use uuid::Uuid;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, validator::Validate)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AdministerRequest {
     #[serde(default)]
     pub citizen_id: Option<Uuid>,
@@ -39,6 +40,7 @@ pub struct AdministerRequest {
 /// The next dose of the series, proposed at the first day it may be given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct NextDose {
     pub vaccine: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -53,6 +55,7 @@ pub struct NextDose {
 /// A dose as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Dose {
     pub id: Uuid,
     pub citizen_id: Uuid,
@@ -79,6 +82,7 @@ pub struct Dose {
 /// The answer to a dose given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Administered {
     pub dose: Dose,
     /// None when the series is complete (or the vaccine is not a series).
@@ -116,6 +120,7 @@ pub struct DoseEnteredInError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, validator::Validate)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ReactionReport {
     pub onset_on: NaiveDate,
     /// Codes of the AEFI list (`GET /v1/vaccines/reactions/symptoms`).
@@ -132,6 +137,7 @@ pub struct ReactionReport {
 /// A reaction as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Reaction {
     pub id: Uuid,
     pub immunization_id: Uuid,

@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 /// (tiêm chủng mở rộng) or paid for as a service (tiêm dịch vụ).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Programme {
     Expanded,

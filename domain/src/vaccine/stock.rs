@@ -192,6 +192,7 @@ pub fn allocation_allowed(from: Site<'_>, to: Site<'_>) -> bool {
 /// Policy (MDVP), Revision 2014, WHO/IVB/14.07).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum OpenedVialPolicy {
     /// Liquid vaccines with a preservative (OPV, IPV, DTP-containing, HepB, TT/Td, PCV's

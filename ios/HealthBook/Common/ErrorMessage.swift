@@ -14,6 +14,7 @@ func message(for error: Error) -> String {
     case let error as BookingError: return error.userMessage(lang: appLang)
     case let error as CertificateError: return error.userMessage(lang: appLang)
     case let error as OfflineError: return error.userMessage(lang: appLang)
+    case let error as VaccinationError: return error.userMessage(lang: appLang)
     case let InputError.Invalid(issue): return issue.message(lang: appLang)
     case PasskeyPlatformError.cancelled: return String(localized: "error.passkey_cancelled")
     default: return String(localized: "error.unexpected")
@@ -24,7 +25,8 @@ func message(for error: Error) -> String {
 func common(_ error: Error) -> CommonError? {
     switch error {
     case let AuthError.Common(shared), let AccountError.Common(shared), let BookError.Common(shared),
-         let BookingError.Common(shared), let CertificateError.Common(shared), let OfflineError.Common(shared):
+         let BookingError.Common(shared), let CertificateError.Common(shared), let OfflineError.Common(shared),
+         let VaccinationError.Common(shared):
         return shared
     default:
         return nil

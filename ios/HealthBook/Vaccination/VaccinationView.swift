@@ -8,25 +8,36 @@ private let instants: DateFormatter = {
     return formatter
 }()
 
-/// Vaccinations: the family's due list and doses, and the certificates beside them.
+/// Vaccinations: the family's due list and doses, the sessions to register for, the
+/// certificates beside them, and — for a vaccinator — the day's work at their facility.
 struct VaccinationTabView: View {
-    enum Page: Hashable { case due, certificates }
+    enum Page: Hashable { case due, sessions, certificates, vaccinator }
+    @EnvironmentObject private var app: AppModel
     @State private var page = Page.due
+    @State private var station: UUID?
 
     var body: some View {
         NavigationStack {
             VStack(spacing: 0) {
                 Picker("tab.vaccinations", selection: $page) {
                     Text("vaccination.due_tab").tag(Page.due)
+                    Text("vaccination.sessions_tab").tag(Page.sessions)
                     Text("tab.certificates").tag(Page.certificates)
+                    if station != nil { Text("vaccination.vaccinator_tab").tag(Page.vaccinator) }
                 }
                 .pickerStyle(.segmented)
                 .padding(.horizontal)
-                switch page {
-                case .due: DueListView()
-                case .certificates: CertificatesView()
+                switch (page, station) {
+                case (.due, _): DueListView()
+                case (.sessions, _): SessionsView()
+                case let (.vaccinator, facility?): VaccinatorView(facility: facility)
+                default: CertificatesView()
                 }
             }
+        }
+        .task {
+            let me = try? await app.core.offline().me()
+            station = me?.roles.first { $0.role == .vaccinator }?.facilityId
         }
     }
 }

@@ -7,6 +7,7 @@ import vn.healthbook.core.BookingException
 import vn.healthbook.core.CertificateException
 import vn.healthbook.core.CommonError
 import vn.healthbook.core.OfflineException
+import vn.healthbook.core.VaccinationException
 
 /**
  * Checks that run in order, each named by the behaviour it proves. The flow stops at the
@@ -82,6 +83,7 @@ fun Throwable.common(): CommonError? = when (this) {
     is BookingException.Common -> error
     is CertificateException.Common -> error
     is OfflineException.Common -> error
+    is VaccinationException.Common -> error
     else -> null
 }
 

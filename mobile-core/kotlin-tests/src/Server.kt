@@ -18,6 +18,8 @@ class Server(
     val dataDir: File,
     val origin: String,
     private val extraArgs: List<String> = emptyList(),
+    /** Extra environment, e.g. `HEALTHBOOK_CLOCK_OFFSET` to run the server on another day. */
+    private val extraEnv: Map<String, String> = emptyMap(),
 ) {
     val port: Int = ServerSocket(0).use { it.localPort }
     val baseUrl = "http://127.0.0.1:$port"
@@ -40,6 +42,7 @@ class Server(
             put("HEALTHBOOK_SHUTDOWN_GRACE", "5")
             put("HEALTHBOOK_WEBAUTHN_RP_ID", "localhost")
             put("HEALTHBOOK_WEBAUTHN_ORIGINS", origin)
+            putAll(extraEnv)
         }
         val started = builder.start()
         process = started

@@ -95,7 +95,7 @@ impl Deliver for SlotBooking {
 }
 
 /// Caches one appointment as the server last described it.
-async fn remember(core: &Core, appointment: &Appointment) -> Result<(), CoreError> {
+pub(crate) async fn remember(core: &Core, appointment: &Appointment) -> Result<(), CoreError> {
     let entry = entry_of(appointment, core.clock.now())?;
     core.store(move |store| store.put_entry(&entry)).await?;
     Ok(())

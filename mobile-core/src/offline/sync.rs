@@ -11,6 +11,7 @@ use crate::context::Core;
 use crate::error::CoreError;
 use crate::queue::{ActionResult, Deliver, OfflineAction, PendingAction};
 use crate::store::QueuedAction;
+use crate::vaccination::{DoseConflict, DoseRecording};
 use healthbook_domain::ProblemCode;
 use healthbook_domain::account::AddDependentRequest;
 use uuid::Uuid;
@@ -139,6 +140,18 @@ async fn deliver(
             };
             reading.deliver(core, key).await.map(NewReading::applied)
         }
+        OfflineAction::RecordDose {
+            request,
+            citizen_id,
+            citizen_name,
+        } => {
+            let dose = DoseRecording {
+                request: request.clone(),
+                citizen_id: *citizen_id,
+                citizen_name: citizen_name.clone(),
+            };
+            dose.deliver(core, key).await.map(DoseRecording::applied)
+        }
     }
 }
 
@@ -148,6 +161,12 @@ async fn step(core: &Core, queued: &QueuedAction<OfflineAction>) -> Result<Step,
         Err(CoreError::Network(_)) => Ok(Step::Later { reason: None }),
         Err(CoreError::Problem(problem)) => Ok(match problem.status {
             401 => return Err(CoreError::Problem(problem)),
+            // A dose's refusals, typed once for the vaccinator's conflicts list.
+            _ if let OfflineAction::RecordDose { .. } = &queued.action
+                && let Some(conflict) = DoseConflict::from_problem(&problem) =>
+            {
+                Step::Settled(ActionResult::DoseRefused { conflict })
+            }
             409 if problem.known() == Some(ProblemCode::VersionConflict)
                 && let OfflineAction::PatchProfile {
                     citizen_id,

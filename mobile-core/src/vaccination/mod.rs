@@ -2,17 +2,34 @@
 //! schedule. The standing is worked out here, by `domain`'s engine, from section III of the
 //! book as the book client last read it, so it reads the same offline as online and never
 //! disagrees with the server's (one engine, one history rule: `DoseHistory::from_book`).
+//! The doses themselves read offline from the same cached section III (`DueView::doses`).
+//!
+//! The citizen also finds a facility's sessions, registers themselves or a dependent for one,
+//! and reports a reaction after a dose; the vaccinator's side is `vaccinator.rs`.
+
+mod conflict;
+mod error;
+mod vaccinator;
+
+pub use conflict::{DoseConflict, dose_conflict_message};
+pub use error::VaccinationError;
+pub(crate) use vaccinator::DoseRecording;
+pub use vaccinator::{DoseOutcome, ScreeningQuestion, VaccinationDay, VaccinatorClient, Visit};
 
 use crate::Timestamp;
 use crate::book::{BookClient, BookError, BookView};
 use crate::context::Core;
+use crate::http::{Auth, query_string};
 use chrono::NaiveDate;
 use healthbook_domain::Lang;
 use healthbook_domain::account::CitizenProfile;
 use healthbook_domain::book::BookEntry;
+use healthbook_domain::booking::Appointment;
+use healthbook_domain::vaccine::doses::{Reaction, ReactionReport};
 use healthbook_domain::vaccine::due::{
     AntigenDue, DoseHistory, Vaccinee, antigen_name, due, standing_text, warning_text,
 };
+use healthbook_domain::vaccine::session::{RegisterForSessionRequest, VaccinationSession};
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -76,6 +93,63 @@ impl VaccinationClient {
             views.push(due_view(book.book(owner.citizen_id).await?, today, lang));
         }
         Ok(views)
+    }
+
+    /// A facility's vaccination sessions between two local dates (today and 30 days on when
+    /// absent), each with its vaccines and free places; cancelled ones are marked.
+    pub async fn sessions(
+        &self,
+        facility_id: Uuid,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<VaccinationSession>, VaccinationError> {
+        let path = format!(
+            "/v1/facilities/{facility_id}/vaccination-sessions{}",
+            query_string(&[
+                ("from", from.map(|d| d.to_string())),
+                ("to", to.map(|d| d.to_string())),
+            ])
+        );
+        Ok(self.core.api.get(&path, Auth::Public).await?)
+    }
+
+    /// Registers oneself (`request.citizen_id` absent) or a dependent for a session, for one
+    /// vaccine. A dose the schedule refuses on the session's day is `DoseRefused` (too early
+    /// names the first day it may be given); the appointment is cached for offline reading.
+    pub async fn register(
+        &self,
+        session_id: Uuid,
+        request: RegisterForSessionRequest,
+    ) -> Result<Appointment, VaccinationError> {
+        let appointment: Appointment = self
+            .core
+            .api
+            .post(
+                &format!("/v1/vaccination-sessions/{session_id}/registrations"),
+                &request,
+                Auth::Bearer,
+            )
+            .await?;
+        crate::booking::remember(&self.core, &appointment).await?;
+        Ok(appointment)
+    }
+
+    /// Reports a reaction after a dose (`dose_id` is the dose's id, `Dose::id`), for oneself
+    /// or a dependent.
+    pub async fn report_reaction(
+        &self,
+        dose_id: Uuid,
+        report: ReactionReport,
+    ) -> Result<Reaction, VaccinationError> {
+        Ok(self
+            .core
+            .api
+            .post(
+                &format!("/v1/immunizations/{dose_id}/reactions"),
+                &report,
+                Auth::Bearer,
+            )
+            .await?)
     }
 }
 

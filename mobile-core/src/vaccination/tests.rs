@@ -118,3 +118,162 @@ fn a_dose_marked_entered_in_error_counts_for_nothing() {
     );
     assert_eq!(standing(&given, Antigen::Tuberculosis), Standing::Complete);
 }
+
+mod conflicts {
+    use super::super::DoseConflict;
+    use super::super::vaccinator::usable_lots;
+    use crate::error::Problem;
+    use chrono::NaiveDate;
+    use healthbook_domain::vaccine::due::{Antigen, DoseRefusal};
+    use healthbook_domain::vaccine::stock::{LotBalance, OpenedVialPolicy};
+    use uuid::Uuid;
+
+    fn refusal(status: u16, body: &str) -> Option<DoseConflict> {
+        DoseConflict::from_problem(&Problem::parse(status, body.as_bytes(), None))
+    }
+
+    #[test]
+    fn every_refusal_of_a_dose_the_server_names_becomes_its_conflict() {
+        let cases = [
+            (409, "lot_exhausted", DoseConflict::LotExhausted),
+            (409, "lot_expired", DoseConflict::LotExpired),
+            (409, "lot_quarantined", DoseConflict::LotQuarantined),
+            (
+                409,
+                "lot_past_vvm_discard_point",
+                DoseConflict::LotPastVvmDiscardPoint,
+            ),
+            (409, "duplicate_dose", DoseConflict::DuplicateDose),
+            (
+                404,
+                "lot_not_found",
+                DoseConflict::WrongLot {
+                    code: "lot_not_found".into(),
+                },
+            ),
+            (
+                409,
+                "series_complete",
+                DoseConflict::NotDue {
+                    code: "series_complete".into(),
+                },
+            ),
+            (
+                409,
+                "dose_contraindicated",
+                DoseConflict::Contraindicated {
+                    code: "dose_contraindicated".into(),
+                },
+            ),
+            (
+                409,
+                "screening_contraindicates",
+                DoseConflict::Contraindicated {
+                    code: "screening_contraindicates".into(),
+                },
+            ),
+            (
+                409,
+                "screening_postpones",
+                DoseConflict::ScreeningDefers {
+                    code: "screening_postpones".into(),
+                },
+            ),
+        ];
+        for (status, code, expected) in cases {
+            let body = format!(r#"{{"code":"{code}","detail":"x","status":{status}}}"#);
+            assert_eq!(refusal(status, &body), Some(expected.clone()), "{code}");
+            assert_eq!(expected.code(), code);
+        }
+    }
+
+    #[test]
+    fn too_early_keeps_the_first_day_the_server_named() {
+        let body = r#"{"code":"dose_too_early","detail":"x","status":409,"earliest":"2026-08-03"}"#;
+        assert_eq!(
+            refusal(409, body),
+            Some(DoseConflict::TooEarly {
+                earliest: NaiveDate::from_ymd_opt(2026, 8, 3)
+            })
+        );
+    }
+
+    #[test]
+    fn refusals_that_are_not_a_doses_own_are_left_to_the_common_mapping() {
+        assert_eq!(refusal(404, r#"{"code":"not_found","detail":"x"}"#), None);
+        assert_eq!(refusal(403, r#"{"code":"forbidden","detail":"x"}"#), None);
+        assert_eq!(refusal(502, "<html>bad gateway</html>"), None);
+    }
+
+    #[test]
+    fn the_phones_early_warning_speaks_the_same_vocabulary() {
+        let earliest = NaiveDate::from_ymd_opt(2026, 8, 3).unwrap();
+        assert_eq!(
+            DoseConflict::from_refusal(&DoseRefusal::TooEarly {
+                antigen: Antigen::Measles,
+                earliest
+            }),
+            DoseConflict::TooEarly {
+                earliest: Some(earliest)
+            }
+        );
+        assert_eq!(
+            DoseConflict::from_refusal(&DoseRefusal::SeriesComplete),
+            DoseConflict::NotDue {
+                code: "series_complete".into()
+            }
+        );
+    }
+
+    #[test]
+    fn messages_come_from_the_problem_codes_in_both_languages() {
+        use super::super::dose_conflict_message;
+        use healthbook_domain::{Lang, ProblemCode};
+        assert_eq!(
+            dose_conflict_message(DoseConflict::LotExhausted, Lang::Vi),
+            ProblemCode::LotExhausted.message(Lang::Vi)
+        );
+        assert_ne!(
+            dose_conflict_message(DoseConflict::LotExhausted, Lang::En),
+            dose_conflict_message(DoseConflict::LotExhausted, Lang::Vi)
+        );
+        let unknown = DoseConflict::Other {
+            code: "something_new".into(),
+            detail: "Server words".into(),
+        };
+        assert_eq!(dose_conflict_message(unknown, Lang::En), "Server words");
+    }
+
+    fn lot(vaccine: &str, doses: i64, expires_on: &str, quarantined: bool) -> LotBalance {
+        LotBalance {
+            lot_id: Uuid::new_v4(),
+            vaccine: vaccine.into(),
+            product: "Twinrix".into(),
+            manufacturer: "GSK".into(),
+            lot_number: "TWX-1".into(),
+            expires_on: expires_on.parse().unwrap(),
+            doses_per_vial: 1,
+            vvm_stage: 1,
+            doses,
+            quarantined_at: quarantined.then(|| "2026-06-01T00:00:00Z".parse().unwrap()),
+            quarantine_reason: None,
+            unusable: None,
+            opened_vial_policy: OpenedVialPolicy::DiscardAfterSixHours,
+        }
+    }
+
+    #[test]
+    fn only_lots_of_the_vaccine_with_doses_that_may_be_given_today_are_offered() {
+        let today: NaiveDate = "2026-06-10".parse().unwrap();
+        let good = lot("hepa", 4, "2027-01-01", false);
+        let lots = vec![
+            good.clone(),
+            lot("hepa", 0, "2027-01-01", false),
+            lot("hepa", 4, "2026-06-09", false),
+            lot("hepa", 4, "2027-01-01", true),
+            lot("mr", 4, "2027-01-01", false),
+        ];
+        assert_eq!(usable_lots(lots.clone(), Some("hepa"), today), vec![good]);
+        assert_eq!(usable_lots(lots, None, today).len(), 2);
+    }
+}

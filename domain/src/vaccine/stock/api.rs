@@ -8,6 +8,7 @@ use uuid::Uuid;
 /// A lot a facility holds, with its balance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct LotBalance {
     pub lot_id: Uuid,
     /// The catalogue's vaccine code.
@@ -33,6 +34,7 @@ pub struct LotBalance {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct StockList {
     /// Every lot the facility holds or held, soonest expiry first.
     pub items: Vec<LotBalance>,

@@ -20,6 +20,8 @@ import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableIntStateOf
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
 import androidx.compose.runtime.saveable.rememberSaveable
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
@@ -31,6 +33,7 @@ import androidx.lifecycle.viewmodel.compose.viewModel
 import java.time.ZoneId
 import java.time.format.DateTimeFormatter
 import java.time.format.FormatStyle
+import java.util.UUID
 import vn.healthbook.app.R
 import vn.healthbook.app.certificates.CertificatesScreen
 import vn.healthbook.app.ui.common.messageString
@@ -39,22 +42,36 @@ import vn.healthbook.core.HealthBookClient
 import vn.healthbook.domain.BookEntry
 import vn.healthbook.domain.EntryBody
 import vn.healthbook.domain.EntryStatus
+import vn.healthbook.domain.StaffRole
 import vn.healthbook.domain.Standing
 
 private val instants = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.SHORT).withZone(ZoneId.systemDefault())
 private val days = DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM)
 
-/** Vaccinations: the family's due list and doses, and the certificates beside them. */
+/**
+ * Vaccinations: the family's due list and doses, the sessions to register for, the
+ * certificates beside them, and — for a vaccinator — the day's work at their facility.
+ */
 @Composable
 fun VaccinationTab(core: HealthBookClient, onSignedOut: () -> Unit) {
     var page by rememberSaveable { mutableIntStateOf(0) }
+    var station by remember { mutableStateOf<UUID?>(null) }
+    LaunchedEffect(core) {
+        station = runCatching { core.offline().me() }.getOrNull()?.roles
+            ?.firstOrNull { it.role == StaffRole.VACCINATOR }?.facilityId
+    }
     Column(Modifier.fillMaxSize()) {
         TabRow(selectedTabIndex = page) {
             Tab(page == 0, { page = 0 }, text = { Text(stringResource(R.string.vaccination_due_tab)) })
-            Tab(page == 1, { page = 1 }, text = { Text(stringResource(R.string.tab_certificates)) })
+            Tab(page == 1, { page = 1 }, text = { Text(stringResource(R.string.vaccination_sessions_tab)) })
+            Tab(page == 2, { page = 2 }, text = { Text(stringResource(R.string.tab_certificates)) })
+            if (station != null) Tab(page == 3, { page = 3 }, text = { Text(stringResource(R.string.vaccination_vaccinator_tab)) })
         }
-        when (page) {
-            0 -> DueScreen(core, onSignedOut)
+        val facility = station
+        when {
+            page == 0 -> DueScreen(core, onSignedOut)
+            page == 1 -> SessionsScreen(core, onSignedOut)
+            page == 3 && facility != null -> VaccinatorScreen(core, facility, onSignedOut)
             else -> CertificatesScreen(core)
         }
     }

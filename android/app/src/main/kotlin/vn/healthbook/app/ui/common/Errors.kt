@@ -12,6 +12,7 @@ import vn.healthbook.core.CertificateException
 import vn.healthbook.core.CommonError
 import vn.healthbook.core.InputException
 import vn.healthbook.core.OfflineException
+import vn.healthbook.core.VaccinationException
 import vn.healthbook.domain.FieldIssue
 import vn.healthbook.domain.Lang
 
@@ -40,6 +41,7 @@ fun Throwable.toUiMessage(): UiMessage {
         is BookingException -> UiMessage.Text(userMessage(lang))
         is CertificateException -> UiMessage.Text(userMessage(lang))
         is OfflineException -> UiMessage.Text(userMessage(lang))
+        is VaccinationException -> UiMessage.Text(userMessage(lang))
         is InputException.Invalid -> UiMessage.Text(issue.message(lang))
         is PasskeyPlatformException.Cancelled -> UiMessage(R.string.error_passkey_cancelled)
         is PasskeyPlatformException.NoPasskey -> UiMessage(R.string.error_passkey_unavailable)
@@ -55,6 +57,7 @@ fun Throwable.common(): CommonError? = when (this) {
     is BookingException.Common -> error
     is CertificateException.Common -> error
     is OfflineException.Common -> error
+    is VaccinationException.Common -> error
     else -> null
 }
 
