@@ -298,6 +298,10 @@ problem_codes! {
     LiveVaccineInPregnancy = "live_vaccine_in_pregnancy",
         vi: "Không tiêm vắc xin sống cho phụ nữ đang mang thai.",
         en: "Live vaccines are not given during pregnancy.";
+    /// A dose recorded for a day ahead, or further back than a late recording may go.
+    DoseDayOutOfRange = "dose_day_out_of_range",
+        vi: "Ngày tiêm phải là hôm nay hoặc trong 7 ngày trước; mũi tiêm cũ hơn được nhập như tiền sử tiêm chủng.",
+        en: "The day of the dose must be today or within the last 7 days; older doses are entered as vaccination history.";
     /// Every disease the vaccine covers is already complete for this person.
     SeriesComplete = "series_complete",
         vi: "Người này đã tiêm đủ các mũi của vắc xin này.",

@@ -460,6 +460,7 @@ fn dose_request(
             temperature_tenths: 368,
             answers: Vec::new(),
         },
+        given_on: None,
     }
 }
 

@@ -5,6 +5,7 @@ use super::Programme;
 use super::aefi::{ReactionOutcome, ReactionSeverity, SeriousFlags};
 use super::due::Antigen;
 use super::screening::{ScreeningAnswers, ScreeningResult};
+use crate::problem::ProblemCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -35,6 +36,32 @@ pub struct AdministerRequest {
     pub route: String,
     pub programme: Programme,
     pub screening: ScreeningAnswers,
+    /// The day the dose was given (Việt Nam's date), when it is recorded later: a phone at
+    /// an outreach site with no network sends it when it syncs. Today when absent; at most
+    /// `LATE_RECORDING_DAYS` back, never ahead.
+    #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub given_on: Option<NaiveDate>,
+}
+
+/// How many days back a dose may be recorded: a week covers an outreach round in the hills
+/// without network and its return to the station; older doses are history, entered as such
+/// (imported or self-declared), not as given by this vaccinator.
+pub const LATE_RECORDING_DAYS: u64 = 7;
+
+impl AdministerRequest {
+    /// The day the dose was given, or why that day cannot be recorded.
+    pub fn given_day(&self, today: NaiveDate) -> Result<NaiveDate, ProblemCode> {
+        let Some(day) = self.given_on else {
+            return Ok(today);
+        };
+        let oldest = today - chrono::Days::new(LATE_RECORDING_DAYS);
+        if day > today || day < oldest {
+            Err(ProblemCode::DoseDayOutOfRange)
+        } else {
+            Ok(day)
+        }
+    }
 }
 
 /// The next dose of the series, proposed at the first day it may be given.
@@ -245,4 +272,48 @@ pub struct ReactionFollowUp {
     pub closing_note: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_at: Option<DateTime<Utc>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn recorded_on(given_on: Option<NaiveDate>) -> AdministerRequest {
+        AdministerRequest {
+            citizen_id: Some(Uuid::nil()),
+            appointment_code: None,
+            vaccine: "penta".to_owned(),
+            product: None,
+            lot_id: Uuid::nil(),
+            dose_number: None,
+            site: "left_thigh".to_owned(),
+            route: "im".to_owned(),
+            programme: Programme::Expanded,
+            screening: ScreeningAnswers {
+                group: super::super::screening::ScreeningGroup::Child,
+                temperature_tenths: 368,
+                answers: Vec::new(),
+            },
+            given_on,
+        }
+    }
+
+    #[test]
+    fn a_dose_is_given_today_or_up_to_a_week_back_never_ahead() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap_or_default();
+        let days_back = |n: u64| today - chrono::Days::new(n);
+        assert_eq!(recorded_on(None).given_day(today), Ok(today));
+        assert_eq!(
+            recorded_on(Some(days_back(7))).given_day(today),
+            Ok(days_back(7))
+        );
+        assert_eq!(
+            recorded_on(Some(days_back(8))).given_day(today),
+            Err(ProblemCode::DoseDayOutOfRange)
+        );
+        assert_eq!(
+            recorded_on(Some(today + chrono::Days::new(1))).given_day(today),
+            Err(ProblemCode::DoseDayOutOfRange)
+        );
+    }
 }

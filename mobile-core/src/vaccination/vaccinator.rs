@@ -448,13 +448,15 @@ impl VaccinatorClient {
         })
     }
 
-    /// Records a dose given now. Without network it is queued with the idempotency key of
+    /// Records a dose given today. Without network it is queued with the idempotency key of
     /// this first attempt — a later sync, repeated or not, never gives it twice — and the
     /// phone's early warning comes with it.
     pub async fn record_dose(
         &self,
-        request: AdministerRequest,
+        mut request: AdministerRequest,
     ) -> Result<DoseOutcome, VaccinationError> {
+        // The day it is given, fixed now: a sync tomorrow must not move the dose to tomorrow.
+        request.given_on.get_or_insert(self.core.clock.today());
         let recording = DoseRecording {
             citizen_id: self.citizen_of(&request).await,
             citizen_name: self.name_of(&request).await,

@@ -20,6 +20,7 @@ use healthbook_domain::book::access::{CARE_ROLES, EpisodeKind, care_sections};
 use healthbook_domain::book::requests::{RequestKind, RequestStatus};
 use healthbook_domain::book::{AccessAction, AccessBasis, Categories, Category, Section, Sections};
 use healthbook_domain::booking::AppointmentStatus;
+use healthbook_domain::vaccine::doses::LATE_RECORDING_DAYS;
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
@@ -200,10 +201,18 @@ async fn staff_bases(
     };
     let doctor_at: Vec<Uuid> = actor.facilities_with(StaffRole::Doctor).collect();
 
+    // A visit puts the citizen in care on its day. A vaccinator may still write the dose
+    // given at it for `LATE_RECORDING_DAYS` after: a phone at an outreach site with no
+    // network records it when it syncs (`AdministerRequest::given_on`).
+    let first_day = if write {
+        today - chrono::Days::new(LATE_RECORDING_DAYS)
+    } else {
+        today
+    };
     let checked_in = appointment::Entity::find()
         .filter(appointment::Column::CitizenId.eq(cid))
         .filter(appointment::Column::FacilityId.is_in(ids.clone()))
-        .filter(appointment::Column::LocalDate.eq(today))
+        .filter(appointment::Column::LocalDate.between(first_day, today))
         .filter(appointment::Column::Status.eq(AppointmentStatus::CheckedIn.as_str()))
         .all(db);
     let episodes = care_episode::Entity::find()
@@ -250,7 +259,10 @@ async fn staff_bases(
 
     let mut bases = Vec::new();
     for visit in checked_in {
-        if let Some(role) = role_at(visit.facility_id) {
+        let late = visit.local_date != today;
+        if let Some(role) =
+            role_at(visit.facility_id).filter(|role| !late || *role == StaffRole::Vaccinator)
+        {
             bases.push((
                 Basis::Care {
                     facility: visit.facility_id,

@@ -64,6 +64,9 @@ pub async fn administer_dose(
     }
     let (vaccine, screening, code) = parse(&request)?;
     let now = state.clock.now();
+    let given_on = request
+        .given_day(local_date(now))
+        .map_err(|code| ApiError::field("given_on", &code))?;
     let fingerprint = idempotency::fingerprint("immunization", &request);
     idempotency::keyed(
         &state.db,
@@ -77,6 +80,7 @@ pub async fn administer_dose(
                 vaccine,
                 screening,
                 code,
+                given_on,
             };
             give(&state, txn, &actor, &request, checked, now).await
         },
@@ -89,6 +93,8 @@ struct Checked {
     vaccine: &'static CatalogueEntry,
     screening: ScreeningResult,
     code: Option<AppointmentCode>,
+    /// The day the dose was given: today, or a day a phone that was offline says.
+    given_on: NaiveDate,
 }
 
 type Parsed = (
@@ -144,12 +150,13 @@ async fn give(
         vaccine,
         screening,
         code,
+        given_on,
     }: Checked,
     now: DateTime<Utc>,
 ) -> Result<Administered, ApiError> {
     let today = local_date(now);
     let visit = match &code {
-        Some(code) => Some(attend(txn, actor, code, today, now).await?),
+        Some(code) => Some(attend(txn, actor, code, given_on, now).await?),
         None => None,
     };
     let cid = match (&visit, request.citizen_id) {
@@ -167,7 +174,7 @@ async fn give(
     }
     refuse_on_screening(&screening)?;
     let product = request.product.as_deref();
-    let key = standing_key(cid, vaccine.code, product, today);
+    let key = standing_key(cid, vaccine.code, product, given_on);
     if immunization::Entity::find()
         .filter(immunization::Column::StandingKey.eq(key.clone()))
         .one(txn)
@@ -176,7 +183,7 @@ async fn give(
     {
         return Err(ApiError::conflict(ProblemCode::DuplicateDose));
     }
-    let accepted = checked(txn, cid, vaccine, product, request.dose_number, today).await?;
+    let accepted = checked(txn, cid, vaccine, product, request.dose_number, given_on).await?;
 
     let antigens = accepted
         .antigens
@@ -189,7 +196,7 @@ async fn give(
         trade_name: request.product.clone(),
         antigens,
         dose_number: accepted.dose_number,
-        administered_on: today,
+        administered_on: given_on,
         lot: Some(request.lot_id.to_string()),
         facility_id: Some(facility),
         site: Some(request.site.clone()),
@@ -208,7 +215,7 @@ async fn give(
         product: request.product.clone(),
         lot_id: request.lot_id,
         dose_number: i32::try_from(accepted.dose_number).unwrap_or(i32::MAX),
-        given_on: today,
+        given_on,
         programme: request.programme.as_str().to_owned(),
         site: request.site.clone(),
         route: request.route.clone(),
@@ -228,7 +235,7 @@ async fn give(
         txn,
         facility,
         request.lot_id,
-        today,
+        given_on,
         row.id,
         actor.account_id,
         now,
@@ -242,7 +249,7 @@ async fn give(
         return Err(ApiError::conflict(ProblemCode::LotOtherVaccine));
     }
 
-    let next = next_dose(txn, cid, vaccine, request.product.as_deref(), today).await?;
+    let next = next_dose(txn, cid, vaccine, request.product.as_deref(), given_on).await?;
     if let Some(next) = &next {
         let recipients = mails::citizen_recipients(txn, cid, today).await?;
         mails::send_each(
@@ -259,8 +266,8 @@ async fn give(
     })
 }
 
-/// The appointment behind a scanned code, at one of the caller's facilities, for today:
-/// checked in now if it was only booked (giving the dose is attending it).
+/// The appointment behind a scanned code, at one of the caller's facilities, on the day the
+/// dose was given: checked in now if it was only booked (giving the dose is attending it).
 async fn attend(
     txn: &DatabaseTransaction,
     actor: &Actor,

@@ -497,6 +497,24 @@ async fn every_bad_dose_is_refused_with_its_code_and_writes_nothing() {
             "validation_failed",
         ),
         (
+            "a day further back than a late recording goes",
+            with(good.clone(), "given_on", json!(date(-8))),
+            422,
+            "validation_failed",
+        ),
+        (
+            "a day ahead",
+            with(good.clone(), "given_on", json!(date(1))),
+            422,
+            "validation_failed",
+        ),
+        (
+            "a day the appointment is not on",
+            with(good.clone(), "given_on", json!(date(-1))),
+            404,
+            "not_found",
+        ),
+        (
             "a screening that contraindicates",
             with(
                 good.clone(),
