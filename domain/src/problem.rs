@@ -271,6 +271,35 @@ problem_codes! {
     FollowUpClosed = "follow_up_closed",
         vi: "Việc theo dõi phản ứng này đã được kết thúc.",
         en: "The follow-up of this reaction was already closed.";
+    // Vaccination: doses given elsewhere, imported as FHIR R4 Immunization (`fhir::exchange`).
+    /// Not JSON, not an Immunization, or an element of the wrong shape.
+    FhirMalformed = "fhir_malformed",
+        vi: "Dữ liệu không phải là một Immunization FHIR R4 hợp lệ.",
+        en: "This is not a valid FHIR R4 Immunization.";
+    /// The resource has no identifier (system and value) of its source system.
+    FhirSourceIdMissing = "fhir_source_id_missing",
+        vi: "Mũi tiêm không có mã định danh của hệ thống nguồn.",
+        en: "The dose has no identifier of its source system.";
+    /// Not a dose given (`not-done`), or an error mark for a dose never imported.
+    FhirStatusNotCompleted = "fhir_status_not_completed",
+        vi: "Chỉ nhận mũi tiêm đã tiêm, hoặc hủy một mũi đã nhập trước đó.",
+        en: "Only doses given are imported, or the withdrawal of one imported before.";
+    /// No coding of the vaccine catalogue's code system names a known vaccine.
+    FhirUnknownVaccineCode = "fhir_unknown_vaccine_code",
+        vi: "Mã vắc xin không có trong danh mục.",
+        en: "The vaccine code is not in the catalogue.";
+    /// No citizen has that national identifier and birth date.
+    FhirPatientNotMatched = "fhir_patient_not_matched",
+        vi: "Không tìm thấy người có số định danh và ngày sinh này.",
+        en: "Nobody matches this identification number and birth date.";
+    /// The resource does not say on which day the dose was given.
+    FhirOccurrenceMissing = "fhir_occurrence_missing",
+        vi: "Thiếu ngày tiêm.",
+        en: "The day the dose was given is missing.";
+    /// The day of the dose is after today.
+    FhirOccurrenceInFuture = "fhir_occurrence_in_future",
+        vi: "Ngày tiêm ở tương lai.",
+        en: "The day the dose was given is in the future.";
 
     // Vaccination: a dose checked against the person's schedule (`vaccine::due::check_dose`).
     /// The catalogue has no vaccine by that code.

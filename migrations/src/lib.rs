@@ -24,6 +24,7 @@ mod m20261207_000013_vaccine_stock;
 mod m20261207_000014_vaccination_sessions;
 mod m20261207_000015_immunizations;
 mod m20261207_000016_reaction_follow_up;
+mod m20261207_000017_immunization_imports;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000014_vaccination_sessions::Migration),
             Box::new(m20261207_000015_immunizations::Migration),
             Box::new(m20261207_000016_reaction_follow_up::Migration),
+            Box::new(m20261207_000017_immunization_imports::Migration),
         ]
     }
 }

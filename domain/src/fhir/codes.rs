@@ -56,10 +56,32 @@ pub const SID_CITIZEN: &str = "https://fhir.healthbook.vn/sid/citizen";
 pub const CS_SENSITIVE_CATEGORY: &str = "https://fhir.healthbook.vn/CodeSystem/sensitive-category";
 /// Products of the vaccine catalogue, by their code there.
 pub const CS_VACCINE_PRODUCT: &str = "https://fhir.healthbook.vn/CodeSystem/vaccine-product";
+/// A dose's id in HealthBook (its book entry), the identifier an exported Immunization carries
+/// so that a receiving system can import it once.
+pub const SID_IMMUNIZATION: &str = "https://fhir.healthbook.vn/sid/immunization";
 /// Where an entry came from (app, staff, facility system, import).
 pub const CS_ENTRY_SOURCE: &str = "https://fhir.healthbook.vn/CodeSystem/entry-source";
 /// The commune's 5-digit code (2025 units) on an address: R4 Address has no coded unit.
 pub const EXT_COMMUNE_CODE: &str = "https://fhir.healthbook.vn/StructureDefinition/commune-code";
+
+/// The one mapping between a vaccine of the catalogue and its FHIR coding, both ways: the
+/// export writes [`vaccine_coding`], the import reads [`vaccine_of`]. Only the catalogue's own
+/// code system is mapped: no CVX or ATC code is kept in `data/immunization/`, and a guessed
+/// crosswalk would misfile doses.
+pub fn vaccine_coding(code: &str) -> Coding<'_> {
+    Coding {
+        system: CS_VACCINE_PRODUCT,
+        code,
+        display: crate::vaccine::entry(code).map(|v| v.name_en),
+    }
+}
+
+/// The catalogue entry a coding names, if it is one of ours.
+pub fn vaccine_of(system: &str, code: &str) -> Option<&'static crate::vaccine::CatalogueEntry> {
+    (system == CS_VACCINE_PRODUCT)
+        .then(|| crate::vaccine::entry(code))
+        .flatten()
+}
 
 /// The `meta.security` labels of an entry in a sensitive category: the HL7 information
 /// sensitivity code where one fits, always the restricted confidentiality (which a receiver

@@ -87,7 +87,7 @@ pub fn text<'a>(value: impl Into<Text<'a>>) -> CodeableConcept<'a> {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Reference<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reference: Option<Urn>,
+    pub reference: Option<Target>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display: Option<&'a str>,
 }
@@ -95,15 +95,23 @@ pub struct Reference<'a> {
 impl<'a> Reference<'a> {
     pub fn to(id: Uuid) -> Reference<'a> {
         Reference {
-            reference: Some(id.urn()),
+            reference: Some(Target::Urn(id.urn())),
             display: None,
         }
     }
 
     pub fn named(id: Uuid, display: &'a str) -> Reference<'a> {
         Reference {
-            reference: Some(id.urn()),
+            reference: Some(Target::Urn(id.urn())),
             display: Some(display),
+        }
+    }
+
+    /// A resource contained in the referring one (`#id`).
+    pub fn contained(id: &'static str) -> Reference<'a> {
+        Reference {
+            reference: Some(Target::Contained(id)),
+            display: None,
         }
     }
 
@@ -112,6 +120,23 @@ impl<'a> Reference<'a> {
         Reference {
             reference: None,
             display: Some(display),
+        }
+    }
+}
+
+/// What a reference points at: a resource of the Bundle by its `fullUrl`, or one contained in
+/// the referring resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Urn(Urn),
+    Contained(&'static str),
+}
+
+impl Serialize for Target {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Target::Urn(urn) => urn.serialize(serializer),
+            Target::Contained(id) => serializer.collect_str(&format_args!("#{id}")),
         }
     }
 }

@@ -4,7 +4,7 @@
 use super::clinical::{Condition, condition_status};
 use super::codes;
 use super::datatypes::{
-    Annotation, CodeableConcept, Coding, Meta, Reference, When, concept, notes, text,
+    Annotation, CodeableConcept, Coding, Identifier, Meta, Reference, When, concept, notes, text,
 };
 use super::{Context, Resource, entry_meta, is_in_error};
 use crate::book::history::{
@@ -300,6 +300,11 @@ pub fn family_history<'a>(
 pub struct Immunization<'a> {
     pub id: Uuid,
     pub meta: Meta<'a>,
+    /// The patient carried inside a dose exchanged alone (`exchange`); empty in the book.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub contained: Vec<ContainedPatient<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub identifier: Vec<Identifier<'a>>,
     pub status: &'static str,
     pub vaccine_code: CodeableConcept<'a>,
     pub patient: Reference<'a>,
@@ -317,6 +322,17 @@ pub struct Immunization<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub note: Vec<Annotation<'a>>,
     pub protocol_applied: [ProtocolApplied<'a>; 1],
+}
+
+/// Who a dose exchanged alone is about, as a receiving system matches a person: the national
+/// identifier and the birth date.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainedPatient<'a> {
+    pub resource_type: &'static str,
+    pub id: &'static str,
+    pub identifier: [Identifier<'a>; 1],
+    pub birth_date: When,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -340,12 +356,10 @@ pub fn immunization<'a>(
         id: entry.entry_id,
         meta: entry_meta(entry),
         status: completed_or_in_error(entry),
+        identifier: Vec::new(),
+        contained: Vec::new(),
         vaccine_code: CodeableConcept {
-            coding: vec![Coding {
-                system: codes::CS_VACCINE_PRODUCT,
-                code: &dose.product,
-                display: None,
-            }],
+            coding: vec![codes::vaccine_coding(&dose.product)],
             text: Some((&dose.product).into()),
         },
         patient: context.patient_ref(),

@@ -24,6 +24,7 @@
 mod clinical;
 mod codes;
 mod datatypes;
+pub mod exchange;
 mod governance;
 mod history;
 mod observation;

@@ -1,5 +1,6 @@
 //! Vaccination's own tables: sessions, doses as given (the clinical record is the book's
-//! entry), the reactions reported after them, and feedback on vaccination.
+//! entry), the reactions reported after them, feedback on vaccination, and the doses imported
+//! from other systems by their source id.
 
 macro_rules! no_relations {
     () => {
@@ -129,6 +130,28 @@ pub mod vaccination_session {
         pub fn offers(&self, vaccine: &str) -> bool {
             self.vaccine_codes().any(|code| code == vaccine)
         }
+    }
+
+    no_relations!();
+}
+
+pub mod immunization_import {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "immunization_imports")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub source_system: String,
+        pub source_id: String,
+        pub citizen_id: Uuid,
+        pub facility_id: Uuid,
+        pub book_entry_id: Uuid,
+        pub fingerprint: String,
+        pub status: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
     }
 
     no_relations!();

@@ -2,7 +2,8 @@
 //! standing against the schedule, sessions and registration for them, the due lists of
 //! outreach, vaccine stock (lots, balances, the ledger: stock/), doses given (administer.rs)
 //! and changed (corrections.rs), reactions after them (reactions.rs) and their follow-up
-//! (follow_up.rs), feedback on vaccination and the facility's answers (feedback.rs).
+//! (follow_up.rs), feedback on vaccination and the facility's answers (feedback.rs), and doses
+//! exchanged as FHIR R4 Immunization (fhir/).
 
 pub mod administer;
 mod cancel_session;
@@ -12,6 +13,7 @@ pub mod doses;
 mod due_list;
 pub mod entities;
 pub mod feedback;
+pub mod fhir;
 pub mod follow_up;
 pub mod history;
 mod immunizations;
@@ -56,4 +58,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(immunizations::due_today))
         .routes(routes!(due_list::due_list))
         .routes(routes!(due_list::session_targets))
+        .routes(routes!(fhir::import_immunization))
+        .routes(routes!(fhir::bulk::import_immunizations_ndjson))
+        .routes(routes!(fhir::export::immunizations_as_fhir))
 }

@@ -2,5 +2,6 @@
 
 pub mod access;
 pub mod doses;
+pub mod fhir;
 pub mod sessions;
 pub mod stock;
