@@ -205,9 +205,7 @@ async fn a_process_killed_while_doses_are_recorded_loses_no_acknowledged_dose() 
         citizens: 150,
         doses_per_lot: 100,
     };
-    let day = campaign::seed(&db, size, "kl", chrono::Utc::now())
-        .await
-        .unwrap();
+    let day = campaign::seed(&db, size, "kl", now()).await.unwrap();
     let key = |i: usize| format!("kill-test-dose-{i}");
 
     // Six vaccinators record doses until the process dies under them; it is killed with

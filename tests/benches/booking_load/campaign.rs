@@ -106,7 +106,7 @@ async fn give(app: &TestApp, token: &str, key: String, body: &serde_json::Value)
 pub async fn run(apps: &[&TestApp], url: &str, plan: Plan, tag: &str) -> Vec<String> {
     let db = sea_orm::Database::connect(url.to_owned()).await.unwrap();
     let seeding = Instant::now();
-    let day = campaign::seed(&db, plan.size, tag, chrono::Utc::now())
+    let day = campaign::seed(&db, plan.size, tag, crate::booking_support::now())
         .await
         .unwrap();
     let seeded_in = seeding.elapsed();
