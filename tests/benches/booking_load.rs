@@ -6,6 +6,9 @@
 //! 3. The ceiling: raw single-row `UPDATE … RETURNING` statements on the same database, with
 //!    the same concurrency (measured first, on the idle database), and the ratio of bookings
 //!    to it.
+//! 4. The campaign day (`--campaign`, and a small one in `--short`): vaccinators at many
+//!    facilities record doses, each taking its lot's dose, beside the raw conditional-update
+//!    rate of the same database; then the stock ledger is audited (`booking_load/campaign.rs`).
 //!
 //! The database named by `DATABASE_URL` (PostgreSQL) or SQLite by default; on PostgreSQL the
 //! hot slot also runs with two server processes sharing the database and Redis (`REDIS_URL`).
@@ -16,11 +19,15 @@
 //! ```sh
 //! cargo bench -p healthbook-tests --bench booking_load              # full run (release)
 //! cargo test  -p healthbook-tests --bench booking_load -- --short   # the short CI run
+//! cargo bench -p healthbook-tests --bench booking_load -- --campaign  # the campaign day alone
+//! cargo test  -p healthbook-tests --bench booking_load -- --campaign --short  # its short day
 //! ```
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a bench: a failed step is a failed run
 
 #[path = "../tests/booking_support/mod.rs"]
 mod booking_support;
+#[path = "booking_load/campaign.rs"]
+mod campaign;
 
 use booking_support::*;
 use futures::future::join_all;
@@ -307,13 +314,19 @@ fn pool_size() -> u32 {
 }
 
 /// The ceiling: single-row `UPDATE … RETURNING` statements, each its own transaction, with
-/// the same number of concurrent clients and a pool as large as a server process's.
-async fn raw_updates(url: &str, clients: usize, seconds: u64) -> f64 {
+/// `clients` concurrent clients on `rows` rows through a pool of `pool` connections;
+/// `conditional`: each takes one off a counter only while it stays at or above zero, as the
+/// stock ledger does.
+async fn raw_updates(
+    url: &str,
+    clients: usize,
+    seconds: u64,
+    rows: i32,
+    pool: u32,
+    conditional: bool,
+) -> f64 {
     let mut options = sea_orm::ConnectOptions::new(url.to_owned());
-    let postgres = url.starts_with("postgres");
-    options
-        .max_connections(if postgres { pool_size() } else { 1 })
-        .sqlx_logging(false);
+    options.max_connections(pool).sqlx_logging(false);
     let db = sea_orm::Database::connect(options).await.unwrap();
     let backend = db.get_database_backend();
     db.execute_unprepared(
@@ -321,17 +334,19 @@ async fn raw_updates(url: &str, clients: usize, seconds: u64) -> f64 {
     )
     .await
     .unwrap();
-    let rows: Vec<String> = (0..1000).map(|i| format!("({i}, 0)")).collect();
+    let start = if conditional { 1_000_000_000 } else { 0 };
+    let values: Vec<String> = (0..rows).map(|i| format!("({i}, {start})")).collect();
     db.execute_unprepared(&format!(
         "INSERT INTO bench_ceiling (id, n) VALUES {}",
-        rows.join(",")
+        values.join(",")
     ))
     .await
     .unwrap();
-    let sql = if backend == DbBackend::Postgres {
-        "UPDATE bench_ceiling SET n = n + 1 WHERE id = $1 RETURNING n"
-    } else {
-        "UPDATE bench_ceiling SET n = n + 1 WHERE id = ? RETURNING n"
+    let sql = match (backend == DbBackend::Postgres, conditional) {
+        (true, false) => "UPDATE bench_ceiling SET n = n + 1 WHERE id = $1 RETURNING n",
+        (false, false) => "UPDATE bench_ceiling SET n = n + 1 WHERE id = ? RETURNING n",
+        (true, true) => "UPDATE bench_ceiling SET n = n - 1 WHERE id = $1 AND n >= 1 RETURNING n",
+        (false, true) => "UPDATE bench_ceiling SET n = n - 1 WHERE id = ? AND n >= 1 RETURNING n",
     };
     let stop = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
@@ -341,7 +356,7 @@ async fn raw_updates(url: &str, clients: usize, seconds: u64) -> f64 {
             let mut count = 0u64;
             let mut id = client as i32 * 7;
             while Instant::now() < stop {
-                id = (id * 31 + 17) % 1000;
+                id = (id * 31 + 17) % rows;
                 db.query_one_raw(Statement::from_sql_and_values(
                     backend,
                     sql,
@@ -475,6 +490,16 @@ async fn main() {
         return;
     }
     let started = Instant::now();
+    if args.iter().any(|a| a == "--campaign") {
+        let day = if args.iter().any(|a| a == "--short") {
+            campaign::Plan::short()
+        } else {
+            campaign::Plan::full()
+        };
+        let failures = campaign_day(day).await;
+        finish(started, &failures);
+        return;
+    }
     let app = server(None).await;
     let backend = if app.backend().is_postgres() {
         "postgres"
@@ -521,7 +546,16 @@ async fn main() {
 
     // 0. The ceiling on the same database, measured first, while nothing else runs (after
     //    the spreads, the mail worker is still sending their confirmations).
-    let ceiling = raw_updates(&url, plan.spread_clients, plan.spread_seconds.min(10)).await;
+    let postgres = app.backend().is_postgres();
+    let ceiling = raw_updates(
+        &url,
+        plan.spread_clients,
+        plan.spread_seconds.min(10),
+        1000,
+        if postgres { pool_size() } else { 1 },
+        false,
+    )
+    .await;
 
     // 1. Hot slot, one process.
     let bach_mai = facility(&app, "bach mai").await;
@@ -633,12 +667,48 @@ async fn main() {
     );
 
     db.close().await.unwrap();
+    drop(second);
+    drop(app);
+    if args.iter().any(|a| a == "--short") {
+        failures.extend(campaign_day(campaign::Plan::short()).await);
+    }
+    finish(started, &failures);
+}
+
+/// The campaign day on a deployment of its own: two processes on PostgreSQL, one on SQLite.
+async fn campaign_day(plan: campaign::Plan) -> Vec<String> {
+    let app = server(None).await;
+    let second = if app.backend().is_postgres() {
+        Some(server(Some(&app)).await)
+    } else {
+        None
+    };
+    let url = app.backend().url(app.data_dir());
+    println!(
+        "campaign day: {} (pool {} per process), {} build, plan {plan:?}",
+        if app.backend().is_postgres() {
+            "postgres"
+        } else {
+            "sqlite"
+        },
+        pool_size(),
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
+    );
+    let apps: Vec<&TestApp> = std::iter::once(&app).chain(second.as_ref()).collect();
+    campaign::run(&apps, &url, plan, "cd").await
+}
+
+fn finish(started: Instant, failures: &[String]) {
     println!(
         "booking load finished in {:.0} s",
         started.elapsed().as_secs_f64()
     );
     if !failures.is_empty() {
-        for failure in &failures {
+        for failure in failures {
             eprintln!("VIOLATION: {failure}");
         }
         std::process::exit(1);

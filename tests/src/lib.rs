@@ -6,6 +6,7 @@
 //! gets its own key prefix under `HEALTHBOOK_REDIS_PREFIX`. `.ci/run` drops the databases and
 //! keys of the run afterwards.
 
+pub mod campaign;
 pub mod mail;
 pub mod people;
 pub mod private_pg;
@@ -397,6 +398,14 @@ impl TestApp {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Kills the process at once with SIGKILL, as a crash or a power cut would, and waits
+    /// for it: no shutdown runs, open transactions die with their connections.
+    pub fn kill(&mut self) -> Result<()> {
+        self.child.kill()?;
+        self.child.wait()?;
+        Ok(())
     }
 
     /// Sends SIGTERM and waits for the process to exit.

@@ -1,14 +1,20 @@
 //! Booking under concurrency: capacity is never exceeded, queue numbers are unique and
-//! gapless, and a retried request books once, with one process or (on PostgreSQL) two.
+//! gapless, and a retried request books once, with one process or (on PostgreSQL) two; and a
+//! process killed while vaccinators record doses loses no acknowledged dose and leaves no
+//! stock decrement without its dose.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
 
 mod booking_support;
 
 use booking_support::*;
 use futures::future::join_all;
+use healthbook_tests::campaign::{self, Size};
 use healthbook_tests::{Reply, TestApp};
 use reqwest::Method;
 use serde_json::json;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 /// A second process of the same deployment on PostgreSQL; on SQLite (one writer, one
 /// process by design) the same process twice.
@@ -160,4 +166,173 @@ async fn one_citizen_racing_for_many_slots_stays_under_the_cap() {
     for reply in replies.iter().filter(|r| r.status != 201) {
         reply.expect_problem(409, "too_many_appointments");
     }
+}
+
+/// What a vaccinator knows of one dose they sent before the crash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Sent {
+    /// Answered 201: the dose with this id is recorded.
+    Acknowledged(String),
+    /// Sent, and no answer came (the process died under it), or never sent.
+    Unknown,
+}
+
+async fn post_dose(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    key: &str,
+    body: &serde_json::Value,
+) -> Option<Reply> {
+    let sent = client
+        .post(format!("{base}/v1/immunizations"))
+        .bearer_auth(token)
+        .header("Idempotency-Key", key)
+        .json(body)
+        .send()
+        .await
+        .ok()?;
+    Reply::from(sent).await.ok()
+}
+
+#[tokio::test]
+async fn a_process_killed_while_doses_are_recorded_loses_no_acknowledged_dose() {
+    let mut app = TestApp::spawn().await.unwrap();
+    let db = app.database().await.unwrap();
+    let size = Size {
+        facilities: 2,
+        vaccinators: 6,
+        citizens: 150,
+        doses_per_lot: 100,
+    };
+    let day = campaign::seed(&db, size, "kl", now()).await.unwrap();
+    let key = |i: usize| format!("kill-test-dose-{i}");
+
+    // Six vaccinators record doses until the process dies under them; it is killed with
+    // SIGKILL once a fifth of the doses are acknowledged, in the middle of the others.
+    let acknowledged = AtomicUsize::new(0);
+    let (client, base) = (app.client.clone(), app.base_url.clone());
+    let vaccinators = join_all((0..size.vaccinators).map(|v| {
+        let (client, base, day, acknowledged) = (&client, &base, &day, &acknowledged);
+        async move {
+            let mut sent = Vec::new();
+            for i in day.queue_of(v) {
+                let token = &day.vaccinators[v].token;
+                match post_dose(client, base, token, &key(i), &day.dose(i)).await {
+                    Some(reply) if reply.status == 201 => {
+                        acknowledged.fetch_add(1, Ordering::SeqCst);
+                        let id = reply.json["dose"]["id"].as_str().unwrap().to_owned();
+                        sent.push((i, Sent::Acknowledged(id)));
+                    }
+                    Some(reply) => panic!("dose {i}: {} {}", reply.status, reply.text),
+                    None => {
+                        sent.push((i, Sent::Unknown));
+                        break;
+                    }
+                }
+            }
+            sent
+        }
+    }));
+    let killer = async {
+        while acknowledged.load(Ordering::SeqCst) < size.citizens / 5 {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        app.kill().unwrap();
+    };
+    let (sent, ()) = tokio::join!(vaccinators, killer);
+    let mut outcome: BTreeMap<usize, Sent> =
+        (0..size.citizens).map(|i| (i, Sent::Unknown)).collect();
+    outcome.extend(sent.into_iter().flatten());
+    let acked: Vec<(usize, String)> = outcome
+        .iter()
+        .filter_map(|(i, s)| match s {
+            Sent::Acknowledged(id) => Some((*i, id.clone())),
+            Sent::Unknown => None,
+        })
+        .collect();
+    let unknown: Vec<usize> = outcome
+        .iter()
+        .filter(|(_, s)| **s == Sent::Unknown)
+        .map(|(i, _)| *i)
+        .collect();
+    assert!(
+        acked.len() >= size.citizens / 5,
+        "{} acknowledged",
+        acked.len()
+    );
+    assert!(
+        !unknown.is_empty(),
+        "the process died after every dose was answered"
+    );
+
+    // Restarted on the same database: every acknowledged dose is there, for its citizen, and
+    // the ledger holds a decrement for each dose and a dose for each decrement.
+    let restarted = TestApp::builder().sharing_with(&app).spawn().await.unwrap();
+    use healthbook_server::vaccination::entities::immunization;
+    use sea_orm::EntityTrait;
+    for (i, id) in &acked {
+        let dose = immunization::Entity::find_by_id(id.parse::<uuid::Uuid>().unwrap())
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("acknowledged dose {id} of citizen {i} lost"));
+        assert_eq!(dose.citizen_id, day.citizens[*i]);
+    }
+    let after_crash = campaign::audit(&db).await.unwrap();
+    assert_eq!(
+        after_crash.violations(),
+        Vec::<String>::new(),
+        "{after_crash:?}"
+    );
+    assert_eq!(after_crash.doses, after_crash.used_rows);
+    assert!(after_crash.doses >= acked.len() as i64);
+
+    // Every unanswered dose sent again under its key completes, once; an answered one sent
+    // again gets its first answer back.
+    let (client, base) = (restarted.client.clone(), restarted.base_url.clone());
+    // Each vaccinator sends their own again, one after the other, as their tablet's queue does.
+    let retried: Vec<(usize, Reply)> = join_all((0..size.vaccinators).map(|v| {
+        let (client, base, day, unknown) = (&client, &base, &day, &unknown);
+        async move {
+            let mut replies = Vec::new();
+            for i in day.queue_of(v).into_iter().filter(|i| unknown.contains(i)) {
+                let token = &day.vaccinators[v].token;
+                let reply = post_dose(client, base, token, &key(i), &day.dose(i)).await;
+                replies.push((i, reply.unwrap()));
+            }
+            replies
+        }
+    }))
+    .await
+    .into_iter()
+    .flatten()
+    .collect();
+    assert_eq!(retried.len(), unknown.len());
+    for (i, reply) in &retried {
+        assert_eq!(reply.status, 201, "retry of dose {i}: {}", reply.text);
+        assert_eq!(
+            reply.json["dose"]["citizen_id"],
+            day.citizens[*i].to_string()
+        );
+    }
+    for (i, id) in acked.iter().take(5) {
+        let token = &day.vaccinators[campaign_vaccinator(&day, *i)].token;
+        let again = post_dose(&client, &base, token, &key(*i), &day.dose(*i))
+            .await
+            .unwrap();
+        assert_eq!(again.status, 201, "{}", again.text);
+        assert_eq!(again.json["dose"]["id"].as_str(), Some(id.as_str()));
+    }
+    let done = campaign::audit(&db).await.unwrap();
+    assert_eq!(done.violations(), Vec::<String>::new(), "{done:?}");
+    assert_eq!(done.doses, size.citizens as i64);
+    assert_eq!(done.used_rows, size.citizens as i64);
+}
+
+/// The vaccinator whose queue holds citizen `i`.
+fn campaign_vaccinator(day: &campaign::Day, i: usize) -> usize {
+    (0..day.vaccinators.len())
+        .find(|v| day.queue_of(*v).contains(&i))
+        .unwrap()
 }

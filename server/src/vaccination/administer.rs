@@ -27,7 +27,9 @@ use healthbook_domain::book::{EntryBody, EntryKind, Immunization};
 use healthbook_domain::booking::time::local_date;
 use healthbook_domain::booking::{AppointmentCode, AppointmentStatus};
 use healthbook_domain::vaccine::doses::{AdministerRequest, Administered, NextDose};
-use healthbook_domain::vaccine::due::{DoseAccepted, ProposedDose, Standing, check_dose, due};
+use healthbook_domain::vaccine::due::{
+    DoseAccepted, DoseHistory, ProposedDose, Standing, Vaccinee, check_dose, due,
+};
 use healthbook_domain::vaccine::screening::{ScreeningOutcome, ScreeningResult, screen};
 use healthbook_domain::vaccine::{CatalogueEntry, entry};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -183,7 +185,8 @@ async fn give(
     {
         return Err(ApiError::conflict(ProblemCode::DuplicateDose));
     }
-    let accepted = checked(txn, cid, vaccine, product, request.dose_number, given_on).await?;
+    let (accepted, person, mut history) =
+        checked(txn, cid, vaccine, product, request.dose_number, given_on).await?;
 
     let antigens = accepted
         .antigens
@@ -205,6 +208,9 @@ async fn give(
     });
     store::check(&mut body, now, "")?;
     let entry = store::append(txn, cid, &author, body, now).await?;
+    // The history read for the check, with this dose: nothing else of it can change
+    // inside this transaction, so the next dose needs no second read of the book.
+    history.doses.extend(DoseHistory::from_book([&entry]).doses);
 
     let row = immunization::Model {
         id: Uuid::now_v7(),
@@ -249,7 +255,13 @@ async fn give(
         return Err(ApiError::conflict(ProblemCode::LotOtherVaccine));
     }
 
-    let next = next_dose(txn, cid, vaccine, request.product.as_deref(), given_on).await?;
+    let next = next_dose(
+        &person,
+        &history,
+        vaccine,
+        request.product.as_deref(),
+        given_on,
+    );
     if let Some(next) = &next {
         let recipients = mails::citizen_recipients(txn, cid, today).await?;
         mails::send_each(
@@ -327,7 +339,8 @@ fn refuse_on_screening(screening: &ScreeningResult) -> Result<(), ApiError> {
     Err(ApiError::conflict(code))
 }
 
-/// The engine's check of the dose for the person today, and the dose number it counts.
+/// The engine's check of the dose for the person today, and the dose number it counts; with
+/// the person and the history it was checked against.
 async fn checked(
     txn: &DatabaseTransaction,
     cid: Uuid,
@@ -335,7 +348,7 @@ async fn checked(
     product: Option<&str>,
     dose_number: Option<u32>,
     today: NaiveDate,
-) -> Result<DoseAccepted, ApiError> {
+) -> Result<(DoseAccepted, Vaccinee, DoseHistory), ApiError> {
     let (person, doses) = history::of_citizen(txn, cid).await?;
     let proposed = ProposedDose {
         vaccine: vaccine.code.to_owned(),
@@ -345,7 +358,7 @@ async fn checked(
     if dose_number.is_some_and(|n| n != accepted.dose_number) {
         return Err(ApiError::conflict(ProblemCode::DoseNumberMismatch));
     }
-    Ok(accepted)
+    Ok((accepted, person, doses))
 }
 
 async fn insert(txn: &DatabaseTransaction, row: &immunization::Model) -> Result<(), ApiError> {
@@ -386,16 +399,15 @@ async fn insert(txn: &DatabaseTransaction, row: &immunization::Model) -> Result<
 /// The next dose of the series after today's, at its earliest day: the due list after the
 /// dose, for the antigens the vaccine covers, the latest of their earliest days (a combined
 /// vaccine waits for every antigen it holds).
-async fn next_dose(
-    txn: &DatabaseTransaction,
-    cid: Uuid,
+fn next_dose(
+    person: &Vaccinee,
+    doses: &DoseHistory,
     vaccine: &CatalogueEntry,
     product: Option<&str>,
     today: NaiveDate,
-) -> Result<Option<NextDose>, ApiError> {
-    let (person, doses) = history::of_citizen(txn, cid).await?;
+) -> Option<NextDose> {
     let covers = vaccine.antigens();
-    let lines: Vec<_> = due(&person, &doses, today)
+    let lines: Vec<_> = due(person, doses, today)
         .into_iter()
         .filter(|line| covers.contains(&line.antigen))
         .filter(|line| {
@@ -405,17 +417,15 @@ async fn next_dose(
             )
         })
         .collect();
-    let Some(earliest) = lines.iter().filter_map(|l| l.earliest).max() else {
-        return Ok(None);
-    };
+    let earliest = lines.iter().filter_map(|l| l.earliest).max()?;
     // A next dose is never proposed for today, the day this one was given.
     let earliest = std::cmp::Ord::max(earliest, today + Duration::days(1));
-    Ok(Some(NextDose {
+    Some(NextDose {
         vaccine: vaccine.code.to_owned(),
         product: product.map(str::to_owned),
         dose_number: lines.iter().filter_map(|l| l.next_dose).min().unwrap_or(1),
         earliest,
         recommended: lines.iter().filter_map(|l| l.recommended).max(),
         antigens: lines.iter().map(|l| l.antigen).collect(),
-    }))
+    })
 }
