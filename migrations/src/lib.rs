@@ -23,6 +23,7 @@ mod m20261206_000012_practitioner_accounts;
 mod m20261207_000013_vaccine_stock;
 mod m20261207_000014_vaccination_sessions;
 mod m20261207_000015_immunizations;
+mod m20261207_000016_programme_rollouts;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000013_vaccine_stock::Migration),
             Box::new(m20261207_000014_vaccination_sessions::Migration),
             Box::new(m20261207_000015_immunizations::Migration),
+            Box::new(m20261207_000016_programme_rollouts::Migration),
         ]
     }
 }

@@ -241,6 +241,7 @@ impl TestApp {
 
     /// Runs `healthbook create-staff` against this app's data and enrols with the code: the
     /// new account's address and its enrolment session (which may only register a passkey).
+    /// `facility_code` is an administrative unit's code for an authority.
     pub async fn staff_enrolment(
         &self,
         role: &str,
@@ -266,8 +267,14 @@ impl TestApp {
             .env("DATABASE_URL", self.backend().url(self.data_dir()))
             .env_remove("REDIS_URL")
             .env_remove("SMTP_URL");
+        // An authority is placed in an administrative unit, other staff at a facility.
         if let Some(code) = facility_code {
-            command.args(["--facility", code]);
+            let place = if role == "authority" {
+                "--admin-unit"
+            } else {
+                "--facility"
+            };
+            command.args([place, code]);
         }
         // The code's 72 hours run on the clock of the process that will take it.
         if let Some((key, offset)) = self.clock_offset() {

@@ -86,6 +86,9 @@ pub enum Action {
     /// outreach): its vaccinators and administrators. Each person listed is a read of their
     /// record, logged with [`record::log_outreach`].
     ListDue,
+    /// Record where a province's programme has started the roadmap's vaccines: the authority
+    /// of that province, or the country's.
+    PlanProgramme,
 }
 
 impl Action {
@@ -236,7 +239,9 @@ fn unit_access(actor: &Actor, action: Action, unit: AdminUnit) -> Result<Relatio
         .filter_map(|grant| AdminUnit::parse(grant.admin_unit.as_deref()?).ok())
         .any(|mine| mine.contains(unit));
     match action {
-        Action::ReadStatistics if covers => Ok(Relationship::Staff(StaffRole::Authority)),
+        Action::ReadStatistics | Action::PlanProgramme if covers => {
+            Ok(Relationship::Staff(StaffRole::Authority))
+        }
         _ => Err(AuthError::Forbidden.into()),
     }
 }

@@ -329,7 +329,7 @@ async fn checked(
     dose_number: Option<u32>,
     today: NaiveDate,
 ) -> Result<DoseAccepted, ApiError> {
-    let (person, doses) = history::of_citizen(txn, cid).await?;
+    let (person, doses) = history::of_citizen(txn, cid, today).await?;
     let proposed = ProposedDose {
         vaccine: vaccine.code.to_owned(),
         product: product.map(str::to_owned),
@@ -386,7 +386,7 @@ async fn next_dose(
     product: Option<&str>,
     today: NaiveDate,
 ) -> Result<Option<NextDose>, ApiError> {
-    let (person, doses) = history::of_citizen(txn, cid).await?;
+    let (person, doses) = history::of_citizen(txn, cid, today).await?;
     let covers = vaccine.antigens();
     let lines: Vec<_> = due(&person, &doses, today)
         .into_iter()

@@ -18,6 +18,7 @@ pub mod mails;
 pub mod reactions;
 mod refusal;
 mod register;
+pub mod rollout;
 pub mod screening;
 pub mod sessions;
 pub mod stock;
@@ -52,4 +53,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(immunizations::due_today))
         .routes(routes!(due_list::due_list))
         .routes(routes!(due_list::session_targets))
+        .routes(routes!(
+            rollout::province_programme,
+            rollout::set_province_programme
+        ))
 }
