@@ -339,6 +339,10 @@ problem_codes! {
     NotOfferedInProvince = "not_offered_in_province",
         vi: "Chương trình tiêm chủng mở rộng chưa triển khai vắc xin này tại tỉnh của người này.",
         en: "The national programme does not offer this vaccine in this person's province yet.";
+    /// A province's roll-out record names an antigen the whole country's programme offers.
+    NotARoadmapAntigen = "not_a_roadmap_antigen",
+        vi: "Chỉ vắc xin triển khai theo lộ trình (rota, phế cầu) mới được khai báo theo tỉnh.",
+        en: "Only the vaccines rolled out by the roadmap (rotavirus, pneumococcal) are recorded per province.";
 
     // Vaccine stock (`vaccine::stock`).
     /// The facility holds no such lot: also the answer for another facility's lot.

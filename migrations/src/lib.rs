@@ -25,6 +25,7 @@ mod m20261207_000014_vaccination_sessions;
 mod m20261207_000015_immunizations;
 mod m20261207_000016_reaction_follow_up;
 mod m20261207_000017_immunization_imports;
+mod m20261207_000018_programme_rollouts;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000015_immunizations::Migration),
             Box::new(m20261207_000016_reaction_follow_up::Migration),
             Box::new(m20261207_000017_immunization_imports::Migration),
+            Box::new(m20261207_000018_programme_rollouts::Migration),
         ]
     }
 }

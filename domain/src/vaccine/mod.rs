@@ -12,6 +12,7 @@ mod catalogue;
 mod data;
 pub mod doses;
 pub mod due;
+pub mod rollout;
 mod schedule;
 pub mod screening;
 pub mod session;

@@ -89,6 +89,9 @@ pub enum Action {
     /// Close the follow-up of a reaction after a dose: the staff of the facility that gave
     /// it, and the authorities of the unit the facility lies in.
     FollowUpReactions,
+    /// Record where a province's programme has started the roadmap's vaccines: the authority
+    /// of that province, or the country's.
+    PlanProgramme,
 }
 
 impl Action {
@@ -239,7 +242,7 @@ fn unit_access(actor: &Actor, action: Action, unit: AdminUnit) -> Result<Relatio
         .filter_map(|grant| AdminUnit::parse(grant.admin_unit.as_deref()?).ok())
         .any(|mine| mine.contains(unit));
     match action {
-        Action::ReadStatistics | Action::FollowUpReactions if covers => {
+        Action::ReadStatistics | Action::FollowUpReactions | Action::PlanProgramme if covers => {
             Ok(Relationship::Staff(StaffRole::Authority))
         }
         _ => Err(AuthError::Forbidden.into()),

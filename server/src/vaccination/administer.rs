@@ -349,7 +349,7 @@ async fn checked(
     dose_number: Option<u32>,
     today: NaiveDate,
 ) -> Result<(DoseAccepted, Vaccinee, DoseHistory), ApiError> {
-    let (person, doses) = history::of_citizen(txn, cid).await?;
+    let (person, doses) = history::of_citizen(txn, cid, today).await?;
     let proposed = ProposedDose {
         vaccine: vaccine.code.to_owned(),
         product: product.map(str::to_owned),

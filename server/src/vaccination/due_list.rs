@@ -174,6 +174,8 @@ async fn page(
 ) -> Result<(Vec<DueListEntry>, Option<String>), ApiError> {
     let mut listed: Vec<DueListEntry> = Vec::with_capacity(listing.limit + 1);
     let mut after = listing.after;
+    // Everyone listed lives in the one commune, so in the one province.
+    let offers = super::rollout::offers(db, Some(listing.commune), listing.today).await?;
     loop {
         let batch = candidates(db, listing, after).await?;
         let exhausted = batch.len() < usize::try_from(BATCH).unwrap_or(usize::MAX);
@@ -181,7 +183,8 @@ async fn page(
         let mut histories = history::of_citizens(db, &ids).await?;
         for candidate in batch {
             after = Some(candidate.id);
-            let person = history::vaccinee(candidate.date_of_birth, &candidate.sex)?;
+            let person =
+                history::vaccinee(candidate.date_of_birth, &candidate.sex, offers.clone())?;
             let doses = histories.remove(&candidate.id).unwrap_or_else(|| {
                 healthbook_domain::vaccine::due::DoseHistory {
                     doses: Vec::new(),

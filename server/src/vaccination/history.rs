@@ -7,6 +7,7 @@
 //! dose of that vaccine until someone has looked at the report is the cautious side.
 
 use super::entities::{immunization, reaction};
+use super::rollout;
 use crate::book::read::citizen_row;
 use crate::book::store::{self, Selection};
 use crate::error::ApiError;
@@ -14,17 +15,20 @@ use chrono::NaiveDate;
 use healthbook_domain::book::EntryStatus;
 use healthbook_domain::book::{Categories, Section, Sections};
 use healthbook_domain::ids::Sex;
-use healthbook_domain::vaccine::due::{DoseHistory, SeriousReaction, Vaccinee};
+use healthbook_domain::vaccine::due::{Antigen, DoseHistory, SeriousReaction, Vaccinee};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// The person and their dose history, for `due` and `check_dose`.
+/// The person on `on` and their dose history, for `due` and `check_dose`.
 pub async fn of_citizen(
     db: &impl ConnectionTrait,
     cid: Uuid,
+    on: NaiveDate,
 ) -> Result<(Vaccinee, DoseHistory), ApiError> {
     let citizen = citizen_row(db, cid).await?;
+    let commune = rollout::commune_of(db, cid).await?;
+    let offers = rollout::offers(db, commune.as_deref(), on).await?;
     let entries = store::entries(
         db,
         cid,
@@ -35,7 +39,7 @@ pub async fn of_citizen(
         },
     )
     .await?;
-    let person = vaccinee(citizen.date_of_birth, &citizen.sex)?;
+    let person = vaccinee(citizen.date_of_birth, &citizen.sex, offers)?;
     let mut history = DoseHistory::from_book(&entries);
     history.reactions = serious_reactions(db, &[cid])
         .await?
@@ -63,11 +67,15 @@ pub async fn of_citizens(
         .collect())
 }
 
-/// The person the schedule sees, from the stored birth date and sex code.
-pub fn vaccinee(birth: NaiveDate, sex: &str) -> Result<Vaccinee, ApiError> {
+/// The person the schedule sees, from the stored birth date and sex code, where the
+/// province they live in offers the roadmap's antigens `offers` (`rollout::offers`).
+pub fn vaccinee(birth: NaiveDate, sex: &str, offers: Vec<Antigen>) -> Result<Vaccinee, ApiError> {
     let sex = Sex::from_stored(sex)
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("citizen with an unknown sex code")))?;
-    Ok(Vaccinee::by_birth(birth, sex))
+    Ok(Vaccinee {
+        province_offers: offers,
+        ..Vaccinee::by_birth(birth, sex)
+    })
 }
 
 /// The serious reactions of `citizens` after doses that still stand, by citizen.

@@ -56,7 +56,7 @@ pub async fn due_today(
             cid,
             Sections::one(Section::Immunizations),
             async |_| {
-                let (person, doses) = history::of_citizen(db, cid).await?;
+                let (person, doses) = history::of_citizen(db, cid, today).await?;
                 Ok(Json(DueToday {
                     date: today,
                     antigens: due(&person, &doses, today),

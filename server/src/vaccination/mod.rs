@@ -21,6 +21,7 @@ pub mod mails;
 pub mod reactions;
 mod refusal;
 mod register;
+pub mod rollout;
 pub mod screening;
 pub mod sessions;
 pub mod stock;
@@ -61,4 +62,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(fhir::import_immunization))
         .routes(routes!(fhir::bulk::import_immunizations_ndjson))
         .routes(routes!(fhir::export::immunizations_as_fhir))
+        .routes(routes!(
+            rollout::province_programme,
+            rollout::set_province_programme
+        ))
 }

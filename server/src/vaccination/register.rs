@@ -102,7 +102,7 @@ pub async fn register_for_session(
             ProblemCode::VaccineNotOffered,
         ));
     }
-    let (person, doses) = history::of_citizen(txn, citizen_id).await?;
+    let (person, doses) = history::of_citizen(txn, citizen_id, session.local_date).await?;
     check_dose(&person, &doses, &request.dose(), session.local_date)?;
     let slot_id = pick_slot(&session, &slots, request.slot_id, now)?;
     let booking = NewBooking {

@@ -433,6 +433,123 @@ async fn the_due_list_shows_the_communes_residents_due_and_logs_one_line_for_eac
     assert_eq!(line["sections"], json!(["immunizations"]));
 }
 
+/// The standing of `antigen` in `cid`'s due list, as `parent` reads it.
+async fn standing_of(app: &TestApp, parent: &Session, cid: &str, antigen: &str) -> Value {
+    let due = app
+        .get_as(
+            &parent.token,
+            &format!("/v1/citizens/{cid}/immunizations/due"),
+        )
+        .await
+        .unwrap();
+    due.expect(200);
+    due.json["antigens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|line| line["antigen"] == antigen)
+        .map(|line| line["standing"].clone())
+        .unwrap_or(Value::Null)
+}
+
+#[tokio::test]
+async fn a_province_that_has_not_started_rotavirus_takes_it_off_its_childrens_lists_and_registrations()
+ {
+    let app = TestApp::builder().arg("--demo").spawn().await.unwrap();
+    let fid = facility_by_code(&app, "kim lien").await;
+    let (admin, _) = app.staff("facility_admin", Some(KIM_LIEN)).await.unwrap();
+    let (ha_noi, _) = app.authority("01").await.unwrap();
+    let (sai_gon, _) = app.authority("79").await.unwrap();
+    let (parent, _) = app.citizen_with_passkey("parent").await.unwrap();
+    let baby = child(&app, &parent, "Phạm Gia Bảo", 70).await;
+    lives_in(&app, &parent, &baby, KIM_LIEN_COMMUNE).await;
+    let path = "/v1/provinces/01/programme-rollout";
+
+    // Nobody recorded anything: the national programme, rotavirus included.
+    let national = app.get(path).await.unwrap();
+    national.expect(200);
+    assert_eq!(national.json["records"], json!([]));
+    assert_eq!(
+        national.json["offered"],
+        json!(["rotavirus", "pneumococcal"])
+    );
+    assert_eq!(
+        standing_of(&app, &parent, &baby, "rotavirus").await["standing"],
+        "due"
+    );
+
+    let not_started = json!({ "records": [{ "antigen": "rotavirus", "offered_from": null }] });
+    for (who, status) in [(&sai_gon, 403), (&parent, 403), (&admin, 403)] {
+        let refused = app
+            .call(Method::PUT, path, Some(&who.token), Some(&not_started))
+            .await
+            .unwrap();
+        assert_eq!(refused.status.as_u16(), status, "{}", refused.text);
+    }
+    let measles = json!({ "records": [{ "antigen": "measles", "offered_from": null }] });
+    let refused = app
+        .call(Method::PUT, path, Some(&ha_noi.token), Some(&measles))
+        .await
+        .unwrap();
+    assert_eq!(refused.status.as_u16(), 422, "{}", refused.text);
+    assert!(
+        refused.text.contains("not_a_roadmap_antigen"),
+        "{}",
+        refused.text
+    );
+    assert_eq!(app.get(path).await.unwrap().json["records"], json!([]));
+
+    let recorded = app
+        .call(Method::PUT, path, Some(&ha_noi.token), Some(&not_started))
+        .await
+        .unwrap();
+    recorded.expect(200);
+    assert_eq!(recorded.json["offered"], json!(["pneumococcal"]));
+    assert_eq!(
+        standing_of(&app, &parent, &baby, "rotavirus").await["standing"],
+        "not_applicable"
+    );
+    assert_eq!(
+        standing_of(&app, &parent, &baby, "pneumococcal").await["standing"],
+        "due"
+    );
+
+    // Registration reads the same answer.
+    let date = (local_today() + Duration::days(3)).to_string();
+    let session = create_session(&app, &admin, &fid, &session_body(&date, 5, &["rota"])).await;
+    let sid = session["id"].as_str().unwrap();
+    let refused = register(&app, &parent.token, sid, &register_body(&baby, "rota")).await;
+    assert_eq!(refused.status.as_u16(), 409, "{}", refused.text);
+    assert!(
+        refused.text.contains("not_offered_in_province"),
+        "{}",
+        refused.text
+    );
+
+    // A start date today puts it back.
+    let started = json!({ "records": [{ "antigen": "rotavirus", "offered_from": local_today() }] });
+    app.call(Method::PUT, path, Some(&ha_noi.token), Some(&started))
+        .await
+        .unwrap()
+        .expect(200);
+    assert_eq!(
+        standing_of(&app, &parent, &baby, "rotavirus").await["standing"],
+        "due"
+    );
+    register(&app, &parent.token, sid, &register_body(&baby, "rota"))
+        .await
+        .expect(201);
+
+    assert_eq!(
+        app.get("/v1/provinces/00226/programme-rollout")
+            .await
+            .unwrap()
+            .status
+            .as_u16(),
+        404
+    );
+}
+
 #[tokio::test]
 async fn every_vaccination_route_with_an_id_answers_a_caller_who_must_not_see_it_as_an_unknown_id()
 {
