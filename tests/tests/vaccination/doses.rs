@@ -497,20 +497,21 @@ async fn every_bad_dose_is_refused_with_its_code_and_writes_nothing() {
             "validation_failed",
         ),
         (
+            // The campaign's day is `date(2)`.
             "a day further back than a late recording goes",
-            with(good.clone(), "given_on", json!(date(-8))),
+            with(good.clone(), "given_on", json!(date(2 - 8))),
             422,
             "validation_failed",
         ),
         (
             "a day ahead",
-            with(good.clone(), "given_on", json!(date(1))),
+            with(good.clone(), "given_on", json!(date(3))),
             422,
             "validation_failed",
         ),
         (
             "a day the appointment is not on",
-            with(good.clone(), "given_on", json!(date(-1))),
+            with(good.clone(), "given_on", json!(date(1))),
             404,
             "not_found",
         ),
