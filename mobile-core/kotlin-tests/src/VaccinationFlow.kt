@@ -18,7 +18,6 @@ import vn.healthbook.core.VaccinationException
 import vn.healthbook.core.appointmentQr
 import vn.healthbook.domain.AddDependentRequest
 import vn.healthbook.domain.AdministerRequest
-import vn.healthbook.domain.Antigen
 import vn.healthbook.domain.Appointment
 import vn.healthbook.domain.AppointmentStatus
 import vn.healthbook.domain.FacilityQuery
@@ -30,6 +29,7 @@ import vn.healthbook.domain.ScreeningAnswer
 import vn.healthbook.domain.ScreeningAnswers
 import vn.healthbook.domain.ScreeningGroup
 import vn.healthbook.domain.Sex
+import vn.healthbook.domain.TargetDisease
 
 /**
  * The issue's flow on the JVM, through the bindings: a mother registers her baby for a
@@ -66,6 +66,8 @@ class VaccinationFlow(private val server: Server, private val work: File, privat
     private val passkey = SoftPasskey(server.origin)
     private lateinit var mai: HealthBookClient
     private lateinit var vaccinator: HealthBookClient
+    private lateinit var vaccinatorEmail: String
+    private lateinit var vaccinatorKey: SoftPasskey
     private lateinit var adminToken: String
     private lateinit var fid: UUID
     private lateinit var sessionId: UUID
@@ -158,6 +160,9 @@ class VaccinationFlow(private val server: Server, private val work: File, privat
         route = "intramuscular",
         programme = Programme.EXPANDED,
         screening = screening,
+        // The phone's own clock is on today, the server's on the session's day: the dose names
+        // its day, as a phone on that day would (the core fills in its own date otherwise).
+        givenOn = sessionDay,
     )
 
     suspend fun run() {
@@ -178,7 +183,7 @@ class VaccinationFlow(private val server: Server, private val work: File, privat
         }
         report.check("vaccination_a_mother_registers_her_baby_and_a_dose_too_early_names_its_day") {
             mailbox.skipExisting()
-            mai.auth().register(RegisterRequest("001190000661", "Nguyễn Thị Mai", LocalDate.of(1992, 4, 9), Sex.FEMALE, email, "0912 345 661", Lang.VI))
+            mai.auth().register(RegisterRequest("001192000661", "Nguyễn Thị Mai", LocalDate.of(1992, 4, 9), Sex.FEMALE, email, "0912 345 661", Lang.VI))
             mai.auth().verifyEmail(email, mailbox.nextCode(email))
             val creation = mai.auth().startPasskeyRegistration("JVM phone")
             mai.auth().finishPasskeyRegistration(creation.ceremonyId, passkey.register(creation.requestJson))
@@ -207,7 +212,9 @@ class VaccinationFlow(private val server: Server, private val work: File, privat
             expect(mai.offline().appointments().any { it.id == babyVisit.id }) { "the registration is not cached" }
         }
         report.check("vaccination_the_vaccinator_prepares_the_day_and_opens_the_visit_from_the_qr") {
-            val (vaccinatorEmail, vaccinatorKey) = staff("vaccinator", KIM_LIEN)
+            val (email, key) = staff("vaccinator", KIM_LIEN)
+            vaccinatorEmail = email
+            vaccinatorKey = key
             vaccinator = HealthBookClient(config("vaccinator"), MemoryTokenStore(), keys)
             val request = vaccinator.auth().startPasskeySignIn(vaccinatorEmail)
             vaccinator.auth().finishPasskeySignIn(request.ceremonyId, vaccinatorKey.authenticate(request.requestJson))
@@ -221,7 +228,7 @@ class VaccinationFlow(private val server: Server, private val work: File, privat
                 expectEqual(visit.id, opened.appointment.id, "the scanned appointment")
                 expectEqual(AppointmentStatus.CHECKED_IN, opened.appointment.status, "checked in by the scan")
                 val due = opened.due ?: throw CheckFailed("no due list for ${visit.citizenName}")
-                val diphtheria = due.lines.first { it.due.antigen == Antigen.DIPHTHERIA }
+                val diphtheria = due.lines.first { it.due.antigen == TargetDisease.DIPHTHERIA }
                 expectEqual(1u, diphtheria.due.nextDose, "the first penta dose is due")
                 expectEqual(setOf(lot, spareLot), opened.lots.map { it.lotId }.toSet(), "usable lots of penta")
             }
@@ -270,11 +277,18 @@ class VaccinationFlow(private val server: Server, private val work: File, privat
             expect(!view.fromCache) { "not fresh" }
             val doses = view.doses.filter { it.body is vn.healthbook.domain.EntryBody.Immunization }
             expectEqual(1, doses.size, "one dose in section III, not two")
-            val diphtheria = view.lines.first { it.due.antigen == Antigen.DIPHTHERIA }
-            expectEqual(1u, diphtheria.due.dosesCounted, "doses counted")
-            expectEqual(2u, diphtheria.due.nextDose, "next dose")
-            expect(diphtheria.due.earliest != null) { "no date for the next dose" }
+            val diphtheria = view.lines.first { it.due.antigen == TargetDisease.DIPHTHERIA }
             expect(diphtheria.standing.isNotBlank()) { "no words for the line" }
+            // The phone counts from its own date, which here is the day before the session's:
+            // the server's due list, on the session's day, counts the dose and proposes the next.
+            val token = signInOverHttp(vaccinatorEmail, vaccinatorKey)
+            val (status, due) = server.call("GET", "/v1/citizens/$baby/immunizations/due", token)
+            expectEqual(200, status, "the server's due list ($due)")
+            val line = Regex(
+                "\"antigen\":\"diphtheria\",\"standing\":\\{[^}]*\\},\"doses_counted\":(\\d+),\"doses_needed\":\\d+,\"next_dose\":(\\d+)",
+            ).find(due) ?: throw CheckFailed("no diphtheria line: $due")
+            expectEqual("1", line.groupValues[1], "doses counted")
+            expectEqual("2", line.groupValues[2], "next dose")
             val twinView = mai.vaccination().due(twin)
             expectEqual(0, twinView.doses.size, "the refused dose wrote nothing")
             // And offline, from the phone's copy.

@@ -134,8 +134,9 @@ impl VaccinationClient {
         Ok(appointment)
     }
 
-    /// Reports a reaction after a dose (`dose_id` is the dose's id, `Dose::id`), for oneself
-    /// or a dependent.
+    /// Reports a reaction after a dose, for oneself or a dependent: `dose_id` is the dose's
+    /// id (`Dose::id`) or its entry's in section III (`BookEntry::entry_id`, what
+    /// `DueView::doses` holds).
     pub async fn report_reaction(
         &self,
         dose_id: Uuid,

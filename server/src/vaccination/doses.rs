@@ -100,7 +100,14 @@ pub async fn find_for(
             ),
         );
     }
-    immunization::Entity::find_by_id(iid)
+    // A dose is named by its own id or by its book entry's, which is what a citizen's phone
+    // holds (section III); a corrected dose keeps both.
+    immunization::Entity::find()
+        .filter(
+            Condition::any()
+                .add(immunization::Column::Id.eq(iid))
+                .add(immunization::Column::BookEntryId.eq(iid)),
+        )
         .filter(mine)
         .one(db)
         .await?

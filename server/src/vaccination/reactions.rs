@@ -40,7 +40,7 @@ pub(super) const OPEN: &str = "open";
 const CLUSTER_REASON: &str = "aefi_cluster";
 
 #[utoipa::path(post, path = "/immunizations/{iid}/reactions", tag = "vaccination", security(("bearer" = [])),
-    params(("iid" = Uuid, Path, description = "Dose id"),
+    params(("iid" = Uuid, Path, description = "The dose's id, or its book entry's"),
         ("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key returns the same report")),
     request_body = ReactionReport,
     responses(

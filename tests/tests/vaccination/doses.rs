@@ -629,12 +629,19 @@ async fn a_serious_reaction_alerts_waits_for_follow_up_and_stops_the_next_dose()
         .await;
     given.expect(201);
     let iid = given.json["dose"]["id"].as_str().unwrap().to_owned();
+    // What the citizen's phone holds: the dose's entry in section III.
+    let entry = given.json["dose"]["book_entry_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let onset = given.json["dose"]["given_on"].clone();
 
     // Someone else's dose: the answer of a dose that does not exist, nothing written.
-    report(&c.day, &stranger.token, &iid, &serious_reaction(&onset))
-        .await
-        .expect_problem(404, "not_found");
+    for id in [&iid, &entry] {
+        report(&c.day, &stranger.token, id, &serious_reaction(&onset))
+            .await
+            .expect_problem(404, "not_found");
+    }
     report(
         &c.day,
         &stranger.token,
@@ -661,7 +668,7 @@ async fn a_serious_reaction_alerts_waits_for_follow_up_and_stops_the_next_dose()
     unknown.expect_problem(422, "validation_failed");
     assert_eq!(unknown.json["errors"][0]["field"], "symptoms[0]");
 
-    let reported = report(&c.day, &patient.token, &iid, &serious_reaction(&onset)).await;
+    let reported = report(&c.day, &patient.token, &entry, &serious_reaction(&onset)).await;
     reported.expect(201);
     assert_eq!(reported.json["serious"], true);
     assert_eq!(reported.json["reporter_role"], "citizen");
