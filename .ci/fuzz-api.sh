@@ -61,7 +61,9 @@ fuzz() {
   # From the scratch directory, where its example and crash caches stay. One worker: with two,
   # schemathesis' generator parses Python source from both threads at once, which CPython does
   # not do safely ("SystemError: AST constructor recursion depth mismatch" on a random
-  # operation) - a failure of the tool, not a finding about the API.
+  # operation) - a failure of the tool, not a finding about the API. The NDJSON import's body
+  # (application/fhir+ndjson) is one schemathesis cannot serialise; its own tests send it
+  # mixed, malformed and oversized lines (tests/tests/vaccination/fhir.rs).
   (cd "$WORK" && "$VENV/bin/st" run "$BASE/openapi.json" \
     --checks not_a_server_error,status_code_conformance \
     --max-examples "$EXAMPLES" \
@@ -70,6 +72,7 @@ fuzz() {
     --request-timeout 20 \
     --suppress-health-check all \
     --warnings off \
+    --exclude-path '/v1/fhir/Immunization/$import' \
     "$@")
 }
 
