@@ -97,34 +97,8 @@ class BookFlow(private val server: Server, private val work: File, private val r
     }
 
     /** A doctor of [facilityCode], made with `healthbook create-staff`, signed in with a passkey over HTTP. */
-    private fun doctor(facilityCode: String): String {
-        val staffEmail = "bac.si.$facilityCode@staff.healthbook.vn"
-        val printed = server.command(
-            "create-staff", "--email", staffEmail, "--name", "Lê Văn Bác", "--role", "doctor", "--facility", facilityCode,
-        )
-        val code = printed.lineSequence()
-            .firstNotNullOfOrNull { it.substringAfter("Enrolment code (valid 72 hours, single use): ", "").ifBlank { null } }
-            ?.trim() ?: throw CheckFailed("no enrolment code in: $printed")
-        val (enrolled, enrolment) = server.call("POST", "/v1/auth/staff/enrol", null, """{"email":"$staffEmail","code":"$code"}""")
-        expectEqual(200, enrolled, "staff enrolment ($enrolment)")
-        val enrolmentToken = Json.string(enrolment, "token")
-        val staffKey = SoftPasskey(server.origin)
-        val (_, start) = server.call("POST", "/v1/auth/passkeys/register/start", enrolmentToken, """{"name":"Work phone"}""")
-        val credential = staffKey.register(Json.obj(start, "options"))
-        val (registered, body) = server.call(
-            "POST", "/v1/auth/passkeys/register/finish", enrolmentToken,
-            """{"ceremony_id":"${Json.string(start, "ceremony_id")}","credential":$credential}""",
-        )
-        expectEqual(201, registered, "staff passkey ($body)")
-        val (_, login) = server.call("POST", "/v1/auth/passkeys/login/start", null, """{"email":"$staffEmail"}""")
-        val assertion = staffKey.authenticate(Json.obj(login, "options"))
-        val (signedIn, session) = server.call(
-            "POST", "/v1/auth/passkeys/login/finish", null,
-            """{"ceremony_id":"${Json.string(login, "ceremony_id")}","credential":$assertion,"device_name":"Work phone"}""",
-        )
-        expectEqual(200, signedIn, "staff sign-in ($session)")
-        return Json.string(session, "token")
-    }
+    private fun doctor(facilityCode: String): String =
+        StaffAccount.enrol(server, "bac.si.$facilityCode@staff.healthbook.vn", "Lê Văn Bác", "doctor", facilityCode).signIn()
 
     suspend fun run() {
         report.check("book_a_citizen_signs_in_with_a_passkey") {

@@ -66,8 +66,7 @@ class VaccinationFlow(private val server: Server, private val work: File, privat
     private val passkey = SoftPasskey(server.origin)
     private lateinit var mai: HealthBookClient
     private lateinit var vaccinator: HealthBookClient
-    private lateinit var vaccinatorEmail: String
-    private lateinit var vaccinatorKey: SoftPasskey
+    private lateinit var vaccinatorStaff: StaffAccount
     private lateinit var adminToken: String
     private lateinit var fid: UUID
     private lateinit var sessionId: UUID
@@ -81,40 +80,9 @@ class VaccinationFlow(private val server: Server, private val work: File, privat
     private fun config(name: String) =
         ClientConfig(server.baseUrl, File(work, "$name/healthbook.sqlite").path, Lang.EN, "JVM $name")
 
-    /** A staff member of [facilityCode] with [role], enrolled with a passkey over HTTP: their address and key. */
-    private fun staff(role: String, facilityCode: String): Pair<String, SoftPasskey> {
-        val staffEmail = "$role.$facilityCode@staff.healthbook.vn"
-        val printed = server.command(
-            "create-staff", "--email", staffEmail, "--name", "Phạm Thị Hoa", "--role", role, "--facility", facilityCode,
-        )
-        val code = printed.lineSequence()
-            .firstNotNullOfOrNull { it.substringAfter("Enrolment code (valid 72 hours, single use): ", "").ifBlank { null } }
-            ?.trim() ?: throw CheckFailed("no enrolment code in: $printed")
-        val (enrolled, enrolment) = server.call("POST", "/v1/auth/staff/enrol", null, """{"email":"$staffEmail","code":"$code"}""")
-        expectEqual(200, enrolled, "staff enrolment ($enrolment)")
-        val enrolmentToken = Json.string(enrolment, "token")
-        val key = SoftPasskey(server.origin)
-        val (_, start) = server.call("POST", "/v1/auth/passkeys/register/start", enrolmentToken, """{"name":"Work phone"}""")
-        val credential = key.register(Json.obj(start, "options"))
-        val (registered, body) = server.call(
-            "POST", "/v1/auth/passkeys/register/finish", enrolmentToken,
-            """{"ceremony_id":"${Json.string(start, "ceremony_id")}","credential":$credential}""",
-        )
-        expectEqual(201, registered, "staff passkey ($body)")
-        return staffEmail to key
-    }
-
-    /** A staff member's bearer token, signed in over HTTP with their passkey. */
-    private fun signInOverHttp(staffEmail: String, key: SoftPasskey): String {
-        val (_, login) = server.call("POST", "/v1/auth/passkeys/login/start", null, """{"email":"$staffEmail"}""")
-        val assertion = key.authenticate(Json.obj(login, "options"))
-        val (signedIn, session) = server.call(
-            "POST", "/v1/auth/passkeys/login/finish", null,
-            """{"ceremony_id":"${Json.string(login, "ceremony_id")}","credential":$assertion,"device_name":"Work phone"}""",
-        )
-        expectEqual(200, signedIn, "staff sign-in ($session)")
-        return Json.string(session, "token")
-    }
+    /** A staff member of [facilityCode] with [role], enrolled with a passkey over HTTP. */
+    private fun staff(role: String, facilityCode: String) =
+        StaffAccount.enrol(server, "$role.$facilityCode@staff.healthbook.vn", "Phạm Thị Hoa", role, facilityCode)
 
     /** Receives [doses] of a new lot of penta at the station; its id. */
     private fun receive(lotNumber: String, doses: Int): UUID {
@@ -167,8 +135,7 @@ class VaccinationFlow(private val server: Server, private val work: File, privat
 
     suspend fun run() {
         report.check("vaccination_the_station_opens_a_session_with_two_lots") {
-            val (adminEmail, adminKey) = staff("facility_admin", KIM_LIEN)
-            adminToken = signInOverHttp(adminEmail, adminKey)
+            adminToken = staff("facility_admin", KIM_LIEN).signIn()
             mai = HealthBookClient(config("mai"), MemoryTokenStore(), keys)
             val found = mai.booking().searchFacilities(FacilityQuery(q = "Kim Liên"))
             fid = found.items.firstOrNull { it.code == KIM_LIEN }?.id ?: throw CheckFailed("found ${found.items.map { it.name }}")
@@ -212,12 +179,10 @@ class VaccinationFlow(private val server: Server, private val work: File, privat
             expect(mai.offline().appointments().any { it.id == babyVisit.id }) { "the registration is not cached" }
         }
         report.check("vaccination_the_vaccinator_prepares_the_day_and_opens_the_visit_from_the_qr") {
-            val (email, key) = staff("vaccinator", KIM_LIEN)
-            vaccinatorEmail = email
-            vaccinatorKey = key
+            vaccinatorStaff = staff("vaccinator", KIM_LIEN)
             vaccinator = HealthBookClient(config("vaccinator"), MemoryTokenStore(), keys)
-            val request = vaccinator.auth().startPasskeySignIn(vaccinatorEmail)
-            vaccinator.auth().finishPasskeySignIn(request.ceremonyId, vaccinatorKey.authenticate(request.requestJson))
+            val request = vaccinator.auth().startPasskeySignIn(vaccinatorStaff.email)
+            vaccinator.auth().finishPasskeySignIn(request.ceremonyId, vaccinatorStaff.key.authenticate(request.requestJson))
             val day = vaccinator.vaccinator().prepareDay(fid, sessionDay)
             expectEqual(setOf(babyVisit.id, twinVisit.id), day.appointments.map { it.id }.toSet(), "the day's appointments")
             expect(day.lots.map { it.lotId }.containsAll(listOf(lot, spareLot))) { "lots ${day.lots}" }
@@ -281,7 +246,7 @@ class VaccinationFlow(private val server: Server, private val work: File, privat
             expect(diphtheria.standing.isNotBlank()) { "no words for the line" }
             // The phone counts from its own date, which here is the day before the session's:
             // the server's due list, on the session's day, counts the dose and proposes the next.
-            val token = signInOverHttp(vaccinatorEmail, vaccinatorKey)
+            val token = vaccinatorStaff.signIn()
             val (status, due) = server.call("GET", "/v1/citizens/$baby/immunizations/due", token)
             expectEqual(200, status, "the server's due list ($due)")
             val line = Regex(

@@ -95,24 +95,13 @@ pub async fn get_fhir(
             full_name: g.full_name,
         })
         .collect();
-    // Each facility once: a book's hundreds of entries name a handful of facilities.
     let facility_ids: BTreeSet<Uuid> = entries
         .iter()
         .filter_map(|e| e.provenance.facility_id)
         .chain(consents.iter().map(|c| c.facility_id))
         .chain(log.iter().filter_map(|l| l.facility_id))
         .collect();
-    let facilities: Vec<FacilityFacts> = facility::Entity::find()
-        .filter(facility::Column::Id.is_in(facility_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|f| FacilityFacts {
-            id: f.id,
-            name: f.name,
-            code: Some(f.code),
-        })
-        .collect();
+    let facilities = facility_facts(db, facility_ids).await?;
     // Identity numbers belong to section I: they travel only with it.
     let administrative_open = grant.sections.contains(Section::Administrative);
     let administrative = entries.iter().find_map(|e| match &e.body {
@@ -148,4 +137,22 @@ pub async fn get_fhir(
         body,
     )
         .into_response())
+}
+
+/// The facilities an export names, each once: a book's hundreds of entries name a handful.
+pub(crate) async fn facility_facts(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: BTreeSet<Uuid>,
+) -> Result<Vec<FacilityFacts>, ApiError> {
+    Ok(facility::Entity::find()
+        .filter(facility::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| FacilityFacts {
+            id: f.id,
+            name: f.name,
+            code: Some(f.code),
+        })
+        .collect())
 }

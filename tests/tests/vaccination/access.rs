@@ -15,13 +15,23 @@ fn same(a: &Reply, b: &Reply, what: &str) {
     assert_eq!(a.json, b.json, "{what}");
 }
 
-/// The newest access-log line, which must be a read of the doses on `basis` by `role`.
-fn read_on(log: &[Value], basis: &str, role: &str) {
+/// Reads the doses as `token`, which must succeed and leave the `lines`-th access-log line: a
+/// read of the doses on `basis` by a doctor. Returns the whole log.
+async fn reads_on(clinic: &Clinic, token: &str, lines: usize, basis: &str) -> Vec<Value> {
+    clinic
+        .on_the_day
+        .get_as(token, &clinic.path("immunizations"))
+        .await
+        .unwrap()
+        .expect(200);
+    let log = clinic.log().await;
+    assert_eq!(log.len(), lines, "{log:?}");
     let line = &log[0];
     assert_eq!(line["basis"], basis, "{log:?}");
     assert_eq!(line["action"], "read", "{log:?}");
-    assert_eq!(line["actor_role"], role, "{log:?}");
+    assert_eq!(line["actor_role"], "doctor", "{log:?}");
     assert_eq!(line["sections"], json!(["immunizations"]), "{log:?}");
+    log
 }
 
 #[tokio::test]
@@ -50,14 +60,7 @@ async fn staff_read_a_citizens_doses_through_care_consent_or_break_glass_each_lo
 
     // Care: checked in at the doctor's facility today.
     clinic.check_in(&doctor).await;
-    day_app
-        .get_as(&doctor.token, &doses)
-        .await
-        .unwrap()
-        .expect(200);
-    let log = clinic.log().await;
-    assert_eq!(log.len(), 1, "{log:?}");
-    read_on(&log, "care", "doctor");
+    reads_on(&clinic, &doctor.token, 1, "care").await;
 
     // Consent: the citizen names the other facility for their doses.
     let text = day_app.get("/v1/consent-text?lang=vi").await.unwrap();
@@ -74,14 +77,7 @@ async fn staff_read_a_citizens_doses_through_care_consent_or_break_glass_each_lo
         .await
         .unwrap();
     consent.expect(201);
-    day_app
-        .get_as(&elsewhere.token, &doses)
-        .await
-        .unwrap()
-        .expect(200);
-    let log = clinic.log().await;
-    assert_eq!(log.len(), 2, "{log:?}");
-    read_on(&log, "consent", "doctor");
+    reads_on(&clinic, &elsewhere.token, 2, "consent").await;
     // Still nothing for staff the consent does not name.
     day_app
         .get_as(&vaccinator_elsewhere.token, &doses)
@@ -115,13 +111,6 @@ async fn staff_read_a_citizens_doses_through_care_consent_or_break_glass_each_lo
         .await
         .unwrap()
         .expect(201);
-    day_app
-        .get_as(&elsewhere.token, &doses)
-        .await
-        .unwrap()
-        .expect(200);
-    let log = clinic.log().await;
-    assert_eq!(log.len(), 3, "{log:?}");
-    read_on(&log, "break_glass", "doctor");
+    let log = reads_on(&clinic, &elsewhere.token, 3, "break_glass").await;
     assert_eq!(log.iter().filter(|l| l["basis"] == "care").count(), 1);
 }

@@ -4,19 +4,18 @@
 //! contained Patient) only to a reader whose basis opens section I.
 
 use crate::auth::actor::Actor;
+use crate::book::fhir::facility_facts;
 use crate::book::read::{citizen_row, open_for_reading};
 use crate::book::store::{self, Selection};
-use crate::booking::entities::facility;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use healthbook_domain::book::{Section, Sections};
+use healthbook_domain::fhir::PatientFacts;
 use healthbook_domain::fhir::exchange::immunizations;
-use healthbook_domain::fhir::{FacilityFacts, PatientFacts};
 use healthbook_domain::ids::Sex;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
@@ -52,17 +51,7 @@ pub async fn immunizations_as_fhir(
         .iter()
         .filter_map(|e| e.provenance.facility_id)
         .collect();
-    let facilities: Vec<FacilityFacts> = facility::Entity::find()
-        .filter(facility::Column::Id.is_in(facility_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|f| FacilityFacts {
-            id: f.id,
-            name: f.name,
-            code: Some(f.code),
-        })
-        .collect();
+    let facilities = facility_facts(db, facility_ids).await?;
     let patient = PatientFacts {
         citizen_id: person.id,
         full_name: person.full_name.clone(),
