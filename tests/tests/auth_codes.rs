@@ -836,6 +836,7 @@ async fn a_session_written_into_redis_by_someone_else_is_refused() {
         }],
         email_verified: true,
         lang: healthbook_domain::Lang::En,
+        display_name: "Forged".to_owned(),
         // Far ahead, so that no expiry or idle refresh stands in the way of the forgery.
         last_seen_at: "2099-01-01T00:00:00Z".parse().unwrap(),
         idle_expires_at: "2099-01-02T00:00:00Z".parse().unwrap(),

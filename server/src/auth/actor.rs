@@ -28,6 +28,10 @@ pub struct Actor {
     pub roles: Vec<RoleGrant>,
     pub email_verified: bool,
     pub lang: Lang,
+    /// The account's name as book entries credit it (set when the account is made, never
+    /// changed since), so a write need not read it again.
+    #[serde(default)]
+    pub display_name: String,
     pub last_seen_at: DateTime<Utc>,
     pub idle_expires_at: DateTime<Utc>,
     pub absolute_expires_at: DateTime<Utc>,

@@ -268,6 +268,7 @@ async fn load(db: &impl ConnectionTrait, token_hash: &str) -> Result<Option<Acto
         roles: roles_of(db, account.id).await?,
         email_verified: account.email_verified_at.is_some(),
         lang: Lang::from_code(&account.lang),
+        display_name: account.display_name.clone(),
         last_seen_at: row.last_seen_at,
         idle_expires_at: row.idle_expires_at,
         absolute_expires_at: row.absolute_expires_at,

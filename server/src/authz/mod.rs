@@ -413,6 +413,7 @@ pub(crate) mod tests {
             roles,
             email_verified: true,
             lang: Lang::Vi,
+            display_name: String::new(),
             last_seen_at: t,
             idle_expires_at: t,
             absolute_expires_at: t,

@@ -222,6 +222,9 @@ async fn staff_bases(
         .filter(care_episode::Column::OpenedAt.lte(now))
         .filter(care_episode::Column::EndsAt.gt(now))
         .all(db);
+    // A consent opens reading only, and a break-glass opening is a doctor's: a write, or a
+    // caller who is no doctor, does not ask. That depends on the caller, never on the citizen,
+    // so a refusal still costs what an acceptance does.
     let consents = consent::Entity::find()
         .filter(consent::Column::CitizenId.eq(cid))
         .filter(consent::Column::FacilityId.is_in(ids.clone()))
@@ -241,19 +244,32 @@ async fn staff_bases(
         )
         .filter(consent::Column::WithdrawnAt.is_null())
         .filter(consent::Column::ValidFrom.lte(now))
-        .filter(consent::Column::ValidUntil.gte(today))
-        .all(db);
+        .filter(consent::Column::ValidUntil.gte(today));
+    let consents = async {
+        if write {
+            Ok(Vec::new())
+        } else {
+            consents.all(db).await
+        }
+    };
     // Every request of the citizen: a restriction among them stops older consents, and an
     // open correction opens its entry to the facility that wrote it.
     let requests = data_request::Entity::find()
         .filter(data_request::Column::CitizenId.eq(cid))
         .all(db);
+    let no_doctor = doctor_at.is_empty();
     let openings = break_glass::Entity::find()
         .filter(break_glass::Column::CitizenId.eq(cid))
         .filter(break_glass::Column::AccountId.eq(actor.account_id))
         .filter(break_glass::Column::FacilityId.is_in(doctor_at))
-        .filter(break_glass::Column::ExpiresAt.gt(now))
-        .all(db);
+        .filter(break_glass::Column::ExpiresAt.gt(now));
+    let openings = async {
+        if no_doctor {
+            Ok(Vec::new())
+        } else {
+            openings.all(db).await
+        }
+    };
     let (checked_in, episodes, consents, requests, openings) =
         tokio::try_join!(checked_in, episodes, consents, requests, openings)?;
 

@@ -69,11 +69,16 @@ pub(crate) async fn open_for_writing(
     {
         return Err(ApiError::not_found());
     }
-    let name = account::Entity::find_by_id(actor.account_id)
-        .one(txn)
-        .await?
-        .map(|a| a.display_name)
-        .unwrap_or_default();
+    // The session's snapshot carries the name; one cached before it did is read here.
+    let name = if actor.display_name.is_empty() {
+        account::Entity::find_by_id(actor.account_id)
+            .one(txn)
+            .await?
+            .map(|a| a.display_name)
+            .unwrap_or_default()
+    } else {
+        actor.display_name.clone()
+    };
     let author = Author::from_grant(&grant, actor.account_id, name);
     Ok((grant, author))
 }
