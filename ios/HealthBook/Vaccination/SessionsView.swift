@@ -59,7 +59,7 @@ struct SessionsView: View {
                 .disabled(model.busy || UUID(uuidString: doseId.trimmingCharacters(in: .whitespaces)) == nil || codes.isEmpty)
             }
         }
-        .navigationTitle("sessions.title")
+        .navigationTitle("vaccination.sessions_title")
         .task { await model.load(app) }
     }
 

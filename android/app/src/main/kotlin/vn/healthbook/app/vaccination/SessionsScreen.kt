@@ -49,7 +49,7 @@ fun SessionsScreen(core: HealthBookClient, onSignedOut: () -> Unit) {
     LazyColumn(Modifier.fillMaxSize().padding(horizontal = 16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
         item {
             Column(Modifier.padding(top = 16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-                Text(stringResource(R.string.sessions_title), style = MaterialTheme.typography.headlineSmall)
+                Text(stringResource(R.string.vaccination_sessions_title), style = MaterialTheme.typography.headlineSmall)
                 state.message?.let { Text(messageString(it), color = MaterialTheme.colorScheme.primary) }
                 OutlinedTextField(query, { query = it }, Modifier.fillMaxWidth(), label = { Text(stringResource(R.string.sessions_facility)) }, singleLine = true)
                 OutlinedButton(onClick = { model.search(query) }, enabled = !state.busy) { Text(stringResource(R.string.sessions_find)) }
