@@ -64,8 +64,9 @@ pub use store::{KeyVault, KeyVaultError};
 pub use testing::{SoftPasskey, SoftPasskeyError};
 pub use units::{AdminUnit, AdminUnitKind, SpecialtyInfo, communes, provinces, specialties};
 pub use vaccination::{
-    DoseConflict, DoseOutcome, DueLine, DueView, ScreeningQuestion, VaccinationClient,
-    VaccinationDay, VaccinationError, VaccinatorClient, Visit, dose_conflict_message,
+    DoseConflict, DoseOutcome, DueLine, DueView, ScreeningQuestion, SymptomChoice,
+    VaccinationClient, VaccinationDay, VaccinationError, VaccinatorClient, Visit,
+    dose_conflict_message,
 };
 
 // The domain's remote types used directly in this crate's own records and signatures:

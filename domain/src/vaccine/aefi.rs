@@ -7,6 +7,7 @@
 //! "Serious" is WHO's definition (same manual, section 2.3): death, life-threatening,
 //! in-patient hospitalisation or its prolongation, persistent disability, a congenital anomaly.
 
+use crate::FieldIssue;
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -180,6 +181,25 @@ pub fn is_serious(flags: SeriousFlags, symptoms: &[String]) -> bool {
             .any(|s| SERIOUS_SYMPTOMS.contains(&s.as_str()))
 }
 
+/// A reaction starts with or after its dose, and a report tells of one that has begun: the
+/// onset falls between the day of the dose and today, both included. The phone asks before
+/// a report leaves, so that the form names the field offline.
+pub fn check_onset(
+    onset_on: NaiveDate,
+    given_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), FieldIssue> {
+    if onset_on < given_on || onset_on > today {
+        return Err(FieldIssue::new(
+            "onset_on",
+            "onset_out_of_range",
+            "Ngày khởi phát phải từ ngày tiêm đến hôm nay.",
+            "The onset must fall between the day of the dose and today.",
+        ));
+    }
+    Ok(())
+}
+
 /// WHO's AEFI manual (section 5.3) defines a cluster as two or more cases of the same event
 /// related in time, place or vaccine. A lot is flagged, and quarantined pending review, from
 /// this many *serious* reactions to it: a pair of serious reports is investigated as a
@@ -229,6 +249,19 @@ mod tests {
             ..SeriousFlags::default()
         };
         assert!(is_serious(hospitalised, &["fever".to_owned()]));
+    }
+
+    #[test]
+    fn an_onset_falls_between_the_dose_and_today() {
+        let (given, today) = (d(3), d(10));
+        assert!(check_onset(given, given, today).is_ok());
+        assert!(check_onset(today, given, today).is_ok());
+        let before = check_onset(d(2), given, today).unwrap_err();
+        assert_eq!(
+            (before.field.as_str(), before.code.as_str()),
+            ("onset_on", "onset_out_of_range")
+        );
+        assert!(check_onset(d(11), given, today).is_err());
     }
 
     #[test]

@@ -9,7 +9,7 @@ struct Registrant: Hashable {
 
 /// The citizen's side of sessions: find a vaccinating facility's sessions, register oneself
 /// or a dependent for a vaccine (the core says why a dose is refused, with its first day when
-/// too early), and report a reaction after a dose.
+/// too early). A reaction is reported from the dose itself, on the due screen.
 @MainActor
 final class SessionsModel: ObservableObject {
     @Published var facilities: [Facility] = []
@@ -62,20 +62,6 @@ final class SessionsModel: ObservableObject {
             let appointment = try await app.core.vaccination().register(sessionId: session.id, request: request)
             sessions = try await app.core.vaccination().sessions(facilityId: session.facilityId, from: nil, to: nil)
             notice = format("sessions.registered", appointment.citizenName, Int(appointment.queueNumber))
-        }
-    }
-
-    func reportReaction(_ app: AppModel, doseId: UUID, onset: String, symptoms: [String], severity: ReactionSeverity) async {
-        await work(app) {
-            let report = ReactionReport(
-                onsetOn: onset,
-                symptoms: symptoms,
-                severity: severity,
-                serious: SeriousFlags(hospitalised: false, lifeThreatening: false, death: false),
-                note: nil
-            )
-            let reaction = try await app.core.vaccination().reportReaction(doseId: doseId, report: report)
-            notice = String(localized: reaction.serious ? "reaction.sent_serious" : "reaction.sent")
         }
     }
 }

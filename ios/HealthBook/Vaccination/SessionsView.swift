@@ -1,15 +1,11 @@
 import HealthBookCore
 import SwiftUI
 
-/// Sessions of a vaccinating facility, registration for oneself or a dependent, and a reaction report.
+/// Sessions of a vaccinating facility, and registration for oneself or a dependent.
 struct SessionsView: View {
     @EnvironmentObject private var app: AppModel
     @StateObject private var model = SessionsModel()
     @State private var query = ""
-    @State private var doseId = ""
-    @State private var onset = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withFullDate])
-    @State private var symptoms = ""
-    @State private var severity = ReactionSeverity.mild
 
     var body: some View {
         List {
@@ -42,28 +38,8 @@ struct SessionsView: View {
                     }
                 }
             }
-            Section("reaction.title") {
-                TextField("reaction.dose_id", text: $doseId)
-                TextField("reaction.onset", text: $onset)
-                TextField("reaction.symptoms", text: $symptoms)
-                Picker("reaction.title", selection: $severity) {
-                    Text("reaction.severity_mild").tag(ReactionSeverity.mild)
-                    Text("reaction.severity_moderate").tag(ReactionSeverity.moderate)
-                    Text("reaction.severity_severe").tag(ReactionSeverity.severe)
-                }
-                .pickerStyle(.segmented)
-                Button("reaction.send") {
-                    guard let dose = UUID(uuidString: doseId.trimmingCharacters(in: .whitespaces)) else { return }
-                    Task { await model.reportReaction(app, doseId: dose, onset: onset, symptoms: codes, severity: severity) }
-                }
-                .disabled(model.busy || UUID(uuidString: doseId.trimmingCharacters(in: .whitespaces)) == nil || codes.isEmpty)
-            }
         }
-        .navigationTitle("sessions.title")
+        .navigationTitle("vaccination.sessions_title")
         .task { await model.load(app) }
-    }
-
-    private var codes: [String] {
-        symptoms.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }

@@ -12,6 +12,7 @@ import vn.healthbook.core.DependentOutcome
 import vn.healthbook.core.DoseConflict
 import vn.healthbook.core.DoseOutcome
 import vn.healthbook.core.HealthBookClient
+import vn.healthbook.core.InputException
 import vn.healthbook.core.OfflineAction
 import vn.healthbook.core.SoftPasskey
 import vn.healthbook.core.VaccinationException
@@ -20,14 +21,18 @@ import vn.healthbook.domain.AddDependentRequest
 import vn.healthbook.domain.AdministerRequest
 import vn.healthbook.domain.Appointment
 import vn.healthbook.domain.AppointmentStatus
+import vn.healthbook.domain.EntryBody
 import vn.healthbook.domain.FacilityQuery
 import vn.healthbook.domain.Lang
 import vn.healthbook.domain.Programme
+import vn.healthbook.domain.ReactionReport
+import vn.healthbook.domain.ReactionSeverity
 import vn.healthbook.domain.RegisterForSessionRequest
 import vn.healthbook.domain.RegisterRequest
 import vn.healthbook.domain.ScreeningAnswer
 import vn.healthbook.domain.ScreeningAnswers
 import vn.healthbook.domain.ScreeningGroup
+import vn.healthbook.domain.SeriousFlags
 import vn.healthbook.domain.Sex
 import vn.healthbook.domain.TargetDisease
 
@@ -38,6 +43,8 @@ import vn.healthbook.domain.TargetDisease
  * the due antigens and the lots, and records the dose with the network cut; back online, the
  * sync records it once; the dose is in the baby's book and the next dose is proposed. A
  * second dose queued offline from a lot quarantined meanwhile comes back as that conflict.
+ * From the dose in her baby's book, the mother reports a reaction: a mild one, then a
+ * hospitalisation, which is serious.
  *
  * The server runs on the session's day: 08:00 tomorrow in Việt Nam (`serverClock`), so that
  * the flow never depends on the hour it runs at.
@@ -262,6 +269,42 @@ class VaccinationFlow(private val server: Server, private val work: File, privat
             expect(cached.fromCache) { "not from the phone's copy" }
             expectEqual(1, cached.doses.size, "the dose offline")
             server.start()
+        }
+        report.check("vaccination_the_mother_reports_a_reaction_from_the_dose_and_a_hospitalisation_is_serious") {
+            val view = mai.vaccination().familyDue().firstOrNull { it.citizen.citizenId == baby }
+                ?: throw CheckFailed("the baby is not in the family's vaccinations")
+            val entry = view.doses.singleOrNull { it.body is EntryBody.Immunization && !it.provenance.selfReported }
+                ?: throw CheckFailed("doses ${view.doses}")
+            val symptoms = mai.vaccination().reactionSymptoms()
+            expect(symptoms.isNotEmpty()) { "no symptom to choose from" }
+            // The client speaks English: the names are the list's English ones.
+            expectEqual("Fever", symptoms.firstOrNull { it.code == "fever" }?.name, "the name of fever")
+            val codes = symptoms.map { it.code }.filter { it == "fever" || it == "injection_site_reaction" }
+            expectEqual(2, codes.size, "two codes picked from $codes")
+            // The phone reads the onset against its own day, the day before the session's.
+            val phoneToday = ZonedDateTime.now(VIETNAM).toLocalDate()
+            expectEqual(phoneToday, mai.vaccination().reactionOnset(phoneToday.toString(), phoneToday.minusDays(2)), "the onset read")
+            try {
+                mai.vaccination().reactionOnset(phoneToday.plusDays(1).toString(), phoneToday)
+                throw CheckFailed("an onset after today was read")
+            } catch (e: InputException.Invalid) {
+                expectEqual("onset_on" to "onset_out_of_range", e.issue.field to e.issue.code, "the refused onset")
+            }
+            // The server's day is the session's, the dose's own: the reaction began that day.
+            val noFlags = SeriousFlags(hospitalised = false, lifeThreatening = false, death = false)
+            val mild = mai.vaccination().reportReaction(
+                entry.entryId, ReactionReport(sessionDay, codes, ReactionSeverity.MILD, noFlags, null),
+            )
+            expect(!mild.serious) { "a mild fever reported as serious: $mild" }
+            expectEqual(baby, mild.citizenId, "whose reaction")
+            expectEqual("guardian", mild.reporterRole, "who reported it")
+            expectEqual(codes, mild.symptoms, "the symptoms recorded")
+            val admitted = mai.vaccination().reportReaction(
+                entry.entryId,
+                ReactionReport(sessionDay, codes, ReactionSeverity.SEVERE, noFlags.copy(hospitalised = true), "Nhập viện huyện"),
+            )
+            expect(admitted.serious) { "a hospitalisation not serious: $admitted" }
+            expect(admitted.flags.hospitalised) { "the flag was lost: $admitted" }
             mai.close()
             vaccinator.close()
         }

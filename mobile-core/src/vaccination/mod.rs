@@ -5,14 +5,17 @@
 //! The doses themselves read offline from the same cached section III (`DueView::doses`).
 //!
 //! The citizen also finds a facility's sessions, registers themselves or a dependent for one,
-//! and reports a reaction after a dose; the vaccinator's side is `vaccinator.rs`.
+//! and reports a reaction after a dose (`reactions.rs`); the vaccinator's side is
+//! `vaccinator.rs`.
 
 mod conflict;
 mod error;
+mod reactions;
 mod vaccinator;
 
 pub use conflict::{DoseConflict, dose_conflict_message};
 pub use error::VaccinationError;
+pub use reactions::SymptomChoice;
 pub(crate) use vaccinator::DoseRecording;
 pub use vaccinator::{DoseOutcome, ScreeningQuestion, VaccinationDay, VaccinatorClient, Visit};
 
@@ -25,7 +28,6 @@ use healthbook_domain::Lang;
 use healthbook_domain::account::CitizenProfile;
 use healthbook_domain::book::BookEntry;
 use healthbook_domain::booking::Appointment;
-use healthbook_domain::vaccine::doses::{Reaction, ReactionReport};
 use healthbook_domain::vaccine::due::{
     AntigenDue, DoseHistory, Vaccinee, antigen_name, due, standing_text, warning_text,
 };
@@ -132,25 +134,6 @@ impl VaccinationClient {
             .await?;
         crate::booking::remember(&self.core, &appointment).await?;
         Ok(appointment)
-    }
-
-    /// Reports a reaction after a dose, for oneself or a dependent: `dose_id` is the dose's
-    /// id (`Dose::id`) or its entry's in section III (`BookEntry::entry_id`, what
-    /// `DueView::doses` holds).
-    pub async fn report_reaction(
-        &self,
-        dose_id: Uuid,
-        report: ReactionReport,
-    ) -> Result<Reaction, VaccinationError> {
-        Ok(self
-            .core
-            .api
-            .post(
-                &format!("/v1/immunizations/{dose_id}/reactions"),
-                &report,
-                Auth::Bearer,
-            )
-            .await?)
     }
 }
 

@@ -119,6 +119,72 @@ fn a_dose_marked_entered_in_error_counts_for_nothing() {
     assert_eq!(standing(&given, Antigen::Tuberculosis), Standing::Complete);
 }
 
+/// A phone with no session and no server, whose clock reads `now`, speaking `lang`.
+fn phone(lang: Lang, now: &str) -> std::sync::Arc<crate::client::HealthBookClient> {
+    crate::client::HealthBookClient::assemble(
+        crate::client::ClientConfig {
+            base_url: "http://127.0.0.1:9".into(),
+            store_path: String::new(),
+            lang,
+            device_name: None,
+        },
+        std::sync::Arc::new(crate::session::tests::MemoryTokens::default()),
+        crate::store::Store::in_memory().unwrap(),
+        std::sync::Arc::new(crate::clock::FixedClock(at(now))),
+    )
+    .unwrap()
+}
+
+#[test]
+fn the_reaction_form_offers_the_domains_symptoms_in_its_order_in_the_phones_language() {
+    use healthbook_domain::vaccine::aefi::SYMPTOMS;
+    let en = phone(Lang::En, "2026-06-01T09:00:00Z")
+        .vaccination()
+        .reaction_symptoms();
+    let vi = phone(Lang::Vi, "2026-06-01T09:00:00Z")
+        .vaccination()
+        .reaction_symptoms();
+    let codes: Vec<&str> = SYMPTOMS.iter().map(|s| s.code).collect();
+    assert_eq!(
+        en.iter().map(|s| s.code.as_str()).collect::<Vec<_>>(),
+        codes
+    );
+    assert_eq!(
+        vi.iter().map(|s| s.code.as_str()).collect::<Vec<_>>(),
+        codes
+    );
+    let fever = |list: &[SymptomChoice]| {
+        list.iter()
+            .find(|s| s.code == "fever")
+            .map(|s| s.name.clone())
+            .unwrap()
+    };
+    assert_eq!(fever(&en), "Fever");
+    assert_eq!(fever(&vi), "Sốt");
+}
+
+#[test]
+fn an_onset_is_read_from_the_dose_to_today_in_vietnam_and_refused_outside() {
+    // 20:00 UTC on 1 June is already 2 June in Việt Nam.
+    let vaccination = phone(Lang::En, "2026-06-01T20:00:00Z").vaccination();
+    let given: NaiveDate = "2026-05-30".parse().unwrap();
+    let read = |typed: &str| vaccination.reaction_onset(typed.to_owned(), given);
+    assert_eq!(read(" 2026-06-02 ").unwrap(), "2026-06-02".parse().unwrap());
+    assert_eq!(read("2026-05-30").unwrap(), given);
+    for (typed, code) in [
+        ("2026-06-03", "onset_out_of_range"),
+        ("2026-05-29", "onset_out_of_range"),
+        ("02/06/2026", "date_ambiguous"),
+    ] {
+        let crate::input::InputError::Invalid { issue } = read(typed).unwrap_err();
+        assert_eq!(
+            (issue.field.as_str(), issue.code.as_str()),
+            ("onset_on", code),
+            "{typed}"
+        );
+    }
+}
+
 mod conflicts {
     use super::super::DoseConflict;
     use super::super::vaccinator::usable_lots;

@@ -27,18 +27,15 @@ import androidx.compose.ui.res.stringResource
 import androidx.compose.ui.unit.dp
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
 import androidx.lifecycle.viewmodel.compose.viewModel
-import java.time.LocalDate
 import java.time.format.DateTimeFormatter
 import java.time.format.FormatStyle
-import java.util.UUID
 import vn.healthbook.app.R
 import vn.healthbook.app.ui.common.messageString
 import vn.healthbook.core.HealthBookClient
-import vn.healthbook.domain.ReactionSeverity
 
 private val days = DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM)
 
-/** Sessions of a vaccinating facility, registration for oneself or a dependent, and a reaction report. */
+/** Sessions of a vaccinating facility, and registration for oneself or a dependent. */
 @OptIn(ExperimentalLayoutApi::class)
 @Composable
 fun SessionsScreen(core: HealthBookClient, onSignedOut: () -> Unit) {
@@ -49,7 +46,7 @@ fun SessionsScreen(core: HealthBookClient, onSignedOut: () -> Unit) {
     LazyColumn(Modifier.fillMaxSize().padding(horizontal = 16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
         item {
             Column(Modifier.padding(top = 16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-                Text(stringResource(R.string.sessions_title), style = MaterialTheme.typography.headlineSmall)
+                Text(stringResource(R.string.vaccination_sessions_title), style = MaterialTheme.typography.headlineSmall)
                 state.message?.let { Text(messageString(it), color = MaterialTheme.colorScheme.primary) }
                 OutlinedTextField(query, { query = it }, Modifier.fillMaxWidth(), label = { Text(stringResource(R.string.sessions_facility)) }, singleLine = true)
                 OutlinedButton(onClick = { model.search(query) }, enabled = !state.busy) { Text(stringResource(R.string.sessions_find)) }
@@ -91,37 +88,5 @@ fun SessionsScreen(core: HealthBookClient, onSignedOut: () -> Unit) {
                 }
             }
         }
-        item { ReactionForm(busy = state.busy, onSend = model::reportReaction) }
-    }
-}
-
-@OptIn(ExperimentalLayoutApi::class)
-@Composable
-private fun ReactionForm(busy: Boolean, onSend: (UUID, LocalDate, List<String>, ReactionSeverity, String?) -> Unit) {
-    var doseId by rememberSaveable { mutableStateOf("") }
-    var onset by rememberSaveable { mutableStateOf(LocalDate.now().toString()) }
-    var symptoms by rememberSaveable { mutableStateOf("") }
-    var severity by rememberSaveable { mutableStateOf(ReactionSeverity.MILD) }
-    val dose = runCatching { UUID.fromString(doseId.trim()) }.getOrNull()
-    val day = runCatching { LocalDate.parse(onset.trim()) }.getOrNull()
-    val codes = symptoms.split(',').map { it.trim() }.filter { it.isNotEmpty() }
-    Column(Modifier.padding(bottom = 24.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-        Text(stringResource(R.string.reaction_title), style = MaterialTheme.typography.titleMedium)
-        OutlinedTextField(doseId, { doseId = it }, Modifier.fillMaxWidth(), label = { Text(stringResource(R.string.reaction_dose_id)) }, singleLine = true)
-        OutlinedTextField(onset, { onset = it }, Modifier.fillMaxWidth(), label = { Text(stringResource(R.string.reaction_onset)) }, singleLine = true)
-        OutlinedTextField(symptoms, { symptoms = it }, Modifier.fillMaxWidth(), label = { Text(stringResource(R.string.reaction_symptoms)) })
-        FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-            listOf(
-                ReactionSeverity.MILD to R.string.reaction_severity_mild,
-                ReactionSeverity.MODERATE to R.string.reaction_severity_moderate,
-                ReactionSeverity.SEVERE to R.string.reaction_severity_severe,
-            ).forEach { (value, label) ->
-                FilterChip(severity == value, { severity = value }, label = { Text(stringResource(label)) })
-            }
-        }
-        Button(
-            onClick = { if (dose != null && day != null) onSend(dose, day, codes, severity, null) },
-            enabled = !busy && dose != null && day != null && codes.isNotEmpty(),
-        ) { Text(stringResource(R.string.reaction_send)) }
     }
 }

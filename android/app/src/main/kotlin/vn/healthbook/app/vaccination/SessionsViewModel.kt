@@ -2,7 +2,6 @@ package vn.healthbook.app.vaccination
 
 import androidx.lifecycle.ViewModel
 import androidx.lifecycle.viewModelScope
-import java.time.LocalDate
 import java.util.UUID
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
@@ -15,10 +14,7 @@ import vn.healthbook.app.ui.common.toUiMessage
 import vn.healthbook.core.HealthBookClient
 import vn.healthbook.domain.Facility
 import vn.healthbook.domain.FacilityQuery
-import vn.healthbook.domain.ReactionReport
-import vn.healthbook.domain.ReactionSeverity
 import vn.healthbook.domain.RegisterForSessionRequest
-import vn.healthbook.domain.SeriousFlags
 import vn.healthbook.domain.ServiceType
 import vn.healthbook.domain.VaccinationSession
 
@@ -39,7 +35,7 @@ data class SessionsState(
 /**
  * The citizen's side of sessions: find a vaccinating facility's sessions, register oneself
  * or a dependent for a vaccine (the core says why a dose is refused, with its first day when
- * too early), and report a reaction after a dose.
+ * too early). A reaction is reported from the dose itself, on the due screen.
  */
 class SessionsViewModel(private val core: HealthBookClient) : ViewModel() {
     private val mutable = MutableStateFlow(SessionsState())
@@ -85,17 +81,6 @@ class SessionsViewModel(private val core: HealthBookClient) : ViewModel() {
         val sessions = core.vaccination().sessions(session.facilityId, null, null)
         mutable.update {
             it.copy(sessions = sessions, message = UiMessage(R.string.sessions_registered, listOf(appointment.citizenName, appointment.queueNumber.toInt())))
-        }
-    }
-
-    /** Sends a reaction report; the core checks nothing the server would not (codes, dates). */
-    fun reportReaction(doseId: UUID, onset: LocalDate, symptoms: List<String>, severity: ReactionSeverity, note: String?) = work {
-        val reaction = core.vaccination().reportReaction(
-            doseId,
-            ReactionReport(onset, symptoms, severity, SeriousFlags(false, false, false), note?.takeIf { it.isNotBlank() }),
-        )
-        mutable.update {
-            it.copy(message = UiMessage(if (reaction.serious) R.string.reaction_sent_serious else R.string.reaction_sent))
         }
     }
 }
