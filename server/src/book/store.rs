@@ -101,10 +101,34 @@ pub async fn append(
     body: EntryBody,
     now: DateTime<Utc>,
 ) -> Result<BookEntry, ApiError> {
+    let row = append_row(db, cid, author, body, now).await?;
+    view(db, row).await
+}
+
+/// `append`, answering the entry without its facility's name: one read fewer for a writer
+/// that returns its own view of what it wrote (a dose).
+pub async fn append_unnamed(
+    db: &impl ConnectionTrait,
+    cid: Uuid,
+    author: &Author,
+    body: EntryBody,
+    now: DateTime<Utc>,
+) -> Result<BookEntry, ApiError> {
+    let row = append_row(db, cid, author, body, now).await?;
+    to_view(row, &HashMap::new())
+}
+
+async fn append_row(
+    db: &impl ConnectionTrait,
+    cid: Uuid,
+    author: &Author,
+    body: EntryBody,
+    now: DateTime<Utc>,
+) -> Result<book_entry::Model, ApiError> {
     if body.kind().is_singular() && current_of_kind(db, cid, body.kind()).await?.is_some() {
         return Err(ApiError::conflict(ProblemCode::EntryExists));
     }
-    let row = insert(
+    insert(
         db,
         NewVersion {
             entry_id: Uuid::now_v7(),
@@ -117,8 +141,7 @@ pub async fn append(
         },
         now,
     )
-    .await?;
-    view(db, row).await
+    .await
 }
 
 /// Writes a new version of `entry_id` on top of `base_version`, which must be the latest.

@@ -207,7 +207,7 @@ async fn give(
         note: None,
     });
     store::check(&mut body, now, "")?;
-    let entry = store::append(txn, cid, &author, body, now).await?;
+    let entry = store::append_unnamed(txn, cid, &author, body, now).await?;
     // The history read for the check, with this dose: nothing else of it can change
     // inside this transaction, so the next dose needs no second read of the book.
     history.doses.extend(DoseHistory::from_book([&entry]).doses);
@@ -237,23 +237,6 @@ async fn give(
         created_at: now,
     };
     insert(txn, &row).await?;
-    let lot = stock::take_dose(
-        txn,
-        facility,
-        request.lot_id,
-        given_on,
-        row.id,
-        actor.account_id,
-        now,
-    )
-    .await?;
-    let same_product = request
-        .product
-        .as_deref()
-        .is_none_or(|p| p.eq_ignore_ascii_case(&lot.product));
-    if lot.vaccine != vaccine.code || !same_product {
-        return Err(ApiError::conflict(ProblemCode::LotOtherVaccine));
-    }
 
     let next = next_dose(
         &person,
@@ -271,6 +254,24 @@ async fn give(
             now,
         )
         .await?;
+    }
+    // Last: the balance's row lock is held from here to the commit.
+    let lot = stock::take_dose(
+        txn,
+        facility,
+        request.lot_id,
+        given_on,
+        row.id,
+        actor.account_id,
+        now,
+    )
+    .await?;
+    let same_product = request
+        .product
+        .as_deref()
+        .is_none_or(|p| p.eq_ignore_ascii_case(&lot.product));
+    if lot.vaccine != vaccine.code || !same_product {
+        return Err(ApiError::conflict(ProblemCode::LotOtherVaccine));
     }
     Ok(Administered {
         dose: view(&row)?,

@@ -25,7 +25,8 @@ use healthbook_domain::FieldIssue;
 use healthbook_domain::book::{Section, Sections};
 use healthbook_domain::booking::time::local_date;
 use healthbook_domain::vaccine::aefi::{
-    CLUSTER_WINDOW_DAYS, ReactionSeverity, SeriousFlags, is_cluster, is_serious, symptom_of,
+    CLUSTER_WINDOW_DAYS, ReactionSeverity, SeriousFlags, check_onset, is_cluster, is_serious,
+    symptom_of,
 };
 use healthbook_domain::vaccine::doses::{LotReactions, Reaction, ReactionReport};
 use sea_orm::{
@@ -110,14 +111,8 @@ async fn record(
         .await?
         .record()?;
     close_follow_up(txn, episode, now).await?;
-    if request.onset_on < dose.given_on || request.onset_on > today {
-        return Err(ApiError::invalid(vec![FieldIssue::new(
-            "onset_on",
-            "onset_out_of_range",
-            "Ngày khởi phát phải từ ngày tiêm đến hôm nay.",
-            "The onset must fall between the day of the dose and today.",
-        )]));
-    }
+    check_onset(request.onset_on, dose.given_on, today)
+        .map_err(|issue| ApiError::invalid(vec![issue]))?;
     let reporter_role = match grant.basis {
         Basis::Own => "citizen",
         Basis::Guardian => "guardian",

@@ -65,6 +65,10 @@ pub fn lot_state(row: &lot::Model) -> LotState {
 /// Takes one dose of `lot_id` out of the facility's stock for the dose `immunization_id`
 /// given on `on`, and writes its `used` row; refused (`lot_not_found`, `lot_quarantined`,
 /// `lot_expired`, `lot_past_vvm_discard_point`, `lot_exhausted`) with nothing written.
+///
+/// The lot is read and the ledger row written before the decrement, which neither needs: the
+/// balance's row lock, which four vaccinators of a facility share, is then held from the
+/// decrement to the commit only. The caller makes this its last statement for that reason.
 pub async fn take_dose(
     txn: &impl ConnectionTrait,
     facility_id: Uuid,
@@ -74,7 +78,10 @@ pub async fn take_dose(
     recorded_by: Uuid,
     now: DateTime<Utc>,
 ) -> Result<LotUsed, ApiError> {
-    let lot = take_out(txn, facility_id, lot_id, 1, Some(on), now).await?;
+    let lot = lot::Entity::find_by_id(lot_id)
+        .one(txn)
+        .await?
+        .ok_or_else(lot_not_found)?;
     record(
         txn,
         Entry {
@@ -91,6 +98,9 @@ pub async fn take_dose(
         },
     )
     .await?;
+    if !decrement(txn, facility_id, lot_id, 1, Some(on), now).await? {
+        return Err(why_not_taken(txn, facility_id, &lot, Some(on)).await?);
+    }
     Ok(lot.into())
 }
 
@@ -105,6 +115,24 @@ pub(super) async fn take_out(
     usable_on: Option<NaiveDate>,
     now: DateTime<Utc>,
 ) -> Result<lot::Model, ApiError> {
+    let taken = decrement(txn, facility_id, lot_id, doses, usable_on, now).await?;
+    let held = lot::Entity::find_by_id(lot_id).one(txn).await?;
+    match (taken, held) {
+        (true, Some(lot)) => Ok(lot),
+        (_, None) => Err(lot_not_found()),
+        (false, Some(lot)) => Err(why_not_taken(txn, facility_id, &lot, usable_on).await?),
+    }
+}
+
+/// The conditional update itself: whether it took the doses.
+async fn decrement(
+    txn: &impl ConnectionTrait,
+    facility_id: Uuid,
+    lot_id: Uuid,
+    doses: u32,
+    usable_on: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     let mut update = balance::Entity::update_many()
         .col_expr(
             balance::Column::Doses,
@@ -125,13 +153,7 @@ pub(super) async fn take_out(
             .to_owned();
         update = update.filter(balance::Column::LotId.in_subquery(usable));
     }
-    let taken = update.exec_with_returning(txn).await?;
-    let held = lot::Entity::find_by_id(lot_id).one(txn).await?;
-    match (taken.is_empty(), held) {
-        (false, Some(lot)) => Ok(lot),
-        (_, None) => Err(lot_not_found()),
-        (true, Some(lot)) => Err(why_not_taken(txn, facility_id, &lot, usable_on).await?),
-    }
+    Ok(update.exec(txn).await?.rows_affected == 1)
 }
 
 /// Why the conditional update took nothing, in the order a person should hear it.
