@@ -177,16 +177,26 @@ async fn give(
     refuse_on_screening(&screening)?;
     let product = request.product.as_deref();
     let key = standing_key(cid, vaccine.code, product, given_on);
-    if immunization::Entity::find()
-        .filter(immunization::Column::StandingKey.eq(key.clone()))
-        .one(txn)
-        .await?
-        .is_some()
-    {
-        return Err(ApiError::conflict(ProblemCode::DuplicateDose));
-    }
+    // A dose given twice is refused by the engine too (too early, or the series complete):
+    // only then is the standing key looked up, to say which. One the engine would accept
+    // meets the key's unique index when it is written.
     let (accepted, person, mut history) =
-        checked(txn, cid, vaccine, product, request.dose_number, given_on).await?;
+        match checked(txn, cid, vaccine, product, request.dose_number, given_on).await {
+            Ok(checked) => checked,
+            Err(refusal) if refusal.status == StatusCode::CONFLICT => {
+                let twice = immunization::Entity::find()
+                    .filter(immunization::Column::StandingKey.eq(key.clone()))
+                    .one(txn)
+                    .await?
+                    .is_some();
+                return Err(if twice {
+                    ApiError::conflict(ProblemCode::DuplicateDose)
+                } else {
+                    refusal
+                });
+            }
+            Err(other) => return Err(other),
+        };
 
     let antigens = accepted
         .antigens

@@ -8,7 +8,8 @@
 
 use super::entities::{immunization, reaction};
 use super::rollout;
-use crate::book::read::citizen_row;
+use crate::auth::entities::citizen;
+use crate::book::entities::residence;
 use crate::book::store::{self, Selection};
 use crate::error::ApiError;
 use chrono::NaiveDate;
@@ -16,7 +17,10 @@ use healthbook_domain::book::EntryStatus;
 use healthbook_domain::book::{Categories, Section, Sections};
 use healthbook_domain::ids::Sex;
 use healthbook_domain::vaccine::due::{Antigen, DoseHistory, SeriousReaction, Vaccinee};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -26,9 +30,8 @@ pub async fn of_citizen(
     cid: Uuid,
     on: NaiveDate,
 ) -> Result<(Vaccinee, DoseHistory), ApiError> {
-    let citizen = citizen_row(db, cid).await?;
-    let commune = rollout::commune_of(db, cid).await?;
-    let offers = rollout::offers(db, commune.as_deref(), on).await?;
+    let citizen = person_row(db, cid).await?;
+    let offers = rollout::offers(db, citizen.commune_code.as_deref(), on).await?;
     let entries = store::entries(
         db,
         cid,
@@ -46,6 +49,33 @@ pub async fn of_citizen(
         .remove(&cid)
         .unwrap_or_default();
     Ok((person, history))
+}
+
+/// What the engine needs of a person: birth date, sex and the commune they live in.
+#[derive(Debug, FromQueryResult)]
+struct PersonRow {
+    date_of_birth: NaiveDate,
+    sex: String,
+    commune_code: Option<String>,
+}
+
+/// One statement, the commune as a subquery: a dose reads this inside its transaction.
+async fn person_row(db: &impl ConnectionTrait, cid: Uuid) -> Result<PersonRow, ApiError> {
+    let commune = Query::select()
+        .column(residence::Column::CommuneCode)
+        .from(residence::Entity)
+        .and_where(residence::Column::CitizenId.eq(cid))
+        .to_owned();
+    citizen::Entity::find_by_id(cid)
+        .select_only()
+        .column(citizen::Column::DateOfBirth)
+        .column(citizen::Column::Sex)
+        .expr_as(Expr::from(commune), "commune_code")
+        .into_model::<PersonRow>()
+        .one(db)
+        .await?
+        // Access was granted, so the row exists unless it vanished in between.
+        .ok_or_else(ApiError::not_found)
 }
 
 /// The dose histories of many citizens, read in two queries (the due lists' pages).

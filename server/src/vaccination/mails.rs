@@ -14,40 +14,42 @@ use chrono::{DateTime, NaiveDate, Utc};
 use healthbook_domain::account::StaffRole;
 use healthbook_domain::vaccine::doses::NextDose;
 use healthbook_domain::{Lang, Sensitive};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, DbErr, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-/// The accounts that hear about `cid`'s doses: their own, else their guardians'.
+/// The accounts that hear about `cid`'s doses: their own, else their guardians'. One query
+/// for a person with an account, two for a child: this runs inside every dose's transaction.
 pub async fn citizen_recipients(
     txn: &DatabaseTransaction,
     cid: Uuid,
     today: NaiveDate,
 ) -> Result<Vec<account::Model>, DbErr> {
-    let person = citizen::Entity::find_by_id(cid).one(txn).await?;
-    if let Some(own) = person.and_then(|p| p.account_id) {
-        return Ok(account::Entity::find_by_id(own)
-            .one(txn)
-            .await?
-            .into_iter()
-            .collect());
+    let own_account = Query::select()
+        .column(citizen::Column::AccountId)
+        .from(citizen::Entity)
+        .and_where(citizen::Column::Id.eq(cid))
+        .to_owned();
+    let own = account::Entity::find()
+        .filter(account::Column::Id.in_subquery(own_account))
+        .all(txn)
+        .await?;
+    if !own.is_empty() {
+        return Ok(own);
     }
-    let guardians: Vec<Uuid> = guardianship::Entity::find()
-        .filter(guardianship::Column::DependentId.eq(cid))
-        .filter(guardianship::in_force(today))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|g| g.guardian_id)
-        .collect();
-    let accounts: Vec<Uuid> = citizen::Entity::find()
-        .filter(citizen::Column::Id.is_in(guardians))
-        .all(txn)
-        .await?
-        .into_iter()
-        .filter_map(|c| c.account_id)
-        .collect();
+    let guardians_accounts = Query::select()
+        .column((citizen::Entity, citizen::Column::AccountId))
+        .from(citizen::Entity)
+        .inner_join(
+            guardianship::Entity,
+            Expr::col((guardianship::Entity, guardianship::Column::GuardianId))
+                .equals((citizen::Entity, citizen::Column::Id)),
+        )
+        .and_where(guardianship::Column::DependentId.eq(cid))
+        .cond_where(guardianship::in_force(today))
+        .to_owned();
     account::Entity::find()
-        .filter(account::Column::Id.is_in(accounts))
+        .filter(account::Column::Id.in_subquery(guardians_accounts))
         .all(txn)
         .await
 }

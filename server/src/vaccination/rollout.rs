@@ -182,18 +182,6 @@ pub async fn set_province_programme(
     Ok(Json(answer))
 }
 
-/// The commune a citizen lives in, as the due lists know it (`residences`).
-pub async fn commune_of(
-    db: &impl ConnectionTrait,
-    citizen: uuid::Uuid,
-) -> Result<Option<String>, ApiError> {
-    use crate::book::entities::residence;
-    Ok(residence::Entity::find_by_id(citizen)
-        .one(db)
-        .await?
-        .map(|row| row.commune_code))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
