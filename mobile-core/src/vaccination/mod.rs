@@ -159,16 +159,7 @@ pub(crate) fn due_view(view: BookView, today: NaiveDate, lang: Lang) -> DueView 
     let history = DoseHistory::from_book(&view.immunizations);
     let lines = due(&person, &history, today)
         .into_iter()
-        .map(|line| DueLine {
-            disease: antigen_name(line.antigen, lang).to_owned(),
-            standing: standing_text(&line, lang),
-            warnings: line
-                .warnings
-                .iter()
-                .map(|w| warning_text(w, lang))
-                .collect(),
-            due: line,
-        })
+        .map(|line| due_line(line, lang))
         .collect();
     DueView {
         lines,
@@ -177,6 +168,20 @@ pub(crate) fn due_view(view: BookView, today: NaiveDate, lang: Lang) -> DueView 
         on: today,
         synced_at: view.synced_at,
         from_cache: view.from_cache,
+    }
+}
+
+/// A line with its words in `lang`.
+pub(crate) fn due_line(line: AntigenDue, lang: Lang) -> DueLine {
+    DueLine {
+        disease: antigen_name(line.antigen, lang).to_owned(),
+        standing: standing_text(&line, lang),
+        warnings: line
+            .warnings
+            .iter()
+            .map(|w| warning_text(w, lang))
+            .collect(),
+        due: line,
     }
 }
 
