@@ -867,3 +867,102 @@ async fn a_prepared_day_keeps_its_sessions_targets_for_the_visits_whose_book_can
     assert_eq!(visit.due_antigens.len(), 3);
     assert_eq!(visit.screening_group, Some(ScreeningGroup::Child));
 }
+
+#[tokio::test]
+async fn the_phones_due_list_follows_its_provinces_roll_out_read_once_a_day_and_kept_offline() {
+    use healthbook_domain::vaccine::due::{Antigen, Standing};
+    use support::{MovingClock, client_at};
+
+    let (cid, eid) = (Uuid::new_v4(), Uuid::new_v4());
+    let citizen = serde_json::json!({
+        "citizen_id": cid, "full_name": "Bé An", "date_of_birth": "2026-10-01",
+        "sex": "male", "national_id_masked": "•••••••••002", "verification": "verified",
+    });
+    // Section I places the child in Phường Kim Liên, Hà Nội (province 01).
+    let mut lives_in_ha_noi = section_one(eid, 1, "2026-11-20T08:00:00Z", "");
+    lives_in_ha_noi["body"]["data"] = serde_json::json!({
+        "current_address": { "commune_code": "00226", "line": "Số 1, ngõ 2" },
+    });
+    let book = |entries: Vec<serde_json::Value>| {
+        leaked(serde_json::json!({
+            "citizen": citizen, "sections": ["administrative", "history", "immunizations", "visits", "readings"],
+            "entries": entries,
+        }))
+    };
+    let rollout = |rotavirus_from: Option<&str>| {
+        leaked(serde_json::json!({
+            "province": "01",
+            "records": [{ "antigen": "rotavirus", "offered_from": rotavirus_from }],
+            "offered": ["pneumococcal"],
+            "date": "2026-12-01",
+        }))
+    };
+    let (base, received) = scripted_server(vec![
+        Scripted::Reply(200, vec![], book(vec![lives_in_ha_noi])),
+        Scripted::Reply(200, vec![], rollout(None)),
+        Scripted::Reply(200, vec![], book(Vec::new())),
+        Scripted::Reply(200, vec![], book(Vec::new())),
+        Scripted::Reply(200, vec![], rollout(Some("2026-12-05"))),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = signed_in();
+    let clock = MovingClock::at("2026-12-01T02:00:00Z");
+    let phone = client_at(&base, dir.path(), tokens.clone(), clock.clone());
+    let standing = |view: &healthbook_core::DueView, antigen: Antigen| {
+        view.lines
+            .iter()
+            .find(|l| l.due.antigen == antigen)
+            .map(|l| l.due.standing.clone())
+            .unwrap()
+    };
+
+    // Hà Nội has not started rotavirus: off the list, pneumococcal on it.
+    let first = phone.vaccination().due(cid).await.unwrap();
+    assert_eq!(
+        standing(&first, Antigen::Rotavirus),
+        Standing::NotApplicable
+    );
+    assert_ne!(
+        standing(&first, Antigen::Pneumococcal),
+        Standing::NotApplicable
+    );
+
+    // Three hours later the copy answers: the book is read, the roll-out is not.
+    clock.set("2026-12-01T05:00:00Z");
+    let later = phone.vaccination().due(cid).await.unwrap();
+    assert_eq!(
+        standing(&later, Antigen::Rotavirus),
+        Standing::NotApplicable
+    );
+
+    // The next day it is read again: rotavirus starts on 5 December.
+    clock.set("2026-12-02T03:00:00Z");
+    let next_day = phone.vaccination().due(cid).await.unwrap();
+    assert_eq!(
+        standing(&next_day, Antigen::Rotavirus),
+        Standing::NotApplicable
+    );
+    let requests: Vec<String> = received
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| r.request_line.clone())
+        .collect();
+    let asked: Vec<bool> = requests
+        .iter()
+        .map(|r| r.starts_with("GET /v1/provinces/01/programme-rollout "))
+        .collect();
+    assert_eq!(asked, [false, true, false, false, true], "{requests:?}");
+    drop(phone);
+
+    // Without network on 6 December, the copy says rotavirus has started.
+    clock.set("2026-12-06T03:00:00Z");
+    let outreach = client_at("http://127.0.0.1:9", dir.path(), tokens, clock);
+    let offline = outreach.vaccination().due(cid).await.unwrap();
+    assert!(offline.from_cache);
+    assert_ne!(
+        standing(&offline, Antigen::Rotavirus),
+        Standing::NotApplicable
+    );
+}

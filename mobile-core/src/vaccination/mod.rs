@@ -3,12 +3,15 @@
 //! book as the book client last read it, so it reads the same offline as online and never
 //! disagrees with the server's (one engine, one history rule: `DoseHistory::from_book`).
 //! The doses themselves read offline from the same cached section III (`DueView::doses`).
+//! Whether the roll-out antigens (rotavirus, pneumococcal) are on it is the person's
+//! province's answer (`rollout.rs`), as on the server.
 //!
 //! The citizen also finds a facility's sessions, registers themselves or a dependent for one,
 //! and reports a reaction after a dose; the vaccinator's side is `vaccinator.rs`.
 
 mod conflict;
 mod error;
+mod rollout;
 mod vaccinator;
 
 pub use conflict::{DoseConflict, dose_conflict_message};
@@ -27,7 +30,7 @@ use healthbook_domain::book::BookEntry;
 use healthbook_domain::booking::Appointment;
 use healthbook_domain::vaccine::doses::{Reaction, ReactionReport};
 use healthbook_domain::vaccine::due::{
-    AntigenDue, DoseHistory, Vaccinee, antigen_name, due, standing_text, warning_text,
+    Antigen, AntigenDue, DoseHistory, Vaccinee, antigen_name, due, standing_text, warning_text,
 };
 use healthbook_domain::vaccine::session::{RegisterForSessionRequest, VaccinationSession};
 use std::sync::Arc;
@@ -81,7 +84,9 @@ impl VaccinationClient {
     /// the server can be reached, else this phone's copy (`from_cache`).
     pub async fn due(&self, citizen_id: Uuid) -> Result<DueView, BookError> {
         let view = self.book().book(citizen_id).await?;
-        Ok(due_view(view, self.core.clock.today(), self.core.lang))
+        let today = self.core.clock.today();
+        let offers = rollout::offers(&self.core, &view, today).await;
+        Ok(due_view(view, today, self.core.lang, offers))
     }
 
     /// Oneself first, then each dependent: the family's vaccinations on one screen.
@@ -90,7 +95,9 @@ impl VaccinationClient {
         let (today, lang) = (self.core.clock.today(), self.core.lang);
         let mut views = Vec::new();
         for owner in book.owners().await? {
-            views.push(due_view(book.book(owner.citizen_id).await?, today, lang));
+            let view = book.book(owner.citizen_id).await?;
+            let offers = rollout::offers(&self.core, &view, today).await;
+            views.push(due_view(view, today, lang, offers));
         }
         Ok(views)
     }
@@ -154,8 +161,18 @@ impl VaccinationClient {
     }
 }
 
-pub(crate) fn due_view(view: BookView, today: NaiveDate, lang: Lang) -> DueView {
-    let person = Vaccinee::by_birth(view.citizen.date_of_birth, view.citizen.sex);
+/// Where the person of `view` stands on `today`, in a province offering `province_offers`
+/// of the roll-out antigens.
+pub(crate) fn due_view(
+    view: BookView,
+    today: NaiveDate,
+    lang: Lang,
+    province_offers: Vec<Antigen>,
+) -> DueView {
+    let person = Vaccinee {
+        province_offers,
+        ..Vaccinee::by_birth(view.citizen.date_of_birth, view.citizen.sex)
+    };
     let history = DoseHistory::from_book(&view.immunizations);
     let lines = due(&person, &history, today)
         .into_iter()

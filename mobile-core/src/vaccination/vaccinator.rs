@@ -15,7 +15,7 @@
 
 use super::conflict::DoseConflict;
 use super::error::VaccinationError;
-use super::{DueLine, DueView, due_line, due_view};
+use super::{DueLine, DueView, due_line, due_view, rollout};
 use crate::Timestamp;
 use crate::book::BookClient;
 use crate::context::Core;
@@ -391,7 +391,11 @@ impl VaccinatorClient {
             .cached_book(citizen_id)
             .await
             .ok()??;
-        let person = Vaccinee::by_birth(view.citizen.date_of_birth, view.citizen.sex);
+        let person = Vaccinee {
+            province_offers: rollout::kept_offers(&self.core, view.administrative.as_ref(), today)
+                .await,
+            ..Vaccinee::by_birth(view.citizen.date_of_birth, view.citizen.sex)
+        };
         let history = DoseHistory::from_book(&view.immunizations);
         let proposed = ProposedDose {
             vaccine: request.vaccine.clone(),
@@ -549,7 +553,13 @@ impl VaccinatorClient {
             .map(|v| v.citizen.date_of_birth)
             .or(target.as_ref().map(|t| t.date_of_birth));
         let screening_group = birth.map(|birth| ScreeningGroup::of(birth, today, false));
-        let due = view.map(|view| due_view(view, today, lang));
+        let due = match view {
+            Some(view) => {
+                let offers = rollout::offers(&self.core, &view, today).await;
+                Some(due_view(view, today, lang, offers))
+            }
+            None => None,
+        };
         let due_antigens = target
             .map(|t| t.antigens.into_iter().map(|l| due_line(l, lang)).collect())
             .unwrap_or_default();
