@@ -623,3 +623,346 @@ async fn a_queued_dose_the_server_refuses_comes_back_as_its_typed_conflict() {
     );
     assert!(phone.offline().pending().await.unwrap().is_empty());
 }
+
+/// A line of a due list: the first dose of `antigen`, due today.
+fn due_line(
+    antigen: healthbook_domain::vaccine::due::Antigen,
+    today: chrono::NaiveDate,
+) -> healthbook_domain::vaccine::due::AntigenDue {
+    use healthbook_domain::vaccine::due::{AntigenDue, Standing};
+    AntigenDue {
+        antigen,
+        standing: Standing::Due { from: today },
+        doses_counted: 0,
+        doses_needed: 3,
+        next_dose: Some(1),
+        next_row: None,
+        earliest: Some(today),
+        recommended: Some(today),
+        may_refuse: false,
+        course: None,
+        warnings: Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn a_prepared_day_keeps_its_sessions_targets_for_the_visits_whose_book_cannot_be_read() {
+    use chrono::Duration;
+    use healthbook_core::clock::{Clock, SystemClock};
+    use healthbook_domain::booking::{Appointment, AppointmentCode, AppointmentStatus};
+    use healthbook_domain::facility::ServiceType;
+    use healthbook_domain::page::Page;
+    use healthbook_domain::vaccine::due::{Antigen, antigen_name};
+    use healthbook_domain::vaccine::screening::ScreeningGroup;
+    use healthbook_domain::vaccine::session::{DueListEntry, SessionKind, VaccinationSession};
+    use healthbook_domain::vaccine::stock::StockList;
+
+    let today = SystemClock.today();
+    let (fid, baby, neighbour) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    let at = "2026-12-01T02:00:00Z"
+        .parse::<chrono::DateTime<Utc>>()
+        .unwrap();
+    let appointment = Appointment {
+        id: Uuid::new_v4(),
+        code: AppointmentCode::from_random(0x5eed_1234).display(),
+        status: AppointmentStatus::Booked,
+        citizen_id: baby,
+        citizen_name: "Bé Minh".to_owned(),
+        facility_id: fid,
+        facility_name: "Trạm Y tế phường Kim Liên".to_owned(),
+        facility_address: "Kim Liên, Hà Nội".to_owned(),
+        service: ServiceType::Vaccination,
+        specialty: None,
+        practitioner_id: None,
+        room: None,
+        slot_id: Uuid::new_v4(),
+        queue: "session-1".to_owned(),
+        queue_number: 1,
+        date: today,
+        start: "09:00".to_owned(),
+        end: "09:30".to_owned(),
+        starts_at: at,
+        ends_at: at,
+        cancellable_until: at,
+        booked_at: at,
+        cancelled_at: None,
+        cancelled_by: None,
+        checked_in_at: None,
+        vaccine: Some("penta".to_owned()),
+    };
+    let target = |citizen_id: Uuid, antigens: &[Antigen]| DueListEntry {
+        citizen_id,
+        full_name: "Bé Minh".to_owned(),
+        // Two months old: a child's checklist, not a newborn's.
+        date_of_birth: today - Duration::days(65),
+        age_months: 2,
+        antigens: antigens.iter().map(|a| due_line(*a, today)).collect(),
+    };
+    let session = |cancelled: bool| VaccinationSession {
+        id: Uuid::new_v4(),
+        facility_id: fid,
+        kind: SessionKind::Fixed,
+        place_name: None,
+        commune_code: "00226".to_owned(),
+        date: today,
+        start: "09:00".to_owned(),
+        end: "11:00".to_owned(),
+        vaccines: vec!["penta".to_owned(), "mr".to_owned()],
+        remaining: 10,
+        slots: Vec::new(),
+        cancelled_at: cancelled.then_some(at),
+    };
+    let sessions = [
+        session(false),
+        session(true),
+        session(false),
+        session(false),
+    ];
+    let json = |value: serde_json::Value| leaked(value);
+    let page = |items: Vec<DueListEntry>, next: Option<&str>| {
+        json(
+            serde_json::to_value(Page {
+                items,
+                next_cursor: next.map(str::to_owned),
+            })
+            .unwrap(),
+        )
+    };
+    let (base, received) = scripted_server(vec![
+        Scripted::Reply(
+            200,
+            vec![],
+            json(serde_json::json!({ "items": [appointment], "next_cursor": null })),
+        ),
+        Scripted::Reply(
+            200,
+            vec![],
+            json(serde_json::to_value(StockList { items: Vec::new() }).unwrap()),
+        ),
+        Scripted::Reply(200, vec![], json(serde_json::json!(sessions))),
+        // The first session's targets, on two pages.
+        Scripted::Reply(
+            200,
+            vec![],
+            page(
+                vec![target(baby, &[Antigen::Diphtheria, Antigen::Tetanus])],
+                Some("after-baby"),
+            ),
+        ),
+        Scripted::Reply(
+            200,
+            vec![],
+            page(vec![target(neighbour, &[Antigen::Measles])], None),
+        ),
+        // The cancelled one is not asked; the third lists the baby for polio too.
+        Scripted::Reply(
+            200,
+            vec![],
+            page(
+                vec![target(baby, &[Antigen::Tetanus, Antigen::Poliomyelitis])],
+                None,
+            ),
+        ),
+        // The fourth's list is refused: the day is kept without it.
+        Scripted::Reply(
+            403,
+            vec![],
+            r#"{"code":"forbidden","detail":"x","status":403}"#,
+        ),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = signed_in();
+    let phone = client(&base, dir.path(), tokens.clone());
+    let day = phone.vaccinator().prepare_day(fid, today).await.unwrap();
+    assert!(!day.from_cache);
+    let listed: Vec<(Uuid, Vec<Antigen>)> = day
+        .targets
+        .iter()
+        .map(|t| (t.citizen_id, t.antigens.iter().map(|l| l.antigen).collect()))
+        .collect();
+    let babys = vec![
+        Antigen::Diphtheria,
+        Antigen::Tetanus,
+        Antigen::Poliomyelitis,
+    ];
+    assert_eq!(
+        listed,
+        vec![(baby, babys.clone()), (neighbour, vec![Antigen::Measles])],
+        "each person once, with the antigens of every session"
+    );
+    let requests: Vec<String> = received
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| r.request_line.clone())
+        .collect();
+    assert_eq!(requests.len(), 7, "{requests:?}");
+    assert!(
+        requests[2].starts_with(&format!(
+            "GET /v1/facilities/{fid}/vaccination-sessions?from={today}&to={today} "
+        )),
+        "{}",
+        requests[2]
+    );
+    let targets_of = |i: usize| format!("GET /v1/vaccination-sessions/{}/targets", sessions[i].id);
+    assert!(requests[3].starts_with(&format!("{}?limit=100 ", targets_of(0))));
+    assert!(requests[4].starts_with(&format!("{}?cursor=after-baby&limit=100 ", targets_of(0))));
+    assert!(requests[5].starts_with(&targets_of(2)), "{}", requests[5]);
+    assert!(requests[6].starts_with(&targets_of(3)), "{}", requests[6]);
+    drop(phone);
+
+    // At a site without network, for a person whose book this phone never read.
+    let outreach = client("http://127.0.0.1:9", dir.path(), tokens.clone());
+    let visit = outreach
+        .vaccinator()
+        .open_visit(fid, appointment.code.clone())
+        .await
+        .unwrap();
+    assert!(visit.from_cache && visit.due.is_none());
+    let words: Vec<&str> = visit
+        .due_antigens
+        .iter()
+        .map(|l| l.disease.as_str())
+        .collect();
+    let expected: Vec<&str> = babys.iter().map(|a| antigen_name(*a, Lang::En)).collect();
+    assert_eq!(words, expected);
+    assert!(visit.due_antigens.iter().all(|l| !l.standing.is_empty()));
+    assert_eq!(visit.screening_group, Some(ScreeningGroup::Child));
+    let kept = outreach.vaccinator().day(fid).await.unwrap().unwrap();
+    assert_eq!(kept.targets.len(), 2, "the day's copy keeps its targets");
+    drop(outreach);
+
+    // Back in range, the book is still closed: the check-in waits for the day.
+    let (base, _) = scripted_server(vec![
+        Scripted::Reply(
+            200,
+            vec![],
+            json(serde_json::json!({ "items": [appointment], "next_cursor": null })),
+        ),
+        Scripted::Reply(
+            409,
+            vec![],
+            r#"{"code":"check_in_not_today","detail":"x","status":409}"#,
+        ),
+        Scripted::Reply(
+            403,
+            vec![],
+            r#"{"code":"forbidden","detail":"x","status":403}"#,
+        ),
+        Scripted::Reply(
+            200,
+            vec![],
+            json(serde_json::to_value(StockList { items: Vec::new() }).unwrap()),
+        ),
+    ])
+    .await;
+    let station = client(&base, dir.path(), tokens);
+    let visit = station
+        .vaccinator()
+        .open_visit(fid, appointment.code.clone())
+        .await
+        .unwrap();
+    assert!(!visit.from_cache && visit.due.is_none());
+    assert_eq!(visit.due_antigens.len(), 3);
+    assert_eq!(visit.screening_group, Some(ScreeningGroup::Child));
+}
+
+#[tokio::test]
+async fn the_phones_due_list_follows_its_provinces_roll_out_read_once_a_day_and_kept_offline() {
+    use healthbook_domain::vaccine::due::{Antigen, Standing};
+    use support::{MovingClock, client_at};
+
+    let (cid, eid) = (Uuid::new_v4(), Uuid::new_v4());
+    let citizen = serde_json::json!({
+        "citizen_id": cid, "full_name": "Bé An", "date_of_birth": "2026-10-01",
+        "sex": "male", "national_id_masked": "•••••••••002", "verification": "verified",
+    });
+    // Section I places the child in Phường Kim Liên, Hà Nội (province 01).
+    let mut lives_in_ha_noi = section_one(eid, 1, "2026-11-20T08:00:00Z", "");
+    lives_in_ha_noi["body"]["data"] = serde_json::json!({
+        "current_address": { "commune_code": "00226", "line": "Số 1, ngõ 2" },
+    });
+    let book = |entries: Vec<serde_json::Value>| {
+        leaked(serde_json::json!({
+            "citizen": citizen, "sections": ["administrative", "history", "immunizations", "visits", "readings"],
+            "entries": entries,
+        }))
+    };
+    let rollout = |rotavirus_from: Option<&str>| {
+        leaked(serde_json::json!({
+            "province": "01",
+            "records": [{ "antigen": "rotavirus", "offered_from": rotavirus_from }],
+            "offered": ["pneumococcal"],
+            "date": "2026-12-01",
+        }))
+    };
+    let (base, received) = scripted_server(vec![
+        Scripted::Reply(200, vec![], book(vec![lives_in_ha_noi])),
+        Scripted::Reply(200, vec![], rollout(None)),
+        Scripted::Reply(200, vec![], book(Vec::new())),
+        Scripted::Reply(200, vec![], book(Vec::new())),
+        Scripted::Reply(200, vec![], rollout(Some("2026-12-05"))),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = signed_in();
+    let clock = MovingClock::at("2026-12-01T02:00:00Z");
+    let phone = client_at(&base, dir.path(), tokens.clone(), clock.clone());
+    let standing = |view: &healthbook_core::DueView, antigen: Antigen| {
+        view.lines
+            .iter()
+            .find(|l| l.due.antigen == antigen)
+            .map(|l| l.due.standing.clone())
+            .unwrap()
+    };
+
+    // Hà Nội has not started rotavirus: off the list, pneumococcal on it.
+    let first = phone.vaccination().due(cid).await.unwrap();
+    assert_eq!(
+        standing(&first, Antigen::Rotavirus),
+        Standing::NotApplicable
+    );
+    assert_ne!(
+        standing(&first, Antigen::Pneumococcal),
+        Standing::NotApplicable
+    );
+
+    // Three hours later the copy answers: the book is read, the roll-out is not.
+    clock.set("2026-12-01T05:00:00Z");
+    let later = phone.vaccination().due(cid).await.unwrap();
+    assert_eq!(
+        standing(&later, Antigen::Rotavirus),
+        Standing::NotApplicable
+    );
+
+    // The next day it is read again: rotavirus starts on 5 December.
+    clock.set("2026-12-02T03:00:00Z");
+    let next_day = phone.vaccination().due(cid).await.unwrap();
+    assert_eq!(
+        standing(&next_day, Antigen::Rotavirus),
+        Standing::NotApplicable
+    );
+    let requests: Vec<String> = received
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| r.request_line.clone())
+        .collect();
+    let asked: Vec<bool> = requests
+        .iter()
+        .map(|r| r.starts_with("GET /v1/provinces/01/programme-rollout "))
+        .collect();
+    assert_eq!(asked, [false, true, false, false, true], "{requests:?}");
+    drop(phone);
+
+    // Without network on 6 December, the copy says rotavirus has started.
+    clock.set("2026-12-06T03:00:00Z");
+    let outreach = client_at("http://127.0.0.1:9", dir.path(), tokens, clock);
+    let offline = outreach.vaccination().due(cid).await.unwrap();
+    assert!(offline.from_cache);
+    assert_ne!(
+        standing(&offline, Antigen::Rotavirus),
+        Standing::NotApplicable
+    );
+}

@@ -1,5 +1,6 @@
 //! Section I: who the citizen is, beyond the identity the registry vouches for.
 
+use crate::units::{AdminUnit, ProvinceCode};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -122,5 +123,41 @@ impl Administrative {
             .or(self.permanent_address.as_ref())
             .map(|address| address.commune_code.as_str())
             .filter(|code| !code.is_empty())
+    }
+
+    /// The province of [`Administrative::residence`], for what a province decides (the
+    /// programme's roll-out): a commune code of the former list reads as its successor's,
+    /// as the server reads it; a code no current commune answers to is no province.
+    pub fn residence_province(&self) -> Option<ProvinceCode> {
+        AdminUnit::parse(self.residence()?).ok()?.province()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn living_in(current: Option<&str>, permanent: Option<&str>) -> Administrative {
+        let address = |code: &str| Address {
+            commune_code: code.to_owned(),
+            line: "Số 1".to_owned(),
+        };
+        Administrative {
+            current_address: current.map(address),
+            permanent_address: permanent.map(address),
+            ..Administrative::default()
+        }
+    }
+
+    #[test]
+    fn the_province_is_the_current_addresss_else_the_permanent_ones() {
+        let province = |section: &Administrative| section.residence_province().map(|p| p.value());
+        // Phường Kim Liên (00226) is in Hà Nội (01); Phường Tân Định (26737) in Thành phố Hồ
+        // Chí Minh (79), and so is its former code (26734), which went whole into it.
+        assert_eq!(province(&living_in(Some("00226"), Some("26737"))), Some(1));
+        assert_eq!(province(&living_in(None, Some("26737"))), Some(79));
+        assert_eq!(province(&living_in(Some("26734"), None)), Some(79));
+        assert_eq!(province(&living_in(None, None)), None);
+        assert_eq!(province(&living_in(Some("99999"), None)), None);
     }
 }

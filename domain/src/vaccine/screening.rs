@@ -8,7 +8,9 @@
 //! by public sources, marked `verified: false`. The adults' and pregnant women's lists follow
 //! WHO's general contraindications until a Vietnamese checklist for them is read.
 
+use super::Span;
 use crate::issue::FieldIssue;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// Whose checklist applies.
@@ -39,6 +41,24 @@ impl ScreeningGroup {
             .find(|group| group.as_str() == value)
     }
 
+    /// Whose checklist applies to a person born on `birth`, on `on`: a pregnant woman's
+    /// whatever her age (her checklist asks what pregnancy changes), else a newborn's until
+    /// the day the baby turns one month, a child's until the 18th birthday, then an adult's.
+    /// Ages are counted on the calendar as the schedule counts them (`Span::after`): a baby
+    /// born on 31 January turns one month on the last day of February.
+    pub fn of(birth: NaiveDate, on: NaiveDate, pregnant: bool) -> ScreeningGroup {
+        let before = |span: Span| span.after(birth).is_none_or(|turned| on < turned);
+        if pregnant {
+            ScreeningGroup::Pregnant
+        } else if before(NEWBORN_UNTIL) {
+            ScreeningGroup::Newborn
+        } else if before(CHILD_UNTIL) {
+            ScreeningGroup::Child
+        } else {
+            ScreeningGroup::Adult
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ScreeningGroup::Newborn => "newborn",
@@ -48,6 +68,15 @@ impl ScreeningGroup {
         }
     }
 }
+
+/// The newborns' checklist applies under this age: QĐ 1575/QĐ-BYT screens "trẻ sơ sinh"
+/// apart from "trẻ em trên 1 tháng tuổi".
+pub const NEWBORN_UNTIL: Span = Span::Months(1);
+
+/// The children's checklist applies under this age; from it, an adult's. The checklist
+/// follows the age of majority (Bộ luật Dân sự 2015, Art. 20: 18 years), not the end of the
+/// children's schedule (`due::CHILD_SCHEDULE_UNTIL`, 16): a minor is screened as a child.
+pub const CHILD_UNTIL: Span = Span::Years(18);
 
 /// What a "yes" to an item means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -258,6 +287,68 @@ mod tests {
             }
         }
         answers
+    }
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn a_baby_is_a_newborn_until_the_day_it_turns_one_month() {
+        let birth = day("2026-01-15");
+        let group = |on: &str| ScreeningGroup::of(birth, day(on), false);
+        assert_eq!(group("2026-01-15"), ScreeningGroup::Newborn);
+        assert_eq!(group("2026-02-14"), ScreeningGroup::Newborn);
+        assert_eq!(group("2026-02-15"), ScreeningGroup::Child);
+        // A month on the calendar: the end of a short month is the day it turns.
+        let end_of_january = day("2026-01-31");
+        assert_eq!(
+            ScreeningGroup::of(end_of_january, day("2026-02-27"), false),
+            ScreeningGroup::Newborn
+        );
+        assert_eq!(
+            ScreeningGroup::of(end_of_january, day("2026-02-28"), false),
+            ScreeningGroup::Child
+        );
+    }
+
+    #[test]
+    fn a_child_is_screened_as_an_adult_from_the_18th_birthday() {
+        let birth = day("2008-06-10");
+        let group = |on: &str| ScreeningGroup::of(birth, day(on), false);
+        assert_eq!(group("2026-06-09"), ScreeningGroup::Child);
+        assert_eq!(group("2026-06-10"), ScreeningGroup::Adult);
+        assert_eq!(group("2090-01-01"), ScreeningGroup::Adult);
+        // Born on 29 February: 18 on the last day of February of a common year.
+        let leap = day("2008-02-29");
+        assert_eq!(
+            ScreeningGroup::of(leap, day("2026-02-27"), false),
+            ScreeningGroup::Child
+        );
+        assert_eq!(
+            ScreeningGroup::of(leap, day("2026-02-28"), false),
+            ScreeningGroup::Adult
+        );
+    }
+
+    #[test]
+    fn a_pregnant_woman_has_the_pregnancy_checklist_whatever_her_age() {
+        for birth in ["1990-05-17", "2009-03-01"] {
+            assert_eq!(
+                ScreeningGroup::of(day(birth), day("2026-12-07"), true),
+                ScreeningGroup::Pregnant
+            );
+        }
+    }
+
+    #[test]
+    fn a_birth_date_after_the_day_is_a_newborns() {
+        // A typed date a day ahead is a mistake the book's checks catch; the checklist errs on
+        // the side of the most careful group.
+        assert_eq!(
+            ScreeningGroup::of(day("2026-12-08"), day("2026-12-07"), false),
+            ScreeningGroup::Newborn
+        );
     }
 
     #[test]

@@ -79,7 +79,8 @@ final class VaccinatorModel: ObservableObject {
             let opened = try await app.core.vaccinator().openVisit(facilityId: facility, scanned: code)
             visit = opened
             lotId = opened.lots.count == 1 ? opened.lots.first?.lotId : nil
-            answers = [:]
+            // The checklist the core found for the person's age; the worker may still switch.
+            choose(app, group: opened.screeningGroup ?? group)
             temperature = ""
         }
     }

@@ -36,12 +36,14 @@ struct VaccinatorView: View {
                     if visit.fromCache { Text("vaccinator.from_copy").foregroundStyle(.orange) }
                 }
                 Section("vaccinator.due") {
-                    if let due = visit.due {
-                        ForEach(due.lines.filter { !isComplete($0) }, id: \.disease) { line in
+                    // The book's lines when it was read, else those of the day's session targets.
+                    let lines = visit.due?.lines ?? visit.dueAntigens
+                    if lines.isEmpty {
+                        Text("vaccinator.due_unknown")
+                    } else {
+                        ForEach(lines.filter { !isComplete($0) }, id: \.disease) { line in
                             Text("\(line.disease): \(line.standing)")
                         }
-                    } else {
-                        Text("vaccinator.due_unknown")
                     }
                 }
                 Section("vaccinator.screening") {

@@ -7,6 +7,7 @@ import java.time.ZoneId
 import java.time.ZonedDateTime
 import java.util.UUID
 import vn.healthbook.core.ActionResult
+import vn.healthbook.core.BookWriteOutcome
 import vn.healthbook.core.ClientConfig
 import vn.healthbook.core.DependentOutcome
 import vn.healthbook.core.DoseConflict
@@ -18,6 +19,8 @@ import vn.healthbook.core.SoftPasskey
 import vn.healthbook.core.VaccinationException
 import vn.healthbook.core.appointmentQr
 import vn.healthbook.domain.AddDependentRequest
+import vn.healthbook.domain.Address
+import vn.healthbook.domain.Administrative
 import vn.healthbook.domain.AdministerRequest
 import vn.healthbook.domain.Appointment
 import vn.healthbook.domain.AppointmentStatus
@@ -39,8 +42,9 @@ import vn.healthbook.domain.TargetDisease
 /**
  * The issue's flow on the JVM, through the bindings: a mother registers her baby for a
  * session at the commune health station (a dose the schedule refuses names its first day);
- * the station's vaccinator prepares the day, scans the appointment QR, sees the checklist,
- * the due antigens and the lots, and records the dose with the network cut; back online, the
+ * the station's vaccinator prepares the day (with the session's targets: the baby living in
+ * the commune it serves), scans the appointment QR, sees the checklist of the baby's age, the
+ * due antigens and the lots, and records the dose with the network cut; back online, the
  * sync records it once; the dose is in the baby's book and the next dose is proposed. A
  * second dose queued offline from a lot quarantined meanwhile comes back as that conflict.
  * From the dose in her baby's book, the mother reports a reaction: a mild one, then a
@@ -65,6 +69,9 @@ class VaccinationFlow(private val server: Server, private val work: File, privat
 
         /** The commune health station of Phường Kim Liên, which vaccinates. */
         private const val KIM_LIEN = "01290"
+
+        /** Phường Kim Liên, the commune the station (and its fixed sessions) serves. */
+        private const val KIM_LIEN_COMMUNE = "00226"
     }
 
     private val mailbox = Mailbox(File(server.dataDir, "mail"))
@@ -166,6 +173,16 @@ class VaccinationFlow(private val server: Server, private val work: File, privat
             mai.auth().finishPasskeySignIn(request.ceremonyId, passkey.authenticate(request.requestJson))
             baby = baby("Bé Minh", 65, 1)
             twin = baby("Bé Khang", 65, 2)
+            // Minh's section I places him in Phường Kim Liên: the session's targets list him.
+            // Khang's is empty, so no commune's list holds him.
+            mai.book().book(baby)
+            val home = Administrative(
+                bloodGroup = null, ethnicity = null, nationality = null, occupation = null, education = null,
+                insuranceNumber = null, householdCode = null, relationToHead = null, permanentAddress = null,
+                currentAddress = Address(KIM_LIEN_COMMUNE, "Số 1, ngõ 2"), phone = null,
+                emergencyContacts = emptyList(), parents = emptyList(), reviewedOn = null,
+            )
+            mai.book().updateProfile(baby, home) as? BookWriteOutcome.Saved ?: throw CheckFailed("section I not saved")
             val sessions = mai.vaccination().sessions(fid, null, null)
             val session = sessions.singleOrNull { it.id == sessionId } ?: throw CheckFailed("sessions $sessions")
             expectEqual(listOf("penta", "mr"), session.vaccines, "vaccines offered")
@@ -193,12 +210,18 @@ class VaccinationFlow(private val server: Server, private val work: File, privat
             val day = vaccinator.vaccinator().prepareDay(fid, sessionDay)
             expectEqual(setOf(babyVisit.id, twinVisit.id), day.appointments.map { it.id }.toSet(), "the day's appointments")
             expect(day.lots.map { it.lotId }.containsAll(listOf(lot, spareLot))) { "lots ${day.lots}" }
+            // The session's targets, kept for a site without network: Minh, due for penta.
+            val listed = day.targets.firstOrNull { it.citizenId == baby }
+                ?: throw CheckFailed("targets ${day.targets.map { it.fullName }}")
+            expect(listed.antigens.any { it.antigen == TargetDisease.DIPHTHERIA }) { "antigens ${listed.antigens}" }
+            expect(day.targets.none { it.citizenId == twin }) { "the twin lives in no commune yet is listed" }
             // The QR Mai shows, as the camera reads it.
             expect(appointmentQr(babyVisit).size > 0u) { "no QR" }
             for (visit in listOf(babyVisit, twinVisit)) {
                 val opened = vaccinator.vaccinator().openVisit(fid, "HBAPPT:${visit.code.replace("-", "")}")
                 expectEqual(visit.id, opened.appointment.id, "the scanned appointment")
                 expectEqual(AppointmentStatus.CHECKED_IN, opened.appointment.status, "checked in by the scan")
+                expectEqual(ScreeningGroup.CHILD, opened.screeningGroup, "the checklist of a two-month-old")
                 val due = opened.due ?: throw CheckFailed("no due list for ${visit.citizenName}")
                 val diphtheria = due.lines.first { it.due.antigen == TargetDisease.DIPHTHERIA }
                 expectEqual(1u, diphtheria.due.nextDose, "the first penta dose is due")
@@ -211,6 +234,7 @@ class VaccinationFlow(private val server: Server, private val work: File, privat
             server.stop()
             val offline = vaccinator.vaccinator().openVisit(fid, babyVisit.code)
             expect(offline.fromCache) { "not from the day's copy" }
+            expectEqual(ScreeningGroup.CHILD, offline.screeningGroup, "the checklist offline")
             val first = vaccinator.vaccinator().recordDose(dose(babyVisit, lot, screening))
             val queued = first as? DoseOutcome.Queued ?: throw CheckFailed("not queued: $first")
             expectEqual(null, queued.warning, "the phone sees nothing wrong")

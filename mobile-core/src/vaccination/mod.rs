@@ -3,6 +3,8 @@
 //! book as the book client last read it, so it reads the same offline as online and never
 //! disagrees with the server's (one engine, one history rule: `DoseHistory::from_book`).
 //! The doses themselves read offline from the same cached section III (`DueView::doses`).
+//! Whether the roll-out antigens (rotavirus, pneumococcal) are on it is the person's
+//! province's answer (`rollout.rs`), as on the server.
 //!
 //! The citizen also finds a facility's sessions, registers themselves or a dependent for one,
 //! and reports a reaction after a dose (`reactions.rs`); the vaccinator's side is
@@ -11,6 +13,7 @@
 mod conflict;
 mod error;
 mod reactions;
+mod rollout;
 mod vaccinator;
 
 pub use conflict::{DoseConflict, dose_conflict_message};
@@ -29,7 +32,7 @@ use healthbook_domain::account::CitizenProfile;
 use healthbook_domain::book::BookEntry;
 use healthbook_domain::booking::Appointment;
 use healthbook_domain::vaccine::due::{
-    AntigenDue, DoseHistory, Vaccinee, antigen_name, due, standing_text, warning_text,
+    Antigen, AntigenDue, DoseHistory, Vaccinee, antigen_name, due, standing_text, warning_text,
 };
 use healthbook_domain::vaccine::session::{RegisterForSessionRequest, VaccinationSession};
 use std::sync::Arc;
@@ -83,7 +86,9 @@ impl VaccinationClient {
     /// the server can be reached, else this phone's copy (`from_cache`).
     pub async fn due(&self, citizen_id: Uuid) -> Result<DueView, BookError> {
         let view = self.book().book(citizen_id).await?;
-        Ok(due_view(view, self.core.clock.today(), self.core.lang))
+        let today = self.core.clock.today();
+        let offers = rollout::offers(&self.core, &view, today).await;
+        Ok(due_view(view, today, self.core.lang, offers))
     }
 
     /// Oneself first, then each dependent: the family's vaccinations on one screen.
@@ -92,7 +97,9 @@ impl VaccinationClient {
         let (today, lang) = (self.core.clock.today(), self.core.lang);
         let mut views = Vec::new();
         for owner in book.owners().await? {
-            views.push(due_view(book.book(owner.citizen_id).await?, today, lang));
+            let view = book.book(owner.citizen_id).await?;
+            let offers = rollout::offers(&self.core, &view, today).await;
+            views.push(due_view(view, today, lang, offers));
         }
         Ok(views)
     }
@@ -137,21 +144,22 @@ impl VaccinationClient {
     }
 }
 
-pub(crate) fn due_view(view: BookView, today: NaiveDate, lang: Lang) -> DueView {
-    let person = Vaccinee::by_birth(view.citizen.date_of_birth, view.citizen.sex);
+/// Where the person of `view` stands on `today`, in a province offering `province_offers`
+/// of the roll-out antigens.
+pub(crate) fn due_view(
+    view: BookView,
+    today: NaiveDate,
+    lang: Lang,
+    province_offers: Vec<Antigen>,
+) -> DueView {
+    let person = Vaccinee {
+        province_offers,
+        ..Vaccinee::by_birth(view.citizen.date_of_birth, view.citizen.sex)
+    };
     let history = DoseHistory::from_book(&view.immunizations);
     let lines = due(&person, &history, today)
         .into_iter()
-        .map(|line| DueLine {
-            disease: antigen_name(line.antigen, lang).to_owned(),
-            standing: standing_text(&line, lang),
-            warnings: line
-                .warnings
-                .iter()
-                .map(|w| warning_text(w, lang))
-                .collect(),
-            due: line,
-        })
+        .map(|line| due_line(line, lang))
         .collect();
     DueView {
         lines,
@@ -160,6 +168,20 @@ pub(crate) fn due_view(view: BookView, today: NaiveDate, lang: Lang) -> DueView 
         on: today,
         synced_at: view.synced_at,
         from_cache: view.from_cache,
+    }
+}
+
+/// A line with its words in `lang`.
+pub(crate) fn due_line(line: AntigenDue, lang: Lang) -> DueLine {
+    DueLine {
+        disease: antigen_name(line.antigen, lang).to_owned(),
+        standing: standing_text(&line, lang),
+        warnings: line
+            .warnings
+            .iter()
+            .map(|w| warning_text(w, lang))
+            .collect(),
+        due: line,
     }
 }
 

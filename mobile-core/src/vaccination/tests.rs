@@ -3,7 +3,7 @@ use crate::store::tests::{at, child};
 use healthbook_domain::book::{
     AuthorRole, EntryBody, EntryStatus, Immunization, Provenance, Section, Source,
 };
-use healthbook_domain::vaccine::due::{Antigen, Standing};
+use healthbook_domain::vaccine::due::{Antigen, ROADMAP_ANTIGENS, Standing};
 
 fn dose(vaccine: &str, on: &str, self_reported: bool) -> BookEntry {
     let body = EntryBody::Immunization(Immunization {
@@ -63,6 +63,11 @@ fn book_of(doses: Vec<BookEntry>) -> BookView {
     }
 }
 
+/// Every roll-out antigen offered, as in a province that recorded nothing.
+fn national() -> Vec<Antigen> {
+    ROADMAP_ANTIGENS.to_vec()
+}
+
 fn standing(view: &DueView, antigen: Antigen) -> Standing {
     view.lines
         .iter()
@@ -78,6 +83,7 @@ fn the_due_list_counts_the_facilitys_doses_and_not_a_declaration_still_to_check(
         book_of(vec![dose("penta", "2020-05-04", false)]),
         today,
         Lang::Vi,
+        national(),
     );
     let line = recorded
         .lines
@@ -94,6 +100,7 @@ fn the_due_list_counts_the_facilitys_doses_and_not_a_declaration_still_to_check(
         book_of(vec![dose("penta", "2020-05-04", true)]),
         today,
         Lang::Vi,
+        national(),
     );
     assert!(matches!(
         standing(&declared, Antigen::Diphtheria),
@@ -109,12 +116,13 @@ fn a_dose_marked_entered_in_error_counts_for_nothing() {
     let today: NaiveDate = "2020-07-01".parse().unwrap();
     let mut wrong = dose("bcg", "2020-03-03", false);
     wrong.status = EntryStatus::EnteredInError;
-    let view = due_view(book_of(vec![wrong]), today, Lang::Vi);
+    let view = due_view(book_of(vec![wrong]), today, Lang::Vi, national());
     assert_ne!(standing(&view, Antigen::Tuberculosis), Standing::Complete);
     let given = due_view(
         book_of(vec![dose("bcg", "2020-03-03", false)]),
         today,
         Lang::Vi,
+        national(),
     );
     assert_eq!(standing(&given, Antigen::Tuberculosis), Standing::Complete);
 }
@@ -183,6 +191,31 @@ fn an_onset_is_read_from_the_dose_to_today_in_vietnam_and_refused_outside() {
             "{typed}"
         );
     }
+}
+
+#[test]
+fn a_province_not_offering_rotavirus_yet_takes_it_off_the_phones_list() {
+    // The child of `book_of` was born on 2 March 2020: two months old on 2 May.
+    let today: NaiveDate = "2020-05-04".parse().unwrap();
+    let everywhere = due_view(book_of(Vec::new()), today, Lang::Vi, national());
+    assert!(matches!(
+        standing(&everywhere, Antigen::Rotavirus),
+        Standing::Due { .. }
+    ));
+    let held_back = due_view(
+        book_of(Vec::new()),
+        today,
+        Lang::Vi,
+        vec![Antigen::Pneumococcal],
+    );
+    assert_eq!(
+        standing(&held_back, Antigen::Rotavirus),
+        Standing::NotApplicable
+    );
+    assert!(matches!(
+        standing(&held_back, Antigen::Pneumococcal),
+        Standing::Due { .. }
+    ));
 }
 
 mod conflicts {

@@ -1,15 +1,21 @@
 //! The vaccinator's side: the day prepared while there is network (the facility's
-//! appointments of the day and its lots), the person behind a scanned appointment QR (their
-//! due antigens, the screening checklist, the lots that may be given), and the dose —
+//! appointments of the day, its lots, and the targets of its sessions that day), the person
+//! behind a scanned appointment QR (their due antigens, the screening checklist their age
+//! calls for, the lots that may be given), and the dose —
 //! recorded at once, or queued with its idempotency key at an outreach site without network
 //! and settled by `offline().sync()`, whose report says `DoseRecorded` or `DoseRefused`.
 //!
 //! Offline, the phone warns early with the domain's own rules (`check_dose` on the book it
 //! last read, `lot_refusal` on the lots of the day); the server decides again on sync.
+//!
+//! A booked person's book is closed to the facility until they are checked in, and a phone
+//! at an outreach site cannot read it: the session's targets (its due list, which the server
+//! logs as read for each person listed) answer their due antigens then, as the server worked
+//! them out when the day was prepared.
 
 use super::conflict::DoseConflict;
 use super::error::VaccinationError;
-use super::{DueView, due_view};
+use super::{DueLine, DueView, due_line, due_view, rollout};
 use crate::Timestamp;
 use crate::book::BookClient;
 use crate::context::Core;
@@ -23,6 +29,7 @@ use healthbook_domain::page::Page;
 use healthbook_domain::vaccine::doses::{AdministerRequest, Administered};
 use healthbook_domain::vaccine::due::{DoseHistory, ProposedDose, Vaccinee, check_dose};
 use healthbook_domain::vaccine::screening::{Effect, ScreeningGroup, checklist};
+use healthbook_domain::vaccine::session::{DueListEntry, VaccinationSession};
 use healthbook_domain::vaccine::stock::{LotBalance, LotState, StockList, lot_refusal};
 use healthbook_domain::vaccine::{Programme, entry as entry_of_catalogue};
 use healthbook_domain::{FieldIssue, Lang};
@@ -32,6 +39,7 @@ use uuid::Uuid;
 /// The kinds under which the day is cached in the store's entries.
 const VISIT: &str = "vaccination_visit";
 const LOT: &str = "vaccine_lot";
+const TARGET: &str = "vaccination_target";
 
 /// Pages of a day's appointments read at most, 100 each.
 const MAX_PAGES: usize = 20;
@@ -45,6 +53,11 @@ pub struct VaccinationDay {
     pub appointments: Vec<Appointment>,
     /// Every lot the facility holds, soonest expiry first, as the server listed them.
     pub lots: Vec<LotBalance>,
+    /// The people the day's sessions are for (each session's targets: residents of the
+    /// commune it serves due for its vaccines), each once with the antigens that list them,
+    /// as the server worked them out when the day was prepared. Empty for a caller who may
+    /// not read due lists.
+    pub targets: Vec<DueListEntry>,
     pub prepared_at: Timestamp,
     /// The server could not be reached: this is the copy prepared earlier.
     pub from_cache: bool,
@@ -55,8 +68,17 @@ pub struct VaccinationDay {
 pub struct Visit {
     pub appointment: Appointment,
     /// Where the person stands today; none when their book could not be read (offline,
-    /// before any read of it on this phone).
+    /// before any read of it on this phone, or closed until they are checked in).
     pub due: Option<DueView>,
+    /// When `due` is none: the antigens the day's session targets list the person for, in
+    /// the app's language, as the server worked them out when the day was prepared; empty
+    /// when they were not listed (they live outside the session's commune, or nothing the
+    /// session offers was due).
+    pub due_antigens: Vec<DueLine>,
+    /// The checklist the person's age calls for (`ScreeningGroup::of`), from the birth date
+    /// of their book or of the day's targets; none when the phone knows neither. Pregnancy is
+    /// not recorded yet, so this is never `Pregnant`: the vaccinator switches to it.
+    pub screening_group: Option<ScreeningGroup>,
     /// The lots of the appointment's vaccine (all, when it names none) that may be given
     /// today by what the phone knows.
     pub lots: Vec<LotBalance>,
@@ -93,6 +115,13 @@ pub enum DoseOutcome {
         action: PendingAction,
         warning: Option<DoseConflict>,
     },
+}
+
+/// A person of the day's targets as the phone keeps them, under the facility whose day it is.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct KeptTarget {
+    facility_id: Uuid,
+    target: DueListEntry,
 }
 
 /// A dose, which a vaccinator may give offline.
@@ -160,22 +189,85 @@ impl VaccinatorClient {
             }
         }
         let lots = self.fetch_lots(facility_id).await?;
+        let targets = self.fetch_targets(facility_id, date).await?;
         let now = self.core.clock.now();
         let visits = appointments
             .iter()
             .map(|a| entry(VISIT, a.id, a.citizen_id, now, a))
             .collect::<Result<Vec<_>, _>>()?;
+        let kept = targets
+            .iter()
+            .map(|t| {
+                let body = KeptTarget {
+                    facility_id,
+                    target: t.clone(),
+                };
+                entry(TARGET, t.citizen_id, t.citizen_id, now, &body)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         self.core
-            .store(move |store| store.replace_kind(VISIT, &visits))
+            .store(move |store| {
+                store.replace_kind(VISIT, &visits)?;
+                store.replace_kind(TARGET, &kept)
+            })
             .await?;
         Ok(VaccinationDay {
             facility_id,
             date,
             appointments,
             lots,
+            targets,
             prepared_at: now,
             from_cache: false,
         })
+    }
+
+    /// The targets of the facility's sessions on `date`, every page, each person once (one
+    /// in two sessions of the day has the antigens of both). A caller who may not read due
+    /// lists gets none; the rest of the day does not depend on them.
+    async fn fetch_targets(
+        &self,
+        facility_id: Uuid,
+        date: NaiveDate,
+    ) -> Result<Vec<DueListEntry>, CoreError> {
+        let path = format!(
+            "/v1/facilities/{facility_id}/vaccination-sessions{}",
+            query_string(&[
+                ("from", Some(date.to_string())),
+                ("to", Some(date.to_string())),
+            ])
+        );
+        let sessions: Vec<VaccinationSession> = self.core.api.get(&path, Auth::Public).await?;
+        let mut people: Vec<DueListEntry> = Vec::new();
+        for session in sessions
+            .iter()
+            .filter(|s| s.date == date && s.cancelled_at.is_none())
+        {
+            let mut cursor: Option<String> = None;
+            for _ in 0..MAX_PAGES {
+                let path = format!(
+                    "/v1/vaccination-sessions/{}/targets{}",
+                    session.id,
+                    query_string(&[("cursor", cursor.take()), ("limit", Some("100".to_owned())),])
+                );
+                let page: Page<DueListEntry> = match self.core.api.get(&path, Auth::Bearer).await {
+                    Ok(page) => page,
+                    Err(CoreError::Problem(problem)) if matches!(problem.status, 403 | 404) => {
+                        tracing::info!(problem.code = %problem.code, "a session's targets were not read");
+                        break;
+                    }
+                    Err(other) => return Err(other),
+                };
+                for person in page.items {
+                    add_target(&mut people, person);
+                }
+                match page.next_cursor {
+                    Some(next) => cursor = Some(next),
+                    None => break,
+                }
+            }
+        }
+        Ok(people)
     }
 
     /// The facility's lots, fresh, and kept as the phone's copy (one facility's at a time:
@@ -207,6 +299,20 @@ impl VaccinatorClient {
         Ok(rows
             .into_iter()
             .filter_map(|row| Some((serde_json::from_value(row.body).ok()?, row.updated_at)))
+            .collect())
+    }
+
+    /// The day's targets as kept, those of `facility_id`.
+    async fn cached_targets(&self, facility_id: Uuid) -> Result<Vec<DueListEntry>, CoreError> {
+        let rows = self
+            .core
+            .store(|store| store.entries_of_kind(TARGET))
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| serde_json::from_value::<KeptTarget>(row.body).ok())
+            .filter(|kept| kept.facility_id == facility_id)
+            .map(|kept| kept.target)
             .collect())
     }
 
@@ -285,7 +391,11 @@ impl VaccinatorClient {
             .cached_book(citizen_id)
             .await
             .ok()??;
-        let person = Vaccinee::by_birth(view.citizen.date_of_birth, view.citizen.sex);
+        let person = Vaccinee {
+            province_offers: rollout::kept_offers(&self.core, view.administrative.as_ref(), today)
+                .await,
+            ..Vaccinee::by_birth(view.citizen.date_of_birth, view.citizen.sex)
+        };
         let history = DoseHistory::from_book(&view.immunizations);
         let proposed = ProposedDose {
             vaccine: request.vaccine.clone(),
@@ -363,6 +473,7 @@ impl VaccinatorClient {
     pub async fn day(&self, facility_id: Uuid) -> Result<Option<VaccinationDay>, VaccinationError> {
         let cached = self.cached_appointments().await?;
         let lots = self.cached_lots(facility_id).await?;
+        let targets = self.cached_targets(facility_id).await?;
         let prepared_at = cached.iter().map(|(_, at)| *at).max();
         let appointments: Vec<Appointment> = cached
             .into_iter()
@@ -377,6 +488,7 @@ impl VaccinatorClient {
             date: first.date,
             appointments,
             lots,
+            targets,
             prepared_at,
             from_cache: true,
         }))
@@ -427,7 +539,30 @@ impl VaccinatorClient {
             }
         };
         let (today, lang) = (self.core.clock.today(), self.core.lang);
-        let due = view.map(|view| due_view(view, today, lang));
+        // The day's copy stands in for a book that could not be read.
+        let target = match &view {
+            Some(_) => None,
+            None => self
+                .cached_targets(facility_id)
+                .await?
+                .into_iter()
+                .find(|t| t.citizen_id == appointment.citizen_id),
+        };
+        let birth = view
+            .as_ref()
+            .map(|v| v.citizen.date_of_birth)
+            .or(target.as_ref().map(|t| t.date_of_birth));
+        let screening_group = birth.map(|birth| ScreeningGroup::of(birth, today, false));
+        let due = match view {
+            Some(view) => {
+                let offers = rollout::offers(&self.core, &view, today).await;
+                Some(due_view(view, today, lang, offers))
+            }
+            None => None,
+        };
+        let due_antigens = target
+            .map(|t| t.antigens.into_iter().map(|l| due_line(l, lang)).collect())
+            .unwrap_or_default();
         let lots = match self.fetch_lots(facility_id).await {
             Ok(lots) => lots,
             Err(CoreError::Network(_)) => self.cached_lots(facility_id).await?,
@@ -442,6 +577,8 @@ impl VaccinatorClient {
         Ok(Visit {
             appointment,
             due,
+            due_antigens,
+            screening_group,
             lots,
             programme,
             from_cache,
@@ -501,6 +638,23 @@ fn not_found() -> CoreError {
         retry_after_seconds: None,
         earliest: None,
     })
+}
+
+/// Adds `person` to the day's targets, or the antigens not yet listed to theirs.
+fn add_target(people: &mut Vec<DueListEntry>, person: DueListEntry) {
+    match people
+        .iter_mut()
+        .find(|p| p.citizen_id == person.citizen_id)
+    {
+        Some(listed) => {
+            for line in person.antigens {
+                if !listed.antigens.iter().any(|l| l.antigen == line.antigen) {
+                    listed.antigens.push(line);
+                }
+            }
+        }
+        None => people.push(person),
+    }
 }
 
 fn same_code(text: &str, code: &AppointmentCode) -> bool {

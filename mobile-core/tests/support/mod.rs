@@ -2,7 +2,9 @@
 //! store, and a scripted HTTP server for failures the real one does not produce on demand.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use healthbook_core::store::MemoryKeyVault;
+use chrono::{DateTime, Utc};
+use healthbook_core::clock::Clock;
+use healthbook_core::store::{MemoryKeyVault, Store};
 use healthbook_core::{ClientConfig, HealthBookClient, TokenStore};
 use healthbook_domain::account::SessionGrant;
 use healthbook_domain::{Lang, Sensitive};
@@ -51,18 +53,47 @@ pub fn keys() -> Arc<MemoryKeyVault> {
     KEYS.clone()
 }
 
+fn config(base_url: &str, store: &Path) -> ClientConfig {
+    ClientConfig {
+        base_url: base_url.to_owned(),
+        store_path: store.join("healthbook.sqlite").display().to_string(),
+        lang: Lang::En,
+        device_name: Some("Rust test phone".to_owned()),
+    }
+}
+
 pub fn client(base_url: &str, store: &Path, tokens: Arc<MemoryTokens>) -> Arc<HealthBookClient> {
-    HealthBookClient::new(
-        ClientConfig {
-            base_url: base_url.to_owned(),
-            store_path: store.join("healthbook.sqlite").display().to_string(),
-            lang: Lang::En,
-            device_name: Some("Rust test phone".to_owned()),
-        },
-        tokens,
-        keys(),
-    )
-    .unwrap()
+    HealthBookClient::new(config(base_url, store), tokens, keys()).unwrap()
+}
+
+/// A clock the test sets.
+pub struct MovingClock(pub Mutex<DateTime<Utc>>);
+
+impl MovingClock {
+    pub fn at(text: &str) -> Arc<MovingClock> {
+        Arc::new(MovingClock(Mutex::new(text.parse().unwrap())))
+    }
+
+    pub fn set(&self, text: &str) {
+        *self.0.lock().unwrap() = text.parse().unwrap();
+    }
+}
+
+impl Clock for MovingClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
+/// As [`client`], on the phone's clock `clock`.
+pub fn client_at(
+    base_url: &str,
+    store: &Path,
+    tokens: Arc<MemoryTokens>,
+    clock: Arc<MovingClock>,
+) -> Arc<HealthBookClient> {
+    let opened = Store::open(&store.join("healthbook.sqlite"), keys()).unwrap();
+    HealthBookClient::assemble(config(base_url, store), tokens, opened, clock).unwrap()
 }
 
 /// Each code is read once: the next call waits for a mail with a code not seen before (mails

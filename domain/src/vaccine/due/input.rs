@@ -30,9 +30,9 @@ pub struct Vaccinee {
 impl Vaccinee {
     /// A person as the health book knows them today, by birth and sex. Pregnancy is not
     /// recorded in the book yet, so the tetanus doses for pregnant women are proposed only
-    /// where a caller says so; which provinces run the roll-out roadmap is not configured
-    /// yet, so every province is taken to offer it and no programme dose is refused for its
-    /// place.
+    /// where a caller says so. The roll-out antigens are taken as offered, as in a province
+    /// that recorded nothing: the server and the phone, which know the person's province,
+    /// replace `province_offers` with its answer (`rollout::offered_on`).
     pub fn by_birth(birth: NaiveDate, sex: Sex) -> Vaccinee {
         Vaccinee {
             birth,

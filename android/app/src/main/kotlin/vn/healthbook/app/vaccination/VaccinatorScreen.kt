@@ -89,11 +89,12 @@ fun VaccinatorScreen(core: HealthBookClient, facilityId: UUID, onSignedOut: () -
                 }
             }
             item { Text(stringResource(R.string.vaccinator_due), style = MaterialTheme.typography.titleMedium) }
-            val due = visit.due
-            if (due == null) {
+            // The book's lines when it was read, else those of the day's session targets.
+            val lines = visit.due?.lines ?: visit.dueAntigens
+            if (lines.isEmpty()) {
                 item { Text(stringResource(R.string.vaccinator_due_unknown)) }
             } else {
-                items(due.lines.filter { it.due.standing !is Standing.Complete }) { line ->
+                items(lines.filter { it.due.standing !is Standing.Complete }) { line ->
                     Text("${line.disease}: ${line.standing}")
                 }
             }

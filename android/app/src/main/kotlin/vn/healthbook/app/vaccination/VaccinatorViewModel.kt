@@ -107,9 +107,16 @@ class VaccinatorViewModel(
 
     fun typed(code: String) = work { open(code) }
 
+    /** Opens the visit on the checklist the core found for the person's age; the worker may still switch (to "pregnant"). */
     private suspend fun open(code: String) {
         val visit = core.vaccinator().openVisit(facilityId, code)
-        mutable.update { it.copy(visit = visit, lotId = visit.lots.singleOrNull()?.lotId, answers = emptyMap(), temperature = "") }
+        val group = visit.screeningGroup ?: state.value.group
+        mutable.update {
+            it.copy(
+                visit = visit, lotId = visit.lots.singleOrNull()?.lotId, temperature = "",
+                group = group, questions = core.vaccinator().screeningChecklist(group), answers = emptyMap(),
+            )
+        }
     }
 
     fun chooseGroup(group: ScreeningGroup) = mutable.update {
