@@ -2,7 +2,8 @@
 //! (`$OUT_DIR/admin_data.rs`, included by `src/units/data.rs`), and the immunization data in
 //! `data/immunization/` into the vaccine catalogue (`build/vaccines.rs`), and the ICD-10 code
 //! list in `data/icd10/` into a sorted code table (`build/icd10.rs`), and the pre-vaccination
-//! screening checklists into static rows (`build/screening.rs`).
+//! screening checklists into static rows (`build/screening.rs`), and the field catalogue of
+//! the national XML output standard into static rows (`build/xml130.rs`).
 //!
 //! Doing the work here means the running program never parses a CSV, so it has no data error
 //! to handle: a malformed or self-contradicting file fails the build instead, with a message
@@ -32,6 +33,9 @@ mod icd10;
 #[path = "build/screening.rs"]
 mod screening;
 
+#[path = "build/xml130.rs"]
+mod xml130;
+
 use text::fold_words;
 
 type BuildResult<T> = Result<T, Box<dyn Error>>;
@@ -47,6 +51,8 @@ fn main() -> BuildResult<()> {
     println!("cargo::rerun-if-changed={}", icd10::DATA_DIR);
     println!("cargo::rerun-if-changed=build/icd10.rs");
     println!("cargo::rerun-if-changed=build/screening.rs");
+    println!("cargo::rerun-if-changed={}", xml130::DATA_DIR);
+    println!("cargo::rerun-if-changed=build/xml130.rs");
     let data = Path::new(DATA_DIR);
 
     let provinces = read_provinces(&data.join("provinces-2025.csv"))?;
@@ -70,6 +76,7 @@ fn main() -> BuildResult<()> {
     fs::write(out.join("vaccine_data.rs"), vaccines::generate()?)?;
     fs::write(out.join("icd10_data.rs"), icd10::generate()?)?;
     fs::write(out.join("screening_data.rs"), screening::generate()?)?;
+    fs::write(out.join("xml130_data.rs"), xml130::generate()?)?;
     Ok(())
 }
 

@@ -20,6 +20,7 @@ pub mod sensitive;
 pub mod text;
 pub mod units;
 pub mod vaccine;
+pub mod xml130;
 
 pub use i18n::{Lang, Localized};
 pub use issue::FieldIssue;

@@ -1,0 +1,311 @@
+//! The `GIAMDINHHS` envelope, read one visit (`HOSO`) at a time: its facility, the day it was
+//! made, and for each visit the inner files, base64-decoded and parsed into records. Nothing
+//! of a visit is kept once the caller has taken it, so an envelope of any length is read in
+//! the memory of its largest visit.
+
+use super::catalogue::{Layout, layout, table_number};
+use super::problem::Problem;
+use super::walk::{Limits, Step, Walker, XmlError};
+use base64::Engine as _;
+use std::io::BufRead;
+
+/// The envelope's own fields, read before its first visit.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Header {
+    /// `MACSKCB`: the sending facility's code.
+    pub facility: String,
+    /// `NGAYLAP`, as written.
+    pub made_on: String,
+    /// `SOLUONGHOSO`, as written.
+    pub declared_visits: String,
+}
+
+/// One record of a table: its fields in the file's order, as written (trimmed).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Record {
+    pub fields: Vec<(String, String)>,
+}
+
+impl Record {
+    /// The value of `name`; `None` when absent, `Some("")` when empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One inner file of a visit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    /// `LOAIHOSO` as written.
+    pub kind: String,
+    /// The table's number, when `kind` names a table facilities send.
+    pub table: Option<u8>,
+    /// The records, or why the file could not be read.
+    pub records: Result<Vec<Record>, Problem>,
+    /// The decoded file's bytes: what is kept, and hashed.
+    pub decoded_len: usize,
+}
+
+/// One `HOSO` as read: its files, not yet checked against each other.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawVisit {
+    /// 1-based, in the envelope's order.
+    pub index: usize,
+    pub files: Vec<File>,
+}
+
+/// Why an envelope could not be read at all: the whole envelope is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvelopeError {
+    Xml(XmlError),
+    /// The root is not `GIAMDINHHS`.
+    NotAnEnvelope,
+    /// An element the envelope does not have, at this place.
+    Unexpected,
+    /// A visit with more files than the limit.
+    TooManyFiles,
+    /// `SOLUONGHOSO` differs from the visits read.
+    CountMismatch,
+    /// No `MACSKCB` before the first visit.
+    NoFacility,
+}
+
+impl EnvelopeError {
+    pub fn code(self) -> &'static str {
+        match self {
+            EnvelopeError::Xml(error) => error.code(),
+            EnvelopeError::NotAnEnvelope => "xml_not_an_envelope",
+            EnvelopeError::Unexpected => "xml_envelope_unexpected_element",
+            EnvelopeError::TooManyFiles => "xml_too_many_files",
+            EnvelopeError::CountMismatch => "xml_visit_count_mismatch",
+            EnvelopeError::NoFacility => "xml_facility_missing",
+        }
+    }
+}
+
+impl From<XmlError> for EnvelopeError {
+    fn from(error: XmlError) -> EnvelopeError {
+        EnvelopeError::Xml(error)
+    }
+}
+
+const ROOT: &str = "GIAMDINHHS";
+
+pub struct EnvelopeReader<R> {
+    walker: Walker<R>,
+    limits: Limits,
+    header: Header,
+    visits: usize,
+    signed: bool,
+    done: bool,
+}
+
+impl<R: BufRead> EnvelopeReader<R> {
+    /// Reads up to the first visit; refuses what is not an envelope.
+    pub fn open(input: R, limits: Limits) -> Result<EnvelopeReader<R>, EnvelopeError> {
+        let mut walker = Walker::new(input, &limits, limits.max_envelope_bytes);
+        match walker.step()? {
+            Step::Open(name) if name == ROOT => {}
+            _ => return Err(EnvelopeError::NotAnEnvelope),
+        }
+        Ok(EnvelopeReader {
+            walker,
+            limits,
+            header: Header::default(),
+            visits: 0,
+            signed: false,
+            done: false,
+        })
+    }
+
+    /// The envelope's fields read so far (all of them once the first visit is returned).
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// Whether `CHUKYDONVI` held anything (known only at the end).
+    pub fn signed(&self) -> bool {
+        self.signed
+    }
+
+    /// The next visit, or `None` at the envelope's end (its count then checked).
+    pub fn next_visit(&mut self) -> Result<Option<RawVisit>, EnvelopeError> {
+        if self.done {
+            return Ok(None);
+        }
+        let mut files = Vec::new();
+        let mut kind: Option<String> = None;
+        let mut content: Option<Result<Vec<u8>, Problem>> = None;
+        loop {
+            let step = self.walker.step()?;
+            let depth = self.walker.path().len();
+            match step {
+                Step::Open(name) => {
+                    let path: Vec<&str> = self.walker.path().iter().map(String::as_str).collect();
+                    if !expected(&path) {
+                        return Err(EnvelopeError::Unexpected);
+                    }
+                    // Whatever the signing profile puts inside the signature is a signature.
+                    if path.get(1) == Some(&"CHUKYDONVI") && path.len() > 2 {
+                        self.signed = true;
+                    }
+                    if name == "HOSO" && self.header.facility.is_empty() {
+                        return Err(EnvelopeError::NoFacility);
+                    }
+                    if name == "FILEHOSO" && files.len() >= self.limits.max_files_per_visit {
+                        return Err(EnvelopeError::TooManyFiles);
+                    }
+                }
+                Step::Close(name, text) => match (depth, name.as_str()) {
+                    (2, "MACSKCB") => self.header.facility = text,
+                    (2, "NGAYLAP") => self.header.made_on = text,
+                    (2, "SOLUONGHOSO") => self.header.declared_visits = text,
+                    (5, "LOAIHOSO") => kind = Some(text),
+                    (5, "NOIDUNGFILE") => content = Some(self.decode(&text)),
+                    (4, "FILEHOSO") => {
+                        let kind = kind.take().unwrap_or_default();
+                        files.push(read_file(kind, content.take(), &self.limits));
+                    }
+                    (3, "HOSO") => {
+                        self.visits += 1;
+                        return Ok(Some(RawVisit {
+                            index: self.visits,
+                            files,
+                        }));
+                    }
+                    (1, "CHUKYDONVI") if !text.is_empty() => self.signed = true,
+                    (0, ROOT) => {
+                        self.done = true;
+                        if self.walker.step()? != Step::End {
+                            return Err(EnvelopeError::Xml(XmlError::Malformed));
+                        }
+                        let declared = self.header.declared_visits.parse::<usize>().ok();
+                        if declared.is_some_and(|d| d != self.visits) {
+                            return Err(EnvelopeError::CountMismatch);
+                        }
+                        return Ok(None);
+                    }
+                    _ => {}
+                },
+                Step::End => return Err(EnvelopeError::Xml(XmlError::Truncated)),
+            }
+        }
+    }
+
+    fn decode(&self, text: &str) -> Result<Vec<u8>, Problem> {
+        let compact: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+        if compact.len() / 4 * 3 > self.limits.max_file_bytes {
+            return Err(Problem::InnerXml(XmlError::TooLarge.code()));
+        }
+        base64::engine::general_purpose::STANDARD
+            .decode(&compact)
+            .map_err(|_| Problem::Base64)
+    }
+}
+
+/// Whether an element may open at `path` (the root first). The signature's own content is
+/// whatever the signing profile puts there.
+fn expected(path: &[&str]) -> bool {
+    match path {
+        [ROOT, "CHUKYDONVI", ..] => true,
+        [ROOT, rest @ ..] => matches!(
+            rest,
+            ["THONGTINDONVI"]
+                | ["THONGTINDONVI", "MACSKCB"]
+                | ["THONGTINHOSO"]
+                | ["THONGTINHOSO", "NGAYLAP" | "SOLUONGHOSO" | "DANHSACHHOSO"]
+                | ["THONGTINHOSO", "DANHSACHHOSO", "HOSO"]
+                | ["THONGTINHOSO", "DANHSACHHOSO", "HOSO", "FILEHOSO"]
+                | [
+                    "THONGTINHOSO",
+                    "DANHSACHHOSO",
+                    "HOSO",
+                    "FILEHOSO",
+                    "LOAIHOSO" | "NOIDUNGFILE"
+                ]
+        ),
+        _ => false,
+    }
+}
+
+fn read_file(kind: String, content: Option<Result<Vec<u8>, Problem>>, limits: &Limits) -> File {
+    let table = table_number(&kind);
+    let decoded_len = content
+        .as_ref()
+        .and_then(|c| c.as_ref().ok())
+        .map_or(0, Vec::len);
+    let records = match (table.and_then(layout), content) {
+        (None, _) => Err(Problem::TableNotAccepted),
+        (Some(_), None) => Err(Problem::InnerXml(XmlError::Malformed.code())),
+        (Some(_), Some(Err(problem))) => Err(problem),
+        (Some(layout), Some(Ok(bytes))) => records(&bytes, layout, limits),
+    };
+    File {
+        kind,
+        table,
+        records,
+        decoded_len,
+    }
+}
+
+/// The records of an inner file laid out as `layout`.
+pub fn records(bytes: &[u8], layout: Layout, limits: &Limits) -> Result<Vec<Record>, Problem> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let inner = Limits {
+        max_depth: 4,
+        ..*limits
+    };
+    let mut walker = Walker::new(bytes, &inner, bytes.len() as u64);
+    let xml = |e: XmlError| Problem::InnerXml(e.code());
+    // The depth at which records open, and the tags above them.
+    let above: Vec<&str> = match layout.list {
+        Some(list) => vec![layout.root, list],
+        None => vec![],
+    };
+    let mut out = Vec::new();
+    let mut current: Option<Record> = None;
+    loop {
+        let step = walker.step().map_err(xml)?;
+        let depth = walker.path().len();
+        match step {
+            Step::Open(name) => {
+                let path: Vec<&str> = walker.path().iter().map(String::as_str).collect();
+                let record_depth = above.len() + 1;
+                if depth < record_depth {
+                    if path != above[..depth] {
+                        return Err(Problem::WrongLayout);
+                    }
+                } else if depth == record_depth {
+                    if name != layout.record || (layout.list.is_none() && !out.is_empty()) {
+                        return Err(Problem::WrongLayout);
+                    }
+                    if out.len() >= limits.max_records_per_file {
+                        return Err(Problem::TooManyRecords);
+                    }
+                    current = Some(Record::default());
+                } else if depth > record_depth + 1 {
+                    return Err(Problem::WrongLayout);
+                }
+            }
+            Step::Close(name, text) => {
+                let record_depth = above.len();
+                if depth == record_depth + 1 {
+                    if let Some(record) = current.as_mut() {
+                        record.fields.push((name, text));
+                    }
+                } else if depth == record_depth {
+                    out.extend(current.take());
+                }
+            }
+            Step::End => {
+                if layout.list.is_none() && out.len() > 1 {
+                    return Err(Problem::SeveralRecords);
+                }
+                return Ok(out);
+            }
+        }
+    }
+}

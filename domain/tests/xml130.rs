@@ -1,0 +1,392 @@
+//! The national XML standard's envelopes: the synthetic sample passes, and each file of the
+//! malicious corpus is refused with its reason.
+
+use base64::Engine as _;
+use healthbook_domain::xml130::{
+    EnvelopeError, EnvelopeReader, Limits, Report, XmlError, check, validate,
+};
+use std::io::{BufReader, Read};
+
+const SAMPLE: &str = include_str!("../data/xml130/sample-giamdinhhs-synthetic.xml");
+const XML1: &str = include_str!("../data/xml130/sample-inner-xml1.xml");
+const XML2: &str = include_str!("../data/xml130/sample-inner-xml2.xml");
+const XML3: &str = include_str!("../data/xml130/sample-inner-xml3.xml");
+const FACILITY: &str = "01999";
+
+fn b64(text: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(text)
+}
+
+/// An envelope of visits, each a list of (LOAIHOSO, already-encoded content).
+fn envelope(visits: &[Vec<(&str, String)>]) -> String {
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><GIAMDINHHS><THONGTINDONVI><MACSKCB>{FACILITY}</MACSKCB></THONGTINDONVI><THONGTINHOSO><NGAYLAP>20261120</NGAYLAP><SOLUONGHOSO>{}</SOLUONGHOSO><DANHSACHHOSO>",
+        visits.len()
+    );
+    for files in visits {
+        out.push_str("<HOSO>");
+        for (kind, content) in files {
+            out.push_str(&format!(
+                "<FILEHOSO><LOAIHOSO>{kind}</LOAIHOSO><NOIDUNGFILE>{content}</NOIDUNGFILE></FILEHOSO>"
+            ));
+        }
+        out.push_str("</HOSO>");
+    }
+    out.push_str("</DANHSACHHOSO></THONGTINHOSO><CHUKYDONVI/></GIAMDINHHS>");
+    out
+}
+
+/// The sample visit with its three files changed by `edit` (table, inner XML) first.
+fn sample_visit(edit: impl Fn(u8, &str) -> String) -> Vec<(&'static str, String)> {
+    vec![
+        ("XML1", b64(&edit(1, XML1))),
+        ("XML2", b64(&edit(2, XML2))),
+        ("XML3", b64(&edit(3, XML3))),
+    ]
+}
+
+fn report(xml: &str) -> Result<Report, EnvelopeError> {
+    validate(xml.as_bytes(), FACILITY, Limits::default())
+}
+
+fn codes(report: &Report) -> Vec<(String, String)> {
+    report
+        .visits
+        .iter()
+        .flat_map(|v| v.problems.iter())
+        .map(|p| (p.field.clone(), p.code.clone()))
+        .collect()
+}
+
+#[test]
+fn the_synthetic_sample_is_accepted_whole() {
+    let report = report(SAMPLE).unwrap();
+    assert!(report.accepted(), "{:?}", codes(&report));
+    assert_eq!(report.header.facility, FACILITY);
+    assert_eq!(report.header.made_on, "20261120");
+    assert_eq!(report.visits.len(), 1);
+    assert_eq!(report.visits[0].ma_lk, "SYN-20261120-000001");
+    assert!(!report.signed, "an empty CHUKYDONVI is no signature");
+
+    let mut reader = EnvelopeReader::open(SAMPLE.as_bytes(), Limits::default()).unwrap();
+    let visit = check(reader.next_visit().unwrap().unwrap(), FACILITY).unwrap();
+    assert_eq!(visit.summary().get("MA_BENH_CHINH"), Some("J06.9"));
+    assert_eq!(
+        visit.summary().get("MA_LOAI_KCB"),
+        Some("01"),
+        "codes keep their zeros"
+    );
+    assert_eq!(visit.tables[&2].len(), 1);
+    assert_eq!(visit.tables[&3][0].get("THANH_TIEN_BV"), Some("38500"));
+    assert!(reader.next_visit().unwrap().is_none());
+}
+
+#[test]
+fn the_same_visits_rebuilt_from_the_inner_files_pass_too() {
+    let two = envelope(&[
+        sample_visit(|_, xml| xml.to_owned()),
+        sample_visit(|_, xml| xml.replace("SYN-20261120-000001", "SYN-20261120-000002")),
+    ]);
+    let report = report(&two).unwrap();
+    assert!(report.accepted(), "{:?}", codes(&report));
+    assert_eq!(report.visits.len(), 2);
+}
+
+#[test]
+fn totals_off_by_one_dong_are_refused_with_both_amounts() {
+    let off = envelope(&[sample_visit(|table, xml| {
+        if table == 1 {
+            xml.replace(
+                "<T_TONGCHI_BV>50500</T_TONGCHI_BV>",
+                "<T_TONGCHI_BV>50501</T_TONGCHI_BV>",
+            )
+        } else {
+            xml.to_owned()
+        }
+    })]);
+    let report = report(&off).unwrap();
+    assert!(!report.accepted());
+    let problem = &report.visits[0].problems[0];
+    assert_eq!(problem.field, "hoso[1].XML1.T_TONGCHI_BV");
+    assert_eq!(problem.code, "xml_total_mismatch");
+    assert!(problem.message_en.contains("50501") && problem.message_en.contains("50500"));
+}
+
+#[test]
+fn a_visit_sent_twice_in_one_envelope_is_refused() {
+    let twice = envelope(&[
+        sample_visit(|_, x| x.to_owned()),
+        sample_visit(|_, x| x.to_owned()),
+    ]);
+    let report = report(&twice).unwrap();
+    assert!(!report.accepted());
+    assert_eq!(
+        codes(&report),
+        vec![(
+            "hoso[2].XML1.MA_LK".to_owned(),
+            "xml_visit_repeated".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn every_field_problem_is_listed_at_once() {
+    let bad = envelope(&[sample_visit(|table, xml| match table {
+        1 => xml
+            .replace(
+                "<NGAY_VAO>202611200830</NGAY_VAO>",
+                "<NGAY_VAO>202602300830</NGAY_VAO>",
+            )
+            .replace(
+                "<MA_BENH_CHINH>J06.9</MA_BENH_CHINH>",
+                "<MA_BENH_CHINH>J06.99</MA_BENH_CHINH>",
+            )
+            .replace("<GIOI_TINH>1</GIOI_TINH>", "<GIOI_TINH>4</GIOI_TINH>")
+            .replace("<MA_CSKCB>01999</MA_CSKCB>", "<MA_CSKCB>79001</MA_CSKCB>"),
+        2 => xml
+            .replace("<MA_LK>SYN-20261120-000001</MA_LK>", "<MA_LK>OTHER</MA_LK>")
+            .replace("<DON_GIA>1200</DON_GIA>", "<DON_GIA>1,200</DON_GIA>"),
+        _ => xml.replace(
+            "<STT>1</STT>",
+            "<STT>1</STT><NO_SUCH_FIELD>x</NO_SUCH_FIELD>",
+        ),
+    })]);
+    let report = report(&bad).unwrap();
+    let mut found = codes(&report);
+    found.sort();
+    let expected: Vec<(String, String)> = [
+        ("hoso[1].XML1.GIOI_TINH", "xml_field_not_a_code"),
+        ("hoso[1].XML1.MA_BENH_CHINH", "xml_icd10_unknown"),
+        ("hoso[1].XML1.MA_CSKCB", "xml_facility_mismatch"),
+        ("hoso[1].XML1.NGAY_VAO", "xml_field_not_a_date"),
+        ("hoso[1].XML2[1].DON_GIA", "xml_field_not_a_number"),
+        ("hoso[1].XML2[1].MA_LK", "xml_ma_lk_mismatch"),
+        ("hoso[1].XML3[1].NO_SUCH_FIELD", "xml_field_unknown"),
+    ]
+    .iter()
+    .map(|(f, c)| ((*f).to_owned(), (*c).to_owned()))
+    .collect();
+    // A visit of 2026 is read under QĐ 3176, which added fields the catalogue lacks: an
+    // unknown field is a warning there, so it is not among the problems.
+    let expected: Vec<_> = expected
+        .into_iter()
+        .filter(|(_, c)| c != "xml_field_unknown")
+        .collect();
+    assert_eq!(found, expected);
+
+    let extra = envelope(&[sample_visit(|table, xml| match table {
+        3 => xml.replace(
+            "<STT>1</STT>",
+            "<STT>1</STT><NO_SUCH_FIELD>x</NO_SUCH_FIELD>",
+        ),
+        _ => xml.to_owned(),
+    })]);
+    let report = self::report(&extra).unwrap();
+    assert!(report.accepted());
+    assert_eq!(
+        report.visits[0].warnings[0].field,
+        "hoso[1].XML3[1].NO_SUCH_FIELD"
+    );
+    let of_2024 = envelope(&[sample_visit(|table, xml| {
+        let xml = xml.replace("202611", "202409");
+        match table {
+            3 => xml.replace(
+                "<STT>1</STT>",
+                "<STT>1</STT><NO_SUCH_FIELD>x</NO_SUCH_FIELD>",
+            ),
+            _ => xml,
+        }
+    })]);
+    assert_eq!(
+        codes(&self::report(&of_2024).unwrap()),
+        vec![(
+            "hoso[1].XML3[1].NO_SUCH_FIELD".to_owned(),
+            "xml_field_unknown".to_owned()
+        )],
+        "under QĐ 4750's layer the catalogue is complete"
+    );
+}
+
+#[test]
+fn files_the_standard_does_not_allow() {
+    let cases = [
+        (
+            vec![("XML12", b64(XML1))],
+            "hoso[1].XML12",
+            "xml_table_not_accepted",
+        ),
+        (
+            vec![("XML2", b64(XML2))],
+            "hoso[1].XML1",
+            "xml_summary_missing",
+        ),
+        (
+            vec![("XML1", "PD94bWwg!!".to_owned())],
+            "hoso[1].XML1",
+            "xml_base64_invalid",
+        ),
+        (
+            vec![("XML1", b64(XML2))],
+            "hoso[1].XML1",
+            "xml_wrong_layout",
+        ),
+        (
+            vec![("XML1", b64(XML1)), ("XML1", b64(XML1))],
+            "hoso[1].XML1",
+            "xml_table_repeated",
+        ),
+    ];
+    for (files, field, code) in cases {
+        let report = report(&envelope(&[files])).unwrap();
+        assert!(
+            codes(&report).contains(&(field.to_owned(), code.to_owned())),
+            "{code}: {:?}",
+            codes(&report)
+        );
+    }
+}
+
+#[test]
+fn the_malicious_corpus_is_refused_with_its_reason() {
+    let xxe = SAMPLE.replacen(
+        "<GIAMDINHHS",
+        "<!DOCTYPE GIAMDINHHS [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><GIAMDINHHS",
+        1,
+    );
+    assert_eq!(
+        report(&xxe).unwrap_err(),
+        EnvelopeError::Xml(XmlError::DocType)
+    );
+
+    let laughs = format!(
+        "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">{}]><GIAMDINHHS>&lol9;</GIAMDINHHS>",
+        (1..10)
+            .map(|i| format!(
+                "<!ENTITY lol{i} \"{}\">",
+                format!("&lol{};", i - 1).repeat(10)
+            ))
+            .collect::<String>()
+    );
+    assert_eq!(
+        report(&laughs).unwrap_err(),
+        EnvelopeError::Xml(XmlError::DocType)
+    );
+
+    // The same attacks inside an inner file refuse that visit.
+    let inner_xxe = XML1.replacen(
+        "<TONG_HOP>",
+        "<!DOCTYPE t [<!ENTITY x SYSTEM \"http://a/\">]><TONG_HOP>",
+        1,
+    );
+    let report_inner = report(&envelope(&[vec![("XML1", b64(&inner_xxe))]])).unwrap();
+    assert!(
+        codes(&report_inner)
+            .contains(&("hoso[1].XML1".to_owned(), "xml_doctype_refused".to_owned()))
+    );
+
+    let latin1 = SAMPLE.replacen("encoding=\"utf-8\"", "encoding=\"ISO-8859-1\"", 1);
+    assert_eq!(
+        report(&latin1).unwrap_err(),
+        EnvelopeError::Xml(XmlError::Encoding)
+    );
+    let utf16: Vec<u8> = SAMPLE.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    assert!(validate(&utf16[..], FACILITY, Limits::default()).is_err());
+
+    let truncated = &SAMPLE[..SAMPLE.len() / 2];
+    assert!(matches!(
+        report(truncated).unwrap_err(),
+        EnvelopeError::Xml(XmlError::Truncated | XmlError::Malformed)
+    ));
+    let cut_base64 = envelope(&[vec![("XML1", b64(XML1)[..101].to_owned())]]);
+    assert!(
+        codes(&report(&cut_base64).unwrap())
+            .contains(&("hoso[1].XML1".to_owned(), "xml_base64_invalid".to_owned()))
+    );
+
+    let other_root = "<HOSO><FILEHOSO/></HOSO>";
+    assert_eq!(
+        report(other_root).unwrap_err(),
+        EnvelopeError::NotAnEnvelope
+    );
+    let miscounted = SAMPLE.replace(
+        "<SOLUONGHOSO>1</SOLUONGHOSO>",
+        "<SOLUONGHOSO>2</SOLUONGHOSO>",
+    );
+    assert_eq!(
+        report(&miscounted).unwrap_err(),
+        EnvelopeError::CountMismatch
+    );
+}
+
+/// An endless envelope: the header, then visits forever, or one element's text forever.
+struct Endless {
+    head: Vec<u8>,
+    at: usize,
+    repeat: &'static [u8],
+    produced: u64,
+}
+
+impl Read for Endless {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let mut n = 0;
+        while n < out.len() {
+            let byte = if self.at < self.head.len() {
+                self.head[self.at]
+            } else {
+                self.repeat[(self.at - self.head.len()) % self.repeat.len()]
+            };
+            out[n] = byte;
+            self.at += 1;
+            n += 1;
+        }
+        self.produced += n as u64;
+        Ok(n)
+    }
+}
+
+fn endless(opened: &str, repeat: &'static [u8]) -> BufReader<Endless> {
+    let head = format!(
+        "<GIAMDINHHS><THONGTINDONVI><MACSKCB>{FACILITY}</MACSKCB></THONGTINDONVI><THONGTINHOSO><DANHSACHHOSO>{opened}"
+    );
+    BufReader::new(Endless {
+        head: head.into_bytes(),
+        at: 0,
+        repeat,
+        produced: 0,
+    })
+}
+
+#[test]
+fn a_gigabyte_stream_stops_at_the_envelope_bound() {
+    let limits = Limits {
+        max_envelope_bytes: 4 * 1024 * 1024,
+        ..Limits::default()
+    };
+    let mut reader = EnvelopeReader::open(endless("", b"<HOSO></HOSO>"), limits).unwrap();
+    let error = loop {
+        match reader.next_visit() {
+            Ok(Some(_)) => continue,
+            Ok(None) => panic!("an endless envelope ended"),
+            Err(error) => break error,
+        }
+    };
+    assert_eq!(error, EnvelopeError::Xml(XmlError::TooLarge));
+}
+
+#[test]
+fn one_endless_element_stops_at_the_text_bound() {
+    let limits = Limits {
+        max_text_bytes: 1024 * 1024,
+        ..Limits::default()
+    };
+    let stream = endless(
+        "<HOSO><FILEHOSO><LOAIHOSO>XML1</LOAIHOSO><NOIDUNGFILE>",
+        b"A",
+    );
+    let mut reader = EnvelopeReader::open(stream, limits);
+    let error = match reader.as_mut() {
+        Ok(reader) => reader.next_visit().unwrap_err(),
+        Err(error) => *error,
+    };
+    assert_eq!(error, EnvelopeError::Xml(XmlError::TextTooLarge));
+}
