@@ -1,3 +1,5 @@
+//! The fuzz targets of the domain's decoders: the HC1 certificate's and the XML 130 envelope's.
+//!
 //! The HC1 decoder's fuzz target, shared by libFuzzer (`fuzz_targets/hc1_decode.rs`, nightly)
 //! and the bounded stable run of CI (`src/bin/hc1_bounded.rs`).
 //!
@@ -56,4 +58,27 @@ pub fn hc1_decode(data: &[u8]) {
     }
 }
 
+/// One input through the XML 130 reader: as an envelope; as the inner file of each table;
+/// and base64-wrapped as the summary of an envelope's visit, so that the visit checks see the
+/// fuzzer's records.
+pub fn xml130_envelope(data: &[u8]) {
+    use base64::Engine as _;
+    use healthbook_domain::xml130::{self, Limits, catalogue, envelope};
+    let limits = Limits::default();
+    let _ = xml130::validate(data, "01999", limits);
+    for table in 0..=15 {
+        if let Some(layout) = catalogue::layout(table) {
+            let _ = envelope::records(data, layout, &limits);
+        }
+    }
+    let wrapped = format!(
+        "<GIAMDINHHS><THONGTINDONVI><MACSKCB>01999</MACSKCB></THONGTINDONVI><THONGTINHOSO>\
+         <DANHSACHHOSO><HOSO><FILEHOSO><LOAIHOSO>XML1</LOAIHOSO><NOIDUNGFILE>{}</NOIDUNGFILE>\
+         </FILEHOSO></HOSO></DANHSACHHOSO></THONGTINHOSO></GIAMDINHHS>",
+        base64::engine::general_purpose::STANDARD.encode(data)
+    );
+    let _ = xml130::validate(wrapped.as_bytes(), "01999", limits);
+}
+
+pub mod bounded;
 pub mod mutate;

@@ -1,23 +1,18 @@
-//! The HC1 fuzz target on stable Rust, for a bounded time: the conformance vectors' HC1
-//! texts and COSE messages as seeds, then seeded random mutations of them (and of earlier
-//! mutants), each fed to the same target as libFuzzer's. A panic fails the run and leaves
-//! the input in `target/hc1-fuzz-crash.bin`.
+//! The HC1 fuzz target on stable Rust, for a bounded time (`bounded.rs`): the conformance
+//! vectors' HC1 texts and COSE messages as seeds, each fed, with its mutants, to the same
+//! target as libFuzzer's. A panic leaves its input in `target/hc1-fuzz-crash.bin`.
 //!
 //! `cargo run --release --manifest-path domain/fuzz/Cargo.toml --no-default-features \
 //!   --target-dir target --bin hc1_bounded -- [SECONDS] [SEED]`
 
 use healthbook_domain::certificate;
+use healthbook_domain_fuzz::bounded::{Campaign, arguments};
 use healthbook_domain_fuzz::hc1_decode;
-use healthbook_domain_fuzz::mutate::{Rng, mutate};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
 
 /// Longer than any real certificate's COSE message or HC1 text.
 const MAX_LEN: usize = 4096;
-/// Mutants kept to mutate further, so that stacked mutations reach past the first layer.
-const POOL: usize = 512;
 
 fn hex(text: &str) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(2) {
@@ -67,34 +62,8 @@ fn seeds() -> Vec<Vec<u8>> {
     seeds
 }
 
-fn run(data: &[u8]) -> Result<(), String> {
-    catch_unwind(AssertUnwindSafe(|| hc1_decode(data))).map_err(|panic| {
-        panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-            .unwrap_or_else(|| "panic".to_owned())
-    })
-}
-
-fn crash(data: &[u8], seed: u64, iteration: u64, message: &str) -> ExitCode {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/hc1-fuzz-crash.bin");
-    let _ = std::fs::write(&path, data);
-    eprintln!(
-        "hc1 fuzz: panic at iteration {iteration} (seed {seed}): {message}\ninput ({} bytes) saved to {}",
-        data.len(),
-        path.display()
-    );
-    ExitCode::FAILURE
-}
-
 fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1);
-    let seconds: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(60);
-    let seed: u64 = args
-        .next()
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(0x5eed_0c01);
+    let (seconds, seed) = arguments(0x5eed_0c01);
     let seeds = seeds();
     // Real inputs, or this run proves nothing: the texts must reach the decoder's end.
     let decodable = seeds
@@ -110,44 +79,11 @@ fn main() -> ExitCode {
         "hc1 fuzz: {} seeds ({decodable} HC1 texts that decode), {seconds} s, seed {seed}",
         seeds.len()
     );
-    // Panics are caught and reported once, with their input; the default hook would print
-    // each of them besides.
-    std::panic::set_hook(Box::new(|_| {}));
-    for (at, input) in seeds.iter().enumerate() {
-        if let Err(message) = run(input) {
-            return crash(input, seed, at as u64, &message);
-        }
+    Campaign {
+        name: "hc1",
+        target: hc1_decode,
+        seeds: &seeds,
+        max_len: MAX_LEN,
     }
-
-    let mut rng = Rng::new(seed);
-    let mut pool: Vec<Vec<u8>> = Vec::with_capacity(POOL);
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    let mut iterations: u64 = 0;
-    while Instant::now() < deadline {
-        for _ in 0..64 {
-            let from_pool = !pool.is_empty() && rng.below(2) == 0;
-            let base = if from_pool {
-                &pool[rng.below(pool.len())]
-            } else {
-                &seeds[rng.below(seeds.len())]
-            };
-            let other = &seeds[rng.below(seeds.len())];
-            let input = mutate(&mut rng, base, other, MAX_LEN);
-            iterations += 1;
-            if let Err(message) = run(&input) {
-                return crash(&input, seed, iterations, &message);
-            }
-            if pool.len() < POOL {
-                pool.push(input);
-            } else {
-                let at = rng.below(POOL);
-                pool[at] = input;
-            }
-        }
-    }
-    eprintln!(
-        "hc1 fuzz: {iterations} inputs in {seconds} s ({} a second), no panic",
-        iterations / seconds.max(1)
-    );
-    ExitCode::SUCCESS
+    .run_for(seconds, seed)
 }
