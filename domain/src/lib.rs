@@ -13,6 +13,7 @@ mod ffi;
 pub mod fhir;
 pub mod i18n;
 pub mod ids;
+pub mod ingest;
 pub mod issue;
 pub mod page;
 pub mod problem;

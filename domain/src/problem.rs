@@ -420,6 +420,15 @@ problem_codes! {
     SessionCancelled = "session_cancelled",
         vi: "Buổi tiêm này đã bị hủy.",
         en: "This vaccination session was cancelled.";
+    /// A facility's envelope failed its checks: nothing of it is in any book. The fields say
+    /// each problem; the receipt is kept (the `HealthBook-Receipt` header names it).
+    EnvelopeRefused = "envelope_refused",
+        vi: "Tệp dữ liệu không hợp lệ nên không được tiếp nhận; không hồ sơ nào được ghi.",
+        en: "The file failed its checks and was not taken in; no book was changed.";
+    /// Another envelope with the same visits was being taken in at the same moment.
+    IntakeConflict = "intake_conflict",
+        vi: "Một tệp có cùng lượt khám đang được tiếp nhận; hãy gửi lại sau giây lát.",
+        en: "A file with the same visits is being taken in; send again in a moment.";
 }
 
 impl ProblemCode {

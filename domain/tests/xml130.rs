@@ -303,6 +303,12 @@ fn the_malicious_corpus_is_refused_with_its_reason() {
             .contains(&("hoso[1].XML1".to_owned(), "xml_base64_invalid".to_owned()))
     );
 
+    assert_eq!(
+        validate(SAMPLE.as_bytes(), "79001", Limits::default()).unwrap_err(),
+        EnvelopeError::OtherFacility,
+        "a file for another facility"
+    );
+
     let other_root = "<HOSO><FILEHOSO/></HOSO>";
     assert_eq!(
         report(other_root).unwrap_err(),

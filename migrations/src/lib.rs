@@ -26,6 +26,7 @@ mod m20261207_000015_immunizations;
 mod m20261207_000016_reaction_follow_up;
 mod m20261207_000017_immunization_imports;
 mod m20261207_000018_programme_rollouts;
+mod m20261207_000019_facility_intake;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000016_reaction_follow_up::Migration),
             Box::new(m20261207_000017_immunization_imports::Migration),
             Box::new(m20261207_000018_programme_rollouts::Migration),
+            Box::new(m20261207_000019_facility_intake::Migration),
         ]
     }
 }

@@ -1,6 +1,6 @@
 //! Builds the router: every capability's routes, the plumbing layers, the docs.
 
-use crate::http::{headers, metrics as http_metrics, problem, unread_body};
+use crate::http::{body_limit, headers, metrics as http_metrics, problem, unread_body};
 use crate::openapi::{ApiDoc, ProblemResponses};
 use crate::state::AppState;
 use crate::{admin, auth, book, booking, db_circuit, ops, vaccination};
@@ -10,7 +10,6 @@ use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{
     MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -42,6 +41,7 @@ fn v1_routes() -> OpenApiRouter<AppState> {
         .merge(booking::routes())
         .merge(crate::certificates::routes())
         .merge(vaccination::routes())
+        .merge(crate::ingest::routes())
 }
 
 /// The OpenAPI document alone, for `/openapi.json` and for the snapshot test.
@@ -122,7 +122,10 @@ pub fn build(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,
         ))
-        .layer(RequestBodyLimitLayer::new(config.body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            config.body_limit,
+            body_limit::limit_bodies,
+        ))
         .layer(DefaultBodyLimit::max(config.body_limit));
     router.layer(layers)
 }

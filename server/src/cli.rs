@@ -184,6 +184,15 @@ pub struct Options {
     )]
     pub body_limit: Option<usize>,
 
+    /// Largest envelope a facility system may send to the intake, in bytes [default: 67108864].
+    #[arg(
+        long,
+        env = "HEALTHBOOK_INTAKE_BODY_LIMIT",
+        global = true,
+        value_name = "BYTES"
+    )]
+    pub intake_body_limit: Option<usize>,
+
     /// Origins allowed by CORS, comma-separated, or * [default: none].
     #[arg(
         long,

@@ -19,6 +19,7 @@ pub mod demo;
 pub mod error;
 pub mod housekeeping;
 pub mod http;
+pub mod ingest;
 pub mod jobs;
 pub mod mail;
 pub mod openapi;

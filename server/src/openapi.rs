@@ -25,6 +25,7 @@ use utoipa::{Modify, OpenApi};
         (name = "facilities", description = "Health facilities and their services"),
         (name = "booking", description = "Schedules, slots, appointments, queue numbers, check-in"),
         (name = "vaccination", description = "Vaccine catalogue, doses and stock"),
+        (name = "ingest", description = "Facility systems, their keys, and the intake of their files in the national XML standard"),
         (name = "certificates", description = "Signed health certificates: trust list, revocations, signing key"),
     )
 )]

@@ -221,7 +221,15 @@ impl TestApp {
 
     /// A citizen with a passkey session (and the authenticator holding the passkey).
     pub async fn citizen_with_passkey(&self, tag: &str) -> Result<(Session, SoftAuthenticator)> {
-        let basic = self.citizen(tag).await?;
+        self.person_with_passkey(&Person::adult(tag)).await
+    }
+
+    /// `person`, registered, with a passkey session.
+    pub async fn person_with_passkey(
+        &self,
+        person: &Person,
+    ) -> Result<(Session, SoftAuthenticator)> {
+        let basic = self.register_verified(person).await?;
         let mut authenticator = SoftAuthenticator::new(ORIGIN);
         let enrolled = self
             .enrol_passkey(&basic.token, &mut authenticator, "Test phone")

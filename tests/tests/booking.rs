@@ -1,11 +1,13 @@
 //! Booking end to end: book, retry, refuse bad input, cancel, reschedule, check in, the day
 //! list, and every appointment and facility route against a caller who must not see it; and
 //! the health book, whose care relationships start at a check-in (`health_book`); and
-//! vaccination (`vaccination`), whose sessions build on the booking engine.
+//! vaccination (`vaccination`), whose sessions build on the booking engine; and facility
+//! files in the national XML standard (`ingest`), which feed the books.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
 
 mod booking_support;
 mod health_book;
+mod ingest;
 mod vaccination;
 
 use booking_support::*;

@@ -1,12 +1,14 @@
 //! The states an account and a guardianship are stored in, as enums with the one spelling
 //! the database holds.
 
-/// Whether an account belongs to a citizen or to a member of staff.
+/// Whether an account belongs to a citizen, to a member of staff, or to a facility's own
+/// system (which sends its visits with a key and never signs in).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AccountKind {
     Citizen,
     Staff,
+    System,
 }
 
 impl AccountKind {
@@ -14,14 +16,19 @@ impl AccountKind {
         match self {
             AccountKind::Citizen => "citizen",
             AccountKind::Staff => "staff",
+            AccountKind::System => "system",
         }
     }
 
     /// Reads the stored spelling; anything else is no account kind at all.
     pub fn parse(value: &str) -> Option<AccountKind> {
-        [AccountKind::Citizen, AccountKind::Staff]
-            .into_iter()
-            .find(|kind| kind.as_str() == value)
+        [
+            AccountKind::Citizen,
+            AccountKind::Staff,
+            AccountKind::System,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == value)
     }
 }
 
@@ -86,7 +93,11 @@ mod tests {
 
     #[test]
     fn every_stored_spelling_reads_back() {
-        for kind in [AccountKind::Citizen, AccountKind::Staff] {
+        for kind in [
+            AccountKind::Citizen,
+            AccountKind::Staff,
+            AccountKind::System,
+        ] {
             assert_eq!(AccountKind::parse(kind.as_str()), Some(kind));
         }
         for status in [AccountStatus::Active, AccountStatus::Locked] {

@@ -28,10 +28,12 @@ pub enum AccessBasis {
     /// Public-health outreach: the station of the citizen's commune listed them as due for
     /// a vaccine.
     Outreach,
+    /// A facility's own system sent the visit the entry records (national XML intake).
+    Intake,
 }
 
 impl AccessBasis {
-    pub const ALL: [AccessBasis; 7] = [
+    pub const ALL: [AccessBasis; 8] = [
         AccessBasis::Guardian,
         AccessBasis::Care,
         AccessBasis::Consent,
@@ -39,6 +41,7 @@ impl AccessBasis {
         AccessBasis::Lookup,
         AccessBasis::Correction,
         AccessBasis::Outreach,
+        AccessBasis::Intake,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -50,6 +53,7 @@ impl AccessBasis {
             AccessBasis::Lookup => "lookup",
             AccessBasis::Correction => "correction",
             AccessBasis::Outreach => "outreach",
+            AccessBasis::Intake => "intake",
         }
     }
 
@@ -218,6 +222,8 @@ fn basis_words(entry: &AccessLogEntry, role: Option<AuthorRole>, lang: Lang) -> 
         (AccessBasis::Outreach, Lang::En) => {
             "while listing who is due for vaccination in your commune".to_owned()
         }
+        (AccessBasis::Intake, Lang::Vi) => "khi gửi dữ liệu lượt khám của bạn".to_owned(),
+        (AccessBasis::Intake, Lang::En) => "sending the record of your visit".to_owned(),
     })
 }
 

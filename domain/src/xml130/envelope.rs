@@ -45,8 +45,8 @@ pub struct File {
     pub table: Option<u8>,
     /// The records, or why the file could not be read.
     pub records: Result<Vec<Record>, Problem>,
-    /// The decoded file's bytes: what is kept, and hashed.
-    pub decoded_len: usize,
+    /// The decoded file, as sent: what is kept, and hashed.
+    pub bytes: Vec<u8>,
 }
 
 /// One `HOSO` as read: its files, not yet checked against each other.
@@ -71,6 +71,8 @@ pub enum EnvelopeError {
     CountMismatch,
     /// No `MACSKCB` before the first visit.
     NoFacility,
+    /// `MACSKCB` is not the facility the sender sends for.
+    OtherFacility,
 }
 
 impl EnvelopeError {
@@ -82,6 +84,7 @@ impl EnvelopeError {
             EnvelopeError::TooManyFiles => "xml_too_many_files",
             EnvelopeError::CountMismatch => "xml_visit_count_mismatch",
             EnvelopeError::NoFacility => "xml_facility_missing",
+            EnvelopeError::OtherFacility => "xml_facility_mismatch",
         }
     }
 }
@@ -167,7 +170,11 @@ impl<R: BufRead> EnvelopeReader<R> {
                     (5, "NOIDUNGFILE") => content = Some(self.decode(&text)),
                     (4, "FILEHOSO") => {
                         let kind = kind.take().unwrap_or_default();
-                        files.push(read_file(kind, content.take(), &self.limits));
+                        files.push(match content.take() {
+                            Some(Ok(bytes)) => file(kind, bytes, &self.limits),
+                            Some(Err(problem)) => unreadable(kind, problem),
+                            None => unreadable(kind, Problem::InnerXml(XmlError::Malformed.code())),
+                        });
                     }
                     (3, "HOSO") => {
                         self.visits += 1;
@@ -231,23 +238,28 @@ fn expected(path: &[&str]) -> bool {
     }
 }
 
-fn read_file(kind: String, content: Option<Result<Vec<u8>, Problem>>, limits: &Limits) -> File {
+/// An inner file as sent (`LOAIHOSO`, decoded content), read into its table's records: what
+/// the envelope holds, and what a kept visit is read back from.
+pub fn file(kind: String, bytes: Vec<u8>, limits: &Limits) -> File {
     let table = table_number(&kind);
-    let decoded_len = content
-        .as_ref()
-        .and_then(|c| c.as_ref().ok())
-        .map_or(0, Vec::len);
-    let records = match (table.and_then(layout), content) {
-        (None, _) => Err(Problem::TableNotAccepted),
-        (Some(_), None) => Err(Problem::InnerXml(XmlError::Malformed.code())),
-        (Some(_), Some(Err(problem))) => Err(problem),
-        (Some(layout), Some(Ok(bytes))) => records(&bytes, layout, limits),
+    let records = match table.and_then(layout) {
+        None => Err(Problem::TableNotAccepted),
+        Some(layout) => records(&bytes, layout, limits),
     };
     File {
         kind,
         table,
         records,
-        decoded_len,
+        bytes,
+    }
+}
+
+fn unreadable(kind: String, problem: Problem) -> File {
+    File {
+        table: table_number(&kind),
+        kind,
+        records: Err(problem),
+        bytes: Vec::new(),
     }
 }
 

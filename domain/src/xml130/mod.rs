@@ -9,6 +9,7 @@
 //! against the catalogue and against each other. Pure: the server decides what is kept.
 
 pub mod amount;
+pub mod book;
 pub mod catalogue;
 pub mod check;
 pub mod envelope;

@@ -45,6 +45,11 @@ pub fn validate<R: BufRead>(
     let mut visits = Vec::new();
     let mut seen = HashSet::new();
     while let Some(raw) = reader.next_visit()? {
+        // The facility comes before the first visit: a file for another facility is
+        // refused whole, before any of its visits is looked at.
+        if reader.header().facility != facility {
+            return Err(EnvelopeError::OtherFacility);
+        }
         let index = raw.index;
         let outcome = match check(raw, facility) {
             Ok(visit) => VisitOutcome {
@@ -69,6 +74,9 @@ pub fn validate<R: BufRead>(
                 &Problem::RepeatedVisit,
             ));
         }
+    }
+    if reader.header().facility != facility {
+        return Err(EnvelopeError::OtherFacility);
     }
     Ok(Report {
         header: reader.header().clone(),

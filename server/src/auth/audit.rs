@@ -53,6 +53,10 @@ pub enum Event {
     ReactionFollowUpClosed,
     /// A facility's administrator answered a citizen's feedback.
     FeedbackAnswered,
+    /// A facility's administrator registered one of its systems (the account is the system's).
+    SystemCreated,
+    SystemKeyIssued,
+    SystemKeyRevoked,
 }
 
 impl Event {
@@ -93,6 +97,9 @@ impl Event {
             Event::PractitionerUnlinked => "practitioner_unlinked",
             Event::ReactionFollowUpClosed => "reaction_follow_up_closed",
             Event::FeedbackAnswered => "feedback_answered",
+            Event::SystemCreated => "system_created",
+            Event::SystemKeyIssued => "system_key_issued",
+            Event::SystemKeyRevoked => "system_key_revoked",
         }
     }
 }

@@ -50,6 +50,18 @@ async fn insert_child(
     })
     .exec_without_returning(txn)
     .await?;
+    // Visits a facility sent before the book existed are in it from its first day; only a
+    // number the registry confirmed is the person's to receive them.
+    if verified {
+        crate::ingest::claim_waiting(
+            txn,
+            id,
+            child.national_id.as_str(),
+            child.date_of_birth,
+            now,
+        )
+        .await?;
+    }
     Ok(id)
 }
 

@@ -16,6 +16,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use healthbook_domain::account::AccountKind;
 use healthbook_domain::account::{
     Assurance, CodeSent, EMAIL_CODE_MINUTES, OtpFinishRequest, OtpStartRequest, SessionGrant,
     VerifyEmailRequest,
@@ -24,12 +25,15 @@ use healthbook_domain::ids::EmailAddress;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
+/// The person's account with this address. A facility system's account is never found by
+/// address: it has no mailbox and must never be signed in to by a code.
 pub async fn find_by_email(
     db: &impl ConnectionTrait,
     email: &str,
 ) -> Result<Option<account::Model>, DbErr> {
     account::Entity::find()
         .filter(account::Column::EmailKey.eq(EmailAddress::lookup_key(email)))
+        .filter(account::Column::Kind.ne(AccountKind::System.as_str()))
         .one(db)
         .await
 }

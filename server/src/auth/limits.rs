@@ -19,6 +19,14 @@ pub struct Rule {
     pub window: Duration,
 }
 
+/// A facility's systems together: envelopes are large, and a system that loops on a refusal
+/// should not take the intake from every other facility.
+pub const INTAKE_PER_FACILITY: Rule = Rule {
+    name: "intake_per_facility",
+    max: 120,
+    window: Duration::from_secs(60),
+};
+
 pub const REGISTER_PER_IP: Rule = Rule {
     name: "register:ip",
     max: 20,

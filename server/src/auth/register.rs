@@ -260,5 +260,17 @@ async fn insert_citizen(
     })
     .exec_without_returning(txn)
     .await?;
+    // Visits a facility sent before the book existed are in it from its first day; only a
+    // number the registry confirmed is the person's to receive them.
+    if verified {
+        crate::ingest::claim_waiting(
+            txn,
+            id,
+            registration.national_id.as_str(),
+            registration.date_of_birth,
+            now,
+        )
+        .await?;
+    }
     Ok(id)
 }

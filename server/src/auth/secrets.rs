@@ -12,9 +12,21 @@ use sha2::{Digest, Sha256};
 /// A bearer token: 256 random bits, prefixed so that a leaked token is recognisable in
 /// secret scanners. Returns the token (shown once) and the hash that is stored.
 pub fn new_session_token() -> (Sensitive<String>, String) {
+    new_secret("hbs_")
+}
+
+/// A facility system's key: a token as a session's, with its own prefix, so that one is
+/// never taken for the other.
+pub fn new_system_key() -> (Sensitive<String>, String) {
+    new_secret(SYSTEM_KEY_PREFIX)
+}
+
+pub const SYSTEM_KEY_PREFIX: &str = "hbk_";
+
+fn new_secret(prefix: &str) -> (Sensitive<String>, String) {
     let mut bytes = [0u8; 32];
     rand::rng().fill(&mut bytes);
-    let token = format!("hbs_{}", URL_SAFE_NO_PAD.encode(bytes));
+    let token = format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes));
     let hash = hash_token(&token);
     (Sensitive::new(token), hash)
 }

@@ -44,7 +44,9 @@ pub fn lifetime(kind: AccountKind, assurance: Assurance) -> Lifetime {
             idle: Duration::minutes(15),
             absolute: Duration::minutes(30),
         },
-        (_, AccountKind::Staff) => Lifetime {
+        // A facility's system never holds a session (it sends with a key); were one ever made
+        // for it, it would be a working day's at most.
+        (_, AccountKind::Staff | AccountKind::System) => Lifetime {
             idle: Duration::minutes(30),
             absolute: Duration::hours(12),
         },

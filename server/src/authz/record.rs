@@ -503,6 +503,36 @@ pub(crate) async fn log_outreach(
     Ok(())
 }
 
+/// Opens `cid`'s book to a facility's system for the record of one visit the facility sent
+/// (receipt `receipt`): it writes section IV and reads nothing, and the citizen's access log
+/// names the system, its facility and the receipt. The system's key was checked before;
+/// what it may send is its own facility's visits (the files' facility code is the key's).
+pub(crate) async fn open_for_intake(
+    db: &impl ConnectionTrait,
+    system: Uuid,
+    facility: Uuid,
+    cid: Uuid,
+    receipt: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    insert(
+        db,
+        LogLine {
+            citizen: cid,
+            actor: system,
+            role: "facility_system",
+            facility: Some(facility),
+            basis: AccessBasis::Intake,
+            basis_id: Some(receipt),
+            basis_ref: None,
+            action: AccessAction::Write,
+            sections: Sections::one(Section::Visits),
+        },
+        now,
+    )
+    .await
+}
+
 /// Writes the trace of a professional finding `cid` (by `method`): the citizen sees who
 /// looked them up, even when nothing of the book was read afterwards.
 pub(crate) async fn log_lookup(

@@ -30,6 +30,8 @@ pub struct Config {
     pub log: String,
     pub request_timeout: Duration,
     pub body_limit: usize,
+    /// The intake's own limit: facility envelopes are far larger than any other body.
+    pub intake_body_limit: usize,
     pub cors_origins: Vec<String>,
     pub shutdown_grace: Duration,
     pub clock_offset: chrono::Duration,
@@ -70,6 +72,7 @@ struct FileOptions {
     log: Option<String>,
     request_timeout: Option<u64>,
     body_limit: Option<usize>,
+    intake_body_limit: Option<usize>,
     cors_origins: Option<Vec<String>>,
     shutdown_grace: Option<u64>,
     webauthn_rp_id: Option<String>,
@@ -154,6 +157,10 @@ impl Config {
                 .body_limit
                 .or(file.body_limit)
                 .unwrap_or(1024 * 1024),
+            intake_body_limit: options
+                .intake_body_limit
+                .or(file.intake_body_limit)
+                .unwrap_or(64 * 1024 * 1024),
             cors_origins: list(options.cors_origins.or(file.cors_origins)).unwrap_or_default(),
             shutdown_grace: Duration::from_secs(
                 options.shutdown_grace.or(file.shutdown_grace).unwrap_or(20),

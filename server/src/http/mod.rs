@@ -1,5 +1,6 @@
 //! HTTP plumbing shared by every capability: extractors, middleware, the problem renderer.
 
+pub mod body_limit;
 pub mod client_addr;
 pub mod control_chars;
 pub mod cursor;

@@ -1,0 +1,104 @@
+//! What the intake of facility files says to the facility and its systems: the systems and
+//! their keys as an administrator sees them, and the receipt of an envelope.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A facility system's name: what the citizen reads as the author of what it sends.
+pub const SYSTEM_NAME_MAX: usize = 120;
+
+/// How long a replaced key keeps working, so that a system can switch without a gap.
+pub const KEY_OVERLAP_DAYS: i64 = 7;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, validator::Validate)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewSystemRequest {
+    /// The system as the citizen will see it, e.g. "HIS Bệnh viện Đa khoa tỉnh".
+    #[validate(length(min = 3, max = 120, code = "system_name_length"))]
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SystemKeyView {
+    pub id: Uuid,
+    pub created_at: DateTime<Utc>,
+    /// Set once a newer key replaced it; it works until then.
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FacilitySystemView {
+    pub id: Uuid,
+    pub facility_id: Uuid,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub keys: Vec<SystemKeyView>,
+}
+
+/// A new key: the secret is shown here once and never again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IssuedKey {
+    pub system: FacilitySystemView,
+    pub key_id: Uuid,
+    /// `Authorization: Bearer <key>` on `POST /v1/ingest/encounters`.
+    pub key: String,
+}
+
+/// What became of one visit of an envelope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum VisitFate {
+    /// In the citizen's book.
+    Imported,
+    /// Kept, matched to an identification number that has no book yet: it will be in the
+    /// book when its citizen registers.
+    Waiting,
+    /// Sent before with the same content: nothing changed.
+    Unchanged,
+    /// Kept but placed in no book: the number's book is of someone born on another day, so
+    /// the number may be mistyped. Support sees it; the facility should correct and resend.
+    Held,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReceiptVisit {
+    /// 1-based, in the envelope's order.
+    pub index: usize,
+    pub ma_lk: String,
+    /// The visit's version at this facility: 1 the first time, higher for a changed resend
+    /// (which supersedes the earlier one, kept).
+    pub version: u32,
+    pub fate: VisitFate,
+    /// Kept although the catalogue does not know it (a field of a later layer).
+    pub warnings: Vec<IntakeWarning>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IntakeWarning {
+    /// Where: `hoso[1].XML3[2].DU_PHONG2`.
+    pub field: String,
+    pub code: String,
+}
+
+/// The answer to an accepted envelope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IntakeReceipt {
+    pub id: Uuid,
+    /// SHA-256 of the envelope as received, hex.
+    pub envelope_hash: String,
+    pub received_at: DateTime<Utc>,
+    /// Whether `CHUKYDONVI` held a signature (kept with the file; not verified yet).
+    pub signed: bool,
+    pub visits: Vec<ReceiptVisit>,
+}

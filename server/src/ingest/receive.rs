@@ -1,0 +1,254 @@
+//! `POST /v1/ingest/encounters`: a facility system sends a `GIAMDINHHS` envelope. The body
+//! goes to disk as it arrives (hashed, bounded); a first read checks every visit; only if all
+//! pass does a second read put them in the books, in one transaction — so a file that fails
+//! changes nothing in any book. Either way the file and its receipt are kept.
+
+use super::caller::FacilitySystem;
+use super::entities::intake_receipt;
+use super::import::{Files, take_in};
+use super::spool::{Spooled, spool};
+use crate::auth::limits::{self, INTAKE_PER_FACILITY};
+use crate::db::BeginWrite;
+use crate::error::{ApiError, ApiResult, FieldError, Text};
+use crate::state::AppState;
+use axum::Json;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use healthbook_domain::ProblemCode;
+use healthbook_domain::ingest::IntakeReceipt;
+use healthbook_domain::xml130::{self, EnvelopeError, EnvelopeReader, Limits, Report, Visit};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use serde_json::json;
+use std::io::BufReader;
+use std::path::PathBuf;
+use uuid::Uuid;
+
+/// Names the receipt of a refused envelope, which the problem body has no place for.
+pub const RECEIPT_HEADER: &str = "healthbook-receipt";
+
+/// Takes in an envelope of visits in the national XML standard.
+#[utoipa::path(post, path = "/ingest/encounters", tag = "ingest", security(("bearer" = [])),
+    request_body(content = String, content_type = "application/xml",
+        description = "A `GIAMDINHHS` envelope (QĐ 130/4750/3176), UTF-8, sent with the facility system's key as the bearer token"),
+    responses(
+        (status = 201, description = "Every visit passed: each imported, waiting for its citizen's book, or unchanged", body = IntakeReceipt),
+        (status = 401, description = "No live key of a facility system", content_type = "application/problem+json"),
+        (status = 409, description = "`intake_conflict`: the same visit was being taken in at the same moment; send again", content_type = "application/problem+json"),
+        (status = 413, description = "Larger than `--intake-body-limit`", content_type = "application/problem+json"),
+        (status = 415, description = "Not `application/xml` or `text/xml`", content_type = "application/problem+json"),
+        (status = 422, description = "`envelope_refused`: every problem, by visit and field; nothing written to any book; the `HealthBook-Receipt` header names the kept receipt", content_type = "application/problem+json"),
+        (status = 429, description = "Too many envelopes from the facility", content_type = "application/problem+json"),
+    ))]
+pub async fn receive_encounters(
+    State(state): State<AppState>,
+    system: FacilitySystem,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
+    let xml = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| matches!(t.trim(), "application/xml" | "text/xml"));
+    if !xml {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ProblemCode::UnsupportedMediaType,
+        ));
+    }
+    limits::check(&state, INTAKE_PER_FACILITY, &system.facility_id.to_string()).await?;
+    let limit = state.config.intake_body_limit;
+    let dir = state.config.data_dir.join("intake");
+    let spooled = spool(body, &dir, limit as u64).await?;
+    let limits = Limits {
+        max_envelope_bytes: limit as u64,
+        ..Limits::default()
+    };
+    let now = state.clock.now();
+    let receipt = Uuid::now_v7();
+    let path = spooled.path().to_owned();
+    let code = system.facility_code.clone();
+    let checked = tokio::task::spawn_blocking(move || {
+        let file = std::fs::File::open(path).map_err(ApiError::internal)?;
+        Ok::<_, ApiError>(xml130::validate(BufReader::new(file), &code, limits))
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    let report = match checked {
+        Ok(report) if report.accepted() => report,
+        refused => return refuse(&state, &system, receipt, spooled, refused, &dir, now).await,
+    };
+    let answer = import(&state, &system, receipt, &spooled, &report, limits, now).await?;
+    spooled.keep(&dir).await?;
+    tracing::info!(
+        receipt = %receipt,
+        facility = %system.facility_id,
+        visits = answer.visits.len(),
+        "envelope taken in"
+    );
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
+}
+
+/// Every problem of a refused envelope, as the 422's fields and as the receipt keeps them.
+fn problems(checked: &Result<Report, EnvelopeError>) -> Vec<FieldError> {
+    match checked {
+        Err(error) => vec![FieldError::new(
+            "envelope",
+            error.code(),
+            Text::new(
+                format!("Không đọc được tệp ({}).", error.code()),
+                format!("The file could not be read ({}).", error.code()),
+            ),
+        )],
+        Ok(report) if report.visits.is_empty() => vec![FieldError::new(
+            "envelope",
+            "xml_no_visits",
+            Text::new("Tệp không có hồ sơ nào.", "The file holds no visit."),
+        )],
+        Ok(report) => FieldError::all(
+            report
+                .visits
+                .iter()
+                .flat_map(|v| v.problems.iter().cloned())
+                .collect(),
+        ),
+    }
+}
+
+async fn refuse(
+    state: &AppState,
+    system: &FacilitySystem,
+    receipt: Uuid,
+    spooled: Spooled,
+    checked: Result<Report, EnvelopeError>,
+    dir: &std::path::Path,
+    now: DateTime<Utc>,
+) -> ApiResult<Response> {
+    let fields = problems(&checked);
+    let listed: Vec<_> = fields
+        .iter()
+        .map(|f| json!({ "field": f.field, "code": f.code }))
+        .collect();
+    let (visits, signed) = match &checked {
+        Ok(report) => (report.visits.len(), report.signed),
+        Err(_) => (0, false),
+    };
+    insert_receipt(
+        &state.db,
+        system,
+        receipt,
+        &spooled,
+        ("refused", visits, signed),
+        &serde_json::Value::Array(listed),
+        now,
+    )
+    .await?;
+    spooled.keep(dir).await?;
+    tracing::info!(receipt = %receipt, facility = %system.facility_id, "envelope refused");
+    let mut response = ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::EnvelopeRefused,
+    )
+    .with_fields(fields)
+    .into_response();
+    if let Ok(value) = HeaderValue::from_str(&receipt.to_string()) {
+        response.headers_mut().insert(RECEIPT_HEADER, value);
+    }
+    Ok(response)
+}
+
+async fn insert_receipt(
+    db: &impl ConnectionTrait,
+    system: &FacilitySystem,
+    id: Uuid,
+    spooled: &Spooled,
+    (outcome, visits, signed): (&str, usize, bool),
+    problems: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    intake_receipt::Entity::insert(intake_receipt::ActiveModel {
+        id: Set(id),
+        system_id: Set(system.account_id),
+        facility_id: Set(system.facility_id),
+        envelope_hash: Set(spooled.hash.clone()),
+        size: Set(i64::try_from(spooled.size).unwrap_or(i64::MAX)),
+        outcome: Set(outcome.to_owned()),
+        visits: Set(i32::try_from(visits).unwrap_or(i32::MAX)),
+        signed: Set(signed),
+        problems: Set(problems.to_string()),
+        received_at: Set(now),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// The second read: each visit, as it comes off the file, into its book, all in one
+/// transaction with the receipt. A reader thread hands the visits over one or two at a time.
+async fn import(
+    state: &AppState,
+    system: &FacilitySystem,
+    receipt: Uuid,
+    spooled: &Spooled,
+    report: &Report,
+    limits: Limits,
+    now: DateTime<Utc>,
+) -> Result<IntakeReceipt, ApiError> {
+    let (sender, mut visits) = tokio::sync::mpsc::channel::<Result<(Visit, Files), ApiError>>(2);
+    let path: PathBuf = spooled.path().to_owned();
+    let code = system.facility_code.clone();
+    let reader = tokio::task::spawn_blocking(move || {
+        let read = || -> Result<(), ApiError> {
+            let file = std::fs::File::open(&path).map_err(ApiError::internal)?;
+            let mut envelope = EnvelopeReader::open(BufReader::new(file), limits)
+                .map_err(|e| ApiError::internal(anyhow::anyhow!("re-read: {}", e.code())))?;
+            while let Some(raw) = envelope
+                .next_visit()
+                .map_err(|e| ApiError::internal(anyhow::anyhow!("re-read: {}", e.code())))?
+            {
+                let files: Files = raw
+                    .files
+                    .iter()
+                    .map(|f| (f.kind.clone(), f.bytes.clone()))
+                    .collect();
+                let visit = xml130::check(raw, &code)
+                    .map_err(|_| ApiError::internal(anyhow::anyhow!("a checked visit failed")))?;
+                if sender.blocking_send(Ok((visit, files))).is_err() {
+                    break;
+                }
+            }
+            Ok(())
+        };
+        if let Err(error) = read() {
+            let _ = sender.blocking_send(Err(error));
+        }
+    });
+    let txn = state.db.begin_write().await?;
+    insert_receipt(
+        &txn,
+        system,
+        receipt,
+        spooled,
+        ("accepted", report.visits.len(), report.signed),
+        &serde_json::Value::Array(Vec::new()),
+        now,
+    )
+    .await?;
+    let mut answered = Vec::with_capacity(report.visits.len());
+    while let Some(next) = visits.recv().await {
+        let (visit, files) = next?;
+        answered.push(take_in(&txn, system, receipt, visit, files, now).await?);
+    }
+    reader.await.map_err(ApiError::internal)?;
+    txn.commit().await?;
+    Ok(IntakeReceipt {
+        id: receipt,
+        envelope_hash: spooled.hash.clone(),
+        received_at: now,
+        signed: report.signed,
+        visits: answered,
+    })
+}

@@ -1,0 +1,474 @@
+//! Facility files in the national XML standard, end to end: a facility administrator gives
+//! the facility's system a key; the system sends envelopes; visits land in the books of the
+//! people they are about (or wait for them to register, or are held when the birth does not
+//! match the number); a refused file changes no book; keys rotate and revoke; and another
+//! facility's administrator can see or touch none of it.
+
+use crate::booking_support::*;
+use base64::Engine as _;
+use chrono::NaiveDate;
+use healthbook_tests::TestApp;
+use healthbook_tests::people::{Person, Session, national_id_for};
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::io::Write as _;
+
+const XML1: &str = include_str!("../../../domain/data/xml130/sample-inner-xml1.xml");
+const XML2: &str = include_str!("../../../domain/data/xml130/sample-inner-xml2.xml");
+const XML3: &str = include_str!("../../../domain/data/xml130/sample-inner-xml3.xml");
+const SAMPLE_FACILITY: &str = "01999";
+const SAMPLE_ID: &str = "001090000001";
+const SAMPLE_BIRTH: &str = "199001150000";
+
+fn person(name: &str, born: NaiveDate, female: bool, tag: &str) -> Person {
+    let mut person = Person::adult(tag);
+    person.national_id = national_id_for(born, female);
+    person.full_name = name.to_owned();
+    person.date_of_birth = born;
+    person.sex = if female { "female" } else { "male" };
+    person
+}
+
+/// An app of the demo data whose population registry knows `people`.
+async fn app_knowing(people: &[&Person]) -> (TestApp, Session, String) {
+    let mut registry = tempfile::NamedTempFile::new().unwrap();
+    writeln!(registry, "national_id,full_name,date_of_birth").unwrap();
+    for p in people {
+        writeln!(
+            registry,
+            "{},{},{}",
+            p.national_id, p.full_name, p.date_of_birth
+        )
+        .unwrap();
+    }
+    let (_, path) = registry.keep().unwrap();
+    let app = TestApp::builder()
+        .arg("--demo")
+        .arg("--registry-csv")
+        .arg(path.to_str().unwrap())
+        .spawn()
+        .await
+        .unwrap();
+    let (admin, _) = app.staff("facility_admin", Some(BACH_MAI)).await.unwrap();
+    let fid = facility(&app, "bach mai").await;
+    (app, admin, fid)
+}
+
+/// One visit of the sample, at Bạch Mai, about `who`, as `ma_lk`; `edit` changes the inner
+/// files after that.
+fn visit_of(
+    who: &Person,
+    ma_lk: &str,
+    edit: impl Fn(u8, String) -> String,
+) -> Vec<(String, String)> {
+    let birth = format!("{}0000", who.date_of_birth.format("%Y%m%d"));
+    let fit = |table: u8, xml: &str| {
+        let xml = xml
+            .replace(SAMPLE_FACILITY, BACH_MAI)
+            .replace(SAMPLE_ID, &who.national_id)
+            .replace(SAMPLE_BIRTH, &birth)
+            .replace("SYN-20261120-000001", ma_lk);
+        base64::engine::general_purpose::STANDARD.encode(edit(table, xml))
+    };
+    vec![
+        ("XML1".to_owned(), fit(1, XML1)),
+        ("XML2".to_owned(), fit(2, XML2)),
+        ("XML3".to_owned(), fit(3, XML3)),
+    ]
+}
+
+fn envelope(facility: &str, visits: &[Vec<(String, String)>]) -> String {
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><GIAMDINHHS><THONGTINDONVI><MACSKCB>{facility}</MACSKCB></THONGTINDONVI><THONGTINHOSO><NGAYLAP>20261120</NGAYLAP><SOLUONGHOSO>{}</SOLUONGHOSO><DANHSACHHOSO>",
+        visits.len()
+    );
+    for files in visits {
+        out.push_str("<HOSO>");
+        for (kind, content) in files {
+            out.push_str(&format!(
+                "<FILEHOSO><LOAIHOSO>{kind}</LOAIHOSO><NOIDUNGFILE>{content}</NOIDUNGFILE></FILEHOSO>"
+            ));
+        }
+        out.push_str("</HOSO>");
+    }
+    out.push_str("</DANHSACHHOSO></THONGTINHOSO><CHUKYDONVI/></GIAMDINHHS>");
+    out
+}
+
+async fn send(app: &TestApp, key: &str, body: String) -> healthbook_tests::Reply {
+    let response = app
+        .request(Method::POST, "/v1/ingest/encounters")
+        .bearer_auth(key)
+        .header("content-type", "application/xml")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    healthbook_tests::Reply::from(response).await.unwrap()
+}
+
+async fn new_system(app: &TestApp, admin: &Session, fid: &str) -> Value {
+    let made = app
+        .post_as(
+            &admin.token,
+            &format!("/v1/facilities/{fid}/systems"),
+            &json!({ "name": "HIS Bạch Mai" }),
+        )
+        .await
+        .unwrap();
+    made.expect(201);
+    made.json
+}
+
+fn fates(receipt: &Value) -> Vec<(String, String)> {
+    receipt["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["ma_lk"].as_str().unwrap().to_owned(),
+                v["fate"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+async fn encounters(app: &TestApp, who: &Session) -> Vec<Value> {
+    let cid = who.citizen_id.as_deref().unwrap();
+    let book = app
+        .get_as(&who.token, &format!("/v1/citizens/{cid}/book"))
+        .await
+        .unwrap();
+    book.expect(200);
+    book.json["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["body"]["kind"] == "encounter")
+        .cloned()
+        .collect()
+}
+
+fn pair(a: &str, b: &str) -> (String, String) {
+    (a.to_owned(), b.to_owned())
+}
+
+#[tokio::test]
+async fn a_facility_systems_visits_land_in_books_or_wait_for_them_and_resends_supersede() {
+    let born = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let mau = person("Nguyễn Văn Mẫu", born(1990, 1, 15), false, "mau");
+    let hoa = person("Trần Thị Hoa", born(1985, 3, 2), true, "hoa");
+    let (app, admin, fid) = app_knowing(&[&mau, &hoa]).await;
+    let system = new_system(&app, &admin, &fid).await;
+    let key = system["key"].as_str().unwrap();
+    assert!(key.starts_with("hbk_"));
+    let (mau_session, _) = app.person_with_passkey(&mau).await.unwrap();
+
+    let first = envelope(
+        BACH_MAI,
+        &[
+            visit_of(&mau, "BM-1", |_, x| x),
+            visit_of(&hoa, "BM-2", |_, x| x),
+        ],
+    );
+    let taken = send(&app, key, first.clone()).await;
+    taken.expect(201);
+    assert_eq!(
+        fates(&taken.json),
+        vec![pair("BM-1", "imported"), pair("BM-2", "waiting")]
+    );
+    assert_eq!(taken.json["envelope_hash"].as_str().unwrap().len(), 64);
+
+    let visits = encounters(&app, &mau_session).await;
+    assert_eq!(visits.len(), 1);
+    let entry = &visits[0];
+    assert_eq!(entry["body"]["data"]["diagnoses"][0]["icd10"], "J06.9");
+    assert_eq!(
+        entry["body"]["data"]["prescriptions"][0]["medicine"],
+        "Paracetamol 500mg"
+    );
+    assert_eq!(entry["provenance"]["source"], "facility_system");
+    assert_eq!(entry["provenance"]["author_name"], "HIS Bạch Mai");
+
+    let cid = mau_session.citizen_id.as_deref().unwrap();
+    let log = app
+        .get_as(
+            &mau_session.token,
+            &format!("/v1/citizens/{cid}/access-log?limit=10"),
+        )
+        .await
+        .unwrap();
+    log.expect(200);
+    let line = &log.json["items"][0];
+    assert_eq!(line["basis"], "intake");
+    assert_eq!(line["action"], "write");
+    assert_eq!(line["actor_name"], "HIS Bạch Mai");
+    assert_eq!(line["actor_role"], "facility_system");
+    assert_eq!(line["sections"], json!(["visits"]));
+
+    // The same file again changes nothing.
+    let again = send(&app, key, first).await;
+    again.expect(201);
+    assert_eq!(
+        fates(&again.json),
+        vec![pair("BM-1", "unchanged"), pair("BM-2", "unchanged")]
+    );
+    assert_eq!(encounters(&app, &mau_session).await[0]["version"], 1);
+
+    // A changed resend corrects the entry: the same entry, a new version.
+    let changed = envelope(
+        BACH_MAI,
+        &[visit_of(&mau, "BM-1", |table, xml| match table {
+            1 => xml.replace(
+                "<MA_BENH_CHINH>J06.9</MA_BENH_CHINH>",
+                "<MA_BENH_CHINH>J02.9</MA_BENH_CHINH>",
+            ),
+            _ => xml,
+        })],
+    );
+    let corrected = send(&app, key, changed).await;
+    corrected.expect(201);
+    assert_eq!(corrected.json["visits"][0]["version"], 2);
+    let visits = encounters(&app, &mau_session).await;
+    assert_eq!(visits.len(), 1);
+    assert_eq!(visits[0]["entry_id"], entry["entry_id"]);
+    assert_eq!(visits[0]["version"], 2);
+    assert_eq!(visits[0]["body"]["data"]["diagnoses"][0]["icd10"], "J02.9");
+
+    // Hoa's visit is in her book from the day she registers.
+    let (hoa_session, _) = app.person_with_passkey(&hoa).await.unwrap();
+    let hers = encounters(&app, &hoa_session).await;
+    assert_eq!(hers.len(), 1);
+    assert_eq!(hers[0]["body"]["data"]["reason"], "Ho, sốt 2 ngày");
+}
+
+#[tokio::test]
+async fn a_number_whose_book_is_someone_born_otherwise_is_held_in_no_book() {
+    let born = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let owner = person("Lê Văn Chủ", born(1970, 6, 1), false, "owner");
+    let (app, admin, fid) = app_knowing(&[&owner]).await;
+    let key = new_system(&app, &admin, &fid).await["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (session, _) = app.person_with_passkey(&owner).await.unwrap();
+    // The facility typed the owner's number for a patient born in 1990.
+    let mut typo = owner.clone();
+    typo.date_of_birth = born(1990, 1, 15);
+    let sent = send(
+        &app,
+        &key,
+        envelope(BACH_MAI, &[visit_of(&typo, "BM-9", |_, x| x)]),
+    )
+    .await;
+    sent.expect(201);
+    assert_eq!(fates(&sent.json), vec![pair("BM-9", "held")]);
+    assert!(encounters(&app, &session).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_refused_file_changes_no_book_and_keeps_its_receipt() {
+    let born = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let mau = person("Nguyễn Văn Mẫu", born(1990, 1, 15), false, "refused");
+    let (app, admin, fid) = app_knowing(&[&mau]).await;
+    let key = new_system(&app, &admin, &fid).await["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (session, _) = app.person_with_passkey(&mau).await.unwrap();
+
+    // One good visit and one whose total is off by one đồng: neither is taken in.
+    let off = envelope(
+        BACH_MAI,
+        &[
+            visit_of(&mau, "BM-1", |_, x| x),
+            visit_of(&mau, "BM-2", |table, xml| match table {
+                1 => xml.replace(
+                    "<T_TONGCHI_BV>50500</T_TONGCHI_BV>",
+                    "<T_TONGCHI_BV>50501</T_TONGCHI_BV>",
+                ),
+                _ => xml,
+            }),
+        ],
+    );
+    let refused = send(&app, &key, off).await;
+    refused.expect_problem(422, "envelope_refused");
+    assert_eq!(
+        refused.json["errors"][0]["field"],
+        "hoso[2].XML1.T_TONGCHI_BV"
+    );
+    assert_eq!(refused.json["errors"][0]["code"], "xml_total_mismatch");
+    assert_eq!(refused.header("healthbook-receipt").unwrap().len(), 36);
+    assert!(encounters(&app, &session).await.is_empty());
+
+    let other_facility = envelope(NHI_TRUNG_UONG, &[visit_of(&mau, "BM-3", |_, x| x)]);
+    let refused = send(&app, &key, other_facility).await;
+    refused.expect_problem(422, "envelope_refused");
+    assert_eq!(refused.json["errors"][0]["code"], "xml_facility_mismatch");
+    assert!(encounters(&app, &session).await.is_empty());
+
+    let xxe = envelope(BACH_MAI, &[visit_of(&mau, "BM-4", |_, x| x)]).replacen(
+        "<GIAMDINHHS>",
+        "<!DOCTYPE GIAMDINHHS [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><GIAMDINHHS>",
+        1,
+    );
+    let refused = send(&app, &key, xxe).await;
+    refused.expect_problem(422, "envelope_refused");
+    assert_eq!(refused.json["errors"][0]["field"], "envelope");
+    assert_eq!(refused.json["errors"][0]["code"], "xml_doctype_refused");
+    assert!(encounters(&app, &session).await.is_empty());
+
+    let as_json = app
+        .request(Method::POST, "/v1/ingest/encounters")
+        .bearer_auth(&key)
+        .json(&json!({ "envelope": "x" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(as_json.status().as_u16(), 415);
+}
+
+#[tokio::test]
+async fn keys_rotate_with_an_overlap_and_revoke_at_once_and_only_a_key_sends() {
+    let (app, admin, fid) = app_with_admin().await;
+    let made = new_system(&app, &admin, &fid).await;
+    let first = made["key"].as_str().unwrap().to_owned();
+    let sid = made["system"]["id"].as_str().unwrap().to_owned();
+    let nothing = || envelope(BACH_MAI, &[]);
+
+    // A key that works is refused only for its content (an envelope of no visit).
+    send(&app, &first, nothing())
+        .await
+        .expect_problem(422, "envelope_refused");
+    for wrong in ["hbk_not-a-key", admin.token.as_str(), ""] {
+        send(&app, wrong, nothing()).await.expect(401);
+    }
+
+    let rotated = app
+        .post_as(
+            &admin.token,
+            &format!("/v1/facilities/{fid}/systems/{sid}/keys"),
+            &json!({}),
+        )
+        .await
+        .unwrap();
+    rotated.expect(201);
+    let second = rotated.json["key"].as_str().unwrap().to_owned();
+    let keys = rotated.json["system"]["keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 2);
+    assert!(
+        keys[0]["expires_at"].is_string(),
+        "the old key ends after the overlap"
+    );
+    assert!(keys[1]["expires_at"].is_null());
+    send(&app, &first, nothing())
+        .await
+        .expect_problem(422, "envelope_refused");
+    send(&app, &second, nothing())
+        .await
+        .expect_problem(422, "envelope_refused");
+
+    let old = keys[0]["id"].as_str().unwrap();
+    let revoked = app
+        .call(
+            Method::DELETE,
+            &format!("/v1/facilities/{fid}/systems/{sid}/keys/{old}"),
+            Some(&admin.token),
+            None,
+        )
+        .await
+        .unwrap();
+    revoked.expect(204);
+    send(&app, &first, nothing()).await.expect(401);
+    send(&app, &second, nothing())
+        .await
+        .expect_problem(422, "envelope_refused");
+
+    let listed = app
+        .get_as(&admin.token, &format!("/v1/facilities/{fid}/systems"))
+        .await
+        .unwrap();
+    listed.expect(200);
+    assert!(listed.json[0]["keys"][1]["last_used_at"].is_string());
+    assert!(
+        !listed.text.contains("hbk_"),
+        "a listing never shows a secret"
+    );
+}
+
+#[tokio::test]
+async fn another_facilitys_administrator_sees_and_touches_no_system() {
+    let (app, admin, fid) = app_with_admin().await;
+    let made = new_system(&app, &admin, &fid).await;
+    let sid = made["system"]["id"].as_str().unwrap();
+    let kid = made["key_id"].as_str().unwrap();
+    let (stranger, _) = app
+        .staff("facility_admin", Some(NHI_TRUNG_UONG))
+        .await
+        .unwrap();
+    let nhi = facility(&app, "nhi trung uong").await;
+    let stranger_system = new_system(&app, &stranger, &nhi).await;
+    let theirs = stranger_system["system"]["id"].as_str().unwrap();
+    let random = uuid::Uuid::now_v7().to_string();
+
+    // Facilities are public: another's is refused as such. Systems and keys are not: another
+    // facility's is as absent as a random id.
+    for (method, path) in [
+        (Method::GET, format!("/v1/facilities/{fid}/systems")),
+        (Method::POST, format!("/v1/facilities/{fid}/systems")),
+        (
+            Method::POST,
+            format!("/v1/facilities/{fid}/systems/{sid}/keys"),
+        ),
+        (
+            Method::DELETE,
+            format!("/v1/facilities/{fid}/systems/{sid}/keys/{kid}"),
+        ),
+    ] {
+        let body = json!({ "name": "Intruder" });
+        let reply = app
+            .call(method.clone(), &path, Some(&stranger.token), Some(&body))
+            .await
+            .unwrap();
+        reply.expect_problem(403, "forbidden");
+    }
+    for (method, path) in [
+        (
+            Method::POST,
+            format!("/v1/facilities/{nhi}/systems/{sid}/keys"),
+        ),
+        (
+            Method::DELETE,
+            format!("/v1/facilities/{nhi}/systems/{sid}/keys/{kid}"),
+        ),
+        (
+            Method::DELETE,
+            format!("/v1/facilities/{nhi}/systems/{theirs}/keys/{kid}"),
+        ),
+        (
+            Method::POST,
+            format!("/v1/facilities/{nhi}/systems/{random}/keys"),
+        ),
+    ] {
+        let body = json!({ "name": "Intruder" });
+        let reply = app
+            .call(method.clone(), &path, Some(&stranger.token), Some(&body))
+            .await
+            .unwrap();
+        reply.expect_problem(404, "not_found");
+    }
+    let citizen = app.citizen("curious").await.unwrap();
+    let reply = app
+        .get_as(&citizen.token, &format!("/v1/facilities/{fid}/systems"))
+        .await
+        .unwrap();
+    assert!(matches!(reply.status.as_u16(), 403 | 404), "{}", reply.text);
+    // The first facility's system still has its one key.
+    let listed = app
+        .get_as(&admin.token, &format!("/v1/facilities/{fid}/systems"))
+        .await
+        .unwrap();
+    assert_eq!(listed.json[0]["keys"].as_array().unwrap().len(), 1);
+    assert!(listed.json[0]["keys"][0]["revoked_at"].is_null());
+}
