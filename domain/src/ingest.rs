@@ -82,6 +82,7 @@ pub struct ReceiptVisit {
     pub warnings: Vec<IntakeWarning>,
 }
 
+/// A problem or a warning of a visit, by place and code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IntakeWarning {
@@ -101,4 +102,20 @@ pub struct IntakeReceipt {
     /// Whether `CHUKYDONVI` held a signature (kept with the file; not verified yet).
     pub signed: bool,
     pub visits: Vec<ReceiptVisit>,
+}
+
+/// A kept receipt, as its facility's systems read it back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReceiptRecord {
+    pub id: Uuid,
+    pub envelope_hash: String,
+    pub size: u64,
+    pub received_at: DateTime<Utc>,
+    /// `accepted` or `refused`.
+    pub outcome: String,
+    pub visits: u32,
+    pub signed: bool,
+    /// A refused envelope's problems (empty when accepted).
+    pub problems: Vec<IntakeWarning>,
 }

@@ -26,4 +26,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(systems::rotate_key))
         .routes(routes!(systems::revoke_key))
         .routes(routes!(receive::receive_encounters))
+        .routes(routes!(receive::read_receipt))
 }

@@ -13,14 +13,14 @@ use crate::error::{ApiError, ApiResult, FieldError, Text};
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use healthbook_domain::ProblemCode;
-use healthbook_domain::ingest::IntakeReceipt;
+use healthbook_domain::ingest::{IntakeReceipt, IntakeWarning, ReceiptRecord};
 use healthbook_domain::xml130::{self, EnvelopeError, EnvelopeReader, Limits, Report, Visit};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use std::io::BufReader;
 use std::path::PathBuf;
@@ -251,4 +251,35 @@ async fn import(
         signed: report.signed,
         visits: answered,
     })
+}
+
+/// A receipt of an envelope the caller's facility sent.
+#[utoipa::path(get, path = "/ingest/receipts/{rid}", tag = "ingest", security(("bearer" = [])),
+    params(("rid" = Uuid, Path, description = "Receipt id (the answer's `id`, or the `HealthBook-Receipt` header of a refusal)")),
+    responses(
+        (status = 200, description = "The receipt", body = ReceiptRecord),
+        (status = 401, description = "No live key of a facility system", content_type = "application/problem+json"),
+        (status = 404, description = "No such receipt of the caller's facility", content_type = "application/problem+json"),
+    ))]
+pub async fn read_receipt(
+    State(state): State<AppState>,
+    system: FacilitySystem,
+    Path(rid): Path<Uuid>,
+) -> ApiResult<Json<ReceiptRecord>> {
+    let row = intake_receipt::Entity::find_by_id(rid)
+        .filter(intake_receipt::Column::FacilityId.eq(system.facility_id))
+        .one(&state.db)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let problems: Vec<IntakeWarning> = serde_json::from_str(&row.problems).unwrap_or_default();
+    Ok(Json(ReceiptRecord {
+        id: row.id,
+        envelope_hash: row.envelope_hash,
+        size: u64::try_from(row.size).unwrap_or_default(),
+        received_at: row.received_at,
+        outcome: row.outcome,
+        visits: u32::try_from(row.visits).unwrap_or_default(),
+        signed: row.signed,
+        problems,
+    }))
 }

@@ -299,8 +299,41 @@ async fn a_refused_file_changes_no_book_and_keeps_its_receipt() {
         "hoso[2].XML1.T_TONGCHI_BV"
     );
     assert_eq!(refused.json["errors"][0]["code"], "xml_total_mismatch");
-    assert_eq!(refused.header("healthbook-receipt").unwrap().len(), 36);
+    let receipt = refused.header("healthbook-receipt").unwrap().to_owned();
     assert!(encounters(&app, &session).await.is_empty());
+    let kept = app
+        .get_as(&key, &format!("/v1/ingest/receipts/{receipt}"))
+        .await
+        .unwrap();
+    kept.expect(200);
+    assert_eq!(kept.json["outcome"], "refused");
+    assert_eq!(kept.json["visits"], 2);
+    assert_eq!(kept.json["problems"][0]["code"], "xml_total_mismatch");
+    // Another facility's system, a person's session, a random id: not found, or no key.
+    let (other_admin, _) = app
+        .staff("facility_admin", Some(NHI_TRUNG_UONG))
+        .await
+        .unwrap();
+    let nhi = facility(&app, "nhi trung uong").await;
+    let other_key = new_system(&app, &other_admin, &nhi).await["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.get_as(&other_key, &format!("/v1/ingest/receipts/{receipt}"))
+        .await
+        .unwrap()
+        .expect_problem(404, "not_found");
+    app.get_as(
+        &key,
+        &format!("/v1/ingest/receipts/{}", uuid::Uuid::now_v7()),
+    )
+    .await
+    .unwrap()
+    .expect_problem(404, "not_found");
+    app.get_as(&session.token, &format!("/v1/ingest/receipts/{receipt}"))
+        .await
+        .unwrap()
+        .expect(401);
 
     let other_facility = envelope(NHI_TRUNG_UONG, &[visit_of(&mau, "BM-3", |_, x| x)]);
     let refused = send(&app, &key, other_facility).await;
