@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The mobile core through its generated Kotlin bindings on the JVM: a citizen's flow, a
-# verifier's certificate flow, a booking flow, a health-book flow and a vaccination flow, each against a real server of its own
+# verifier's certificate flow, a booking flow, a health-book flow, a vaccination flow and a facility-intake flow, each against a real server of its own
 # (started and stopped by the test), then the FFI call-overhead benchmark.
 # Installs what it needs when missing: JNA (Debian libjna-java) and the Kotlin compiler
 # (npm kotlin-compiler, into .tools/). Prints libtest-style result lines.
@@ -48,5 +48,6 @@ run certificates "$TARGET/debug/healthbook" "$WORK/certificates" || status=1
 run booking "$TARGET/debug/healthbook" "$WORK/booking" || status=1
 run book "$TARGET/debug/healthbook" "$WORK/book" || status=1
 run vaccination "$TARGET/debug/healthbook" "$WORK/vaccination" || status=1
+HEALTHBOOK_XML130_SAMPLES="$ROOT/domain/data/xml130" run intake "$TARGET/debug/healthbook" "$WORK/intake" || status=1
 [ "$status" -eq 0 ] || exit 1
 run bench "$WORK/run"

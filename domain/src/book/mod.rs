@@ -12,6 +12,7 @@ pub mod check;
 pub mod consent;
 pub mod encounter;
 pub mod entry;
+pub mod follow_up;
 pub mod history;
 pub mod icd10;
 pub mod immunization;
@@ -33,6 +34,7 @@ pub use consent::{
 };
 pub use encounter::{Encounter, EncounterKind};
 pub use entry::{AuthorRole, BookEntry, EntryBody, EntryKind, EntryStatus, Provenance, Source};
+pub use follow_up::{FollowUp, follow_ups};
 pub use icd10::{Icd10Code, category_of_code};
 pub use immunization::Immunization;
 pub use observation::{Observation, ObservationKind};

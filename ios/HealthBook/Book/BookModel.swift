@@ -10,6 +10,9 @@ final class BookModel: ObservableObject {
     @Published var book: BookView?
     @Published var chartKind: ObservationKind = .bloodPressure
     @Published var chart: [ChartPoint] = []
+    /// Returns the book's visits ask for and nobody booked yet, each with the first free slot
+    /// of its week (none: all taken), soonest first.
+    @Published var followUps: [(followUp: FollowUp, slot: Slot?)] = []
     @Published var consents: [Consent] = []
     @Published var log: [AccessLine] = []
     @Published var logCursor: String?
@@ -60,6 +63,33 @@ final class BookModel: ObservableObject {
             self.book = book
             self.offline = book.fromCache
             try await self.loadChart(app)
+            try await self.loadFollowUps(app)
+        }
+    }
+
+    private func loadFollowUps(_ app: AppModel) async throws {
+        guard let id = citizenId else { return }
+        var offers: [(followUp: FollowUp, slot: Slot?)] = []
+        for followUp in try await app.core.book().followUps(citizenId: id) {
+            var query = followUpSlotQuery(followUp: followUp)
+            query.available = true
+            query.limit = 1
+            let slot = offline ? nil : try await app.core.booking().slots(facilityId: followUp.facilityId, query: query).items.first
+            offers.append((followUp, slot))
+        }
+        followUps = offers
+    }
+
+    /// Books the offered slot for the book's owner (a dependent's for a child's book): one tap.
+    func bookFollowUp(_ app: AppModel, slot: Slot) async {
+        guard let owner else { return }
+        await run(app) {
+            switch try await app.core.booking().book(slot: slot, citizenId: owner.isSelf ? nil : owner.citizenId) {
+            case .booked: self.notice = String(localized: "follow_up.booked")
+            case .queued: self.notice = String(localized: "booking.queued")
+            }
+            _ = try await app.core.booking().appointments()
+            try await self.loadFollowUps(app)
         }
     }
 

@@ -248,10 +248,26 @@ struct ProfileForm: View {
 }
 
 struct VisitsView: View {
+    @EnvironmentObject private var app: AppModel
     @ObservedObject var model: BookModel
 
     var body: some View {
         List {
+            ForEach(model.followUps, id: \.followUp.entryId) { offer in
+                VStack(alignment: .leading, spacing: 4) {
+                    Text("follow_up.title \(offer.followUp.on)").font(.headline)
+                    Text(offer.followUp.facilityName ?? "")
+                    Text(offer.followUp.reason).font(.subheadline)
+                    if let slot = offer.slot {
+                        Button("follow_up.book \(slot.date) \(slot.start)") {
+                            Task { await model.bookFollowUp(app, slot: slot) }
+                        }
+                        .disabled(model.busy)
+                    } else {
+                        Text("follow_up.no_slot").font(.subheadline)
+                    }
+                }
+            }
             if model.book?.visits.isEmpty ?? true { Text("book.section_empty") }
             ForEach(model.book?.visits ?? [], id: \.entryId) { entry in
                 if case let .encounter(visit) = entry.body {

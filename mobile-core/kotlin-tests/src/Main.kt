@@ -5,20 +5,21 @@ import kotlin.system.exitProcess
 import kotlinx.coroutines.runBlocking
 
 /**
- * `java … vn.healthbook.jvmtest.MainKt flow|certificates|booking|book|vaccination <healthbook binary> <work dir>`
- * runs the citizen, certificate, booking, health-book or vaccination flow against a server it
- * starts itself (the citizen one with a population registry that knows the citizen, the
- * booking, book and vaccination ones with the demo data set; the vaccination one on the
- * session's day); `bench <work dir>` measures the FFI call overhead.
+ * `java … vn.healthbook.jvmtest.MainKt flow|certificates|booking|book|vaccination|intake <healthbook binary> <work dir>`
+ * runs the citizen, certificate, booking, health-book, vaccination or intake flow against a
+ * server it starts itself (the citizen one with a population registry that knows the citizen,
+ * the booking, book and vaccination ones with the demo data set, the intake one with both; the
+ * vaccination one on the session's day); `bench <work dir>` measures the FFI call overhead.
  */
 fun main(args: Array<String>) {
     when (args.firstOrNull()) {
-        "flow", "certificates", "booking", "book", "vaccination" -> {
+        "flow", "certificates", "booking", "book", "vaccination", "intake" -> {
             val (binary, workPath) = args.drop(1).takeIf { it.size == 2 } ?: usage()
             val work = File(workPath).apply { mkdirs() }
             val extra = when (args[0]) {
                 "booking", "book", "vaccination" -> listOf("--demo")
                 "flow" -> listOf("--registry-csv", CitizenFlow.registry(work).path)
+                "intake" -> listOf("--demo", "--registry-csv", IntakeFlow.registry(work).path)
                 else -> emptyList()
             }
             val env = if (args[0] == "vaccination") VaccinationFlow.serverClock() else emptyMap()
@@ -32,6 +33,7 @@ fun main(args: Array<String>) {
                         "certificates" -> CertificateFlow(server, work, report).run()
                         "book" -> BookFlow(server, work, report).run()
                         "vaccination" -> VaccinationFlow(server, work, report).run()
+                        "intake" -> IntakeFlow(server, work, report).run()
                         else -> BookingFlow(server, work, report).run()
                     }
                 }
@@ -49,6 +51,6 @@ fun main(args: Array<String>) {
 }
 
 private fun usage(): Nothing {
-    System.err.println("usage: MainKt flow|certificates|booking|book|vaccination <healthbook binary> <work dir> | bench <work dir>")
+    System.err.println("usage: MainKt flow|certificates|booking|book|vaccination|intake <healthbook binary> <work dir> | bench <work dir>")
     exitProcess(2)
 }

@@ -104,11 +104,15 @@ class Server(
      * A JSON request straight to the API as someone other than the phone (a doctor of a
      * facility), with their bearer token; returns the status and the body.
      */
-    fun call(method: String, path: String, token: String?, json: String? = null): Pair<Int, String> {
+    fun call(method: String, path: String, token: String?, json: String? = null): Pair<Int, String> =
+        send(method, path, token, json, "application/json")
+
+    /** A request with a body of [contentType] (a facility system's XML, say). */
+    fun send(method: String, path: String, token: String?, body: String?, contentType: String): Pair<Int, String> {
         val builder = HttpRequest.newBuilder(URI.create("$baseUrl$path"))
             .header("Accept", "application/json")
-            .method(method, json?.let { HttpRequest.BodyPublishers.ofString(it) } ?: HttpRequest.BodyPublishers.noBody())
-        if (json != null) builder.header("Content-Type", "application/json")
+            .method(method, body?.let { HttpRequest.BodyPublishers.ofString(it) } ?: HttpRequest.BodyPublishers.noBody())
+        if (body != null) builder.header("Content-Type", contentType)
         if (token != null) builder.header("Authorization", "Bearer $token")
         val response = HttpClient.newHttpClient().send(builder.build(), HttpResponse.BodyHandlers.ofString())
         return response.statusCode() to response.body()

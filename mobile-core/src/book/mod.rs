@@ -41,6 +41,7 @@ use healthbook_domain::book::{
     AccessLogEntry, Administrative, Book, BookEntry, Consent, CorrectEntryRequest,
     EnteredInErrorRequest, EntryBody, EntryStatus, Observation, ObservationKind, Section, describe,
 };
+use healthbook_domain::book::{FollowUp, follow_ups};
 use healthbook_domain::page::Page;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -326,6 +327,27 @@ impl BookClient {
                 .ok_or_else(|| error.into()),
             Err(error) => Err(error.into()),
         }
+    }
+
+    /// The visits of `citizen_id`'s book that asked for a return (a re-examination day, at
+    /// their facility) not yet booked, soonest first (`domain::book::follow_ups`). Reads the
+    /// book as `book` does, and the appointments as this phone last read them: the app shows
+    /// each with `follow_up_slot_query`'s slots, to book in a tap.
+    pub async fn follow_ups(&self, citizen_id: Uuid) -> Result<Vec<FollowUp>, BookError> {
+        let view = self.book(citizen_id).await?;
+        let appointments = self
+            .core
+            .store(|store| store.entries_of_kind(crate::booking::APPOINTMENT))
+            .await?;
+        let appointments: Vec<_> = crate::booking::cached(appointments)
+            .into_iter()
+            .filter(|a| a.citizen_id == citizen_id)
+            .collect();
+        Ok(follow_ups(
+            &view.visits,
+            &appointments,
+            self.core.clock.today(),
+        ))
     }
 
     /// The book as this phone last read it, without the network; none before the first read.

@@ -17,6 +17,7 @@ use crate::http::{Auth, decode, query_of, query_string};
 use crate::qr::{QrError, QrMatrix, qr_code};
 use crate::queue::{ActionResult, Deliver, OfflineAction, PendingAction, Sent, send_or_queue};
 use crate::store::CachedEntry;
+use healthbook_domain::book::FollowUp;
 use healthbook_domain::booking::{
     Appointment, AppointmentCode, BookAppointmentRequest, CancelAppointmentRequest, Practitioner,
     RescheduleAppointmentRequest, Slot, SlotQuery,
@@ -291,6 +292,17 @@ fn cached_order(mut appointments: Vec<Appointment>) -> Vec<Appointment> {
 }
 
 /// The QR code the reception kiosk scans for an appointment (`HBAPPT:` and its code).
+/// The slots to offer for a follow-up: its facility's, from the day asked for and the six
+/// after it (a facility's day may be full or closed).
+#[uniffi::export]
+pub fn follow_up_slot_query(follow_up: FollowUp) -> SlotQuery {
+    SlotQuery {
+        from: Some(follow_up.on.to_string()),
+        to: Some((follow_up.on + chrono::Duration::days(6)).to_string()),
+        ..SlotQuery::default()
+    }
+}
+
 #[uniffi::export]
 pub fn appointment_qr(appointment: Appointment) -> Result<QrMatrix, QrError> {
     let text = match AppointmentCode::parse(&appointment.code) {

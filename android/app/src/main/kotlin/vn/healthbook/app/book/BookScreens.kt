@@ -75,6 +75,7 @@ import vn.healthbook.domain.Rh
 import vn.healthbook.domain.Section
 
 private val instants = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.SHORT).withZone(ZoneId.systemDefault())
+private val dates = DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM)
 private val days = DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM)
 
 private object BookRoutes {
@@ -105,7 +106,11 @@ fun BookTab(core: HealthBookClient, onSignedOut: () -> Unit) {
         }
         HistoryForm.entries.forEach { form -> composable(form.route) { HistoryFormScreen(form, state, model, back) } }
         composable(BookRoutes.VISITS) {
-            VisitsScreen(state, onOpen = { model.openVisit(it); nav.navigate(BookRoutes.VISIT) })
+            VisitsScreen(
+                state,
+                onOpen = { model.openVisit(it); nav.navigate(BookRoutes.VISIT) },
+                onBookFollowUp = model::bookFollowUp,
+            )
         }
         composable(BookRoutes.VISIT) { VisitScreen(state, model) }
         composable(BookRoutes.READINGS) { ReadingsScreen(state, model) }
@@ -279,10 +284,34 @@ private fun ProfileScreen(state: BookState, model: BookViewModel, onDone: () -> 
     }
 }
 
+/** A return a visit asked for: the day, the facility, and its first free slot to book in a tap. */
 @Composable
-private fun VisitsScreen(state: BookState, onOpen: (BookEntry) -> Unit) {
+private fun FollowUpCard(offer: FollowUpOffer, busy: Boolean, onBook: (FollowUpOffer) -> Unit) {
+    val followUp = offer.followUp
+    Card(Modifier.fillMaxWidth()) {
+        Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
+            Text(stringResource(R.string.follow_up_title, dates.format(followUp.on)), style = MaterialTheme.typography.titleSmall)
+            Text(followUp.facilityName ?: "")
+            Text(followUp.reason, style = MaterialTheme.typography.bodySmall)
+            val slot = offer.slot
+            if (slot == null) {
+                Text(stringResource(R.string.follow_up_no_slot))
+            } else {
+                Button(onClick = { onBook(offer) }, enabled = !busy) {
+                    Text(stringResource(R.string.follow_up_book, dates.format(slot.date), slot.start))
+                }
+            }
+        }
+    }
+}
+
+@Composable
+private fun VisitsScreen(state: BookState, onOpen: (BookEntry) -> Unit, onBookFollowUp: (FollowUpOffer) -> Unit) {
     LazyColumn(Modifier.fillMaxSize().padding(horizontal = 16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
         item { Header(stringResource(R.string.section_visits), state) }
+        items(state.followUps, key = { "follow-up-" + it.followUp.entryId }) { offer ->
+            FollowUpCard(offer, state.busy, onBookFollowUp)
+        }
         val visits = state.book?.visits.orEmpty()
         if (visits.isEmpty()) item { Text(stringResource(R.string.book_section_empty)) }
         items(visits, key = { it.entryId }) { entry ->

@@ -20,6 +20,8 @@ import vn.healthbook.core.BookException
 import vn.healthbook.core.BookOwner
 import vn.healthbook.core.BookView
 import vn.healthbook.core.BookWriteOutcome
+import vn.healthbook.core.BookingOutcome
+import vn.healthbook.core.followUpSlotQuery
 import vn.healthbook.core.ChartPoint
 import vn.healthbook.core.ConsentChoice
 import vn.healthbook.core.ConsentDraft
@@ -31,11 +33,16 @@ import vn.healthbook.domain.Consent
 import vn.healthbook.domain.EntryBody
 import vn.healthbook.domain.Facility
 import vn.healthbook.domain.FacilityQuery
+import vn.healthbook.domain.FollowUp
+import vn.healthbook.domain.Slot
 import vn.healthbook.domain.Observation
 import vn.healthbook.domain.Practitioner
 import vn.healthbook.domain.ObservationKind
 import vn.healthbook.domain.Purpose
 import vn.healthbook.domain.Section
+
+/** A follow-up the book asks for, with the first free slot of its week (none: all taken). */
+data class FollowUpOffer(val followUp: FollowUp, val slot: Slot?)
 
 data class BookState(
     /** The books this account opens: the citizen's own, then each dependent's. */
@@ -45,6 +52,8 @@ data class BookState(
     val chartKind: ObservationKind = ObservationKind.BLOOD_PRESSURE,
     val chart: List<ChartPoint> = emptyList(),
     val visit: BookEntry? = null,
+    /** Returns the book's visits ask for and nobody booked yet, soonest first. */
+    val followUps: List<FollowUpOffer> = emptyList(),
     val consents: List<Consent> = emptyList(),
     val log: List<AccessLine> = emptyList(),
     val logCursor: String? = null,
@@ -98,6 +107,29 @@ class BookViewModel(private val core: HealthBookClient) : ViewModel() {
         val book = core.book().book(id)
         mutable.update { it.copy(book = book, offline = book.fromCache) }
         loadChart()
+        loadFollowUps()
+    }
+
+    private suspend fun loadFollowUps() {
+        val id = citizenId ?: return
+        val offers = core.book().followUps(id).map { followUp ->
+            val query = followUpSlotQuery(followUp).copy(available = true, limit = 1uL)
+            val slot = if (mutable.value.offline) null else core.booking().slots(followUp.facilityId, query).items.firstOrNull()
+            FollowUpOffer(followUp, slot)
+        }
+        mutable.update { it.copy(followUps = offers) }
+    }
+
+    /** Books the offered slot for the book's owner (a dependent's for a child's book): one tap. */
+    fun bookFollowUp(offer: FollowUpOffer) = run {
+        val slot = offer.slot ?: return@run
+        val owner = mutable.value.owner ?: return@run
+        when (core.booking().book(slot, if (owner.isSelf) null else owner.citizenId)) {
+            is BookingOutcome.Booked -> mutable.update { it.copy(message = UiMessage(R.string.follow_up_booked)) }
+            is BookingOutcome.Queued -> mutable.update { it.copy(message = UiMessage(R.string.booking_queued)) }
+        }
+        core.booking().appointments()
+        loadFollowUps()
     }
 
     fun chartKind(kind: ObservationKind) {
