@@ -30,10 +30,12 @@ pub enum AccessBasis {
     Outreach,
     /// A facility's own system sent the visit the entry records (national XML intake).
     Intake,
+    /// The facility wrote its visits out in the national XML standard, for the insurer.
+    Export,
 }
 
 impl AccessBasis {
-    pub const ALL: [AccessBasis; 8] = [
+    pub const ALL: [AccessBasis; 9] = [
         AccessBasis::Guardian,
         AccessBasis::Care,
         AccessBasis::Consent,
@@ -42,6 +44,7 @@ impl AccessBasis {
         AccessBasis::Correction,
         AccessBasis::Outreach,
         AccessBasis::Intake,
+        AccessBasis::Export,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,6 +57,7 @@ impl AccessBasis {
             AccessBasis::Correction => "correction",
             AccessBasis::Outreach => "outreach",
             AccessBasis::Intake => "intake",
+            AccessBasis::Export => "export",
         }
     }
 
@@ -224,6 +228,12 @@ fn basis_words(entry: &AccessLogEntry, role: Option<AuthorRole>, lang: Lang) -> 
         }
         (AccessBasis::Intake, Lang::Vi) => "khi gửi dữ liệu lượt khám của bạn".to_owned(),
         (AccessBasis::Intake, Lang::En) => "sending the record of your visit".to_owned(),
+        (AccessBasis::Export, Lang::Vi) => {
+            "khi lập hồ sơ lượt khám theo chuẩn dữ liệu của bảo hiểm y tế".to_owned()
+        }
+        (AccessBasis::Export, Lang::En) => {
+            "writing out your visit in the health-insurance data standard".to_owned()
+        }
     })
 }
 

@@ -365,6 +365,7 @@ pub fn audit_event<'a>(context: &mut Context<'a>, access: &'a AccessLogEntry) ->
         AccessBasis::Correction => coding(codes::V3_ACT_REASON, "PATRQT", "patient requested"),
         AccessBasis::Outreach => coding(codes::V3_ACT_REASON, "PUBHLTH", "public health"),
         AccessBasis::Intake => coding(codes::V3_ACT_REASON, "RECORDMGT", "records management"),
+        AccessBasis::Export => coding(codes::V3_ACT_REASON, "HPAYMT", "healthcare payment"),
         AccessBasis::Consent => match access.basis_ref.as_deref().and_then(Purpose::parse) {
             Some(purpose) => purpose_of_use(purpose),
             None => coding(codes::V3_ACT_REASON, "TREAT", "treatment"),
