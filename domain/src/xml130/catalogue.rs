@@ -123,6 +123,18 @@ pub fn fields() -> &'static [Field] {
     &data::FIELDS
 }
 
+/// The fields of table `number`, in the standard's order (the catalogue keeps each table's
+/// fields together); empty for a number the standard does not have.
+pub fn fields_of(number: u8) -> &'static [Field] {
+    let all = fields();
+    let start = all.partition_point(|f| f.table < number);
+    let len = all[start..]
+        .iter()
+        .take_while(|f| f.table == number)
+        .count();
+    &all[start..start + len]
+}
+
 /// The field `name` of table `number`.
 pub fn field(number: u8, name: &str) -> Option<&'static Field> {
     static INDEX: OnceLock<HashMap<(u8, &'static str), usize>> = OnceLock::new();
@@ -219,6 +231,17 @@ mod tests {
             assert_eq!(layout(number).is_none(), number == 12);
         }
         assert!(fields().iter().all(|f| field(f.table, f.name) == Some(f)));
+    }
+
+    #[test]
+    fn each_tables_fields_are_found_together_and_in_order() {
+        for number in 0..=16u8 {
+            let scattered: Vec<&Field> = fields().iter().filter(|f| f.table == number).collect();
+            let together: Vec<&Field> = fields_of(number).iter().collect();
+            assert_eq!(together, scattered, "XML{number}");
+        }
+        assert_eq!(fields_of(1)[0].name, "MA_LK");
+        assert!(fields_of(16).is_empty());
     }
 
     #[test]
