@@ -65,34 +65,58 @@ pub fn envelope(
     made_on: NaiveDate,
     visits: &[OutVisit],
 ) -> Result<String, WriteError> {
-    let mut out = String::with_capacity(1024);
+    let mut out = String::new();
+    open_envelope(&mut out, facility_code, made_on, visits.len())?;
+    for (at, visit) in visits.iter().enumerate() {
+        push_visit(&mut out, at + 1, visit)?;
+    }
+    close_envelope(&mut out);
+    Ok(out)
+}
+
+/// The envelope's beginning, up to its first visit, declaring `visits` of them. With
+/// [`push_visit`] and [`close_envelope`] an envelope is written piece by piece, each sent on
+/// before the next is made; a count other than the visits pushed is refused by every reader.
+pub fn open_envelope(
+    out: &mut String,
+    facility_code: &str,
+    made_on: NaiveDate,
+    visits: usize,
+) -> Result<(), WriteError> {
     out.push_str(DECLARATION);
     out.push_str("<GIAMDINHHS>\n <THONGTINDONVI>\n  <MACSKCB>");
-    if facility_code.is_empty() || !push_escaped(&mut out, facility_code) {
+    if facility_code.is_empty() || !push_escaped(out, facility_code) {
         return Err(WriteError::Facility);
     }
     out.push_str("</MACSKCB>\n </THONGTINDONVI>\n <THONGTINHOSO>\n  <NGAYLAP>");
     out.push_str(&made_on.format("%Y%m%d").to_string());
     out.push_str("</NGAYLAP>\n  <SOLUONGHOSO>");
-    out.push_str(&visits.len().to_string());
+    out.push_str(&visits.to_string());
     out.push_str("</SOLUONGHOSO>\n  <DANHSACHHOSO>\n");
-    // One inner file at a time, reused: the envelope holds only its base64.
+    Ok(())
+}
+
+/// One `HOSO`: `visit`'s tables in their number's order. `index` (1-based) names the visit
+/// in an error.
+pub fn push_visit(out: &mut String, index: usize, visit: &OutVisit) -> Result<(), WriteError> {
+    out.push_str("   <HOSO>\n");
     let mut inner = String::new();
-    for (at, visit) in visits.iter().enumerate() {
-        out.push_str("   <HOSO>\n");
-        for (table, records) in &visit.tables {
-            inner.clear();
-            inner_file(&mut inner, at + 1, *table, records)?;
-            out.push_str("    <FILEHOSO>\n     <LOAIHOSO>XML");
-            out.push_str(&table.to_string());
-            out.push_str("</LOAIHOSO>\n     <NOIDUNGFILE>");
-            base64::engine::general_purpose::STANDARD.encode_string(inner.as_bytes(), &mut out);
-            out.push_str("</NOIDUNGFILE>\n    </FILEHOSO>\n");
-        }
-        out.push_str("   </HOSO>\n");
+    for (table, records) in &visit.tables {
+        inner.clear();
+        inner_file(&mut inner, index, *table, records)?;
+        out.push_str("    <FILEHOSO>\n     <LOAIHOSO>XML");
+        out.push_str(&table.to_string());
+        out.push_str("</LOAIHOSO>\n     <NOIDUNGFILE>");
+        base64::engine::general_purpose::STANDARD.encode_string(inner.as_bytes(), out);
+        out.push_str("</NOIDUNGFILE>\n    </FILEHOSO>\n");
     }
+    out.push_str("   </HOSO>\n");
+    Ok(())
+}
+
+/// The envelope's end, after its last visit.
+pub fn close_envelope(out: &mut String) {
     out.push_str("  </DANHSACHHOSO>\n </THONGTINHOSO>\n <CHUKYDONVI/>\n</GIAMDINHHS>\n");
-    Ok(out)
 }
 
 /// Table `table`'s inner file of `records`, appended to `out`.
@@ -164,18 +188,18 @@ fn place<'a>(
     values.clear();
     values.resize(fields.len(), None);
     for (name, value) in &record.fields {
-        let Some(slot) = fields.iter().position(|f| f.name == name) else {
+        let Some(slot) = fields.iter().position(|f| *name == f.name) else {
             return Err(WriteError::UnknownField {
                 visit,
                 table,
-                field: name.clone(),
+                field: name.to_string(),
             });
         };
         if values[slot].replace(value.as_str()).is_some() {
             return Err(WriteError::RepeatedField {
                 visit,
                 table,
-                field: name.clone(),
+                field: name.to_string(),
             });
         }
     }
@@ -227,7 +251,7 @@ mod tests {
         Record {
             fields: fields
                 .iter()
-                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .map(|(n, v)| ((*n).to_owned().into(), (*v).to_owned()))
                 .collect(),
         }
     }
@@ -276,6 +300,21 @@ mod tests {
         assert!(xml.contains("<SOLUONGHOSO>1</SOLUONGHOSO>"));
         assert!(xml.contains("<LOAIHOSO>XML2</LOAIHOSO>"));
         assert!(xml.contains("<CHUKYDONVI/>"));
+    }
+
+    #[test]
+    fn an_envelope_written_piece_by_piece_is_the_same_envelope() {
+        let visits = [
+            one(2, vec![record(&[("MA_LK", "A")])]).remove(0),
+            one(3, vec![record(&[("MA_LK", "B")])]).remove(0),
+        ];
+        let mut pieces = String::new();
+        open_envelope(&mut pieces, "01999", day(), 2).unwrap();
+        for (at, visit) in visits.iter().enumerate() {
+            push_visit(&mut pieces, at + 1, visit).unwrap();
+        }
+        close_envelope(&mut pieces);
+        assert_eq!(pieces, envelope("01999", day(), &visits).unwrap());
     }
 
     #[test]
