@@ -409,7 +409,7 @@ fn record(fields: &[(&str, &str)]) -> Record {
     Record {
         fields: fields
             .iter()
-            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .map(|(n, v)| ((*n).to_owned().into(), (*v).to_owned()))
             .collect(),
     }
 }
@@ -422,7 +422,7 @@ fn as_written(table: u8, given: &Record) -> Record {
             .iter()
             .map(|f| {
                 (
-                    f.name.to_owned(),
+                    f.name.into(),
                     given.get(f.name).unwrap_or_default().to_owned(),
                 )
             })
@@ -624,7 +624,7 @@ fn written_visits_that_break_the_rules_are_refused_by_the_reader() {
         summary[0].fields.retain(|(name, _)| name != "T_TONGCHI_BV");
         summary[0]
             .fields
-            .push(("T_TONGCHI_BV".to_owned(), "40901".to_owned()));
+            .push(("T_TONGCHI_BV".into(), "40901".to_owned()));
     }
     let xml = write::envelope(FACILITY, made_on(), &[visit]).unwrap();
     assert_eq!(

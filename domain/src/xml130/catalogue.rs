@@ -123,6 +123,9 @@ pub fn fields() -> &'static [Field] {
     &data::FIELDS
 }
 
+/// The most fields a table has (XML1 has 66): room to spare for a table's seen fields.
+pub const MAX_TABLE_FIELDS: usize = 128;
+
 /// The fields of table `number`, in the standard's order (the catalogue keeps each table's
 /// fields together); empty for a number the standard does not have.
 pub fn fields_of(number: u8) -> &'static [Field] {
@@ -135,8 +138,36 @@ pub fn fields_of(number: u8) -> &'static [Field] {
     &all[start..start + len]
 }
 
+/// How each field of table `number` is written, in the order of [`fields_of`].
+pub fn formats_of(number: u8) -> &'static [Format] {
+    static FORMATS: OnceLock<Vec<Format>> = OnceLock::new();
+    let all = FORMATS.get_or_init(|| fields().iter().map(format).collect());
+    let first = fields().partition_point(|f| f.table < number);
+    all.get(first..first + fields_of(number).len())
+        .unwrap_or_default()
+}
+
 /// The field `name` of table `number`.
 pub fn field(number: u8, name: &str) -> Option<&'static Field> {
+    index_of(number, name).and_then(|at| fields().get(at))
+}
+
+/// Where the field `name` of table `number` is in [`fields_of`]`(number)`.
+pub fn position(number: u8, name: &str) -> Option<usize> {
+    let first = fields().partition_point(|f| f.table < number);
+    index_of(number, name).map(|at| at - first)
+}
+
+/// [`position`], looked for first at `expected`: files list a table's fields in the
+/// catalogue's order, so the field after the last one found is nearly always the next.
+pub fn position_from(number: u8, name: &str, expected: usize) -> Option<usize> {
+    match fields_of(number).get(expected) {
+        Some(field) if field.name == name => Some(expected),
+        _ => position(number, name),
+    }
+}
+
+fn index_of(number: u8, name: &str) -> Option<usize> {
     static INDEX: OnceLock<HashMap<(u8, &'static str), usize>> = OnceLock::new();
     let index = INDEX.get_or_init(|| {
         fields()
@@ -145,7 +176,7 @@ pub fn field(number: u8, name: &str) -> Option<&'static Field> {
             .map(|(at, f)| ((f.table, f.name), at))
             .collect()
     });
-    index.get(&(number, name)).and_then(|at| fields().get(*at))
+    index.get(&(number, name)).copied()
 }
 
 /// How a string field's value is written.
@@ -241,7 +272,21 @@ mod tests {
             assert_eq!(together, scattered, "XML{number}");
         }
         assert_eq!(fields_of(1)[0].name, "MA_LK");
+        for f in fields() {
+            let at = position(f.table, f.name).unwrap();
+            assert_eq!(&fields_of(f.table)[at], f);
+        }
+        assert_eq!(position(1, "DON_GIA"), None, "a field of XML2");
+        assert_eq!(position_from(1, "STT", 1), Some(1));
+        assert_eq!(position_from(1, "MA_LK", 1), Some(0), "out of order");
+        assert_eq!(position_from(1, "DON_GIA", 0), None);
+        assert_eq!(position_from(1, "MA_LK", 999), Some(0));
+        for number in 0..=16u8 {
+            let formats: Vec<Format> = fields_of(number).iter().map(format).collect();
+            assert_eq!(formats_of(number), formats, "XML{number}");
+        }
         assert!(fields_of(16).is_empty());
+        assert!((0..=15).all(|number| fields_of(number).len() <= MAX_TABLE_FIELDS));
     }
 
     #[test]
