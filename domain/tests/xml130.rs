@@ -405,29 +405,17 @@ fn one_endless_element_stops_at_the_text_bound() {
     assert_eq!(error, EnvelopeError::Xml(XmlError::TextTooLarge));
 }
 
-fn record(fields: &[(&str, &str)]) -> Record {
-    Record {
-        fields: fields
-            .iter()
-            .map(|(n, v)| ((*n).to_owned().into(), (*v).to_owned()))
-            .collect(),
-    }
+fn record(fields: &[(&'static str, &str)]) -> Record {
+    fields.iter().copied().collect()
 }
 
 /// `record` as a reader sees it once written: every field of the table in the catalogue's
 /// order, empty where it was not given.
 fn as_written(table: u8, given: &Record) -> Record {
-    Record {
-        fields: fields_of(table)
-            .iter()
-            .map(|f| {
-                (
-                    f.name.into(),
-                    given.get(f.name).unwrap_or_default().to_owned(),
-                )
-            })
-            .collect(),
-    }
+    fields_of(table)
+        .iter()
+        .map(|f| (f.name, given.get(f.name).unwrap_or_default()))
+        .collect()
 }
 
 fn made_on() -> NaiveDate {
@@ -621,10 +609,8 @@ fn the_synthetic_samples_records_rewritten_are_accepted_unchanged() {
 fn written_visits_that_break_the_rules_are_refused_by_the_reader() {
     let mut visit = commune_visit();
     if let Some(summary) = visit.tables.get_mut(&1) {
-        summary[0].fields.retain(|(name, _)| name != "T_TONGCHI_BV");
-        summary[0]
-            .fields
-            .push(("T_TONGCHI_BV".into(), "40901".to_owned()));
+        summary[0].remove("T_TONGCHI_BV");
+        summary[0].push("T_TONGCHI_BV", "40901");
     }
     let xml = write::envelope(FACILITY, made_on(), &[visit]).unwrap();
     assert_eq!(

@@ -3,6 +3,7 @@
 //! (`data/xml130/fields.csv`, compiled by `build/xml130.rs`).
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 /// One field of a table.
@@ -129,22 +130,29 @@ pub const MAX_TABLE_FIELDS: usize = 128;
 /// The fields of table `number`, in the standard's order (the catalogue keeps each table's
 /// fields together); empty for a number the standard does not have.
 pub fn fields_of(number: u8) -> &'static [Field] {
-    let all = fields();
-    let start = all.partition_point(|f| f.table < number);
-    let len = all[start..]
-        .iter()
-        .take_while(|f| f.table == number)
-        .count();
-    &all[start..start + len]
+    fields().get(range_of(number)).unwrap_or_default()
+}
+
+/// Where table `number`'s fields are in [`fields`]: found once, since every field read is
+/// looked up in its table.
+fn range_of(number: u8) -> Range<usize> {
+    static RANGES: OnceLock<Vec<Range<usize>>> = OnceLock::new();
+    let ranges = RANGES.get_or_init(|| {
+        (0..=u8::MAX)
+            .map(|number| {
+                let start = fields().partition_point(|f| f.table < number);
+                start..fields().partition_point(|f| f.table <= number)
+            })
+            .collect()
+    });
+    ranges.get(usize::from(number)).cloned().unwrap_or(0..0)
 }
 
 /// How each field of table `number` is written, in the order of [`fields_of`].
 pub fn formats_of(number: u8) -> &'static [Format] {
     static FORMATS: OnceLock<Vec<Format>> = OnceLock::new();
     let all = FORMATS.get_or_init(|| fields().iter().map(format).collect());
-    let first = fields().partition_point(|f| f.table < number);
-    all.get(first..first + fields_of(number).len())
-        .unwrap_or_default()
+    all.get(range_of(number)).unwrap_or_default()
 }
 
 /// The field `name` of table `number`.
@@ -154,7 +162,7 @@ pub fn field(number: u8, name: &str) -> Option<&'static Field> {
 
 /// Where the field `name` of table `number` is in [`fields_of`]`(number)`.
 pub fn position(number: u8, name: &str) -> Option<usize> {
-    let first = fields().partition_point(|f| f.table < number);
+    let first = range_of(number).start;
     index_of(number, name).map(|at| at - first)
 }
 

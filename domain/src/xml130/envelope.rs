@@ -5,6 +5,7 @@
 
 use super::catalogue::{fields_of, layout, position_from, table_number};
 use super::problem::Problem;
+pub use super::record::Record;
 use super::walk::{Limits, Step, Stream, Walker, XmlError};
 use base64::Engine as _;
 use std::borrow::Cow;
@@ -19,23 +20,6 @@ pub struct Header {
     pub made_on: String,
     /// `SOLUONGHOSO`, as written.
     pub declared_visits: String,
-}
-
-/// One record of a table: its fields in the file's order, as written (trimmed). A name the
-/// catalogue has is the catalogue's own string; only names it lacks are copied.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Record {
-    pub fields: Vec<(Cow<'static, str>, String)>,
-}
-
-impl Record {
-    /// The value of `name`; `None` when absent, `Some("")` when empty.
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.fields
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_str())
-    }
 }
 
 /// One inner file of a visit.
@@ -296,8 +280,8 @@ pub fn records(bytes: &[u8], table: u8, limits: &Limits) -> Result<Vec<Record>, 
     };
     let mut out = Vec::new();
     let mut current: Option<Record> = None;
-    // Records of one table have about as many fields as the one before.
-    let mut fields_seen = 0;
+    // Records of one table are about the size of the one before.
+    let (mut fields_seen, mut bytes_seen) = (0, 0);
     loop {
         let step = walker.step().map_err(xml)?;
         let depth = walker.depth();
@@ -317,9 +301,7 @@ pub fn records(bytes: &[u8], table: u8, limits: &Limits) -> Result<Vec<Record>, 
                     if out.len() >= limits.max_records_per_file {
                         return Err(Problem::TooManyRecords);
                     }
-                    current = Some(Record {
-                        fields: Vec::with_capacity(fields_seen),
-                    });
+                    current = Some(Record::with_capacity(fields_seen, bytes_seen));
                 } else if depth > record_depth + 1 {
                     return Err(Problem::WrongLayout);
                 }
@@ -338,12 +320,12 @@ pub fn records(bytes: &[u8], table: u8, limits: &Limits) -> Result<Vec<Record>, 
                             }
                             None => Cow::Owned(written.to_owned()),
                         };
-                        record.fields.push((name, walker.text().to_owned()));
+                        record.push(name, walker.text());
                     }
                 } else if depth == record_depth
                     && let Some(record) = current.take()
                 {
-                    fields_seen = record.fields.len();
+                    (fields_seen, bytes_seen) = (record.len(), record.value_bytes());
                     out.push(record);
                 }
             }

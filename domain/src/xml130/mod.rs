@@ -15,14 +15,16 @@ pub mod catalogue;
 pub mod check;
 pub mod envelope;
 pub mod problem;
+pub mod record;
 pub mod report;
 pub mod standard;
 pub mod visit;
 pub mod walk;
 pub mod write;
 
-pub use envelope::{EnvelopeError, EnvelopeReader, Header, RawVisit, Record};
+pub use envelope::{EnvelopeError, EnvelopeReader, Header, RawVisit};
 pub use problem::Problem;
+pub use record::Record;
 pub use report::{Report, VisitOutcome, validate};
 pub use standard::Standard;
 pub use visit::{Visit, check};

@@ -5,8 +5,9 @@
 use super::amount::Amount;
 use super::catalogue::{MAX_TABLE_FIELDS, fields_of, formats_of, position_from};
 use super::check::{check_value_as, minute};
-use super::envelope::{RawVisit, Record};
+use super::envelope::RawVisit;
 use super::problem::Problem;
+use super::record::Record;
 use super::standard::Standard;
 use crate::FieldIssue;
 use crate::book::icd10;
@@ -31,7 +32,7 @@ pub struct Visit {
 impl Visit {
     /// The summary's record (there is always one).
     pub fn summary(&self) -> &Record {
-        static EMPTY: Record = Record { fields: Vec::new() };
+        static EMPTY: Record = Record::new();
         self.tables
             .get(&1)
             .and_then(|r| r.first())
@@ -200,8 +201,7 @@ fn check_record(
     let mut seen = [false; MAX_TABLE_FIELDS];
     let mut unknown_seen: Vec<&str> = Vec::new();
     let mut next = 0;
-    for (name, value) in &record.fields {
-        let name: &str = name;
+    for (name, value) in record.fields() {
         let at = At(place, name);
         let Some(slot) = position_from(place.table, name, next) else {
             if unknown_seen.contains(&name) {

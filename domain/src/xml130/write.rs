@@ -11,7 +11,7 @@
 //! standard trim each value, so spaces around a value do not survive a round trip.
 
 use super::catalogue::{Field, fields_of, layout};
-use super::envelope::Record;
+use super::record::Record;
 use base64::Engine as _;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -187,19 +187,19 @@ fn place<'a>(
 ) -> Result<(), WriteError> {
     values.clear();
     values.resize(fields.len(), None);
-    for (name, value) in &record.fields {
-        let Some(slot) = fields.iter().position(|f| *name == f.name) else {
+    for (name, value) in record.fields() {
+        let Some(slot) = fields.iter().position(|f| f.name == name) else {
             return Err(WriteError::UnknownField {
                 visit,
                 table,
-                field: name.to_string(),
+                field: name.to_owned(),
             });
         };
-        if values[slot].replace(value.as_str()).is_some() {
+        if values[slot].replace(value).is_some() {
             return Err(WriteError::RepeatedField {
                 visit,
                 table,
-                field: name.to_string(),
+                field: name.to_owned(),
             });
         }
     }
@@ -247,13 +247,8 @@ fn push_escaped(out: &mut String, text: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn record(fields: &[(&str, &str)]) -> Record {
-        Record {
-            fields: fields
-                .iter()
-                .map(|(n, v)| ((*n).to_owned().into(), (*v).to_owned()))
-                .collect(),
-        }
+    fn record(fields: &[(&'static str, &str)]) -> Record {
+        fields.iter().copied().collect()
     }
 
     fn day() -> NaiveDate {
