@@ -1,10 +1,18 @@
 //! The national XML standard's envelopes: the synthetic sample passes, and each file of the
-//! malicious corpus is refused with its reason.
+//! malicious corpus is refused with its reason; visits written by `write::envelope` read back
+//! as written.
+
+// The helpers that build and read envelopes stop the test on a broken fixture.
+#![allow(clippy::unwrap_used)]
 
 use base64::Engine as _;
+use chrono::NaiveDate;
+use healthbook_domain::xml130::catalogue::fields_of;
 use healthbook_domain::xml130::{
-    EnvelopeError, EnvelopeReader, Limits, Report, XmlError, check, validate,
+    EnvelopeError, EnvelopeReader, Limits, OutVisit, Record, Report, XmlError, check, validate,
+    write,
 };
+use std::collections::BTreeMap;
 use std::io::{BufReader, Read};
 
 const SAMPLE: &str = include_str!("../data/xml130/sample-giamdinhhs-synthetic.xml");
@@ -395,4 +403,221 @@ fn one_endless_element_stops_at_the_text_bound() {
         Err(error) => *error,
     };
     assert_eq!(error, EnvelopeError::Xml(XmlError::TextTooLarge));
+}
+
+fn record(fields: &[(&'static str, &str)]) -> Record {
+    fields.iter().copied().collect()
+}
+
+/// `record` as a reader sees it once written: every field of the table in the catalogue's
+/// order, empty where it was not given.
+fn as_written(table: u8, given: &Record) -> Record {
+    fields_of(table)
+        .iter()
+        .map(|f| (f.name, given.get(f.name).unwrap_or_default()))
+        .collect()
+}
+
+fn made_on() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()
+}
+
+/// A teleconsultation (MA_LOAI_KCB 14): the consultation itself, no medicine.
+fn teleconsultation() -> OutVisit {
+    let ma_lk = "HB-TV-20261120-0001";
+    let summary = record(&[
+        ("MA_LK", ma_lk),
+        ("STT", "1"),
+        ("MA_BN", "HB000123"),
+        ("HO_TEN", "Trần Thị Ánh Tuyết"),
+        ("NGAY_SINH", "198503070000"),
+        ("GIOI_TINH", "2"),
+        ("MA_BENH_CHINH", "I10"),
+        ("CHAN_DOAN_RV", "Tăng huyết áp vô căn (nguyên phát)"),
+        (
+            "GHI_CHU",
+            "Huyết áp < 140/90 & nhịp > 60: giữ liều; \"đo lại\" sau 2 tuần",
+        ),
+        ("NGAY_VAO", "202611200900"),
+        ("NGAY_RA", "202611200920"),
+        ("MA_LOAI_KCB", "14"),
+        ("MA_CSKCB", FACILITY),
+        ("T_THUOC", "0"),
+        ("T_VTYT", "0"),
+        ("T_TONGCHI_BV", "45000"),
+        ("T_TONGCHI_BH", "45000"),
+        ("T_BNTT", "0"),
+        ("T_BNCCT", "9000"),
+        ("T_BHTT", "36000"),
+        ("T_NGUONKHAC", "0"),
+    ]);
+    let service = record(&[
+        ("MA_LK", ma_lk),
+        ("STT", "1"),
+        ("MA_DICH_VU", "02.1896"),
+        ("TEN_DICH_VU", "Khám bệnh từ xa <video>"),
+        ("SO_LUONG", "1"),
+        ("DON_GIA_BV", "45000"),
+        ("THANH_TIEN_BV", "45000"),
+        ("THANH_TIEN_BH", "45000"),
+        ("T_NGUONKHAC", "0"),
+        ("T_BNTT", "0"),
+        ("T_BNCCT", "9000"),
+        ("T_BHTT", "36000"),
+    ]);
+    OutVisit {
+        tables: BTreeMap::from([(1, vec![summary]), (3, vec![service])]),
+    }
+}
+
+/// A commune station's visit (MA_LOAI_KCB 01) with two medicines and the examination.
+fn commune_visit() -> OutVisit {
+    let ma_lk = "HB-TYT-20261120-0002";
+    let summary = record(&[
+        ("MA_LK", ma_lk),
+        ("STT", "2"),
+        ("HO_TEN", "Lê Văn Đức"),
+        ("NGAY_SINH", "201000000000"),
+        ("GIOI_TINH", "1"),
+        ("MA_BENH_CHINH", "J06.9"),
+        ("NGAY_VAO", "202611201400"),
+        ("NGAY_RA", "202611201430"),
+        ("MA_LOAI_KCB", "01"),
+        ("MA_CSKCB", FACILITY),
+        ("T_TONGCHI_BV", "40900"),
+        ("T_TONGCHI_BH", "40900"),
+        ("T_BNTT", "0"),
+        ("T_BNCCT", "0"),
+        ("T_BHTT", "40900"),
+        ("T_NGUONKHAC", "0"),
+    ]);
+    let medicine = |stt: &str, name: &str, amount: &str| {
+        record(&[
+            ("MA_LK", ma_lk),
+            ("STT", stt),
+            ("TEN_THUOC", name),
+            ("THANH_TIEN_BV", amount),
+            ("THANH_TIEN_BH", amount),
+            ("T_BNCCT", "0"),
+        ])
+    };
+    let examination = record(&[
+        ("MA_LK", ma_lk),
+        ("STT", "1"),
+        ("TEN_DICH_VU", "Khám Nhi"),
+        ("THANH_TIEN_BV", "36400"),
+        ("THANH_TIEN_BH", "36400"),
+    ]);
+    OutVisit {
+        tables: BTreeMap::from([
+            (
+                2,
+                vec![
+                    medicine("1", "Paracetamol 250mg", "2500"),
+                    medicine("2", "Oresol & kẽm", "2000.00"),
+                ],
+            ),
+            (1, vec![summary]),
+            (3, vec![examination]),
+        ]),
+    }
+}
+
+/// Every visit of `xml`, read and checked: its tables as the book would receive them.
+fn read_back(xml: &str) -> Vec<BTreeMap<u8, Vec<Record>>> {
+    let mut reader = EnvelopeReader::open(xml.as_bytes(), Limits::default()).unwrap();
+    let mut visits = Vec::new();
+    while let Some(raw) = reader.next_visit().unwrap() {
+        visits.push(check(raw, FACILITY).unwrap().tables);
+    }
+    visits
+}
+
+#[test]
+fn written_visits_read_back_identical_and_pass() {
+    let visits = vec![teleconsultation(), commune_visit()];
+    let xml = write::envelope(FACILITY, made_on(), &visits).unwrap();
+    let report = report(&xml).unwrap();
+    assert!(report.accepted(), "{:?}", codes(&report));
+    assert_eq!(report.header.facility, FACILITY);
+    assert_eq!(report.header.made_on, "20261120");
+    assert_eq!(report.header.declared_visits, "2");
+    assert_eq!(
+        report
+            .visits
+            .iter()
+            .map(|v| v.ma_lk.as_str())
+            .collect::<Vec<_>>(),
+        ["HB-TV-20261120-0001", "HB-TYT-20261120-0002"]
+    );
+    let expected: Vec<BTreeMap<u8, Vec<Record>>> = visits
+        .iter()
+        .map(|visit| {
+            visit
+                .tables
+                .iter()
+                .map(|(table, records)| {
+                    let written = records.iter().map(|r| as_written(*table, r)).collect();
+                    (*table, written)
+                })
+                .collect()
+        })
+        .collect();
+    assert_eq!(read_back(&xml), expected);
+}
+
+#[test]
+fn escaped_text_and_vietnamese_diacritics_survive_the_round_trip() {
+    let xml = write::envelope(FACILITY, made_on(), &[teleconsultation()]).unwrap();
+    assert!(!xml.contains("Huyết"), "inner files travel as base64");
+    let visit = &read_back(&xml)[0];
+    let summary = &visit[&1][0];
+    assert_eq!(summary.get("HO_TEN"), Some("Trần Thị Ánh Tuyết"));
+    assert_eq!(
+        summary.get("GHI_CHU"),
+        Some("Huyết áp < 140/90 & nhịp > 60: giữ liều; \"đo lại\" sau 2 tuần")
+    );
+    assert_eq!(
+        visit[&3][0].get("TEN_DICH_VU"),
+        Some("Khám bệnh từ xa <video>")
+    );
+    assert_eq!(summary.get("MA_LOAI_KCB"), Some("14"), "a teleconsultation");
+    assert_eq!(
+        summary.get("NHOM_MAU"),
+        Some(""),
+        "fields not given are written empty"
+    );
+}
+
+#[test]
+fn the_synthetic_samples_records_rewritten_are_accepted_unchanged() {
+    let original = read_back(SAMPLE);
+    let visits: Vec<OutVisit> = original
+        .iter()
+        .map(|tables| OutVisit {
+            tables: tables.clone(),
+        })
+        .collect();
+    let xml = write::envelope(FACILITY, made_on(), &visits).unwrap();
+    let report = report(&xml).unwrap();
+    assert!(report.accepted(), "{:?}", codes(&report));
+    assert_eq!(report.visits[0].ma_lk, "SYN-20261120-000001");
+    assert_eq!(read_back(&xml), original);
+}
+
+#[test]
+fn written_visits_that_break_the_rules_are_refused_by_the_reader() {
+    let mut visit = commune_visit();
+    if let Some(summary) = visit.tables.get_mut(&1) {
+        summary[0].remove("T_TONGCHI_BV");
+        summary[0].push("T_TONGCHI_BV", "40901");
+    }
+    let xml = write::envelope(FACILITY, made_on(), &[visit]).unwrap();
+    assert_eq!(
+        codes(&report(&xml).unwrap()),
+        vec![(
+            "hoso[1].XML1.T_TONGCHI_BV".to_owned(),
+            "xml_total_mismatch".to_owned()
+        )]
+    );
 }

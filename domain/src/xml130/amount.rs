@@ -40,7 +40,11 @@ impl Amount {
         let scale = u32::try_from(fraction.len())
             .ok()
             .filter(|s| *s <= MAX_SCALE)?;
-        let units: i128 = format!("{whole}{fraction}").parse().ok()?;
+        // At most 30 digits: well inside i128.
+        let units = whole
+            .bytes()
+            .chain(fraction.bytes())
+            .fold(0i128, |units, digit| units * 10 + i128::from(digit - b'0'));
         Some(Amount {
             units: if negative { -units } else { units },
             scale,

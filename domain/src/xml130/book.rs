@@ -312,11 +312,7 @@ mod tests {
         let row = visit.tables[&2][0].clone();
         visit.tables.insert(2, vec![row; MAX_ITEMS + 3]);
         let summary = &mut visit.tables.get_mut(&1).unwrap()[0];
-        for (name, value) in &mut summary.fields {
-            if name == "LY_DO_VV" {
-                *value = "x ".repeat(300);
-            }
-        }
+        summary.set("LY_DO_VV", &"x ".repeat(300));
         let encounter = encounter(&visit, Uuid::nil());
         assert_eq!(encounter.prescriptions.len(), MAX_ITEMS);
         assert!(encounter.findings.unwrap().contains("Và 3 thuốc khác"));

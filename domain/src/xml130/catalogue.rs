@@ -3,6 +3,7 @@
 //! (`data/xml130/fields.csv`, compiled by `build/xml130.rs`).
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 /// One field of a table.
@@ -123,8 +124,58 @@ pub fn fields() -> &'static [Field] {
     &data::FIELDS
 }
 
+/// The most fields a table has (XML1 has 66): room to spare for a table's seen fields.
+pub const MAX_TABLE_FIELDS: usize = 128;
+
+/// The fields of table `number`, in the standard's order (the catalogue keeps each table's
+/// fields together); empty for a number the standard does not have.
+pub fn fields_of(number: u8) -> &'static [Field] {
+    fields().get(range_of(number)).unwrap_or_default()
+}
+
+/// Where table `number`'s fields are in [`fields`]: found once, since every field read is
+/// looked up in its table.
+fn range_of(number: u8) -> Range<usize> {
+    static RANGES: OnceLock<Vec<Range<usize>>> = OnceLock::new();
+    let ranges = RANGES.get_or_init(|| {
+        (0..=u8::MAX)
+            .map(|number| {
+                let start = fields().partition_point(|f| f.table < number);
+                start..fields().partition_point(|f| f.table <= number)
+            })
+            .collect()
+    });
+    ranges.get(usize::from(number)).cloned().unwrap_or(0..0)
+}
+
+/// How each field of table `number` is written, in the order of [`fields_of`].
+pub fn formats_of(number: u8) -> &'static [Format] {
+    static FORMATS: OnceLock<Vec<Format>> = OnceLock::new();
+    let all = FORMATS.get_or_init(|| fields().iter().map(format).collect());
+    all.get(range_of(number)).unwrap_or_default()
+}
+
 /// The field `name` of table `number`.
 pub fn field(number: u8, name: &str) -> Option<&'static Field> {
+    index_of(number, name).and_then(|at| fields().get(at))
+}
+
+/// Where the field `name` of table `number` is in [`fields_of`]`(number)`.
+pub fn position(number: u8, name: &str) -> Option<usize> {
+    let first = range_of(number).start;
+    index_of(number, name).map(|at| at - first)
+}
+
+/// [`position`], looked for first at `expected`: files list a table's fields in the
+/// catalogue's order, so the field after the last one found is nearly always the next.
+pub fn position_from(number: u8, name: &str, expected: usize) -> Option<usize> {
+    match fields_of(number).get(expected) {
+        Some(field) if field.name == name => Some(expected),
+        _ => position(number, name),
+    }
+}
+
+fn index_of(number: u8, name: &str) -> Option<usize> {
     static INDEX: OnceLock<HashMap<(u8, &'static str), usize>> = OnceLock::new();
     let index = INDEX.get_or_init(|| {
         fields()
@@ -133,7 +184,7 @@ pub fn field(number: u8, name: &str) -> Option<&'static Field> {
             .map(|(at, f)| ((f.table, f.name), at))
             .collect()
     });
-    index.get(&(number, name)).and_then(|at| fields().get(*at))
+    index.get(&(number, name)).copied()
 }
 
 /// How a string field's value is written.
@@ -219,6 +270,31 @@ mod tests {
             assert_eq!(layout(number).is_none(), number == 12);
         }
         assert!(fields().iter().all(|f| field(f.table, f.name) == Some(f)));
+    }
+
+    #[test]
+    fn each_tables_fields_are_found_together_and_in_order() {
+        for number in 0..=16u8 {
+            let scattered: Vec<&Field> = fields().iter().filter(|f| f.table == number).collect();
+            let together: Vec<&Field> = fields_of(number).iter().collect();
+            assert_eq!(together, scattered, "XML{number}");
+        }
+        assert_eq!(fields_of(1)[0].name, "MA_LK");
+        for f in fields() {
+            let at = position(f.table, f.name).unwrap();
+            assert_eq!(&fields_of(f.table)[at], f);
+        }
+        assert_eq!(position(1, "DON_GIA"), None, "a field of XML2");
+        assert_eq!(position_from(1, "STT", 1), Some(1));
+        assert_eq!(position_from(1, "MA_LK", 1), Some(0), "out of order");
+        assert_eq!(position_from(1, "DON_GIA", 0), None);
+        assert_eq!(position_from(1, "MA_LK", 999), Some(0));
+        for number in 0..=16u8 {
+            let formats: Vec<Format> = fields_of(number).iter().map(format).collect();
+            assert_eq!(formats_of(number), formats, "XML{number}");
+        }
+        assert!(fields_of(16).is_empty());
+        assert!((0..=15).all(|number| fields_of(number).len() <= MAX_TABLE_FIELDS));
     }
 
     #[test]

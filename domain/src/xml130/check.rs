@@ -6,15 +6,21 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 /// An empty value passes: whether a field may be empty is [`super::visit`]'s question.
 pub fn check_value(field: &Field, value: &str) -> Result<(), Problem> {
+    check_value_as(field, format(field), value)
+}
+
+/// [`check_value`] with the field's format already known (`catalogue::formats_of`).
+pub fn check_value_as(field: &Field, format: Format, value: &str) -> Result<(), Problem> {
     if value.is_empty() {
         return Ok(());
     }
+    // No more characters than bytes: only a long value needs counting.
     if let Some(max) = field.max_len
+        && value.len() > usize::from(max)
         && value.chars().count() > usize::from(max)
     {
         return Err(Problem::TooLong(max));
     }
-    let format = format(field);
     if !field.text {
         number(value)?;
     }
@@ -58,7 +64,10 @@ pub fn day(value: &str) -> Option<NaiveDate> {
     if value.len() != 8 || !value.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    NaiveDate::parse_from_str(value, "%Y%m%d").ok()
+    let year = value.get(..4)?.parse().ok()?;
+    let month = value.get(4..6)?.parse().ok()?;
+    let day = value.get(6..)?.parse().ok()?;
+    NaiveDate::from_ymd_opt(year, month, day)
 }
 
 /// `yyyyMMddHHmm`, a real minute.
@@ -122,6 +131,10 @@ mod tests {
         );
         assert!(check(0, "GT_THE_TU", "20260101").is_ok());
         assert_eq!(check(0, "GT_THE_TU", "20261301"), Err(Problem::NotADate));
+        for bad in ["20260230", "20260100", "2026011", "+2026011", "2026 101"] {
+            assert_eq!(day(bad), None, "{bad}");
+        }
+        assert_eq!(day("20240229"), NaiveDate::from_ymd_opt(2024, 2, 29));
         assert!(
             check(1, "GT_THE_TU", "20250101;20260101").is_ok(),
             "two periods"

@@ -3,10 +3,12 @@
 //! of a visit is kept once the caller has taken it, so an envelope of any length is read in
 //! the memory of its largest visit.
 
-use super::catalogue::{Layout, layout, table_number};
+use super::catalogue::{fields_of, layout, position_from, table_number};
 use super::problem::Problem;
-use super::walk::{Limits, Step, Walker, XmlError};
+pub use super::record::Record;
+use super::walk::{Limits, Step, Stream, Walker, XmlError};
 use base64::Engine as _;
+use std::borrow::Cow;
 use std::io::BufRead;
 
 /// The envelope's own fields, read before its first visit.
@@ -18,22 +20,6 @@ pub struct Header {
     pub made_on: String,
     /// `SOLUONGHOSO`, as written.
     pub declared_visits: String,
-}
-
-/// One record of a table: its fields in the file's order, as written (trimmed).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Record {
-    pub fields: Vec<(String, String)>,
-}
-
-impl Record {
-    /// The value of `name`; `None` when absent, `Some("")` when empty.
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.fields
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
 }
 
 /// One inner file of a visit.
@@ -98,7 +84,7 @@ impl From<XmlError> for EnvelopeError {
 const ROOT: &str = "GIAMDINHHS";
 
 pub struct EnvelopeReader<R> {
-    walker: Walker<R>,
+    walker: Walker<Stream<R>>,
     limits: Limits,
     header: Header,
     visits: usize,
@@ -110,9 +96,8 @@ impl<R: BufRead> EnvelopeReader<R> {
     /// Reads up to the first visit; refuses what is not an envelope.
     pub fn open(input: R, limits: Limits) -> Result<EnvelopeReader<R>, EnvelopeError> {
         let mut walker = Walker::new(input, &limits, limits.max_envelope_bytes);
-        match walker.step()? {
-            Step::Open(name) if name == ROOT => {}
-            _ => return Err(EnvelopeError::NotAnEnvelope),
+        if walker.step()? != Step::Open || walker.name() != ROOT {
+            return Err(EnvelopeError::NotAnEnvelope);
         }
         Ok(EnvelopeReader {
             walker,
@@ -144,10 +129,11 @@ impl<R: BufRead> EnvelopeReader<R> {
         let mut content: Option<Result<Vec<u8>, Problem>> = None;
         loop {
             let step = self.walker.step()?;
-            let depth = self.walker.path().len();
+            let depth = self.walker.depth();
             match step {
-                Step::Open(name) => {
+                Step::Open => {
                     let path: Vec<&str> = self.walker.path().iter().map(String::as_str).collect();
+                    let name = self.walker.name();
                     if !expected(&path) {
                         return Err(EnvelopeError::Unexpected);
                     }
@@ -162,12 +148,16 @@ impl<R: BufRead> EnvelopeReader<R> {
                         return Err(EnvelopeError::TooManyFiles);
                     }
                 }
-                Step::Close(name, text) => match (depth, name.as_str()) {
-                    (2, "MACSKCB") => self.header.facility = text,
-                    (2, "NGAYLAP") => self.header.made_on = text,
-                    (2, "SOLUONGHOSO") => self.header.declared_visits = text,
-                    (5, "LOAIHOSO") => kind = Some(text),
-                    (5, "NOIDUNGFILE") => content = Some(self.decode(&text)),
+                Step::Close => match (depth, self.walker.name()) {
+                    (2, "MACSKCB") => self.walker.text().clone_into(&mut self.header.facility),
+                    (2, "NGAYLAP") => self.walker.text().clone_into(&mut self.header.made_on),
+                    (2, "SOLUONGHOSO") => {
+                        self.walker
+                            .text()
+                            .clone_into(&mut self.header.declared_visits);
+                    }
+                    (5, "LOAIHOSO") => kind = Some(self.walker.text().to_owned()),
+                    (5, "NOIDUNGFILE") => content = Some(self.decode(self.walker.text())),
                     (4, "FILEHOSO") => {
                         let kind = kind.take().unwrap_or_default();
                         files.push(match content.take() {
@@ -183,7 +173,7 @@ impl<R: BufRead> EnvelopeReader<R> {
                             files,
                         }));
                     }
-                    (1, "CHUKYDONVI") if !text.is_empty() => self.signed = true,
+                    (1, "CHUKYDONVI") if !self.walker.text().is_empty() => self.signed = true,
                     (0, ROOT) => {
                         self.done = true;
                         if self.walker.step()? != Step::End {
@@ -203,13 +193,19 @@ impl<R: BufRead> EnvelopeReader<R> {
     }
 
     fn decode(&self, text: &str) -> Result<Vec<u8>, Problem> {
+        let engine = base64::engine::general_purpose::STANDARD;
+        // Most files are one line of base64, decoded where they lie. Line breaks are allowed
+        // too: the engine refuses them, and they are taken out before a second try.
+        if text.len() / 4 * 3 <= self.limits.max_file_bytes
+            && let Ok(bytes) = engine.decode(text)
+        {
+            return Ok(bytes);
+        }
         let compact: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
         if compact.len() / 4 * 3 > self.limits.max_file_bytes {
             return Err(Problem::InnerXml(XmlError::TooLarge.code()));
         }
-        base64::engine::general_purpose::STANDARD
-            .decode(&compact)
-            .map_err(|_| Problem::Base64)
+        engine.decode(&compact).map_err(|_| Problem::Base64)
     }
 }
 
@@ -242,9 +238,9 @@ fn expected(path: &[&str]) -> bool {
 /// the envelope holds, and what a kept visit is read back from.
 pub fn file(kind: String, bytes: Vec<u8>, limits: &Limits) -> File {
     let table = table_number(&kind);
-    let records = match table.and_then(layout) {
+    let records = match table.filter(|t| layout(*t).is_some()) {
         None => Err(Problem::TableNotAccepted),
-        Some(layout) => records(&bytes, layout, limits),
+        Some(table) => records(&bytes, table, limits),
     };
     File {
         kind,
@@ -263,14 +259,19 @@ fn unreadable(kind: String, problem: Problem) -> File {
     }
 }
 
-/// The records of an inner file laid out as `layout`.
-pub fn records(bytes: &[u8], layout: Layout, limits: &Limits) -> Result<Vec<Record>, Problem> {
+/// The records of an inner file of table `table`, in the table's layout.
+pub fn records(bytes: &[u8], table: u8, limits: &Limits) -> Result<Vec<Record>, Problem> {
+    let layout = layout(table).ok_or(Problem::TableNotAccepted)?;
+    let catalogue = fields_of(table);
+    // Where the next field's name is expected in the catalogue.
+    let mut next = 0;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let inner = Limits {
         max_depth: 4,
         ..*limits
     };
-    let mut walker = Walker::new(bytes, &inner, bytes.len() as u64);
+    // The caller bounded the bytes (`Limits::max_file_bytes`), so nothing needs counting.
+    let mut walker = Walker::over(bytes, &inner);
     let xml = |e: XmlError| Problem::InnerXml(e.code());
     // The depth at which records open, and the tags above them.
     let above: Vec<&str> = match layout.list {
@@ -279,15 +280,18 @@ pub fn records(bytes: &[u8], layout: Layout, limits: &Limits) -> Result<Vec<Reco
     };
     let mut out = Vec::new();
     let mut current: Option<Record> = None;
+    // Records of one table are about the size of the one before.
+    let (mut fields_seen, mut bytes_seen) = (0, 0);
     loop {
         let step = walker.step().map_err(xml)?;
-        let depth = walker.path().len();
+        let depth = walker.depth();
         match step {
-            Step::Open(name) => {
-                let path: Vec<&str> = walker.path().iter().map(String::as_str).collect();
+            Step::Open => {
+                let name = walker.name();
                 let record_depth = above.len() + 1;
                 if depth < record_depth {
-                    if path != above[..depth] {
+                    // The levels above were checked as they opened.
+                    if above.get(depth - 1) != Some(&name) {
                         return Err(Problem::WrongLayout);
                     }
                 } else if depth == record_depth {
@@ -297,19 +301,32 @@ pub fn records(bytes: &[u8], layout: Layout, limits: &Limits) -> Result<Vec<Reco
                     if out.len() >= limits.max_records_per_file {
                         return Err(Problem::TooManyRecords);
                     }
-                    current = Some(Record::default());
+                    current = Some(Record::with_capacity(fields_seen, bytes_seen));
                 } else if depth > record_depth + 1 {
                     return Err(Problem::WrongLayout);
                 }
             }
-            Step::Close(name, text) => {
+            Step::Close => {
                 let record_depth = above.len();
                 if depth == record_depth + 1 {
                     if let Some(record) = current.as_mut() {
-                        record.fields.push((name, text));
+                        let written = walker.name();
+                        let known = position_from(table, written, next)
+                            .and_then(|at| Some((at, catalogue.get(at)?)));
+                        let name = match known {
+                            Some((at, field)) => {
+                                next = at + 1;
+                                Cow::Borrowed(field.name)
+                            }
+                            None => Cow::Owned(written.to_owned()),
+                        };
+                        record.push(name, walker.text());
                     }
-                } else if depth == record_depth {
-                    out.extend(current.take());
+                } else if depth == record_depth
+                    && let Some(record) = current.take()
+                {
+                    (fields_seen, bytes_seen) = (record.len(), record.value_bytes());
+                    out.push(record);
                 }
             }
             Step::End => {

@@ -7,6 +7,7 @@
 //! [`EnvelopeReader`] streams an envelope one visit at a time with every size bounded and
 //! refuses DTDs and entities outright; [`check`] checks a visit's files field by field
 //! against the catalogue and against each other. Pure: the server decides what is kept.
+//! [`write::envelope`] writes HealthBook's own visits in the same standard.
 
 pub mod amount;
 pub mod book;
@@ -14,14 +15,18 @@ pub mod catalogue;
 pub mod check;
 pub mod envelope;
 pub mod problem;
+pub mod record;
 pub mod report;
 pub mod standard;
 pub mod visit;
 pub mod walk;
+pub mod write;
 
-pub use envelope::{EnvelopeError, EnvelopeReader, Header, RawVisit, Record};
+pub use envelope::{EnvelopeError, EnvelopeReader, Header, RawVisit};
 pub use problem::Problem;
+pub use record::Record;
 pub use report::{Report, VisitOutcome, validate};
 pub use standard::Standard;
 pub use visit::{Visit, check};
 pub use walk::{Limits, XmlError};
+pub use write::{OutVisit, WriteError};

@@ -3,15 +3,17 @@
 //! totals equal to the sum of the rows, exactly.
 
 use super::amount::Amount;
-use super::catalogue::field;
-use super::check::{check_value, minute};
-use super::envelope::{RawVisit, Record};
+use super::catalogue::{MAX_TABLE_FIELDS, fields_of, formats_of, position_from};
+use super::check::{check_value_as, minute};
+use super::envelope::RawVisit;
 use super::problem::Problem;
+use super::record::Record;
 use super::standard::Standard;
 use crate::FieldIssue;
 use crate::book::icd10;
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+use std::fmt;
 
 /// A visit whose every file passed: what the book is fed from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +32,7 @@ pub struct Visit {
 impl Visit {
     /// The summary's record (there is always one).
     pub fn summary(&self) -> &Record {
-        static EMPTY: Record = Record { fields: Vec::new() };
+        static EMPTY: Record = Record::new();
         self.tables
             .get(&1)
             .and_then(|r| r.first())
@@ -69,9 +71,41 @@ struct Found {
 }
 
 impl Found {
-    fn error(&mut self, at: &str, problem: Problem) {
+    fn error(&mut self, at: impl fmt::Display, problem: Problem) {
         self.errors
             .push(FieldIssue::of(format!("{}{at}", self.prefix), &problem));
+    }
+
+    fn warning(&mut self, at: impl fmt::Display, problem: Problem) {
+        self.warnings
+            .push(FieldIssue::of(format!("{}{at}", self.prefix), &problem));
+    }
+}
+
+/// Where a record is in its visit: `XML1` for the summary, `XML2[3]` for a row. Written out
+/// only when a problem is found there.
+#[derive(Clone, Copy)]
+struct Place {
+    table: u8,
+    /// 1-based; `None` for the summary.
+    row: Option<usize>,
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.row {
+            None => write!(f, "XML{}", self.table),
+            Some(row) => write!(f, "XML{}[{row}]", self.table),
+        }
+    }
+}
+
+/// A field of a record: `XML2[3].DON_GIA`.
+struct At<'a>(Place, &'a str);
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.0, self.1)
     }
 }
 
@@ -85,20 +119,20 @@ pub fn check(raw: RawVisit, facility: &str) -> Result<Visit, Vec<FieldIssue>> {
     let mut tables: BTreeMap<u8, Vec<Record>> = BTreeMap::new();
     for file in raw.files {
         let label = if file.kind.is_empty() {
-            "FILEHOSO".to_owned()
+            "FILEHOSO"
         } else {
-            file.kind.clone()
+            file.kind.as_str()
         };
         match (file.table, file.records) {
             (Some(table), Ok(records)) if !tables.contains_key(&table) => {
                 tables.insert(table, records);
             }
-            (Some(table), Ok(_)) => found.error(&format!("XML{table}"), Problem::TableRepeated),
-            (_, Err(problem)) => found.error(&label, problem),
-            (None, Ok(_)) => found.error(&label, Problem::TableNotAccepted),
+            (Some(table), Ok(_)) => found.error(format!("XML{table}"), Problem::TableRepeated),
+            (_, Err(problem)) => found.error(label, problem),
+            (None, Ok(_)) => found.error(label, Problem::TableNotAccepted),
         }
     }
-    let Some(summary) = tables.get(&1).and_then(|r| r.first()).cloned() else {
+    let Some(summary) = tables.get(&1).and_then(|r| r.first()) else {
         found.error("XML1", Problem::SummaryMissing);
         return Err(found.errors);
     };
@@ -114,7 +148,7 @@ pub fn check(raw: RawVisit, facility: &str) -> Result<Visit, Vec<FieldIssue>> {
 
     for name in REQUIRED {
         if summary.get(name).is_none_or(str::is_empty) {
-            found.error(&format!("XML1.{name}"), Problem::Required);
+            found.error(format!("XML1.{name}"), Problem::Required);
         }
     }
     if summary
@@ -131,23 +165,14 @@ pub fn check(raw: RawVisit, facility: &str) -> Result<Visit, Vec<FieldIssue>> {
 
     for (table, records) in &tables {
         for (at, record) in records.iter().enumerate() {
-            let place = if *table == 1 {
-                "XML1".to_owned()
-            } else {
-                format!("XML{table}[{}]", at + 1)
+            let place = Place {
+                table: *table,
+                row: (*table != 1).then_some(at + 1),
             };
-            check_record(
-                &mut found,
-                *table,
-                &place,
-                record,
-                refuse_unknown,
-                &ma_lk,
-                day,
-            );
+            check_record(&mut found, place, record, refuse_unknown, &ma_lk, day);
         }
     }
-    check_totals(&mut found, &summary, &tables);
+    check_totals(&mut found, summary, &tables);
 
     match (found.errors.is_empty(), standard, day) {
         (true, Some(standard), Some(day)) => Ok(Visit {
@@ -164,45 +189,55 @@ pub fn check(raw: RawVisit, facility: &str) -> Result<Visit, Vec<FieldIssue>> {
 
 fn check_record(
     found: &mut Found,
-    table: u8,
-    place: &str,
+    place: Place,
     record: &Record,
     refuse_unknown: bool,
     ma_lk: &str,
     day: Option<NaiveDate>,
 ) {
-    let mut seen = HashSet::new();
-    for (name, value) in &record.fields {
-        let at = format!("{place}.{name}");
-        if !seen.insert(name.as_str()) {
-            found.error(&at, Problem::RepeatedField);
-            continue;
-        }
-        let Some(spec) = field(table, name) else {
-            if refuse_unknown {
-                found.error(&at, Problem::UnknownField);
+    let fields = fields_of(place.table);
+    let formats = formats_of(place.table);
+    // No table has more fields than this (the catalogue's tests say so).
+    let mut seen = [false; MAX_TABLE_FIELDS];
+    let mut unknown_seen: Vec<&str> = Vec::new();
+    let mut next = 0;
+    for (name, value) in record.fields() {
+        let at = At(place, name);
+        let Some(slot) = position_from(place.table, name, next) else {
+            if unknown_seen.contains(&name) {
+                found.error(at, Problem::RepeatedField);
+            } else if refuse_unknown {
+                unknown_seen.push(name);
+                found.error(at, Problem::UnknownField);
             } else {
-                let warning =
-                    FieldIssue::of(format!("{}{at}", found.prefix), &Problem::UnknownField);
-                found.warnings.push(warning);
+                unknown_seen.push(name);
+                found.warning(at, Problem::UnknownField);
             }
             continue;
         };
-        if let Err(problem) = check_value(spec, value) {
-            found.error(&at, problem);
+        next = slot + 1;
+        if seen
+            .get_mut(slot)
+            .is_some_and(|seen| std::mem::replace(seen, true))
+        {
+            found.error(at, Problem::RepeatedField);
             continue;
         }
-        if DIAGNOSES.contains(&name.as_str()) && !value.is_empty() {
+        if let Err(problem) = check_value_as(&fields[slot], formats[slot], value) {
+            found.error(at, problem);
+            continue;
+        }
+        if DIAGNOSES.contains(&name) && !value.is_empty() {
             let known = |code: &str| day.is_some_and(|d| icd10::lookup(code.trim(), d).is_some());
             if !value.split(';').all(known) {
-                found.error(&at, Problem::UnknownDiagnosis);
+                found.error(at, Problem::UnknownDiagnosis);
             }
         }
     }
     // Check-in rows (XML0) carry MA_LK too; every table's rows belong to the summary's visit.
     match record.get("MA_LK") {
-        None | Some("") => found.error(&format!("{place}.MA_LK"), Problem::Required),
-        Some(own) if own != ma_lk => found.error(&format!("{place}.MA_LK"), Problem::OtherVisit),
+        None | Some("") => found.error(At(place, "MA_LK"), Problem::Required),
+        Some(own) if own != ma_lk => found.error(At(place, "MA_LK"), Problem::OtherVisit),
         Some(_) => {}
     }
 }
@@ -227,7 +262,7 @@ fn check_totals(found: &mut Found, summary: &Record, tables: &BTreeMap<u8, Vec<R
                 stated: stated.to_string(),
                 computed: computed.to_string(),
             };
-            found.error(&format!("XML1.{total}"), problem);
+            found.error(format!("XML1.{total}"), problem);
         }
     }
     let insurer = amount(summary.get("T_TONGCHI_BH"))

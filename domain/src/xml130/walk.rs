@@ -2,6 +2,11 @@
 //! as a stream with every size bounded, and everything a hostile file could use refused —
 //! a DOCTYPE (so no external entity and no entity expansion), an entity other than XML's
 //! five and character references, an encoding other than UTF-8, mixed content.
+//!
+//! A [`Walker`] reads either a stream ([`Walker::new`]: the envelope), counting what the
+//! parser takes so that no read outgrows its bound, or bytes already in memory and already
+//! bounded ([`Walker::over`]: an inner file, decoded), where the parser's events borrow the
+//! bytes and nothing needs counting.
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -71,12 +76,13 @@ impl XmlError {
     }
 }
 
-/// One step through the tree.
-#[derive(Debug, PartialEq, Eq)]
+/// One step through the tree; [`Walker::name`] and [`Walker::text`] say what it met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
-    Open(String),
-    /// The element that closes, with its text (trimmed; empty for an element with children).
-    Close(String, String),
+    Open,
+    /// An element closes; its text, trimmed, is [`Walker::text`] (empty for an element with
+    /// children).
+    Close,
     End,
 }
 
@@ -102,6 +108,7 @@ impl<R: BufRead> Read for Bounded<R> {
 }
 
 impl<R: BufRead> BufRead for Bounded<R> {
+    #[inline]
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         if self.taken > self.max_total {
             self.exceeded = Some(XmlError::TooLarge);
@@ -114,6 +121,7 @@ impl<R: BufRead> BufRead for Bounded<R> {
         self.inner.fill_buf()
     }
 
+    #[inline]
     fn consume(&mut self, n: usize) {
         self.taken_this_step += n;
         self.taken += n as u64;
@@ -121,11 +129,21 @@ impl<R: BufRead> BufRead for Bounded<R> {
     }
 }
 
-pub struct Walker<R> {
-    reader: Reader<Bounded<R>>,
-    buf: Vec<u8>,
+/// Steps through one stream's elements. Names and text live in buffers reused from one
+/// element to the next: a step allocates nothing once the buffers have grown to the
+/// stream's longest name and text.
+pub struct Walker<S> {
+    source: S,
+    /// The open elements' names, outermost first, are `open[..depth]`; the strings past
+    /// `depth` are kept for their capacity.
     open: Vec<String>,
+    depth: usize,
+    /// Where the last step's element is in `open`.
+    current: usize,
     text: String,
+    /// The last step closed an element: the text read since then belongs to its parent, and
+    /// an element with children may have none but whitespace.
+    closed: bool,
     elements: u64,
     max_depth: usize,
     max_elements: u64,
@@ -133,9 +151,73 @@ pub struct Walker<R> {
     started: bool,
 }
 
-impl<R: BufRead> Walker<R> {
-    pub fn new(input: R, limits: &Limits, max_total: u64) -> Walker<R> {
-        let mut reader = Reader::from_reader(Bounded {
+/// Where a walker's events come from.
+pub trait Source {
+    /// The next event as quick-xml gives it, matched where it lies: turning it into a
+    /// result of our own copied every event, which showed in the profile.
+    fn event(&mut self) -> quick_xml::Result<Event<'_>>;
+
+    /// What stopped the last read.
+    fn failure(&self, error: &quick_xml::Error) -> XmlError {
+        parse_error(error)
+    }
+}
+
+/// A stream, read through a buffer and counted.
+pub struct Stream<R> {
+    reader: Reader<Bounded<R>>,
+    buf: Vec<u8>,
+}
+
+impl<R: BufRead> Source for Stream<R> {
+    fn event(&mut self) -> quick_xml::Result<Event<'_>> {
+        self.buf.clear();
+        self.reader.get_mut().taken_this_step = 0;
+        self.reader.read_event_into(&mut self.buf)
+    }
+
+    /// A bound the stream reached is why, whatever the parser made of the cut.
+    fn failure(&self, error: &quick_xml::Error) -> XmlError {
+        self.reader
+            .get_ref()
+            .exceeded
+            .unwrap_or_else(|| parse_error(error))
+    }
+}
+
+/// Bytes in memory, whose events borrow them.
+pub struct Slice<'a> {
+    reader: Reader<&'a [u8]>,
+}
+
+impl Source for Slice<'_> {
+    fn event(&mut self) -> quick_xml::Result<Event<'_>> {
+        self.reader.read_event()
+    }
+}
+
+/// What quick-xml's error means here; a syntax error once the root is open is read as a
+/// stream cut short, the likeliest cause, and `Walker::step` says so.
+fn parse_error(error: &quick_xml::Error) -> XmlError {
+    match error {
+        quick_xml::Error::Encoding(_) => XmlError::Encoding,
+        quick_xml::Error::Syntax(_) => XmlError::Truncated,
+        _ => XmlError::Malformed,
+    }
+}
+
+fn configured<R>(mut reader: Reader<R>) -> Reader<R> {
+    let config = reader.config_mut();
+    config.expand_empty_elements = true;
+    config.check_end_names = true;
+    config.check_comments = true;
+    reader
+}
+
+impl<R: BufRead> Walker<Stream<R>> {
+    /// Walks a stream of at most `max_total` bytes.
+    pub fn new(input: R, limits: &Limits, max_total: u64) -> Walker<Stream<R>> {
+        let reader = configured(Reader::from_reader(Bounded {
             inner: input,
             taken_this_step: 0,
             taken: 0,
@@ -143,16 +225,34 @@ impl<R: BufRead> Walker<R> {
             max_step: limits.max_text_bytes + 64 * 1024,
             max_total,
             exceeded: None,
-        });
-        let config = reader.config_mut();
-        config.expand_empty_elements = true;
-        config.check_end_names = true;
-        config.check_comments = true;
+        }));
+        Walker::with(
+            Stream {
+                reader,
+                buf: Vec::new(),
+            },
+            limits,
+        )
+    }
+}
+
+impl<'a> Walker<Slice<'a>> {
+    /// Walks bytes already in memory, whose length the caller has bounded.
+    pub fn over(bytes: &'a [u8], limits: &Limits) -> Walker<Slice<'a>> {
+        let reader = configured(Reader::from_reader(bytes));
+        Walker::with(Slice { reader }, limits)
+    }
+}
+
+impl<S: Source> Walker<S> {
+    fn with(source: S, limits: &Limits) -> Walker<S> {
         Walker {
-            reader,
-            buf: Vec::new(),
+            source,
             open: Vec::new(),
+            depth: 0,
+            current: 0,
             text: String::new(),
+            closed: false,
             elements: 0,
             max_depth: limits.max_depth,
             max_elements: limits.max_elements,
@@ -163,21 +263,37 @@ impl<R: BufRead> Walker<R> {
 
     /// The elements open now, outermost first.
     pub fn path(&self) -> &[String] {
-        &self.open
+        &self.open[..self.depth]
+    }
+
+    /// How many elements are open now: the one just opened counts, the one just closed not.
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// The name of the element the last step opened or closed.
+    pub fn name(&self) -> &str {
+        self.open.get(self.current).map_or("", String::as_str)
+    }
+
+    /// The text of the element the last step closed, trimmed.
+    pub fn text(&self) -> &str {
+        if self.closed { self.text.trim() } else { "" }
     }
 
     pub fn step(&mut self) -> Result<Step, XmlError> {
+        let after_close = std::mem::replace(&mut self.closed, false);
+        if after_close {
+            self.text.clear();
+        }
         loop {
-            self.buf.clear();
-            self.reader.get_mut().taken_this_step = 0;
-            let event = match self.reader.read_event_into(&mut self.buf) {
+            let event = match self.source.event() {
                 Ok(event) => event,
                 Err(error) => {
-                    return Err(self.reader.get_ref().exceeded.unwrap_or(match error {
-                        quick_xml::Error::Encoding(_) => XmlError::Encoding,
-                        quick_xml::Error::Syntax(_) if self.started => XmlError::Truncated,
-                        _ => XmlError::Malformed,
-                    }));
+                    return Err(match self.source.failure(&error) {
+                        XmlError::Truncated if !self.started => XmlError::Malformed,
+                        failure => failure,
+                    });
                 }
             };
             match event {
@@ -200,7 +316,7 @@ impl<R: BufRead> Walker<R> {
                         return Err(XmlError::MixedContent);
                     }
                     self.text.clear();
-                    if self.started && self.open.is_empty() {
+                    if self.started && self.depth == 0 {
                         return Err(XmlError::Malformed);
                     }
                     self.started = true;
@@ -208,22 +324,41 @@ impl<R: BufRead> Walker<R> {
                     if self.elements > self.max_elements {
                         return Err(XmlError::TooManyElements);
                     }
-                    if self.open.len() >= self.max_depth {
+                    if self.depth >= self.max_depth {
                         return Err(XmlError::TooDeep);
                     }
-                    let name = start.local_name().as_ref().to_owned();
-                    self.open.push(name.clone());
-                    return Ok(Step::Open(name));
+                    if self.depth == self.open.len() {
+                        self.open.push(String::new());
+                    }
+                    let slot = &mut self.open[self.depth];
+                    slot.clear();
+                    slot.push_str(start.local_name().as_ref());
+                    self.current = self.depth;
+                    self.depth += 1;
+                    return Ok(Step::Open);
                 }
                 Event::End(_) => {
-                    let name = self.open.pop().ok_or(XmlError::Malformed)?;
-                    let text = std::mem::take(&mut self.text);
-                    return Ok(Step::Close(name, text.trim().to_owned()));
+                    if self.depth == 0 {
+                        return Err(XmlError::Malformed);
+                    }
+                    // Text after a child element, before its parent's end.
+                    if after_close && !self.text.trim().is_empty() {
+                        return Err(XmlError::MixedContent);
+                    }
+                    self.depth -= 1;
+                    self.current = self.depth;
+                    self.closed = true;
+                    return Ok(Step::Close);
                 }
+                // Whitespace before any text is trimmed away in the end: the indentation
+                // between elements is dropped here, unread.
+                Event::Text(text)
+                    if self.text.is_empty()
+                        && text.as_ref().bytes().all(|b| b.is_ascii_whitespace()) => {}
                 Event::Text(text) => {
                     push_text(
                         &mut self.text,
-                        &self.open,
+                        self.depth == 0,
                         self.max_text,
                         &text.xml10_content(),
                     )?;
@@ -231,7 +366,7 @@ impl<R: BufRead> Walker<R> {
                 Event::CData(data) => {
                     push_text(
                         &mut self.text,
-                        &self.open,
+                        self.depth == 0,
                         self.max_text,
                         &data.xml10_content(),
                     )?;
@@ -249,13 +384,14 @@ impl<R: BufRead> Walker<R> {
                         },
                         Err(_) => return Err(XmlError::Entity),
                     };
-                    let resolved = resolved.encode_utf8(&mut [0; 4]).to_owned();
-                    push_text(&mut self.text, &self.open, self.max_text, &resolved)?;
+                    let mut utf8 = [0; 4];
+                    let resolved = resolved.encode_utf8(&mut utf8);
+                    push_text(&mut self.text, self.depth == 0, self.max_text, resolved)?;
                 }
                 Event::Eof => {
                     return if !self.started {
                         Err(XmlError::Malformed)
-                    } else if self.open.is_empty() {
+                    } else if self.depth == 0 {
                         Ok(Step::End)
                     } else {
                         Err(XmlError::Truncated)
@@ -267,8 +403,13 @@ impl<R: BufRead> Walker<R> {
 }
 
 /// Adds to the open element's text; only whitespace may stand outside the root.
-fn push_text(into: &mut String, open: &[String], max: usize, text: &str) -> Result<(), XmlError> {
-    if open.is_empty() {
+fn push_text(
+    into: &mut String,
+    outside_root: bool,
+    max: usize,
+    text: &str,
+) -> Result<(), XmlError> {
+    if outside_root {
         return if text.trim().is_empty() {
             Ok(())
         } else {
@@ -286,17 +427,39 @@ fn push_text(into: &mut String, open: &[String], max: usize, text: &str) -> Resu
 mod tests {
     use super::*;
 
-    fn walk(xml: &str) -> Result<Vec<Step>, XmlError> {
+    /// A step as a test writes it: what opened, or what closed with its text.
+    #[derive(Debug, PartialEq, Eq)]
+    enum Seen {
+        Open(String),
+        Close(String, String),
+    }
+
+    fn walk(xml: &str) -> Result<Vec<Seen>, XmlError> {
         walk_with(xml, &Limits::default())
     }
 
-    fn walk_with(xml: &str, limits: &Limits) -> Result<Vec<Step>, XmlError> {
-        let mut walker = Walker::new(xml.as_bytes(), limits, limits.max_envelope_bytes);
+    /// The steps of `xml`, the same whether it is streamed or already in memory.
+    fn walk_with(xml: &str, limits: &Limits) -> Result<Vec<Seen>, XmlError> {
+        let streamed = steps(Walker::new(
+            xml.as_bytes(),
+            limits,
+            limits.max_envelope_bytes,
+        ));
+        let in_memory = steps(Walker::over(xml.as_bytes(), limits));
+        assert_eq!(streamed, in_memory, "{xml}");
+        streamed
+    }
+
+    fn steps<S: Source>(mut walker: Walker<S>) -> Result<Vec<Seen>, XmlError> {
         let mut steps = Vec::new();
         loop {
             match walker.step()? {
                 Step::End => return Ok(steps),
-                step => steps.push(step),
+                Step::Open => steps.push(Seen::Open(walker.name().to_owned())),
+                Step::Close => steps.push(Seen::Close(
+                    walker.name().to_owned(),
+                    walker.text().to_owned(),
+                )),
             }
         }
     }
@@ -310,14 +473,14 @@ mod tests {
         assert_eq!(
             steps,
             vec![
-                Step::Open("A".into()),
-                Step::Open("B".into()),
-                Step::Close("B".into(), "x & y AB".into()),
-                Step::Open("C".into()),
-                Step::Close("C".into(), String::new()),
-                Step::Open("D".into()),
-                Step::Close("D".into(), "<z>".into()),
-                Step::Close("A".into(), String::new()),
+                Seen::Open("A".into()),
+                Seen::Open("B".into()),
+                Seen::Close("B".into(), "x & y AB".into()),
+                Seen::Open("C".into()),
+                Seen::Close("C".into(), String::new()),
+                Seen::Open("D".into()),
+                Seen::Close("D".into(), "<z>".into()),
+                Seen::Close("A".into(), String::new()),
             ]
         );
     }
@@ -338,11 +501,21 @@ mod tests {
         assert!(matches!(
             (walker.step(), walker.step()),
             (
-                Ok(Step::Open(_)),
+                Ok(Step::Open),
+                Err(XmlError::Encoding | XmlError::Malformed)
+            )
+        ));
+        let mut walker = Walker::over(&latin1[..], &Limits::default());
+        assert!(matches!(
+            (walker.step(), walker.step()),
+            (
+                Ok(Step::Open),
                 Err(XmlError::Encoding | XmlError::Malformed)
             )
         ));
         assert_eq!(walk("<a>text<b/></a>"), Err(XmlError::MixedContent));
+        assert_eq!(walk("<a><b/>text</a>"), Err(XmlError::MixedContent));
+        assert!(walk("<a><b/>\n <!-- c --> <c/>\n</a>").is_ok());
         assert_eq!(walk("<a><b></a>"), Err(XmlError::Malformed));
         assert_eq!(walk("<a><b>"), Err(XmlError::Truncated));
         assert_eq!(walk("<a/><b/>"), Err(XmlError::Malformed));
