@@ -126,7 +126,25 @@ pub fn encounter(visit: &Visit, facility_id: Uuid) -> Encounter {
             .iter()
             .filter_map(|r| some(r.get("DIEN_BIEN_LS")).map(str::to_owned)),
     );
+    // The summary of the medical record (XML8): the course and the results, in words.
+    for row in rows(8) {
+        findings.extend(
+            ["QT_BENHLY", "TOMTAT_KQ"]
+                .iter()
+                .filter_map(|f| some(row.get(f)).map(str::to_owned)),
+        );
+    }
     findings.extend(left_out);
+    let mut advice: Vec<String> = some(summary.get("GHI_CHU"))
+        .map(str::to_owned)
+        .into_iter()
+        .collect();
+    // A referral (XML13) tells the citizen where to go next and why.
+    for row in rows(13) {
+        let to = some(row.get("MA_NOI_DEN")).map(|code| format!("Chuyển tuyến đến cơ sở {code}."));
+        advice.extend(to);
+        advice.extend(some(row.get("HUONG_DIEU_TRI")).map(str::to_owned));
+    }
 
     let reason = some(summary.get("LY_DO_VV"))
         .or(some(summary.get("CHAN_DOAN_VAO")))
@@ -158,7 +176,7 @@ pub fn encounter(visit: &Visit, facility_id: Uuid) -> Encounter {
         results,
         treatment: some(summary.get("PP_DIEU_TRI")).map(long),
         prescriptions,
-        advice: some(summary.get("GHI_CHU")).map(long),
+        advice: (!advice.is_empty()).then(|| long(&advice.join("\n"))),
         follow_up_on: follow_up.filter(|d| *d >= crate::booking::time::local_date(started_at)),
         appointment_id: None,
         category: category(visit),
@@ -318,6 +336,39 @@ mod tests {
         assert!(encounter.findings.unwrap().contains("Và 3 thuốc khác"));
         assert_eq!(encounter.reason.chars().count(), SHORT_TEXT);
         assert!(encounter.reason.ends_with('…'));
+    }
+
+    #[test]
+    fn a_summary_and_a_referral_add_to_the_findings_and_the_advice() {
+        let mut visit = sample();
+        let summary_row: Record = [
+            ("MA_LK", "SYN-20261120-000001"),
+            ("QT_BENHLY", "Sốt 2 ngày, ho khan"),
+            ("TOMTAT_KQ", "X-quang phổi bình thường"),
+        ]
+        .into_iter()
+        .collect();
+        let referral: Record = [
+            ("MA_LK", "SYN-20261120-000001"),
+            ("MA_NOI_DEN", "01929"),
+            ("HUONG_DIEU_TRI", "Khám chuyên khoa hô hấp"),
+        ]
+        .into_iter()
+        .collect();
+        visit.tables.insert(8, vec![summary_row]);
+        visit.tables.insert(13, vec![referral]);
+        let encounter = encounter(&visit, Uuid::nil());
+        let findings = encounter.findings.unwrap();
+        assert!(
+            findings.contains("ho khan") && findings.contains("X-quang"),
+            "{findings}"
+        );
+        let advice = encounter.advice.unwrap();
+        assert!(advice.starts_with("Uống nhiều nước"), "{advice}");
+        assert!(
+            advice.contains("Chuyển tuyến đến cơ sở 01929.") && advice.contains("hô hấp"),
+            "{advice}"
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod book;
 pub mod catalogue;
 pub mod check;
 pub mod envelope;
+pub mod export;
 pub mod problem;
 pub mod record;
 pub mod report;

@@ -84,7 +84,7 @@ pub enum Action {
     ReadStatistics,
     /// List the residents of the facility's commune who are due for a vaccine (public-health
     /// outreach): its vaccinators and administrators. Each person listed is a read of their
-    /// record, logged with [`record::log_outreach`].
+    /// record, logged with [`record::log_listing`].
     ListDue,
     /// Close the follow-up of a reaction after a dose: the staff of the facility that gave
     /// it, and the authorities of the unit the facility lies in.

@@ -469,21 +469,32 @@ pub(crate) async fn insert(
     Ok(())
 }
 
-/// Writes one access-log line for each citizen a due list shows (public-health outreach by
-/// `facility`, the station of their commune), in one statement: the page's answer waits for
-/// it, and a page whose lines cannot be written is refused.
-pub(crate) async fn log_outreach(
+/// Why a facility's staff see many people at once: a due list of the commune (public-health
+/// outreach, section III), or the facility's visits written out for the insurer (section IV).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    Outreach,
+    Export,
+}
+
+/// Writes one access-log line for each citizen a listing shows, in one statement: the answer
+/// waits for it, and a listing whose lines cannot be written is refused.
+pub(crate) async fn log_listing(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    role: StaffRole,
-    facility: Uuid,
+    (role, facility): (StaffRole, Uuid),
+    listing: Listing,
     citizens: &[Uuid],
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     if citizens.is_empty() {
         return Ok(());
     }
-    let sections = Sections::one(Section::Immunizations).to_stored();
+    let (basis, section) = match listing {
+        Listing::Outreach => (AccessBasis::Outreach, Section::Immunizations),
+        Listing::Export => (AccessBasis::Export, Section::Visits),
+    };
+    let sections = Sections::one(section).to_stored();
     let lines = citizens.iter().map(|cid| access_log::ActiveModel {
         id: Set(Uuid::now_v7()),
         citizen_id: Set(*cid),
@@ -491,7 +502,7 @@ pub(crate) async fn log_outreach(
         actor_account_id: Set(actor.account_id),
         actor_role: Set(role.as_str().to_owned()),
         facility_id: Set(Some(facility)),
-        basis: Set(AccessBasis::Outreach.as_str().to_owned()),
+        basis: Set(basis.as_str().to_owned()),
         basis_id: Set(None),
         basis_ref: Set(None),
         action: Set(AccessAction::Read.as_str().to_owned()),

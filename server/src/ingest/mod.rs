@@ -5,6 +5,7 @@
 
 mod caller;
 mod entities;
+mod export;
 mod import;
 mod receive;
 mod spool;
@@ -27,4 +28,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(systems::revoke_key))
         .routes(routes!(receive::receive_encounters))
         .routes(routes!(receive::read_receipt))
+        .routes(routes!(export::export_visits))
 }

@@ -235,7 +235,15 @@ async fn listed(
 ) -> Result<Page<DueListEntry>, ApiError> {
     let (items, next_cursor) = page(&state.db, listing).await?;
     let shown: Vec<Uuid> = items.iter().map(|i| i.citizen_id).collect();
-    crate::authz::record::log_outreach(&state.db, actor, role, facility, &shown, now).await?;
+    crate::authz::record::log_listing(
+        &state.db,
+        actor,
+        (role, facility),
+        crate::authz::record::Listing::Outreach,
+        &shown,
+        now,
+    )
+    .await?;
     tracing::info!(facility.id = %facility, due_list.listed = shown.len(), "due list read");
     Ok(Page { items, next_cursor })
 }

@@ -98,7 +98,7 @@ fn allergy(substance: &str) -> Value {
     }}})
 }
 
-fn visit(clinic: &Clinic, icd10: &str) -> Value {
+pub fn visit(clinic: &Clinic, icd10: &str) -> Value {
     let started = instant(&clinic.appointment["starts_at"]) + Duration::minutes(5);
     json!({
         "kind": "outpatient",

@@ -505,3 +505,92 @@ async fn another_facilitys_administrator_sees_and_touches_no_system() {
     assert_eq!(listed.json[0]["keys"].as_array().unwrap().len(), 1);
     assert!(listed.json[0]["keys"][0]["revoked_at"].is_null());
 }
+
+#[tokio::test]
+async fn a_facility_writes_its_doctors_visits_out_for_the_insurer_and_the_patient_reads_that() {
+    use healthbook_domain::xml130::{EnvelopeReader, Limits, check, validate};
+    let clinic = crate::health_book::Clinic::open().await;
+    let doctor = clinic.doctor().await;
+    clinic.check_in(&doctor).await;
+    let day_app = &clinic.on_the_day;
+    day_app
+        .post_as(
+            &doctor.token,
+            &clinic.path("encounters"),
+            &crate::health_book::visit(&clinic, "E11.9"),
+        )
+        .await
+        .unwrap()
+        .expect(201);
+    let (admin, _) = day_app
+        .staff("facility_admin", Some(BACH_MAI))
+        .await
+        .unwrap();
+    let date = clinic.appointment["date"].as_str().unwrap();
+    let path = |from: &str, to: &str| {
+        format!(
+            "/v1/facilities/{}/xml130-export?from={from}&to={to}",
+            clinic.fid
+        )
+    };
+
+    let exported = day_app
+        .get_as(&admin.token, &path(date, date))
+        .await
+        .unwrap();
+    exported.expect(200);
+    assert!(
+        exported
+            .header("content-type")
+            .unwrap()
+            .starts_with("application/xml")
+    );
+    let report = validate(exported.text.as_bytes(), BACH_MAI, Limits::default()).unwrap();
+    assert!(report.accepted());
+    assert_eq!(report.visits.len(), 1);
+    let mut reader = EnvelopeReader::open(exported.text.as_bytes(), Limits::default()).unwrap();
+    let visit = check(reader.next_visit().unwrap().unwrap(), BACH_MAI).unwrap();
+    let summary = visit.summary();
+    assert_eq!(summary.get("MA_LOAI_KCB"), Some("01"));
+    assert_eq!(summary.get("MA_BENH_CHINH"), Some("E11.9"));
+    assert_eq!(summary.get("MA_CSKCB"), Some(BACH_MAI));
+    assert_eq!(summary.get("SO_CCCD").unwrap().len(), 12);
+    assert_eq!(
+        visit.tables[&2][0].get("TEN_THUOC"),
+        Some("Metformin 500 mg")
+    );
+
+    let log = clinic.log().await;
+    assert_eq!(log[0]["basis"], "export");
+    assert_eq!(log[0]["actor_role"], "facility_admin");
+    assert_eq!(log[0]["sections"], json!(["visits"]));
+
+    // A period without the visit holds none, and no one is logged for it.
+    let before = clinic.log().await.len();
+    let empty = day_app
+        .get_as(&admin.token, &path("2026-01-01", "2026-01-31"))
+        .await
+        .unwrap();
+    empty.expect(200);
+    assert!(empty.text.contains("<SOLUONGHOSO>0</SOLUONGHOSO>"));
+    assert_eq!(clinic.log().await.len(), before);
+
+    day_app
+        .get_as(&admin.token, &path("2026-01-01", "2026-03-01"))
+        .await
+        .unwrap()
+        .expect_problem(422, "validation_failed");
+    let (stranger, _) = day_app
+        .staff("facility_admin", Some(NHI_TRUNG_UONG))
+        .await
+        .unwrap();
+    for token in [
+        stranger.token.as_str(),
+        clinic.patient.token.as_str(),
+        doctor.token.as_str(),
+    ] {
+        let refused = day_app.get_as(token, &path(date, date)).await.unwrap();
+        refused.expect_problem(403, "forbidden");
+    }
+    assert_eq!(clinic.log().await.len(), before);
+}
