@@ -9,6 +9,9 @@
 //! 4. The campaign day (`--campaign`, and a small one in `--short`): vaccinators at many
 //!    facilities record doses, each taking its lot's dose, beside the raw conditional-update
 //!    rate of the same database; then the stock ledger is audited (`booking_load/campaign.rs`).
+//! 5. Facility intake (`--intake`, and a small one in `--short`): hospitals' systems send
+//!    envelopes of visits in the national XML standard, each checked, mapped and stored in its
+//!    citizen's book, beside the raw rate of inserting the same rows (`booking_load/intake.rs`).
 //!
 //! The database named by `DATABASE_URL` (PostgreSQL) or SQLite by default; on PostgreSQL the
 //! hot slot also runs with two server processes sharing the database and Redis (`REDIS_URL`).
@@ -21,6 +24,7 @@
 //! cargo test  -p healthbook-tests --bench booking_load -- --short   # the short CI run
 //! cargo bench -p healthbook-tests --bench booking_load -- --campaign  # the campaign day alone
 //! cargo test  -p healthbook-tests --bench booking_load -- --campaign --short  # its short day
+//! cargo bench -p healthbook-tests --bench booking_load -- --intake    # the facility intake alone
 //! ```
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a bench: a failed step is a failed run
 
@@ -28,6 +32,8 @@
 mod booking_support;
 #[path = "booking_load/campaign.rs"]
 mod campaign;
+#[path = "booking_load/intake.rs"]
+mod intake;
 
 use booking_support::*;
 use futures::future::join_all;
@@ -500,6 +506,16 @@ async fn main() {
         finish(started, &failures);
         return;
     }
+    if args.iter().any(|a| a == "--intake") {
+        let plan = if args.iter().any(|a| a == "--short") {
+            intake::Plan::short()
+        } else {
+            intake::Plan::full()
+        };
+        let failures = intake_run(plan).await;
+        finish(started, &failures);
+        return;
+    }
     let app = server(None).await;
     let backend = if app.backend().is_postgres() {
         "postgres"
@@ -671,8 +687,29 @@ async fn main() {
     drop(app);
     if args.iter().any(|a| a == "--short") {
         failures.extend(campaign_day(campaign::Plan::short()).await);
+        failures.extend(intake_run(intake::Plan::short()).await);
     }
     finish(started, &failures);
+}
+
+/// The facility intake on a deployment of its own.
+async fn intake_run(plan: intake::Plan) -> Vec<String> {
+    let app = server(None).await;
+    let url = app.backend().url(app.data_dir());
+    println!(
+        "facility intake: {}, {} build, plan {plan:?}",
+        if app.backend().is_postgres() {
+            "postgres"
+        } else {
+            "sqlite"
+        },
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
+    );
+    intake::run(&app, &url, plan).await
 }
 
 /// The campaign day on a deployment of its own: two processes on PostgreSQL, one on SQLite.

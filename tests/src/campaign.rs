@@ -94,7 +94,7 @@ impl Day {
 /// Rows per INSERT: under SQLite's 32,766 bound parameters with the widest row here.
 const CHUNK: usize = 1000;
 
-async fn insert_chunks<A, E>(db: &impl ConnectionTrait, rows: Vec<A>) -> Result<()>
+pub async fn insert_chunks<A, E>(db: &impl ConnectionTrait, rows: Vec<A>) -> Result<()>
 where
     A: sea_orm::ActiveModelTrait<Entity = E> + Send,
     E: EntityTrait,
