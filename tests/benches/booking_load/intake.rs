@@ -83,7 +83,7 @@ fn national_id(i: usize) -> String {
 
 /// The people the visits are about, with verified books, written straight into the database.
 async fn seed_people(db: &impl ConnectionTrait, n: usize) {
-    let now = chrono::Utc::now();
+    let now = super::booking_support::now();
     let born = NaiveDate::from_ymd_opt(1990, 1, 15).unwrap();
     let rows = (0..n)
         .map(|i| citizen::ActiveModel {
@@ -170,7 +170,7 @@ async fn raw_inserts(url: &str, plan: Plan) -> f64 {
             for e in (sender..plan.envelopes).step_by(plan.senders) {
                 let txn = db.begin().await.unwrap();
                 for v in 0..plan.visits_per_envelope {
-                    let now = chrono::Utc::now();
+                    let now = super::booking_support::now();
                     let (cid, actor) = (Uuid::now_v7(), Uuid::now_v7());
                     let run = |sql: &str, values: Vec<sea_orm::Value>| {
                         Statement::from_sql_and_values(backend, sql, values)
