@@ -19,11 +19,13 @@ pub struct Rule {
     pub window: Duration,
 }
 
-/// A facility's systems together: envelopes are large, and a system that loops on a refusal
-/// should not take the intake from every other facility.
+/// A facility's systems together: a system that loops on a refusal should not take the
+/// intake from every other facility. The insurer's own service takes one visit a file, so a
+/// hospital's end-of-day upload is thousands of small files: 20 a second is its pace, not a
+/// loop's.
 pub const INTAKE_PER_FACILITY: Rule = Rule {
     name: "intake_per_facility",
-    max: 120,
+    max: 1200,
     window: Duration::from_secs(60),
 };
 
