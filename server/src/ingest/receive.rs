@@ -35,6 +35,7 @@ pub const RECEIPT_HEADER: &str = "healthbook-receipt";
         description = "A `GIAMDINHHS` envelope (QĐ 130/4750/3176), UTF-8, sent with the facility system's key as the bearer token"),
     responses(
         (status = 201, description = "Every visit passed: each imported, waiting for its citizen's book, or unchanged", body = IntakeReceipt),
+        (status = 400, description = "`bad_request`: the body stopped before its end (the connection dropped)", content_type = "application/problem+json"),
         (status = 401, description = "No live key of a facility system", content_type = "application/problem+json"),
         (status = 409, description = "`intake_conflict`: the same visit was being taken in at the same moment; send again", content_type = "application/problem+json"),
         (status = 413, description = "Larger than `--intake-body-limit`", content_type = "application/problem+json"),
