@@ -95,23 +95,42 @@ async fn book_of(
         .await?)
 }
 
-/// Writes the visit's encounter in `cid`'s book (a correction of `earlier` when the visit
-/// was there before), with the access-log line the write needs; returns the entry's id.
-#[allow(clippy::too_many_arguments)]
-async fn write_encounter(
-    txn: &DatabaseTransaction,
-    cid: Uuid,
-    visit: &Visit,
-    author: &Author,
+/// Who writes a visit into a book: the system, for its facility, under a receipt.
+struct Writing<'a> {
+    author: &'a Author,
     facility: Uuid,
     receipt: Uuid,
-    earlier: Option<Uuid>,
     now: DateTime<Utc>,
-) -> Result<Uuid, ApiError> {
-    let system = author.account.unwrap_or_default();
-    open_for_intake(txn, system, facility, cid, receipt, now).await?;
+}
+
+/// The visit's encounter, checked by the book's rules before anything is written.
+fn checked_encounter(
+    visit: &Visit,
+    facility: Uuid,
+    now: DateTime<Utc>,
+) -> Result<EntryBody, ApiError> {
     let mut body = EntryBody::Encounter(xml130::book::encounter(visit, facility));
     store::check(&mut body, now, &format!("hoso[{}].book.", visit.index))?;
+    Ok(body)
+}
+
+/// Writes `body` in `cid`'s book (a correction of `earlier` when the visit was there before),
+/// with the access-log line the write needs; returns the entry's id.
+async fn write_encounter(
+    txn: &DatabaseTransaction,
+    writing: &Writing<'_>,
+    cid: Uuid,
+    body: EntryBody,
+    earlier: Option<Uuid>,
+) -> Result<Uuid, ApiError> {
+    let Writing {
+        author,
+        facility,
+        receipt,
+        now,
+    } = *writing;
+    let system = author.account.unwrap_or_default();
+    open_for_intake(txn, system, facility, cid, receipt, now).await?;
     let latest = match earlier {
         Some(entry) => {
             book_entry::Entity::find()
@@ -186,17 +205,14 @@ pub async fn take_in(
                 .as_ref()
                 .filter(|p| p.citizen_id == Some(cid))
                 .and_then(|p| p.entry_id);
-            let written = write_encounter(
-                txn,
-                cid,
-                &visit,
-                &author,
-                system.facility_id,
+            let body = checked_encounter(&visit, system.facility_id, now)?;
+            let writing = Writing {
+                author: &author,
+                facility: system.facility_id,
                 receipt,
-                earlier,
                 now,
-            )
-            .await?;
+            };
+            let written = write_encounter(txn, &writing, cid, body, earlier).await?;
             Some(written)
         }
         None => None,
@@ -285,27 +301,32 @@ pub async fn claim_waiting(
             .await?
             .map(|f| f.code)
             .unwrap_or_default();
-        let visit = kept_visit(&row.files, &code)?;
-        if !xml130::book::patient(&visit).may_be_born_on(born_on) {
+        // A visit that no longer reads, or whose patient was born on another day, waits for
+        // someone to look at it: it never stops a person's book from opening.
+        let body = kept_visit(&row.files, &code).and_then(|visit| {
+            if xml130::book::patient(&visit).may_be_born_on(born_on) {
+                checked_encounter(&visit, row.facility_id, now)
+            } else {
+                Err(ApiError::not_found())
+            }
+        });
+        let Ok(body) = body else {
+            tracing::warn!(intake_visit = %row.id, "a waiting visit cannot be placed in the new book; held");
             intake_visit::Entity::update_many()
                 .col_expr(intake_visit::Column::Status, Expr::value(HELD))
                 .filter(intake_visit::Column::Id.eq(row.id))
                 .exec(txn)
                 .await?;
             continue;
-        }
+        };
         let author = author(system.id, &system.name, row.facility_id);
-        let entry = write_encounter(
-            txn,
-            cid,
-            &visit,
-            &author,
-            row.facility_id,
-            row.receipt_id,
-            None,
+        let writing = Writing {
+            author: &author,
+            facility: row.facility_id,
+            receipt: row.receipt_id,
             now,
-        )
-        .await?;
+        };
+        let entry = write_encounter(txn, &writing, cid, body, None).await?;
         intake_visit::Entity::update_many()
             .col_expr(intake_visit::Column::Status, Expr::value(IMPORTED))
             .col_expr(intake_visit::Column::CitizenId, Expr::value(cid))

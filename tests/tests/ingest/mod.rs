@@ -247,7 +247,8 @@ async fn a_facility_systems_visits_land_in_books_or_wait_for_them_and_resends_su
 async fn a_number_whose_book_is_someone_born_otherwise_is_held_in_no_book() {
     let born = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
     let owner = person("Lê Văn Chủ", born(1970, 6, 1), false, "owner");
-    let (app, admin, fid) = app_knowing(&[&owner]).await;
+    let later = person("Vũ Thị Sau", born(1975, 8, 9), true, "later");
+    let (app, admin, fid) = app_knowing(&[&owner, &later]).await;
     let key = new_system(&app, &admin, &fid).await["key"]
         .as_str()
         .unwrap()
@@ -264,6 +265,20 @@ async fn a_number_whose_book_is_someone_born_otherwise_is_held_in_no_book() {
     .await;
     sent.expect(201);
     assert_eq!(fates(&sent.json), vec![pair("BM-9", "held")]);
+    assert!(encounters(&app, &session).await.is_empty());
+
+    // The same before the book exists: the visit waits, and the book that opens with the
+    // number, its owner born on another day, opens without it.
+    let mut early = later.clone();
+    early.date_of_birth = born(1990, 1, 15);
+    let sent = send(
+        &app,
+        &key,
+        envelope(BACH_MAI, &[visit_of(&early, "BM-10", |_, x| x)]),
+    )
+    .await;
+    assert_eq!(fates(&sent.json), vec![pair("BM-10", "waiting")]);
+    let (session, _) = app.person_with_passkey(&later).await.unwrap();
     assert!(encounters(&app, &session).await.is_empty());
 }
 
