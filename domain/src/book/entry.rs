@@ -221,7 +221,7 @@ impl AuthorRole {
 pub struct Provenance {
     pub source: Source,
     pub author_role: AuthorRole,
-    /// The author's display name; none for a facility system.
+    /// The author's display name (a facility system's own name for what it sent).
     pub author_name: Option<String>,
     pub facility_id: Option<Uuid>,
     pub facility_name: Option<String>,

@@ -92,6 +92,27 @@ async fn issue_key(
     Ok((id, key.into_inner()))
 }
 
+/// Issues `system` a key, commits, and answers it with the system's keys: the key is shown
+/// this once.
+async fn issue_and_commit(
+    txn: DatabaseTransaction,
+    system: facility_system::Model,
+    by: Uuid,
+    now: DateTime<Utc>,
+) -> ApiResult<(StatusCode, Json<IssuedKey>)> {
+    let (key_id, key) = issue_key(&txn, system.id, by, now).await?;
+    let system = view(&txn, system).await?;
+    txn.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(IssuedKey {
+            system,
+            key_id,
+            key,
+        }),
+    ))
+}
+
 /// Registers a system of the facility and issues its first key.
 #[utoipa::path(post, path = "/facilities/{fid}/systems", tag = "ingest", security(("bearer" = [])),
     params(("fid" = Uuid, Path, description = "Facility id")),
@@ -158,17 +179,7 @@ pub async fn create_system(
         now,
     )
     .await?;
-    let (key_id, key) = issue_key(&txn, id, actor.account_id, now).await?;
-    let system = view(&txn, system).await?;
-    txn.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(IssuedKey {
-            system,
-            key_id,
-            key,
-        }),
-    ))
+    issue_and_commit(txn, system, actor.account_id, now).await
 }
 
 /// The facility's systems, with their keys (never a secret).
@@ -243,17 +254,7 @@ pub async fn rotate_key(
         .filter(system_key::Column::ExpiresAt.is_null())
         .exec(&txn)
         .await?;
-    let (key_id, key) = issue_key(&txn, sid, actor.account_id, now).await?;
-    let system = view(&txn, system).await?;
-    txn.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(IssuedKey {
-            system,
-            key_id,
-            key,
-        }),
-    ))
+    issue_and_commit(txn, system, actor.account_id, now).await
 }
 
 /// Ends a key at once.
