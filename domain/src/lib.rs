@@ -22,6 +22,7 @@ pub mod text;
 pub mod units;
 pub mod vaccine;
 pub mod xml130;
+pub mod xmldsig;
 
 pub use i18n::{Lang, Localized};
 pub use issue::FieldIssue;

@@ -160,3 +160,8 @@ mod tests {
         }
     }
 }
+
+/// Bytes as lowercase hex: fingerprints and key ids as people compare them.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}

@@ -12,6 +12,7 @@ use healthbook_domain::xml130::{
     EnvelopeError, EnvelopeReader, Limits, OutVisit, Record, Report, XmlError, check, validate,
     write,
 };
+use healthbook_domain::xmldsig::{self, Flaw, Unsupported, Verdict};
 use std::collections::BTreeMap;
 use std::io::{BufReader, Read};
 
@@ -620,4 +621,148 @@ fn written_visits_that_break_the_rules_are_refused_by_the_reader() {
             "xml_total_mismatch".to_owned()
         )]
     );
+}
+
+/// The synthetic envelope as xmlsec1 signed it (`conformance/xmldsig/make.sh`), in three
+/// profiles: (file, method).
+const SIGNED: [(&str, &str, &str); 3] = [
+    (
+        "rsa-sha256-c14n",
+        include_str!("conformance/xmldsig/rsa-sha256-c14n.xml"),
+        "rsa-sha256",
+    ),
+    (
+        "rsa-sha1-exc-c14n",
+        include_str!("conformance/xmldsig/rsa-sha1-exc-c14n.xml"),
+        "rsa-sha1",
+    ),
+    (
+        "ecdsa-sha256-c14n-comments",
+        include_str!("conformance/xmldsig/ecdsa-sha256-c14n-comments.xml"),
+        "ecdsa-sha256",
+    ),
+];
+
+fn verdict(xml: &str) -> Option<Verdict> {
+    xmldsig::verify(|| Ok(xml.as_bytes()), Limits::default().max_depth).unwrap()
+}
+
+/// `xml` with the text between `open` and `close` (the first such pair) edited.
+fn edit_between(xml: &str, open: &str, close: &str, edit: impl Fn(&str) -> String) -> String {
+    let start = xml.find(open).unwrap() + open.len();
+    let end = start + xml[start..].find(close).unwrap();
+    format!("{}{}{}", &xml[..start], edit(&xml[start..end]), &xml[end..])
+}
+
+/// One base64 character changed for another, so the text still decodes.
+fn flip_first(text: &str) -> String {
+    let at = text.find(|c: char| c.is_ascii_alphabetic()).unwrap();
+    let c = text.as_bytes()[at];
+    let other = if c == b'A' { 'B' } else { 'A' };
+    format!("{}{}{}", &text[..at], other, &text[at + 1..])
+}
+
+#[test]
+fn envelopes_signed_by_another_implementation_verify_and_still_read() {
+    for (name, xml, method) in SIGNED {
+        match verdict(xml) {
+            Some(Verdict::Valid(by)) => {
+                assert_eq!(by.method, method, "{name}");
+                assert!(by.subject.contains("CN=01999"), "{name}: {}", by.subject);
+                assert_eq!(by.fingerprint.len(), 64, "{name}");
+                assert!(by.not_before < by.not_after, "{name}");
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+        let report = report(xml).unwrap();
+        assert!(report.accepted() && report.signed, "{name}: {report:?}");
+    }
+    assert_eq!(verdict(SAMPLE), None, "an unsigned file has no verdict");
+}
+
+#[test]
+fn what_canonical_xml_ignores_leaves_the_signature_valid() {
+    for (name, xml, _) in SIGNED {
+        let crlf = xml.replace('\n', "\r\n");
+        let reordered = xml.replace(
+            r#"xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema""#,
+            r#"xmlns:xsd='http://www.w3.org/2001/XMLSchema'   xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance""#,
+        );
+        assert_ne!(reordered, xml);
+        let declaration = xml.replacen(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>",
+            "<?xml version=\"1.0\"?>",
+            1,
+        );
+        let empty = xml.replace(
+            "<MACSKCB>01999</MACSKCB>",
+            "<MACSKCB>01999</MACSKCB><X></X>",
+        );
+        let empty_short = xml.replace("<MACSKCB>01999</MACSKCB>", "<MACSKCB>01999</MACSKCB><X/>");
+        for (how, changed) in [
+            ("CRLF line ends", crlf),
+            ("attributes reordered and requoted", reordered),
+            ("another XML declaration", declaration),
+        ] {
+            assert!(
+                matches!(verdict(&changed), Some(Verdict::Valid(_))),
+                "{name}: {how}"
+            );
+        }
+        // `<X/>` and `<X></X>` are one element to canonical XML, but an added one is a change.
+        assert_eq!(verdict(&empty), verdict(&empty_short), "{name}");
+        assert_eq!(
+            verdict(&empty),
+            Some(Verdict::Invalid(Flaw::DigestMismatch)),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn a_signed_file_changed_afterwards_is_invalid_with_its_reason() {
+    for (name, xml, _) in SIGNED {
+        let content = edit_between(xml, "<NOIDUNGFILE>", "</NOIDUNGFILE>", flip_first);
+        let facility = xml.replacen("<NGAYLAP>20261120", "<NGAYLAP>20261121", 1);
+        let value = edit_between(xml, "SignatureValue>", "</", flip_first);
+        let signed_info = edit_between(xml, "SignedInfo>", "<", |ws| format!("{ws} "));
+        let key = edit_between(xml, "X509Certificate>", "</", |der| {
+            der.replace("MII", "MIJ")
+        });
+        for (how, changed, flaw) in [
+            ("a visit's file", content, Flaw::DigestMismatch),
+            ("the envelope's date", facility, Flaw::DigestMismatch),
+            ("the signature value", value, Flaw::ValueMismatch),
+            (
+                "the signed info's whitespace",
+                signed_info,
+                Flaw::ValueMismatch,
+            ),
+            ("the certificate", key, Flaw::CertificateUnreadable),
+        ] {
+            assert_eq!(
+                verdict(&changed),
+                Some(Verdict::Invalid(flaw)),
+                "{name}: {how}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_signature_this_service_cannot_read_is_unverifiable_not_invalid() {
+    let (_, xml, _) = SIGNED[0];
+    let gost = xml.replace(
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+        "http://www.w3.org/2001/04/xmldsig-more#gostr34102001-gostr3411",
+    );
+    let external = xml.replace("URI=\"\"", "URI=\"https://example.org/other.xml\"");
+    let no_certificate = edit_between(xml, "<KeyInfo>", "</KeyInfo>", |_| String::new());
+    for (how, changed, why) in [
+        ("an unknown method", gost, Unsupported::Algorithm),
+        ("another document", external, Unsupported::Reference),
+        ("no certificate", no_certificate, Unsupported::NoCertificate),
+    ] {
+        assert_eq!(verdict(&changed), Some(Verdict::Unverifiable(why)), "{how}");
+    }
 }

@@ -8,6 +8,7 @@
 //! about itself is checked (its type, its kid, its thumbprint), and, as in our own trust
 //! list, an entry that cannot be used is skipped and reported while the others verify.
 
+use crate::text::hex;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde::Serialize;
@@ -264,10 +265,6 @@ fn check_listed_kid(listed: Option<&str>, computed: KeyId) -> Result<(), TrustEr
     } else {
         Err(TrustError::KidMismatch { listed, computed })
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 #[cfg(test)]

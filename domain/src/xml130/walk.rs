@@ -9,7 +9,7 @@
 //! bytes and nothing needs counting.
 
 use quick_xml::Reader;
-use quick_xml::events::Event;
+use quick_xml::events::{BytesRef, Event};
 use std::io::{self, BufRead, Read};
 
 /// The bounds of one envelope. The defaults hold a 100 MB envelope of ordinary visits in a
@@ -372,18 +372,7 @@ impl<S: Source> Walker<S> {
                     )?;
                 }
                 Event::GeneralRef(reference) => {
-                    let resolved = match reference.resolve_char_ref() {
-                        Ok(Some(c)) => c,
-                        Ok(None) => match reference.as_ref() {
-                            "lt" => '<',
-                            "gt" => '>',
-                            "amp" => '&',
-                            "apos" => '\'',
-                            "quot" => '"',
-                            _ => return Err(XmlError::Entity),
-                        },
-                        Err(_) => return Err(XmlError::Entity),
-                    };
+                    let resolved = resolve_reference(&reference)?;
                     let mut utf8 = [0; 4];
                     let resolved = resolved.encode_utf8(&mut utf8);
                     push_text(&mut self.text, self.depth == 0, self.max_text, resolved)?;
@@ -399,6 +388,23 @@ impl<S: Source> Walker<S> {
                 }
             }
         }
+    }
+}
+
+/// The character a reference stands for: one of XML's five entities or a character
+/// reference. Any other entity would need a DTD, which is refused.
+pub fn resolve_reference(reference: &BytesRef<'_>) -> Result<char, XmlError> {
+    match reference.resolve_char_ref() {
+        Ok(Some(c)) => Ok(c),
+        Ok(None) => match reference.as_ref() {
+            "lt" => Ok('<'),
+            "gt" => Ok('>'),
+            "amp" => Ok('&'),
+            "apos" => Ok('\''),
+            "quot" => Ok('"'),
+            _ => Err(XmlError::Entity),
+        },
+        Err(_) => Err(XmlError::Entity),
     }
 }
 
