@@ -1,6 +1,8 @@
 //! What the intake of facility files says to the facility and its systems: the systems and
 //! their keys as an administrator sees them, and the receipt of an envelope.
 
+use crate::i18n::Localized;
+use crate::xmldsig::{SignedBy, Verdict};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -99,8 +101,10 @@ pub struct IntakeReceipt {
     /// SHA-256 of the envelope as received, hex.
     pub envelope_hash: String,
     pub received_at: DateTime<Utc>,
-    /// Whether `CHUKYDONVI` held a signature (kept with the file; not verified yet).
+    /// Whether `CHUKYDONVI` held anything.
     pub signed: bool,
+    /// What the facility's XML signature turned out to be.
+    pub signature: SignatureCheck,
     pub visits: Vec<ReceiptVisit>,
 }
 
@@ -116,6 +120,114 @@ pub struct ReceiptRecord {
     pub outcome: String,
     pub visits: u32,
     pub signed: bool,
+    /// `None` for an envelope refused before its signature was looked at.
+    pub signature: Option<SignatureCheck>,
     /// A refused envelope's problems (empty when accepted).
     pub problems: Vec<IntakeWarning>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum SignatureStatus {
+    /// `CHUKYDONVI` is empty.
+    Absent,
+    Valid,
+    /// The file changed after signing, or the signature is not the certificate's: such a
+    /// file is refused.
+    Invalid,
+    /// Signed in a way this service cannot check (an algorithm, a partial reference, no
+    /// certificate, not an XML signature): taken, and said so.
+    Unverifiable,
+}
+
+/// The facility's signature over an envelope, as checked on receipt and kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignatureCheck {
+    pub status: SignatureStatus,
+    /// Why it is invalid or unverifiable (`xml_signature_digest_mismatch`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer: Option<Signer>,
+}
+
+/// The certificate a valid signature was made with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Signer {
+    /// `rsa-sha256`, `rsa-sha1`, `ecdsa-sha256`, …
+    pub method: String,
+    pub subject: String,
+    pub issuer: String,
+    pub serial: String,
+    /// SHA-256 of the certificate, hex.
+    pub fingerprint: String,
+    pub not_before: DateTime<Utc>,
+    pub not_after: DateTime<Utc>,
+    /// Whether the certificate was within its validity when the envelope arrived.
+    pub current: bool,
+}
+
+/// What `CHUKYDONVI` held: nothing, or something that is not an XML signature.
+const NOT_AN_XML_SIGNATURE: &str = "xml_signature_not_xmldsig";
+
+impl SignatureCheck {
+    pub fn absent() -> SignatureCheck {
+        SignatureCheck {
+            status: SignatureStatus::Absent,
+            code: None,
+            signer: None,
+        }
+    }
+
+    /// The check of an envelope whose `CHUKYDONVI` held something (`signed`) and whose
+    /// first XML signature, if any, had `verdict`, on `received_at`.
+    pub fn of(signed: bool, verdict: Option<&Verdict>, received_at: DateTime<Utc>) -> Self {
+        let (status, code, signer) = match (signed, verdict) {
+            (false, None) => return SignatureCheck::absent(),
+            (true, None) => (
+                SignatureStatus::Unverifiable,
+                Some(NOT_AN_XML_SIGNATURE),
+                None,
+            ),
+            (_, Some(Verdict::Valid(by))) => (
+                SignatureStatus::Valid,
+                None,
+                Some(Signer::of(by, received_at)),
+            ),
+            (_, Some(Verdict::Invalid(flaw))) => {
+                (SignatureStatus::Invalid, Some(flaw.code()), None)
+            }
+            (_, Some(Verdict::Unverifiable(why))) => {
+                (SignatureStatus::Unverifiable, Some(why.code()), None)
+            }
+        };
+        SignatureCheck {
+            status,
+            code: code.map(str::to_owned),
+            signer,
+        }
+    }
+
+    /// Whether the envelope is refused for it.
+    pub fn refuses(&self) -> bool {
+        self.status == SignatureStatus::Invalid
+    }
+}
+
+impl Signer {
+    fn of(by: &SignedBy, received_at: DateTime<Utc>) -> Signer {
+        Signer {
+            method: by.method.to_owned(),
+            subject: by.subject.clone(),
+            issuer: by.issuer.clone(),
+            serial: by.serial.clone(),
+            fingerprint: by.fingerprint.clone(),
+            not_before: by.not_before,
+            not_after: by.not_after,
+            current: by.current_at(received_at),
+        }
+    }
 }

@@ -98,6 +98,11 @@ impl FoldedText {
     }
 }
 
+/// Bytes as lowercase hex: fingerprints and key ids as people compare them.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,9 +164,4 @@ mod tests {
             prop_assert_eq!(fold(&s), expected);
         }
     }
-}
-
-/// Bytes as lowercase hex: fingerprints and key ids as people compare them.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }

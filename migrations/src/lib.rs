@@ -27,6 +27,7 @@ mod m20261207_000016_reaction_follow_up;
 mod m20261207_000017_immunization_imports;
 mod m20261207_000018_programme_rollouts;
 mod m20261207_000019_facility_intake;
+mod m20261207_000020_intake_signatures;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000017_immunization_imports::Migration),
             Box::new(m20261207_000018_programme_rollouts::Migration),
             Box::new(m20261207_000019_facility_intake::Migration),
+            Box::new(m20261207_000020_intake_signatures::Migration),
         ]
     }
 }

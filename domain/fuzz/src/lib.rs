@@ -66,6 +66,7 @@ pub fn xml130_envelope(data: &[u8]) {
     use healthbook_domain::xml130::{self, Limits, envelope};
     let limits = Limits::default();
     let _ = xml130::validate(data, "01999", limits);
+    let _ = healthbook_domain::xmldsig::verify(|| Ok(data), limits.max_depth);
     for table in 0..=15 {
         let _ = envelope::records(data, table, &limits);
     }

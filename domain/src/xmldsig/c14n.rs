@@ -259,12 +259,10 @@ impl<S: Sink> Canonicalizer<S> {
     }
 
     pub fn end(&mut self, name: &str) {
-        if let Some(frame) = self.frames.pop() {
-            if frame.visible {
-                self.sink.put(b"</");
-                self.sink.put(name.as_bytes());
-                self.sink.put(b">");
-            }
+        if self.frames.pop().is_some_and(|frame| frame.visible) {
+            self.sink.put(b"</");
+            self.sink.put(name.as_bytes());
+            self.sink.put(b">");
         }
         if self.frames.is_empty() {
             self.root_closed = true;

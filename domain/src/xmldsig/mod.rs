@@ -54,6 +54,22 @@ impl SignedBy {
     }
 }
 
+/// A verdict other than valid, as the steps of verifying find it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    Invalid(Flaw),
+    Unverifiable(Unsupported),
+}
+
+impl From<Failure> for Verdict {
+    fn from(failure: Failure) -> Verdict {
+        match failure {
+            Failure::Invalid(flaw) => Verdict::Invalid(flaw),
+            Failure::Unverifiable(why) => Verdict::Unverifiable(why),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flaw {
     /// Not a signature as the recommendation writes one, or ids that make it ambiguous.
@@ -156,10 +172,10 @@ pub fn verify<R: BufRead>(
     };
     let signature = match found.read() {
         Ok(signature) => signature,
-        Err(verdict) => return Ok(Some(verdict)),
+        Err(failure) => return Ok(Some(failure.into())),
     };
-    if let Err(verdict) = digests_hold(open()?, max_depth, &found, &signature) {
-        return Ok(Some(verdict));
+    if let Err(failure) = digests_hold(open()?, max_depth, &found, &signature) {
+        return Ok(Some(failure.into()));
     }
     Ok(Some(check_value(&signature)))
 }
@@ -176,8 +192,8 @@ fn digests_hold<R: BufRead>(
     max_depth: usize,
     found: &Found,
     signature: &Signature,
-) -> Result<(), Verdict> {
-    let malformed = Verdict::Invalid(Flaw::Malformed);
+) -> Result<(), Failure> {
+    let malformed = Failure::Invalid(Flaw::Malformed);
     let mut digesting: Vec<Digesting> = signature
         .references
         .iter()
@@ -209,7 +225,7 @@ fn digests_hold<R: BufRead>(
     // The depth at which the signature element opened, while the parser is inside it.
     let mut in_signature: Option<usize> = None;
     let mut root_id: Option<String> = None;
-    while let Some(node) = parser.next().map_err(|_| malformed.clone())? {
+    while let Some(node) = parser.next().map_err(|_| malformed)? {
         match &node {
             Node::Start { name, attributes } => {
                 ordinal += 1;
@@ -258,14 +274,14 @@ fn digests_hold<R: BufRead>(
         }
     }
     for d in digesting {
-        if let Target::Element(id) = &d.reference.target {
-            if root_id.as_deref() != Some(id.as_str()) {
-                return Err(Verdict::Unverifiable(Unsupported::Reference));
-            }
+        if let Target::Element(id) = &d.reference.target
+            && root_id.as_deref() != Some(id.as_str())
+        {
+            return Err(Failure::Unverifiable(Unsupported::Reference));
         }
         let computed = d.canonical.finish().finish();
         if computed.as_ref() != d.reference.digest_value.as_slice() {
-            return Err(Verdict::Invalid(Flaw::DigestMismatch));
+            return Err(Failure::Invalid(Flaw::DigestMismatch));
         }
     }
     Ok(())

@@ -4,7 +4,7 @@
 use super::algorithm::{self, Canonicalization, SignatureMethod};
 use super::c14n::{Attribute, Canonicalizer, Scope, split_name};
 use super::parse::{Node, Parser};
-use super::{Flaw, Verdict};
+use super::{Failure, Flaw};
 use base64::Engine;
 use std::io::BufRead;
 
@@ -224,8 +224,8 @@ fn algorithm_of(tree: &Tree) -> Result<&str, Flaw> {
 }
 
 /// The canonicalization an element names, with an exclusive one's prefix list.
-fn canonicalization_of(tree: &Tree) -> Result<Option<Canonicalization>, Verdict> {
-    let uri = algorithm_of(tree).map_err(Verdict::Invalid)?;
+fn canonicalization_of(tree: &Tree) -> Result<Option<Canonicalization>, Failure> {
+    let uri = algorithm_of(tree).map_err(Failure::Invalid)?;
     let listed = tree
         .elements()
         .find(|t| t.local_name() == "InclusiveNamespaces")
@@ -237,18 +237,18 @@ fn canonicalization_of(tree: &Tree) -> Result<Option<Canonicalization>, Verdict>
 
 impl Found {
     /// Reads the signature; a part it cannot verify makes it unverifiable, not invalid.
-    pub fn read(&self) -> Result<Signature, Verdict> {
-        let malformed = || Verdict::Invalid(Flaw::Malformed);
+    pub fn read(&self) -> Result<Signature, Failure> {
+        let malformed = || Failure::Invalid(Flaw::Malformed);
         let info = self.tree.child("SignedInfo").ok_or_else(malformed)?;
         let method_tree = info.child("CanonicalizationMethod").ok_or_else(malformed)?;
         let canonical = canonicalization_of(method_tree)?
-            .ok_or(Verdict::Unverifiable(super::Unsupported::Algorithm))?;
+            .ok_or(Failure::Unverifiable(super::Unsupported::Algorithm))?;
         let method_uri = info
             .child("SignatureMethod")
             .and_then(|t| t.attribute("Algorithm"))
             .ok_or_else(malformed)?;
         let method = algorithm::signature_method(method_uri)
-            .ok_or(Verdict::Unverifiable(super::Unsupported::Algorithm))?;
+            .ok_or(Failure::Unverifiable(super::Unsupported::Algorithm))?;
         let mut references = Vec::new();
         for reference in info.elements().filter(|t| t.local_name() == "Reference") {
             references.push(read_reference(reference)?);
@@ -270,14 +270,14 @@ impl Found {
             .tree
             .child("SignatureValue")
             .ok_or_else(malformed)
-            .and_then(|t| base64(&t.text()).map_err(Verdict::Invalid))?;
+            .and_then(|t| base64(&t.text()).map_err(Failure::Invalid))?;
         let certificates = self
             .tree
             .child("KeyInfo")
             .into_iter()
             .flat_map(|k| k.elements().filter(|t| t.local_name() == "X509Data"))
             .flat_map(|d| d.elements().filter(|t| t.local_name() == "X509Certificate"))
-            .map(|t| base64(&t.text()).map_err(Verdict::Invalid))
+            .map(|t| base64(&t.text()).map_err(Failure::Invalid))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Signature {
             method,
@@ -289,8 +289,8 @@ impl Found {
     }
 }
 
-fn read_reference(reference: &Tree) -> Result<Reference, Verdict> {
-    let unsupported = Verdict::Unverifiable(super::Unsupported::Reference);
+fn read_reference(reference: &Tree) -> Result<Reference, Failure> {
+    let unsupported = Failure::Unverifiable(super::Unsupported::Reference);
     let target = match reference.attribute("URI") {
         Some("") => Target::Document,
         Some(uri) => match uri.strip_prefix('#') {
@@ -304,12 +304,12 @@ fn read_reference(reference: &Tree) -> Result<Reference, Verdict> {
     let mut canonicalization = Canonicalization::default();
     let transforms = reference.child("Transforms");
     for transform in transforms.iter().flat_map(|t| t.elements()) {
-        let uri = algorithm_of(transform).map_err(Verdict::Invalid)?;
+        let uri = algorithm_of(transform).map_err(Failure::Invalid)?;
         if uri == ENVELOPED {
             enveloped = true;
         } else {
             canonicalization = canonicalization_of(transform)?
-                .ok_or(Verdict::Unverifiable(super::Unsupported::Algorithm))?;
+                .ok_or(Failure::Unverifiable(super::Unsupported::Algorithm))?;
         }
     }
     // A same-document reference is read without comments, whatever the transform says.
@@ -317,13 +317,13 @@ fn read_reference(reference: &Tree) -> Result<Reference, Verdict> {
     let digest = reference
         .child("DigestMethod")
         .and_then(|t| t.attribute("Algorithm"))
-        .ok_or(Verdict::Invalid(Flaw::Malformed))?;
+        .ok_or(Failure::Invalid(Flaw::Malformed))?;
     let digest =
-        algorithm::digest(digest).ok_or(Verdict::Unverifiable(super::Unsupported::Algorithm))?;
+        algorithm::digest(digest).ok_or(Failure::Unverifiable(super::Unsupported::Algorithm))?;
     let digest_value = reference
         .child("DigestValue")
-        .ok_or(Verdict::Invalid(Flaw::Malformed))
-        .and_then(|t| base64(&t.text()).map_err(Verdict::Invalid))?;
+        .ok_or(Failure::Invalid(Flaw::Malformed))
+        .and_then(|t| base64(&t.text()).map_err(Failure::Invalid))?;
     Ok(Reference {
         target,
         enveloped,

@@ -60,6 +60,8 @@ pub mod intake_receipt {
         pub outcome: String,
         pub visits: i32,
         pub signed: bool,
+        /// JSON of a `SignatureCheck`.
+        pub signature: Option<String>,
         pub problems: String,
         pub received_at: DateTimeUtc,
     }

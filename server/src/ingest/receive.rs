@@ -17,9 +17,11 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use healthbook_domain::FieldIssue;
 use healthbook_domain::ProblemCode;
-use healthbook_domain::ingest::{IntakeReceipt, IntakeWarning, ReceiptRecord};
+use healthbook_domain::ingest::{IntakeReceipt, IntakeWarning, ReceiptRecord, SignatureCheck};
 use healthbook_domain::xml130::{self, EnvelopeError, EnvelopeReader, Limits, Report, Visit};
+use healthbook_domain::xmldsig::{self, Flaw, Verdict};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use std::io::BufReader;
@@ -40,7 +42,7 @@ pub const RECEIPT_HEADER: &str = "healthbook-receipt";
         (status = 409, description = "`intake_conflict`: the same visit was being taken in at the same moment; send again", content_type = "application/problem+json"),
         (status = 413, description = "Larger than `--intake-body-limit`", content_type = "application/problem+json"),
         (status = 415, description = "Not `application/xml` or `text/xml`", content_type = "application/problem+json"),
-        (status = 422, description = "`envelope_refused`: every problem, by visit and field; nothing written to any book; the `HealthBook-Receipt` header names the kept receipt", content_type = "application/problem+json"),
+        (status = 422, description = "`envelope_refused`: every problem, by visit and field, or an invalid signature (field `CHUKYDONVI`); nothing written to any book; the `HealthBook-Receipt` header names the kept receipt", content_type = "application/problem+json"),
         (status = 429, description = "Too many envelopes from the facility", content_type = "application/problem+json"),
     ))]
 pub async fn receive_encounters(
@@ -80,9 +82,25 @@ pub async fn receive_encounters(
     .map_err(ApiError::internal)??;
     let report = match checked {
         Ok(report) if report.accepted() => report,
-        refused => return refuse(&state, &system, receipt, spooled, refused, &dir, now).await,
+        refused => {
+            let kept = Kept::refused(&refused, problems(&refused), None);
+            return refuse(&state, &system, receipt, spooled, kept, &dir, now).await;
+        }
     };
-    let answer = import(&state, &system, receipt, &spooled, &report, limits, now).await?;
+    let (signature, flaw) = check_signature(spooled.path(), report.signed, limits, now).await?;
+    if let Some(flaw) = flaw {
+        let fields = FieldError::all(vec![FieldIssue::of("CHUKYDONVI", &flaw)]);
+        let kept = Kept::refused(&Ok(report), fields, Some(signature));
+        return refuse(&state, &system, receipt, spooled, kept, &dir, now).await;
+    }
+    let kept = Kept {
+        outcome: "accepted",
+        visits: report.visits.len(),
+        signed: report.signed,
+        signature: Some(signature),
+        fields: Vec::new(),
+    };
+    let answer = import(&state, &system, receipt, &spooled, kept, limits, now).await?;
     spooled.keep(&dir).await?;
     tracing::info!(
         receipt = %receipt,
@@ -119,41 +137,81 @@ fn problems(checked: &Result<Report, EnvelopeError>) -> Vec<FieldError> {
     }
 }
 
+/// What a receipt keeps besides the file: the outcome's counts, the signature as checked
+/// (`None`: the envelope was refused before it was looked at) and a refusal's problems.
+struct Kept {
+    outcome: &'static str,
+    visits: usize,
+    signed: bool,
+    signature: Option<SignatureCheck>,
+    fields: Vec<FieldError>,
+}
+
+impl Kept {
+    fn refused(
+        checked: &Result<Report, EnvelopeError>,
+        fields: Vec<FieldError>,
+        signature: Option<SignatureCheck>,
+    ) -> Kept {
+        let (visits, signed) = match checked {
+            Ok(report) => (report.visits.len(), report.signed),
+            Err(_) => (0, false),
+        };
+        Kept {
+            outcome: "refused",
+            visits,
+            signed,
+            signature,
+            fields,
+        }
+    }
+}
+
+/// The facility's signature, checked by reading the kept file again (twice over); only for
+/// an envelope that passed and whose `CHUKYDONVI` holds something. A flaw refuses the file.
+async fn check_signature(
+    path: &std::path::Path,
+    signed: bool,
+    limits: Limits,
+    now: DateTime<Utc>,
+) -> ApiResult<(SignatureCheck, Option<Flaw>)> {
+    if !signed {
+        return Ok((SignatureCheck::absent(), None));
+    }
+    let path = path.to_owned();
+    let verdict = tokio::task::spawn_blocking(move || {
+        xmldsig::verify(
+            || std::fs::File::open(&path).map(BufReader::new),
+            limits.max_depth,
+        )
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
+    let flaw = match verdict {
+        Some(Verdict::Invalid(flaw)) => Some(flaw),
+        _ => None,
+    };
+    Ok((SignatureCheck::of(signed, verdict.as_ref(), now), flaw))
+}
+
 async fn refuse(
     state: &AppState,
     system: &FacilitySystem,
     receipt: Uuid,
     spooled: Spooled,
-    checked: Result<Report, EnvelopeError>,
+    kept: Kept,
     dir: &std::path::Path,
     now: DateTime<Utc>,
 ) -> ApiResult<Response> {
-    let fields = problems(&checked);
-    let listed: Vec<_> = fields
-        .iter()
-        .map(|f| json!({ "field": f.field, "code": f.code }))
-        .collect();
-    let (visits, signed) = match &checked {
-        Ok(report) => (report.visits.len(), report.signed),
-        Err(_) => (0, false),
-    };
-    insert_receipt(
-        &state.db,
-        system,
-        receipt,
-        &spooled,
-        ("refused", visits, signed),
-        &serde_json::Value::Array(listed),
-        now,
-    )
-    .await?;
+    insert_receipt(&state.db, system, receipt, &spooled, &kept, now).await?;
     spooled.keep(dir).await?;
     tracing::info!(receipt = %receipt, facility = %system.facility_id, "envelope refused");
     let mut response = ApiError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         ProblemCode::EnvelopeRefused,
     )
-    .with_fields(fields)
+    .with_fields(kept.fields)
     .into_response();
     if let Ok(value) = HeaderValue::from_str(&receipt.to_string()) {
         response.headers_mut().insert(RECEIPT_HEADER, value);
@@ -166,20 +224,31 @@ async fn insert_receipt(
     system: &FacilitySystem,
     id: Uuid,
     spooled: &Spooled,
-    (outcome, visits, signed): (&str, usize, bool),
-    problems: &serde_json::Value,
+    kept: &Kept,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
+    let problems: Vec<_> = kept
+        .fields
+        .iter()
+        .map(|f| json!({ "field": f.field, "code": f.code }))
+        .collect();
+    let signature = kept
+        .signature
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(ApiError::internal)?;
     intake_receipt::Entity::insert(intake_receipt::ActiveModel {
         id: Set(id),
         system_id: Set(system.account_id),
         facility_id: Set(system.facility_id),
         envelope_hash: Set(spooled.hash.clone()),
         size: Set(i64::try_from(spooled.size).unwrap_or(i64::MAX)),
-        outcome: Set(outcome.to_owned()),
-        visits: Set(i32::try_from(visits).unwrap_or(i32::MAX)),
-        signed: Set(signed),
-        problems: Set(problems.to_string()),
+        outcome: Set(kept.outcome.to_owned()),
+        visits: Set(i32::try_from(kept.visits).unwrap_or(i32::MAX)),
+        signed: Set(kept.signed),
+        signature: Set(signature),
+        problems: Set(serde_json::Value::Array(problems).to_string()),
         received_at: Set(now),
     })
     .exec_without_returning(db)
@@ -194,7 +263,7 @@ async fn import(
     system: &FacilitySystem,
     receipt: Uuid,
     spooled: &Spooled,
-    report: &Report,
+    kept: Kept,
     limits: Limits,
     now: DateTime<Utc>,
 ) -> Result<IntakeReceipt, ApiError> {
@@ -228,17 +297,8 @@ async fn import(
         }
     });
     let txn = state.db.begin_write().await?;
-    insert_receipt(
-        &txn,
-        system,
-        receipt,
-        spooled,
-        ("accepted", report.visits.len(), report.signed),
-        &serde_json::Value::Array(Vec::new()),
-        now,
-    )
-    .await?;
-    let mut answered = Vec::with_capacity(report.visits.len());
+    insert_receipt(&txn, system, receipt, spooled, &kept, now).await?;
+    let mut answered = Vec::with_capacity(kept.visits);
     while let Some(next) = visits.recv().await {
         let (visit, files) = next?;
         answered.push(take_in(&txn, system, receipt, visit, files, now).await?);
@@ -249,7 +309,8 @@ async fn import(
         id: receipt,
         envelope_hash: spooled.hash.clone(),
         received_at: now,
-        signed: report.signed,
+        signed: kept.signed,
+        signature: kept.signature.unwrap_or_else(SignatureCheck::absent),
         visits: answered,
     })
 }
@@ -281,6 +342,10 @@ pub async fn read_receipt(
         outcome: row.outcome,
         visits: u32::try_from(row.visits).unwrap_or_default(),
         signed: row.signed,
+        signature: row
+            .signature
+            .as_deref()
+            .and_then(|json| serde_json::from_str(json).ok()),
         problems,
     }))
 }

@@ -377,6 +377,81 @@ async fn a_refused_file_changes_no_book_and_keeps_its_receipt() {
     assert_eq!(as_json.status().as_u16(), 415);
 }
 
+/// The sample visit sent by Bạch Mai, signed by xmlsec1 with RSA-SHA256 over Canonical XML.
+const SIGNED_BY_BACH_MAI: &str =
+    include_str!("../../../domain/tests/conformance/xmldsig/bach-mai-rsa-sha256.xml");
+
+#[tokio::test]
+async fn a_facilitys_signature_is_checked_and_kept_and_a_broken_one_refuses_the_file() {
+    let born = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let mut mau = person("Nguyễn Văn Mẫu", born(1990, 1, 15), false, "signed");
+    SAMPLE_ID.clone_into(&mut mau.national_id);
+    let (app, admin, fid) = app_knowing(&[&mau]).await;
+    let key = new_system(&app, &admin, &fid).await["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (session, _) = app.person_with_passkey(&mau).await.unwrap();
+
+    // Changed after signing, yet still a file that reads: refused for its signature alone.
+    let changed = SIGNED_BY_BACH_MAI.replacen("<NGAYLAP>20261120", "<NGAYLAP>20261121", 1);
+    let refused = send(&app, &key, changed).await;
+    refused.expect_problem(422, "envelope_refused");
+    assert_eq!(refused.json["errors"][0]["field"], "CHUKYDONVI");
+    assert_eq!(
+        refused.json["errors"][0]["code"],
+        "xml_signature_digest_mismatch"
+    );
+    assert!(encounters(&app, &session).await.is_empty());
+    let receipt = refused.header("healthbook-receipt").unwrap().to_owned();
+    let kept = app
+        .get_as(&key, &format!("/v1/ingest/receipts/{receipt}"))
+        .await
+        .unwrap();
+    kept.expect(200);
+    assert_eq!(kept.json["signature"]["status"], "invalid");
+    assert_eq!(
+        kept.json["signature"]["code"],
+        "xml_signature_digest_mismatch"
+    );
+
+    let taken = send(&app, &key, SIGNED_BY_BACH_MAI.to_owned()).await;
+    taken.expect(201);
+    assert_eq!(
+        fates(&taken.json),
+        [pair("SYN-20261120-000001", "imported")]
+    );
+    let signature = &taken.json["signature"];
+    assert_eq!(signature["status"], "valid");
+    assert_eq!(signature["signer"]["method"], "rsa-sha256");
+    assert_eq!(signature["signer"]["current"], true);
+    assert!(
+        signature["signer"]["subject"]
+            .as_str()
+            .unwrap()
+            .contains("CN=01999")
+    );
+    assert_eq!(encounters(&app, &session).await.len(), 1);
+    let kept = app
+        .get_as(
+            &key,
+            &format!("/v1/ingest/receipts/{}", taken.json["id"].as_str().unwrap()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(kept.json["signature"], *signature);
+
+    // An unsigned file is taken as it always was, and says so.
+    let unsigned = send(
+        &app,
+        &key,
+        envelope(BACH_MAI, &[visit_of(&mau, "BM-UNSIGNED", |_, x| x)]),
+    )
+    .await;
+    unsigned.expect(201);
+    assert_eq!(unsigned.json["signature"]["status"], "absent");
+}
+
 #[tokio::test]
 async fn keys_rotate_with_an_overlap_and_revoke_at_once_and_only_a_key_sends() {
     let (app, admin, fid) = app_with_admin().await;
