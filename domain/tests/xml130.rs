@@ -766,3 +766,70 @@ fn a_signature_this_service_cannot_read_is_unverifiable_not_invalid() {
         assert_eq!(verdict(&changed), Some(Verdict::Unverifiable(why)), "{how}");
     }
 }
+
+/// A birth certificate (XML9) of the sample visit: one record per child, given as
+/// (sex code, weight in grams, intended name).
+fn birth_certificate(children: &[(&str, &str, &str)]) -> String {
+    let mut records = String::new();
+    for (sex, grams, name) in children {
+        records.push_str(&format!(
+            "<DU_LIEU_GIAY_CHUNG_SINH><MA_LK>SYN-20261120-000001</MA_LK>\
+             <HO_TEN_NND>Nguyễn Thị Mẫu</HO_TEN_NND><SO_CCCD_NND>001090000001</SO_CCCD_NND>\
+             <HO_TEN_CON>{name}</HO_TEN_CON><GIOI_TINH_CON>{sex}</GIOI_TINH_CON>\
+             <SO_CON>{}</SO_CON><CAN_NANG_CON>{grams}</CAN_NANG_CON>\
+             <NGAY_SINH_CON>202611200905</NGAY_SINH_CON><TINH_TRANG_CON>Khỏe mạnh</TINH_TRANG_CON>\
+             <SINHCON_PHAUTHUAT>1</SINHCON_PHAUTHUAT><SINHCON_DUOI32TUAN>0</SINHCON_DUOI32TUAN>\
+             <SO>125</SO><QUYEN_SO>03</QUYEN_SO><NGAY_CT>20261120</NGAY_CT></DU_LIEU_GIAY_CHUNG_SINH>",
+            children.len()
+        ));
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><CHI_TIEU_DU_LIEU_GIAY_CHUNG_SINH>\
+         <DSACH_GIAYCHUNGSINH>{records}</DSACH_GIAYCHUNGSINH></CHI_TIEU_DU_LIEU_GIAY_CHUNG_SINH>"
+    )
+}
+
+#[test]
+fn a_birth_certificate_names_each_child_for_the_mothers_book_and_the_childs() {
+    use healthbook_domain::ids::Sex;
+    use healthbook_domain::xml130::birth::births;
+    let mut files = sample_visit(|_, xml| xml.to_owned());
+    files.push((
+        "XML9",
+        b64(&birth_certificate(&[
+            ("1", "3200", "Nguyễn Văn An"),
+            ("3", "2950", ""),
+        ])),
+    ));
+    let xml = envelope(&[files]);
+    let mut reader = EnvelopeReader::open(xml.as_bytes(), Limits::default()).unwrap();
+    let visit = check(reader.next_visit().unwrap().unwrap(), FACILITY).unwrap();
+    let twins = births(&visit);
+    assert_eq!(twins.len(), 2);
+    let (first, second) = (&twins[0], &twins[1]);
+    assert_eq!((first.ordinal, second.ordinal), (1, 2));
+    assert_eq!(first.sex, Some(Sex::Male));
+    assert_eq!(second.sex, None, "code 3 is 'not determined'");
+    assert_eq!(first.intended_name.as_deref(), Some("Nguyễn Văn An"));
+    assert_eq!(second.intended_name, None);
+    assert_eq!(first.weight_grams, Some(3200));
+    assert_eq!(first.certificate.as_deref(), Some("125, quyển 03"));
+    let born_on = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    assert_eq!(first.born_on(), born_on);
+    assert!(first.is(born_on, Sex::Male));
+    assert!(!first.is(born_on, Sex::Female));
+    assert!(!first.is(born_on.succ_opt().unwrap(), Sex::Male));
+    assert!(
+        second.is(born_on, Sex::Female),
+        "a sex not determined matches either"
+    );
+    assert!(first.is_cared_for_by("001090000001"));
+    assert!(!first.is_cared_for_by("001090000002"));
+    let told = first.encounter(uuid::Uuid::nil());
+    assert_eq!(told.vital_signs.weight_kg, Some(3.2));
+    let findings = told.findings.unwrap();
+    assert!(
+        findings.contains("Khỏe mạnh") && findings.contains("Sinh mổ."),
+        "{findings}"
+    );
+}

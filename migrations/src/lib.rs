@@ -8,6 +8,8 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod shape;
+
 mod m20261123_000001_foundation;
 mod m20261123_000002_identity;
 mod m20261123_000003_certificates;
@@ -28,6 +30,7 @@ mod m20261207_000017_immunization_imports;
 mod m20261207_000018_programme_rollouts;
 mod m20261207_000019_facility_intake;
 mod m20261207_000020_intake_signatures;
+mod m20261207_000021_expected_children;
 
 pub struct Migrator;
 
@@ -55,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000018_programme_rollouts::Migration),
             Box::new(m20261207_000019_facility_intake::Migration),
             Box::new(m20261207_000020_intake_signatures::Migration),
+            Box::new(m20261207_000021_expected_children::Migration),
         ]
     }
 }

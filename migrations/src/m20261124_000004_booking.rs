@@ -7,40 +7,11 @@
 //! (a portable stand-in for a partial unique index, since NULLs never collide on either
 //! backend), and `(facility, queue, day, number)` is unique.
 
+use crate::shape::{fk, index};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn fk(
-    table: &'static str,
-    column: &'static str,
-    target: &'static str,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(table, column)
-        .to(target, "id")
-        .on_delete(ForeignKeyAction::Restrict)
-        .to_owned()
-}
-
-async fn index(
-    manager: &SchemaManager<'_>,
-    name: &str,
-    table: &'static str,
-    columns: &[&'static str],
-    unique: bool,
-) -> Result<(), DbErr> {
-    let mut statement = Index::create();
-    statement.name(name).table(table);
-    for column in columns {
-        statement.col(*column);
-    }
-    if unique {
-        statement.unique();
-    }
-    manager.create_index(statement.to_owned()).await
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

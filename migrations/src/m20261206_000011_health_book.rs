@@ -7,41 +7,12 @@
 //! script, an operator's mistyped statement — can rewrite a clinical entry or erase a trace
 //! of who read one. A correction is a new row with the next version.
 
+use crate::shape::{fk, index};
 use sea_orm_migration::sea_orm::DatabaseBackend;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn fk(
-    table: &'static str,
-    column: &'static str,
-    target: &'static str,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(table, column)
-        .to(target, "id")
-        .on_delete(ForeignKeyAction::Restrict)
-        .to_owned()
-}
-
-async fn index(
-    manager: &SchemaManager<'_>,
-    name: &str,
-    table: &'static str,
-    columns: &[&'static str],
-    unique: bool,
-) -> Result<(), DbErr> {
-    let mut statement = Index::create();
-    statement.name(name).table(table).if_not_exists();
-    for column in columns {
-        statement.col(*column);
-    }
-    if unique {
-        statement.unique();
-    }
-    manager.create_index(statement.to_owned()).await
-}
 
 const APPEND_ONLY: [&str; 2] = ["book_entries", "access_log"];
 

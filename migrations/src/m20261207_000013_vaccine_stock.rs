@@ -9,41 +9,12 @@
 //! and DELETE, and TRUNCATE on PostgreSQL), one row per change of a balance with its signed
 //! delta, so the rows of a lot at a facility sum to its balance.
 
+use crate::shape::{fk, index};
 use sea_orm_migration::sea_orm::DatabaseBackend;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn fk(
-    table: &'static str,
-    column: &'static str,
-    target: &'static str,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(table, column)
-        .to(target, "id")
-        .on_delete(ForeignKeyAction::Restrict)
-        .to_owned()
-}
-
-async fn index(
-    manager: &SchemaManager<'_>,
-    name: &str,
-    table: &'static str,
-    columns: &[&'static str],
-    unique: bool,
-) -> Result<(), DbErr> {
-    let mut statement = Index::create();
-    statement.name(name).table(table).if_not_exists();
-    for column in columns {
-        statement.col(*column);
-    }
-    if unique {
-        statement.unique();
-    }
-    manager.create_index(statement.to_owned()).await
-}
 
 const APPEND_ONLY_SQLITE: &str = "
 CREATE TRIGGER IF NOT EXISTS stock_movements_no_update BEFORE UPDATE ON stock_movements

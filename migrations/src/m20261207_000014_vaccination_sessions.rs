@@ -11,22 +11,11 @@
 //! No foreign keys on the new columns of existing tables: SQLite cannot add one to an
 //! existing table, and the schema is the same on both backends.
 
+use crate::shape::fk;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn fk(
-    table: &'static str,
-    column: &'static str,
-    target: &'static str,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(table, column)
-        .to(target, "id")
-        .on_delete(ForeignKeyAction::Restrict)
-        .to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

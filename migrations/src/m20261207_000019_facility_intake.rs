@@ -8,40 +8,11 @@
 //! with what came before. A visit waiting for its citizen keeps the identification number it
 //! will be matched by.
 
+use crate::shape::{fk, index};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn fk(
-    table: &'static str,
-    column: &'static str,
-    target: &'static str,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(table, column)
-        .to(target, "id")
-        .on_delete(ForeignKeyAction::Restrict)
-        .to_owned()
-}
-
-async fn index(
-    manager: &SchemaManager<'_>,
-    name: &str,
-    table: &'static str,
-    columns: &[&'static str],
-    unique: bool,
-) -> Result<(), DbErr> {
-    let mut statement = Index::create();
-    statement.name(name).table(table).if_not_exists();
-    for column in columns {
-        statement.col(*column);
-    }
-    if unique {
-        statement.unique();
-    }
-    manager.create_index(statement.to_owned()).await
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

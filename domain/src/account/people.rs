@@ -63,6 +63,24 @@ pub fn mask_national_id(id: &str) -> String {
         .collect()
 }
 
+/// A child a facility reported born to the caller (a birth certificate in the files it
+/// sent) who is not yet their dependent. The app offers to add the child with what the
+/// facility knew, once the child has an identification number; adding a dependent born that
+/// day (of that sex, where known) takes the offer and puts the birth in the child's book.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct ExpectedChild {
+    pub id: Uuid,
+    pub born_on: NaiveDate,
+    /// None when the facility could not tell.
+    pub sex: Option<Sex>,
+    /// The name the parents meant to give, as the facility wrote it.
+    pub intended_name: Option<String>,
+    pub weight_grams: Option<u32>,
+    pub facility_name: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, validator::Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]

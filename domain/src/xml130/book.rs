@@ -64,7 +64,7 @@ pub fn patient(visit: &Visit) -> Patient {
 }
 
 /// A minute written by the facility, on Việt Nam's clock.
-fn instant(value: Option<&str>) -> Option<DateTime<Utc>> {
+pub(super) fn instant(value: Option<&str>) -> Option<DateTime<Utc>> {
     value
         .and_then(minute)
         .map(|t: NaiveDateTime| to_utc(t.date(), t.time()))
@@ -96,15 +96,15 @@ fn cut(value: &str, limit: usize, one_line: bool) -> String {
     kept
 }
 
-fn short(value: &str) -> String {
+pub(super) fn short(value: &str) -> String {
     cut(value, SHORT_TEXT, true)
 }
 
-fn long(value: &str) -> String {
+pub(super) fn long(value: &str) -> String {
     cut(value, LONG_TEXT, false)
 }
 
-fn some(value: Option<&str>) -> Option<&str> {
+pub(super) fn some(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|v| !v.is_empty())
 }
 

@@ -10,6 +10,7 @@
 //! [`write::envelope`] writes HealthBook's own visits in the same standard.
 
 pub mod amount;
+pub mod birth;
 pub mod book;
 pub mod catalogue;
 pub mod check;

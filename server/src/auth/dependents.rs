@@ -204,6 +204,8 @@ pub async fn add_dependent(
         .one(txn)
         .await?
         .ok_or_else(ApiError::not_found)?;
+    // A child a facility reported born to the caller: the birth goes into the child's book.
+    crate::ingest::welcome_child(txn, guardian, &row, child.sex, now).await?;
     let dependent = Dependent {
         citizen: profile(&row),
         guardianship_ends_on: Some(ends_on),

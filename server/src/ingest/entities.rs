@@ -99,3 +99,35 @@ pub mod intake_visit {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod expected_child {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "expected_children")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub facility_id: Uuid,
+        pub system_id: Uuid,
+        pub receipt_id: Uuid,
+        pub ma_lk: String,
+        pub ordinal: i32,
+        pub guardian_id: Uuid,
+        pub born_on: Date,
+        pub sex: Option<String>,
+        pub intended_name: Option<String>,
+        pub weight_grams: Option<i32>,
+        /// JSON of the entry body the child's book receives.
+        pub encounter: String,
+        pub status: String,
+        pub dependent_id: Option<Uuid>,
+        pub created_at: DateTimeUtc,
+        pub resolved_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

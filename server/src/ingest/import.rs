@@ -9,6 +9,7 @@
 //! must have been born when the facility says its patient was: otherwise the number may be
 //! mistyped, and the visit is held, in no book, until the facility corrects it.
 
+use super::births::expect_children;
 use super::caller::FacilitySystem;
 use super::entities::{facility_system, intake_receipt, intake_visit};
 use crate::auth::entities::citizen;
@@ -53,7 +54,7 @@ fn content_hash(files: &Files) -> String {
     hex::encode(hasher.finalize())
 }
 
-fn author(system: Uuid, name: &str, facility: Uuid) -> Author {
+pub(super) fn author(system: Uuid, name: &str, facility: Uuid) -> Author {
     Author {
         role: AuthorRole::FacilitySystem,
         source: Source::FacilitySystem,
@@ -96,11 +97,11 @@ async fn book_of(
 }
 
 /// Who writes a visit into a book: the system, for its facility, under a receipt.
-struct Writing<'a> {
-    author: &'a Author,
-    facility: Uuid,
-    receipt: Uuid,
-    now: DateTime<Utc>,
+pub(super) struct Writing<'a> {
+    pub author: &'a Author,
+    pub facility: Uuid,
+    pub receipt: Uuid,
+    pub now: DateTime<Utc>,
 }
 
 /// The visit's encounter, checked by the book's rules before anything is written.
@@ -195,6 +196,7 @@ pub async fn take_in(
     let held = found
         .as_ref()
         .is_some_and(|c| !patient.may_be_born_on(c.date_of_birth));
+    let found_number = found.as_ref().map(|c| c.national_id.clone());
     let cid = found.filter(|_| !held).map(|c| c.id);
     let author = author(system.account_id, &system.name, system.facility_id);
     let entry = match cid {
@@ -213,6 +215,8 @@ pub async fn take_in(
                 now,
             };
             let written = write_encounter(txn, &writing, cid, body, earlier).await?;
+            let number = found_number.as_deref().unwrap_or_default();
+            expect_children(txn, &visit, cid, number, &writing).await?;
             Some(written)
         }
         None => None,
@@ -327,6 +331,9 @@ pub async fn claim_waiting(
             now,
         };
         let entry = write_encounter(txn, &writing, cid, body, None).await?;
+        if let Ok(visit) = kept_visit(&row.files, &code) {
+            expect_children(txn, &visit, cid, national_id, &writing).await?;
+        }
         intake_visit::Entity::update_many()
             .col_expr(intake_visit::Column::Status, Expr::value(IMPORTED))
             .col_expr(intake_visit::Column::CitizenId, Expr::value(cid))

@@ -3,6 +3,7 @@
 //! The reading and checking of the files is `domain::xml130`'s; this module keeps what came
 //! and writes the books.
 
+mod births;
 mod caller;
 mod entities;
 mod export;
@@ -11,6 +12,7 @@ mod receive;
 mod spool;
 mod systems;
 
+pub use births::welcome_child;
 pub use caller::FacilitySystem;
 pub use import::claim_waiting;
 
@@ -29,4 +31,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(receive::receive_encounters))
         .routes(routes!(receive::read_receipt))
         .routes(routes!(export::export_visits))
+        .routes(routes!(births::list_expected_children))
+        .routes(routes!(births::dismiss_expected_child))
 }

@@ -452,6 +452,154 @@ async fn a_facilitys_signature_is_checked_and_kept_and_a_broken_one_refuses_the_
     assert_eq!(unsigned.json["signature"]["status"], "absent");
 }
 
+/// A birth certificate (XML9) of visit `ma_lk`: children as (sex code, grams, intended name),
+/// born at 09:05 on 20 November 2026 to the carer numbered `carer`.
+fn birth_certificate(ma_lk: &str, carer: &str, children: &[(&str, &str, &str)]) -> String {
+    let records: String = children
+        .iter()
+        .map(|(sex, grams, name)| {
+            format!(
+                "<DU_LIEU_GIAY_CHUNG_SINH><MA_LK>{ma_lk}</MA_LK><SO_CCCD_NND>{carer}</SO_CCCD_NND>\
+                 <HO_TEN_CON>{name}</HO_TEN_CON><GIOI_TINH_CON>{sex}</GIOI_TINH_CON>\
+                 <CAN_NANG_CON>{grams}</CAN_NANG_CON><NGAY_SINH_CON>202611200905</NGAY_SINH_CON>\
+                 <TINH_TRANG_CON>Khỏe mạnh</TINH_TRANG_CON><SO>125</SO><QUYEN_SO>03</QUYEN_SO>\
+                 </DU_LIEU_GIAY_CHUNG_SINH>"
+            )
+        })
+        .collect();
+    base64::engine::general_purpose::STANDARD.encode(format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><CHI_TIEU_DU_LIEU_GIAY_CHUNG_SINH>\
+         <DSACH_GIAYCHUNGSINH>{records}</DSACH_GIAYCHUNGSINH></CHI_TIEU_DU_LIEU_GIAY_CHUNG_SINH>"
+    ))
+}
+
+#[tokio::test]
+async fn a_birth_a_facility_reports_is_offered_to_the_mother_and_lands_in_the_childs_book() {
+    let born = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let mai = person("Trần Thị Mai", born(1995, 3, 8), true, "mother");
+    let an = person("Lê Văn An", born(2026, 11, 20), false, "newborn");
+    let stranger = person("Phạm Thị Lạ", born(1993, 6, 1), true, "stranger");
+    let (app, admin, fid) = app_knowing(&[&mai, &an, &stranger]).await;
+    let key = new_system(&app, &admin, &fid).await["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (mother, _) = app.person_with_passkey(&mai).await.unwrap();
+    let (other, _) = app.person_with_passkey(&stranger).await.unwrap();
+
+    // Twins: a boy and a child whose sex was not determined; and a certificate naming
+    // another carer, which offers her nothing.
+    let mut delivery = visit_of(&mai, "BM-SINH", |_, x| x);
+    delivery.push((
+        "XML9".to_owned(),
+        birth_certificate(
+            "BM-SINH",
+            &mai.national_id,
+            &[("1", "3200", "Lê Văn An"), ("3", "2950", "")],
+        ),
+    ));
+    let mut elsewhere = visit_of(&mai, "BM-KHAC", |_, x| x);
+    elsewhere.push((
+        "XML9".to_owned(),
+        birth_certificate("BM-KHAC", &stranger.national_id, &[("2", "3000", "")]),
+    ));
+    let taken = send(&app, &key, envelope(BACH_MAI, &[delivery, elsewhere])).await;
+    taken.expect(201);
+
+    let offers = app
+        .get_as(&mother.token, "/v1/me/expected-children")
+        .await
+        .unwrap();
+    offers.expect(200);
+    let offered = offers.json.as_array().unwrap().clone();
+    assert_eq!(offered.len(), 2, "{offered:?}");
+    assert_eq!(offered[0]["born_on"], "2026-11-20");
+    assert_eq!(offered[0]["sex"], "male");
+    assert_eq!(offered[0]["intended_name"], "Lê Văn An");
+    assert_eq!(offered[0]["weight_grams"], 3200);
+    assert_eq!(offered[1]["sex"], Value::Null);
+    assert!(!offered[0]["facility_name"].as_str().unwrap().is_empty());
+    // Someone else sees none of them and cannot dismiss one: it does not exist for them.
+    let theirs = app
+        .get_as(&other.token, "/v1/me/expected-children")
+        .await
+        .unwrap();
+    assert_eq!(theirs.json, json!([]));
+    let second = offered[1]["id"].as_str().unwrap();
+    let dismiss = |token: String, id: String| {
+        let app = &app;
+        async move {
+            app.call(
+                Method::DELETE,
+                &format!("/v1/me/expected-children/{id}"),
+                Some(&token),
+                None,
+            )
+            .await
+            .unwrap()
+        }
+    };
+    dismiss(other.token.clone(), second.to_owned())
+        .await
+        .expect_problem(404, "not_found");
+    dismiss(other.token.clone(), uuid::Uuid::now_v7().to_string())
+        .await
+        .expect_problem(404, "not_found");
+
+    // The mother adds the boy once he has his number: the offer is taken, and the birth is
+    // in his book, written by the facility's system.
+    let added = app
+        .post_as(
+            &mother.token,
+            "/v1/me/dependents",
+            &json!({
+                "national_id": an.national_id,
+                "full_name": an.full_name,
+                "date_of_birth": "2026-11-20",
+                "sex": "male",
+            }),
+        )
+        .await
+        .unwrap();
+    added.expect(201);
+    let child = added.json["citizen"]["citizen_id"].as_str().unwrap();
+    let book = app
+        .get_as(&mother.token, &format!("/v1/citizens/{child}/book"))
+        .await
+        .unwrap();
+    book.expect(200);
+    let births: Vec<&Value> = book.json["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["body"]["kind"] == "encounter")
+        .collect();
+    assert_eq!(births.len(), 1, "{:?}", book.json);
+    assert_eq!(births[0]["body"]["data"]["reason"], "Chào đời");
+    assert_eq!(births[0]["body"]["data"]["vital_signs"]["weight_kg"], 3.2);
+    assert_eq!(births[0]["provenance"]["source"], "facility_system");
+    assert_eq!(births[0]["provenance"]["author_name"], "HIS Bạch Mai");
+    let left = app
+        .get_as(&mother.token, "/v1/me/expected-children")
+        .await
+        .unwrap();
+    assert_eq!(left.json.as_array().unwrap().len(), 1);
+    assert_eq!(left.json[0]["id"], second);
+
+    // The other twin is dismissed, once.
+    dismiss(mother.token.clone(), second.to_owned())
+        .await
+        .expect(204);
+    dismiss(mother.token.clone(), second.to_owned())
+        .await
+        .expect_problem(404, "not_found");
+    let none = app
+        .get_as(&mother.token, "/v1/me/expected-children")
+        .await
+        .unwrap();
+    assert_eq!(none.json, json!([]));
+}
+
 #[tokio::test]
 async fn keys_rotate_with_an_overlap_and_revoke_at_once_and_only_a_key_sends() {
     let (app, admin, fid) = app_with_admin().await;
