@@ -19,6 +19,7 @@ use chrono::NaiveDate;
 use healthbook_domain::xml130::{
     EnvelopeReader, Limits, OutVisit, Record, Report, check, validate, write,
 };
+use healthbook_domain::xmldsig;
 use peak_alloc::PeakAlloc;
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -315,6 +316,15 @@ fn streamed_peak(templates: &Templates, count: usize) -> (f64, f64, f64) {
     )
 }
 
+/// An enveloped RSA-SHA256 signature over the whole file, its digest and value made up.
+const UNMATCHED_SIGNATURE: &str = "<CHUKYDONVI><Signature xmlns=\"http://www.w3.org/2000/09/xmldsig#\"><SignedInfo>\
+<CanonicalizationMethod Algorithm=\"http://www.w3.org/TR/2001/REC-xml-c14n-20010315\"/>\
+<SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"/>\
+<Reference URI=\"\"><Transforms><Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/></Transforms>\
+<DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/>\
+<DigestValue>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=</DigestValue></Reference></SignedInfo>\
+<SignatureValue>AAAA</SignatureValue></Signature></CHUKYDONVI>";
+
 fn main() {
     let short = std::env::args().any(|a| a == "--short");
     let target_bytes: usize = if short { 10_000_000 } else { 100_000_000 };
@@ -380,6 +390,32 @@ fn main() {
         "| (c) peak less what the report keeps, MiB, {small_size:.0} MB / {streamed_size:.0} MB | {:.2} / {:.2} | flat |",
         small_peak - small_kept,
         peak - kept
+    );
+    // (d) The facility's signature: a `Signature` in `CHUKYDONVI` whose digest cannot match,
+    // so that verifying reads the whole file twice (to find it, then to digest it) and says
+    // so; the heap is counted above what the envelope itself holds.
+    let signed = envelope.replace("<CHUKYDONVI/>", UNMATCHED_SIGNATURE);
+    let mut verify_rates = Vec::new();
+    HEAP.reset_peak_usage();
+    let before = HEAP.current_usage();
+    for _ in 0..rounds {
+        let start = Instant::now();
+        let verdict = xmldsig::verify(|| Ok(signed.as_bytes()), Limits::default().max_depth);
+        verify_rates.push(size / start.elapsed().as_secs_f64());
+        assert_eq!(
+            verdict.ok().flatten(),
+            Some(xmldsig::Verdict::Invalid(xmldsig::Flaw::DigestMismatch))
+        );
+    }
+    let verify_peak = HEAP.peak_usage().saturating_sub(before) as f64 / MIB;
+    println!(
+        "| (d) signature verified over the whole file (two reads, C14N, SHA-256), MB/s | {:.0} ({:.2}× raw) | — |",
+        median(verify_rates.clone()),
+        median(verify_rates) / raw
+    );
+    println!(
+        "| (d) heap peak verifying, MiB | {verify_peak:.1} | ≤ 64: {} |",
+        verdict(verify_peak <= 64.0)
     );
     println!(
         "\nRounds, MB/s: raw {:?}; validate {:?}",

@@ -11,6 +11,10 @@ final class HomeModel: ObservableObject {
     @Published var notice: String?
     @Published var dependentProblems: [String: String] = [:]
     @Published var addingDependent = false
+    /// Children facilities reported born to this citizen, each offered as a dependent.
+    @Published var expectedChildren: [ExpectedChild] = []
+    /// The offer the add-dependent sheet was opened from: its fields start filled.
+    @Published var dependentFrom: ExpectedChild?
 
     /// A basic session without any passkey: offer one before health data is needed.
     var offerPasskey: Bool { me.map { $0.passkeys == 0 && $0.assurance != .passkey } ?? false }
@@ -42,6 +46,7 @@ final class HomeModel: ObservableObject {
                 }
             }
             me = try await app.core.account().me()
+            expectedChildren = try await app.core.account().expectedChildren()
             syncedAt = try await app.core.offline().syncedAt()
             pending = Int(report.remaining)
             offline = false
@@ -81,11 +86,30 @@ final class HomeModel: ObservableObject {
                 notice = String(format: String(localized: "dependent.queued"), fullName)
             }
             addingDependent = false
+            dependentFrom = nil
+            // A child added from an offer takes it (the birth is now in the child's book).
+            expectedChildren = (try? await app.core.account().expectedChildren()) ?? expectedChildren
             me = try? await app.core.offline().me()
             pending = (try? await app.core.offline().pending().count) ?? pending
         } catch {
             notice = message(for: error)
             dependentProblems = fieldProblems(of: error)
+        }
+    }
+
+    /// The add-dependent sheet, filled with what the facility knew of the child.
+    func add(_ child: ExpectedChild) {
+        dependentFrom = child
+        addingDependent = true
+    }
+
+    /// The child is not in this citizen's care: the offer is not shown again.
+    func dismiss(_ app: AppModel, _ child: ExpectedChild) async {
+        do {
+            try await app.core.account().dismissExpectedChild(id: child.id)
+            expectedChildren.removeAll { $0.id == child.id }
+        } catch {
+            notice = message(for: error)
         }
     }
 
@@ -155,6 +179,17 @@ struct HomeView: View {
                         .disabled(model.busy)
                 }
             }
+            ForEach(model.expectedChildren, id: \.id) { child in
+                SwiftUI.Section {
+                    Text(child.intendedName ?? String(localized: "expected_child.unnamed")).font(.headline)
+                    Text(String(format: String(localized: "expected_child.body"), child.bornOn, child.facilityName))
+                    if let grams = child.weightGrams {
+                        Text(String(format: String(localized: "expected_child.weight"), Int(grams)))
+                    }
+                    Button("expected_child.add") { model.add(child) }
+                    Button("expected_child.dismiss", role: .destructive) { Task { await model.dismiss(app, child) } }
+                }
+            }
             SwiftUI.Section("home.dependents") {
                 let dependents = model.me?.dependents ?? []
                 if dependents.isEmpty { Text("home.no_dependents") }
@@ -167,7 +202,10 @@ struct HomeView: View {
                         }
                     }
                 }
-                Button("home.add_dependent") { model.addingDependent = true }
+                Button("home.add_dependent") {
+                    model.dependentFrom = nil
+                    model.addingDependent = true
+                }
             }
         }
         .navigationTitle(String(format: String(localized: "home.greeting"), model.me?.citizen?.fullName ?? ""))
@@ -202,6 +240,9 @@ private struct AddDependentSheet: View {
     var body: some View {
         NavigationStack {
             Form {
+                if model.dependentFrom != nil {
+                    Text("expected_child.form_hint").font(.footnote)
+                }
                 FormField(label: "national_id.label", text: $nationalId, problem: model.dependentProblems["national_id"], keyboard: .numberPad)
                 FormField(label: "full_name.label", text: $fullName, problem: model.dependentProblems["full_name"])
                 FormField(label: "date_of_birth.label", text: $dateOfBirth, problem: model.dependentProblems["date_of_birth"], keyboard: .numbersAndPunctuation)
@@ -220,6 +261,12 @@ private struct AddDependentSheet: View {
                     }
                     .disabled(model.busy)
                 }
+            }
+            .onAppear {
+                guard let from = model.dependentFrom else { return }
+                fullName = from.intendedName ?? ""
+                dateOfBirth = from.bornOn
+                sex = from.sex ?? .male
             }
         }
     }

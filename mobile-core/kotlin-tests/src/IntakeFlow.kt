@@ -6,10 +6,12 @@ import java.time.format.DateTimeFormatter
 import java.util.Base64
 import java.util.UUID
 import vn.healthbook.core.BookingOutcome
+import vn.healthbook.core.DependentOutcome
 import vn.healthbook.core.ClientConfig
 import vn.healthbook.core.HealthBookClient
 import vn.healthbook.core.SoftPasskey
 import vn.healthbook.core.followUpSlotQuery
+import vn.healthbook.domain.AddDependentRequest
 import vn.healthbook.domain.AuthorRole
 import vn.healthbook.domain.EntryBody
 import vn.healthbook.domain.Lang
@@ -21,7 +23,8 @@ import vn.healthbook.domain.Source
  * A hospital's own system sends the record of a visit in the national XML standard; the
  * patient's phone shows it in her book as the hospital's, reads in her access log that the
  * hospital's system wrote it, and books the return visit the hospital asked for in one tap,
- * after which it is no longer proposed.
+ * after which it is no longer proposed. The visit's birth certificate offers her son as a
+ * dependent; added with his number, he has his birth in his own book.
  */
 class IntakeFlow(private val server: Server, private val work: File, private val report: Report) {
     companion object {
@@ -29,9 +32,14 @@ class IntakeFlow(private val server: Server, private val work: File, private val
         const val NAME = "Phạm Thị Khám"
         val BORN: LocalDate = LocalDate.of(1982, 4, 2)
 
-        /** The population registry the flow's server asks: it knows the patient. */
+        /** Her son, born in the visit the hospital sends, who gets his number later. */
+        const val CHILD_ID = "001226000778"
+        const val CHILD_NAME = "Phạm Minh Khang"
+        val CHILD_BORN: LocalDate = LocalDate.of(2026, 11, 20)
+
+        /** The population registry the flow's server asks: it knows the patient and her son. */
         fun registry(work: File): File = File(work, "registry.csv").apply {
-            writeText("national_id,full_name,date_of_birth\n$NATIONAL_ID,$NAME,$BORN\n")
+            writeText("national_id,full_name,date_of_birth\n$NATIONAL_ID,$NAME,$BORN\n$CHILD_ID,$CHILD_NAME,$CHILD_BORN\n")
         }
     }
 
@@ -54,9 +62,16 @@ class IntakeFlow(private val server: Server, private val work: File, private val
             .replace("199001150000", birth)
             .replace("Nguyễn Văn Mẫu", NAME)
             .replace("<NGAY_TAI_KHAM></NGAY_TAI_KHAM>", "<NGAY_TAI_KHAM>${returnOn.format(DateTimeFormatter.BASIC_ISO_DATE)}</NGAY_TAI_KHAM>")
+        val birthCertificate = "<?xml version=\"1.0\" encoding=\"utf-8\"?><CHI_TIEU_DU_LIEU_GIAY_CHUNG_SINH><DSACH_GIAYCHUNGSINH>" +
+            "<DU_LIEU_GIAY_CHUNG_SINH><MA_LK>SYN-20261120-000001</MA_LK><SO_CCCD_NND>$NATIONAL_ID</SO_CCCD_NND>" +
+            "<HO_TEN_CON>$CHILD_NAME</HO_TEN_CON><GIOI_TINH_CON>1</GIOI_TINH_CON><CAN_NANG_CON>3400</CAN_NANG_CON>" +
+            "<NGAY_SINH_CON>${CHILD_BORN.format(DateTimeFormatter.BASIC_ISO_DATE)}0710</NGAY_SINH_CON>" +
+            "<TINH_TRANG_CON>Khỏe mạnh</TINH_TRANG_CON></DU_LIEU_GIAY_CHUNG_SINH></DSACH_GIAYCHUNGSINH></CHI_TIEU_DU_LIEU_GIAY_CHUNG_SINH>"
         val files = listOf("XML1" to "sample-inner-xml1.xml", "XML2" to "sample-inner-xml2.xml", "XML3" to "sample-inner-xml3.xml")
-            .joinToString("") { (kind, name) ->
-                val content = Base64.getEncoder().encodeToString(inner(name).toByteArray())
+            .map { (kind, name) -> kind to inner(name) }
+            .plus("XML9" to birthCertificate)
+            .joinToString("") { (kind, xml) ->
+                val content = Base64.getEncoder().encodeToString(xml.toByteArray())
                 "<FILEHOSO><LOAIHOSO>$kind</LOAIHOSO><NOIDUNGFILE>$content</NOIDUNGFILE></FILEHOSO>"
             }
         return "<?xml version=\"1.0\" encoding=\"utf-8\"?><GIAMDINHHS><THONGTINDONVI><MACSKCB>$bachMai</MACSKCB></THONGTINDONVI>" +
@@ -119,6 +134,25 @@ class IntakeFlow(private val server: Server, private val work: File, private val
             expect(outcome is BookingOutcome.Booked) { "booking $outcome" }
             client.booking().appointments()
             expectEqual(0, client.book().followUps(cid).size, "follow-ups once booked")
+        }
+        report.check("intake_a_reported_birth_is_offered_as_a_dependent") {
+            val offer = client.account().expectedChildren().singleOrNull() ?: throw CheckFailed("no child offered")
+            expectEqual(CHILD_BORN, offer.bornOn, "born on")
+            expectEqual(CHILD_NAME, offer.intendedName, "intended name")
+            expectEqual(Sex.MALE, offer.sex, "sex")
+            expectEqual(3400u, offer.weightGrams, "weight")
+        }
+        report.check("intake_the_child_added_from_the_offer_has_his_birth_in_his_book") {
+            val offer = client.account().expectedChildren().single()
+            // The form starts from the offer; the parent adds the number the certificate lacked.
+            val request = AddDependentRequest(CHILD_ID, offer.intendedName ?: "", offer.bornOn, offer.sex ?: Sex.MALE)
+            expectEqual(0, client.account().validateDependent(request).size, "form problems")
+            val added = client.account().addDependent(request) as? DependentOutcome.Added ?: throw CheckFailed("not added")
+            expectEqual(0, client.account().expectedChildren().size, "offers once added")
+            val birth = client.book().book(added.dependent.citizen.citizenId).visits.singleOrNull() ?: throw CheckFailed("no birth in his book")
+            val encounter = (birth.body as? EntryBody.Encounter)?.v1 ?: throw CheckFailed("not a visit")
+            expectEqual(3.4, encounter.vitalSigns.weightKg, "birth weight")
+            expectEqual(Source.FACILITY_SYSTEM, birth.provenance.source, "source")
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::http::{Auth, decode};
 use crate::queue::{ActionResult, Deliver, OfflineAction, PendingAction, Sent, send_or_queue};
 use healthbook_domain::FieldIssue;
 use healthbook_domain::account::{
-    AddDependentRequest, Dependent, Me, PasskeyInfo, PasskeyRename, SessionInfo,
+    AddDependentRequest, Dependent, ExpectedChild, Me, PasskeyInfo, PasskeyRename, SessionInfo,
 };
 use std::sync::Arc;
 use uuid::Uuid;
@@ -107,6 +107,27 @@ impl AccountClient {
     /// The dependents this citizen acts for, fresh from the server (and cached).
     pub async fn dependents(&self) -> Result<Vec<Dependent>, AccountError> {
         Ok(refresh_dependents(&self.core).await?)
+    }
+
+    /// Children facilities reported born to this citizen (birth certificates in the files
+    /// they sent), not yet added as dependents: the home screen offers each, the form filled
+    /// with what the facility knew, for when the child has an identification number. Adding a
+    /// dependent born that day takes the offer, and the birth appears in the child's book.
+    pub async fn expected_children(&self) -> Result<Vec<ExpectedChild>, AccountError> {
+        Ok(self
+            .core
+            .api
+            .get("/v1/me/expected-children", Auth::Bearer)
+            .await?)
+    }
+
+    /// Declines an offer: the child is in someone else's care, or did not live.
+    pub async fn dismiss_expected_child(&self, id: Uuid) -> Result<(), AccountError> {
+        Ok(self
+            .core
+            .api
+            .delete(&format!("/v1/me/expected-children/{id}"))
+            .await?)
     }
 
     /// The add-dependent form's problems, by the server's rules; empty when it may be sent.

@@ -40,6 +40,7 @@ import vn.healthbook.app.ui.common.messageString
 import vn.healthbook.app.ui.common.pendingString
 import vn.healthbook.domain.CitizenProfile
 import vn.healthbook.domain.Dependent
+import vn.healthbook.domain.ExpectedChild
 import vn.healthbook.domain.Sex
 import vn.healthbook.domain.Verification
 import vn.healthbook.core.HealthBookClient
@@ -89,6 +90,13 @@ fun HomeScreen(core: HealthBookClient, passkeys: CredentialManagerPasskeys, onSi
                 }
             }
         }
+        items(state.expectedChildren, key = { it.id }) { child ->
+            ExpectedChildCard(
+                child,
+                onAdd = { model.addExpectedChild(child) },
+                onDismiss = { model.dismissExpectedChild(child) },
+            )
+        }
         item { Text(stringResource(R.string.home_dependents), style = MaterialTheme.typography.titleMedium) }
         val dependents = state.me?.dependents.orEmpty()
         if (dependents.isEmpty()) item { Text(stringResource(R.string.home_no_dependents)) }
@@ -102,6 +110,7 @@ fun HomeScreen(core: HealthBookClient, passkeys: CredentialManagerPasskeys, onSi
 
     if (state.dependentDialogOpen) {
         AddDependentDialog(
+            from = state.dependentFrom,
             problems = state.dependentProblems,
             busy = state.busy,
             onDismiss = { model.openDependentDialog(false) },
@@ -157,17 +166,40 @@ private fun DependentCard(dependent: Dependent) {
     }
 }
 
+/**
+ * A child a facility reported born to this citizen: added once the child has a personal
+ * identification number (the birth certificate has none), or dismissed.
+ */
+@Composable
+private fun ExpectedChildCard(child: ExpectedChild, onAdd: () -> Unit, onDismiss: () -> Unit) {
+    Card(Modifier.fillMaxWidth(), colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.secondaryContainer)) {
+        Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+            Text(
+                child.intendedName ?: stringResource(R.string.expected_child_unnamed),
+                style = MaterialTheme.typography.titleSmall,
+            )
+            Text(stringResource(R.string.expected_child_body, dates.format(child.bornOn), child.facilityName))
+            child.weightGrams?.let { Text(stringResource(R.string.expected_child_weight, it.toInt())) }
+            Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                Button(onClick = onAdd) { Text(stringResource(R.string.expected_child_add)) }
+                TextButton(onClick = onDismiss) { Text(stringResource(R.string.expected_child_dismiss)) }
+            }
+        }
+    }
+}
+
 @Composable
 private fun AddDependentDialog(
+    from: ExpectedChild?,
     problems: Map<String, String>,
     busy: Boolean,
     onDismiss: () -> Unit,
     onSave: (String, String, String, Sex) -> Unit,
 ) {
     var nationalId by remember { mutableStateOf("") }
-    var fullName by remember { mutableStateOf("") }
-    var dateOfBirth by remember { mutableStateOf("") }
-    var sex by remember { mutableStateOf(Sex.MALE) }
+    var fullName by remember { mutableStateOf(from?.intendedName.orEmpty()) }
+    var dateOfBirth by remember { mutableStateOf(from?.bornOn?.toString().orEmpty()) }
+    var sex by remember { mutableStateOf(from?.sex ?: Sex.MALE) }
     AlertDialog(
         onDismissRequest = onDismiss,
         title = { Text(stringResource(R.string.dialog_add_dependent_title)) },

@@ -25,6 +25,7 @@ import vn.healthbook.core.nationalIdDigits
 import vn.healthbook.core.parseDate
 import vn.healthbook.domain.AddDependentRequest
 import vn.healthbook.domain.Assurance
+import vn.healthbook.domain.ExpectedChild
 import vn.healthbook.domain.Me
 import vn.healthbook.domain.Sex
 
@@ -38,6 +39,10 @@ data class HomeState(
     val signedOut: Boolean = false,
     val dependentProblems: Map<String, String> = emptyMap(),
     val dependentDialogOpen: Boolean = false,
+    /** Children facilities reported born to this citizen, each offered as a dependent. */
+    val expectedChildren: List<ExpectedChild> = emptyList(),
+    /** The offer the add-dependent form was opened from: its fields start filled. */
+    val dependentFrom: ExpectedChild? = null,
 ) {
     /** A basic session without any passkey: offer one before health data is needed. */
     val offerPasskey get() = me != null && me.passkeys == 0u && me.assurance != Assurance.PASSKEY
@@ -80,9 +85,11 @@ class HomeViewModel(private val core: HealthBookClient) : ViewModel() {
                     }
                 }
                 val me = core.account().me()
+                val expected = core.account().expectedChildren()
                 mutable.update {
                     it.copy(
                         me = me,
+                        expectedChildren = expected,
                         offline = false,
                         syncedAt = core.offline().syncedAt(),
                         pending = report.remaining.toInt(),
@@ -99,7 +106,24 @@ class HomeViewModel(private val core: HealthBookClient) : ViewModel() {
         }
     }
 
-    fun openDependentDialog(open: Boolean) = mutable.update { it.copy(dependentDialogOpen = open, dependentProblems = emptyMap()) }
+    fun openDependentDialog(open: Boolean) =
+        mutable.update { it.copy(dependentDialogOpen = open, dependentProblems = emptyMap(), dependentFrom = null) }
+
+    /** The add-dependent form, filled with what the facility knew of the child. */
+    fun addExpectedChild(child: ExpectedChild) =
+        mutable.update { it.copy(dependentDialogOpen = true, dependentProblems = emptyMap(), dependentFrom = child) }
+
+    /** The child is not in this citizen's care: the offer is not shown again. */
+    fun dismissExpectedChild(child: ExpectedChild) {
+        viewModelScope.launch {
+            try {
+                core.account().dismissExpectedChild(child.id)
+                mutable.update { state -> state.copy(expectedChildren = state.expectedChildren.filter { it.id != child.id }) }
+            } catch (e: Exception) {
+                mutable.update { it.copy(message = e.toUiMessage()) }
+            }
+        }
+    }
 
     fun addDependent(nationalId: String, fullName: String, dateOfBirth: String, sex: Sex) {
         val date = try {
@@ -122,7 +146,16 @@ class HomeViewModel(private val core: HealthBookClient) : ViewModel() {
                     is DependentOutcome.Queued -> UiMessage(R.string.dependent_queued, listOf(fullName))
                 }
                 showCached()
-                mutable.update { it.copy(message = message, dependentDialogOpen = false) }
+                // A child added from an offer takes it (the birth is now in the child's book).
+                val expected = runCatching { core.account().expectedChildren() }.getOrNull()
+                mutable.update {
+                    it.copy(
+                        message = message,
+                        dependentDialogOpen = false,
+                        dependentFrom = null,
+                        expectedChildren = expected ?: it.expectedChildren,
+                    )
+                }
             } catch (e: Exception) {
                 mutable.update { it.copy(message = e.toUiMessage(), dependentProblems = e.fieldProblems()) }
             } finally {
