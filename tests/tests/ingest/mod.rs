@@ -479,7 +479,8 @@ async fn a_birth_a_facility_reports_is_offered_to_the_mother_and_lands_in_the_ch
     let mai = person("Trần Thị Mai", born(1995, 3, 8), true, "mother");
     let an = person("Lê Văn An", born(2026, 11, 20), false, "newborn");
     let stranger = person("Phạm Thị Lạ", born(1993, 6, 1), true, "stranger");
-    let (app, admin, fid) = app_knowing(&[&mai, &an, &stranger]).await;
+    let hoa = person("Đỗ Thị Hoa", born(1998, 9, 9), true, "later");
+    let (app, admin, fid) = app_knowing(&[&mai, &an, &stranger, &hoa]).await;
     let key = new_system(&app, &admin, &fid).await["key"]
         .as_str()
         .unwrap()
@@ -503,8 +504,22 @@ async fn a_birth_a_facility_reports_is_offered_to_the_mother_and_lands_in_the_ch
         "XML9".to_owned(),
         birth_certificate("BM-KHAC", &stranger.national_id, &[("2", "3000", "")]),
     ));
-    let taken = send(&app, &key, envelope(BACH_MAI, &[delivery, elsewhere])).await;
+    // A mother without a book yet: her visit waits, and so does her child's offer.
+    let mut hers = visit_of(&hoa, "BM-HOA", |_, x| x);
+    hers.push((
+        "XML9".to_owned(),
+        birth_certificate("BM-HOA", &hoa.national_id, &[("2", "3100", "")]),
+    ));
+    let taken = send(&app, &key, envelope(BACH_MAI, &[delivery, elsewhere, hers])).await;
     taken.expect(201);
+    assert_eq!(fates(&taken.json)[2], pair("BM-HOA", "waiting"));
+    let (later, _) = app.person_with_passkey(&hoa).await.unwrap();
+    let waited = app
+        .get_as(&later.token, "/v1/me/expected-children")
+        .await
+        .unwrap();
+    assert_eq!(waited.json.as_array().unwrap().len(), 1, "{:?}", waited.json);
+    assert_eq!(waited.json[0]["sex"], "female");
 
     let offers = app
         .get_as(&mother.token, "/v1/me/expected-children")
