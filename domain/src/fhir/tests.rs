@@ -171,6 +171,7 @@ fn visit() -> Encounter {
             value: "12".into(),
             unit: Some("mg/L".into()),
             reference_range: Some("< 5".into()),
+            loinc: Some("1988-5".into()),
         }],
         treatment: None,
         prescriptions: vec![
