@@ -3,7 +3,8 @@
 //! `data/immunization/` into the vaccine catalogue (`build/vaccines.rs`), and the ICD-10 code
 //! list in `data/icd10/` into a sorted code table (`build/icd10.rs`), and the pre-vaccination
 //! screening checklists into static rows (`build/screening.rs`), and the field catalogue of
-//! the national XML output standard into static rows (`build/xml130.rs`).
+//! the national XML output standard into static rows (`build/xml130.rs`), and the LOINC codes
+//! of common XML4 laboratory indicators into a lookup table (`build/loinc.rs`).
 //!
 //! Doing the work here means the running program never parses a CSV, so it has no data error
 //! to handle: a malformed or self-contradicting file fails the build instead, with a message
@@ -36,6 +37,12 @@ mod screening;
 #[path = "build/xml130.rs"]
 mod xml130;
 
+#[path = "src/xml130/loinc/key.rs"]
+mod loinc_key;
+
+#[path = "build/loinc.rs"]
+mod loinc;
+
 use text::fold_words;
 
 type BuildResult<T> = Result<T, Box<dyn Error>>;
@@ -53,6 +60,9 @@ fn main() -> BuildResult<()> {
     println!("cargo::rerun-if-changed=build/screening.rs");
     println!("cargo::rerun-if-changed={}", xml130::DATA_DIR);
     println!("cargo::rerun-if-changed=build/xml130.rs");
+    println!("cargo::rerun-if-changed={}", loinc::DATA_DIR);
+    println!("cargo::rerun-if-changed=build/loinc.rs");
+    println!("cargo::rerun-if-changed=src/xml130/loinc/key.rs");
     let data = Path::new(DATA_DIR);
 
     let provinces = read_provinces(&data.join("provinces-2025.csv"))?;
@@ -77,6 +87,7 @@ fn main() -> BuildResult<()> {
     fs::write(out.join("icd10_data.rs"), icd10::generate()?)?;
     fs::write(out.join("screening_data.rs"), screening::generate()?)?;
     fs::write(out.join("xml130_data.rs"), xml130::generate()?)?;
+    fs::write(out.join("loinc_data.rs"), loinc::generate()?)?;
     Ok(())
 }
 

@@ -504,6 +504,7 @@ impl Check {
                     &mut result.reference_range,
                     Text::Short,
                 );
+                self.loinc(&format!("results[{i}].loinc"), &mut result.loinc);
             }
         }
         self.optional("treatment", &mut value.treatment, Text::Long);
@@ -528,6 +529,23 @@ impl Check {
                 "follow_up_before_visit",
                 "Ngày tái khám không được trước ngày khám.",
                 "The follow-up cannot be before the visit.",
+            ));
+        }
+    }
+
+    /// A LOINC code, if any, must be one: a mistyped code would file the result under
+    /// another test in every system that reads it, so its check digit is checked.
+    fn loinc(&mut self, field: &str, value: &mut Option<String>) {
+        self.optional(field, value, Text::Short);
+        if value
+            .as_deref()
+            .is_some_and(|code| !crate::xml130::loinc::is_well_formed(code))
+        {
+            self.push(FieldIssue::new(
+                field,
+                "loinc_invalid",
+                "Mã LOINC không hợp lệ.",
+                "Is not a valid LOINC code.",
             ));
         }
     }

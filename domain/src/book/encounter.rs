@@ -65,6 +65,10 @@ pub struct TestResult {
     pub value: String,
     pub unit: Option<String>,
     pub reference_range: Option<String>,
+    /// The LOINC code of the test (`14749-6`), when the writer or the intake knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub loinc: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

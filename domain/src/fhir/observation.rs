@@ -3,7 +3,7 @@
 
 use super::codes::{self, Measure, ObservationCategory};
 use super::datatypes::{
-    Annotation, CodeableConcept, Meta, Quantity, Reference, Text, When, coding, notes, text,
+    Annotation, CodeableConcept, Coding, Meta, Quantity, Reference, Text, When, coding, notes, text,
 };
 use super::{Context, Resource, derived_id, entry_meta};
 use crate::book::encounter::{TestResult, VitalSigns};
@@ -203,7 +203,7 @@ pub fn test_result<'a>(
         meta: entry_meta(entry),
         status: observation_status(entry.status),
         category: [ObservationCategory::Laboratory.concept()],
-        code: text(&result.test),
+        code: test_code(result),
         subject: context.patient_ref(),
         encounter: Some(encounter),
         effective_date_time: When::At(visit.started_at),
@@ -217,6 +217,23 @@ pub fn test_result<'a>(
             .map(|range| [Annotation { text: range.into() }]),
         component: Vec::new(),
     }))
+}
+
+/// The test as the facility named it, with its LOINC code beside the words when it has one.
+fn test_code(result: &TestResult) -> CodeableConcept<'_> {
+    CodeableConcept {
+        coding: result
+            .loinc
+            .as_deref()
+            .map(|code| Coding {
+                system: codes::LOINC,
+                code,
+                display: crate::xml130::loinc::display_of(code),
+            })
+            .into_iter()
+            .collect(),
+        ..text(&result.test)
+    }
 }
 
 /// A reading the citizen took: the entry's own id, performed by the patient.
@@ -279,4 +296,51 @@ pub fn reading<'a>(
 /// in, so this only guards against an empty string.
 fn unit_or<'u>(unit: &'u str, usual: &'static str) -> &'u str {
     if unit.trim().is_empty() { usual } else { unit }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(loinc: Option<&str>) -> TestResult {
+        TestResult {
+            test: "Glucose".into(),
+            value: "5.4".into(),
+            unit: Some("mmol/L".into()),
+            reference_range: None,
+            loinc: loinc.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_coded_result_carries_its_loinc_coding_beside_the_words() {
+        let result = result(Some("14749-6"));
+        let code = serde_json::to_value(test_code(&result)).unwrap();
+        assert_eq!(
+            code,
+            serde_json::json!({
+                "coding": [{
+                    "system": "http://loinc.org",
+                    "code": "14749-6",
+                    "display": "Glucose [Moles/volume] in Serum or Plasma"
+                }],
+                "text": "Glucose"
+            })
+        );
+    }
+
+    #[test]
+    fn an_uncoded_result_is_known_by_its_words_only() {
+        let result = result(None);
+        let code = serde_json::to_value(test_code(&result)).unwrap();
+        assert_eq!(code, serde_json::json!({ "text": "Glucose" }));
+    }
+
+    #[test]
+    fn a_code_outside_the_table_travels_without_a_display() {
+        let result = result(Some("2339-0"));
+        let code = serde_json::to_value(test_code(&result)).unwrap();
+        assert_eq!(code["coding"][0]["code"], "2339-0");
+        assert!(code["coding"][0].get("display").is_none());
+    }
 }

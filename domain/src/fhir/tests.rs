@@ -171,6 +171,7 @@ fn visit() -> Encounter {
             value: "12".into(),
             unit: Some("mg/L".into()),
             reference_range: Some("< 5".into()),
+            loinc: Some("1988-5".into()),
         }],
         treatment: None,
         prescriptions: vec![
@@ -798,7 +799,19 @@ fn a_visit_becomes_an_encounter_with_its_observations_conditions_and_prescriptio
         .unwrap();
     assert_eq!(temperature["valueQuantity"]["system"], codes::UCUM);
     assert_eq!(temperature["valueQuantity"]["code"], "Cel");
-    assert!(observations.iter().any(|o| o["valueString"] == "12 mg/L"));
+    let crp = observations
+        .iter()
+        .find(|o| o["valueString"] == "12 mg/L")
+        .unwrap();
+    assert_eq!(crp["code"]["text"], "CRP");
+    assert_eq!(
+        crp["code"]["coding"],
+        json!([{
+            "system": "http://loinc.org",
+            "code": "1988-5",
+            "display": "C reactive protein [Mass/volume] in Serum or Plasma"
+        }])
+    );
 
     let conditions: Vec<&Value> = of_type(&bundle, "Condition")
         .into_iter()

@@ -8,6 +8,7 @@
 
 use super::check::{day, minute};
 use super::envelope::Record;
+use super::loinc;
 use super::visit::Visit;
 use crate::book::check::{LONG_TEXT, MAX_ITEMS, SHORT_TEXT};
 use crate::book::encounter::{Diagnosis, Encounter, EncounterKind, Prescription, TestResult};
@@ -115,7 +116,13 @@ pub fn encounter(visit: &Visit, facility_id: Uuid) -> Encounter {
     let started_at = instant(summary.get("NGAY_VAO")).unwrap_or_default();
     let mut left_out = Vec::new();
 
-    let results = list(rows(4), &mut left_out, "kết quả cận lâm sàng", result);
+    let other_specimen = services_of_other_specimens(rows(3));
+    let results = list(
+        rows(4),
+        &mut left_out,
+        "kết quả cận lâm sàng",
+        |row| result(row, &other_specimen),
+    );
     let prescriptions = list(rows(2), &mut left_out, "thuốc", prescription);
     let mut findings: Vec<String> = Vec::new();
     if let Some(discharge) = some(summary.get("CHAN_DOAN_RV")) {
@@ -200,14 +207,32 @@ fn list<T>(
     items.into_iter().take(MAX_ITEMS).collect()
 }
 
-fn result(row: &Record) -> Option<TestResult> {
+/// The services (XML3 `MA_DICH_VU`) whose name says they test urine or another body fluid.
+fn services_of_other_specimens(services: &[Record]) -> Vec<&str> {
+    services
+        .iter()
+        .filter(|s| some(s.get("TEN_DICH_VU")).is_some_and(loinc::names_other_specimen))
+        .filter_map(|s| some(s.get("MA_DICH_VU")))
+        .collect()
+}
+
+/// A result, with its LOINC code when its name and unit are in the table and its service is
+/// not known to test another specimen than blood.
+fn result(row: &Record, other_specimen: &[&str]) -> Option<TestResult> {
     let test = some(row.get("TEN_CHI_SO")).or(some(row.get("MA_CHI_SO")))?;
     let value = some(row.get("GIA_TRI")).or(some(row.get("KET_LUAN")))?;
+    let unit = some(row.get("DON_VI_DO"));
+    let blood = some(row.get("MA_DICH_VU")).is_none_or(|s| !other_specimen.contains(&s));
+    let loinc = some(row.get("TEN_CHI_SO"))
+        .filter(|_| blood)
+        .and_then(|name| loinc::code_for(name, unit))
+        .map(|l| l.code.to_owned());
     Some(TestResult {
         test: short(test),
         value: short(value),
-        unit: some(row.get("DON_VI_DO")).map(short),
+        unit: unit.map(short),
         reference_range: None,
+        loinc,
     })
 }
 
@@ -369,6 +394,56 @@ mod tests {
             advice.contains("Chuyển tuyến đến cơ sở 01929.") && advice.contains("hô hấp"),
             "{advice}"
         );
+    }
+
+    fn lab_row(service: &str, name: &str, value: &str, unit: &str) -> Record {
+        [
+            ("MA_LK", "SYN-20261120-000001"),
+            ("MA_DICH_VU", service),
+            ("MA_CHI_SO", "GLU"),
+            ("TEN_CHI_SO", name),
+            ("GIA_TRI", value),
+            ("DON_VI_DO", unit),
+        ]
+        .into_iter()
+        .collect()
+    }
+
+    #[test]
+    fn lab_results_carry_their_loinc_code_when_name_and_unit_map() {
+        let mut visit = sample();
+        visit.tables.insert(
+            4,
+            vec![
+                lab_row("23.0075.1494", "Đường huyết", "7,8", "mmol/l"),
+                lab_row("23.0051.1494", "Creatinin", "1.1", "mg/dL"),
+                lab_row("23.0075.1494", "Glucose", "7.8", "mg/mmol"),
+                lab_row("22.0001.1494", "Nhóm máu ABO", "O", ""),
+            ],
+        );
+        let results = encounter(&visit, Uuid::nil()).results;
+        let codes: Vec<Option<&str>> = results.iter().map(|r| r.loinc.as_deref()).collect();
+        assert_eq!(codes, [Some("14749-6"), Some("2160-0"), None, None]);
+        assert_eq!(results[0].test, "Đường huyết");
+        assert_eq!(results[0].unit.as_deref(), Some("mmol/l"));
+    }
+
+    #[test]
+    fn a_result_of_a_urine_service_gets_no_blood_code() {
+        let mut visit = sample();
+        let urine: Record = [
+            ("MA_LK", "SYN-20261120-000001"),
+            ("MA_DICH_VU", "23.0206.1596"),
+            ("TEN_DICH_VU", "Tổng phân tích nước tiểu (Bằng máy tự động)"),
+        ]
+        .into_iter()
+        .collect();
+        visit.tables.get_mut(&3).unwrap().push(urine);
+        visit
+            .tables
+            .insert(4, vec![lab_row("23.0206.1596", "Glucose", "5.5", "mmol/L")]);
+        let results = encounter(&visit, Uuid::nil()).results;
+        assert_eq!(results[0].loinc, None);
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod catalogue;
 pub mod check;
 pub mod envelope;
 pub mod export;
+pub mod loinc;
 pub mod problem;
 pub mod record;
 pub mod report;

@@ -1,6 +1,6 @@
 use super::*;
 use crate::book::administrative::{Address, Administrative, Contact, Kinship};
-use crate::book::encounter::{Diagnosis, EncounterKind, Prescription, VitalSigns};
+use crate::book::encounter::{Diagnosis, EncounterKind, Prescription, TestResult, VitalSigns};
 use crate::book::history::{Relative, UseStatus};
 use crate::book::observation::{Observation, ObservationKind};
 use chrono::TimeZone;
@@ -133,6 +133,33 @@ fn a_visit_has_at_most_one_primary_diagnosis() {
             "primary_diagnosis_duplicate".to_owned()
         )]
     );
+}
+
+#[test]
+fn a_result_s_loinc_code_must_pass_its_check_digit() {
+    let mut v = visit();
+    v.results.push(TestResult {
+        test: "Glucose".into(),
+        value: "5.4".into(),
+        unit: Some("mmol/L".into()),
+        reference_range: None,
+        loinc: Some(" 14749-6 ".into()),
+    });
+    let EntryBody::Encounter(checked) = accepted(encounter(v.clone())) else {
+        panic!("not a visit");
+    };
+    assert_eq!(checked.results[0].loinc.as_deref(), Some("14749-6"));
+    v.results[0].loinc = Some("14749-5".into());
+    refused(encounter(v), "results[0].loinc", "loinc_invalid");
+}
+
+#[test]
+fn a_visit_stored_before_results_had_codes_still_reads() {
+    let stored = json!({ "test": "CRP", "value": "12", "unit": "mg/L", "reference_range": null });
+    let result: TestResult = serde_json::from_value(stored).unwrap();
+    assert_eq!(result.loinc, None);
+    let written = serde_json::to_value(&result).unwrap();
+    assert!(written.get("loinc").is_none());
 }
 
 #[test]

@@ -121,6 +121,7 @@ fn pneumonia_visit(n: u32) -> Encounter {
             value: "7,8".into(),
             unit: Some("mmol/L".into()),
             reference_range: Some("3,9–6,4".into()),
+            loinc: Some("14749-6".into()),
         }],
         treatment: Some("Kháng sinh đường uống, hạ sốt".into()),
         prescriptions: vec![
