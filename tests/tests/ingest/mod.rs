@@ -518,7 +518,12 @@ async fn a_birth_a_facility_reports_is_offered_to_the_mother_and_lands_in_the_ch
         .get_as(&later.token, "/v1/me/expected-children")
         .await
         .unwrap();
-    assert_eq!(waited.json.as_array().unwrap().len(), 1, "{:?}", waited.json);
+    assert_eq!(
+        waited.json.as_array().unwrap().len(),
+        1,
+        "{:?}",
+        waited.json
+    );
     assert_eq!(waited.json[0]["sex"], "female");
 
     let offers = app
