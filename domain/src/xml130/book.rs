@@ -142,10 +142,39 @@ pub fn encounter(visit: &Visit, facility_id: Uuid) -> Encounter {
         );
     }
     findings.extend(left_out);
+    // The discharge paper (XML7): what the summary may lack, the doctor who signed it, and
+    // the sick leave or outpatient treatment it prescribes.
+    let discharge = rows(7).first();
+    let from_discharge = |field: &str| discharge.and_then(|r| some(r.get(field)));
+    if some(summary.get("CHAN_DOAN_RV")).is_none()
+        && let Some(diagnosis) = from_discharge("CHAN_DOAN_RV")
+    {
+        findings.insert(0, diagnosis.to_owned());
+    }
+    let mut treatment: Vec<String> = some(summary.get("PP_DIEU_TRI"))
+        .or(from_discharge("PP_DIEUTRI"))
+        .map(str::to_owned)
+        .into_iter()
+        .collect();
+    treatment.extend(services(rows(3)));
     let mut advice: Vec<String> = some(summary.get("GHI_CHU"))
         .map(str::to_owned)
         .into_iter()
         .collect();
+    advice.extend(from_discharge("GHI_CHU").map(str::to_owned));
+    if let Some(days) = from_discharge("SO_NGAY_NGHI").filter(|d| *d != "0") {
+        advice.push(format!("Nghỉ việc hưởng BHXH {days} ngày."));
+    }
+    if let (Some(from), Some(to)) = (
+        from_discharge("NGOAITRU_TUNGAY").and_then(day),
+        from_discharge("NGOAITRU_DENNGAY").and_then(day),
+    ) {
+        advice.push(format!(
+            "Điều trị ngoại trú từ {} đến {}.",
+            from.format("%d/%m/%Y"),
+            to.format("%d/%m/%Y")
+        ));
+    }
     // A referral (XML13) tells the citizen where to go next and why.
     for row in rows(13) {
         let to = some(row.get("MA_NOI_DEN")).map(|code| format!("Chuyển tuyến đến cơ sở {code}."));
@@ -168,7 +197,7 @@ pub fn encounter(visit: &Visit, facility_id: Uuid) -> Encounter {
     Encounter {
         kind: kind(summary.get("MA_LOAI_KCB").unwrap_or_default()),
         facility_id: Some(facility_id),
-        practitioner_name: None,
+        practitioner_name: from_discharge("TEN_BS").map(short),
         started_at,
         ended_at: instant(summary.get("NGAY_RA")).filter(|end| *end >= started_at),
         reason: short(reason),
@@ -181,13 +210,38 @@ pub fn encounter(visit: &Visit, facility_id: Uuid) -> Encounter {
         findings: (!findings.is_empty()).then(|| long(&findings.join("\n"))),
         diagnoses: diagnoses(summary),
         results,
-        treatment: some(summary.get("PP_DIEU_TRI")).map(long),
+        treatment: (!treatment.is_empty()).then(|| long(&treatment.join("\n"))),
         prescriptions,
         advice: (!advice.is_empty()).then(|| long(&advice.join("\n"))),
         follow_up_on: follow_up.filter(|d| *d >= crate::booking::time::local_date(started_at)),
         appointment_id: None,
         category: category(visit),
     }
+}
+
+/// The services and procedures performed (XML3 rows with a service code; the others are
+/// supplies), each with its ICD-9-CM procedure code when it has one, as one line.
+fn services(rows: &[Record]) -> Option<String> {
+    let done: Vec<String> = rows
+        .iter()
+        .filter(|row| some(row.get("MA_DICH_VU")).is_some())
+        .filter_map(|row| {
+            let name = some(row.get("TEN_DICH_VU"))?;
+            Some(match some(row.get("MA_PTTT_QT")) {
+                Some(code) => format!("{name} ({code})"),
+                None => name.to_owned(),
+            })
+        })
+        .collect();
+    if done.is_empty() {
+        return None;
+    }
+    let shown = done.len().min(MAX_ITEMS);
+    let mut line = format!("Dịch vụ đã thực hiện: {}", done[..shown].join("; "));
+    if done.len() > shown {
+        line.push_str(&format!("; và {} dịch vụ khác", done.len() - shown));
+    }
+    Some(line)
 }
 
 /// The first [`MAX_ITEMS`] rows as the book's items; the count of the rest, for the findings.
@@ -392,6 +446,59 @@ mod tests {
         assert!(advice.starts_with("Uống nhiều nước"), "{advice}");
         assert!(
             advice.contains("Chuyển tuyến đến cơ sở 01929.") && advice.contains("hô hấp"),
+            "{advice}"
+        );
+    }
+
+    #[test]
+    fn services_and_the_discharge_paper_add_to_the_treatment_and_the_advice() {
+        let mut visit = sample();
+        let treatment = encounter(&visit, Uuid::nil()).treatment.unwrap();
+        assert_eq!(
+            treatment,
+            "Điều trị ngoại trú bằng thuốc\nDịch vụ đã thực hiện: Khám Nội"
+        );
+        let mut procedure = visit.tables[&3][0].clone();
+        procedure.set("TEN_DICH_VU", "Cắt ruột thừa nội soi");
+        procedure.set("MA_PTTT_QT", "47.01");
+        let mut supply = visit.tables[&3][0].clone();
+        supply.set("MA_DICH_VU", "");
+        supply.set("TEN_DICH_VU", "");
+        supply.set("MA_VAT_TU", "N03.01.070");
+        supply.set("TEN_VAT_TU", "Bơm tiêm 5ml");
+        visit
+            .tables
+            .get_mut(&3)
+            .unwrap()
+            .extend([procedure, supply]);
+        let discharge: Record = [
+            ("MA_LK", "SYN-20261120-000001"),
+            ("PP_DIEUTRI", "Phẫu thuật nội soi"),
+            ("GHI_CHU", "Tái khám sau 7 ngày"),
+            ("TEN_BS", "Nguyễn Văn Bác"),
+            ("SO_NGAY_NGHI", "10"),
+            ("NGOAITRU_TUNGAY", "20261121"),
+            ("NGOAITRU_DENNGAY", "20261130"),
+        ]
+        .into_iter()
+        .collect();
+        visit.tables.insert(7, vec![discharge]);
+        let told = encounter(&visit, Uuid::nil());
+        let treatment = told.treatment.unwrap();
+        assert!(
+            treatment.ends_with("Khám Nội; Cắt ruột thừa nội soi (47.01)"),
+            "supplies are not services: {treatment}"
+        );
+        assert!(
+            treatment.starts_with("Điều trị ngoại trú bằng thuốc"),
+            "the summary's treatment comes first: {treatment}"
+        );
+        assert_eq!(told.practitioner_name.as_deref(), Some("Nguyễn Văn Bác"));
+        let advice = told.advice.unwrap();
+        assert!(advice.contains("Tái khám sau 7 ngày"), "{advice}");
+        assert!(advice.contains("Nghỉ việc hưởng BHXH 10 ngày."), "{advice}");
+        assert!(
+            advice.contains("Điều trị ngoại trú từ 21/11/2026 đến 30/11/2026."),
             "{advice}"
         );
     }
