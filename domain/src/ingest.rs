@@ -108,6 +108,31 @@ pub struct IntakeReceipt {
     pub visits: Vec<ReceiptVisit>,
 }
 
+/// What became of each envelope of a batch (`multipart/mixed`), in the parts' order: each
+/// was taken in on its own, as if sent alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IntakeBatch {
+    pub envelopes: Vec<BatchEnvelope>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BatchEnvelope {
+    /// 1-based, in the body's order.
+    pub index: usize,
+    /// `accepted` or `refused`.
+    pub outcome: String,
+    /// The kept receipt, accepted or refused (`GET /v1/ingest/receipts/{rid}`).
+    pub receipt_id: Uuid,
+    /// An accepted envelope's receipt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<IntakeReceipt>,
+    /// A refused envelope's problems, as its 422 would list them.
+    #[serde(default)]
+    pub problems: Vec<IntakeWarning>,
+}
+
 /// A kept receipt, as its facility's systems read it back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -3,6 +3,7 @@
 //! The reading and checking of the files is `domain::xml130`'s; this module keeps what came
 //! and writes the books.
 
+mod batch;
 mod births;
 mod caller;
 mod entities;

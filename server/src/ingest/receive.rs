@@ -3,6 +3,7 @@
 //! pass does a second read put them in the books, in one transaction — so a file that fails
 //! changes nothing in any book. Either way the file and its receipt are kept.
 
+use super::batch;
 use super::caller::FacilitySystem;
 use super::entities::intake_receipt;
 use super::import::{Files, take_in};
@@ -19,7 +20,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use healthbook_domain::FieldIssue;
 use healthbook_domain::ProblemCode;
-use healthbook_domain::ingest::{IntakeReceipt, IntakeWarning, ReceiptRecord, SignatureCheck};
+use healthbook_domain::ingest::{
+    BatchEnvelope, IntakeBatch, IntakeReceipt, IntakeWarning, ReceiptRecord, SignatureCheck,
+};
 use healthbook_domain::xml130::{self, EnvelopeError, EnvelopeReader, Limits, Report, Visit};
 use healthbook_domain::xmldsig::{self, Flaw, Verdict};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -33,15 +36,20 @@ pub const RECEIPT_HEADER: &str = "healthbook-receipt";
 
 /// Takes in an envelope of visits in the national XML standard.
 #[utoipa::path(post, path = "/ingest/encounters", tag = "ingest", security(("bearer" = [])),
-    request_body(content = String, content_type = "application/xml",
-        description = "A `GIAMDINHHS` envelope (QĐ 130/4750/3176), UTF-8, sent with the facility system's key as the bearer token"),
+    request_body(
+        description = "A `GIAMDINHHS` envelope (QĐ 130/4750/3176), UTF-8, sent with the facility system's key as the bearer token; or several, as the parts of a `multipart/mixed` body (each part `Content-Type: application/xml`, at most 100)",
+        content(
+            (String = "application/xml"),
+            (String = "multipart/mixed"),
+        )),
     responses(
+        (status = 200, description = "A batch: each envelope's outcome, in order, each taken in or refused on its own", body = IntakeBatch),
         (status = 201, description = "Every visit passed: each imported, waiting for its citizen's book, or unchanged", body = IntakeReceipt),
-        (status = 400, description = "`bad_request`: the body stopped before its end (the connection dropped)", content_type = "application/problem+json"),
+        (status = 400, description = "`bad_request`: the body stopped before its end (the connection dropped), or a batch is not a well-formed `multipart/mixed` body", content_type = "application/problem+json"),
         (status = 401, description = "No live key of a facility system", content_type = "application/problem+json"),
         (status = 409, description = "`intake_conflict`: the same visit was being taken in at the same moment; send again", content_type = "application/problem+json"),
-        (status = 413, description = "Larger than `--intake-body-limit`", content_type = "application/problem+json"),
-        (status = 415, description = "Not `application/xml` or `text/xml`", content_type = "application/problem+json"),
+        (status = 413, description = "Larger than `--intake-body-limit`, or a batch of more than 100 envelopes", content_type = "application/problem+json"),
+        (status = 415, description = "Not `application/xml`, `text/xml` or `multipart/mixed` of those", content_type = "application/problem+json"),
         (status = 422, description = "`envelope_refused`: every problem, by visit and field, or an invalid signature (field `CHUKYDONVI`); nothing written to any book; the `HealthBook-Receipt` header names the kept receipt", content_type = "application/problem+json"),
         (status = 429, description = "Too many envelopes from the facility", content_type = "application/problem+json"),
     ))]
@@ -51,23 +59,94 @@ pub async fn receive_encounters(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Response> {
-    let xml = headers
+    let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|t| matches!(t.trim(), "application/xml" | "text/xml"));
-    if !xml {
+        .unwrap_or_default();
+    let limit = state.config.intake_body_limit as u64;
+    let dir = state.config.data_dir.join("intake");
+    if let Some(boundary) = batch::boundary(content_type) {
+        let parts = batch::spool_parts(body, &boundary, &dir, limit).await?;
+        // Every envelope counts against the facility's limit, and all are counted before
+        // any is taken in: a batch over the limit takes in nothing.
+        for _ in &parts {
+            limits::check(&state, INTAKE_PER_FACILITY, &system.facility_id.to_string()).await?;
+        }
+        let mut envelopes = Vec::with_capacity(parts.len());
+        for (index, spooled) in parts.into_iter().enumerate() {
+            // A failure here (a visit taken in by another request at the same moment) leaves
+            // the envelopes before it taken in: resending the batch is safe, as they answer
+            // `unchanged`.
+            let entry = match take_envelope(&state, &system, spooled, &dir).await? {
+                Taken::Accepted(receipt) => BatchEnvelope {
+                    index: index + 1,
+                    outcome: "accepted".to_owned(),
+                    receipt_id: receipt.id,
+                    receipt: Some(*receipt),
+                    problems: Vec::new(),
+                },
+                Taken::Refused { receipt, fields } => BatchEnvelope {
+                    index: index + 1,
+                    outcome: "refused".to_owned(),
+                    receipt_id: receipt,
+                    receipt: None,
+                    problems: fields
+                        .iter()
+                        .map(|f| IntakeWarning {
+                            field: f.field.clone(),
+                            code: f.code.clone(),
+                        })
+                        .collect(),
+                },
+            };
+            envelopes.push(entry);
+        }
+        return Ok((StatusCode::OK, Json(IntakeBatch { envelopes })).into_response());
+    }
+    if !batch::is_xml(content_type) {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ProblemCode::UnsupportedMediaType,
         ));
     }
     limits::check(&state, INTAKE_PER_FACILITY, &system.facility_id.to_string()).await?;
-    let limit = state.config.intake_body_limit;
-    let dir = state.config.data_dir.join("intake");
-    let spooled = spool(body, &dir, limit as u64).await?;
+    let spooled = spool(body, &dir, limit).await?;
+    match take_envelope(&state, &system, spooled, &dir).await? {
+        Taken::Accepted(receipt) => Ok((StatusCode::CREATED, Json(*receipt)).into_response()),
+        Taken::Refused { receipt, fields } => {
+            let mut response = ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ProblemCode::EnvelopeRefused,
+            )
+            .with_fields(fields)
+            .into_response();
+            if let Ok(value) = HeaderValue::from_str(&receipt.to_string()) {
+                response.headers_mut().insert(RECEIPT_HEADER, value);
+            }
+            Ok(response)
+        }
+    }
+}
+
+/// What became of one envelope.
+enum Taken {
+    Accepted(Box<IntakeReceipt>),
+    /// Nothing written to any book; the receipt and the file are kept.
+    Refused {
+        receipt: Uuid,
+        fields: Vec<FieldError>,
+    },
+}
+
+/// One spooled envelope checked, its signature verified, and taken in or refused.
+async fn take_envelope(
+    state: &AppState,
+    system: &FacilitySystem,
+    spooled: Spooled,
+    dir: &std::path::Path,
+) -> ApiResult<Taken> {
     let limits = Limits {
-        max_envelope_bytes: limit as u64,
+        max_envelope_bytes: state.config.intake_body_limit as u64,
         ..Limits::default()
     };
     let now = state.clock.now();
@@ -84,14 +163,14 @@ pub async fn receive_encounters(
         Ok(report) if report.accepted() => report,
         refused => {
             let kept = Kept::refused(&refused, problems(&refused), None);
-            return refuse(&state, &system, receipt, spooled, kept, &dir, now).await;
+            return refuse(state, system, receipt, spooled, kept, dir, now).await;
         }
     };
     let (signature, flaw) = check_signature(spooled.path(), report.signed, limits, now).await?;
     if let Some(flaw) = flaw {
         let fields = FieldError::all(vec![FieldIssue::of("CHUKYDONVI", &flaw)]);
         let kept = Kept::refused(&Ok(report), fields, Some(signature));
-        return refuse(&state, &system, receipt, spooled, kept, &dir, now).await;
+        return refuse(state, system, receipt, spooled, kept, dir, now).await;
     }
     let kept = Kept {
         outcome: "accepted",
@@ -100,15 +179,15 @@ pub async fn receive_encounters(
         signature: Some(signature),
         fields: Vec::new(),
     };
-    let answer = import(&state, &system, receipt, &spooled, kept, limits, now).await?;
-    spooled.keep(&dir).await?;
+    let answer = import(state, system, receipt, &spooled, kept, limits, now).await?;
+    spooled.keep(dir).await?;
     tracing::info!(
         receipt = %receipt,
         facility = %system.facility_id,
         visits = answer.visits.len(),
         "envelope taken in"
     );
-    Ok((StatusCode::CREATED, Json(answer)).into_response())
+    Ok(Taken::Accepted(Box::new(answer)))
 }
 
 /// Every problem of a refused envelope, as the 422's fields and as the receipt keeps them.
@@ -203,20 +282,14 @@ async fn refuse(
     kept: Kept,
     dir: &std::path::Path,
     now: DateTime<Utc>,
-) -> ApiResult<Response> {
+) -> ApiResult<Taken> {
     insert_receipt(&state.db, system, receipt, &spooled, &kept, now).await?;
     spooled.keep(dir).await?;
     tracing::info!(receipt = %receipt, facility = %system.facility_id, "envelope refused");
-    let mut response = ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::EnvelopeRefused,
-    )
-    .with_fields(kept.fields)
-    .into_response();
-    if let Ok(value) = HeaderValue::from_str(&receipt.to_string()) {
-        response.headers_mut().insert(RECEIPT_HEADER, value);
-    }
-    Ok(response)
+    Ok(Taken::Refused {
+        receipt,
+        fields: kept.fields,
+    })
 }
 
 async fn insert_receipt(

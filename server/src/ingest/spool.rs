@@ -50,34 +50,70 @@ fn too_large() -> ApiError {
     ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, ProblemCode::PayloadTooLarge)
 }
 
-/// Writes `body` into `dir`, refusing it (413) beyond `limit` bytes.
-pub async fn spool(body: Body, dir: &Path, limit: u64) -> Result<Spooled, ApiError> {
-    tokio::fs::create_dir_all(dir)
-        .await
-        .map_err(ApiError::internal)?;
-    let path = dir.join(format!("incoming-{}.part", Uuid::now_v7()));
-    let mut file = tokio::fs::File::create(&path)
-        .await
-        .map_err(ApiError::internal)?;
-    let mut spooled = Spooled {
-        path,
-        hash: String::new(),
-        size: 0,
-        kept: false,
-    };
-    let mut hasher = Sha256::new();
-    let mut stream = body.into_data_stream();
-    while let Some(chunk) = stream.next().await {
-        // A client that went away mid-body sent no envelope.
+/// A file being written into the intake's directory, hashed as it goes.
+pub struct SpoolWriter {
+    file: tokio::fs::File,
+    hasher: Sha256,
+    spooled: Spooled,
+}
+
+impl SpoolWriter {
+    pub async fn create(dir: &Path) -> Result<SpoolWriter, ApiError> {
+        tokio::fs::create_dir_all(dir)
+            .await
+            .map_err(ApiError::internal)?;
+        let path = dir.join(format!("incoming-{}.part", Uuid::now_v7()));
+        let file = tokio::fs::File::create(&path)
+            .await
+            .map_err(ApiError::internal)?;
+        Ok(SpoolWriter {
+            file,
+            hasher: Sha256::new(),
+            spooled: Spooled {
+                path,
+                hash: String::new(),
+                size: 0,
+                kept: false,
+            },
+        })
+    }
+
+    pub async fn write(&mut self, bytes: &[u8]) -> Result<(), ApiError> {
+        self.spooled.size += bytes.len() as u64;
+        self.hasher.update(bytes);
+        self.file.write_all(bytes).await.map_err(ApiError::internal)
+    }
+
+    pub async fn finish(mut self) -> Result<Spooled, ApiError> {
+        self.file.flush().await.map_err(ApiError::internal)?;
+        self.spooled.hash = hex::encode(self.hasher.finalize());
+        Ok(self.spooled)
+    }
+}
+
+/// The body's chunks, refusing the body (413) beyond `limit` bytes in all; a client that
+/// went away mid-body sent nothing (400).
+pub fn chunks(
+    body: Body,
+    limit: u64,
+) -> impl futures::Stream<Item = Result<axum::body::Bytes, ApiError>> {
+    let mut taken = 0u64;
+    body.into_data_stream().map(move |chunk| {
         let chunk = chunk.map_err(|_| ApiError::bad_request(ProblemCode::BadRequest))?;
-        spooled.size += chunk.len() as u64;
-        if spooled.size > limit {
+        taken += chunk.len() as u64;
+        if taken > limit {
             return Err(too_large());
         }
-        hasher.update(&chunk);
-        file.write_all(&chunk).await.map_err(ApiError::internal)?;
+        Ok(chunk)
+    })
+}
+
+/// Writes `body` into `dir`, refusing it (413) beyond `limit` bytes.
+pub async fn spool(body: Body, dir: &Path, limit: u64) -> Result<Spooled, ApiError> {
+    let mut writer = SpoolWriter::create(dir).await?;
+    let mut stream = std::pin::pin!(chunks(body, limit));
+    while let Some(chunk) = stream.next().await {
+        writer.write(&chunk?).await?;
     }
-    file.flush().await.map_err(ApiError::internal)?;
-    spooled.hash = hex::encode(hasher.finalize());
-    Ok(spooled)
+    writer.finish().await
 }

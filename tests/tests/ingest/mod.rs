@@ -452,6 +452,104 @@ async fn a_facilitys_signature_is_checked_and_kept_and_a_broken_one_refuses_the_
     assert_eq!(unsigned.json["signature"]["status"], "absent");
 }
 
+async fn send_batch(app: &TestApp, key: &str, parts: &[(&str, String)]) -> healthbook_tests::Reply {
+    let mut body = String::from("Envelopes from HIS Bạch Mai.\r\n");
+    for (content_type, envelope) in parts {
+        body.push_str(&format!(
+            "--hs-batch\r\nContent-Type: {content_type}\r\n\r\n{envelope}\r\n"
+        ));
+    }
+    body.push_str("--hs-batch--\r\n");
+    let response = app
+        .request(Method::POST, "/v1/ingest/encounters")
+        .bearer_auth(key)
+        .header("content-type", "multipart/mixed; boundary=hs-batch")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    healthbook_tests::Reply::from(response).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_batch_of_envelopes_takes_each_in_on_its_own() {
+    let born = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let mau = person("Nguyễn Văn Mẫu", born(1990, 1, 15), false, "batch");
+    let (app, admin, fid) = app_knowing(&[&mau]).await;
+    let key = new_system(&app, &admin, &fid).await["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (session, _) = app.person_with_passkey(&mau).await.unwrap();
+    let first = envelope(BACH_MAI, &[visit_of(&mau, "BM-B1", |_, x| x)]);
+    let off = envelope(
+        BACH_MAI,
+        &[visit_of(&mau, "BM-B2", |table, xml| match table {
+            1 => xml.replace(
+                "<T_TONGCHI_BV>50500</T_TONGCHI_BV>",
+                "<T_TONGCHI_BV>50501</T_TONGCHI_BV>",
+            ),
+            _ => xml,
+        })],
+    );
+    let third = envelope(BACH_MAI, &[visit_of(&mau, "BM-B3", |_, x| x)]);
+    let xml = "application/xml";
+    let answer = send_batch(
+        &app,
+        &key,
+        &[
+            (xml, first.clone()),
+            (xml, off),
+            ("text/xml; charset=utf-8", third),
+        ],
+    )
+    .await;
+    answer.expect(200);
+    let envelopes = answer.json["envelopes"].as_array().unwrap().clone();
+    let outcomes: Vec<&str> = envelopes
+        .iter()
+        .map(|e| e["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["accepted", "refused", "accepted"]);
+    assert_eq!(fates(&envelopes[0]["receipt"]), [pair("BM-B1", "imported")]);
+    assert_eq!(envelopes[1]["problems"][0]["code"], "xml_total_mismatch");
+    assert_eq!(encounters(&app, &session).await.len(), 2);
+    let refused = envelopes[1]["receipt_id"].as_str().unwrap();
+    let kept = app
+        .get_as(&key, &format!("/v1/ingest/receipts/{refused}"))
+        .await
+        .unwrap();
+    kept.expect(200);
+    assert_eq!(kept.json["outcome"], "refused");
+
+    // The same batch again changes nothing: each visit is `unchanged`.
+    let again = send_batch(&app, &key, &[(xml, first.clone())]).await;
+    again.expect(200);
+    assert_eq!(
+        fates(&again.json["envelopes"][0]["receipt"]),
+        [pair("BM-B1", "unchanged")]
+    );
+    // A part that is not XML, or a body that never closes, takes nothing in.
+    send_batch(&app, &key, &[("text/plain", first.clone())])
+        .await
+        .expect_problem(415, "unsupported_media_type");
+    let unclosed = app
+        .request(Method::POST, "/v1/ingest/encounters")
+        .bearer_auth(&key)
+        .header("content-type", "multipart/mixed; boundary=hs-batch")
+        .body(format!(
+            "--hs-batch\r\nContent-Type: application/xml\r\n\r\n{first}"
+        ))
+        .send()
+        .await
+        .unwrap();
+    healthbook_tests::Reply::from(unclosed)
+        .await
+        .unwrap()
+        .expect_problem(400, "bad_request");
+    assert_eq!(encounters(&app, &session).await.len(), 2);
+}
+
 /// A birth certificate (XML9) of visit `ma_lk`: children as (sex code, grams, intended name),
 /// born at 09:05 on 20 November 2026 to the carer numbered `carer`.
 fn birth_certificate(ma_lk: &str, carer: &str, children: &[(&str, &str, &str)]) -> String {
