@@ -16,6 +16,7 @@ pub mod ids;
 pub mod ingest;
 pub mod issue;
 pub mod page;
+pub mod payment;
 pub mod problem;
 pub mod sensitive;
 pub mod text;
