@@ -4,6 +4,9 @@
 //! Everything here is pure: building and reading payloads, signing and verifying. The server
 //! keeps the orders, talks to the gateway and reads the clock; it hands the instants in.
 
+mod emv;
 mod money;
+pub mod vietqr;
 
+pub use emv::crc16_ccitt_false;
 pub use money::Dong;
