@@ -453,3 +453,478 @@ proptest! {
         let _ = VietQr::parse(&text);
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// VNPAY
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use healthbook_domain::payment::vnpay::{
+    HashSecret, IpnAnswer, Locale, Notification, OrderInfo, OrderStanding, OrderType,
+    PaymentOutcome, PaymentRequest, QueryDrRequest, RequestId, ReturnUrl, TmnCode, TxnRef,
+    VnpayError, verify_query,
+};
+use std::net::{IpAddr, Ipv4Addr};
+
+const SANDBOX: &str = "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html";
+const TEST_SECRET: &str = "HEALTHBOOKTESTSECRET0123456789AB";
+
+fn secret() -> HashSecret {
+    HashSecret::new(TEST_SECRET.to_owned()).unwrap()
+}
+
+fn tmn_code() -> TmnCode {
+    TmnCode::parse("HBTEST01").unwrap()
+}
+
+/// 2026-12-07 10:30:00 in Vietnam.
+fn created_at() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 7, 3, 30, 0).unwrap()
+}
+
+fn payment_request() -> PaymentRequest {
+    PaymentRequest {
+        tmn_code: tmn_code(),
+        amount: Dong::new(150_000),
+        txn_ref: TxnRef::parse("HB20261207001").unwrap(),
+        order_info: OrderInfo::parse("Thanh toan phi kham :HB-0012").unwrap(),
+        order_type: OrderType::parse("other").unwrap(),
+        locale: Locale::Vietnamese,
+        return_url: ReturnUrl::parse("https://healthbook.example.vn/payments/vnpay/return")
+            .unwrap(),
+        ip_addr: IpAddr::V4(Ipv4Addr::new(203, 0, 113, 7)),
+        created_at: created_at(),
+        expires_at: created_at() + Duration::minutes(15),
+    }
+}
+
+/// The signed query of `payment_request()`, computed apart from this crate with Python's
+/// standard library (form encoding with `+` for spaces, HMAC-SHA512, lower hex):
+///
+/// ```text
+/// python3 -c "import hmac,hashlib;from urllib.parse import urlencode,quote_plus;p={'vnp_Amount':'15000000','vnp_Command':'pay','vnp_CreateDate':'20261207103000','vnp_CurrCode':'VND','vnp_ExpireDate':'20261207104500','vnp_IpAddr':'203.0.113.7','vnp_Locale':'vn','vnp_OrderInfo':'Thanh toan phi kham :HB-0012','vnp_OrderType':'other','vnp_ReturnUrl':'https://healthbook.example.vn/payments/vnpay/return','vnp_TmnCode':'HBTEST01','vnp_TxnRef':'HB20261207001','vnp_Version':'2.1.0'};q=urlencode(sorted(p.items()),quote_via=quote_plus);print(q);print(hmac.new(b'HEALTHBOOKTESTSECRET0123456789AB',q.encode(),hashlib.sha512).hexdigest())"
+/// ```
+///
+/// (Python leaves `~` unencoded where VNPAY's reference code writes `%7E`; these values have
+/// none.)
+const PYTHON_PAYMENT_QUERY: &str = "vnp_Amount=15000000&vnp_Command=pay&vnp_CreateDate=20261207103000&vnp_CurrCode=VND&vnp_ExpireDate=20261207104500&vnp_IpAddr=203.0.113.7&vnp_Locale=vn&vnp_OrderInfo=Thanh+toan+phi+kham+%3AHB-0012&vnp_OrderType=other&vnp_ReturnUrl=https%3A%2F%2Fhealthbook.example.vn%2Fpayments%2Fvnpay%2Freturn&vnp_TmnCode=HBTEST01&vnp_TxnRef=HB20261207001&vnp_Version=2.1.0";
+const PYTHON_PAYMENT_SIGNATURE: &str = "35df9efa25b1468c44e4cc1ddd4a4d01c5410b9970aef3a714fd539c5eb5768bfd6b7ec3b0fc00163259ee2436bf247d59e0b1aca915fa4d448a3ab863e9b647";
+
+/// A successful IPN for that payment, signed with Python the same way; it carries fields
+/// `Notification` does not read (`vnp_OrderInfo`, `vnp_CardType`, `vnp_BankTranNo`), which
+/// the signature covers all the same:
+///
+/// ```text
+/// python3 -c "import hmac,hashlib;from urllib.parse import urlencode,quote_plus;p={'vnp_Amount':'15000000','vnp_BankCode':'NCB','vnp_BankTranNo':'VNP14422574','vnp_CardType':'ATM','vnp_OrderInfo':'Thanh toan phi kham :HB-0012','vnp_PayDate':'20261207103512','vnp_ResponseCode':'00','vnp_TmnCode':'HBTEST01','vnp_TransactionNo':'14422574','vnp_TransactionStatus':'00','vnp_TxnRef':'HB20261207001'};q=urlencode(sorted(p.items()),quote_via=quote_plus);print(q+'&vnp_SecureHash='+hmac.new(b'HEALTHBOOKTESTSECRET0123456789AB',q.encode(),hashlib.sha512).hexdigest())"
+/// ```
+const PYTHON_IPN_QUERY: &str = "vnp_Amount=15000000&vnp_BankCode=NCB&vnp_BankTranNo=VNP14422574&vnp_CardType=ATM&vnp_OrderInfo=Thanh+toan+phi+kham+%3AHB-0012&vnp_PayDate=20261207103512&vnp_ResponseCode=00&vnp_TmnCode=HBTEST01&vnp_TransactionNo=14422574&vnp_TransactionStatus=00&vnp_TxnRef=HB20261207001&vnp_SecureHash=fa10fe18f0cc3f1b24f6a8f8e62db26564bdc673dd46d701e78a769bf525ccd9d89781a85ca2b6a7dd15156368841985b7b6d8204c79b1234bbea217c4a356a1";
+
+/// Signs a raw query with `ring` directly, apart from the module's own encoder, for
+/// notifications no well-behaved gateway would send.
+fn sign_raw(query: &str) -> String {
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA512, TEST_SECRET.as_bytes());
+    let tag = ring::hmac::sign(&key, query.as_bytes());
+    format!(
+        "{query}&vnp_SecureHash={}",
+        healthbook_domain::text::hex(tag.as_ref())
+    )
+}
+
+#[test]
+fn payment_url_matches_an_independent_python_signature() {
+    let url = payment_request().signed_url(SANDBOX, &secret()).unwrap();
+    assert_eq!(
+        url,
+        format!("{SANDBOX}?{PYTHON_PAYMENT_QUERY}&vnp_SecureHash={PYTHON_PAYMENT_SIGNATURE}")
+    );
+}
+
+#[test]
+fn ipn_signed_by_an_independent_implementation_is_believed_and_read() {
+    let notification = Notification::verify(PYTHON_IPN_QUERY, &secret(), &tmn_code()).unwrap();
+    assert_eq!(notification.tmn_code, tmn_code());
+    assert_eq!(notification.txn_ref.as_str(), "HB20261207001");
+    assert_eq!(notification.amount, Dong::new(150_000));
+    assert_eq!(notification.response_code, "00");
+    assert_eq!(notification.transaction_status, "00");
+    assert_eq!(notification.transaction_no, "14422574");
+    assert_eq!(notification.bank_code, "NCB");
+    assert_eq!(
+        notification.pay_date,
+        Some(Utc.with_ymd_and_hms(2026, 12, 7, 3, 35, 12).unwrap())
+    );
+    assert_eq!(notification.outcome(), PaymentOutcome::Paid);
+
+    let with_url = format!("https://healthbook.example.vn/payments/vnpay/ipn?{PYTHON_IPN_QUERY}");
+    assert_eq!(
+        Notification::verify(&with_url, &secret(), &tmn_code()),
+        Ok(notification)
+    );
+}
+
+#[test]
+fn built_payment_url_verifies_and_carries_what_was_asked() {
+    let url = payment_request().signed_url(SANDBOX, &secret()).unwrap();
+    let verified = verify_query(&url, &secret()).unwrap();
+    assert_eq!(verified.get("vnp_Amount"), Some("15000000"));
+    assert_eq!(
+        verified.get("vnp_OrderInfo"),
+        Some("Thanh toan phi kham :HB-0012")
+    );
+    assert_eq!(verified.get("vnp_CreateDate"), Some("20261207103000"));
+    assert_eq!(verified.get("vnp_ExpireDate"), Some("20261207104500"));
+    assert_eq!(verified.get("vnp_Version"), Some("2.1.0"));
+}
+
+#[test]
+fn a_tampered_amount_or_reference_is_refused() {
+    let more = PYTHON_IPN_QUERY.replace("vnp_Amount=15000000", "vnp_Amount=15000100");
+    assert_eq!(
+        Notification::verify(&more, &secret(), &tmn_code()),
+        Err(VnpayError::BadSignature)
+    );
+    let other_order = PYTHON_IPN_QUERY.replace("HB20261207001", "HB20261207002");
+    assert_eq!(
+        Notification::verify(&other_order, &secret(), &tmn_code()),
+        Err(VnpayError::BadSignature)
+    );
+    let other_secret = HashSecret::new("ANOTHERSECRET".to_owned()).unwrap();
+    assert_eq!(
+        Notification::verify(PYTHON_IPN_QUERY, &other_secret, &tmn_code()),
+        Err(VnpayError::BadSignature)
+    );
+    let url = payment_request().signed_url(SANDBOX, &secret()).unwrap();
+    let cheaper = url.replace("vnp_Amount=15000000", "vnp_Amount=100");
+    assert_eq!(
+        verify_query(&cheaper, &secret()),
+        Err(VnpayError::BadSignature)
+    );
+}
+
+#[test]
+fn signature_case_and_the_legacy_hash_type_do_not_matter() {
+    let (query, signature) = PYTHON_IPN_QUERY.split_once("&vnp_SecureHash=").unwrap();
+    let upper = format!(
+        "{query}&vnp_SecureHashType=HmacSHA512&vnp_SecureHash={}",
+        signature.to_uppercase()
+    );
+    assert!(Notification::verify(&upper, &secret(), &tmn_code()).is_ok());
+}
+
+#[test]
+fn notifications_that_cannot_be_believed_are_refused_with_their_codes() {
+    let (query, _) = PYTHON_IPN_QUERY.split_once("&vnp_SecureHash=").unwrap();
+    assert_eq!(
+        Notification::verify(query, &secret(), &tmn_code()),
+        Err(VnpayError::MissingSignature)
+    );
+    assert_eq!(
+        Notification::verify(
+            &format!("{query}&vnp_SecureHash=xyz"),
+            &secret(),
+            &tmn_code()
+        ),
+        Err(VnpayError::BadSignature)
+    );
+    let twice = format!("vnp_TxnRef=HB1&{PYTHON_IPN_QUERY}");
+    assert_eq!(
+        Notification::verify(&twice, &secret(), &tmn_code()),
+        Err(VnpayError::DuplicateParameter("vnp_TxnRef".into()))
+    );
+    assert_eq!(
+        Notification::verify(
+            &format!("vnp_OrderInfo=%E&{PYTHON_IPN_QUERY}"),
+            &secret(),
+            &tmn_code()
+        ),
+        Err(VnpayError::MalformedQuery)
+    );
+    assert_eq!(
+        Notification::verify(
+            PYTHON_IPN_QUERY,
+            &secret(),
+            &TmnCode::parse("OTHERTMN").unwrap()
+        ),
+        Err(VnpayError::WrongMerchant)
+    );
+
+    let fraction = sign_raw(
+        "vnp_Amount=15000050&vnp_BankCode=NCB&vnp_ResponseCode=00&vnp_TmnCode=HBTEST01&vnp_TransactionNo=1&vnp_TransactionStatus=00&vnp_TxnRef=HB1",
+    );
+    assert_eq!(
+        Notification::verify(&fraction, &secret(), &tmn_code()),
+        Err(VnpayError::MalformedAmount)
+    );
+    let no_status = sign_raw(
+        "vnp_Amount=15000000&vnp_BankCode=NCB&vnp_ResponseCode=00&vnp_TmnCode=HBTEST01&vnp_TransactionNo=1&vnp_TxnRef=HB1",
+    );
+    assert_eq!(
+        Notification::verify(&no_status, &secret(), &tmn_code()),
+        Err(VnpayError::MissingField("vnp_TransactionStatus"))
+    );
+    let bad_date = sign_raw(
+        "vnp_Amount=15000000&vnp_BankCode=NCB&vnp_PayDate=20261332103512&vnp_ResponseCode=00&vnp_TmnCode=HBTEST01&vnp_TransactionNo=1&vnp_TransactionStatus=00&vnp_TxnRef=HB1",
+    );
+    assert_eq!(
+        Notification::verify(&bad_date, &secret(), &tmn_code()),
+        Err(VnpayError::MalformedField("vnp_PayDate"))
+    );
+}
+
+#[test]
+fn payment_requests_outside_the_rules_are_not_built() {
+    let mut free = payment_request();
+    free.amount = Dong::ZERO;
+    assert_eq!(
+        free.signed_url(SANDBOX, &secret()),
+        Err(VnpayError::AmountOutOfRange)
+    );
+    let mut huge = payment_request();
+    huge.amount = Dong::new(10_000_000_000);
+    assert_eq!(
+        huge.signed_url(SANDBOX, &secret()),
+        Err(VnpayError::AmountOutOfRange)
+    );
+    let mut expired = payment_request();
+    expired.expires_at = expired.created_at;
+    assert_eq!(
+        expired.signed_url(SANDBOX, &secret()),
+        Err(VnpayError::ExpiryNotAfterCreation)
+    );
+    assert_eq!(HashSecret::new(String::new()), Err(VnpayError::EmptySecret));
+    assert_eq!(format!("{:?}", secret()), "HashSecret([redacted])");
+    assert_eq!(
+        TmnCode::parse("HBTEST1"),
+        Err(VnpayError::InvalidField("vnp_TmnCode"))
+    );
+    assert_eq!(
+        TxnRef::parse("HB-1"),
+        Err(VnpayError::InvalidField("vnp_TxnRef"))
+    );
+    assert_eq!(
+        OrderInfo::parse("Phí khám"),
+        Err(VnpayError::InvalidField("vnp_OrderInfo"))
+    );
+    assert_eq!(
+        ReturnUrl::parse("ftp://healthbook.example.vn"),
+        Err(VnpayError::InvalidField("vnp_ReturnUrl"))
+    );
+}
+
+fn notification_with(response_code: &str, transaction_status: &str) -> Notification {
+    Notification {
+        tmn_code: tmn_code(),
+        txn_ref: TxnRef::parse("HB20261207001").unwrap(),
+        amount: Dong::new(150_000),
+        response_code: response_code.to_owned(),
+        transaction_status: transaction_status.to_owned(),
+        transaction_no: "14422574".to_owned(),
+        bank_code: "NCB".to_owned(),
+        pay_date: None,
+    }
+}
+
+#[test]
+fn only_response_and_status_00_is_paid() {
+    let outcome = |code: &str, status: &str| notification_with(code, status).outcome();
+    assert_eq!(outcome("00", "00"), PaymentOutcome::Paid);
+    assert_eq!(outcome("00", "02"), PaymentOutcome::Failed);
+    assert_eq!(outcome("07", "07"), PaymentOutcome::HeldAsSuspicious);
+    assert_eq!(outcome("24", "02"), PaymentOutcome::CancelledByCustomer);
+    assert_eq!(outcome("11", "02"), PaymentOutcome::Expired);
+    assert_eq!(outcome("51", "02"), PaymentOutcome::InsufficientFunds);
+    assert_eq!(outcome("65", "02"), PaymentOutcome::DailyLimitExceeded);
+    assert_eq!(outcome("75", "02"), PaymentOutcome::BankUnderMaintenance);
+    assert_eq!(outcome("99", "02"), PaymentOutcome::Failed);
+}
+
+#[test]
+fn ipn_answers_are_the_documented_json_bodies() {
+    let bodies: Vec<String> = [
+        IpnAnswer::Confirmed,
+        IpnAnswer::OrderNotFound,
+        IpnAnswer::OrderAlreadyConfirmed,
+        IpnAnswer::InvalidAmount,
+        IpnAnswer::InvalidSignature,
+        IpnAnswer::UnknownError,
+    ]
+    .into_iter()
+    .map(IpnAnswer::to_json)
+    .collect();
+    for body in &bodies {
+        assert!(serde_json::from_str::<serde_json::Value>(body).is_ok());
+    }
+    assert_eq!(
+        bodies,
+        [
+            r#"{"RspCode":"00","Message":"Confirm Success"}"#,
+            r#"{"RspCode":"01","Message":"Order not found"}"#,
+            r#"{"RspCode":"02","Message":"Order already confirmed"}"#,
+            r#"{"RspCode":"04","Message":"Invalid amount"}"#,
+            r#"{"RspCode":"97","Message":"Invalid signature"}"#,
+            r#"{"RspCode":"99","Message":"Unknown error"}"#,
+        ]
+    );
+}
+
+#[test]
+fn ipn_answer_checks_order_then_amount_then_whether_already_recorded() {
+    let paid = notification_with("00", "00");
+    let failed = notification_with("24", "02");
+    let awaiting = |dong| OrderStanding::AwaitingPayment {
+        amount: Dong::new(dong),
+    };
+    let answer = IpnAnswer::for_notification;
+    assert_eq!(
+        answer(&paid, OrderStanding::NotFound),
+        IpnAnswer::OrderNotFound
+    );
+    assert_eq!(answer(&paid, awaiting(149_999)), IpnAnswer::InvalidAmount);
+    assert_eq!(answer(&paid, awaiting(150_000)), IpnAnswer::Confirmed);
+    assert_eq!(answer(&failed, awaiting(150_000)), IpnAnswer::Confirmed);
+    assert_eq!(
+        answer(&paid, OrderStanding::Settled),
+        IpnAnswer::OrderAlreadyConfirmed
+    );
+    assert_eq!(
+        IpnAnswer::for_rejected(&VnpayError::BadSignature),
+        IpnAnswer::InvalidSignature
+    );
+    assert_eq!(
+        IpnAnswer::for_rejected(&VnpayError::MalformedAmount),
+        IpnAnswer::UnknownError
+    );
+}
+
+/// `querydr` signs its fields joined with `|`; the expected hash, from Python:
+///
+/// ```text
+/// python3 -c "import hmac,hashlib;d='RQ20261207001|2.1.0|querydr|HBTEST01|HB20261207001|20261207103000|20261207120000|203.0.113.7|Truy van HB20261207001';print(hmac.new(b'HEALTHBOOKTESTSECRET0123456789AB',d.encode(),hashlib.sha512).hexdigest())"
+/// ```
+#[test]
+fn querydr_signature_matches_an_independent_python_signature() {
+    let query = QueryDrRequest {
+        request_id: RequestId::parse("RQ20261207001").unwrap(),
+        tmn_code: tmn_code(),
+        txn_ref: TxnRef::parse("HB20261207001").unwrap(),
+        transaction_date: created_at(),
+        created_at: Utc.with_ymd_and_hms(2026, 12, 7, 5, 0, 0).unwrap(),
+        ip_addr: IpAddr::V4(Ipv4Addr::new(203, 0, 113, 7)),
+        order_info: OrderInfo::parse("Truy van HB20261207001").unwrap(),
+    };
+    assert_eq!(
+        query.signing_data(),
+        "RQ20261207001|2.1.0|querydr|HBTEST01|HB20261207001|20261207103000|20261207120000|203.0.113.7|Truy van HB20261207001"
+    );
+    let body: serde_json::Value = serde_json::from_str(&query.signed_body(&secret())).unwrap();
+    assert_eq!(body["vnp_Command"], "querydr");
+    assert_eq!(body["vnp_TransactionDate"], "20261207103000");
+    assert_eq!(
+        body["vnp_SecureHash"],
+        "b180264ce1844713c4b7eb8636147d6aa87613e1efa24f47609ab8a2fb290ee8aab38d201d2c3ed677e2a3528ae683f51dd6c51f09aeb0c78e4a1b8f386b3aa0"
+    );
+}
+
+#[test]
+fn vnpay_error_codes_are_distinct_and_snake_case() {
+    let errors = [
+        VnpayError::EmptySecret,
+        VnpayError::InvalidField(""),
+        VnpayError::AmountOutOfRange,
+        VnpayError::ExpiryNotAfterCreation,
+        VnpayError::MalformedQuery,
+        VnpayError::DuplicateParameter(String::new()),
+        VnpayError::MissingSignature,
+        VnpayError::BadSignature,
+        VnpayError::MissingField(""),
+        VnpayError::MalformedField(""),
+        VnpayError::MalformedAmount,
+        VnpayError::WrongMerchant,
+    ];
+    let codes: std::collections::BTreeSet<_> = errors.iter().map(VnpayError::code).collect();
+    assert_eq!(codes.len(), errors.len());
+    for code in codes {
+        assert!(code.starts_with("vnpay_"));
+        assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+    }
+}
+
+/// Whole seconds between 2000 and 2099: the gateway's clock has no finer grain.
+fn instant() -> impl Strategy<Value = DateTime<Utc>> {
+    (946_684_800i64..4_102_444_800).prop_map(|s| DateTime::from_timestamp(s, 0).unwrap())
+}
+
+fn notification() -> impl Strategy<Value = Notification> {
+    (
+        "[A-Z0-9]{8}",
+        "[A-Za-z0-9]{1,100}",
+        0u64..=9_999_999_999,
+        "[0-9]{2}",
+        "[0-9]{2}",
+        "[0-9]{1,15}",
+        "[A-Za-z0-9]{1,20}",
+        proptest::option::of(instant()),
+    )
+        .prop_map(
+            |(tmn, txn_ref, amount, response_code, status, number, bank, pay_date)| Notification {
+                tmn_code: TmnCode::parse(&tmn).unwrap(),
+                txn_ref: TxnRef::parse(&txn_ref).unwrap(),
+                amount: Dong::new(amount),
+                response_code,
+                transaction_status: status,
+                transaction_no: number,
+                bank_code: bank,
+                pay_date,
+            },
+        )
+}
+
+fn payment_requests() -> impl Strategy<Value = PaymentRequest> {
+    (
+        1u64..=9_999_999_999,
+        "[A-Za-z0-9]{1,100}",
+        "[ -~]{1,255}",
+        instant(),
+        1i64..=86_400,
+        any::<[u8; 4]>(),
+    )
+        .prop_map(
+            |(amount, txn_ref, info, created, lifetime, ip)| PaymentRequest {
+                amount: Dong::new(amount),
+                txn_ref: TxnRef::parse(&txn_ref).unwrap(),
+                order_info: OrderInfo::parse(&info).unwrap(),
+                ip_addr: IpAddr::from(ip),
+                created_at: created,
+                expires_at: created + Duration::seconds(lifetime),
+                ..payment_request()
+            },
+        )
+}
+
+proptest! {
+    #[test]
+    fn a_signed_notification_verifies_back_to_itself(original in notification()) {
+        let query = original.to_signed_query(&secret()).unwrap();
+        prop_assert_eq!(
+            Notification::verify(&query, &secret(), &original.tmn_code),
+            Ok(original)
+        );
+    }
+
+    #[test]
+    fn a_built_payment_url_verifies_with_its_values_intact(request in payment_requests()) {
+        let url = request.signed_url(SANDBOX, &secret()).unwrap();
+        let verified = verify_query(&url, &secret()).unwrap();
+        let expected = request.parameters().unwrap();
+        for (name, value) in &expected {
+            prop_assert_eq!(verified.get(name), Some(value.as_str()));
+        }
+        let hundredths = (request.amount.get() * 100).to_string();
+        prop_assert_eq!(verified.get("vnp_Amount"), Some(hundredths.as_str()));
+        prop_assert_eq!(verified.get("vnp_OrderInfo"), Some(request.order_info.as_str()));
+    }
+
+    #[test]
+    fn verifying_never_panics_on_arbitrary_text(text in any::<String>()) {
+        let _ = Notification::verify(&text, &secret(), &tmn_code());
+    }
+}

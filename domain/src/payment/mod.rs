@@ -7,6 +7,7 @@
 mod emv;
 mod money;
 pub mod vietqr;
+pub mod vnpay;
 
 pub use emv::crc16_ccitt_false;
 pub use money::Dong;
