@@ -50,8 +50,8 @@ pub(super) fn decode(text: &str) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-/// The string VNPAY signs. Empty values are left out, as VNPAY's Java and .NET reference
-/// code leave them out, both when building a request and when checking a notification.
+/// The string VNPAY signs. Empty values are left out, as VNPAY's Java sample code leaves
+/// them out, both when building a request and when checking a notification.
 pub(super) fn signing_string<K: AsRef<str>, V: AsRef<str>>(params: &BTreeMap<K, V>) -> String {
     params
         .iter()
