@@ -2,7 +2,7 @@
 //! money to an account (or a card) through NAPAS 247, with the amount and the transfer text
 //! filled in.
 //!
-//! VietQR is an EMV QRCPS merchant-presented payload (see [`super::emv`]) whose merchant
+//! VietQR is an EMV QRCPS merchant-presented payload (see `emv.rs`) whose merchant
 //! account template sits at tag 38 under NAPAS's GUID `A000000727`: the beneficiary bank's
 //! BIN, the account or card number, and the service (`QRIBFTTA` to an account, `QRIBFTTC` to
 //! a card). A payload with an amount is "dynamic" (point of initiation 12), one without is

@@ -3,9 +3,10 @@
 //! expects to an IPN, and the signature of a transaction query (`querydr`).
 //!
 //! Every message is signed with HMAC-SHA512 under the merchant's hash secret (see
-//! [`form`]). A notification is believed only after its signature checks out and it names
-//! our terminal; its amount comes back multiplied by 100 and is read back into [`Dong`](super::Dong).
-//! Times travel as `yyyyMMddHHmmss` in Vietnam's time (GMT+7); here they are UTC instants.
+//! `form.rs`). A notification is believed only after its signature checks out and it names
+//! our terminal; its amount comes back multiplied by 100 and is read back into
+//! [`Dong`](super::Dong). Times travel as `yyyyMMddHHmmss` in Vietnam's time (GMT+7); here
+//! they are UTC instants.
 
 mod fields;
 mod form;
