@@ -31,6 +31,7 @@ mod m20261207_000018_programme_rollouts;
 mod m20261207_000019_facility_intake;
 mod m20261207_000020_intake_signatures;
 mod m20261207_000021_expected_children;
+mod m20261207_000022_slot_holds;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000019_facility_intake::Migration),
             Box::new(m20261207_000020_intake_signatures::Migration),
             Box::new(m20261207_000021_expected_children::Migration),
+            Box::new(m20261207_000022_slot_holds::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@
 
 mod booking_support;
 mod health_book;
+mod holds;
 mod ingest;
 mod vaccination;
 
@@ -1067,6 +1068,19 @@ struct RefusalCase {
     others: u32,
     asks_for: ServiceType,
     expect: Option<&'static str>,
+    /// A place on hold that the case adds (counted in its slot's `booked`).
+    hold: Option<CaseHold>,
+}
+
+/// Whose hold, on which slot, lapsed or not.
+#[derive(Clone, Copy)]
+enum CaseHold {
+    MineLive,
+    MineLapsed,
+    OthersLive,
+    OthersLapsed,
+    /// The citizen's, live, in another slot.
+    MineElsewhere,
 }
 
 #[derive(Clone, Copy)]
@@ -1096,6 +1110,16 @@ fn refusal_cases() -> Vec<RefusalCase> {
         others,
         asks_for,
         expect,
+        hold: None,
+    };
+    let with_hold = |hold, case: RefusalCase| RefusalCase {
+        hold: Some(hold),
+        ..case
+    };
+    let full_of_one = CaseSlot {
+        capacity: 1,
+        booked: 1,
+        ..room
     };
     let worst = CaseSlot {
         service: Vacc,
@@ -1240,6 +1264,69 @@ fn refusal_cases() -> Vec<RefusalCase> {
             Exam,
             Some("already_booked"),
         ),
+        // Places on hold.
+        with_hold(
+            CaseHold::MineLive,
+            case(
+                "my hold in a full slot",
+                Some(full_of_one),
+                false,
+                0,
+                Exam,
+                None,
+            ),
+        ),
+        with_hold(
+            CaseHold::MineLapsed,
+            case("my lapsed hold", Some(full_of_one), false, 0, Exam, None),
+        ),
+        with_hold(
+            CaseHold::OthersLive,
+            case(
+                "another's hold fills the slot",
+                Some(full_of_one),
+                false,
+                0,
+                Exam,
+                Some("slot_full"),
+            ),
+        ),
+        with_hold(
+            CaseHold::OthersLapsed,
+            case(
+                "another's lapsed hold frees its place",
+                Some(full_of_one),
+                false,
+                0,
+                Exam,
+                None,
+            ),
+        ),
+        with_hold(
+            CaseHold::MineElsewhere,
+            case(
+                "a hold elsewhere counts against the cap",
+                Some(room),
+                false,
+                CAP - 1,
+                Exam,
+                Some("too_many_appointments"),
+            ),
+        ),
+        with_hold(
+            CaseHold::MineLive,
+            case(
+                "my hold is no way into a closed slot",
+                Some(CaseSlot {
+                    open: false,
+                    ..full_of_one
+                }),
+                false,
+                0,
+                Exam,
+                Some("slot_closed"),
+            ),
+        ),
     ]
 }
 
@@ -1251,7 +1338,7 @@ async fn arrange(
     world: &RefusalWorld,
 ) -> uuid::Uuid {
     use healthbook_server::booking::active_key;
-    use healthbook_server::booking::entities::{appointment, slot};
+    use healthbook_server::booking::entities::{appointment, slot, slot_hold};
     use sea_orm::EntityTrait;
     use uuid::Uuid;
 
@@ -1326,6 +1413,44 @@ async fn arrange(
         holds.push(hold(&other));
         slots.push(other);
     }
+    let mut on_hold = Vec::new();
+    if let Some(kind) = case.hold {
+        let held_in = match kind {
+            CaseHold::MineElsewhere => {
+                let other = insert_slot(CaseSlot {
+                    service: ServiceType::Examination,
+                    open: true,
+                    starts_in: Duration::days(30),
+                    capacity: 5,
+                    booked: 1,
+                });
+                slots.push(other.clone());
+                Some(other)
+            }
+            _ => asked.clone(),
+        };
+        let (citizen, account) = match kind {
+            CaseHold::OthersLive | CaseHold::OthersLapsed => (world.other, world.other_account),
+            _ => (world.citizen, world.account),
+        };
+        let expires_at = match kind {
+            CaseHold::MineLapsed | CaseHold::OthersLapsed => world.now - Duration::minutes(1),
+            _ => world.now + Duration::minutes(4),
+        };
+        if let Some(slot) = held_in {
+            on_hold.push(slot_hold::Model {
+                id: Uuid::now_v7(),
+                slot_id: slot.id,
+                citizen_id: citizen,
+                held_by: account,
+                state: "held".to_owned(),
+                active_key: Some(active_key(citizen, slot.id)),
+                created_at: world.now - Duration::minutes(6),
+                expires_at,
+                ended_at: None,
+            });
+        }
+    }
     for row in slots {
         slot::Entity::insert(slot::ActiveModel::from(row))
             .exec_without_returning(txn)
@@ -1334,6 +1459,12 @@ async fn arrange(
     }
     for row in holds {
         appointment::Entity::insert(appointment::ActiveModel::from(row))
+            .exec_without_returning(txn)
+            .await
+            .unwrap();
+    }
+    for row in on_hold {
+        slot_hold::Entity::insert(slot_hold::ActiveModel::from(row))
             .exec_without_returning(txn)
             .await
             .unwrap();
@@ -1348,6 +1479,9 @@ struct RefusalWorld {
     schedule: uuid::Uuid,
     citizen: uuid::Uuid,
     account: uuid::Uuid,
+    /// Someone else, whose holds take places from the citizen.
+    other: uuid::Uuid,
+    other_account: uuid::Uuid,
 }
 
 /// Runs one case along one path in a transaction that is rolled back; the refusal's code.
@@ -1388,7 +1522,8 @@ async fn the_step_by_step_path_and_book_slot_refuse_every_case_alike() {
 
     let app = TestApp::spawn().await.unwrap();
     let db = app.database().await.unwrap();
-    let citizen = crowd(&app, 1, "refusals").await.remove(0);
+    let mut people = crowd(&app, 2, "refusals").await;
+    let (citizen, other) = (people.remove(0), people.remove(0));
     // Far ahead of the wall clock, and fixed: each case places its slot relative to it.
     let now = "2031-06-02T03:00:00Z".parse().unwrap();
     let world = RefusalWorld {
@@ -1397,6 +1532,8 @@ async fn the_step_by_step_path_and_book_slot_refuse_every_case_alike() {
         schedule: Uuid::now_v7(),
         citizen: citizen.citizen_id.unwrap().parse().unwrap(),
         account: citizen.account_id.parse().unwrap(),
+        other: other.citizen_id.unwrap().parse().unwrap(),
+        other_account: other.account_id.parse().unwrap(),
     };
     facility::Entity::insert(facility::ActiveModel {
         id: Set(world.facility),

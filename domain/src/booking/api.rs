@@ -535,6 +535,71 @@ pub struct BookAppointmentRequest {
     pub citizen_id: Option<Uuid>,
 }
 
+/// A place taken for a short time while the citizen confirms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, validator::Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct HoldSlotRequest {
+    /// The service the citizen means to book; a slot of another service is refused.
+    pub service: ServiceType,
+    /// For whom: the caller's own citizen id (the default) or a dependent's.
+    #[serde(default)]
+    pub citizen_id: Option<Uuid>,
+}
+
+/// A place on hold: booking the same slot for the same person before `expires_at` takes it
+/// (`POST /v1/appointments`); after that the place is anyone's again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SlotHold {
+    pub id: Uuid,
+    pub slot_id: Uuid,
+    pub citizen_id: Uuid,
+    pub facility_id: Uuid,
+    pub service: ServiceType,
+    pub starts_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub state: HoldState,
+}
+
+/// Where a hold stands. A hold past `expires_at` reads as `lapsed` even before anyone took
+/// its place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
+pub enum HoldState {
+    Held,
+    /// Booked: the place is the appointment's.
+    Converted,
+    /// Given back by the citizen.
+    Released,
+    /// Not booked in time.
+    Lapsed,
+}
+
+impl HoldState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HoldState::Held => "held",
+            HoldState::Converted => "converted",
+            HoldState::Released => "released",
+            HoldState::Lapsed => "lapsed",
+        }
+    }
+
+    /// The state as stored, read at `now`: a stored `held` past its expiry has lapsed.
+    pub fn stored(stored: &str, expires_at: DateTime<Utc>, now: DateTime<Utc>) -> HoldState {
+        match stored {
+            "converted" => HoldState::Converted,
+            "released" => HoldState::Released,
+            "held" if expires_at > now => HoldState::Held,
+            _ => HoldState::Lapsed,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, validator::Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -609,6 +674,15 @@ pub struct BookingSettings {
     /// Days ahead for which slots exist.
     #[validate(range(min = 1, max = 180))]
     pub horizon_days: u32,
+    /// Minutes a place on hold stays the citizen's; a hold that was not booked by then gives
+    /// its place back by itself. Five when not given.
+    #[serde(default = "default_hold_minutes")]
+    #[validate(range(min = 1, max = 60))]
+    pub hold_minutes: u32,
+}
+
+fn default_hold_minutes() -> u32 {
+    5
 }
 
 impl From<super::rules::Policy> for BookingSettings {
@@ -618,6 +692,7 @@ impl From<super::rules::Policy> for BookingSettings {
             max_future_appointments: policy.max_future_appointments,
             reminder_lead_minutes: u32::try_from(policy.reminder_lead.num_minutes()).unwrap_or(0),
             horizon_days: policy.horizon_days,
+            hold_minutes: u32::try_from(policy.hold_for.num_minutes()).unwrap_or(0),
         }
     }
 }
@@ -629,6 +704,7 @@ impl From<BookingSettings> for super::rules::Policy {
             max_future_appointments: settings.max_future_appointments,
             reminder_lead: chrono::Duration::minutes(i64::from(settings.reminder_lead_minutes)),
             horizon_days: settings.horizon_days,
+            hold_for: chrono::Duration::minutes(i64::from(settings.hold_minutes)),
         }
     }
 }

@@ -27,7 +27,8 @@ pub use admin_api::{
 pub use api::{
     Appointment, AppointmentStatus, BookAppointmentRequest, BookingSettings,
     CancelAppointmentRequest, CancelledBy, Closure, ClosureKind, CreateClosureRequest,
-    CreateScheduleRequest, RescheduleAppointmentRequest, Schedule, SessionTimes, Slot, SlotStatus,
+    CreateScheduleRequest, HoldSlotRequest, HoldState, RescheduleAppointmentRequest, Schedule,
+    SessionTimes, Slot, SlotHold, SlotStatus,
 };
 pub use code::AppointmentCode;
 pub use holidays::{Holiday, HolidayCalendar};

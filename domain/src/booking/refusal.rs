@@ -15,13 +15,18 @@
 //! 2. `wrong_service`: the slot is of another service than the request names;
 //! 3. `slot_closed`: the slot is not open (a closure, a retired schedule);
 //! 4. `slot_in_past`: the slot has started;
-//! 5. the slot is full: `already_booked` when the citizen holds one of its places, otherwise
-//!    `slot_full`;
+//! 5. the slot is full: `already_booked` when the citizen holds one of its places, no refusal
+//!    when one of its places is on hold for the citizen (the booking takes that place),
+//!    otherwise `slot_full`;
 //!
 //! and once the citizen's lock is held (the count is known):
 //! 6. `already_booked`: the citizen holds a place in this slot;
 //! 7. `too_many_appointments`: the citizen holds the most appointments to come the policy
 //!    allows.
+//!
+//! A place on hold counts as taken, for the slot's capacity and for the holder's cap, until it
+//! is booked, given back or has lapsed: a slot's `booked` is then read less its lapsed holds,
+//! whose places the next booking takes over.
 //!
 //! Passing every check is not a place: the conditional update that takes one is the database's
 //! decision, and when it finds none the slot is read again and checks 3–5 say why.
@@ -115,8 +120,12 @@ pub struct BookingSnapshot {
     pub slot: Option<SlotSnapshot>,
     /// Whether the citizen holds an active booking of this slot.
     pub holds_place: bool,
-    /// The citizen's booked appointments still to come, counted under the citizen's lock;
-    /// `None` before the lock is taken, which leaves checks 6 and 7 for later.
+    /// Whether one of the slot's places is on hold for the citizen (and not lapsed): the
+    /// booking takes it, so a slot full with it is not full for them.
+    pub holding: bool,
+    /// The citizen's booked appointments still to come and their places on hold in other
+    /// slots, counted under the citizen's lock; `None` before the lock is taken, which leaves
+    /// checks 6 and 7 for later.
     pub upcoming: Option<u32>,
 }
 
@@ -143,6 +152,7 @@ pub fn refusal(
     }
     match slot_refusal(slot, now) {
         Some(Refusal::SlotFull) if snapshot.holds_place => return Some(Refusal::AlreadyBooked),
+        Some(Refusal::SlotFull) if snapshot.holding => {}
         Some(refusal) => return Some(refusal),
         None => {}
     }
@@ -205,9 +215,42 @@ mod tests {
         let snapshot = BookingSnapshot {
             slot,
             holds_place: holds,
+            holding: false,
             upcoming,
         };
         refusal(&snapshot, &attempt(), now())
+    }
+
+    #[test]
+    fn a_place_on_hold_for_the_citizen_is_theirs_to_book_in_a_full_slot() {
+        let full = SlotSnapshot {
+            booked: 2,
+            ..open_slot()
+        };
+        let holding = |upcoming| BookingSnapshot {
+            slot: Some(full),
+            holds_place: false,
+            holding: true,
+            upcoming,
+        };
+        assert_eq!(refusal(&holding(None), &attempt(), now()), None);
+        assert_eq!(refusal(&holding(Some(1)), &attempt(), now()), None);
+        // The hold is no way around the cap, nor around a closed or started slot.
+        assert_eq!(
+            refusal(&holding(Some(2)), &attempt(), now()),
+            Some(Refusal::TooManyAppointments { limit: 2 })
+        );
+        let closed = BookingSnapshot {
+            slot: Some(SlotSnapshot {
+                status: SlotStatus::Closed,
+                ..full
+            }),
+            ..holding(None)
+        };
+        assert_eq!(
+            refusal(&closed, &attempt(), now()),
+            Some(Refusal::SlotClosed)
+        );
     }
 
     #[test]
@@ -362,14 +405,16 @@ mod tests {
         fn a_booking_that_passes_fits_the_slot_and_the_cap(
             slot in slot_strategy(),
             holds in any::<bool>(),
+            holding in any::<bool>(),
             upcoming in 0u32..4,
         ) {
-            let snapshot = BookingSnapshot { slot: Some(slot), holds_place: holds, upcoming: Some(upcoming) };
+            let snapshot = BookingSnapshot { slot: Some(slot), holds_place: holds, holding, upcoming: Some(upcoming) };
             if refusal(&snapshot, &attempt(), now()).is_none() {
                 prop_assert_eq!(slot.service, Some(attempt().service));
                 prop_assert_eq!(slot.status, SlotStatus::Open);
                 prop_assert!(slot.starts_at > now());
-                prop_assert!(slot.booked < slot.capacity);
+                // A full slot takes only the booking of the place held for it.
+                prop_assert!(slot.booked < slot.capacity || holding);
                 prop_assert!(!holds);
                 prop_assert!(upcoming < attempt().max_future_appointments);
             }
@@ -379,10 +424,11 @@ mod tests {
         fn the_lock_free_decision_never_contradicts_the_locked_one(
             slot in slot_strategy(),
             holds in any::<bool>(),
+            holding in any::<bool>(),
             upcoming in 0u32..4,
         ) {
             // What the first look refuses, the second refuses for the same reason.
-            let early = BookingSnapshot { slot: Some(slot), holds_place: holds, upcoming: None };
+            let early = BookingSnapshot { slot: Some(slot), holds_place: holds, holding, upcoming: None };
             let late = BookingSnapshot { upcoming: Some(upcoming), ..early };
             if let Some(reason) = refusal(&early, &attempt(), now()) {
                 prop_assert_eq!(refusal(&late, &attempt(), now()), Some(reason));

@@ -18,6 +18,8 @@ pub struct Policy {
     pub reminder_lead: Duration,
     /// How many days ahead slots exist.
     pub horizon_days: u32,
+    /// How long a place on hold stays the citizen's while they confirm.
+    pub hold_for: Duration,
 }
 
 impl Default for Policy {
@@ -27,6 +29,7 @@ impl Default for Policy {
             max_future_appointments: 5,
             reminder_lead: Duration::hours(24),
             horizon_days: 28,
+            hold_for: Duration::minutes(5),
         }
     }
 }

@@ -20,6 +20,7 @@ import vn.healthbook.domain.Appointment
 import vn.healthbook.domain.AppointmentStatus
 import vn.healthbook.domain.Facility
 import vn.healthbook.domain.FacilityQuery
+import vn.healthbook.domain.HoldState
 import vn.healthbook.domain.Lang
 import vn.healthbook.domain.RegisterRequest
 import vn.healthbook.domain.ServiceType
@@ -71,6 +72,10 @@ class BookingFlow(private val server: Server, private val work: File, private va
         return page.items.filter { it.startsAt.isAfter(soonest) }
     }
 
+    private suspend fun remainingOf(slot: Slot): UInt =
+        lan.booking().slots(facility.id, SlotQuery(service = ServiceType.EXAMINATION, limit = 100uL))
+            .items.firstOrNull { it.id == slot.id }?.remaining ?: throw CheckFailed("slot ${slot.id} not listed")
+
     suspend fun run() {
         report.check("booking_a_citizen_with_a_son_signs_in") {
             lan = citizen("lan", lanTokens, "lan.booking@example.vn", "001190000777")
@@ -121,6 +126,19 @@ class BookingFlow(private val server: Server, private val work: File, private va
             val refused = expectCommon<CommonError.Refused>("moving to the slot it holds") { lan.booking().reschedule(moved.id, slots[1]) }
             expectEqual("same_slot", refused.code, "refusal")
             expectEqual("The appointment is already in this slot.", refused.userMessage(Lang.EN), "message")
+        }
+        report.check("a_place_held_while_confirming_is_booked_and_a_released_one_is_free_again") {
+            val hold = lan.booking().hold(slots[1], son)
+            expectEqual(HoldState.HELD, hold.state, "state")
+            expect(hold.expiresAt.isAfter(Instant.now())) { "expires ${hold.expiresAt}" }
+            expectEqual(hold.id, lan.booking().hold(slots[1], son).id, "asking again answers the same hold")
+            val his = booked(lan.booking().book(slots[1], son))
+            expectEqual(son to slots[1].id, his.citizenId to his.slotId, "booked from the hold")
+            val before = remainingOf(slots[0])
+            val mine = lan.booking().hold(slots[0], null)
+            expectEqual(before - 1u, remainingOf(slots[0]), "a hold takes a place")
+            expectEqual(HoldState.RELEASED, lan.booking().releaseHold(mine.id).state, "released")
+            expectEqual(before, remainingOf(slots[0]), "the place is free again")
         }
         lateinit var contested: Slot
         lateinit var free: Slot

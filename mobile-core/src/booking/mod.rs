@@ -19,8 +19,8 @@ use crate::queue::{ActionResult, Deliver, OfflineAction, PendingAction, Sent, se
 use crate::store::CachedEntry;
 use healthbook_domain::book::FollowUp;
 use healthbook_domain::booking::{
-    Appointment, AppointmentCode, BookAppointmentRequest, CancelAppointmentRequest, Practitioner,
-    RescheduleAppointmentRequest, Slot, SlotQuery,
+    Appointment, AppointmentCode, BookAppointmentRequest, CancelAppointmentRequest,
+    HoldSlotRequest, Practitioner, RescheduleAppointmentRequest, Slot, SlotHold, SlotQuery,
 };
 use healthbook_domain::facility::{Facility, FacilityQuery};
 use healthbook_domain::page::Page;
@@ -204,6 +204,38 @@ impl BookingClient {
                 Sent::Queued(action) => BookingOutcome::Queued { action },
             },
         )
+    }
+
+    /// Holds a place of `slot` for the signed-in citizen or a dependent while the details are
+    /// filled in: the place is theirs until `expires_at`, and `book` of the same slot for the
+    /// same person takes it. Asking again answers the same hold. Needs the network: a hold is
+    /// only worth having while it is short.
+    pub async fn hold(
+        &self,
+        slot: Slot,
+        citizen_id: Option<Uuid>,
+    ) -> Result<SlotHold, BookingError> {
+        Ok(self
+            .core
+            .api
+            .post(
+                &format!("/v1/slots/{}/hold", slot.id),
+                &HoldSlotRequest {
+                    service: slot.service,
+                    citizen_id,
+                },
+                Auth::Bearer,
+            )
+            .await?)
+    }
+
+    /// Gives a held place back at once (the citizen changed their mind).
+    pub async fn release_hold(&self, hold_id: Uuid) -> Result<SlotHold, BookingError> {
+        Ok(self
+            .core
+            .api
+            .delete_returning(&format!("/v1/holds/{hold_id}"))
+            .await?)
     }
 
     /// Cancels an appointment (until the cut-off the appointment states).

@@ -5,9 +5,11 @@
 //! seen full is refused before any write), together with who the booking is about; then:
 //! 1. the citizen's lock row is taken, so that the citizen's concurrent bookings queue and
 //!    the cap on future appointments holds, and the citizen's appointments are counted;
-//! 2. `UPDATE slots SET booked = booked + 1 WHERE id = ? AND booked < capacity … RETURNING`
-//!    takes a place or finds none: the database, not this code, decides, and it decides the
-//!    same way across every process;
+//! 2. the citizen's own hold of the slot, if nobody took its place over, becomes the
+//!    booking's place (`holds.rs`); otherwise
+//!    `UPDATE slots SET booked = booked + 1 WHERE id = ? AND booked < capacity … RETURNING`
+//!    takes a place, or else the place of a lapsed hold is taken over, or there is none: the
+//!    database, not this code, decides, and it decides the same way across every process;
 //! 3. the per-(facility, queue, day) counter is incremented with `… RETURNING` for the
 //!    queue number: a rollback returns the number, so numbers have no gaps;
 //! 4. the appointment is inserted (its unique `active_key` backs the one-booking-per-slot
@@ -30,10 +32,11 @@
 use super::appointments::{organizer_email, view};
 use super::book_slot;
 use super::confirmations;
-use super::entities::{appointment, facility, slot};
+use super::entities::{appointment, facility, slot, slot_hold};
 use super::error::{BookingError, on_unique};
 use super::places::{
-    NewBooking, Parties, active_key, lock_citizen, next_queue_number, take_place, why_no_place,
+    NewBooking, Parties, active_key, end_hold, hold_of, holds_elsewhere, lock_citizen,
+    next_queue_number, take_place, why_no_place,
 };
 use super::settings;
 use crate::auth::actor::Actor;
@@ -52,9 +55,9 @@ use chrono::{DateTime, SubsecRound, Utc};
 use healthbook_domain::booking::rules::reminder_due_at;
 use healthbook_domain::booking::{
     Appointment, AppointmentCode, AppointmentStatus, BookAppointmentRequest, BookingAttempt,
-    BookingSnapshot, Policy, SlotSnapshot, refusal,
+    BookingSnapshot, HoldState, Policy, SlotSnapshot, refusal,
 };
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
     EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
@@ -73,34 +76,52 @@ pub struct Prepared {
     pub slot_capacity: i32,
     pub slot_booked: i32,
     pub slot_held: bool,
+    /// The slot's holds past their expiry that nobody took over yet: free places.
+    pub slot_lapsed: i64,
+    /// Whether one of the slot's places is on hold for the citizen, not lapsed.
+    pub slot_holding: bool,
     #[sea_orm(nested)]
     pub parties: Parties,
 }
 
 impl Prepared {
-    fn slot(&self) -> SlotSnapshot {
+    pub(super) fn slot(&self) -> SlotSnapshot {
+        let lapsed = i32::try_from(self.slot_lapsed).unwrap_or(i32::MAX);
         SlotSnapshot::stored(
             &self.slot_service,
             &self.slot_status,
             self.slot_starts_at,
             self.slot_capacity,
-            self.slot_booked,
+            self.slot_booked.saturating_sub(lapsed),
         )
     }
 }
 
-/// Reads what the step-by-step booking needs; `None` when there is no such slot.
-async fn prepare(
+/// Reads what the step-by-step booking (and a hold) needs; `None` when there is no such slot.
+pub(super) async fn prepare(
     db: &impl ConnectionTrait,
     booking: &NewBooking,
+    now: DateTime<Utc>,
 ) -> Result<Option<Prepared>, DbErr> {
+    let key = active_key(booking.citizen_id, booking.slot_id);
     let held = Query::select()
         .expr(Expr::val(1))
         .from(appointment::Entity)
-        .and_where(
-            Expr::col((appointment::Entity, appointment::Column::ActiveKey))
-                .eq(active_key(booking.citizen_id, booking.slot_id)),
-        )
+        .and_where(Expr::col((appointment::Entity, appointment::Column::ActiveKey)).eq(&key))
+        .to_owned();
+    let lapsed = Query::select()
+        .expr(Expr::col(slot_hold::Column::Id).count())
+        .from(slot_hold::Entity)
+        .and_where(slot_hold::Column::SlotId.eq(booking.slot_id))
+        .and_where(slot_hold::Column::State.eq(HoldState::Held.as_str()))
+        .and_where(slot_hold::Column::ExpiresAt.lte(now))
+        .to_owned();
+    let holding = Query::select()
+        .expr(Expr::val(1))
+        .from(slot_hold::Entity)
+        .and_where(slot_hold::Column::ActiveKey.eq(&key))
+        .and_where(slot_hold::Column::State.eq(HoldState::Held.as_str()))
+        .and_where(slot_hold::Column::ExpiresAt.gt(now))
         .to_owned();
     let mut select = Query::select();
     select
@@ -125,6 +146,11 @@ async fn prepare(
             "slot_booked",
         )
         .expr_as(Expr::exists(held), "slot_held")
+        .expr_as(
+            Expr::SubQuery(None, Box::new(lapsed.into_sub_query_statement())),
+            "slot_lapsed",
+        )
+        .expr_as(Expr::exists(holding), "slot_holding")
         .expr_as(
             Expr::col((facility::Entity, facility::Column::Name)),
             "facility_name",
@@ -174,7 +200,7 @@ async fn prepare(
 /// started, not visibly full. A slot already seen full is refused without taking any lock;
 /// the conditional update in [`take_place`] is what guarantees capacity, this only spares
 /// the database the losers' writes.
-fn precheck(
+pub(super) fn precheck(
     prepared: Option<&Prepared>,
     attempt: &BookingAttempt,
     now: DateTime<Utc>,
@@ -182,6 +208,7 @@ fn precheck(
     let seen = BookingSnapshot {
         slot: prepared.map(Prepared::slot),
         holds_place: prepared.is_some_and(|p| p.slot_held),
+        holding: prepared.is_some_and(|p| p.slot_holding),
         upcoming: None,
     };
     match refusal(&seen, attempt, now) {
@@ -247,11 +274,19 @@ pub async fn book_along(
         return book_slot::in_one_call(txn, booking, policy, now, code.as_str()).await;
     }
     let attempt = booking.attempt(policy);
-    let prepared = prepare(txn, booking).await?;
+    let prepared = prepare(txn, booking, now).await?;
     precheck(prepared.as_ref(), &attempt, now)?;
     let prepared = prepared.ok_or(BookingError::SlotNotFound)?;
-    let seen = prepared.slot();
-    let row = step_by_step(txn, booking, &seen, &attempt, policy, now, code.as_str()).await?;
+    let row = step_by_step(
+        txn,
+        booking,
+        &prepared,
+        &attempt,
+        policy,
+        now,
+        code.as_str(),
+    )
+    .await?;
     Ok((row, prepared.parties))
 }
 
@@ -260,33 +295,40 @@ pub async fn book_along(
 async fn step_by_step(
     txn: &DatabaseTransaction,
     booking: &NewBooking,
-    seen: &SlotSnapshot,
+    prepared: &Prepared,
     attempt: &BookingAttempt,
     policy: &Policy,
     now: DateTime<Utc>,
     code: &str,
 ) -> Result<appointment::Model, BookingError> {
-    lock_citizen(txn, booking.citizen_id, now).await?;
-    let upcoming: Vec<Uuid> = appointment::Entity::find()
-        .select_only()
-        .column(appointment::Column::SlotId)
-        .filter(appointment::Column::CitizenId.eq(booking.citizen_id))
-        .filter(appointment::Column::Status.eq(AppointmentStatus::Booked.as_str()))
-        .filter(appointment::Column::StartsAt.gt(now))
-        .into_tuple()
-        .all(txn)
-        .await?;
+    let (holds_place, upcoming) = lock_and_count(txn, booking, now).await?;
     let locked = BookingSnapshot {
-        slot: Some(*seen),
-        holds_place: upcoming.contains(&booking.slot_id),
-        upcoming: Some(u32::try_from(upcoming.len()).unwrap_or(u32::MAX)),
+        slot: Some(prepared.slot()),
+        holds_place,
+        holding: prepared.slot_holding,
+        upcoming: Some(upcoming),
     };
     if let Some(refused) = refusal(&locked, attempt, now) {
         return Err(refused.into());
     }
-    let slot = match take_place(txn, booking.slot_id, now).await {
-        Err(BookingError::SlotFull) => return Err(why_no_place(txn, booking, attempt, now).await?),
-        other => other?,
+    // The citizen's own hold, lapsed or not, as long as nobody took its place over: the
+    // place is already counted in the slot.
+    let converted = match hold_of(txn, booking.citizen_id, booking.slot_id).await? {
+        Some(hold) => end_hold(txn, hold.id, HoldState::Converted, now).await?,
+        None => false,
+    };
+    let slot = if converted {
+        slot::Entity::find_by_id(booking.slot_id)
+            .one(txn)
+            .await?
+            .ok_or(BookingError::SlotNotFound)?
+    } else {
+        match take_place(txn, booking.slot_id, now).await {
+            Err(BookingError::SlotFull) => {
+                return Err(why_no_place(txn, booking, attempt, now).await?);
+            }
+            other => other?,
+        }
     };
     let number = next_queue_number(txn, slot.facility_id, &slot.queue, slot.local_date).await?;
     let row = appointment::Model {
@@ -326,6 +368,31 @@ async fn step_by_step(
         .map_err(|e| on_unique(e, "active_key", BookingError::AlreadyBooked))?;
     mail::enqueue_composed(txn, confirmations::TEMPLATE, row.id, now).await?;
     Ok(row)
+}
+
+/// Takes the citizen's lock and counts, under it, whether the citizen holds a place in the
+/// slot and their appointments to come with their places on hold in other slots.
+pub(super) async fn lock_and_count(
+    txn: &DatabaseTransaction,
+    booking: &NewBooking,
+    now: DateTime<Utc>,
+) -> Result<(bool, u32), DbErr> {
+    lock_citizen(txn, booking.citizen_id, now).await?;
+    let upcoming: Vec<Uuid> = appointment::Entity::find()
+        .select_only()
+        .column(appointment::Column::SlotId)
+        .filter(appointment::Column::CitizenId.eq(booking.citizen_id))
+        .filter(appointment::Column::Status.eq(AppointmentStatus::Booked.as_str()))
+        .filter(appointment::Column::StartsAt.gt(now))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let held = holds_elsewhere(txn, booking.citizen_id, booking.slot_id, now).await?;
+    let booked = u32::try_from(upcoming.len()).unwrap_or(u32::MAX);
+    Ok((
+        upcoming.contains(&booking.slot_id),
+        booked.saturating_add(held),
+    ))
 }
 
 /// Books a slot for the caller or one of their dependents.

@@ -155,6 +155,7 @@ pub mod booking_settings {
         pub max_future_appointments: i32,
         pub reminder_lead_minutes: i32,
         pub horizon_days: i32,
+        pub hold_minutes: i32,
         pub updated_by: Option<Uuid>,
         pub updated_at: DateTimeUtc,
     }
@@ -353,6 +354,30 @@ pub mod citizen_lock {
         #[sea_orm(primary_key, auto_increment = false)]
         pub citizen_id: Uuid,
         pub touched_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod slot_hold {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "slot_holds")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub slot_id: Uuid,
+        pub citizen_id: Uuid,
+        pub held_by: Uuid,
+        pub state: String,
+        pub active_key: Option<String>,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+        pub ended_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,7 @@ pub mod entities;
 pub mod error;
 mod facilities;
 mod facility_admin;
+pub mod holds;
 pub(crate) mod mails;
 mod places;
 mod practitioner_account;
@@ -55,6 +56,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
             appointments::list_appointments
         ))
         .routes(routes!(appointments::get_appointment))
+        .routes(routes!(holds::hold_slot))
+        .routes(routes!(holds::get_hold, holds::release_hold))
         .routes(routes!(appointments::appointment_qr))
         .routes(routes!(cancel::cancel_appointment))
         .routes(routes!(reschedule::reschedule_appointment))

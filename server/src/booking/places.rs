@@ -1,22 +1,23 @@
 //! Places in a slot, the primitives every booking change is made of: take one, give one
-//! back, number the queue, lock the citizen, say why there was no place. The booking paths
-//! (`book`, `book_slot`), cancellation and rescheduling all build on these and on nothing of
-//! each other.
+//! back, number the queue, lock the citizen, say why there was no place, and move a place on
+//! hold (migration 22) to whoever it goes to. The booking paths (`book`, `book_slot`), holds,
+//! cancellation and rescheduling all build on these and on nothing of each other.
 
-use super::entities::{appointment, citizen_lock, queue_counter, slot};
+use super::entities::{appointment, citizen_lock, queue_counter, slot, slot_hold};
 use super::error::BookingError;
 use super::mails::MailContext;
 use super::slots::snapshot;
 use chrono::{DateTime, NaiveDate, Utc};
 use healthbook_domain::Lang;
+use healthbook_domain::booking::HoldState;
 use healthbook_domain::booking::{
     BookingAttempt, BookingSnapshot, Policy, Refusal, SlotStatus, refusal, slot_refusal,
 };
 use healthbook_domain::facility::ServiceType;
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
-    FromQueryResult, QueryFilter,
+    FromQueryResult, PaginatorTrait, QueryFilter,
 };
 use uuid::Uuid;
 
@@ -73,7 +74,8 @@ async fn holds_place(txn: &impl ConnectionTrait, citizen: Uuid, slot: Uuid) -> R
     Ok(held.is_some())
 }
 
-/// Takes one place in the slot, or says why there is none.
+/// Takes one place in the slot, or says why there is none. With no free place, the place of
+/// a lapsed hold is taken over.
 pub async fn take_place(
     txn: &DatabaseTransaction,
     slot_id: Uuid,
@@ -94,11 +96,103 @@ pub async fn take_place(
         .one(txn)
         .await?
         .ok_or(BookingError::SlotNotFound)?;
+    let refused = slot_refusal(&snapshot(&row), now);
+    if matches!(refused, Some(Refusal::SlotFull) | None)
+        && take_over_lapsed_hold(txn, slot_id, now).await?
+    {
+        return Ok(row);
+    }
     // The update re-checked the slot atomically. A slot that has a place again by now had
     // none then: full.
-    Err(slot_refusal(&snapshot(&row), now)
-        .unwrap_or(Refusal::SlotFull)
-        .into())
+    Err(refused.unwrap_or(Refusal::SlotFull).into())
+}
+
+/// Ends one lapsed hold of the slot, the longest lapsed first, so that its place is the
+/// caller's; whether there was one. Holds another transaction is ending are skipped, not
+/// waited for.
+async fn take_over_lapsed_hold(
+    txn: &DatabaseTransaction,
+    slot_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let oldest = Query::select()
+        .column(slot_hold::Column::Id)
+        .from(slot_hold::Entity)
+        .and_where(slot_hold::Column::SlotId.eq(slot_id))
+        .and_where(slot_hold::Column::State.eq(HoldState::Held.as_str()))
+        .and_where(slot_hold::Column::ExpiresAt.lte(now))
+        .order_by(slot_hold::Column::ExpiresAt, sea_orm::Order::Asc)
+        .limit(1)
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+        .to_owned();
+    let ended = slot_hold::Entity::update_many()
+        .col_expr(
+            slot_hold::Column::State,
+            Expr::value(HoldState::Lapsed.as_str()),
+        )
+        .col_expr(slot_hold::Column::EndedAt, Expr::value(now))
+        .col_expr(
+            slot_hold::Column::ActiveKey,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(slot_hold::Column::Id.in_subquery(oldest))
+        .filter(slot_hold::Column::State.eq(HoldState::Held.as_str()))
+        .exec(txn)
+        .await?;
+    Ok(ended.rows_affected == 1)
+}
+
+/// Moves a hold out of `held` to `to`, once: whether this call did. Whoever moves it gets its
+/// place (a booking that converts it, a new hold over a lapsed one); releasing it must also
+/// give the place back.
+pub(super) async fn end_hold(
+    txn: &DatabaseTransaction,
+    hold_id: Uuid,
+    to: HoldState,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let ended = slot_hold::Entity::update_many()
+        .col_expr(slot_hold::Column::State, Expr::value(to.as_str()))
+        .col_expr(slot_hold::Column::EndedAt, Expr::value(now))
+        .col_expr(
+            slot_hold::Column::ActiveKey,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(slot_hold::Column::Id.eq(hold_id))
+        .filter(slot_hold::Column::State.eq(HoldState::Held.as_str()))
+        .exec(txn)
+        .await?;
+    Ok(ended.rows_affected == 1)
+}
+
+/// The citizen's hold of the slot still `held` (lapsed or not).
+pub(super) async fn hold_of(
+    db: &impl ConnectionTrait,
+    citizen: Uuid,
+    slot: Uuid,
+) -> Result<Option<slot_hold::Model>, DbErr> {
+    slot_hold::Entity::find()
+        .filter(slot_hold::Column::ActiveKey.eq(active_key(citizen, slot)))
+        .one(db)
+        .await
+}
+
+/// The citizen's places on hold in other slots than `slot`, not lapsed: they count against
+/// the cap on appointments to come.
+pub(super) async fn holds_elsewhere(
+    db: &impl ConnectionTrait,
+    citizen: Uuid,
+    slot: Uuid,
+    now: DateTime<Utc>,
+) -> Result<u32, DbErr> {
+    let count = slot_hold::Entity::find()
+        .filter(slot_hold::Column::CitizenId.eq(citizen))
+        .filter(slot_hold::Column::State.eq(HoldState::Held.as_str()))
+        .filter(slot_hold::Column::ExpiresAt.gt(now))
+        .filter(slot_hold::Column::SlotId.ne(slot))
+        .count(db)
+        .await?;
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
 }
 
 /// Gives a place back (cancellation, the old slot of a reschedule).
@@ -183,6 +277,7 @@ pub async fn why_no_place(
     let seen = BookingSnapshot {
         slot: row.as_ref().map(snapshot),
         holds_place: holds_place(txn, booking.citizen_id, booking.slot_id).await?,
+        holding: false,
         upcoming: None,
     };
     // A slot that has a place again by now had none a moment ago: full.

@@ -1,5 +1,5 @@
 //! The platform's booking policy: cancellation cut-off, the cap on a citizen's future
-//! appointments, the reminder lead time and the slot horizon.
+//! appointments, the reminder lead time, the slot horizon and how long a place stays on hold.
 //!
 //! It lives in the database (one row) so that every process of a deployment applies the same
 //! values and support can change them without a restart. Each process keeps a copy for a few
@@ -32,6 +32,7 @@ fn policy_of(row: &booking_settings::Model) -> Policy {
         max_future_appointments: non_negative(row.max_future_appointments),
         reminder_lead: Duration::minutes(i64::from(row.reminder_lead_minutes)),
         horizon_days: non_negative(row.horizon_days),
+        hold_for: Duration::minutes(i64::from(row.hold_minutes)),
     }
 }
 
@@ -104,6 +105,7 @@ pub async fn put_settings(
         max_future_appointments: Set(as_i32(settings.max_future_appointments)),
         reminder_lead_minutes: Set(as_i32(settings.reminder_lead_minutes)),
         horizon_days: Set(as_i32(settings.horizon_days)),
+        hold_minutes: Set(as_i32(settings.hold_minutes)),
         updated_by: Set(Some(actor.account_id)),
         updated_at: Set(now),
     })
@@ -114,6 +116,7 @@ pub async fn put_settings(
                 booking_settings::Column::MaxFutureAppointments,
                 booking_settings::Column::ReminderLeadMinutes,
                 booking_settings::Column::HorizonDays,
+                booking_settings::Column::HoldMinutes,
                 booking_settings::Column::UpdatedBy,
                 booking_settings::Column::UpdatedAt,
             ])
