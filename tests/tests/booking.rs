@@ -5,6 +5,7 @@
 //! files in the national XML standard (`ingest`), which feed the books.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
 
+mod availability;
 mod booking_support;
 mod health_book;
 mod holds;

@@ -7,6 +7,7 @@
 
 pub mod admin_api;
 pub mod api;
+pub mod availability;
 pub mod code;
 pub mod holidays;
 pub mod ics;
@@ -29,6 +30,10 @@ pub use api::{
     CancelAppointmentRequest, CancelledBy, Closure, ClosureKind, CreateClosureRequest,
     CreateScheduleRequest, HoldSlotRequest, HoldState, RescheduleAppointmentRequest, Schedule,
     SessionTimes, Slot, SlotHold, SlotStatus,
+};
+pub use availability::{
+    Availability, AvailabilityQuery, DayAvailability, FacilityAvailability, FreeSlot,
+    MAX_AVAILABILITY_DAYS,
 };
 pub use code::AppointmentCode;
 pub use holidays::{Holiday, HolidayCalendar};

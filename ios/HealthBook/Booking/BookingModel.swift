@@ -20,6 +20,9 @@ final class BookingModel: ObservableObject {
     @Published var dependents: [Dependent] = []
     /// Set while choosing a new slot for this appointment.
     @Published var rescheduling: Appointment?
+    /// The place held for the chosen slot while the citizen confirms.
+    @Published var held: SlotHold?
+    @Published var heldSlot: Slot?
     @Published var confirmation: Appointment?
     @Published var queuedSlot: Slot?
     @Published var appointments: [Appointment] = []
@@ -92,6 +95,43 @@ final class BookingModel: ObservableObject {
             )
             self.slots = page.items
         }
+    }
+
+    /// A slot tapped: its place is held while the citizen confirms (`confirmHeld`), so that
+    /// nobody takes it meanwhile. A move goes straight to `choose`; without network the
+    /// booking is queued as before, there being no place to hold. True when there is a
+    /// confirmation (or a queued booking) to show already.
+    func pick(_ app: AppModel, slot: Slot) async -> Bool {
+        if rescheduling != nil { return await choose(app, slot: slot) }
+        var offline = false
+        await run(app) {
+            do {
+                self.held = try await app.core.booking().hold(slot: slot, citizenId: self.forWhom)
+                self.heldSlot = slot
+            } catch let error as BookingError where isOffline(error) {
+                offline = true
+            }
+        }
+        return offline ? await choose(app, slot: slot) : false
+    }
+
+    /// Books the held slot: the booking takes the held place.
+    func confirmHeld(_ app: AppModel) async -> Bool {
+        guard let slot = heldSlot else { return false }
+        held = nil
+        heldSlot = nil
+        return await choose(app, slot: slot)
+    }
+
+    /// Gives the held place back (the citizen picks another slot or leaves).
+    func releaseHeld(_ app: AppModel) async {
+        guard let hold = held, let facility else { return }
+        held = nil
+        heldSlot = nil
+        await run(app) {
+            _ = try await app.core.booking().releaseHold(holdId: hold.id)
+        }
+        await open(app, facility: facility)
     }
 
     /// Books `slot` (or moves the appointment being rescheduled to it); true when there is a

@@ -53,18 +53,22 @@ struct MyAppointmentsView: View {
                     }
                 case .slots:
                     SlotPickerView(model: model) { slot in
-                        Task {
-                            if await model.choose(app, slot: slot) {
-                                path = NavigationPath()
-                                path.append(Step.confirmation)
-                            }
-                        }
+                        Task { if await model.pick(app, slot: slot) { confirmed() } }
+                    } onConfirmHeld: {
+                        Task { if await model.confirmHeld(app) { confirmed() } }
+                    } onReleaseHeld: {
+                        Task { await model.releaseHeld(app) }
                     }
                 case .confirmation:
                     ConfirmationView(model: model)
                 }
             }
         }
+    }
+
+    private func confirmed() {
+        path = NavigationPath()
+        path.append(Step.confirmation)
     }
 
     private func show(_ appointment: Appointment) {
@@ -167,9 +171,20 @@ struct UnitPicker: View {
 struct SlotPickerView: View {
     @ObservedObject var model: BookingModel
     let onChosen: (Slot) -> Void
+    let onConfirmHeld: () -> Void
+    let onReleaseHeld: () -> Void
 
     var body: some View {
         List {
+            if let held = model.held, let slot = model.heldSlot {
+                SwiftUI.Section(slot.date) {
+                    Text("\(slot.start)–\(slot.end)").font(.headline)
+                    Text(String(format: String(localized: "booking.held"),
+                                held.expiresAt.formatted(date: .omitted, time: .shortened)))
+                    Button("booking.confirm_held", action: onConfirmHeld).disabled(model.busy)
+                    Button("booking.release_held", role: .destructive, action: onReleaseHeld).disabled(model.busy)
+                }
+            }
             Text(model.rescheduling == nil ? "booking.pick_slot" : "booking.pick_new_slot")
             if model.rescheduling == nil && !model.dependents.isEmpty {
                 Picker("booking.for_whom", selection: $model.forWhom) {

@@ -7,6 +7,7 @@
 
 pub(crate) mod appointments;
 mod attendance;
+mod availability;
 pub(crate) mod book;
 mod book_slot;
 pub(crate) mod cancel;
@@ -44,6 +45,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(facilities::get_facility))
         .routes(routes!(practitioners::list_facility_practitioners))
         .routes(routes!(slots::list_slots))
+        .routes(routes!(availability::availability))
         .routes(routes!(
             schedules::create_schedule,
             schedules::list_schedules

@@ -229,7 +229,7 @@ struct SlotCursor {
     id: Uuid,
 }
 
-fn date_field(field: &str, text: Option<&str>) -> Result<Option<NaiveDate>, ApiError> {
+pub(super) fn date_field(field: &str, text: Option<&str>) -> Result<Option<NaiveDate>, ApiError> {
     match text {
         None => Ok(None),
         Some(text) => parse_date(text)

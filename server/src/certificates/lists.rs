@@ -10,8 +10,9 @@
 
 use super::CertificateError;
 use super::store::{self, PublishedRow};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use crate::http::conditional;
+use axum::http::HeaderMap;
+use axum::response::Response;
 use chrono::{DateTime, SubsecRound as _, TimeDelta, Utc};
 use healthbook_domain::certificate::{SignError, SignedEnvelope};
 use sea_orm::DatabaseConnection;
@@ -115,65 +116,16 @@ pub async fn current(
         .ok_or(CertificateError::Conflict)
 }
 
-/// Whether the request's `If-None-Match` names this version (weak comparison, `*` too).
-fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
-    headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .map(str::trim)
-        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag)
-}
-
 /// The list, or `304 Not Modified` when the caller already has this version.
 pub fn respond(
     published: &Published,
     request: &HeaderMap,
     cache_control: &'static str,
 ) -> Response {
-    let etag = published.etag();
-    let mut response = if not_modified(request, &etag) {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        (
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
-            published.envelope.clone(),
-        )
-            .into_response()
-    };
-    let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&etag) {
-        headers.insert(header::ETAG, value);
-    }
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(cache_control),
-    );
-    response
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn headers(value: &str) -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::IF_NONE_MATCH, HeaderValue::from_str(value).unwrap());
-        headers
-    }
-
-    #[test]
-    fn if_none_match_compares_weakly_and_accepts_lists_and_star() {
-        let etag = "\"trust-list-v3\"";
-        assert!(not_modified(&headers("\"trust-list-v3\""), etag));
-        assert!(not_modified(&headers("W/\"trust-list-v3\""), etag));
-        assert!(not_modified(&headers("\"x\", \"trust-list-v3\""), etag));
-        assert!(not_modified(&headers("*"), etag));
-        assert!(!not_modified(&headers("\"trust-list-v2\""), etag));
-        assert!(!not_modified(&HeaderMap::new(), etag));
-    }
+    conditional::respond(
+        request,
+        &published.etag(),
+        cache_control,
+        published.envelope.clone(),
+    )
 }

@@ -12,6 +12,7 @@ use axum::response::Response;
 /// not cached; a route wrongly added here could leave personal data on a shared disk, so
 /// the list names routes one by one.
 const PUBLIC_GETS: &[&str] = &[
+    "/v1/availability",
     "/v1/facilities",
     "/v1/facilities/{fid}",
     "/v1/facilities/{fid}/closures",

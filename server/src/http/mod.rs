@@ -2,6 +2,7 @@
 
 pub mod body_limit;
 pub mod client_addr;
+pub mod conditional;
 pub mod control_chars;
 pub mod cursor;
 pub mod field_text;

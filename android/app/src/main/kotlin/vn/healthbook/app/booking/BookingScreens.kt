@@ -84,11 +84,13 @@ fun BookingTab(core: HealthBookClient, onSignedOut: () -> Unit) {
             SearchScreen(state, model, onFacility = { model.openFacility(it); nav.navigate(BookingRoutes.SLOTS) })
         }
         composable(BookingRoutes.SLOTS) {
-            SlotPickerScreen(state, model, onChosen = { slot ->
-                model.choose(slot) {
-                    nav.navigate(BookingRoutes.CONFIRMATION) { popUpTo(BookingRoutes.APPOINTMENTS) }
-                }
-            })
+            val confirmed = { nav.navigate(BookingRoutes.CONFIRMATION) { popUpTo(BookingRoutes.APPOINTMENTS) } }
+            SlotPickerScreen(
+                state,
+                model,
+                onChosen = { slot -> model.pick(slot) { confirmed() } },
+                onConfirmHeld = { model.confirmHeld { confirmed() } },
+            )
         }
         composable(BookingRoutes.CONFIRMATION) {
             ConfirmationScreen(state, onDone = { nav.popBackStack(BookingRoutes.APPOINTMENTS, inclusive = false) })
@@ -244,7 +246,12 @@ private fun UnitPicker(
 }
 
 @Composable
-private fun SlotPickerScreen(state: BookingState, model: BookingViewModel, onChosen: (Slot) -> Unit) {
+private fun SlotPickerScreen(
+    state: BookingState,
+    model: BookingViewModel,
+    onChosen: (Slot) -> Unit,
+    onConfirmHeld: () -> Unit,
+) {
     val facility = state.facility ?: return
     LazyColumn(Modifier.fillMaxSize().padding(horizontal = 16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
         item {
@@ -262,6 +269,20 @@ private fun SlotPickerScreen(state: BookingState, model: BookingViewModel, onCho
                     }
                 }
                 state.message?.let { Text(messageString(it), color = MaterialTheme.colorScheme.error) }
+                val held = state.held
+                val heldSlot = state.heldSlot
+                if (held != null && heldSlot != null) {
+                    Card(Modifier.fillMaxWidth()) {
+                        Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+                            Text("${days.format(heldSlot.date)} · ${heldSlot.start}–${heldSlot.end}", style = MaterialTheme.typography.titleMedium)
+                            Text(stringResource(R.string.booking_held, instants.format(held.expiresAt)))
+                            Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                                Button(onClick = onConfirmHeld, enabled = !state.busy) { Text(stringResource(R.string.booking_confirm_held)) }
+                                OutlinedButton(onClick = model::releaseHeld, enabled = !state.busy) { Text(stringResource(R.string.booking_release_held)) }
+                            }
+                        }
+                    }
+                }
             }
         }
         if (state.slots.isEmpty() && !state.busy) item { Text(stringResource(R.string.booking_no_slots)) }

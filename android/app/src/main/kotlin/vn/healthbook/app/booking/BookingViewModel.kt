@@ -25,6 +25,7 @@ import vn.healthbook.domain.Facility
 import vn.healthbook.domain.FacilityQuery
 import vn.healthbook.domain.ServiceType
 import vn.healthbook.domain.Slot
+import vn.healthbook.domain.SlotHold
 import vn.healthbook.domain.SlotQuery
 
 data class BookingState(
@@ -47,6 +48,9 @@ data class BookingState(
     val dependents: List<Dependent> = emptyList(),
     /** Set while choosing a new slot for this appointment. */
     val rescheduling: Appointment? = null,
+    /** The place held for the chosen slot while the citizen confirms. */
+    val held: SlotHold? = null,
+    val heldSlot: Slot? = null,
     // Confirmation and the list.
     val confirmation: Appointment? = null,
     val queuedSlot: Slot? = null,
@@ -122,6 +126,41 @@ class BookingViewModel(private val core: HealthBookClient) : ViewModel() {
     }
 
     fun forWhom(citizenId: UUID?) = mutable.update { it.copy(forWhom = citizenId) }
+
+    /**
+     * A slot tapped: its place is held while the citizen confirms ([confirmHeld]), so that
+     * nobody takes it meanwhile. A move goes straight to [choose]; without network the
+     * booking is queued as before, there being no place to hold.
+     */
+    fun pick(slot: Slot, done: () -> Unit) {
+        if (mutable.value.rescheduling != null) return choose(slot, done)
+        run {
+            try {
+                val hold = core.booking().hold(slot, mutable.value.forWhom)
+                mutable.update { it.copy(held = hold, heldSlot = slot) }
+            } catch (e: BookingException) {
+                if (!e.isOffline()) throw e
+                choose(slot, done)
+            }
+        }
+    }
+
+    /** Books the held slot: the booking takes the held place. */
+    fun confirmHeld(done: () -> Unit) {
+        val slot = mutable.value.heldSlot ?: return
+        mutable.update { it.copy(held = null, heldSlot = null) }
+        choose(slot, done)
+    }
+
+    /** Gives the held place back (the citizen picks another slot or leaves). */
+    fun releaseHeld() {
+        val hold = mutable.value.held ?: return
+        mutable.update { it.copy(held = null, heldSlot = null) }
+        run {
+            core.booking().releaseHold(hold.id)
+            loadSlots()
+        }
+    }
 
     /** Books [slot] (or moves the appointment being rescheduled to it); true when done. */
     fun choose(slot: Slot, done: () -> Unit) = run {
