@@ -177,6 +177,9 @@ problem_codes! {
     SameSlot = "same_slot",
         vi: "Lịch hẹn đã ở khung giờ này.",
         en: "The appointment is already in this slot.";
+    SlotNotFull = "slot_not_full",
+        vi: "Khung giờ này vẫn còn chỗ: hãy đặt lịch ngay.",
+        en: "This slot still has places: book it instead.";
     AlreadyBooked = "already_booked",
         vi: "Người này đã đặt khung giờ này rồi.",
         en: "This person already holds a booking in this slot.";

@@ -32,6 +32,7 @@ mod m20261207_000019_facility_intake;
 mod m20261207_000020_intake_signatures;
 mod m20261207_000021_expected_children;
 mod m20261207_000022_slot_holds;
+mod m20261207_000023_waitlist;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000020_intake_signatures::Migration),
             Box::new(m20261207_000021_expected_children::Migration),
             Box::new(m20261207_000022_slot_holds::Migration),
+            Box::new(m20261207_000023_waitlist::Migration),
         ]
     }
 }

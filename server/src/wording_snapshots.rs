@@ -333,6 +333,16 @@ fn mails(lang: Lang) -> Vec<(&'static str, OutgoingEmail)> {
             booking_mails::cancellation(&own, &plain, false, None, stamp),
         ),
         (
+            "a place offered from the waitlist, for a dependent",
+            booking_mails::waitlist_offer(
+                &dependent,
+                "examination",
+                Some("pediatrics"),
+                detailed.starts_at,
+                at("2026-12-02T03:15:00Z"),
+            ),
+        ),
+        (
             "booking cancelled by the facility, with a reason",
             booking_mails::cancellation(&dependent, &detailed, true, Some("Bác sĩ nghỉ"), stamp),
         ),

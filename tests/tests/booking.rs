@@ -11,6 +11,7 @@ mod health_book;
 mod holds;
 mod ingest;
 mod vaccination;
+mod waitlist;
 
 use booking_support::*;
 use chrono::Duration;

@@ -600,6 +600,64 @@ impl HoldState {
     }
 }
 
+/// Waiting for a place in a full slot.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, validator::Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct JoinWaitlistRequest {
+    /// For whom: the caller's own citizen id (the default) or a dependent's.
+    #[serde(default)]
+    pub citizen_id: Option<Uuid>,
+}
+
+/// A place in a slot's waitlist. When a place of the slot frees, the first person waiting is
+/// offered it as a hold (`offer`) and told by mail; booking the slot takes it, and an offer
+/// left unanswered passes to the next person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct WaitlistEntry {
+    pub id: Uuid,
+    pub slot_id: Uuid,
+    pub citizen_id: Uuid,
+    pub facility_id: Uuid,
+    pub starts_at: DateTime<Utc>,
+    pub state: WaitlistState,
+    /// 1 for the next person to be offered a place; only while waiting.
+    pub position: Option<u32>,
+    /// The place offered, while it is.
+    pub offer: Option<SlotHold>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
+pub enum WaitlistState {
+    Waiting,
+    /// A place is held for the person: book the slot before the offer expires.
+    Offered,
+    /// The offered place was booked.
+    Booked,
+    /// The offer expired or was given back; the place went to the next person.
+    Missed,
+    /// The person left the waitlist.
+    Left,
+}
+
+impl WaitlistState {
+    /// An entry as stored, read through the state of the hold it was offered (if any).
+    pub fn read(stored: &str, offer: Option<HoldState>) -> WaitlistState {
+        match (stored, offer) {
+            ("waiting", _) => WaitlistState::Waiting,
+            ("offered", Some(HoldState::Held)) => WaitlistState::Offered,
+            ("offered", Some(HoldState::Converted)) => WaitlistState::Booked,
+            ("offered", _) => WaitlistState::Missed,
+            _ => WaitlistState::Left,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, validator::Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]

@@ -28,8 +28,9 @@ pub use admin_api::{
 pub use api::{
     Appointment, AppointmentStatus, BookAppointmentRequest, BookingSettings,
     CancelAppointmentRequest, CancelledBy, Closure, ClosureKind, CreateClosureRequest,
-    CreateScheduleRequest, HoldSlotRequest, HoldState, RescheduleAppointmentRequest, Schedule,
-    SessionTimes, Slot, SlotHold, SlotStatus,
+    CreateScheduleRequest, HoldSlotRequest, HoldState, JoinWaitlistRequest,
+    RescheduleAppointmentRequest, Schedule, SessionTimes, Slot, SlotHold, SlotStatus,
+    WaitlistEntry, WaitlistState,
 };
 pub use availability::{
     Availability, AvailabilityQuery, DayAvailability, FacilityAvailability, FreeSlot,

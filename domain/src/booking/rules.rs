@@ -22,6 +22,10 @@ pub struct Policy {
     pub hold_for: Duration,
 }
 
+/// How long a place offered from a waitlist stays the offered person's: longer than a hold
+/// the citizen asked for, since they are told by mail and may not be looking at the app.
+pub const WAITLIST_OFFER_FOR: Duration = Duration::minutes(15);
+
 impl Default for Policy {
     fn default() -> Policy {
         Policy {

@@ -6,8 +6,8 @@ use super::appointments::{context, load_for, organizer_email, view};
 use super::entities::appointment;
 use super::error::BookingError;
 use super::mails;
-use super::places::release_place;
 use super::settings;
+use super::waitlist::give_back;
 use crate::auth::actor::Actor;
 use crate::authz::{Action, Resource, allows};
 use crate::db::BeginWrite;
@@ -68,7 +68,7 @@ pub async fn cancel_in(
     let Some(cancelled) = updated.into_iter().next() else {
         return Ok(None);
     };
-    release_place(txn, cancelled.slot_id).await?;
+    give_back(txn, cancelled.slot_id, now).await?;
     Ok(Some(cancelled))
 }
 

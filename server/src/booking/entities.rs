@@ -385,3 +385,27 @@ pub mod slot_hold {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod waitlist_entry {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "waitlist_entries")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub slot_id: Uuid,
+        pub citizen_id: Uuid,
+        pub joined_by: Uuid,
+        pub state: String,
+        pub active_key: Option<String>,
+        pub hold_id: Option<Uuid>,
+        pub created_at: DateTimeUtc,
+        pub ended_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

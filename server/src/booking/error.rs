@@ -17,6 +17,8 @@ pub enum BookingError {
     SlotFull,
     #[error("the slot is closed")]
     SlotClosed,
+    #[error("the slot has a free place")]
+    SlotNotFull,
     #[error("the slot is of another service")]
     WrongService,
     #[error("the slot is at another facility")]
@@ -118,6 +120,7 @@ impl From<BookingError> for ApiError {
             SlotNotFound => (StatusCode::NOT_FOUND, ProblemCode::SlotNotFound, None),
             SlotFull => (conflict, ProblemCode::SlotFull, None),
             SlotClosed => (conflict, ProblemCode::SlotClosed, None),
+            SlotNotFull => (conflict, ProblemCode::SlotNotFull, None),
             WrongService => (invalid, ProblemCode::WrongService, None),
             WrongFacility => (invalid, ProblemCode::WrongFacility, None),
             SameSlot => (invalid, ProblemCode::SameSlot, None),

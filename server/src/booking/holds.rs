@@ -11,10 +11,9 @@
 use super::book::{lock_and_count, precheck, prepare};
 use super::entities::{slot, slot_hold};
 use super::error::BookingError;
-use super::places::{
-    NewBooking, active_key, end_hold, hold_of, release_place, take_place, why_no_place,
-};
+use super::places::{NewBooking, active_key, end_hold, hold_of, take_place, why_no_place};
 use super::settings;
+use super::waitlist::give_back;
 use crate::auth::actor::Actor;
 use crate::authz::{Action, Resource};
 use crate::db::BeginWrite;
@@ -101,7 +100,7 @@ pub async fn release(
     if !end_hold(txn, hold.id, HoldState::Released, now).await? {
         return Ok(false);
     }
-    release_place(txn, hold.slot_id).await?;
+    give_back(txn, hold.slot_id, now).await?;
     Ok(true)
 }
 
@@ -126,7 +125,7 @@ pub async fn give_back_lapsed(db: &DatabaseConnection, now: DateTime<Utc>) -> Re
         };
         // A booking may have taken it over meanwhile: then it is no longer `held`.
         if end_hold(&txn, id, HoldState::Lapsed, now).await? {
-            release_place(&txn, hold.slot_id).await?;
+            give_back(&txn, hold.slot_id, now).await?;
             given += 1;
         }
         txn.commit().await?;
@@ -134,7 +133,7 @@ pub async fn give_back_lapsed(db: &DatabaseConnection, now: DateTime<Utc>) -> Re
     Ok(given)
 }
 
-async fn view(
+pub(super) async fn hold_view(
     db: &impl ConnectionTrait,
     hold: &slot_hold::Model,
     now: DateTime<Utc>,
@@ -209,7 +208,7 @@ pub async fn hold_slot(
     };
     let txn = state.db.begin_write().await?;
     let (hold, created) = hold_place(&txn, &booking, &policy, now).await?;
-    let answer = view(&txn, &hold, now).await?;
+    let answer = hold_view(&txn, &hold, now).await?;
     txn.commit().await?;
     let status = if created {
         tracing::debug!(hold.id = %hold.id, slot.id = %sid, "place held");
@@ -234,7 +233,7 @@ pub async fn get_hold(
     Path(hid): Path<Uuid>,
 ) -> ApiResult<Json<SlotHold>> {
     let hold = load_for(&state, &actor, hid).await?;
-    Ok(Json(view(&state.db, &hold, state.clock.now()).await?))
+    Ok(Json(hold_view(&state.db, &hold, state.clock.now()).await?))
 }
 
 /// Gives a held place back at once. Releasing a hold already booked, given back or lapsed
@@ -259,7 +258,7 @@ pub async fn release_hold(
         .one(&txn)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let answer = view(&txn, &hold, now).await?;
+    let answer = hold_view(&txn, &hold, now).await?;
     txn.commit().await?;
     Ok(Json(answer))
 }

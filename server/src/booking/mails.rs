@@ -273,3 +273,60 @@ pub fn cancellation(
     let file = calendar_file(&event(ctx, row, lang, stamp, true));
     email(ctx, subject, body, file)
 }
+
+/// A place of a full slot, offered from its waitlist and held until `until`: booking the slot
+/// in the app before then takes it. No calendar file: nothing is booked yet.
+pub fn waitlist_offer(
+    ctx: &MailContext,
+    service: &str,
+    specialty: Option<&str>,
+    starts_at: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> OutgoingEmail {
+    let lang = ctx.lang;
+    let name = &ctx.booker_name;
+    let service = service_name(service, lang);
+    let specialty = specialty_name(specialty, lang)
+        .map(|s| format!(" – {s}"))
+        .unwrap_or_default();
+    let place = format!("{}, {}", ctx.facility_name, ctx.facility_address);
+    let (subject, body) = match lang {
+        Lang::Vi => {
+            let patient = if ctx.for_dependent {
+                format!("Người được khám: {}\n", ctx.citizen_name)
+            } else {
+                String::new()
+            };
+            (
+                "Có chỗ trống cho bạn",
+                format!(
+                    "Xin chào {name},\n\nMột chỗ vừa trống ở khung giờ bạn đang chờ và đang được giữ cho bạn đến {}. Hãy mở ứng dụng và đặt lịch trước thời điểm đó; sau đó chỗ sẽ được nhường cho người chờ tiếp theo.\n\n{patient}Dịch vụ: {service}{specialty}\nThời gian: {}\nĐịa điểm: {place}{SIGNATURE_VI}",
+                    when(until, lang),
+                    when(starts_at, lang),
+                ),
+            )
+        }
+        Lang::En => {
+            let patient = if ctx.for_dependent {
+                format!("Patient: {}\n", ctx.citizen_name)
+            } else {
+                String::new()
+            };
+            (
+                "A place is free for you",
+                format!(
+                    "Hello {name},\n\nA place has freed up in the slot you are waiting for, and it is held for you until {}. Open the app and book it before then; after that it goes to the next person waiting.\n\n{patient}Service: {service}{specialty}\nTime: {}\nPlace: {place}{SIGNATURE_EN}",
+                    when(until, lang),
+                    when(starts_at, lang),
+                ),
+            )
+        }
+    };
+    OutgoingEmail {
+        recipient: Sensitive::new(ctx.booker_email.clone()),
+        subject: subject.to_owned(),
+        body_text: body,
+        body_html: None,
+        attachments: Vec::new(),
+    }
+}

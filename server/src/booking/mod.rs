@@ -29,6 +29,7 @@ mod reschedule;
 pub(crate) mod schedules;
 pub mod settings;
 pub mod slots;
+mod waitlist;
 
 use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
@@ -60,6 +61,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(appointments::get_appointment))
         .routes(routes!(holds::hold_slot))
         .routes(routes!(holds::get_hold, holds::release_hold))
+        .routes(routes!(waitlist::join_waitlist))
+        .routes(routes!(waitlist::list_waitlist))
+        .routes(routes!(waitlist::leave_waitlist))
         .routes(routes!(appointments::appointment_qr))
         .routes(routes!(cancel::cancel_appointment))
         .routes(routes!(reschedule::reschedule_appointment))

@@ -66,7 +66,11 @@ pub(super) async fn lock_citizen(
 }
 
 /// Whether the citizen holds an active booking of the slot.
-async fn holds_place(txn: &impl ConnectionTrait, citizen: Uuid, slot: Uuid) -> Result<bool, DbErr> {
+pub(super) async fn holds_place(
+    txn: &impl ConnectionTrait,
+    citizen: Uuid,
+    slot: Uuid,
+) -> Result<bool, DbErr> {
     let held = appointment::Entity::find()
         .filter(appointment::Column::ActiveKey.eq(active_key(citizen, slot)))
         .one(txn)

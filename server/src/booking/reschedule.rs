@@ -6,9 +6,10 @@ use super::appointments::{context, load_for, organizer_email, view};
 use super::entities::{appointment, slot};
 use super::error::{BookingError, on_unique};
 use super::mails::{self, Kind};
-use super::places::{active_key, next_queue_number, release_place, take_place};
+use super::places::{active_key, next_queue_number, take_place};
 use super::settings;
 use super::slots::snapshot;
+use super::waitlist::give_back;
 use crate::auth::actor::Actor;
 use crate::authz::{Action, Resource, allows};
 use crate::error::ApiResult;
@@ -107,10 +108,10 @@ pub async fn reschedule_appointment(
     // Slots are locked in id order whichever way the move goes.
     let target = if target.id < current.slot_id {
         let taken = take_place(txn, target.id, now).await?;
-        release_place(txn, current.slot_id).await?;
+        give_back(txn, current.slot_id, now).await?;
         taken
     } else {
-        release_place(txn, current.slot_id).await?;
+        give_back(txn, current.slot_id, now).await?;
         take_place(txn, target.id, now).await?
     };
     let number =
