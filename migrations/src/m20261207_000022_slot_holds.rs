@@ -8,7 +8,7 @@
 //! that is still `held` is a free place: a slot's `booked` is read less those, and the next
 //! booking that finds no other place lapses one (`FOR UPDATE SKIP LOCKED` on PostgreSQL) and
 //! takes its place over, `booked` unchanged. No sweeper is needed for that to be right; the
-//! housekeeping job lapses what nobody took, so that lists stay exact.
+//! booking job lapses what nobody took, so that lists stay exact and waitlists move on.
 //!
 //! `active_key` (`citizen:slot` while held, NULL after) makes "one hold per citizen and slot"
 //! a unique constraint. `book_slot` (migration 6) is replaced by one that converts the
@@ -194,6 +194,15 @@ impl MigrationTrait for Migration {
             "ix_slot_holds_slot",
             "slot_holds",
             &["slot_id", "state", "expires_at"],
+            false,
+        )
+        .await?;
+        // The booking job's look for lapsed holds.
+        index(
+            manager,
+            "ix_slot_holds_expiry",
+            "slot_holds",
+            &["state", "expires_at"],
             false,
         )
         .await?;

@@ -1,6 +1,6 @@
 //! The background job that forgets what has outlived its purpose: idempotency records past
-//! their retention, passkey ceremonies that expired unanswered, the places of holds that
-//! lapsed unbooked, and the text of mail sent longer ago than the mail retention. Every process runs it;
+//! their retention, passkey ceremonies that expired unanswered, and the text of mail sent
+//! longer ago than the mail retention. Every process runs it;
 //! the deletes are idempotent, and a sweep that fails (two processes colliding) is retried
 //! at the next. Once per process, until it succeeds, it also fills in the residences of
 //! books whose section I predates that index (`book::residences`).
@@ -23,10 +23,6 @@ pub async fn sweep(state: &AppState) {
     report(
         "passkey ceremonies",
         passkeys::forget_expired_ceremonies(&state.db, now).await,
-    );
-    report(
-        "lapsed holds",
-        crate::booking::holds::give_back_lapsed(&state.db, now).await,
     );
     report(
         "sent mail bodies",

@@ -619,6 +619,7 @@ pub struct JoinWaitlistRequest {
 pub struct WaitlistEntry {
     pub id: Uuid,
     pub slot_id: Uuid,
+    pub service: ServiceType,
     pub citizen_id: Uuid,
     pub facility_id: Uuid,
     pub starts_at: DateTime<Utc>,

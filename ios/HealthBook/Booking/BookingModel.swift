@@ -26,6 +26,8 @@ final class BookingModel: ObservableObject {
     @Published var confirmation: Appointment?
     @Published var queuedSlot: Slot?
     @Published var appointments: [Appointment] = []
+    /// The waitlists joined, with their positions and offers (online only).
+    @Published var waitlist: [WaitlistEntry] = []
     @Published var offline = false
     @Published var busy = false
     @Published var notice: String?
@@ -50,6 +52,8 @@ final class BookingModel: ObservableObject {
             _ = try await app.core.offline().sync()
             do {
                 self.appointments = try await app.core.booking().appointments()
+                self.waitlist = try await app.core.booking().waitlist()
+                    .filter { $0.state == .waiting || $0.state == .offered }
                 self.offline = false
             } catch let error as BookingError where isOffline(error) {
                 self.appointments = try await app.core.offline().appointments()
@@ -91,9 +95,11 @@ final class BookingModel: ObservableObject {
         await run(app) {
             let page = try await app.core.booking().slots(
                 facilityId: facility.id,
-                query: SlotQuery(service: self.service, available: true, limit: 100)
+                query: SlotQuery(service: self.service, limit: 100)
             )
-            self.slots = page.items
+            // Full slots too: their waitlist can be joined.
+            let now = Date()
+            self.slots = page.items.filter { $0.status == .open && $0.startsAt > now }
         }
     }
 
@@ -166,6 +172,35 @@ final class BookingModel: ObservableObject {
         var shown: Facility? = known
         if shown == nil { shown = try? await app.core.booking().facility(facilityId: appointment.facilityId) }
         if let shown { await open(app, facility: shown) }
+    }
+
+    /// Joins the waitlist of a full slot, for the person chosen.
+    func joinWaitlist(_ app: AppModel, slot: Slot) async {
+        await run(app) {
+            _ = try await app.core.booking().joinWaitlist(slot: slot, citizenId: self.forWhom)
+            self.waitlist = try await app.core.booking().waitlist()
+            self.notice = String(localized: "booking.waitlist_joined")
+        }
+    }
+
+    /// Books the place a waitlist offers; true when there is a confirmation to show.
+    func bookOffer(_ app: AppModel, entry: WaitlistEntry) async -> Bool {
+        var done = false
+        await run(app) {
+            self.confirmation = try await app.core.booking().bookOffer(entry: entry)
+            self.queuedSlot = nil
+            self.appointments = try await app.core.offline().appointments()
+            self.waitlist = try await app.core.booking().waitlist()
+            done = true
+        }
+        return done
+    }
+
+    func leaveWaitlist(_ app: AppModel, entry: WaitlistEntry) async {
+        await run(app) {
+            _ = try await app.core.booking().leaveWaitlist(entryId: entry.id)
+            self.waitlist = try await app.core.booking().waitlist()
+        }
     }
 
     func cancel(_ app: AppModel, appointment: Appointment) async {

@@ -33,6 +33,20 @@ struct MyAppointmentsView: View {
                             }
                     }
                 }
+                if !model.waitlist.isEmpty {
+                    SwiftUI.Section("waitlist.title") {
+                        ForEach(model.waitlist, id: \.id) { entry in
+                            WaitlistRow(entry: entry) {
+                                Task { if await model.bookOffer(app, entry: entry) { path.append(Step.confirmation) } }
+                            }
+                            .swipeActions {
+                                Button("waitlist.leave", role: .destructive) {
+                                    Task { await model.leaveWaitlist(app, entry: entry) }
+                                }
+                            }
+                        }
+                    }
+                }
                 if !model.past.isEmpty {
                     SwiftUI.Section("appointments.past") {
                         ForEach(model.past, id: \.id) { appointment in
@@ -58,6 +72,8 @@ struct MyAppointmentsView: View {
                         Task { if await model.confirmHeld(app) { confirmed() } }
                     } onReleaseHeld: {
                         Task { await model.releaseHeld(app) }
+                    } onJoinWaitlist: { slot in
+                        Task { await model.joinWaitlist(app, slot: slot) }
                     }
                 case .confirmation:
                     ConfirmationView(model: model)
@@ -75,6 +91,26 @@ struct MyAppointmentsView: View {
         model.confirmation = appointment
         model.queuedSlot = nil
         path.append(Step.confirmation)
+    }
+}
+
+/// A waitlist entry: its place in line, or the place held for the person with a button to
+/// book it.
+struct WaitlistRow: View {
+    let entry: WaitlistEntry
+    let onBookOffer: () -> Void
+
+    var body: some View {
+        let starts = entry.startsAt.formatted(date: .abbreviated, time: .shortened)
+        VStack(alignment: .leading, spacing: 4) {
+            if entry.state == .offered, let offer = entry.offer {
+                Text(String(format: String(localized: "waitlist.offered"), starts,
+                            offer.expiresAt.formatted(date: .omitted, time: .shortened)))
+                Button("waitlist.book", action: onBookOffer).buttonStyle(.borderedProminent)
+            } else {
+                Text(String(format: String(localized: "waitlist.position"), starts, Int(entry.position ?? 0)))
+            }
+        }
     }
 }
 
@@ -173,6 +209,7 @@ struct SlotPickerView: View {
     let onChosen: (Slot) -> Void
     let onConfirmHeld: () -> Void
     let onReleaseHeld: () -> Void
+    let onJoinWaitlist: (Slot) -> Void
 
     var body: some View {
         List {
@@ -199,10 +236,18 @@ struct SlotPickerView: View {
             ForEach(Dictionary(grouping: model.slots, by: \.date).sorted { $0.key < $1.key }, id: \.key) { day, slots in
                 SwiftUI.Section(day) {
                     ForEach(slots, id: \.id) { slot in
-                        Button(String(format: String(localized: "booking.slot"), slot.start, slot.end, Int(slot.remaining))) {
-                            onChosen(slot)
+                        if slot.remaining > 0 {
+                            Button(String(format: String(localized: "booking.slot"), slot.start, slot.end, Int(slot.remaining))) {
+                                onChosen(slot)
+                            }
+                            .disabled(model.busy)
+                        } else if model.rescheduling == nil {
+                            Button(String(format: String(localized: "booking.slot_full_join"), slot.start, slot.end)) {
+                                onJoinWaitlist(slot)
+                            }
+                            .foregroundStyle(.secondary)
+                            .disabled(model.busy)
                         }
-                        .disabled(model.busy)
                     }
                 }
             }

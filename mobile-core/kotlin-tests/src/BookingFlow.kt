@@ -27,12 +27,15 @@ import vn.healthbook.domain.ServiceType
 import vn.healthbook.domain.Sex
 import vn.healthbook.domain.Slot
 import vn.healthbook.domain.SlotQuery
+import vn.healthbook.domain.WaitlistState
 
 /**
  * A mother books examinations at a demo hospital through the bindings: finds it with the
  * province picker and an unaccented search, picks slots, books for herself and her son,
- * cancels, rebooks and reschedules; then books with the network cut and sees the queue
- * settled after the app restarts — one booking went through, one found its slot full.
+ * cancels, rebooks and reschedules; holds a place while confirming and gives one back;
+ * joins the waitlist of a full slot and books the place it offers; then books with the
+ * network cut and sees the queue settled after the app restarts — one booking went through,
+ * one found its slot full.
  */
 class BookingFlow(private val server: Server, private val work: File, private val report: Report) {
     private val mailbox = Mailbox(File(server.dataDir, "mail"))
@@ -139,6 +142,25 @@ class BookingFlow(private val server: Server, private val work: File, private va
             expectEqual(before - 1u, remainingOf(slots[0]), "a hold takes a place")
             expectEqual(HoldState.RELEASED, lan.booking().releaseHold(mine.id).state, "released")
             expectEqual(before, remainingOf(slots[0]), "the place is free again")
+        }
+        report.check("join_the_waitlist_of_a_full_slot_and_book_the_place_it_offers") {
+            val full = freeSlots(lan).firstOrNull { it.remaining <= 3u && it.id != slots[0].id && it.id != slots[1].id }
+                ?: throw CheckFailed("no slot of capacity 3")
+            val hoa = citizen("hoa", MemoryTokenStore(), "hoa.booking@example.vn", "001190000666")
+            val family = listOf(null, child(hoa, "001220000401", "Con Ba"), child(hoa, "001220000402", "Con Tư"))
+            val taken = family.take(full.remaining.toInt()).map { booked(hoa.booking().book(full, it)) }
+            expectThrows<BookingException.SlotFull>("a hold of a full slot") { lan.booking().hold(full, null) }
+            val entry = lan.booking().joinWaitlist(full, null)
+            expectEqual(WaitlistState.WAITING to 1u, entry.state to entry.position, "waiting first")
+            hoa.booking().cancel(taken.first().id, null)
+            hoa.close()
+            val offered = lan.booking().waitlist().first { it.id == entry.id }
+            expectEqual(WaitlistState.OFFERED, offered.state, "offered")
+            val offer = offered.offer ?: throw CheckFailed("no offer")
+            expect(offer.expiresAt.isAfter(Instant.now().plusSeconds(600))) { "offer until ${offer.expiresAt}" }
+            val booking = lan.booking().bookOffer(offered)
+            expectEqual(full.id, booking.slotId, "booked from the offer")
+            expectEqual(WaitlistState.BOOKED, lan.booking().waitlist().first { it.id == entry.id }.state, "entry")
         }
         lateinit var contested: Slot
         lateinit var free: Slot

@@ -20,7 +20,8 @@ use crate::store::CachedEntry;
 use healthbook_domain::book::FollowUp;
 use healthbook_domain::booking::{
     Appointment, AppointmentCode, BookAppointmentRequest, CancelAppointmentRequest,
-    HoldSlotRequest, Practitioner, RescheduleAppointmentRequest, Slot, SlotHold, SlotQuery,
+    HoldSlotRequest, JoinWaitlistRequest, Practitioner, RescheduleAppointmentRequest, Slot,
+    SlotHold, SlotQuery, WaitlistEntry,
 };
 use healthbook_domain::facility::{Facility, FacilityQuery};
 use healthbook_domain::page::Page;
@@ -235,6 +236,57 @@ impl BookingClient {
             .core
             .api
             .delete_returning(&format!("/v1/holds/{hold_id}"))
+            .await?)
+    }
+
+    /// Joins the waitlist of a full slot for the signed-in citizen or a dependent. When a
+    /// place frees, the first person waiting is offered it (`waitlist()` shows the offer, a
+    /// hold; a mail says so): `book` of the slot takes it. Joining again answers the same
+    /// entry; a slot with a free place is refused (`Refused` with `slot_not_full`): book it.
+    pub async fn join_waitlist(
+        &self,
+        slot: Slot,
+        citizen_id: Option<Uuid>,
+    ) -> Result<WaitlistEntry, BookingError> {
+        Ok(self
+            .core
+            .api
+            .post(
+                &format!("/v1/slots/{}/waitlist", slot.id),
+                &JoinWaitlistRequest { citizen_id },
+                Auth::Bearer,
+            )
+            .await?)
+    }
+
+    /// The waitlists this account joined, newest first, with their positions and offers.
+    pub async fn waitlist(&self) -> Result<Vec<WaitlistEntry>, BookingError> {
+        Ok(self.core.api.get("/v1/waitlist", Auth::Bearer).await?)
+    }
+
+    /// Books the place a waitlist offers (`entry.offer`), for the person who waited. Needs the
+    /// network: an offer is only good for a few minutes.
+    pub async fn book_offer(&self, entry: WaitlistEntry) -> Result<Appointment, BookingError> {
+        let request = BookAppointmentRequest {
+            slot_id: entry.slot_id,
+            service: entry.service,
+            citizen_id: Some(entry.citizen_id),
+        };
+        let appointment: Appointment = self
+            .core
+            .api
+            .post("/v1/appointments", &request, Auth::Bearer)
+            .await?;
+        remember(&self.core, &appointment).await?;
+        Ok(appointment)
+    }
+
+    /// Leaves a waitlist; a place on offer goes to the next person waiting.
+    pub async fn leave_waitlist(&self, entry_id: Uuid) -> Result<WaitlistEntry, BookingError> {
+        Ok(self
+            .core
+            .api
+            .delete_returning(&format!("/v1/waitlist/{entry_id}"))
             .await?)
     }
 

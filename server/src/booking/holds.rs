@@ -104,9 +104,10 @@ pub async fn release(
     Ok(true)
 }
 
-/// Gives back the places of holds that lapsed and that no booking took over, so that slot
-/// lists count them free again; how many. Not needed for a booking to be right (it takes
-/// lapsed places over by itself): the housekeeping job runs it.
+/// Gives on the places of holds that lapsed and that no booking took over: to the next person
+/// waiting (an unanswered waitlist offer passes on), else back to the slot so that lists count
+/// them free; how many. Not needed for a booking to be right (it takes lapsed places over by
+/// itself): the booking job runs it every few seconds.
 pub async fn give_back_lapsed(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, DbErr> {
     let lapsed: Vec<Uuid> = slot_hold::Entity::find()
         .select_only()
@@ -260,5 +261,7 @@ pub async fn release_hold(
         .ok_or_else(ApiError::not_found)?;
     let answer = hold_view(&txn, &hold, now).await?;
     txn.commit().await?;
+    // The place may have gone to someone waiting, with a mail.
+    state.mailer.wake();
     Ok(Json(answer))
 }

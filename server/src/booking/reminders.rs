@@ -1,5 +1,6 @@
 //! The booking job that `serve` runs beside the mail worker: reminders a day before each
-//! appointment, and the rolling slot horizon.
+//! appointment, the places of lapsed holds (passed on to the next person waiting, or back to
+//! the slot), and the rolling slot horizon.
 //!
 //! A reminder is claimed by setting `reminder_sent_at` in the same statement that selects it
 //! (`… FOR UPDATE SKIP LOCKED` on PostgreSQL, where several processes run this job), and its
@@ -103,6 +104,19 @@ pub async fn run(state: AppState, mut shutdown: Shutdown) {
             }
             Err(error) => {
                 tracing::warn!(error = %error.source.as_ref().map(|s| format!("{s:#}")).unwrap_or_default(), "booking reminders failed; will retry");
+            }
+        }
+        match super::holds::give_back_lapsed(&state.db, now).await {
+            Ok(0) => {}
+            Ok(given) => {
+                state.mailer.wake();
+                tracing::info!(
+                    booking.lapsed_holds = given,
+                    "lapsed holds' places given on"
+                );
+            }
+            Err(error) => {
+                tracing::warn!(error = %error, "giving back lapsed holds failed; will retry")
             }
         }
         if extended_at.is_none_or(|at| now - at >= EXTEND_EVERY || now < at) {

@@ -7,8 +7,8 @@
 //! a different person (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite runs one writer).
 //!
 //! An offer is a hold like any other: booking the slot takes it, and one left unanswered
-//! lapses, whereupon the housekeeping sweep gives its place to the next person waiting (a
-//! booking may take a lapsed place over first, as with any lapsed hold).
+//! lapses, whereupon the booking job (every 10 seconds) gives its place to the next person
+//! waiting; a booking may take a lapsed place over first, as with any lapsed hold.
 
 use super::entities::{facility, slot, slot_hold, waitlist_entry};
 use super::error::BookingError;
@@ -32,6 +32,7 @@ use healthbook_domain::booking::rules::WAITLIST_OFFER_FOR;
 use healthbook_domain::booking::{
     HoldState, JoinWaitlistRequest, Refusal, SlotStatus, WaitlistEntry, WaitlistState, slot_refusal,
 };
+use healthbook_domain::facility::ServiceType;
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait,
@@ -219,6 +220,7 @@ async fn view(
     Ok(WaitlistEntry {
         id: entry.id,
         slot_id: entry.slot_id,
+        service: ServiceType::parse(&slot.service).unwrap_or(ServiceType::Examination),
         citizen_id: entry.citizen_id,
         facility_id: slot.facility_id,
         starts_at: slot.starts_at,
@@ -385,5 +387,6 @@ pub async fn leave_waitlist(
         .ok_or_else(ApiError::not_found)?;
     let answer = view(&txn, &entry, now).await?;
     txn.commit().await?;
+    state.mailer.wake();
     Ok(Json(answer))
 }

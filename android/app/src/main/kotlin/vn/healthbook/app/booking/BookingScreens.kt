@@ -51,6 +51,8 @@ import vn.healthbook.domain.AppointmentStatus
 import vn.healthbook.domain.Facility
 import vn.healthbook.domain.ServiceType
 import vn.healthbook.domain.Slot
+import vn.healthbook.domain.WaitlistEntry
+import vn.healthbook.domain.WaitlistState
 
 private val days = DateTimeFormatter.ofLocalizedDate(FormatStyle.FULL)
 private val instants = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.SHORT).withZone(ZoneId.systemDefault())
@@ -78,6 +80,8 @@ fun BookingTab(core: HealthBookClient, onSignedOut: () -> Unit) {
                 onCancel = model::cancel,
                 onReschedule = { model.startReschedule(it) { nav.navigate(BookingRoutes.SLOTS) } },
                 onRefresh = model::loadAppointments,
+                onBookOffer = { entry -> model.bookOffer(entry) { nav.navigate(BookingRoutes.CONFIRMATION) } },
+                onLeaveWaitlist = model::leaveWaitlist,
             )
         }
         composable(BookingRoutes.SEARCH) {
@@ -106,6 +110,8 @@ private fun MyAppointmentsScreen(
     onCancel: (Appointment) -> Unit,
     onReschedule: (Appointment) -> Unit,
     onRefresh: () -> Unit,
+    onBookOffer: (WaitlistEntry) -> Unit,
+    onLeaveWaitlist: (WaitlistEntry) -> Unit,
 ) {
     LazyColumn(Modifier.fillMaxSize().padding(horizontal = 16.dp), verticalArrangement = Arrangement.spacedBy(12.dp)) {
         item {
@@ -126,6 +132,24 @@ private fun MyAppointmentsScreen(
                 Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
                     TextButton(onClick = { onReschedule(appointment) }, enabled = !state.busy) { Text(stringResource(R.string.booking_reschedule)) }
                     TextButton(onClick = { onCancel(appointment) }, enabled = !state.busy) { Text(stringResource(R.string.booking_cancel)) }
+                }
+            }
+        }
+        if (state.waitlist.isNotEmpty()) {
+            item { Text(stringResource(R.string.waitlist_title), style = MaterialTheme.typography.titleMedium) }
+            items(state.waitlist, key = { it.id }) { entry ->
+                Card(Modifier.fillMaxWidth()) {
+                    Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(4.dp)) {
+                        val starts = instants.format(entry.startsAt)
+                        val offer = entry.offer
+                        if (entry.state == WaitlistState.OFFERED && offer != null) {
+                            Text(stringResource(R.string.waitlist_offered, starts, instants.format(offer.expiresAt)))
+                            Button(onClick = { onBookOffer(entry) }, enabled = !state.busy) { Text(stringResource(R.string.waitlist_book)) }
+                        } else {
+                            Text(stringResource(R.string.waitlist_position, starts, (entry.position ?: 0u).toInt()))
+                        }
+                        TextButton(onClick = { onLeaveWaitlist(entry) }, enabled = !state.busy) { Text(stringResource(R.string.waitlist_leave)) }
+                    }
                 }
             }
         }
@@ -290,8 +314,14 @@ private fun SlotPickerScreen(
             Column(verticalArrangement = Arrangement.spacedBy(4.dp)) {
                 Text(days.format(date), style = MaterialTheme.typography.titleSmall)
                 slots.forEach { slot ->
-                    OutlinedButton(onClick = { onChosen(slot) }, enabled = !state.busy, modifier = Modifier.widthIn(min = 240.dp)) {
-                        Text(stringResource(R.string.booking_slot, slot.start, slot.end, slot.remaining.toInt()))
+                    if (slot.remaining > 0u) {
+                        OutlinedButton(onClick = { onChosen(slot) }, enabled = !state.busy, modifier = Modifier.widthIn(min = 240.dp)) {
+                            Text(stringResource(R.string.booking_slot, slot.start, slot.end, slot.remaining.toInt()))
+                        }
+                    } else if (state.rescheduling == null) {
+                        TextButton(onClick = { model.joinWaitlist(slot) }, enabled = !state.busy, modifier = Modifier.widthIn(min = 240.dp)) {
+                            Text(stringResource(R.string.booking_slot_full_join, slot.start, slot.end))
+                        }
                     }
                 }
             }

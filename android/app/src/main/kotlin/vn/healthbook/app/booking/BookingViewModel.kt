@@ -27,6 +27,9 @@ import vn.healthbook.domain.ServiceType
 import vn.healthbook.domain.Slot
 import vn.healthbook.domain.SlotHold
 import vn.healthbook.domain.SlotQuery
+import vn.healthbook.domain.SlotStatus
+import vn.healthbook.domain.WaitlistEntry
+import vn.healthbook.domain.WaitlistState
 
 data class BookingState(
     // Search: the pickers are the core's, offline and accent-blind.
@@ -55,6 +58,8 @@ data class BookingState(
     val confirmation: Appointment? = null,
     val queuedSlot: Slot? = null,
     val appointments: List<Appointment> = emptyList(),
+    /** The waitlists joined, with their positions and offers (online only). */
+    val waitlist: List<WaitlistEntry> = emptyList(),
     val offline: Boolean = false,
     val busy: Boolean = false,
     val message: UiMessage? = null,
@@ -121,8 +126,10 @@ class BookingViewModel(private val core: HealthBookClient) : ViewModel() {
 
     fun loadSlots() = run {
         val facility = mutable.value.facility ?: return@run
-        val page = core.booking().slots(facility.id, SlotQuery(service = mutable.value.service, available = true, limit = 100uL))
-        mutable.update { it.copy(slots = page.items) }
+        // Full slots too: their waitlist can be joined.
+        val page = core.booking().slots(facility.id, SlotQuery(service = mutable.value.service, limit = 100uL))
+        val now = java.time.Instant.now()
+        mutable.update { state -> state.copy(slots = page.items.filter { it.status == SlotStatus.OPEN && it.startsAt.isAfter(now) }) }
     }
 
     fun forWhom(citizenId: UUID?) = mutable.update { it.copy(forWhom = citizenId) }
@@ -191,6 +198,26 @@ class BookingViewModel(private val core: HealthBookClient) : ViewModel() {
         }
     }
 
+    /** Joins the waitlist of a full slot, for the person chosen. */
+    fun joinWaitlist(slot: Slot) = run {
+        core.booking().joinWaitlist(slot, mutable.value.forWhom)
+        mutable.update { it.copy(waitlist = core.booking().waitlist(), message = UiMessage(R.string.booking_waitlist_joined)) }
+    }
+
+    /** Books the place a waitlist offers. */
+    fun bookOffer(entry: WaitlistEntry, done: () -> Unit) = run {
+        val appointment = core.booking().bookOffer(entry)
+        mutable.update {
+            it.copy(confirmation = appointment, queuedSlot = null, appointments = core.offline().appointments(), waitlist = core.booking().waitlist())
+        }
+        done()
+    }
+
+    fun leaveWaitlist(entry: WaitlistEntry) = run {
+        core.booking().leaveWaitlist(entry.id)
+        mutable.update { it.copy(waitlist = core.booking().waitlist()) }
+    }
+
     fun cancel(appointment: Appointment) = run {
         core.booking().cancel(appointment.id, null)
         mutable.update { it.copy(appointments = core.offline().appointments(), message = UiMessage(R.string.booking_cancelled)) }
@@ -203,7 +230,8 @@ class BookingViewModel(private val core: HealthBookClient) : ViewModel() {
         try {
             core.offline().sync()
             val fresh = core.booking().appointments()
-            mutable.update { it.copy(appointments = fresh, offline = false) }
+            val waiting = core.booking().waitlist().filter { it.state == WaitlistState.WAITING || it.state == WaitlistState.OFFERED }
+            mutable.update { it.copy(appointments = fresh, waitlist = waiting, offline = false) }
         } catch (e: BookingException) {
             if (!e.isOffline()) throw e
             mutable.update { it.copy(appointments = core.offline().appointments(), offline = true) }
