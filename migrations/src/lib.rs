@@ -33,6 +33,7 @@ mod m20261207_000020_intake_signatures;
 mod m20261207_000021_expected_children;
 mod m20261207_000022_slot_holds;
 mod m20261207_000023_waitlist;
+mod m20261207_000024_queue_calls;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000021_expected_children::Migration),
             Box::new(m20261207_000022_slot_holds::Migration),
             Box::new(m20261207_000023_waitlist::Migration),
+            Box::new(m20261207_000024_queue_calls::Migration),
         ]
     }
 }

@@ -30,6 +30,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(ops::ready))
         .routes(routes!(ops::metrics))
         .merge(auth::root_routes())
+        .merge(booking::display_routes())
         .nest("/v1", v1_routes())
 }
 

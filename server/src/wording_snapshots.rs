@@ -172,6 +172,9 @@ fn appointment_row(specialty: Option<&str>, room: Option<&str>) -> appointment::
         cancel_reason: None,
         checked_in_at: None,
         no_show_at: None,
+        called_at: None,
+        served_at: None,
+        near_notice_at: None,
         attended_by: None,
         vaccine: None,
     }
@@ -341,6 +344,10 @@ fn mails(lang: Lang) -> Vec<(&'static str, OutgoingEmail)> {
                 detailed.starts_at,
                 at("2026-12-02T03:15:00Z"),
             ),
+        ),
+        (
+            "the turn is near, for a dependent",
+            booking_mails::turn_near(&dependent, &detailed, 3),
         ),
         (
             "booking cancelled by the facility, with a reason",

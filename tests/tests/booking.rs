@@ -10,6 +10,7 @@ mod booking_support;
 mod health_book;
 mod holds;
 mod ingest;
+mod queue;
 mod vaccination;
 mod waitlist;
 
@@ -1392,6 +1393,9 @@ async fn arrange(
         cancel_reason: None,
         checked_in_at: None,
         no_show_at: None,
+        called_at: None,
+        served_at: None,
+        near_notice_at: None,
         attended_by: None,
         vaccine: None,
     };
@@ -1524,8 +1528,8 @@ async fn the_step_by_step_path_and_book_slot_refuse_every_case_alike() {
 
     let app = TestApp::spawn().await.unwrap();
     let db = app.database().await.unwrap();
-    let mut people = crowd(&app, 2, "refusals").await;
-    let (citizen, other) = (people.remove(0), people.remove(0));
+    let mut people = crowd(&app, 3, "refusals").await;
+    let (citizen, other, third) = (people.remove(0), people.remove(0), people.remove(0));
     // Far ahead of the wall clock, and fixed: each case places its slot relative to it.
     let now = "2031-06-02T03:00:00Z".parse().unwrap();
     let world = RefusalWorld {
@@ -1586,5 +1590,84 @@ async fn the_step_by_step_path_and_book_slot_refuse_every_case_alike() {
             let one_call = book_case(&db, BookingPath::OneCall, &case, &world).await;
             assert_eq!(one_call, steps, "book_slot: {}", case.name);
         }
+    }
+
+    // A full slot of two whose two places are lapsed holds (another's and a third person's):
+    // each booking takes over exactly one of them. Ending both at once would lose a place,
+    // and the other's booking, which converts their own hold, would find the slot full.
+    let paths: &[BookingPath] = if postgres {
+        &[BookingPath::StepByStep, BookingPath::OneCall]
+    } else {
+        &[BookingPath::StepByStep]
+    };
+    for path in paths {
+        use healthbook_server::booking::entities::{slot, slot_hold};
+        use healthbook_server::booking::{NewBooking, active_key, book_along};
+        use sea_orm::TransactionTrait;
+
+        let two_lapsed = RefusalCase {
+            hold: Some(CaseHold::OthersLapsed),
+            ..refusal_case_of(CaseSlot {
+                service: ServiceType::Examination,
+                open: true,
+                starts_in: Duration::days(1),
+                capacity: 2,
+                booked: 2,
+            })
+        };
+        let txn = db.begin().await.unwrap();
+        let slot_id = arrange(&txn, &two_lapsed, &world).await;
+        let third_id: Uuid = third.citizen_id.as_deref().unwrap().parse().unwrap();
+        slot_hold::Entity::insert(slot_hold::ActiveModel::from(slot_hold::Model {
+            id: Uuid::now_v7(),
+            slot_id,
+            citizen_id: third_id,
+            held_by: third.account_id.parse().unwrap(),
+            state: "held".to_owned(),
+            active_key: Some(active_key(third_id, slot_id)),
+            created_at: world.now - Duration::minutes(7),
+            expires_at: world.now - Duration::minutes(2),
+            ended_at: None,
+        }))
+        .exec_without_returning(&txn)
+        .await
+        .unwrap();
+        let policy = Policy {
+            max_future_appointments: CAP,
+            ..Policy::default()
+        };
+        for (citizen_id, account, code_bits) in [
+            (world.citizen, world.account, 11),
+            (world.other, world.other_account, 12),
+        ] {
+            let booking = NewBooking {
+                citizen_id,
+                booked_by: account,
+                slot_id,
+                service: ServiceType::Examination,
+            };
+            let booked = book_along(*path, &txn, &booking, &policy, world.now, code_bits).await;
+            assert!(booked.is_ok(), "{path:?}: {:?}", booked.err());
+        }
+        let row = slot::Entity::find_by_id(slot_id)
+            .one(&txn)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.booked, 2, "{path:?}");
+        txn.rollback().await.unwrap();
+    }
+}
+
+/// A case that only names its slot: bookable by the citizen, nothing held.
+fn refusal_case_of(slot: CaseSlot) -> RefusalCase {
+    RefusalCase {
+        name: "arranged",
+        slot: Some(slot),
+        held: false,
+        others: 0,
+        asks_for: ServiceType::Examination,
+        expect: None,
+        hold: None,
     }
 }

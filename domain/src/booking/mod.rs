@@ -12,6 +12,7 @@ pub mod code;
 pub mod holidays;
 pub mod ics;
 pub mod lunar;
+pub mod queue;
 pub mod refusal;
 pub mod rules;
 pub mod schedule;
@@ -38,6 +39,7 @@ pub use availability::{
 };
 pub use code::AppointmentCode;
 pub use holidays::{Holiday, HolidayCalendar};
+pub use queue::{QueuePosition, QueueStage, QueueState};
 pub use refusal::{BookingAttempt, BookingSnapshot, Refusal, SlotSnapshot, refusal, slot_refusal};
 pub use rules::{Policy, TimeRule};
 pub use schedule::{DayOfWeek, SlotTime, WeeklyTemplate, generate_slots};

@@ -257,7 +257,9 @@ struct SlotPickerView: View {
 }
 
 struct ConfirmationView: View {
+    @EnvironmentObject private var app: AppModel
     @ObservedObject var model: BookingModel
+    @State private var queue: QueuePosition?
 
     var body: some View {
         ScrollView {
@@ -274,6 +276,7 @@ struct ConfirmationView: View {
                     if let matrix = try? appointmentQr(appointment: appointment) {
                         QRCodeView(matrix: matrix, label: "appointment.qr_description").frame(maxWidth: 280)
                     }
+                    if let queue { QueueLine(position: queue) }
                     if appointment.status == .booked {
                         Text(String(format: String(localized: "appointment.cancellable_until"),
                                     appointment.cancellableUntil.formatted(date: .abbreviated, time: .shortened)))
@@ -287,5 +290,38 @@ struct ConfirmationView: View {
             }
             .padding()
         }
+        .task(id: model.confirmation?.id) {
+            // On the day, the place in the queue, asked again every half minute while shown.
+            guard let appointment = model.confirmation,
+                  Calendar.current.isDateInToday(appointment.startsAt) else { return }
+            while !Task.isCancelled {
+                queue = try? await app.core.booking().queuePosition(appointmentId: appointment.id)
+                try? await Task.sleep(for: .seconds(30))
+            }
+        }
+    }
+}
+
+/// Where the patient stands on the day: the number being served, how many are ahead, and a
+/// likely time.
+struct QueueLine: View {
+    let position: QueuePosition
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 4) {
+            if let serving = position.state.serving.first {
+                Text(String(format: String(localized: "queue.serving"), Int(serving)))
+            }
+            switch position.stage {
+            case .called: Text("queue.called").bold()
+            case .waiting:
+                if let ahead = position.ahead { Text(String(format: String(localized: "queue.ahead"), Int(ahead))) }
+                if let at = position.estimatedCallAt {
+                    Text(String(format: String(localized: "queue.around"), at.formatted(date: .omitted, time: .shortened)))
+                }
+            default: EmptyView()
+            }
+        }
+        .padding(.vertical, 4)
     }
 }

@@ -20,8 +20,8 @@ use crate::store::CachedEntry;
 use healthbook_domain::book::FollowUp;
 use healthbook_domain::booking::{
     Appointment, AppointmentCode, BookAppointmentRequest, CancelAppointmentRequest,
-    HoldSlotRequest, JoinWaitlistRequest, Practitioner, RescheduleAppointmentRequest, Slot,
-    SlotHold, SlotQuery, WaitlistEntry,
+    HoldSlotRequest, JoinWaitlistRequest, Practitioner, QueuePosition,
+    RescheduleAppointmentRequest, Slot, SlotHold, SlotQuery, WaitlistEntry,
 };
 use healthbook_domain::facility::{Facility, FacilityQuery};
 use healthbook_domain::page::Page;
@@ -287,6 +287,23 @@ impl BookingClient {
             .core
             .api
             .delete_returning(&format!("/v1/waitlist/{entry_id}"))
+            .await?)
+    }
+
+    /// Where an appointment stands in its facility's queue today: the numbers being served,
+    /// how many are ahead, and a likely call time once the day has an average. The app asks
+    /// again every half minute or so while it shows it; the mail says when three are left.
+    pub async fn queue_position(
+        &self,
+        appointment_id: Uuid,
+    ) -> Result<QueuePosition, BookingError> {
+        Ok(self
+            .core
+            .api
+            .get(
+                &format!("/v1/appointments/{appointment_id}/queue"),
+                Auth::Bearer,
+            )
             .await?)
     }
 

@@ -359,6 +359,9 @@ async fn step_by_step(
         cancel_reason: None,
         checked_in_at: None,
         no_show_at: None,
+        called_at: None,
+        served_at: None,
+        near_notice_at: None,
         attended_by: None,
         vaccine: None,
     };

@@ -145,6 +145,9 @@ mod tests {
             cancel_reason: None,
             checked_in_at: None,
             no_show_at: None,
+            called_at: None,
+            served_at: None,
+            near_notice_at: None,
             attended_by: None,
             vaccine: None,
         }

@@ -313,6 +313,9 @@ pub mod appointment {
         pub cancel_reason: Option<String>,
         pub checked_in_at: Option<DateTimeUtc>,
         pub no_show_at: Option<DateTimeUtc>,
+        pub called_at: Option<DateTimeUtc>,
+        pub served_at: Option<DateTimeUtc>,
+        pub near_notice_at: Option<DateTimeUtc>,
         pub attended_by: Option<Uuid>,
         /// The vaccine a registration at a vaccination session is for.
         pub vaccine: Option<String>,

@@ -330,3 +330,49 @@ pub fn waitlist_offer(
         attachments: Vec::new(),
     }
 }
+
+/// The patient's turn is near: `ahead` numbers are left before theirs.
+pub fn turn_near(ctx: &MailContext, row: &appointment::Model, ahead: u32) -> OutgoingEmail {
+    let lang = ctx.lang;
+    let name = &ctx.booker_name;
+    let room = row.room.as_deref();
+    let (subject, body) = match lang {
+        Lang::Vi => {
+            let room = room.map(|r| format!(" Phòng: {r}.")).unwrap_or_default();
+            let patient = if ctx.for_dependent {
+                format!(" của {}", ctx.citizen_name)
+            } else {
+                String::new()
+            };
+            (
+                "Sắp đến lượt khám",
+                format!(
+                    "Xin chào {name},\n\nSố thứ tự {}{patient} ({}) còn {ahead} số nữa là đến lượt. Vui lòng có mặt gần khu vực chờ.{room}\n\n{}{SIGNATURE_VI}",
+                    row.queue_number, row.queue, ctx.facility_name
+                ),
+            )
+        }
+        Lang::En => {
+            let room = room.map(|r| format!(" Room: {r}.")).unwrap_or_default();
+            let patient = if ctx.for_dependent {
+                format!(" ({})", ctx.citizen_name)
+            } else {
+                String::new()
+            };
+            (
+                "Your turn is near",
+                format!(
+                    "Hello {name},\n\nNumber {}{patient} in queue {} has {ahead} more before its turn. Please stay near the waiting area.{room}\n\n{}{SIGNATURE_EN}",
+                    row.queue_number, row.queue, ctx.facility_name
+                ),
+            )
+        }
+    };
+    OutgoingEmail {
+        recipient: Sensitive::new(ctx.booker_email.clone()),
+        subject: subject.to_owned(),
+        body_text: body,
+        body_html: None,
+        attachments: Vec::new(),
+    }
+}

@@ -24,6 +24,7 @@ pub(crate) mod mails;
 mod places;
 mod practitioner_account;
 mod practitioners;
+mod queues;
 pub mod reminders;
 mod reschedule;
 pub(crate) mod schedules;
@@ -39,6 +40,11 @@ pub use appointments::organizer_of;
 pub use book::{BookingPath, book_along};
 pub use facilities::facility_views;
 pub use places::{NewBooking, Parties, active_key};
+
+/// Pages served outside the API: the waiting hall's queue screen.
+pub fn display_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(queues::display))
+}
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -61,6 +67,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(appointments::get_appointment))
         .routes(routes!(holds::hold_slot))
         .routes(routes!(holds::get_hold, holds::release_hold))
+        .routes(routes!(queues::call_queue))
+        .routes(routes!(queues::get_queue))
+        .routes(routes!(queues::appointment_queue))
         .routes(routes!(waitlist::join_waitlist))
         .routes(routes!(waitlist::list_waitlist))
         .routes(routes!(waitlist::leave_waitlist))

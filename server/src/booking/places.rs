@@ -14,10 +14,10 @@ use healthbook_domain::booking::{
     BookingAttempt, BookingSnapshot, Policy, Refusal, SlotStatus, refusal, slot_refusal,
 };
 use healthbook_domain::facility::ServiceType;
-use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, OnConflict, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
-    FromQueryResult, PaginatorTrait, QueryFilter,
+    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -113,37 +113,30 @@ pub async fn take_place(
 
 /// Ends one lapsed hold of the slot, the longest lapsed first, so that its place is the
 /// caller's; whether there was one. Holds another transaction is ending are skipped, not
-/// waited for.
+/// waited for. The row is picked and locked by one statement and ended by the next: inside an
+/// `UPDATE … WHERE id IN (…)` PostgreSQL may run a `LIMIT 1` subquery more than once and end
+/// two.
 async fn take_over_lapsed_hold(
     txn: &DatabaseTransaction,
     slot_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let oldest = Query::select()
+    let oldest: Option<Uuid> = slot_hold::Entity::find()
+        .select_only()
         .column(slot_hold::Column::Id)
-        .from(slot_hold::Entity)
-        .and_where(slot_hold::Column::SlotId.eq(slot_id))
-        .and_where(slot_hold::Column::State.eq(HoldState::Held.as_str()))
-        .and_where(slot_hold::Column::ExpiresAt.lte(now))
-        .order_by(slot_hold::Column::ExpiresAt, sea_orm::Order::Asc)
+        .filter(slot_hold::Column::SlotId.eq(slot_id))
+        .filter(slot_hold::Column::State.eq(HoldState::Held.as_str()))
+        .filter(slot_hold::Column::ExpiresAt.lte(now))
+        .order_by_asc(slot_hold::Column::ExpiresAt)
         .limit(1)
         .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
-        .to_owned();
-    let ended = slot_hold::Entity::update_many()
-        .col_expr(
-            slot_hold::Column::State,
-            Expr::value(HoldState::Lapsed.as_str()),
-        )
-        .col_expr(slot_hold::Column::EndedAt, Expr::value(now))
-        .col_expr(
-            slot_hold::Column::ActiveKey,
-            Expr::value(Option::<String>::None),
-        )
-        .filter(slot_hold::Column::Id.in_subquery(oldest))
-        .filter(slot_hold::Column::State.eq(HoldState::Held.as_str()))
-        .exec(txn)
+        .into_tuple()
+        .one(txn)
         .await?;
-    Ok(ended.rows_affected == 1)
+    match oldest {
+        Some(id) => end_hold(txn, id, HoldState::Lapsed, now).await,
+        None => Ok(false),
+    }
 }
 
 /// Moves a hold out of `held` to `to`, once: whether this call did. Whoever moves it gets its

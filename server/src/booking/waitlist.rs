@@ -10,6 +10,7 @@
 //! lapses, whereupon the booking job (every 10 seconds) gives its place to the next person
 //! waiting; a booking may take a lapsed place over first, as with any lapsed hold.
 
+use super::appointments::mail_context;
 use super::entities::{facility, slot, slot_hold, waitlist_entry};
 use super::error::BookingError;
 use super::holds::{self, hold_view};
@@ -27,7 +28,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, SubsecRound, Utc};
-use healthbook_domain::Lang;
 use healthbook_domain::booking::rules::WAITLIST_OFFER_FOR;
 use healthbook_domain::booking::{
     HoldState, JoinWaitlistRequest, Refusal, SlotStatus, WaitlistEntry, WaitlistState, slot_refusal,
@@ -106,7 +106,7 @@ async fn offer_next(
             .exec_without_returning(txn)
             .await?;
         end(txn, entry.id, OFFERED, Some(hold.id), now).await?;
-        if let Some(ctx) = mail_context(txn, &entry, &slot).await? {
+        if let Some(ctx) = offer_context(txn, &entry, &slot).await? {
             let offer = mails::waitlist_offer(
                 &ctx,
                 &slot.service,
@@ -148,7 +148,7 @@ async fn end(
 }
 
 /// Whom the offer's mail goes to (the account that joined), about whom, and where.
-async fn mail_context(
+async fn offer_context(
     txn: &DatabaseTransaction,
     entry: &waitlist_entry::Model,
     slot: &slot::Model,
@@ -165,16 +165,8 @@ async fn mail_context(
     let (Some(booker), Some(person), Some(place)) = (booker, person, place) else {
         return Ok(None);
     };
-    Ok(Some(MailContext {
-        booker_email: booker.email,
-        booker_name: booker.display_name,
-        lang: Lang::from_code(&booker.lang),
-        citizen_name: person.full_name,
-        for_dependent: person.account_id != Some(entry.joined_by),
-        facility_name: place.name,
-        facility_address: place.address,
-        organizer_email: String::new(),
-    }))
+    // No calendar file goes with an offer, so no organiser is named.
+    Ok(Some(mail_context(&booker, &person, &place, "")))
 }
 
 /// An entry as its citizen reads it: where it stands, its place in the line while waiting,

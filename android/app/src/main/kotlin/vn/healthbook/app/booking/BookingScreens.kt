@@ -50,12 +50,15 @@ import vn.healthbook.domain.Appointment
 import vn.healthbook.domain.AppointmentStatus
 import vn.healthbook.domain.Facility
 import vn.healthbook.domain.ServiceType
+import vn.healthbook.domain.QueuePosition
+import vn.healthbook.domain.QueueStage
 import vn.healthbook.domain.Slot
 import vn.healthbook.domain.WaitlistEntry
 import vn.healthbook.domain.WaitlistState
 
 private val days = DateTimeFormatter.ofLocalizedDate(FormatStyle.FULL)
 private val instants = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.SHORT).withZone(ZoneId.systemDefault())
+private val times = DateTimeFormatter.ofLocalizedTime(FormatStyle.SHORT).withZone(ZoneId.systemDefault())
 
 private object BookingRoutes {
     const val APPOINTMENTS = "appointments"
@@ -97,7 +100,7 @@ fun BookingTab(core: HealthBookClient, onSignedOut: () -> Unit) {
             )
         }
         composable(BookingRoutes.CONFIRMATION) {
-            ConfirmationScreen(state, onDone = { nav.popBackStack(BookingRoutes.APPOINTMENTS, inclusive = false) })
+            ConfirmationScreen(state, model, onDone = { nav.popBackStack(BookingRoutes.APPOINTMENTS, inclusive = false) })
         }
     }
 }
@@ -329,8 +332,34 @@ private fun SlotPickerScreen(
     }
 }
 
+/** Where the patient stands on the day: the number being served, how many are ahead, a likely time. */
 @Composable
-private fun ConfirmationScreen(state: BookingState, onDone: () -> Unit) {
+private fun QueueLine(position: QueuePosition) {
+    Column(verticalArrangement = Arrangement.spacedBy(2.dp)) {
+        position.state.serving.firstOrNull()?.let { Text(stringResource(R.string.queue_serving, it.toInt())) }
+        when (position.stage) {
+            QueueStage.CALLED -> Text(stringResource(R.string.queue_called), style = MaterialTheme.typography.titleMedium)
+            QueueStage.WAITING -> {
+                position.ahead?.let { Text(stringResource(R.string.queue_ahead, it.toInt())) }
+                position.estimatedCallAt?.let { Text(stringResource(R.string.queue_around, times.format(it))) }
+            }
+            else -> {}
+        }
+    }
+}
+
+@Composable
+private fun ConfirmationScreen(state: BookingState, model: BookingViewModel, onDone: () -> Unit) {
+    val shown = state.confirmation
+    // On the day, where the patient stands in the queue, asked again every half minute.
+    LaunchedEffect(shown?.id) {
+        if (shown != null && shown.date == java.time.LocalDate.now()) {
+            while (true) {
+                model.refreshQueue(shown)
+                kotlinx.coroutines.delay(30_000)
+            }
+        }
+    }
     Column(Modifier.fillMaxSize().padding(16.dp), verticalArrangement = Arrangement.spacedBy(8.dp)) {
         val appointment = state.confirmation
         val queued = state.queuedSlot
@@ -346,6 +375,7 @@ private fun ConfirmationScreen(state: BookingState, onDone: () -> Unit) {
                 Text(stringResource(R.string.appointment_code, appointment.code))
                 val qr = remember(appointment.code) { runCatching { appointmentQr(appointment) }.getOrNull() }
                 qr?.let { QrImage(it, stringResource(R.string.appointment_qr_description), Modifier.widthIn(max = 280.dp)) }
+                state.queue?.let { QueueLine(it) }
                 if (appointment.status == AppointmentStatus.BOOKED) {
                     Text(stringResource(R.string.appointment_cancellable_until, instants.format(appointment.cancellableUntil)), style = MaterialTheme.typography.bodySmall)
                 }

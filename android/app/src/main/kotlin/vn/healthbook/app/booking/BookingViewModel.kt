@@ -27,6 +27,7 @@ import vn.healthbook.domain.ServiceType
 import vn.healthbook.domain.Slot
 import vn.healthbook.domain.SlotHold
 import vn.healthbook.domain.SlotQuery
+import vn.healthbook.domain.QueuePosition
 import vn.healthbook.domain.SlotStatus
 import vn.healthbook.domain.WaitlistEntry
 import vn.healthbook.domain.WaitlistState
@@ -56,6 +57,8 @@ data class BookingState(
     val heldSlot: Slot? = null,
     // Confirmation and the list.
     val confirmation: Appointment? = null,
+    /** On the day: where the shown appointment stands in its queue. */
+    val queue: QueuePosition? = null,
     val queuedSlot: Slot? = null,
     val appointments: List<Appointment> = emptyList(),
     /** The waitlists joined, with their positions and offers (online only). */
@@ -223,7 +226,15 @@ class BookingViewModel(private val core: HealthBookClient) : ViewModel() {
         mutable.update { it.copy(appointments = core.offline().appointments(), message = UiMessage(R.string.booking_cancelled)) }
     }
 
-    fun show(appointment: Appointment) = mutable.update { it.copy(confirmation = appointment, queuedSlot = null) }
+    fun show(appointment: Appointment) = mutable.update { it.copy(confirmation = appointment, queuedSlot = null, queue = null) }
+
+    /** Reads where the shown appointment stands in its queue; the screen asks every half minute. */
+    fun refreshQueue(appointment: Appointment) {
+        viewModelScope.launch {
+            val position = runCatching { core.booking().queuePosition(appointment.id) }.getOrNull()
+            mutable.update { if (it.confirmation?.id == appointment.id) it.copy(queue = position) else it }
+        }
+    }
 
     /** Sends what was queued, then reads the appointments fresh (the cache when offline). */
     fun loadAppointments() = run {
