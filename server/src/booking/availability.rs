@@ -8,11 +8,12 @@
 //! a booking does (migration 22), so the counts are what a booking would find.
 
 use super::entities::{facility, slot, slot_hold};
+use super::facilities::{after_cursor, paged};
 use super::slots::date_field;
 use crate::auth::actor::ClientIp;
 use crate::auth::limits::{self, Rule};
 use crate::error::{ApiError, ApiResult, FieldError, Text};
-use crate::http::{ValidQuery, conditional, cursor};
+use crate::http::{ValidQuery, conditional};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -27,7 +28,6 @@ use healthbook_domain::facility::FacilityLevel;
 use healthbook_domain::text::hex;
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -41,12 +41,6 @@ const PER_CLIENT: Rule = Rule {
 };
 const CACHE_CONTROL: &str = "public, max-age=30";
 const DEFAULT_PAGE: u64 = 20;
-
-#[derive(Serialize, Deserialize)]
-struct FacilityCursor {
-    name: String,
-    id: Uuid,
-}
 
 /// The slots a booking could take now: open, ahead, of the service and dates asked, with a
 /// place free or a lapsed hold's place to take over.
@@ -146,28 +140,8 @@ async fn find(
     if let Some(commune) = &query.commune {
         select = select.filter(facility::Column::CommuneCode.eq(commune.as_str()));
     }
-    if let Some(raw) = &query.cursor {
-        let after: FacilityCursor = cursor::decode(raw)?;
-        select = select.filter(
-            Expr::col(facility::Column::NameFolded)
-                .gt(after.name.clone())
-                .or(Expr::col(facility::Column::NameFolded)
-                    .eq(after.name)
-                    .and(Expr::col(facility::Column::Id).gt(after.id))),
-        );
-    }
-    let mut facilities = select.all(&state.db).await?;
-    let next_cursor = if facilities.len() as u64 > limit {
-        facilities.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-        facilities.last().map(|last| {
-            cursor::encode(&FacilityCursor {
-                name: last.name_folded.clone(),
-                id: last.id,
-            })
-        })
-    } else {
-        None
-    };
+    let select = after_cursor(select, query.cursor.as_deref())?;
+    let (facilities, next_cursor) = paged(select.all(&state.db).await?, limit);
     let slots = slot::Entity::find()
         .filter(bookable(query, range, now))
         .filter(slot::Column::FacilityId.is_in(facilities.iter().map(|f| f.id)))

@@ -398,6 +398,34 @@ pub(super) async fn lock_and_count(
     ))
 }
 
+/// Whom a booking, a hold or a waitlist entry is for: the citizen named (a dependent), else
+/// the caller; refused as not found unless the caller may book for them.
+pub(super) async fn booking_for(
+    state: &AppState,
+    actor: &Actor,
+    named: Option<Uuid>,
+) -> Result<Uuid, ApiError> {
+    let citizen_id = named.or(actor.citizen_id).ok_or_else(ApiError::not_found)?;
+    state
+        .authorize(actor, Action::BookFor, Resource::Citizen(citizen_id))
+        .await?;
+    Ok(citizen_id)
+}
+
+/// Whether the caller may book for the citizen a hold or a waitlist entry belongs to, found
+/// by its id: anyone else is told there is no such thing, whether or not it exists.
+pub(super) async fn books_for(
+    state: &AppState,
+    actor: &Actor,
+    citizen_id: Uuid,
+) -> Result<(), ApiError> {
+    state
+        .authorize(actor, Action::BookFor, Resource::Citizen(citizen_id))
+        .await
+        .map(drop)
+        .map_err(|_| ApiError::not_found())
+}
+
 /// Books a slot for the caller or one of their dependents.
 #[utoipa::path(post, path = "/appointments", tag = "booking", security(("bearer" = [])),
     request_body = BookAppointmentRequest,
@@ -415,13 +443,7 @@ pub async fn book_appointment(
     ValidJson(request): ValidJson<BookAppointmentRequest>,
 ) -> ApiResult<Response> {
     let now = state.clock.now();
-    let citizen_id = request
-        .citizen_id
-        .or(actor.citizen_id)
-        .ok_or_else(ApiError::not_found)?;
-    state
-        .authorize(&actor, Action::BookFor, Resource::Citizen(citizen_id))
-        .await?;
+    let citizen_id = booking_for(&state, &actor, request.citizen_id).await?;
     let policy = settings::current(&state.db, now).await?;
     let booking = NewBooking {
         citizen_id,

@@ -12,7 +12,9 @@ use healthbook_domain::page::{Page, page_size};
 use healthbook_domain::text::fold;
 use healthbook_domain::units;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -91,30 +93,47 @@ pub async fn list_facilities(
         }
         select = select.filter(facility::Column::Id.in_subquery(free.to_owned()));
     }
-    if let Some(raw) = &query.cursor {
-        let after: FacilityCursor = cursor::decode(raw)?;
-        select = select.filter(
-            Expr::col(facility::Column::NameFolded)
-                .gt(after.name.clone())
-                .or(Expr::col(facility::Column::NameFolded)
-                    .eq(after.name)
-                    .and(Expr::col(facility::Column::Id).gt(after.id))),
-        );
-    }
-    let mut rows = select.all(&state.db).await?;
-    let next_cursor = if rows.len() as u64 > limit {
-        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-        rows.last().map(|last| {
-            cursor::encode(&FacilityCursor {
-                name: last.name_folded.clone(),
-                id: last.id,
-            })
-        })
-    } else {
-        None
-    };
+    let select = after_cursor(select, query.cursor.as_deref())?;
+    let (rows, next_cursor) = paged(select.all(&state.db).await?, limit);
     let items = facility_views(&state.db, rows).await?;
     Ok(Json(Page { items, next_cursor }))
+}
+
+/// Facilities after `raw` (a cursor of [`paged`]) in name order; all of them without one.
+pub(super) fn after_cursor(
+    select: Select<facility::Entity>,
+    raw: Option<&str>,
+) -> Result<Select<facility::Entity>, ApiError> {
+    let Some(raw) = raw else {
+        return Ok(select);
+    };
+    let after: FacilityCursor = cursor::decode(raw)?;
+    Ok(select.filter(
+        Expr::col(facility::Column::NameFolded)
+            .gt(after.name.clone())
+            .or(Expr::col(facility::Column::NameFolded)
+                .eq(after.name)
+                .and(Expr::col(facility::Column::Id).gt(after.id))),
+    ))
+}
+
+/// A page of facilities read with one row more than `limit` (ordered by folded name, then
+/// id): the page, and the cursor of the next one when that extra row came.
+pub(super) fn paged(
+    mut rows: Vec<facility::Model>,
+    limit: u64,
+) -> (Vec<facility::Model>, Option<String>) {
+    if rows.len() as u64 <= limit {
+        return (rows, None);
+    }
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next = rows.last().map(|last| {
+        cursor::encode(&FacilityCursor {
+            name: last.name_folded.clone(),
+            id: last.id,
+        })
+    });
+    (rows, next)
 }
 
 /// One facility by its id.

@@ -8,14 +8,13 @@
 //! a hold is not renewed by asking. A lapsed hold of one's own that nobody took over is
 //! ended and its place goes to the new one. See migration 22 for how a hold's place moves.
 
-use super::book::{lock_and_count, precheck, prepare};
+use super::book::{booking_for, books_for, lock_and_count, precheck, prepare};
 use super::entities::{slot, slot_hold};
 use super::error::BookingError;
 use super::places::{NewBooking, active_key, end_hold, hold_of, take_place, why_no_place};
 use super::settings;
 use super::waitlist::give_back;
 use crate::auth::actor::Actor;
-use crate::authz::{Action, Resource};
 use crate::db::BeginWrite;
 use crate::error::{ApiError, ApiResult};
 use crate::http::ValidJson;
@@ -165,10 +164,7 @@ async fn load_for(
         .one(&state.db)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    state
-        .authorize(actor, Action::BookFor, Resource::Citizen(hold.citizen_id))
-        .await
-        .map_err(|_| ApiError::not_found())?;
+    books_for(state, actor, hold.citizen_id).await?;
     Ok(hold)
 }
 
@@ -193,13 +189,7 @@ pub async fn hold_slot(
 ) -> ApiResult<(StatusCode, Json<SlotHold>)> {
     // Stored instants have microseconds; the answer must read the same as a later GET.
     let now = state.clock.now().trunc_subsecs(6);
-    let citizen_id = request
-        .citizen_id
-        .or(actor.citizen_id)
-        .ok_or_else(ApiError::not_found)?;
-    state
-        .authorize(&actor, Action::BookFor, Resource::Citizen(citizen_id))
-        .await?;
+    let citizen_id = booking_for(&state, &actor, request.citizen_id).await?;
     let policy = settings::current(&state.db, now).await?;
     let booking = NewBooking {
         citizen_id,

@@ -169,11 +169,19 @@ const SIGNATURE_EN: &str = "\n\n—\nHealthBook electronic health book";
 
 fn email(ctx: &MailContext, subject: &str, body: String, attachment: Attachment) -> OutgoingEmail {
     OutgoingEmail {
+        attachments: vec![attachment],
+        ..text_email(ctx, subject, body)
+    }
+}
+
+/// A mail to the booker with no calendar file: nothing was booked or changed by it.
+fn text_email(ctx: &MailContext, subject: &str, body: String) -> OutgoingEmail {
+    OutgoingEmail {
         recipient: Sensitive::new(ctx.booker_email.clone()),
         subject: subject.to_owned(),
         body_text: body,
         body_html: None,
-        attachments: vec![attachment],
+        attachments: Vec::new(),
     }
 }
 
@@ -322,13 +330,7 @@ pub fn waitlist_offer(
             )
         }
     };
-    OutgoingEmail {
-        recipient: Sensitive::new(ctx.booker_email.clone()),
-        subject: subject.to_owned(),
-        body_text: body,
-        body_html: None,
-        attachments: Vec::new(),
-    }
+    text_email(ctx, subject, body)
 }
 
 /// The patient's turn is near: `ahead` numbers are left before theirs.
@@ -368,11 +370,5 @@ pub fn turn_near(ctx: &MailContext, row: &appointment::Model, ahead: u32) -> Out
             )
         }
     };
-    OutgoingEmail {
-        recipient: Sensitive::new(ctx.booker_email.clone()),
-        subject: subject.to_owned(),
-        body_text: body,
-        body_html: None,
-        attachments: Vec::new(),
-    }
+    text_email(ctx, subject, body)
 }

@@ -11,6 +11,7 @@
 //! waiting; a booking may take a lapsed place over first, as with any lapsed hold.
 
 use super::appointments::mail_context;
+use super::book::{booking_for, books_for};
 use super::entities::{facility, slot, slot_hold, waitlist_entry};
 use super::error::BookingError;
 use super::holds::{self, hold_view};
@@ -18,7 +19,6 @@ use super::mails::{self, MailContext};
 use super::places::{active_key, hold_of, holds_place, release_place};
 use crate::auth::actor::Actor;
 use crate::auth::entities::{account, citizen};
-use crate::authz::{Action, Resource};
 use crate::db::BeginWrite;
 use crate::error::{ApiError, ApiResult};
 use crate::http::ValidJson;
@@ -300,13 +300,7 @@ pub async fn join_waitlist(
     ValidJson(request): ValidJson<JoinWaitlistRequest>,
 ) -> ApiResult<(StatusCode, Json<WaitlistEntry>)> {
     let now = state.clock.now().trunc_subsecs(6);
-    let citizen_id = request
-        .citizen_id
-        .or(actor.citizen_id)
-        .ok_or_else(ApiError::not_found)?;
-    state
-        .authorize(&actor, Action::BookFor, Resource::Citizen(citizen_id))
-        .await?;
+    let citizen_id = booking_for(&state, &actor, request.citizen_id).await?;
     let txn = state.db.begin_write().await?;
     let (entry, created) = join(&txn, sid, citizen_id, actor.account_id, now).await?;
     let answer = view(&txn, &entry, now).await?;
@@ -362,10 +356,7 @@ pub async fn leave_waitlist(
         .one(&state.db)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    state
-        .authorize(&actor, Action::BookFor, Resource::Citizen(entry.citizen_id))
-        .await
-        .map_err(|_| ApiError::not_found())?;
+    books_for(&state, &actor, entry.citizen_id).await?;
     let txn = state.db.begin_write().await?;
     end(&txn, entry.id, LEFT, None, now).await?;
     if let Some(offered) = entry.hold_id
